@@ -1,0 +1,98 @@
+use std::fmt;
+use std::str::FromStr;
+
+/// The kinds of third-party integration a project can hold, in Atlas's enum
+/// order, which is also the order Atlas lists them in `results`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum IntegrationType {
+    PagerDuty,
+    Slack,
+    Datadog,
+    NewRelic,
+    OpsGenie,
+    VictorOps,
+    Flowdock,
+    Webhook,
+    Prometheus,
+    MicrosoftTeams,
+}
+
+impl IntegrationType {
+    pub const ALL: [IntegrationType; 10] = [
+        IntegrationType::PagerDuty,
+        IntegrationType::Slack,
+        IntegrationType::Datadog,
+        IntegrationType::NewRelic,
+        IntegrationType::OpsGenie,
+        IntegrationType::VictorOps,
+        IntegrationType::Flowdock,
+        IntegrationType::Webhook,
+        IntegrationType::Prometheus,
+        IntegrationType::MicrosoftTeams,
+    ];
+
+    /// The name Atlas uses in paths and in the `type` field.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            IntegrationType::PagerDuty => "PAGER_DUTY",
+            IntegrationType::Slack => "SLACK",
+            IntegrationType::Datadog => "DATADOG",
+            IntegrationType::NewRelic => "NEW_RELIC",
+            IntegrationType::OpsGenie => "OPS_GENIE",
+            IntegrationType::VictorOps => "VICTOR_OPS",
+            IntegrationType::Flowdock => "FLOWDOCK",
+            IntegrationType::Webhook => "WEBHOOK",
+            IntegrationType::Prometheus => "PROMETHEUS",
+            IntegrationType::MicrosoftTeams => "MICROSOFT_TEAMS",
+        }
+    }
+
+    /// Types whose presence means someone gets paged; the last one of a
+    /// project is guarded by apply's safety gate.
+    pub const fn is_paging(self) -> bool {
+        matches!(
+            self,
+            IntegrationType::PagerDuty | IntegrationType::OpsGenie | IntegrationType::VictorOps
+        )
+    }
+}
+
+impl fmt::Display for IntegrationType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownIntegrationType;
+
+impl FromStr for IntegrationType {
+    type Err = UnknownIntegrationType;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        IntegrationType::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or(UnknownIntegrationType)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for t in IntegrationType::ALL {
+            assert_eq!(t.as_str().parse::<IntegrationType>(), Ok(t));
+        }
+        assert!("DATADOG_LOGS".parse::<IntegrationType>().is_err());
+    }
+
+    #[test]
+    fn all_is_in_atlas_enum_order() {
+        let mut sorted = IntegrationType::ALL;
+        sorted.sort();
+        assert_eq!(sorted, IntegrationType::ALL);
+    }
+}

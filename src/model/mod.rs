@@ -1,0 +1,170 @@
+//! The domain: what the file asks for, in a form that no longer knows about
+//! YAML. Nothing here depends on the rest of the crate but `secret`.
+
+mod group_id;
+mod integration_type;
+mod spec;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+pub use group_id::{GroupId, InvalidGroupId};
+pub use integration_type::{IntegrationType, UnknownIntegrationType};
+pub use spec::{
+    DefaultValue, FieldKind, FieldSpec, Format, Lifecycle, ReadBack, Required, TypeSpec, spec,
+};
+
+use crate::secret::Secret;
+
+/// How far tether may go in one project.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// Live integrations the file does not declare are deleted.
+    #[default]
+    Authoritative,
+    /// Creates and updates, never deletes.
+    Additive,
+    /// Never writes; plan and drift report only.
+    Observe,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 3] = [Mode::Authoritative, Mode::Additive, Mode::Observe];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Mode::Authoritative => "authoritative",
+            Mode::Additive => "additive",
+            Mode::Observe => "observe",
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One field's value. Sensitive fields always hold a `Secret`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldValue {
+    Text(String),
+    Secret(Secret),
+    Bool(bool),
+}
+
+impl FieldValue {
+    pub fn from_default(default: DefaultValue) -> Self {
+        match default {
+            DefaultValue::Str(s) => FieldValue::Text(s.to_owned()),
+            DefaultValue::Bool(b) => FieldValue::Bool(b),
+        }
+    }
+}
+
+/// One integration as the file declares it: only the fields written, in the
+/// table's order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Integration {
+    pub kind: IntegrationType,
+    pub fields: Vec<(&'static FieldSpec, FieldValue)>,
+}
+
+impl Integration {
+    pub fn get(&self, name: &str) -> Option<&FieldValue> {
+        self.fields
+            .iter()
+            .find(|(spec, _)| spec.name == name)
+            .map(|(_, value)| value)
+    }
+
+    /// The same integration with every field Atlas defaults filled in, so that
+    /// leaving out a default is not a change.
+    pub fn with_defaults(&self) -> Integration {
+        let fields = spec(self.kind)
+            .fields
+            .iter()
+            .filter_map(|field| {
+                let value = self
+                    .get(field.name)
+                    .cloned()
+                    .or_else(|| field.default.map(FieldValue::from_default))?;
+                Some((field, value))
+            })
+            .collect();
+        Integration {
+            kind: self.kind,
+            fields,
+        }
+    }
+
+    pub fn has_secret(&self) -> bool {
+        self.fields.iter().any(|(spec, _)| spec.sensitive)
+    }
+}
+
+/// What the file says about one type in one project.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Slot {
+    Present(Integration),
+    /// The type must not exist in the project.
+    Absent,
+}
+
+/// How the file names a project: by id, by name (resolved through Atlas), or
+/// both (the id is used; the name is checked).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProjectRef {
+    Id(GroupId),
+    Name(String),
+    Both { id: GroupId, name: String },
+}
+
+impl ProjectRef {
+    pub fn id(&self) -> Option<&GroupId> {
+        match self {
+            ProjectRef::Id(id) | ProjectRef::Both { id, .. } => Some(id),
+            ProjectRef::Name(_) => None,
+        }
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            ProjectRef::Name(name) | ProjectRef::Both { name, .. } => Some(name),
+            ProjectRef::Id(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for ProjectRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProjectRef::Id(id) => write!(f, "{id}"),
+            ProjectRef::Name(name) => f.write_str(name),
+            ProjectRef::Both { id, name } => write!(f, "{name} ({id})"),
+        }
+    }
+}
+
+/// Where something was written in the file, for messages after validation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DesiredProject {
+    pub project: ProjectRef,
+    pub mode: Mode,
+    /// Every type the file mentions for this project after layering.
+    pub integrations: BTreeMap<IntegrationType, Slot>,
+    pub origin: Origin,
+}
+
+/// The whole file, validated and layered.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Desired {
+    pub projects: Vec<DesiredProject>,
+}

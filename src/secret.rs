@@ -1,0 +1,184 @@
+//! Secrets, and Atlas's rules for masking them. The mask is behaviour Atlas
+//! has changed before (a shorter fixed mask, once values in clear), so every
+//! rule about it lives in this file and nowhere else.
+
+use std::fmt;
+
+/// A secret value. It cannot be printed: `Debug` shows a placeholder and there
+/// is no `Display`. Only the wire layer calls `expose`, to build a request body.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn char_len(&self) -> usize {
+        self.0.chars().count()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+const MASK_CHAR: char = '*';
+const SHOWN_TAIL: usize = 4;
+const URL_MASK: &str = "****";
+
+/// The last `SHOWN_TAIL` characters of a value.
+fn tail(value: &str) -> &str {
+    let start = value
+        .char_indices()
+        .rev()
+        .nth(SHOWN_TAIL - 1)
+        .map_or(0, |(i, _)| i);
+    &value[start..]
+}
+
+/// Atlas's mask of a secret: the length is kept and every character but the
+/// last four becomes `*`. Values of four characters or fewer are fully masked
+/// (unverified against Atlas; the safe reading).
+pub fn mask(value: &str) -> String {
+    let len = value.chars().count();
+    if len <= SHOWN_TAIL {
+        return MASK_CHAR.to_string().repeat(len);
+    }
+    let mut masked = MASK_CHAR.to_string().repeat(len - SHOWN_TAIL);
+    masked.push_str(tail(value));
+    masked
+}
+
+/// Atlas's mask of a URL: `scheme://host/`, then `****`, then the last four
+/// characters of the whole URL. A port is kept with the host and credentials
+/// in the authority are dropped (both unverified against Atlas).
+pub fn url_mask(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return mask(url);
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    format!("{scheme}://{host}/{URL_MASK}{}", tail(url))
+}
+
+/// True when a value read from Atlas has the shape of one of its masks, which
+/// happens for fields documented as returned in clear if Atlas starts masking
+/// them.
+pub fn looks_masked(value: &str) -> bool {
+    value.contains("****") || (!value.is_empty() && value.chars().all(|c| c == MASK_CHAR))
+}
+
+/// How a desired secret relates to the masked value Atlas returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaskMatch {
+    /// Same length and last four (or same scheme, host and last four): most
+    /// likely unchanged, but a mask cannot prove equality.
+    Consistent,
+    /// Certainly a different value.
+    Different,
+}
+
+/// Compares a desired secret with a value Atlas returned masked.
+pub fn compare_masked(desired: &str, live_masked: &str) -> MaskMatch {
+    let consistent = if live_masked.contains("://") {
+        url_mask(desired) == live_masked
+    } else {
+        compare_plain_mask(desired, live_masked)
+    };
+    if consistent {
+        MaskMatch::Consistent
+    } else {
+        MaskMatch::Different
+    }
+}
+
+fn compare_plain_mask(desired: &str, live_masked: &str) -> bool {
+    if mask(desired) == live_masked {
+        return true;
+    }
+    // Older Atlas answers used a fixed-width mask (`******7890`) that does not
+    // keep the length: only the last four can be compared then.
+    let live_len = live_masked.chars().count();
+    let stars = live_masked.chars().take_while(|&c| c == MASK_CHAR).count();
+    let fixed_width = stars == 6 && live_len == 6 + SHOWN_TAIL;
+    fixed_width && desired.chars().count() > SHOWN_TAIL && tail(desired) == tail(live_masked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mask_keeps_length_and_last_four() {
+        let key = "0123456789abcdef0123456789a1b2";
+        let masked = mask(key);
+        assert_eq!(masked.len(), key.len());
+        assert!(masked.ends_with("a1b2"));
+        assert_eq!(masked.trim_end_matches("a1b2"), "*".repeat(key.len() - 4));
+    }
+
+    #[test]
+    fn short_values_are_fully_masked() {
+        assert_eq!(mask("abcd"), "****");
+        assert_eq!(mask("ab"), "**");
+        assert_eq!(mask(""), "");
+    }
+
+    #[test]
+    fn mask_counts_characters_not_bytes() {
+        assert_eq!(mask("ééééé1234"), "*****1234");
+        assert_eq!(mask("xxé1éé"), "**é1éé");
+    }
+
+    #[test]
+    fn url_mask_keeps_scheme_and_host_only() {
+        assert_eq!(
+            url_mask("https://example.com/hooks/abc/2101"),
+            "https://example.com/****2101"
+        );
+        assert_eq!(
+            url_mask("https://user:pw@example.com:8443/x?token=secret9876"),
+            "https://example.com:8443/****9876"
+        );
+        assert_eq!(url_mask("not a url at all"), mask("not a url at all"));
+    }
+
+    #[test]
+    fn compare_through_masks() {
+        let key = "0123456789abcdef0123456789abcdef";
+        assert_eq!(compare_masked(key, &mask(key)), MaskMatch::Consistent);
+        let other = "ffffffffffffffffffffffffffffffff";
+        assert_eq!(compare_masked(other, &mask(key)), MaskMatch::Different);
+        assert_eq!(compare_masked("short", &mask(key)), MaskMatch::Different);
+        assert_eq!(compare_masked(key, "******cdef"), MaskMatch::Consistent);
+        assert_eq!(compare_masked(key, "******abcd"), MaskMatch::Different);
+        let url = "https://hooks.example.com/services/T000/B000/XXXX2101";
+        assert_eq!(compare_masked(url, &url_mask(url)), MaskMatch::Consistent);
+        assert_eq!(
+            compare_masked("https://other.example.com/x/2101", &url_mask(url)),
+            MaskMatch::Different
+        );
+    }
+
+    #[test]
+    fn looks_masked_recognizes_masks() {
+        assert!(looks_masked(&mask("0123456789")));
+        assert!(looks_masked(&url_mask("https://example.com/abcdef")));
+        assert!(looks_masked("****"));
+        assert!(!looks_masked("0123456789"));
+        assert!(!looks_masked(""));
+    }
+
+    #[test]
+    fn debug_never_shows_the_value() {
+        let s = Secret::new("hunter2-very-secret");
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+}
