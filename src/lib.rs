@@ -1,5 +1,31 @@
 //! tether keeps the third-party integrations of many MongoDB Atlas projects
 //! equal to one YAML file kept in git.
 
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod exit;
 pub mod model;
+pub mod output;
 pub mod secret;
+pub mod sim;
+
+use cli::{Cli, Command};
+pub use exit::ExitStatus;
+use output::Printer;
+
+/// Runs one command line to its exit status.
+pub fn run(cli: Cli) -> ExitStatus {
+    let printer = Printer::new(&cli.global);
+    match cli.command {
+        Command::Validate(args) => {
+            let unset = if args.ignore_unset {
+                config::Unset::Keep
+            } else {
+                config::Unset::Error
+            };
+            commands::validate::run(&cli.global.file, (&config::ProcessEnv, unset), &printer)
+        }
+        Command::Schema => commands::schema::run(&printer),
+    }
+}

@@ -42,7 +42,10 @@ pub enum Format {
     /// An absolute `http://` or `https://` URL.
     HttpUrl,
     /// Between `min` and `max` characters.
-    Length { min: usize, max: usize },
+    Length {
+        min: usize,
+        max: usize,
+    },
     /// At most this many bytes (webhook templates).
     MaxBytes(usize),
 }
@@ -173,7 +176,10 @@ const SLACK: &[FieldSpec] = &[
     FieldSpec::new("channelName", "Slack channel that receives alerts.")
         .required()
         .format(Format::Length { min: 1, max: 80 }),
-    FieldSpec::new("teamName", "Slack team (workspace); set on legacy integrations."),
+    FieldSpec::new(
+        "teamName",
+        "Slack team (workspace); set on legacy integrations.",
+    ),
 ];
 
 const DATADOG: &[FieldSpec] = &[
@@ -200,13 +206,19 @@ const DATADOG: &[FieldSpec] = &[
 
 // Atlas reportedly returns New Relic keys in clear; they are still secrets.
 const NEW_RELIC: &[FieldSpec] = &[
-    FieldSpec::new("accountId", "New Relic account id (40 hexadecimal characters).")
-        .required()
-        .format(Format::Hex40),
-    FieldSpec::new("licenseKey", "New Relic license key (40 hexadecimal characters).")
-        .required()
-        .secret(ReadBack::Clear)
-        .format(Format::Hex40),
+    FieldSpec::new(
+        "accountId",
+        "New Relic account id (40 hexadecimal characters).",
+    )
+    .required()
+    .format(Format::Hex40),
+    FieldSpec::new(
+        "licenseKey",
+        "New Relic license key (40 hexadecimal characters).",
+    )
+    .required()
+    .secret(ReadBack::Clear)
+    .format(Format::Hex40),
     FieldSpec::new("readToken", "New Relic insights query key.")
         .required()
         .secret(ReadBack::Clear),
@@ -272,9 +284,12 @@ const MICROSOFT_TEAMS: &[FieldSpec] = &[FieldSpec::new(
 
 const PROMETHEUS: &[FieldSpec] = &[
     FieldSpec::new("username", "User name Prometheus scrapes with.").required(),
-    FieldSpec::new("password", "Password Prometheus scrapes with; Atlas never returns it.")
-        .required()
-        .secret(ReadBack::Never),
+    FieldSpec::new(
+        "password",
+        "Password Prometheus scrapes with; Atlas never returns it.",
+    )
+    .required()
+    .secret(ReadBack::Never),
     FieldSpec::new("serviceDiscovery", "How Prometheus discovers targets.")
         .required()
         .one_of(&["http", "file"]),
@@ -373,7 +388,11 @@ mod tests {
             let fields = spec(t).fields;
             for (i, f) in fields.iter().enumerate() {
                 assert_ne!(f.name, "type");
-                assert!(fields[i + 1..].iter().all(|g| g.name != f.name), "{t}.{}", f.name);
+                assert!(
+                    fields[i + 1..].iter().all(|g| g.name != f.name),
+                    "{t}.{}",
+                    f.name
+                );
             }
         }
     }

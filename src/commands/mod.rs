@@ -1,0 +1,4 @@
+//! One thin orchestrator per subcommand.
+
+pub mod schema;
+pub mod validate;

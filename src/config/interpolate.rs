@@ -1,0 +1,247 @@
+//! `${NAME}` references to environment variables inside string values.
+//!
+//! Interpolation happens after parsing, on scalar values only, so a variable
+//! can never change the structure of the file. `$${` writes a literal `${`.
+
+use std::collections::HashMap;
+
+use super::problem::Problems;
+use super::tree::Span;
+
+/// Where variable values come from: the process environment in the binary, a
+/// map in tests.
+pub trait Env {
+    fn var(&self, name: &str) -> Option<String>;
+}
+
+pub struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
+    }
+}
+
+impl Env for HashMap<String, String> {
+    fn var(&self, name: &str) -> Option<String> {
+        self.get(name).cloned()
+    }
+}
+
+/// What to do with a reference to a variable that is not set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Unset {
+    /// An error naming the variable: the default, and what plan and apply use.
+    #[default]
+    Error,
+    /// Keep `${NAME}` as written, for checking a file where its secrets are
+    /// not available (a pull request from a fork, say).
+    Keep,
+}
+
+/// A value after interpolation.
+pub struct Interpolated {
+    pub value: String,
+    /// True when at least one `${NAME}` was replaced, so the value did not
+    /// come from the file itself.
+    pub from_env: bool,
+    /// True when a reference was kept as written (`Unset::Keep`): the value
+    /// is a placeholder and cannot be checked.
+    pub unresolved: bool,
+}
+
+fn is_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Replaces every `${NAME}` in `text`. Problems point into `span` (the
+/// scalar's place in `source`), at the reference itself when it can be found.
+/// A variable's value is never part of a message.
+pub fn interpolate(
+    text: &str,
+    span: &Span,
+    source: &str,
+    (env, unset): (&dyn Env, Unset),
+    problems: &mut Problems,
+) -> Option<Interpolated> {
+    if !text.contains('$') {
+        return Some(Interpolated {
+            value: text.to_owned(),
+            from_env: false,
+            unresolved: false,
+        });
+    }
+    let mut value = String::with_capacity(text.len());
+    let mut from_env = false;
+    let mut unresolved = false;
+    let mut ok = true;
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        value.push_str(&rest[..at]);
+        let after = &rest[at..];
+        if let Some(tail) = after.strip_prefix("$${") {
+            value.push_str("${");
+            rest = tail;
+        } else if let Some(tail) = after.strip_prefix("${") {
+            let Some(end) = tail.find('}') else {
+                problems
+                    .error(
+                        reference_span(span, source, after),
+                        "`${` is not closed by `}`",
+                    )
+                    .help("write `${NAME}`, or `$${` for a literal `${`");
+                return None;
+            };
+            let name = &tail[..end];
+            let reference = &after[..end + 3];
+            rest = &tail[end + 1..];
+            if !is_name(name) {
+                problems
+                    .error(
+                        reference_span(span, source, reference),
+                        format!("`{reference}` is not a valid variable reference"),
+                    )
+                    .help("variable names are letters, digits and `_`, not starting with a digit");
+                ok = false;
+                continue;
+            }
+            match env.var(name) {
+                Some(v) if v.is_empty() => {
+                    problems
+                        .error(
+                            reference_span(span, source, reference),
+                            format!("environment variable `{name}` is set but empty"),
+                        )
+                        .label("empty")
+                        .help(format!(
+                            "give `{name}` a value in the environment tether runs in"
+                        ));
+                    ok = false;
+                }
+                Some(v) => {
+                    value.push_str(&v);
+                    from_env = true;
+                }
+                None if unset == Unset::Keep => {
+                    value.push_str(reference);
+                    from_env = true;
+                    unresolved = true;
+                }
+                None => {
+                    problems
+                        .error(
+                            reference_span(span, source, reference),
+                            format!("environment variable `{name}` is not set"),
+                        )
+                        .label("not set")
+                        .help(format!(
+                            "export `{name}` before running tether (in CI, from a secret)"
+                        ));
+                    ok = false;
+                }
+            }
+        } else {
+            value.push('$');
+            rest = &after[1..];
+        }
+    }
+    value.push_str(rest);
+    ok.then_some(Interpolated {
+        value,
+        from_env,
+        unresolved,
+    })
+}
+
+fn reference_span(span: &Span, source: &str, reference: &str) -> Span {
+    source
+        .get(span.clone())
+        .and_then(|written| written.find(reference))
+        .map_or(span.clone(), |at| {
+            span.start + at..span.start + at + reference.len()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env() -> HashMap<String, String> {
+        HashMap::from([
+            ("KEY".to_owned(), "s3cr3t".to_owned()),
+            ("EMPTY".to_owned(), String::new()),
+        ])
+    }
+
+    fn run(text: &str) -> (Option<String>, Vec<String>) {
+        let mut problems = Problems::default();
+        let source = format!("x: {text}");
+        let out = interpolate(
+            text,
+            &(3..source.len()),
+            &source,
+            (&env(), Unset::Error),
+            &mut problems,
+        );
+        let messages = problems.iter().map(|p| p.message.clone()).collect();
+        (out.map(|i| i.value), messages)
+    }
+
+    #[test]
+    fn replaces_references() {
+        assert_eq!(run("a-${KEY}-b").0.as_deref(), Some("a-s3cr3t-b"));
+        assert_eq!(run("plain $ and $5").0.as_deref(), Some("plain $ and $5"));
+        assert_eq!(run("$${KEY}").0.as_deref(), Some("${KEY}"));
+    }
+
+    #[test]
+    fn reports_problems_without_values() {
+        let (out, messages) = run("${NOPE} ${EMPTY} ${1BAD}");
+        assert!(out.is_none());
+        assert_eq!(
+            messages,
+            [
+                "environment variable `NOPE` is not set",
+                "environment variable `EMPTY` is set but empty",
+                "`${1BAD}` is not a valid variable reference",
+            ]
+        );
+        assert_eq!(run("${OPEN").1, ["`${` is not closed by `}`"]);
+    }
+
+    #[test]
+    fn keeps_unset_references_when_asked() {
+        let mut problems = Problems::default();
+        let source = "x: a${NOPE}";
+        let out = interpolate(
+            "a${NOPE}",
+            &(3..11),
+            source,
+            (&env(), Unset::Keep),
+            &mut problems,
+        )
+        .unwrap();
+        assert_eq!(out.value, "a${NOPE}");
+        assert!(out.unresolved && out.from_env);
+        assert!(!problems.has_errors());
+    }
+
+    #[test]
+    fn points_at_the_reference() {
+        let mut problems = Problems::default();
+        let source = "url: https://x/${NOPE}";
+        interpolate(
+            "https://x/${NOPE}",
+            &(5..22),
+            source,
+            (&env(), Unset::Error),
+            &mut problems,
+        );
+        let span = problems.iter().next().unwrap().span.clone().unwrap();
+        assert_eq!(&source[span], "${NOPE}");
+    }
+}

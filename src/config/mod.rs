@@ -1,0 +1,83 @@
+//! The YAML surface: read, parse, walk the schema, interpolate, resolve.
+//! Everything after this module sees `model::Desired`, never YAML.
+
+mod interpolate;
+mod load;
+mod problem;
+mod raw;
+mod reference;
+mod resolve;
+mod schema;
+mod suggest;
+mod tree;
+mod walk;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use interpolate::{Env, ProcessEnv, Unset};
+pub use problem::{FileReport, Problem, Problems, Severity};
+pub use reference::fields_markdown;
+pub use schema::json_schema;
+pub use walk::suggested_variable;
+
+use crate::model::Desired;
+
+/// A file that passed validation, and its warnings.
+#[derive(Debug)]
+pub struct Loaded {
+    pub desired: Desired,
+    pub warnings: FileReport,
+}
+
+/// Reads and validates a file. Every problem found is in the report.
+pub fn load(path: &Path, env: (&dyn Env, Unset)) -> Result<Loaded, FileReport> {
+    let mut problems = Problems::default();
+    let shown = path.display().to_string();
+    match load::read(path, &mut problems) {
+        Some(text) => load_str(&shown, &text, env),
+        None => Err(FileReport {
+            path: shown,
+            source: None,
+            problems,
+        }),
+    }
+}
+
+/// Validates YAML text; `path` is only used in messages.
+pub fn load_str(path: &str, text: &str, env: (&dyn Env, Unset)) -> Result<Loaded, FileReport> {
+    let mut problems = Problems::default();
+    let (desired, literal_secrets) = match load::parse(text, &mut problems) {
+        Some(root) => {
+            let raw = walk::Walker::new(text, env, &mut problems).file(&root);
+            let desired = resolve::resolve(&raw, text, &mut problems);
+            (desired, raw.literal_secrets)
+        }
+        None => (Desired::default(), Vec::new()),
+    };
+    let report = FileReport {
+        path: path.to_owned(),
+        source: Some(Arc::new(blank_out(text, &literal_secrets))),
+        problems: problems.sorted(),
+    };
+    if report.problems.has_errors() {
+        Err(report)
+    } else {
+        Ok(Loaded {
+            desired,
+            warnings: report,
+        })
+    }
+}
+
+/// The text with the given spans overwritten by `*`, byte for byte, so that
+/// spans stay valid and no literal secret reaches a rendered diagnostic.
+fn blank_out(text: &str, spans: &[tree::Span]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for span in spans {
+        if let Some(region) = bytes.get_mut(span.clone()) {
+            region.fill(b'*');
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| "*".repeat(text.len()))
+}

@@ -1,0 +1,219 @@
+//! Problems found in the file, collected so that all of them are reported at
+//! once, and rendered as miette diagnostics that point into the YAML.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+
+use super::tree::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    pub message: String,
+    /// Where in the file; `None` for problems with the file as a whole
+    /// (missing, unreadable).
+    pub span: Option<Span>,
+    pub label: Option<String>,
+    pub help: Option<String>,
+    /// Other places worth showing, such as the first of two duplicates.
+    pub related: Vec<(Span, String)>,
+}
+
+impl Problem {
+    pub fn label(&mut self, label: impl Into<String>) -> &mut Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn related(&mut self, span: Span, label: impl Into<String>) -> &mut Self {
+        self.related.push((span, label.into()));
+        self
+    }
+}
+
+/// Everything wrong with one file.
+#[derive(Clone, Debug, Default)]
+pub struct Problems {
+    list: Vec<Problem>,
+}
+
+impl Problems {
+    fn push(&mut self, severity: Severity, span: Option<Span>, message: String) -> &mut Problem {
+        self.list.push(Problem {
+            severity,
+            message,
+            span,
+            label: None,
+            help: None,
+            related: Vec::new(),
+        });
+        self.list.last_mut().expect("just pushed")
+    }
+
+    pub fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Problem {
+        self.push(Severity::Error, Some(span), message.into())
+    }
+
+    pub fn warning(&mut self, span: Span, message: impl Into<String>) -> &mut Problem {
+        self.push(Severity::Warning, Some(span), message.into())
+    }
+
+    /// An error about the file as a whole, with no place inside it.
+    pub fn file_error(&mut self, message: impl Into<String>) -> &mut Problem {
+        self.push(Severity::Error, None, message.into())
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.list.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.list.iter().filter(|p| p.severity == severity).count()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Problem> {
+        self.list.iter()
+    }
+
+    /// Problems in file order, errors before warnings at the same place.
+    pub fn sorted(mut self) -> Self {
+        self.list.sort_by_key(|p| {
+            (
+                p.span.as_ref().map_or(0, |s| s.start),
+                p.severity,
+                p.message.clone(),
+            )
+        });
+        self
+    }
+}
+
+/// The problems of one file, with the text needed to show them in context.
+#[derive(Clone, Debug)]
+pub struct FileReport {
+    pub path: String,
+    /// The file's text with literal secrets blanked out, or `None` when the
+    /// file could not be read as text.
+    pub source: Option<Arc<String>>,
+    pub problems: Problems,
+}
+
+impl FileReport {
+    /// Renders every problem, then a summary line.
+    pub fn render(&self, color: bool) -> String {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            .with_context_lines(1);
+        let source = self
+            .source
+            .as_ref()
+            .map(|text| NamedSource::new(&self.path, Arc::clone(text)));
+        let mut out = String::new();
+        for problem in self.problems.iter() {
+            let diagnostic = ProblemDiagnostic {
+                problem,
+                source: source.as_ref().filter(|_| problem.span.is_some()),
+                path: &self.path,
+            };
+            if handler.render_report(&mut out, &diagnostic).is_err() {
+                out.push_str(&diagnostic.to_string());
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    pub fn summary(&self) -> String {
+        let errors = self.problems.count(Severity::Error);
+        let warnings = self.problems.count(Severity::Warning);
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        match (errors, warnings) {
+            (0, 0) => format!("{}: no problems", self.path),
+            (0, w) => format!("{}: {}", self.path, plural(w, "warning")),
+            (e, 0) => format!("{}: {}", self.path, plural(e, "error")),
+            (e, w) => format!(
+                "{}: {} and {}",
+                self.path,
+                plural(e, "error"),
+                plural(w, "warning")
+            ),
+        }
+    }
+}
+
+struct ProblemDiagnostic<'a> {
+    problem: &'a Problem,
+    source: Option<&'a NamedSource<Arc<String>>>,
+    path: &'a str,
+}
+
+impl fmt::Debug for ProblemDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProblemDiagnostic")
+            .field("message", &self.problem.message)
+            .finish()
+    }
+}
+
+impl fmt::Display for ProblemDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.source.is_none() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.problem.message)
+    }
+}
+
+impl std::error::Error for ProblemDiagnostic<'_> {}
+
+impl Diagnostic for ProblemDiagnostic<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.problem.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.problem
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source?;
+        let span = self.problem.span.clone()?;
+        let primary = LabeledSpan::new_primary_with_span(self.problem.label.clone(), span);
+        let related = self
+            .problem
+            .related
+            .iter()
+            .map(|(span, label)| LabeledSpan::new_with_span(Some(label.clone()), span.clone()));
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}

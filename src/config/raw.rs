@@ -1,0 +1,117 @@
+//! The file as written: every value with its span. The JSON Schema of the
+//! file is generated from these types (see `schema.rs`), and nothing after
+//! `resolve` sees them.
+
+use schemars::JsonSchema;
+
+use super::tree::Span;
+use crate::model::{FieldSpec, IntegrationType, Mode};
+use crate::secret::Secret;
+
+/// A value and where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sp<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Sp<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Sp { value, span }
+    }
+}
+
+/// A tether file: which integrations each Atlas project must have.
+#[derive(Debug, Default, JsonSchema)]
+#[schemars(title = "tether.yaml", deny_unknown_fields)]
+pub struct RawFile {
+    /// Version of the file format. Always `1`.
+    #[schemars(range(min = 1, max = 1), required)]
+    pub version: Option<Sp<u32>>,
+    /// What every project gets unless it says otherwise.
+    pub defaults: Option<RawDefaults>,
+    /// Named bundles of integrations that a project opts into with `use`.
+    pub templates: Option<RawTemplates>,
+    /// The projects tether manages. Projects not listed are never touched.
+    pub projects: Vec<RawProject>,
+    /// Where the values of secrets written literally into the file are, so
+    /// that diagnostics can blank them out.
+    #[schemars(skip)]
+    pub literal_secrets: Vec<Span>,
+}
+
+#[derive(Debug, Default, JsonSchema)]
+#[schemars(rename = "Defaults", deny_unknown_fields)]
+pub struct RawDefaults {
+    /// Mode of projects that do not set their own (default `authoritative`).
+    pub mode: Option<Sp<Mode>>,
+    /// Integrations every project gets; a project's own entry for a type, or a
+    /// template's, replaces it as a whole.
+    pub integrations: Option<RawIntegrations>,
+}
+
+/// Template name to the integrations it brings.
+#[derive(Debug, Default)]
+pub struct RawTemplates(pub Vec<RawTemplate>);
+
+#[derive(Debug)]
+pub struct RawTemplate {
+    pub name: Sp<String>,
+    pub integrations: RawIntegrations,
+}
+
+/// One Atlas project. Give its `id`, its `name`, or both.
+#[derive(Debug, JsonSchema)]
+#[schemars(
+    rename = "Project",
+    deny_unknown_fields,
+    extend("anyOf" = [{"required": ["id"]}, {"required": ["name"]}])
+)]
+pub struct RawProject {
+    /// Atlas project id: 24 lowercase hexadecimal characters.
+    #[schemars(pattern(r"^([0-9a-f]{24}|.*\$\{[A-Za-z_][A-Za-z0-9_]*\}.*)$"))]
+    pub id: Option<Sp<String>>,
+    /// Atlas project name, resolved to an id through Atlas (one call per
+    /// project); with `id` as well, it is checked against Atlas.
+    #[schemars(length(min = 1, max = 64))]
+    pub name: Option<Sp<String>>,
+    /// Templates to apply, in order; later ones win per integration type.
+    #[schemars(rename = "use")]
+    pub use_templates: Option<Vec<Sp<String>>>,
+    /// How far tether may go in this project.
+    pub mode: Option<Sp<Mode>>,
+    /// This project's own integrations; they win over templates and defaults.
+    pub integrations: Option<RawIntegrations>,
+    /// The whole entry, for messages about the project.
+    #[schemars(skip)]
+    pub span: Span,
+}
+
+/// Integration type to its fields, or to `absent`.
+#[derive(Debug, Default)]
+pub struct RawIntegrations(pub Vec<RawEntry>);
+
+#[derive(Debug)]
+pub struct RawEntry {
+    pub kind: Sp<IntegrationType>,
+    pub slot: RawSlot,
+}
+
+#[derive(Debug)]
+pub enum RawSlot {
+    Absent,
+    Present(Vec<RawField>),
+}
+
+#[derive(Debug)]
+pub struct RawField {
+    pub spec: &'static FieldSpec,
+    pub value: Sp<RawValue>,
+}
+
+#[derive(Debug)]
+pub enum RawValue {
+    Text(String),
+    Bool(bool),
+    Secret(Secret),
+}

@@ -1,0 +1,220 @@
+//! From the raw file to the domain model: references, duplicates and
+//! layering. Layering is per integration type and replaces the whole object:
+//! `defaults`, then each template in `use` order, then the project's own entry.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::problem::Problems;
+use super::raw::{RawFile, RawIntegrations, RawProject, RawSlot, RawValue, Sp};
+use super::suggest::did_you_mean;
+use super::tree::Span;
+use crate::model::{
+    Desired, DesiredProject, FieldValue, GroupId, Integration, IntegrationType, Mode, Origin,
+    ProjectRef, Slot, spec,
+};
+
+pub fn resolve(raw: &RawFile, source: &str, problems: &mut Problems) -> Desired {
+    let templates: HashMap<&str, &RawIntegrations> = raw
+        .templates
+        .iter()
+        .flat_map(|t| &t.0)
+        .map(|t| (t.name.value.as_str(), &t.integrations))
+        .collect();
+    let defaults = raw.defaults.as_ref();
+    let default_mode = defaults
+        .and_then(|d| d.mode.as_ref())
+        .map_or(Mode::default(), |m| m.value);
+    let default_integrations = defaults.and_then(|d| d.integrations.as_ref());
+
+    let lines = LineIndex::new(source);
+    let mut seen = Seen::default();
+    let mut used_templates: Vec<&str> = Vec::new();
+    let mut projects = Vec::with_capacity(raw.projects.len());
+    for project in &raw.projects {
+        let reference = project_ref(project, problems);
+        seen.check(reference.as_ref(), project, problems);
+        let mut layers: Vec<&RawIntegrations> = default_integrations.into_iter().collect();
+        for name in project.use_templates.iter().flatten() {
+            match templates.get(name.value.as_str()) {
+                Some(template) => {
+                    layers.push(template);
+                    used_templates.push(&name.value);
+                }
+                None => unknown_template(name, &templates, problems),
+            }
+        }
+        layers.extend(&project.integrations);
+        if let Some(project_ref) = reference {
+            projects.push(DesiredProject {
+                project: project_ref,
+                mode: project.mode.as_ref().map_or(default_mode, |m| m.value),
+                integrations: layer(&layers),
+                origin: lines.origin(source, project.span.start),
+            });
+        }
+    }
+    for template in raw.templates.iter().flat_map(|t| &t.0) {
+        if !used_templates.contains(&template.name.value.as_str()) {
+            problems
+                .warning(
+                    template.name.span.clone(),
+                    format!(
+                        "template `{}` is not used by any project",
+                        template.name.value
+                    ),
+                )
+                .help("add it to a project's `use` list, or remove it");
+        }
+    }
+    Desired { projects }
+}
+
+fn project_ref(project: &RawProject, problems: &mut Problems) -> Option<ProjectRef> {
+    let name = project.name.as_ref().map(|n| n.value.clone());
+    let Some(id) = &project.id else {
+        return name.map(ProjectRef::Name);
+    };
+    let id = match id.value.parse::<GroupId>() {
+        Ok(id) => id,
+        Err(reason) => {
+            problems
+                .error(
+                    id.span.clone(),
+                    format!("`{}` is not an Atlas project id: {reason}", id.value),
+                )
+                .label("not a project id")
+                .help(
+                    "a project id is 24 lowercase hexadecimal characters, as in the project's \
+                     Atlas URL; or give the project's `name` instead",
+                );
+            return None;
+        }
+    };
+    Some(match name {
+        Some(name) => ProjectRef::Both { id, name },
+        None => ProjectRef::Id(id),
+    })
+}
+
+/// Projects seen so far, by id and by name, to catch one declared twice.
+#[derive(Default)]
+struct Seen<'a> {
+    ids: HashMap<GroupId, &'a Span>,
+    names: HashMap<String, &'a Span>,
+}
+
+impl<'a> Seen<'a> {
+    /// `reference` is `None` when the id is not valid; the name is still checked.
+    fn check(
+        &mut self,
+        reference: Option<&ProjectRef>,
+        project: &'a RawProject,
+        problems: &mut Problems,
+    ) {
+        if let (Some(id), Some(written)) = (reference.and_then(ProjectRef::id), &project.id) {
+            match self.ids.get(id) {
+                Some(first) => duplicate(problems, &written.span, first, &format!("id `{id}`")),
+                None => {
+                    self.ids.insert(id.clone(), &written.span);
+                }
+            }
+        }
+        if let Some(written) = &project.name {
+            let name = written.value.as_str();
+            match self.names.get(name) {
+                Some(first) => duplicate(problems, &written.span, first, &format!("name `{name}`")),
+                None => {
+                    self.names.insert(name.to_owned(), &written.span);
+                }
+            }
+        }
+    }
+}
+
+fn duplicate(problems: &mut Problems, again: &Span, first: &Span, what: &str) {
+    problems
+        .error(
+            again.clone(),
+            format!("the project with {what} is declared twice"),
+        )
+        .label("declared again here")
+        .related(first.clone(), "first declared here")
+        .help("merge the two entries into one: a project has one entry in the file");
+}
+
+fn unknown_template(
+    name: &Sp<String>,
+    templates: &HashMap<&str, &RawIntegrations>,
+    problems: &mut Problems,
+) {
+    let problem = problems
+        .error(
+            name.span.clone(),
+            format!("there is no template `{}`", name.value),
+        )
+        .label("unknown template");
+    let mut known: Vec<&str> = templates.keys().copied().collect();
+    known.sort_unstable();
+    match did_you_mean(&name.value, known.iter().copied()) {
+        Some(guess) => problem.help(format!("did you mean `{guess}`?")),
+        None if known.is_empty() => {
+            problem.help("the file has no `templates`; define one there first")
+        }
+        None => problem.help(format!(
+            "the templates are {}",
+            super::suggest::one_of(&known)
+        )),
+    };
+}
+
+/// Later layers replace earlier ones per type, as a whole.
+fn layer(layers: &[&RawIntegrations]) -> BTreeMap<IntegrationType, Slot> {
+    let mut out = BTreeMap::new();
+    for entry in layers.iter().flat_map(|layer| &layer.0) {
+        out.insert(entry.kind.value, slot(entry.kind.value, &entry.slot));
+    }
+    out
+}
+
+fn slot(kind: IntegrationType, raw: &RawSlot) -> Slot {
+    let RawSlot::Present(fields) = raw else {
+        return Slot::Absent;
+    };
+    // Fields in the table's order, whatever order the file used.
+    let fields = spec(kind)
+        .fields
+        .iter()
+        .filter_map(|field_spec| {
+            let raw_field = fields.iter().find(|f| f.spec.name == field_spec.name)?;
+            let value = match &raw_field.value.value {
+                RawValue::Text(text) => FieldValue::Text(text.clone()),
+                RawValue::Bool(b) => FieldValue::Bool(*b),
+                RawValue::Secret(secret) => FieldValue::Secret(secret.clone()),
+            };
+            Some((field_spec, value))
+        })
+        .collect();
+    Slot::Present(Integration { kind, fields })
+}
+
+/// Start offsets of lines, to turn byte offsets into lines and columns
+/// without rescanning the file for every project.
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(source: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex(starts)
+    }
+
+    fn origin(&self, source: &str, offset: usize) -> Origin {
+        let line = self.0.partition_point(|&start| start <= offset).max(1);
+        let line_start = self.0[line - 1];
+        let column = source
+            .get(line_start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        Origin { line, column }
+    }
+}

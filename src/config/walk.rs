@@ -1,0 +1,705 @@
+//! The schema walk: reads the spanned tree into the raw types, reporting
+//! every shape problem (unknown keys, wrong kinds, bad enum values, missing
+//! fields) and carrying on, so one run shows them all.
+
+use super::interpolate::{Env, Unset, interpolate};
+use super::problem::Problems;
+use super::raw::{
+    RawDefaults, RawEntry, RawField, RawFile, RawIntegrations, RawProject, RawSlot, RawTemplate,
+    RawTemplates, RawValue, Sp,
+};
+use super::suggest::{did_you_mean, one_of};
+use super::tree::{Key, Node, NodeValue, Span};
+use crate::model::{
+    FieldKind, FieldSpec, Format, IntegrationType, Lifecycle, Mode, Required, spec,
+};
+use crate::secret::Secret;
+
+const TOP_KEYS: &[&str] = &["version", "defaults", "templates", "projects"];
+const DEFAULTS_KEYS: &[&str] = &["mode", "integrations"];
+const PROJECT_KEYS: &[&str] = &["id", "name", "use", "mode", "integrations"];
+const ABSENT: &str = "absent";
+const MAX_PROJECT_NAME: usize = 64;
+
+pub struct Walker<'a> {
+    source: &'a str,
+    env: &'a dyn Env,
+    unset: Unset,
+    problems: &'a mut Problems,
+    literal_secrets: Vec<Span>,
+    /// Keys suggested for unknown ones: a misspelt `projects` should not also
+    /// be reported as missing.
+    suggested: Vec<&'static str>,
+}
+
+impl<'a> Walker<'a> {
+    pub fn new(
+        source: &'a str,
+        (env, unset): (&'a dyn Env, Unset),
+        problems: &'a mut Problems,
+    ) -> Self {
+        Walker {
+            source,
+            env,
+            unset,
+            problems,
+            literal_secrets: Vec::new(),
+            suggested: Vec::new(),
+        }
+    }
+
+    pub fn file(mut self, root: &Node) -> RawFile {
+        let mut file = RawFile::default();
+        let Some(entries) = self.mapping(root, "the file", "`version: 1` and `projects:`") else {
+            return file;
+        };
+        let mut saw_projects = false;
+        for (key, value) in self.known_keys(entries, TOP_KEYS, "at the top of the file") {
+            match key.text.as_str() {
+                "version" => file.version = self.version(value),
+                "defaults" => file.defaults = self.defaults(value),
+                "templates" => file.templates = self.templates(value),
+                "projects" => {
+                    saw_projects = true;
+                    file.projects = self.projects(value);
+                }
+                _ => unreachable!("known_keys only returns listed keys"),
+            }
+        }
+        let start = entries.first().map_or(0..0, |(key, _)| key.span.clone());
+        let misspelt = |key: &str| self.suggested.contains(&key);
+        let missing_version = file.version.is_none()
+            && !entries.iter().any(|(k, _)| k.text == "version")
+            && !misspelt("version");
+        let missing_projects = !saw_projects && !misspelt("projects");
+        if missing_version {
+            self.problems
+                .error(start.clone(), "the file does not say `version: 1`")
+                .help("add `version: 1` as the first line");
+        }
+        if missing_projects {
+            self.problems
+                .error(start, "the file has no `projects` list")
+                .help("add `projects:` with at least one project, by `id` or by `name`");
+        }
+        file.literal_secrets = self.literal_secrets;
+        file
+    }
+
+    /// The entries of a mapping, or an error saying what was expected.
+    fn mapping<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        example: &str,
+    ) -> Option<&'n [(Key, Node)]> {
+        match &node.value {
+            NodeValue::Map(entries) => Some(entries),
+            other => {
+                self.problems
+                    .error(
+                        node.span.clone(),
+                        format!("{what} must be a mapping, not {}", other.describe()),
+                    )
+                    .help(format!("write {example}"));
+                None
+            }
+        }
+    }
+
+    /// Entries whose key is in `allowed`; reports unknown and repeated keys.
+    fn known_keys<'n>(
+        &mut self,
+        entries: &'n [(Key, Node)],
+        allowed: &[&'static str],
+        place: &str,
+    ) -> Vec<(&'n Key, &'n Node)> {
+        let mut kept: Vec<(&Key, &Node)> = Vec::with_capacity(entries.len());
+        for (key, value) in entries {
+            if self.is_repeat(key, &kept, place) {
+                continue;
+            }
+            if !allowed.contains(&key.text.as_str()) {
+                let problem = self
+                    .problems
+                    .error(
+                        key.span.clone(),
+                        format!("unknown key `{}` {place}", key.text),
+                    )
+                    .label("unknown key");
+                match did_you_mean(&key.text, allowed.iter().copied()) {
+                    Some(guess) => {
+                        self.suggested.push(guess);
+                        problem.help(format!("did you mean `{guess}`?"))
+                    }
+                    None => problem.help(format!("the keys allowed here are {}", one_of(allowed))),
+                };
+                continue;
+            }
+            kept.push((key, value));
+        }
+        kept
+    }
+
+    fn is_repeat(&mut self, key: &Key, kept: &[(&Key, &Node)], place: &str) -> bool {
+        let Some((first, _)) = kept.iter().find(|(k, _)| k.text == key.text) else {
+            return false;
+        };
+        self.problems
+            .error(
+                key.span.clone(),
+                format!("`{}` is written twice {place}", key.text),
+            )
+            .label("written again here")
+            .related(first.span.clone(), "first written here")
+            .help("keep one of the two");
+        true
+    }
+
+    fn version(&mut self, node: &Node) -> Option<Sp<u32>> {
+        match &node.value {
+            NodeValue::Number(n) if n == "1" => Some(Sp::new(1, node.span.clone())),
+            other => {
+                let found = other
+                    .scalar_text()
+                    .map_or_else(|| other.describe().to_owned(), |text| format!("`{text}`"));
+                self.problems
+                    .error(
+                        node.span.clone(),
+                        format!("unsupported file version {found}"),
+                    )
+                    .label("expected 1")
+                    .help("this tether reads `version: 1`");
+                None
+            }
+        }
+    }
+
+    fn defaults(&mut self, node: &Node) -> Option<RawDefaults> {
+        let entries = self.mapping(node, "`defaults`", "`mode:` and `integrations:` below it")?;
+        let mut defaults = RawDefaults::default();
+        for (key, value) in self.known_keys(entries, DEFAULTS_KEYS, "in `defaults`") {
+            match key.text.as_str() {
+                "mode" => defaults.mode = self.mode(value),
+                "integrations" => defaults.integrations = self.integrations(value, "in `defaults`"),
+                _ => unreachable!("known_keys only returns listed keys"),
+            }
+        }
+        Some(defaults)
+    }
+
+    fn templates(&mut self, node: &Node) -> Option<RawTemplates> {
+        let entries = self.mapping(
+            node,
+            "`templates`",
+            "template names, each with integration types below it",
+        )?;
+        let mut templates = Vec::with_capacity(entries.len());
+        let mut kept: Vec<(&Key, &Node)> = Vec::new();
+        for (key, value) in entries {
+            if self.is_repeat(key, &kept, "in `templates`") {
+                continue;
+            }
+            kept.push((key, value));
+            let place = format!("in template `{}`", key.text);
+            if let Some(integrations) = self.integrations(value, &place) {
+                templates.push(RawTemplate {
+                    name: Sp::new(key.text.clone(), key.span.clone()),
+                    integrations,
+                });
+            }
+        }
+        Some(RawTemplates(templates))
+    }
+
+    fn projects(&mut self, node: &Node) -> Vec<RawProject> {
+        match &node.value {
+            NodeValue::Seq(items) => items.iter().filter_map(|item| self.project(item)).collect(),
+            other => {
+                self.problems
+                    .error(
+                        node.span.clone(),
+                        format!("`projects` must be a list, not {}", other.describe()),
+                    )
+                    .help("write each project as a list item: `- id: …` or `- name: …`");
+                Vec::new()
+            }
+        }
+    }
+
+    fn project(&mut self, node: &Node) -> Option<RawProject> {
+        let entries = self.mapping(
+            node,
+            "a project",
+            "`id:` or `name:`, and its `integrations:`",
+        )?;
+        let mut project = RawProject {
+            id: None,
+            name: None,
+            use_templates: None,
+            mode: None,
+            integrations: None,
+            span: node.span.clone(),
+        };
+        let mut named = false;
+        for (key, value) in self.known_keys(entries, PROJECT_KEYS, "in a project") {
+            match key.text.as_str() {
+                "id" => {
+                    named = true;
+                    project.id = self.text(value, "`id`");
+                }
+                "name" => {
+                    named = true;
+                    project.name = self.project_name(value);
+                }
+                "use" => project.use_templates = self.use_list(value),
+                "mode" => project.mode = self.mode(value),
+                "integrations" => {
+                    project.integrations = self.integrations(value, "in this project")
+                }
+                _ => unreachable!("known_keys only returns listed keys"),
+            }
+        }
+        if !named {
+            self.problems
+                .error(
+                    node.span.clone(),
+                    "this project has neither `id` nor `name`",
+                )
+                .label("which project?")
+                .help("add `id:` (24 hex characters from the Atlas URL) or `name:`");
+        }
+        Some(project)
+    }
+
+    fn project_name(&mut self, node: &Node) -> Option<Sp<String>> {
+        let name = self.text(node, "`name`")?;
+        let length = name.value.chars().count();
+        if length > MAX_PROJECT_NAME {
+            self.problems
+                .error(
+                    node.span.clone(),
+                    format!("project names are at most {MAX_PROJECT_NAME} characters; this one has {length}"),
+                )
+                .help("use the project's name exactly as Atlas shows it, or its `id`");
+            return None;
+        }
+        Some(name)
+    }
+
+    /// A string scalar, interpolated. Numbers are taken as written.
+    fn text(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
+        let written = self.scalar_text(node, what)?;
+        let interpolated = interpolate(
+            written,
+            &node.span,
+            self.source,
+            (self.env, self.unset),
+            self.problems,
+        )?;
+        if interpolated.value.trim().is_empty() {
+            self.problems
+                .error(node.span.clone(), format!("{what} is empty"))
+                .help("give it a value");
+            return None;
+        }
+        Some(Sp::new(interpolated.value, node.span.clone()))
+    }
+
+    fn scalar_text<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n str> {
+        match &node.value {
+            NodeValue::Null => {
+                self.problems
+                    .error(node.span.clone(), format!("{what} has no value"))
+                    .label("empty")
+                    .help("write a value after the colon");
+                None
+            }
+            NodeValue::Seq(_) | NodeValue::Map(_) => {
+                self.problems
+                    .error(
+                        node.span.clone(),
+                        format!("{what} must be a string, not {}", node.value.describe()),
+                    )
+                    .help("write a single value on the same line");
+                None
+            }
+            other => other.scalar_text(),
+        }
+    }
+
+    fn use_list(&mut self, node: &Node) -> Option<Vec<Sp<String>>> {
+        let NodeValue::Seq(items) = &node.value else {
+            let example = node
+                .value
+                .scalar_text()
+                .map_or_else(|| "use: [name]".to_owned(), |name| format!("use: [{name}]"));
+            self.problems
+                .error(node.span.clone(), "`use` must be a list of template names")
+                .help(format!("write `{example}`"));
+            return None;
+        };
+        Some(
+            items
+                .iter()
+                .filter_map(|item| {
+                    let name = self.scalar_text(item, "a template name")?;
+                    Some(Sp::new(name.to_owned(), item.span.clone()))
+                })
+                .collect(),
+        )
+    }
+
+    fn mode(&mut self, node: &Node) -> Option<Sp<Mode>> {
+        let written = self.scalar_text(node, "`mode`")?;
+        let names = Mode::ALL.map(Mode::as_str);
+        if let Some(mode) = Mode::ALL.into_iter().find(|m| m.as_str() == written) {
+            return Some(Sp::new(mode, node.span.clone()));
+        }
+        let problem = self
+            .problems
+            .error(node.span.clone(), format!("unknown mode `{written}`"))
+            .label(format!("expected {}", one_of(&names)));
+        match did_you_mean(written, names) {
+            Some(guess) => problem.help(format!("did you mean `{guess}`?")),
+            None => problem.help(
+                "`authoritative` deletes what the file does not declare, `additive` never \
+                 deletes, `observe` never writes",
+            ),
+        };
+        None
+    }
+
+    fn integrations(&mut self, node: &Node, place: &str) -> Option<RawIntegrations> {
+        let entries = self.mapping(
+            node,
+            "`integrations`",
+            "integration types such as `PAGER_DUTY:` with their fields below them",
+        )?;
+        let mut kept: Vec<(&Key, &Node)> = Vec::new();
+        let mut out = Vec::with_capacity(entries.len());
+        for (key, value) in entries {
+            if self.is_repeat(key, &kept, place) {
+                continue;
+            }
+            kept.push((key, value));
+            let Some(kind) = self.integration_type(key) else {
+                self.blank_secret_like_values(value);
+                continue;
+            };
+            if let Some(slot) = self.slot(kind, key, value) {
+                out.push(RawEntry {
+                    kind: Sp::new(kind, key.span.clone()),
+                    slot,
+                });
+            }
+        }
+        Some(RawIntegrations(out))
+    }
+
+    fn integration_type(&mut self, key: &Key) -> Option<IntegrationType> {
+        if let Ok(kind) = key.text.parse::<IntegrationType>() {
+            return Some(kind);
+        }
+        let names = IntegrationType::ALL.map(IntegrationType::as_str);
+        let problem = self
+            .problems
+            .error(
+                key.span.clone(),
+                format!("unknown integration type `{}`", key.text),
+            )
+            .label("unknown type");
+        let folded = key.text.to_ascii_uppercase().replace('-', "_");
+        if folded.starts_with("DATADOG_LOG") || folded == "LOG_INTEGRATIONS" {
+            problem.help(
+                "Datadog log export is a log integration (Atlas's `logIntegrations` API), not a \
+                 third-party integration; tether manages only the types listed in the README",
+            );
+        } else if folded == "HIP_CHAT" || folded == "HIPCHAT" {
+            problem.help("HipChat was retired by Atlas and has no settings to manage");
+        } else if let Some(guess) = did_you_mean(&key.text, names) {
+            problem.help(format!("did you mean `{guess}`?"));
+        } else {
+            problem.help(format!("the types are {}", one_of(&names)));
+        }
+        None
+    }
+
+    /// Under an unknown type nothing is known to be secret; blank every value
+    /// whose key is the name of a secret field of any type.
+    fn blank_secret_like_values(&mut self, node: &Node) {
+        let NodeValue::Map(entries) = &node.value else {
+            return;
+        };
+        for (key, value) in entries {
+            let secret_name = IntegrationType::ALL
+                .into_iter()
+                .filter_map(|kind| spec(kind).field(&key.text))
+                .any(|field| field.sensitive);
+            if secret_name {
+                self.literal_secrets.push(value.span.clone());
+            }
+        }
+    }
+
+    fn slot(&mut self, kind: IntegrationType, key: &Key, node: &Node) -> Option<RawSlot> {
+        let entries = match &node.value {
+            NodeValue::String(word) if word == ABSENT => return Some(RawSlot::Absent),
+            NodeValue::Map(entries) => entries,
+            NodeValue::Null => {
+                self.problems
+                    .error(key.span.clone(), format!("`{kind}` has no settings"))
+                    .help(format!(
+                        "write its fields below it, or `{kind}: absent` to require that it does \
+                         not exist"
+                    ));
+                return None;
+            }
+            other => {
+                let problem = self
+                    .problems
+                    .error(
+                        node.span.clone(),
+                        format!(
+                            "`{kind}` must be a mapping of its fields or `absent`, not {}",
+                            other.describe()
+                        ),
+                    )
+                    .label("expected fields or `absent`");
+                if other
+                    .scalar_text()
+                    .is_some_and(|w| did_you_mean(w, [ABSENT]).is_some())
+                {
+                    problem.help("did you mean `absent`? (lowercase)");
+                }
+                return None;
+            }
+        };
+        if spec(kind).lifecycle == Lifecycle::Retired {
+            self.problems
+                .error(
+                    key.span.clone(),
+                    format!("`{kind}` was retired by Atlas and cannot be created or changed"),
+                )
+                .label("retired")
+                .help(format!(
+                    "write `{kind}: absent` to remove a legacy one, or delete this entry"
+                ));
+            return None;
+        }
+        let fields = self.fields(kind, key, entries);
+        Some(RawSlot::Present(fields))
+    }
+
+    fn fields(
+        &mut self,
+        kind: IntegrationType,
+        type_key: &Key,
+        entries: &[(Key, Node)],
+    ) -> Vec<RawField> {
+        let type_spec = spec(kind);
+        let names: Vec<&str> = type_spec.fields.iter().map(|f| f.name).collect();
+        let place = format!("in `{kind}`");
+        let mut fields = Vec::with_capacity(entries.len());
+        let mut kept: Vec<(&Key, &Node)> = Vec::new();
+        for (key, value) in entries {
+            if self.is_repeat(key, &kept, &place) {
+                continue;
+            }
+            kept.push((key, value));
+            let Some(field) = type_spec.field(&key.text) else {
+                self.unknown_field(kind, key, value, &names);
+                continue;
+            };
+            if let Some(value) = self.field_value(kind, field, value) {
+                fields.push(RawField { spec: field, value });
+            }
+        }
+        for field in type_spec.fields {
+            if field.required == Required::Always && !kept.iter().any(|(k, _)| k.text == field.name)
+            {
+                self.problems
+                    .error(
+                        type_key.span.clone(),
+                        format!("`{kind}` is missing the required field `{}`", field.name),
+                    )
+                    .label(format!("no `{}`", field.name))
+                    .help(format!(
+                        "add `{}:` below `{kind}:` ({})",
+                        field.name,
+                        field.doc.trim_end_matches('.')
+                    ));
+            }
+        }
+        fields
+    }
+
+    fn unknown_field(&mut self, kind: IntegrationType, key: &Key, value: &Node, names: &[&str]) {
+        let guess = did_you_mean(&key.text, names.iter().copied());
+        // A misspelt secret is still a secret: keep it out of the snippet.
+        let guessed_secret = guess
+            .and_then(|g| spec(kind).field(g))
+            .is_some_and(|f| f.sensitive);
+        if guessed_secret {
+            self.literal_secrets.push(value.span.clone());
+        }
+        let problem = self
+            .problems
+            .error(
+                key.span.clone(),
+                format!("unknown field `{}` in `{kind}`", key.text),
+            )
+            .label("unknown field");
+        match guess {
+            _ if key.text == "type" => problem.help(format!(
+                "the type is the key above (`{kind}:`); remove this line"
+            )),
+            Some(guess) => problem.help(format!("did you mean `{guess}`?")),
+            None => problem.help(format!("the fields of `{kind}` are {}", one_of(names))),
+        };
+    }
+
+    fn field_value(
+        &mut self,
+        kind: IntegrationType,
+        field: &'static FieldSpec,
+        node: &Node,
+    ) -> Option<Sp<RawValue>> {
+        let what = format!("`{kind}.{}`", field.name);
+        if field.kind == FieldKind::Bool {
+            return self.boolean(node, &what);
+        }
+        let written = self.scalar_text(node, &what)?;
+        let interpolated = interpolate(
+            written,
+            &node.span,
+            self.source,
+            (self.env, self.unset),
+            self.problems,
+        )?;
+        let value = interpolated.value;
+        let literal_secret = field.sensitive && !interpolated.from_env;
+        if literal_secret {
+            self.literal_secrets.push(node.span.clone());
+        }
+        if interpolated.unresolved {
+            return Some(Sp::new(
+                if field.sensitive {
+                    RawValue::Secret(Secret::new(value))
+                } else {
+                    RawValue::Text(value)
+                },
+                node.span.clone(),
+            ));
+        }
+        if !field.allowed.is_empty() && !field.allowed.contains(&value.as_str()) {
+            let problem = self
+                .problems
+                .error(node.span.clone(), format!("{what} cannot be `{value}`"))
+                .label(format!("expected {}", one_of(field.allowed)));
+            if let Some(guess) = did_you_mean(&value, field.allowed.iter().copied()) {
+                problem.help(format!("did you mean `{guess}`?"));
+            } else {
+                problem.help(format!(
+                    "the values Atlas accepts are {}",
+                    one_of(field.allowed)
+                ));
+            }
+            return None;
+        }
+        if let Some(message) = format_problem(field, &value) {
+            let source_hint = if interpolated.from_env {
+                " (the value comes from the environment)"
+            } else {
+                ""
+            };
+            self.problems
+                .error(node.span.clone(), format!("{what} {message}{source_hint}"))
+                .help(field.doc);
+            return None;
+        }
+        if !field.sensitive {
+            return Some(Sp::new(RawValue::Text(value), node.span.clone()));
+        }
+        if literal_secret {
+            self.problems
+                .warning(
+                    node.span.clone(),
+                    format!("{what} is a secret written into the file"),
+                )
+                .label("literal secret")
+                .help(format!(
+                    "anyone who can read the repository can read it; use an environment variable \
+                     instead, such as `{}: ${{{}}}`",
+                    field.name,
+                    suggested_variable(kind, field)
+                ));
+        }
+        Some(Sp::new(
+            RawValue::Secret(Secret::new(value)),
+            node.span.clone(),
+        ))
+    }
+
+    fn boolean(&mut self, node: &Node, what: &str) -> Option<Sp<RawValue>> {
+        if let NodeValue::Bool(b) = node.value {
+            return Some(Sp::new(RawValue::Bool(b), node.span.clone()));
+        }
+        let found = node
+            .value
+            .scalar_text()
+            .map_or_else(|| node.value.describe().to_owned(), |t| format!("`{t}`"));
+        let problem = self
+            .problems
+            .error(
+                node.span.clone(),
+                format!("{what} must be `true` or `false`, not {found}"),
+            )
+            .label("expected true or false");
+        match node.value.scalar_text() {
+            Some("true" | "false") => problem.help("remove the quotes"),
+            Some(_) => problem.help(
+                "only `true` and `false` are booleans here; words such as `yes` and `on` are not",
+            ),
+            None => problem.help("write `true` or `false`"),
+        };
+        None
+    }
+}
+
+/// What is wrong with a value's format, without repeating the value (it may
+/// be a secret).
+fn format_problem(field: &FieldSpec, value: &str) -> Option<String> {
+    match field.format {
+        Format::Any => None,
+        Format::Hex => (!value.chars().all(|c| c.is_ascii_hexdigit()))
+            .then(|| "must be hexadecimal: Atlas rejects other keys".to_owned()),
+        Format::Hex40 => (value.len() != 40 || !value.chars().all(|c| c.is_ascii_hexdigit()))
+            .then(|| "must be 40 hexadecimal characters".to_owned()),
+        Format::HttpUrl => {
+            let rest = value
+                .strip_prefix("https://")
+                .or_else(|| value.strip_prefix("http://"));
+            let has_host = rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'));
+            (!has_host).then(|| "must be an absolute `http://` or `https://` URL".to_owned())
+        }
+        Format::Length { min, max } => {
+            let n = value.chars().count();
+            (n < min || n > max).then(|| format!("must be {min} to {max} characters; it has {n}"))
+        }
+        Format::MaxBytes(max) => (value.len() > max)
+            .then(|| format!("is {} bytes; Atlas accepts at most {max}", value.len())),
+    }
+}
+
+/// The variable name suggested for a literal secret, e.g. `PAGER_DUTY_SERVICE_KEY`.
+pub fn suggested_variable(kind: IntegrationType, field: &FieldSpec) -> String {
+    let mut name = format!("{kind}_");
+    for c in field.name.chars() {
+        if c.is_ascii_uppercase() {
+            name.push('_');
+        }
+        name.push(c.to_ascii_uppercase());
+    }
+    name
+}

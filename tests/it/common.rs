@@ -1,0 +1,63 @@
+//! Running the `tether` binary the way a user does, and capturing everything
+//! it printed for snapshots.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures")
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// What one run printed, and how it ended.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Exit code, stdout and stderr together, the form snapshots take.
+    pub fn transcript(&self) -> String {
+        format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+
+    pub fn all_output(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+/// Runs `tether ARGS` in `dir` with only the given environment variables.
+pub fn tether(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::cargo_bin("tether").expect("the tether binary is built");
+    command.current_dir(dir).env_clear().args(args);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().expect("tether runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Reads `KEY=value` lines (as in `examples/realistic.env`).
+pub fn env_file(path: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(path)
+        .expect("env file exists")
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#') && l.contains('='))
+        .map(|l| {
+            let (k, v) = l.split_once('=').expect("has =");
+            (k.to_owned(), v.trim_matches('\'').to_owned())
+        })
+        .collect()
+}

@@ -1,0 +1,5 @@
+//! Integration tests: the real `tether` binary, and the in-process simulator.
+
+mod common;
+mod schema;
+mod validate;

@@ -1,0 +1,66 @@
+use crate::common::{repo_root, tether};
+
+#[test]
+fn committed_schema_is_the_generated_one() {
+    let committed = std::fs::read_to_string(repo_root().join("schemas/tether.schema.json"))
+        .expect("schemas/tether.schema.json is committed");
+    let generated = tether::config::json_schema();
+    assert!(
+        committed == generated,
+        "schemas/tether.schema.json is stale: run `cargo run -- schema > schemas/tether.schema.json`"
+    );
+}
+
+#[test]
+fn schema_command_prints_the_schema() {
+    let run = tether(&repo_root(), &["schema"], &[]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout, tether::config::json_schema());
+    let schema: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    assert_eq!(
+        schema["required"],
+        serde_json::json!(["version", "projects"])
+    );
+}
+
+#[test]
+fn examples_carry_the_schema_modeline() {
+    for entry in std::fs::read_dir(repo_root().join("examples")).expect("examples/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "yaml") && !path.ends_with("sim-state.yaml") {
+            let text = std::fs::read_to_string(&path).expect("readable");
+            assert!(
+                text.starts_with("# yaml-language-server: $schema=../schemas/tether.schema.json"),
+                "{} lacks the yaml-language-server modeline",
+                path.display()
+            );
+        }
+    }
+}
+
+const FIELDS_START: &str = "<!-- fields:start (generated from the model table; `TETHER_BLESS=1 cargo test readme` rewrites it) -->\n";
+const FIELDS_END: &str = "<!-- fields:end -->";
+
+#[test]
+fn readme_field_reference_is_generated_from_the_model() {
+    let path = repo_root().join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let start = readme
+        .find(FIELDS_START)
+        .expect("README has the fields:start marker")
+        + FIELDS_START.len();
+    let end = readme
+        .find(FIELDS_END)
+        .expect("README has the fields:end marker");
+    let generated = tether::config::fields_markdown();
+    if readme[start..end] != generated {
+        if std::env::var_os("TETHER_BLESS").is_some() {
+            let updated = format!("{}{generated}{}", &readme[..start], &readme[end..]);
+            std::fs::write(&path, updated).expect("rewrite README.md");
+        } else {
+            panic!(
+                "the field reference in README.md is stale: run `TETHER_BLESS=1 cargo test readme`"
+            );
+        }
+    }
+}

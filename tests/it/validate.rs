@@ -1,0 +1,207 @@
+//! `tether validate`: every kind of bad input gives one clear message at the
+//! right place, the exit code says valid or not, and no secret is printed.
+
+use std::path::Path;
+
+use crate::common::{Run, env_file, fixtures, repo_root, tether};
+
+/// Secrets the fixtures read from the environment. None may ever be printed.
+const ENV: &[(&str, &str)] = &[
+    ("PD_KEY", "pd-secret-1111222233334444"),
+    ("DD_KEY", "0123456789abcdef0123456789abf00d"),
+    ("OPSGENIE_KEY", "11111111-2222-4333-8444-555566667777"),
+    ("PROM_PASSWORD", "prom-secret-password-9f8e"),
+    ("HOOK_URL", "https://hooks.example.com/secret/path/c0ffee"),
+    ("HOOK_SECRET", "hook-secret-value-8c7d6e"),
+    ("SLACK_TOKEN", "xoxb-secret-slack-token-1a2b"),
+    ("FLOWDOCK_TOKEN", "flowdock-secret-token-77aa"),
+];
+
+fn validate_in(dir: &Path, file: &str, env: &[(&str, &str)]) -> Run {
+    let run = tether(dir, &["validate", "--color", "never", "-f", file], env);
+    let output = run.all_output();
+    for (name, value) in env {
+        assert!(
+            !output.contains(value),
+            "the value of {name} was printed:\n{output}"
+        );
+    }
+    run
+}
+
+fn validate(file: &str) -> Run {
+    validate_in(&fixtures().join("validate"), file, ENV)
+}
+
+macro_rules! invalid_file {
+    ($test:ident, $file:literal) => {
+        #[test]
+        fn $test() {
+            let run = validate($file);
+            assert_eq!(run.code, 1, "{}", run.transcript());
+            insta::assert_snapshot!(run.transcript());
+        }
+    };
+}
+
+invalid_file!(empty_file, "empty.yaml");
+invalid_file!(malformed_yaml, "malformed.yaml");
+invalid_file!(tab_indent, "tab-indent.yaml");
+invalid_file!(unknown_top_level_key, "unknown-top-level-key.yaml");
+invalid_file!(unknown_integration_type, "unknown-type.yaml");
+invalid_file!(datadog_logs_is_a_different_api, "datadog-logs.yaml");
+invalid_file!(unknown_field, "unknown-field.yaml");
+invalid_file!(wrong_enum_value, "wrong-enum.yaml");
+invalid_file!(missing_required_field, "missing-required.yaml");
+invalid_file!(same_type_twice_in_a_project, "duplicate-type.yaml");
+invalid_file!(same_project_twice_by_id, "duplicate-project-id.yaml");
+invalid_file!(same_project_twice_by_name, "duplicate-project-name.yaml");
+invalid_file!(group_id_not_24_hex, "bad-group-id.yaml");
+invalid_file!(use_of_unknown_template, "unknown-template.yaml");
+invalid_file!(retired_type_can_only_be_absent, "retired-type.yaml");
+invalid_file!(every_problem_reported_at_once, "many-problems.yaml");
+
+#[test]
+fn unset_variable_is_named_and_no_value_is_printed() {
+    let run = validate("unset-var.yaml");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("environment variable `HOOK_PATH` is not set")
+    );
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn ignore_unset_accepts_missing_variables() {
+    let dir = fixtures().join("validate");
+    let run = tether(
+        &dir,
+        &[
+            "validate",
+            "--color",
+            "never",
+            "--ignore-unset",
+            "-f",
+            "unset-var.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+}
+
+#[test]
+fn literal_secret_is_a_warning_and_is_never_shown() {
+    let run = validate("literal-secret.yaml");
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(!run.all_output().contains("literal-pd-key-4f1d9c0e5a7b"));
+    assert!(!run.all_output().contains("4f1d9c0e5a7b"));
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn missing_file() {
+    let run = validate("no-such-file.yaml");
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn directory_instead_of_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("configs")).expect("mkdir");
+    let run = validate_in(dir.path(), "configs", ENV);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn non_utf8_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut bytes = b"version: 1\nprojects:\n  - name: caf".to_vec();
+    bytes.extend([0xe9, b'\n']);
+    std::fs::write(dir.path().join("latin1.yaml"), bytes).expect("write");
+    let run = validate_in(dir.path(), "latin1.yaml", ENV);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn alias_bomb_is_refused_quickly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from(
+        "version: 1\nbomb:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
+    for level in 1..=12 {
+        let refs = vec![format!("*l{}", level - 1); 10].join(", ");
+        text.push_str(&format!("  l{level}: &l{level} [{refs}]\n"));
+    }
+    text.push_str("projects: []\n");
+    std::fs::write(dir.path().join("bomb.yaml"), text).expect("write");
+    let run = validate_in(dir.path(), "bomb.yaml", ENV);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
+fn ten_megabyte_file_of_valid_projects() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("big.yaml");
+    let projects = write_big_file(&path, 10 * 1024 * 1024);
+    let run = validate_in(dir.path(), "big.yaml", ENV);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "big.yaml is valid: {projects} projects, {} integrations declared\n",
+            projects * 2
+        )
+    );
+}
+
+/// Writes at least `bytes` of valid projects; returns how many.
+pub fn write_big_file(path: &Path, bytes: usize) -> usize {
+    let mut text = String::from("version: 1\ndefaults:\n  mode: authoritative\nprojects:\n");
+    let mut n = 0usize;
+    while text.len() < bytes {
+        text.push_str(&format!(
+            "  - id: {n:024x}\n    name: project-{n}\n    integrations:\n      PAGER_DUTY:\n        serviceKey: ${{PD_KEY}}\n        region: EU\n      DATADOG:\n        apiKey: ${{DD_KEY}}\n        sendDatabaseMetrics: true\n"
+        ));
+        n += 1;
+    }
+    std::fs::write(path, text).expect("write");
+    n
+}
+
+#[test]
+fn examples_are_valid() {
+    let root = repo_root();
+    let env = env_file(&root.join("examples/realistic.env"));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    for example in ["examples/realistic.yaml", "examples/minimal.yaml"] {
+        let mut with_pd = env.clone();
+        with_pd.push(("PD_SERVICE_KEY", "0123456789abcdef0123456789abcd01"));
+        let run = validate_in(&root, example, &with_pd);
+        assert_eq!(run.code, 0, "{example}:\n{}", run.transcript());
+        assert_eq!(run.stderr, "", "{example} has warnings");
+    }
+    let run = validate_in(&root, "examples/realistic.yaml", &env);
+    assert_eq!(
+        run.stdout,
+        "examples/realistic.yaml is valid: 12 projects, 27 integrations declared\n"
+    );
+}
+
+#[test]
+fn quiet_prints_nothing_on_success() {
+    let root = repo_root();
+    let run = tether(
+        &root,
+        &["validate", "-q", "-f", "examples/minimal.yaml"],
+        &[("PD_SERVICE_KEY", "abc")],
+    );
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "", "")
+    );
+}
