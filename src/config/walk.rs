@@ -2,6 +2,8 @@
 //! every shape problem (unknown keys, wrong kinds, bad enum values, missing
 //! fields) and carrying on, so one run shows them all.
 
+use std::fmt;
+
 use super::interpolate::{Env, Unset, interpolate};
 use super::problem::Problems;
 use super::raw::{
@@ -14,6 +16,39 @@ use crate::model::{
     FieldKind, FieldSpec, Format, IntegrationType, Lifecycle, Mode, Required, spec,
 };
 use crate::secret::Secret;
+
+/// Where a key was written, for messages; formatted only when needed.
+#[derive(Clone, Copy)]
+enum Place<'p> {
+    Top,
+    Defaults,
+    Templates,
+    Template(&'p str),
+    Project,
+    Type(IntegrationType),
+}
+
+impl fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Top => f.write_str("at the top of the file"),
+            Place::Defaults => f.write_str("in `defaults`"),
+            Place::Templates => f.write_str("in `templates`"),
+            Place::Template(name) => write!(f, "in template `{name}`"),
+            Place::Project => f.write_str("in this project"),
+            Place::Type(kind) => write!(f, "in `{kind}`"),
+        }
+    }
+}
+
+/// A field, named as in messages: `PAGER_DUTY.serviceKey`.
+struct FieldName(IntegrationType, &'static str);
+
+impl fmt::Display for FieldName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}.{}`", self.0, self.1)
+    }
+}
 
 const TOP_KEYS: &[&str] = &["version", "defaults", "templates", "projects"];
 const DEFAULTS_KEYS: &[&str] = &["mode", "integrations"];
@@ -48,14 +83,14 @@ impl<'a> Walker<'a> {
         }
     }
 
-    pub fn file(mut self, root: &Node) -> RawFile {
+    pub fn file(mut self, root: &Node<'_>) -> RawFile {
         let mut file = RawFile::default();
         let Some(entries) = self.mapping(root, "the file", "`version: 1` and `projects:`") else {
             return file;
         };
         let mut saw_projects = false;
-        for (key, value) in self.known_keys(entries, TOP_KEYS, "at the top of the file") {
-            match key.text.as_str() {
+        for (key, value) in self.known_keys(entries, TOP_KEYS, Place::Top) {
+            match key.text.as_ref() {
                 "version" => file.version = self.version(value),
                 "defaults" => file.defaults = self.defaults(value),
                 "templates" => file.templates = self.templates(value),
@@ -89,10 +124,10 @@ impl<'a> Walker<'a> {
     /// The entries of a mapping, or an error saying what was expected.
     fn mapping<'n>(
         &mut self,
-        node: &'n Node,
+        node: &'n Node<'n>,
         what: &str,
         example: &str,
-    ) -> Option<&'n [(Key, Node)]> {
+    ) -> Option<&'n [(Key<'n>, Node<'n>)]> {
         match &node.value {
             NodeValue::Map(entries) => Some(entries),
             other => {
@@ -110,16 +145,16 @@ impl<'a> Walker<'a> {
     /// Entries whose key is in `allowed`; reports unknown and repeated keys.
     fn known_keys<'n>(
         &mut self,
-        entries: &'n [(Key, Node)],
+        entries: &'n [(Key<'n>, Node<'n>)],
         allowed: &[&'static str],
-        place: &str,
-    ) -> Vec<(&'n Key, &'n Node)> {
-        let mut kept: Vec<(&Key, &Node)> = Vec::with_capacity(entries.len());
+        place: Place<'_>,
+    ) -> Vec<(&'n Key<'n>, &'n Node<'n>)> {
+        let mut kept: Vec<(&Key<'_>, &Node<'_>)> = Vec::with_capacity(entries.len());
         for (key, value) in entries {
             if self.is_repeat(key, &kept, place) {
                 continue;
             }
-            if !allowed.contains(&key.text.as_str()) {
+            if !allowed.contains(&key.text.as_ref()) {
                 let problem = self
                     .problems
                     .error(
@@ -141,7 +176,12 @@ impl<'a> Walker<'a> {
         kept
     }
 
-    fn is_repeat(&mut self, key: &Key, kept: &[(&Key, &Node)], place: &str) -> bool {
+    fn is_repeat(
+        &mut self,
+        key: &Key<'_>,
+        kept: &[(&Key<'_>, &Node<'_>)],
+        place: Place<'_>,
+    ) -> bool {
         let Some((first, _)) = kept.iter().find(|(k, _)| k.text == key.text) else {
             return false;
         };
@@ -156,7 +196,7 @@ impl<'a> Walker<'a> {
         true
     }
 
-    fn version(&mut self, node: &Node) -> Option<Sp<u32>> {
+    fn version(&mut self, node: &Node<'_>) -> Option<Sp<u32>> {
         match &node.value {
             NodeValue::Number(n) if n == "1" => Some(Sp::new(1, node.span.clone())),
             other => {
@@ -175,36 +215,35 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn defaults(&mut self, node: &Node) -> Option<RawDefaults> {
+    fn defaults(&mut self, node: &Node<'_>) -> Option<RawDefaults> {
         let entries = self.mapping(node, "`defaults`", "`mode:` and `integrations:` below it")?;
         let mut defaults = RawDefaults::default();
-        for (key, value) in self.known_keys(entries, DEFAULTS_KEYS, "in `defaults`") {
-            match key.text.as_str() {
+        for (key, value) in self.known_keys(entries, DEFAULTS_KEYS, Place::Defaults) {
+            match key.text.as_ref() {
                 "mode" => defaults.mode = self.mode(value),
-                "integrations" => defaults.integrations = self.integrations(value, "in `defaults`"),
+                "integrations" => defaults.integrations = self.integrations(value, Place::Defaults),
                 _ => unreachable!("known_keys only returns listed keys"),
             }
         }
         Some(defaults)
     }
 
-    fn templates(&mut self, node: &Node) -> Option<RawTemplates> {
+    fn templates(&mut self, node: &Node<'_>) -> Option<RawTemplates> {
         let entries = self.mapping(
             node,
             "`templates`",
             "template names, each with integration types below it",
         )?;
         let mut templates = Vec::with_capacity(entries.len());
-        let mut kept: Vec<(&Key, &Node)> = Vec::new();
+        let mut kept: Vec<(&Key<'_>, &Node<'_>)> = Vec::new();
         for (key, value) in entries {
-            if self.is_repeat(key, &kept, "in `templates`") {
+            if self.is_repeat(key, &kept, Place::Templates) {
                 continue;
             }
             kept.push((key, value));
-            let place = format!("in template `{}`", key.text);
-            if let Some(integrations) = self.integrations(value, &place) {
+            if let Some(integrations) = self.integrations(value, Place::Template(&key.text)) {
                 templates.push(RawTemplate {
-                    name: Sp::new(key.text.clone(), key.span.clone()),
+                    name: Sp::new(key.text.to_string(), key.span.clone()),
                     integrations,
                 });
             }
@@ -212,7 +251,7 @@ impl<'a> Walker<'a> {
         Some(RawTemplates(templates))
     }
 
-    fn projects(&mut self, node: &Node) -> Vec<RawProject> {
+    fn projects(&mut self, node: &Node<'_>) -> Vec<RawProject> {
         match &node.value {
             NodeValue::Seq(items) => items.iter().filter_map(|item| self.project(item)).collect(),
             other => {
@@ -227,7 +266,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn project(&mut self, node: &Node) -> Option<RawProject> {
+    fn project(&mut self, node: &Node<'_>) -> Option<RawProject> {
         let entries = self.mapping(
             node,
             "a project",
@@ -242,11 +281,11 @@ impl<'a> Walker<'a> {
             span: node.span.clone(),
         };
         let mut named = false;
-        for (key, value) in self.known_keys(entries, PROJECT_KEYS, "in a project") {
-            match key.text.as_str() {
+        for (key, value) in self.known_keys(entries, PROJECT_KEYS, Place::Project) {
+            match key.text.as_ref() {
                 "id" => {
                     named = true;
-                    project.id = self.text(value, "`id`");
+                    project.id = self.text(value, &"`id`");
                 }
                 "name" => {
                     named = true;
@@ -254,9 +293,7 @@ impl<'a> Walker<'a> {
                 }
                 "use" => project.use_templates = self.use_list(value),
                 "mode" => project.mode = self.mode(value),
-                "integrations" => {
-                    project.integrations = self.integrations(value, "in this project")
-                }
+                "integrations" => project.integrations = self.integrations(value, Place::Project),
                 _ => unreachable!("known_keys only returns listed keys"),
             }
         }
@@ -272,8 +309,8 @@ impl<'a> Walker<'a> {
         Some(project)
     }
 
-    fn project_name(&mut self, node: &Node) -> Option<Sp<String>> {
-        let name = self.text(node, "`name`")?;
+    fn project_name(&mut self, node: &Node<'_>) -> Option<Sp<String>> {
+        let name = self.text(node, &"`name`")?;
         let length = name.value.chars().count();
         if length > MAX_PROJECT_NAME {
             self.problems
@@ -288,7 +325,7 @@ impl<'a> Walker<'a> {
     }
 
     /// A string scalar, interpolated. Numbers are taken as written.
-    fn text(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
+    fn text(&mut self, node: &Node<'_>, what: &dyn fmt::Display) -> Option<Sp<String>> {
         let written = self.scalar_text(node, what)?;
         let interpolated = interpolate(
             written,
@@ -306,7 +343,7 @@ impl<'a> Walker<'a> {
         Some(Sp::new(interpolated.value, node.span.clone()))
     }
 
-    fn scalar_text<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n str> {
+    fn scalar_text<'n>(&mut self, node: &'n Node<'_>, what: &dyn fmt::Display) -> Option<&'n str> {
         match &node.value {
             NodeValue::Null => {
                 self.problems
@@ -328,7 +365,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn use_list(&mut self, node: &Node) -> Option<Vec<Sp<String>>> {
+    fn use_list(&mut self, node: &Node<'_>) -> Option<Vec<Sp<String>>> {
         let NodeValue::Seq(items) = &node.value else {
             let example = node
                 .value
@@ -343,15 +380,15 @@ impl<'a> Walker<'a> {
             items
                 .iter()
                 .filter_map(|item| {
-                    let name = self.scalar_text(item, "a template name")?;
+                    let name = self.scalar_text(item, &"a template name")?;
                     Some(Sp::new(name.to_owned(), item.span.clone()))
                 })
                 .collect(),
         )
     }
 
-    fn mode(&mut self, node: &Node) -> Option<Sp<Mode>> {
-        let written = self.scalar_text(node, "`mode`")?;
+    fn mode(&mut self, node: &Node<'_>) -> Option<Sp<Mode>> {
+        let written = self.scalar_text(node, &"`mode`")?;
         let names = Mode::ALL.map(Mode::as_str);
         if let Some(mode) = Mode::ALL.into_iter().find(|m| m.as_str() == written) {
             return Some(Sp::new(mode, node.span.clone()));
@@ -370,13 +407,13 @@ impl<'a> Walker<'a> {
         None
     }
 
-    fn integrations(&mut self, node: &Node, place: &str) -> Option<RawIntegrations> {
+    fn integrations(&mut self, node: &Node<'_>, place: Place<'_>) -> Option<RawIntegrations> {
         let entries = self.mapping(
             node,
             "`integrations`",
             "integration types such as `PAGER_DUTY:` with their fields below them",
         )?;
-        let mut kept: Vec<(&Key, &Node)> = Vec::new();
+        let mut kept: Vec<(&Key<'_>, &Node<'_>)> = Vec::new();
         let mut out = Vec::with_capacity(entries.len());
         for (key, value) in entries {
             if self.is_repeat(key, &kept, place) {
@@ -397,7 +434,7 @@ impl<'a> Walker<'a> {
         Some(RawIntegrations(out))
     }
 
-    fn integration_type(&mut self, key: &Key) -> Option<IntegrationType> {
+    fn integration_type(&mut self, key: &Key<'_>) -> Option<IntegrationType> {
         if let Ok(kind) = key.text.parse::<IntegrationType>() {
             return Some(kind);
         }
@@ -427,7 +464,7 @@ impl<'a> Walker<'a> {
 
     /// Under an unknown type nothing is known to be secret; blank every value
     /// whose key is the name of a secret field of any type.
-    fn blank_secret_like_values(&mut self, node: &Node) {
+    fn blank_secret_like_values(&mut self, node: &Node<'_>) {
         let NodeValue::Map(entries) = &node.value else {
             return;
         };
@@ -442,9 +479,9 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn slot(&mut self, kind: IntegrationType, key: &Key, node: &Node) -> Option<RawSlot> {
+    fn slot(&mut self, kind: IntegrationType, key: &Key<'_>, node: &Node<'_>) -> Option<RawSlot> {
         let entries = match &node.value {
-            NodeValue::String(word) if word == ABSENT => return Some(RawSlot::Absent),
+            NodeValue::String(word) if word.as_ref() == ABSENT => return Some(RawSlot::Absent),
             NodeValue::Map(entries) => entries,
             NodeValue::Null => {
                 self.problems
@@ -498,17 +535,15 @@ impl<'a> Walker<'a> {
         entries: &[(Key, Node)],
     ) -> Vec<RawField> {
         let type_spec = spec(kind);
-        let names: Vec<&str> = type_spec.fields.iter().map(|f| f.name).collect();
-        let place = format!("in `{kind}`");
         let mut fields = Vec::with_capacity(entries.len());
-        let mut kept: Vec<(&Key, &Node)> = Vec::new();
+        let mut kept: Vec<(&Key<'_>, &Node<'_>)> = Vec::new();
         for (key, value) in entries {
-            if self.is_repeat(key, &kept, &place) {
+            if self.is_repeat(key, &kept, Place::Type(kind)) {
                 continue;
             }
             kept.push((key, value));
             let Some(field) = type_spec.field(&key.text) else {
-                self.unknown_field(kind, key, value, &names);
+                self.unknown_field(kind, key, value);
                 continue;
             };
             if let Some(value) = self.field_value(kind, field, value) {
@@ -534,7 +569,8 @@ impl<'a> Walker<'a> {
         fields
     }
 
-    fn unknown_field(&mut self, kind: IntegrationType, key: &Key, value: &Node, names: &[&str]) {
+    fn unknown_field(&mut self, kind: IntegrationType, key: &Key<'_>, value: &Node<'_>) {
+        let names: Vec<&str> = spec(kind).fields.iter().map(|f| f.name).collect();
         let guess = did_you_mean(&key.text, names.iter().copied());
         // A misspelt secret is still a secret: keep it out of the snippet.
         let guessed_secret = guess
@@ -555,7 +591,7 @@ impl<'a> Walker<'a> {
                 "the type is the key above (`{kind}:`); remove this line"
             )),
             Some(guess) => problem.help(format!("did you mean `{guess}`?")),
-            None => problem.help(format!("the fields of `{kind}` are {}", one_of(names))),
+            None => problem.help(format!("the fields of `{kind}` are {}", one_of(&names))),
         };
     }
 
@@ -563,9 +599,9 @@ impl<'a> Walker<'a> {
         &mut self,
         kind: IntegrationType,
         field: &'static FieldSpec,
-        node: &Node,
+        node: &Node<'_>,
     ) -> Option<Sp<RawValue>> {
-        let what = format!("`{kind}.{}`", field.name);
+        let what = FieldName(kind, field.name);
         if field.kind == FieldKind::Bool {
             return self.boolean(node, &what);
         }
@@ -641,7 +677,7 @@ impl<'a> Walker<'a> {
         ))
     }
 
-    fn boolean(&mut self, node: &Node, what: &str) -> Option<Sp<RawValue>> {
+    fn boolean(&mut self, node: &Node<'_>, what: &dyn fmt::Display) -> Option<Sp<RawValue>> {
         if let NodeValue::Bool(b) = node.value {
             return Some(Sp::new(RawValue::Bool(b), node.span.clone()));
         }
