@@ -109,10 +109,8 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, SyntaxError> {
         let span = byte_span(text, &span);
         match event {
             Event::StreamEnd => break,
-            Event::DocumentStart(..) => {
-                if builder.root.is_some() {
-                    return Err(SyntaxError::MultipleDocuments { span });
-                }
+            Event::DocumentStart(..) if builder.root.is_some() => {
+                return Err(SyntaxError::MultipleDocuments { span });
             }
             Event::Alias(id) => builder.alias(id, span)?,
             Event::UnresolvedAlias(_) => return Err(SyntaxError::UnknownAlias { span }),
