@@ -62,6 +62,11 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the JSON Schema of the file (the same as schemas/tether.schema.json).
     Schema,
+    /// Serve a local Atlas simulator on loopback (see examples/sim-state.yaml).
+    ///
+    /// Prints the address it bound, serves until Ctrl-C, then writes the
+    /// state back with `--write-back`.
+    Sim(crate::commands::sim::SimArgs),
 }
 
 #[derive(Debug, Args)]

@@ -27,5 +27,12 @@ pub fn run(cli: Cli) -> ExitStatus {
             commands::validate::run(&cli.global.file, (&config::ProcessEnv, unset), &printer)
         }
         Command::Schema => commands::schema::run(&printer),
+        Command::Sim(args) => match commands::sim::run(&args) {
+            Ok(()) => ExitStatus::Success,
+            Err(report) => {
+                printer.diagnostics(&format!("{report:?}\n"));
+                ExitStatus::Error
+            }
+        },
     }
 }

@@ -1,4 +1,5 @@
 //! One thin orchestrator per subcommand.
 
 pub mod schema;
+pub mod sim;
 pub mod validate;

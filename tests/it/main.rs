@@ -2,4 +2,5 @@
 
 mod common;
 mod schema;
+mod sim;
 mod validate;

@@ -1,0 +1,196 @@
+//! `tether sim`: serve the local Atlas simulator until Ctrl-C.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use miette::{IntoDiagnostic, WrapErr, miette};
+
+use crate::sim::{self, AuthMode, Faults, RateLimit, SimConfig, StateFile, V2PutAbsent};
+
+#[derive(clap::Args, Debug)]
+pub struct SimArgs {
+    /// State to serve: projects, integrations (with real secrets), API keys
+    /// and service accounts. Without it the simulator starts empty.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// Address to listen on; port 0 picks a free port (the address bound is
+    /// printed on stdout).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: SocketAddr,
+
+    /// Write the state back to `--state` on exit.
+    #[arg(long, requires = "state")]
+    pub write_back: bool,
+
+    /// Accept every request without credentials (by default credentials are
+    /// required when the state file lists API keys or service accounts).
+    #[arg(long)]
+    pub no_auth: bool,
+
+    /// Latency added to every answer, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency_ms: u64,
+
+    /// Random extra latency, uniform in 0..=MS.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub jitter_ms: u64,
+
+    /// Token-bucket capacity; answers 429 with `Retry-After` once empty.
+    #[arg(long, value_name = "N")]
+    pub rate_limit: Option<u32>,
+
+    /// Tokens added back per `--rate-limit-period` (default: the capacity).
+    #[arg(long, value_name = "N", requires = "rate_limit")]
+    pub rate_limit_refill: Option<u32>,
+
+    /// Refill period of the bucket, in seconds.
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 60,
+        requires = "rate_limit"
+    )]
+    pub rate_limit_period: u64,
+
+    /// Share of requests (0 to 1) answered 500 UNEXPECTED_ERROR.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
+    pub error_500_rate: f64,
+
+    /// Share of requests answered 503.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
+    pub error_503_rate: f64,
+
+    /// Share of requests whose connection is closed without an answer.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
+    pub drop_rate: f64,
+
+    /// A written integration stays invisible to reads for this long.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub read_after_write_delay_ms: u64,
+
+    /// Let a v2 PUT create an absent type (by default it answers 404
+    /// INTEGRATION_NOT_CONFIGURED; Atlas's behaviour is unverified).
+    #[arg(long)]
+    pub v2_put_creates: bool,
+
+    /// Seed of the random faults, ids, nonces and tokens.
+    #[arg(long, value_name = "N", default_value_t = 0x5eed)]
+    pub seed: u64,
+
+    /// Lifetime of service-account tokens, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    pub token_lifetime: u64,
+
+    /// Lifetime of Digest nonces, in seconds.
+    #[arg(long, value_name = "SECS")]
+    pub nonce_lifetime: Option<u64>,
+
+    /// Worker threads of the simulator.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub threads: usize,
+}
+
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!("`{text}` is not a rate between 0 and 1")),
+    }
+}
+
+impl SimArgs {
+    fn config(&self) -> miette::Result<SimConfig> {
+        let state = match &self.state {
+            Some(path) => StateFile::load(path).into_diagnostic()?,
+            None => StateFile::default(),
+        };
+        let has_credentials = !state.api_keys.is_empty() || !state.service_accounts.is_empty();
+        let auth = if self.no_auth || !has_credentials {
+            AuthMode::None
+        } else {
+            AuthMode::Required
+        };
+        let mut config = SimConfig {
+            listen: self.listen,
+            state,
+            write_back: self.state.clone().filter(|_| self.write_back),
+            auth,
+            token_lifetime: Duration::from_secs(self.token_lifetime),
+            faults: Faults {
+                latency: Duration::from_millis(self.latency_ms),
+                jitter: Duration::from_millis(self.jitter_ms),
+                rate_limit: self.rate_limit.map(|capacity| RateLimit {
+                    capacity,
+                    refill: self.rate_limit_refill.unwrap_or(capacity),
+                    period: Duration::from_secs(self.rate_limit_period.max(1)),
+                }),
+                error_500_rate: self.error_500_rate,
+                error_503_rate: self.error_503_rate,
+                drop_rate: self.drop_rate,
+                read_after_write_delay: Duration::from_millis(self.read_after_write_delay_ms),
+            },
+            seed: self.seed,
+            worker_threads: self.threads,
+            ..SimConfig::default()
+        };
+        if self.v2_put_creates {
+            config.assumptions.v2_put_absent = V2PutAbsent::Create;
+        }
+        if let Some(secs) = self.nonce_lifetime {
+            config.assumptions.nonce_lifetime = Duration::from_secs(secs);
+        }
+        Ok(config)
+    }
+}
+
+/// Serves until Ctrl-C (or SIGTERM), then writes the state back if asked.
+pub fn run(args: &SimArgs) -> miette::Result<()> {
+    let config = args.config()?;
+    let projects = config.state.projects.len();
+    let auth = config.auth;
+    let handle = sim::spawn(config)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot start the simulator on `{}`", args.listen))?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "tether sim listening on {}", handle.base_url()).into_diagnostic()?;
+    stdout.flush().into_diagnostic()?;
+    drop(stdout);
+    let auth = match auth {
+        AuthMode::None => "no credentials required",
+        AuthMode::Required => "Digest or service-account credentials required",
+    };
+    eprintln!("serving {projects} project(s), {auth}; press Ctrl-C to stop");
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .into_diagnostic()?;
+    runtime.block_on(wait_for_stop())?;
+
+    handle
+        .shutdown()
+        .map_err(|e| miette!("{e}"))
+        .wrap_err("the simulator stopped but its state was not written back")?;
+    if let Some(path) = args.state.as_ref().filter(|_| args.write_back) {
+        eprintln!("wrote the state back to `{}`", path.display());
+    }
+    Ok(())
+}
+
+async fn wait_for_stop() -> miette::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).into_diagnostic()?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result.into_diagnostic(),
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.into_diagnostic()
+    }
+}

@@ -1,0 +1,164 @@
+//! Injected faults: latency with jitter, a token-bucket rate limit, 500/503
+//! answers, dropped connections. Decisions come from one seeded PRNG so a
+//! sequential test sees the same faults on every run.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::http::{HeaderName, HeaderValue, header};
+
+use super::errors::ApiError;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RateLimit {
+    /// Bucket size: requests that may burst.
+    pub capacity: u32,
+    /// Tokens added per `period`.
+    pub refill: u32,
+    pub period: Duration,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Faults {
+    /// Added to every answer.
+    pub latency: Duration,
+    /// Plus a uniform random extra in `0..=jitter`.
+    pub jitter: Duration,
+    pub rate_limit: Option<RateLimit>,
+    /// Share of requests (0.0..=1.0) answered 500 `UNEXPECTED_ERROR`.
+    pub error_500_rate: f64,
+    /// Share of requests answered 503.
+    pub error_503_rate: f64,
+    /// Share of requests whose connection is closed without an answer.
+    pub drop_rate: f64,
+    /// A written integration stays invisible to GETs (they keep seeing the
+    /// previous value) for this long.
+    pub read_after_write_delay: Duration,
+}
+
+/// What the fault layer decided for one request.
+#[derive(Debug)]
+pub enum Verdict {
+    Pass,
+    Drop,
+    Fail(ApiError),
+}
+
+#[derive(Debug)]
+struct Bucket {
+    tokens: f64,
+    last: Instant,
+}
+
+#[derive(Debug)]
+pub struct Injector {
+    faults: Faults,
+    bucket: Mutex<Bucket>,
+    retry_after_503: Option<u64>,
+}
+
+impl Injector {
+    pub fn new(faults: Faults, retry_after_503: Option<u64>) -> Self {
+        let tokens = faults.rate_limit.map_or(0.0, |r| f64::from(r.capacity));
+        Injector {
+            faults,
+            bucket: Mutex::new(Bucket {
+                tokens,
+                last: Instant::now(),
+            }),
+            retry_after_503,
+        }
+    }
+
+    pub fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    pub fn delay(&self, rng: &mut fastrand::Rng) -> Duration {
+        let jitter = self.faults.jitter.as_micros() as u64;
+        let extra = if jitter == 0 { 0 } else { rng.u64(0..=jitter) };
+        self.faults.latency + Duration::from_micros(extra)
+    }
+
+    /// `endpoint` names the endpoint set in the 429 text; `limited` says
+    /// whether the request draws from the token bucket (the Atlas API does;
+    /// the token endpoint does not).
+    pub fn decide(&self, rng: &mut fastrand::Rng, endpoint: &str, limited: bool) -> Verdict {
+        if self.faults.drop_rate > 0.0 && rng.f64() < self.faults.drop_rate {
+            return Verdict::Drop;
+        }
+        if let Some(limit) = self.faults.rate_limit.filter(|_| limited)
+            && let Err(wait) = self.take(limit)
+        {
+            return Verdict::Fail(rate_limited(limit, wait, endpoint));
+        }
+        let roll = rng.f64();
+        if roll < self.faults.error_500_rate {
+            return Verdict::Fail(ApiError::unexpected());
+        }
+        if roll < self.faults.error_500_rate + self.faults.error_503_rate {
+            let mut error = ApiError::service_unavailable();
+            if let Some(secs) = self.retry_after_503 {
+                error = error.header(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            return Verdict::Fail(error);
+        }
+        Verdict::Pass
+    }
+
+    /// Takes one token, or says how many seconds until one is available.
+    fn take(&self, limit: RateLimit) -> Result<(), u64> {
+        let mut bucket = self.bucket.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        let per_sec = f64::from(limit.refill) / limit.period.as_secs_f64().max(1e-9);
+        let elapsed = now.duration_since(bucket.last).as_secs_f64();
+        bucket.tokens = (bucket.tokens + elapsed * per_sec).min(f64::from(limit.capacity));
+        bucket.last = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else if per_sec <= 0.0 {
+            Err(limit.period.as_secs().max(1))
+        } else {
+            Err((((1.0 - bucket.tokens) / per_sec).ceil() as u64).max(1))
+        }
+    }
+
+    /// `RateLimit-Limit` and `RateLimit-Remaining`, when a limit is set.
+    pub fn headers(&self) -> Vec<(HeaderName, HeaderValue)> {
+        let Some(limit) = self.faults.rate_limit else {
+            return Vec::new();
+        };
+        let remaining = self
+            .bucket
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .tokens
+            .floor() as u64;
+        vec![
+            (
+                HeaderName::from_static("ratelimit-limit"),
+                HeaderValue::from(limit.capacity),
+            ),
+            (
+                HeaderName::from_static("ratelimit-remaining"),
+                HeaderValue::from(remaining),
+            ),
+        ]
+    }
+}
+
+fn rate_limited(limit: RateLimit, wait: u64, endpoint: &str) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::TOO_MANY_REQUESTS,
+        "RATE_LIMITED_TOKEN_BUCKET",
+        format!(
+            "Rate limit exceeded for {endpoint}. Please retry after {wait} seconds. \
+             Request capacity: {}. Refill rate: {} per {} seconds.",
+            limit.capacity,
+            limit.refill,
+            limit.period.as_secs()
+        ),
+    )
+    .header(header::RETRY_AFTER, HeaderValue::from(wait))
+}

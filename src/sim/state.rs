@@ -1,0 +1,151 @@
+//! The simulated Atlas: projects and their integrations, with real secrets,
+//! and the read-after-write lag that makes a fresh write briefly invisible.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use crate::model::IntegrationType;
+
+use super::validate::Fields;
+
+#[derive(Clone, Debug)]
+pub struct Stored {
+    /// 24 hex characters.
+    pub id: String,
+    pub fields: Fields,
+}
+
+/// What reads keep seeing of one type until `until`.
+#[derive(Clone, Debug)]
+struct Lag {
+    old: Option<Stored>,
+    until: Instant,
+}
+
+#[derive(Clone, Debug)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+    pub org_id: String,
+    pub cluster_count: u64,
+    pub created: String,
+    pub tags: Vec<(String, String)>,
+    /// The truth, as the last write left it.
+    pub integrations: BTreeMap<IntegrationType, Stored>,
+    lagging: BTreeMap<IntegrationType, Lag>,
+}
+
+impl Project {
+    pub fn new(id: String, name: String, org_id: String) -> Self {
+        Project {
+            id,
+            name,
+            org_id,
+            cluster_count: 0,
+            created: DEFAULT_CREATED.to_owned(),
+            tags: Vec::new(),
+            integrations: BTreeMap::new(),
+            lagging: BTreeMap::new(),
+        }
+    }
+
+    /// What a GET sees now: the truth, except types written less than the
+    /// read-after-write delay ago, which still show their previous value.
+    /// In type-enum order.
+    pub fn visible(&self, now: Instant) -> Vec<(IntegrationType, &Stored)> {
+        IntegrationType::ALL
+            .into_iter()
+            .filter_map(|kind| {
+                let stored = match self.lagging.get(&kind) {
+                    Some(lag) if lag.until > now => lag.old.as_ref(),
+                    _ => self.integrations.get(&kind),
+                };
+                stored.map(|s| (kind, s))
+            })
+            .collect()
+    }
+
+    pub fn visible_one(&self, kind: IntegrationType, now: Instant) -> Option<&Stored> {
+        match self.lagging.get(&kind) {
+            Some(lag) if lag.until > now => lag.old.as_ref(),
+            _ => self.integrations.get(&kind),
+        }
+    }
+
+    /// The truth in type-enum order (what POST and PUT answer with).
+    pub fn current(&self) -> Vec<(IntegrationType, &Stored)> {
+        self.integrations.iter().map(|(k, s)| (*k, s)).collect()
+    }
+
+    /// Sets (or with `None` removes) a type. With a delay, reads keep seeing
+    /// what they saw before this write for that long.
+    pub fn write(&mut self, kind: IntegrationType, new: Option<Stored>, delay: Duration) {
+        let now = Instant::now();
+        if delay.is_zero() {
+            self.lagging.remove(&kind);
+        } else {
+            let until = now + delay;
+            match self.lagging.get_mut(&kind) {
+                Some(lag) if lag.until > now => lag.until = until,
+                _ => {
+                    let old = self.integrations.get(&kind).cloned();
+                    self.lagging.insert(kind, Lag { old, until });
+                }
+            }
+        }
+        match new {
+            Some(stored) => {
+                self.integrations.insert(kind, stored);
+            }
+            None => {
+                self.integrations.remove(&kind);
+            }
+        }
+    }
+}
+
+pub const DEFAULT_CREATED: &str = "2024-01-01T00:00:00Z";
+
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    projects: Vec<Project>,
+    by_id: HashMap<String, usize>,
+    orgs: HashSet<String>,
+}
+
+impl State {
+    pub fn push(&mut self, project: Project) {
+        self.by_id.insert(project.id.clone(), self.projects.len());
+        self.orgs.insert(project.org_id.clone());
+        self.projects.push(project);
+    }
+
+    pub fn projects(&self) -> &[Project] {
+        &self.projects
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Project> {
+        self.by_id.get(id).map(|&i| &self.projects[i])
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Project> {
+        self.by_id.get(id).map(|&i| &mut self.projects[i])
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<&Project> {
+        self.projects.iter().find(|p| p.name == name)
+    }
+
+    /// An organization with no project yet.
+    pub fn add_org(&mut self, org_id: String) {
+        self.orgs.insert(org_id);
+    }
+
+    pub fn org_exists(&self, org_id: &str) -> bool {
+        self.orgs.contains(org_id)
+    }
+
+    pub fn orgs(&self) -> impl Iterator<Item = &String> {
+        self.orgs.iter()
+    }
+}

@@ -1,0 +1,383 @@
+//! The simulator's state file (YAML): projects with their integrations and
+//! real secrets, API keys and service accounts with roles. Read at start,
+//! optionally written back on exit, and what `SimHandle::snapshot` returns.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::model::{FieldKind, FieldValue, GroupId, IntegrationType};
+use crate::secret::Secret;
+
+use super::auth::{ApiKey, Role, ServiceAccount};
+use super::schema;
+use super::state::{DEFAULT_CREATED, Project, State, Stored};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StateFile {
+    /// Organizations that exist even without a project.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orgs: Vec<String>,
+    #[serde(default)]
+    pub projects: Vec<ProjectFile>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub api_keys: Vec<ApiKeyFile>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub service_accounts: Vec<ServiceAccountFile>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProjectFile {
+    pub id: String,
+    pub name: String,
+    pub org_id: String,
+    #[serde(default)]
+    pub cluster_count: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<TagFile>,
+    /// Type name (`PAGER_DUTY`) → field name → value; `id` is the
+    /// integration's id (generated when left out).
+    #[serde(default)]
+    pub integrations: BTreeMap<String, BTreeMap<String, Scalar>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagFile {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ApiKeyFile {
+    pub public_key: String,
+    pub private_key: String,
+    pub role: Role,
+}
+
+impl fmt::Debug for ApiKeyFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiKeyFile")
+            .field("public_key", &self.public_key)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServiceAccountFile {
+    pub client_id: String,
+    pub client_secret: String,
+    pub role: Role,
+}
+
+impl fmt::Debug for ServiceAccountFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServiceAccountFile")
+            .field("client_id", &self.client_id)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A field value in the state file. Numbers are read as text (an account id
+/// of digits only is still a string to Atlas). `Debug` never shows text.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Scalar {
+    Bool(bool),
+    Text(String),
+}
+
+impl Scalar {
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Scalar::Text(t) => Some(t),
+            Scalar::Bool(_) => None,
+        }
+    }
+}
+
+impl fmt::Debug for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scalar::Bool(b) => write!(f, "{b}"),
+            Scalar::Text(t) => write!(f, "<{} chars>", t.chars().count()),
+        }
+    }
+}
+
+impl Serialize for Scalar {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Scalar::Bool(b) => s.serialize_bool(*b),
+            Scalar::Text(t) => s.serialize_str(t),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, a number or a boolean")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Bool(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_owned()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("cannot read the simulator state file `{path}`: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the simulator state file `{path}`: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the simulator state file `{path}` is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("cannot serialize the simulator state: {0}")]
+    Serialize(String),
+    #[error("project `{project}`: {message}")]
+    Invalid { project: String, message: String },
+}
+
+impl StateFile {
+    pub fn load(path: &Path) -> Result<StateFile, StateError> {
+        let text = std::fs::read_to_string(path).map_err(|source| StateError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        StateFile::parse(&text).map_err(|message| StateError::Parse {
+            path: path.to_owned(),
+            message,
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<StateFile, String> {
+        serde_saphyr::from_str(text).map_err(|e| e.to_string())
+    }
+
+    pub fn to_yaml(&self) -> Result<String, StateError> {
+        serde_saphyr::to_string(self).map_err(|e| StateError::Serialize(e.to_string()))
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), StateError> {
+        let text = self.to_yaml()?;
+        std::fs::write(path, text).map_err(|source| StateError::Write {
+            path: path.to_owned(),
+            source,
+        })
+    }
+
+    pub fn api_keys(&self) -> Vec<ApiKey> {
+        self.api_keys
+            .iter()
+            .map(|k| ApiKey {
+                public_key: k.public_key.clone(),
+                private_key: k.private_key.clone(),
+                role: k.role,
+            })
+            .collect()
+    }
+
+    pub fn service_accounts(&self) -> Vec<ServiceAccount> {
+        self.service_accounts
+            .iter()
+            .map(|a| ServiceAccount {
+                client_id: a.client_id.clone(),
+                client_secret: a.client_secret.clone(),
+                role: a.role,
+            })
+            .collect()
+    }
+
+    /// Checks ids, type names, field names and kinds (not Atlas's create
+    /// rules: a state may hold what only the UI or an old Atlas could make).
+    pub fn to_state(&self, mut new_id: impl FnMut() -> String) -> Result<State, StateError> {
+        let mut state = State::default();
+        for org in &self.orgs {
+            check_id(org).map_err(|m| StateError::Invalid {
+                project: format!("(org {org})"),
+                message: m,
+            })?;
+            state.add_org(org.clone());
+        }
+        for p in &self.projects {
+            let invalid = |message: String| StateError::Invalid {
+                project: p.name.clone(),
+                message,
+            };
+            check_id(&p.id).map_err(|m| invalid(format!("id: {m}")))?;
+            check_id(&p.org_id).map_err(|m| invalid(format!("orgId: {m}")))?;
+            if state.get(&p.id).is_some() {
+                return Err(invalid(format!("the id {} is used twice", p.id)));
+            }
+            let mut project = Project::new(p.id.clone(), p.name.clone(), p.org_id.clone());
+            project.cluster_count = p.cluster_count;
+            project.created = p
+                .created
+                .clone()
+                .unwrap_or_else(|| DEFAULT_CREATED.to_owned());
+            project.tags = p
+                .tags
+                .iter()
+                .map(|t| (t.key.clone(), t.value.clone()))
+                .collect();
+            for (type_name, values) in &p.integrations {
+                let kind: IntegrationType = type_name
+                    .parse()
+                    .map_err(|_| invalid(format!("unknown integration type `{type_name}`")))?;
+                let mut stored = Stored {
+                    id: String::new(),
+                    fields: BTreeMap::new(),
+                };
+                for (name, value) in values {
+                    if name == "id" {
+                        let id = value.as_text().unwrap_or_default();
+                        check_id(id).map_err(|m| invalid(format!("{type_name}.id: {m}")))?;
+                        stored.id = id.to_owned();
+                        continue;
+                    }
+                    let field = schema::any_version_field(kind, name)
+                        .ok_or_else(|| invalid(format!("{type_name} has no field `{name}`")))?;
+                    let value = match (field.kind, value) {
+                        (FieldKind::Bool, Scalar::Bool(b)) => FieldValue::Bool(*b),
+                        (FieldKind::String, Scalar::Text(t)) if field.sensitive => {
+                            FieldValue::Secret(Secret::new(t.clone()))
+                        }
+                        (FieldKind::String, Scalar::Text(t)) => FieldValue::Text(t.clone()),
+                        (FieldKind::Bool, _) => {
+                            return Err(invalid(format!("{type_name}.{name} must be a boolean")));
+                        }
+                        (FieldKind::String, _) => {
+                            return Err(invalid(format!("{type_name}.{name} must be a string")));
+                        }
+                    };
+                    stored.fields.insert(field.name.to_owned(), value);
+                }
+                if stored.id.is_empty() {
+                    stored.id = new_id();
+                }
+                project.integrations.insert(kind, stored);
+            }
+            state.push(project);
+        }
+        Ok(state)
+    }
+
+    /// The state file of a state, real secrets included.
+    pub fn from_state(state: &State, api_keys: &[ApiKey], accounts: &[ServiceAccount]) -> Self {
+        let mut referenced = std::collections::HashSet::new();
+        let projects = state
+            .projects()
+            .iter()
+            .map(|p| {
+                referenced.insert(p.org_id.clone());
+                ProjectFile {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    org_id: p.org_id.clone(),
+                    cluster_count: p.cluster_count,
+                    created: Some(p.created.clone()),
+                    tags: p
+                        .tags
+                        .iter()
+                        .map(|(key, value)| TagFile {
+                            key: key.clone(),
+                            value: value.clone(),
+                        })
+                        .collect(),
+                    integrations: p
+                        .integrations
+                        .iter()
+                        .map(|(kind, stored)| {
+                            let mut values: BTreeMap<String, Scalar> = stored
+                                .fields
+                                .iter()
+                                .map(|(name, value)| {
+                                    let scalar = match value {
+                                        FieldValue::Bool(b) => Scalar::Bool(*b),
+                                        FieldValue::Text(t) => Scalar::Text(t.clone()),
+                                        FieldValue::Secret(s) => {
+                                            Scalar::Text(s.expose().to_owned())
+                                        }
+                                    };
+                                    (name.clone(), scalar)
+                                })
+                                .collect();
+                            values.insert("id".into(), Scalar::Text(stored.id.clone()));
+                            (kind.as_str().to_owned(), values)
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let mut orgs: Vec<String> = state
+            .orgs()
+            .filter(|o| !referenced.contains(*o))
+            .cloned()
+            .collect();
+        orgs.sort();
+        let mut api_keys: Vec<ApiKeyFile> = api_keys
+            .iter()
+            .map(|k| ApiKeyFile {
+                public_key: k.public_key.clone(),
+                private_key: k.private_key.clone(),
+                role: k.role,
+            })
+            .collect();
+        api_keys.sort_by(|a, b| a.public_key.cmp(&b.public_key));
+        let mut service_accounts: Vec<ServiceAccountFile> = accounts
+            .iter()
+            .map(|a| ServiceAccountFile {
+                client_id: a.client_id.clone(),
+                client_secret: a.client_secret.clone(),
+                role: a.role,
+            })
+            .collect();
+        service_accounts.sort_by(|a, b| a.client_id.cmp(&b.client_id));
+        StateFile {
+            orgs,
+            projects,
+            api_keys,
+            service_accounts,
+        }
+    }
+}
+
+fn check_id(id: &str) -> Result<(), String> {
+    id.parse::<GroupId>()
+        .map(|_| ())
+        .map_err(|e| format!("`{id}` is not an Atlas id: {e}"))
+}

@@ -1,0 +1,235 @@
+//! JSON shapes the simulator answers with: integrations as Atlas returns
+//! them (masked), projects, the paginated list envelope.
+
+use std::collections::HashMap;
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use crate::model::{FieldKind, FieldValue, IntegrationType, ReadBack};
+use crate::secret::{mask, url_mask};
+
+use super::assumptions::{Assumptions, OverMaxItems};
+use super::errors::ApiError;
+use super::schema::{Version, fields};
+use super::state::{Project, Stored};
+
+pub const V2_MEDIA_TYPE: &str = "application/vnd.atlas.2023-01-01+json";
+pub const DEFAULT_ITEMS_PER_PAGE: usize = 100;
+pub const MAX_ITEMS_PER_PAGE: usize = 500;
+
+/// The value Atlas shows for a stored field.
+fn read_back(value: &FieldValue, how: ReadBack) -> Option<Value> {
+    let text = match value {
+        FieldValue::Bool(b) => return Some(Value::Bool(*b)),
+        FieldValue::Text(t) => t.as_str(),
+        FieldValue::Secret(s) => s.expose(),
+    };
+    match how {
+        ReadBack::Clear => Some(Value::String(text.to_owned())),
+        ReadBack::Masked => Some(Value::String(mask(text))),
+        ReadBack::UrlMasked => Some(Value::String(url_mask(text))),
+        ReadBack::Never => None,
+    }
+}
+
+/// One integration as every Atlas read returns it.
+pub fn integration(
+    kind: IntegrationType,
+    stored: &Stored,
+    version: Version,
+    assumptions: &Assumptions,
+) -> Value {
+    let mut object = Map::new();
+    object.insert("id".into(), Value::String(stored.id.clone()));
+    object.insert("type".into(), Value::String(kind.as_str().into()));
+    for field in fields(kind, version, assumptions) {
+        let value = match stored.fields.get(field.name) {
+            Some(value) => read_back(value, field.read_back),
+            None if field.kind == FieldKind::Bool => Some(Value::Bool(false)),
+            None if field.null_when_unset => Some(Value::Null),
+            None => None,
+        };
+        if let Some(value) = value {
+            object.insert(field.name.into(), value);
+        }
+    }
+    Value::Object(object)
+}
+
+/// Whether a list shows this integration (see the assumptions on FLOWDOCK in
+/// v2 and VICTOR_OPS without a routing key).
+pub fn listed(
+    kind: IntegrationType,
+    stored: &Stored,
+    version: Version,
+    assumptions: &Assumptions,
+) -> bool {
+    if !super::schema::type_exists(kind, version) {
+        return false;
+    }
+    !(kind == IntegrationType::VictorOps
+        && assumptions.hide_victor_ops_without_routing_key
+        && !stored.fields.contains_key("routingKey"))
+}
+
+pub fn integrations_page(
+    items: &[(IntegrationType, &Stored)],
+    version: Version,
+    assumptions: &Assumptions,
+    page: &Page,
+    self_url: &str,
+) -> Value {
+    let results: Vec<Value> = items
+        .iter()
+        .filter(|(kind, stored)| listed(*kind, stored, version, assumptions))
+        .map(|(kind, stored)| integration(*kind, stored, version, assumptions))
+        .collect();
+    page.envelope(results, self_url, assumptions)
+}
+
+pub fn project(project: &Project, version: Version, base: &str) -> Value {
+    let mut value = json!({
+        "id": project.id,
+        "name": project.name,
+        "orgId": project.org_id,
+        "clusterCount": project.cluster_count,
+        "created": project.created,
+        "links": [{
+            "href": format!("{base}/api/atlas/{}/groups/{}", version.path(), project.id),
+            "rel": "self",
+        }],
+    });
+    if version == Version::V2 {
+        value["tags"] = project
+            .tags
+            .iter()
+            .map(|(key, value)| json!({"key": key, "value": value}))
+            .collect();
+    }
+    value
+}
+
+/// The list query parameters of Atlas.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub page_num: usize,
+    pub items_per_page: usize,
+    pub include_count: bool,
+    pub pretty: bool,
+    pub envelope: bool,
+}
+
+fn parse_bool(
+    query: &HashMap<String, String>,
+    name: &str,
+    default: bool,
+) -> Result<bool, ApiError> {
+    match query.get(name).map(String::as_str) {
+        None => Ok(default),
+        Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(_) => Err(ApiError::invalid_query(name, "must be true or false")),
+    }
+}
+
+impl Page {
+    pub fn from_query(
+        query: &HashMap<String, String>,
+        assumptions: &Assumptions,
+    ) -> Result<Page, ApiError> {
+        let number = |name: &str, default: usize| -> Result<usize, ApiError> {
+            match query.get(name) {
+                None => Ok(default),
+                Some(raw) => match raw.parse::<usize>() {
+                    Ok(n) if n >= 1 => Ok(n),
+                    _ => Err(ApiError::invalid_query(name, "must be a positive integer")),
+                },
+            }
+        };
+        let page_num = number("pageNum", 1)?;
+        let mut items_per_page = number("itemsPerPage", DEFAULT_ITEMS_PER_PAGE)?;
+        if items_per_page > MAX_ITEMS_PER_PAGE {
+            match assumptions.over_max_items {
+                OverMaxItems::Reject => {
+                    return Err(ApiError::invalid_query(
+                        "itemsPerPage",
+                        "must be between 1 and 500",
+                    ));
+                }
+                OverMaxItems::Clamp => items_per_page = MAX_ITEMS_PER_PAGE,
+            }
+        }
+        Ok(Page {
+            page_num,
+            items_per_page,
+            include_count: parse_bool(query, "includeCount", true)?,
+            pretty: parse_bool(query, "pretty", false)?,
+            envelope: parse_bool(query, "envelope", false)?,
+        })
+    }
+
+    /// `{links, results, totalCount}` for one page of `all`.
+    pub fn envelope(&self, all: Vec<Value>, self_url: &str, assumptions: &Assumptions) -> Value {
+        let total = all.len();
+        let start = (self.page_num - 1).saturating_mul(self.items_per_page);
+        let results: Vec<Value> = all
+            .into_iter()
+            .skip(start)
+            .take(self.items_per_page)
+            .collect();
+        let link = |page: usize, rel: &str| {
+            json!({
+                "href": format!("{self_url}?pageNum={page}&itemsPerPage={}", self.items_per_page),
+                "rel": rel,
+            })
+        };
+        let mut links = Vec::new();
+        if self.page_num > 1 {
+            links.push(link(self.page_num - 1, "previous"));
+        }
+        links.push(link(self.page_num, "self"));
+        if start.saturating_add(self.items_per_page) < total {
+            links.push(link(self.page_num + 1, "next"));
+        }
+        let mut body = json!({"links": links, "results": results});
+        if self.include_count || !assumptions.omit_total_count_when_not_included {
+            body["totalCount"] = json!(total);
+        }
+        body
+    }
+}
+
+/// A success answer with Atlas's content type for the version.
+pub fn ok(version: Version, status: StatusCode, body: Value, page: Option<&Page>) -> Response {
+    let (pretty, envelope) = page.map_or((false, false), |p| (p.pretty, p.envelope));
+    let body = if envelope {
+        json!({"content": body, "status": status.as_u16()})
+    } else {
+        body
+    };
+    let text = if pretty {
+        serde_json::to_string_pretty(&body).unwrap_or_default()
+    } else {
+        body.to_string()
+    };
+    let content_type = match version {
+        Version::V1 => "application/json",
+        Version::V2 => V2_MEDIA_TYPE,
+    };
+    let mut response = (status, text).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// `http://host:port` as the client addressed us, for `links`.
+pub fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
