@@ -1,6 +1,7 @@
 //! tether keeps the third-party integrations of many MongoDB Atlas projects
 //! equal to one YAML file kept in git.
 
+pub mod atlas;
 pub mod cli;
 pub mod commands;
 pub mod config;

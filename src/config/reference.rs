@@ -13,8 +13,8 @@ pub fn fields_markdown() -> String {
             out.push_str("Only `absent` is accepted.\n\n");
             continue;
         }
-        out.push_str("| Field | Kind | Required | Values (default) | Secret |\n");
-        out.push_str("|---|---|---|---|---|\n");
+        out.push_str("| Field | Kind | Required | Values (default) | Secret | API |\n");
+        out.push_str("|---|---|---|---|---|---|\n");
         for field in type_spec.fields {
             let kind_name = match field.kind {
                 FieldKind::String => "string",
@@ -48,8 +48,9 @@ pub fn fields_markdown() -> String {
                 (true, ReadBack::Never) => "yes, Atlas never returns it",
                 (true, ReadBack::Clear) => "yes",
             };
+            let api = if field.v2_only { "v2 only" } else { "" };
             out.push_str(&format!(
-                "| `{}` | {kind_name} | {required} | {values} | {secret} |\n",
+                "| `{}` | {kind_name} | {required} | {values} | {secret} | {api} |\n",
                 field.name
             ));
         }

@@ -171,6 +171,9 @@ fn field_schema(field: &FieldSpec) -> Value {
     if field.sensitive {
         description.push_str(" Secret: write it as `${VARIABLE}`.");
     }
+    if field.v2_only {
+        description.push_str(" Only in Atlas's v2 API (`--api v2`).");
+    }
     schema["description"] = Value::String(description);
     if let Some(default) = field.default {
         schema["default"] = match default {

@@ -3,6 +3,7 @@
 
 mod group_id;
 mod integration_type;
+mod live;
 mod spec;
 
 use std::collections::BTreeMap;
@@ -10,6 +11,7 @@ use std::fmt;
 
 pub use group_id::{GroupId, InvalidGroupId};
 pub use integration_type::{IntegrationType, UnknownIntegrationType};
+pub use live::{LiveIntegration, LiveIntegrations, LiveValue, Project};
 pub use spec::{
     DefaultValue, FieldKind, FieldSpec, Format, Lifecycle, ReadBack, Required, TypeSpec, spec,
 };

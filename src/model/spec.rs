@@ -70,6 +70,8 @@ pub struct FieldSpec {
     pub sensitive: bool,
     pub read_back: ReadBack,
     pub format: Format,
+    /// Only the v2 API knows the field; the v1.0 API refuses it.
+    pub v2_only: bool,
     pub doc: &'static str,
 }
 
@@ -84,6 +86,7 @@ impl FieldSpec {
             sensitive: false,
             read_back: ReadBack::Clear,
             format: Format::Any,
+            v2_only: false,
             doc,
         }
     }
@@ -117,6 +120,11 @@ impl FieldSpec {
     const fn boolean(mut self) -> Self {
         self.kind = FieldKind::Bool;
         self.default = Some(DefaultValue::Bool(false));
+        self
+    }
+
+    const fn v2_only(mut self) -> Self {
+        self.v2_only = true;
         self
     }
 
@@ -194,14 +202,20 @@ const DATADOG: &[FieldSpec] = &[
         "sendCollectionLatencyMetrics",
         "Send collection-level latency metrics.",
     )
-    .boolean(),
-    FieldSpec::new("sendDatabaseMetrics", "Send database-level metrics.").boolean(),
-    FieldSpec::new("sendQueryStatsMetrics", "Send query statistics metrics.").boolean(),
+    .boolean()
+    .v2_only(),
+    FieldSpec::new("sendDatabaseMetrics", "Send database-level metrics.")
+        .boolean()
+        .v2_only(),
+    FieldSpec::new("sendQueryStatsMetrics", "Send query statistics metrics.")
+        .boolean()
+        .v2_only(),
     FieldSpec::new(
         "sendUserProvidedResourceTags",
         "Send the project's resource tags.",
     )
-    .boolean(),
+    .boolean()
+    .v2_only(),
 ];
 
 // Atlas reportedly returns New Relic keys in clear; they are still secrets.
@@ -265,13 +279,15 @@ const WEBHOOK: &[FieldSpec] = &[
         "bodyTemplate",
         "Template of the request body; must render to JSON (at most 16 KB).",
     )
-    .format(Format::MaxBytes(16 * 1024)),
+    .format(Format::MaxBytes(16 * 1024))
+    .v2_only(),
     FieldSpec::new(
         "headersTemplate",
         "JSON object of header name to value template (at most 4 KB).",
     )
     .secret(ReadBack::Clear)
-    .format(Format::MaxBytes(4 * 1024)),
+    .format(Format::MaxBytes(4 * 1024))
+    .v2_only(),
 ];
 
 const MICROSOFT_TEAMS: &[FieldSpec] = &[FieldSpec::new(
@@ -300,7 +316,8 @@ const PROMETHEUS: &[FieldSpec] = &[
         "sendUserProvidedResourceTagsEnabled",
         "Expose the project's resource tags as labels.",
     )
-    .boolean(),
+    .boolean()
+    .v2_only(),
 ];
 
 const SPECS: [TypeSpec; 10] = [

@@ -1,0 +1,182 @@
+//! Credentials and the base URL, from the environment names Atlas users
+//! already have from the Atlas CLI and the Terraform provider.
+
+use super::error::ApiError;
+use crate::secret::Secret;
+
+pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
+
+/// Which kind of credentials a request carried, for messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CredentialKind {
+    ApiKey,
+    ServiceAccount,
+    None,
+}
+
+#[derive(Clone, Debug)]
+pub enum Credentials {
+    /// A programmatic API key, answered with HTTP Digest.
+    ApiKey { public: String, private: Secret },
+    /// A service account, exchanged for a bearer token.
+    ServiceAccount { client_id: String, secret: Secret },
+    /// No credentials: only for a local simulator without auth.
+    None,
+}
+
+impl Credentials {
+    pub fn kind(&self) -> CredentialKind {
+        match self {
+            Credentials::ApiKey { .. } => CredentialKind::ApiKey,
+            Credentials::ServiceAccount { .. } => CredentialKind::ServiceAccount,
+            Credentials::None => CredentialKind::None,
+        }
+    }
+
+    /// Reads the environment through `var`. A service account wins over an
+    /// API key when both are set (Atlas recommends service accounts); half of
+    /// a pair is an error that names the missing half.
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Credentials, ApiError> {
+        let get = |name: &str| var(name).filter(|v| !v.is_empty());
+        let pair = |a: &str, b: &str| -> Result<Option<(String, String)>, ApiError> {
+            match (get(a), get(b)) {
+                (Some(x), Some(y)) => Ok(Some((x, y))),
+                (None, None) => Ok(None),
+                (Some(_), None) => Err(missing_half(a, b)),
+                (None, Some(_)) => Err(missing_half(b, a)),
+            }
+        };
+        if let Some((client_id, secret)) =
+            pair("MONGODB_ATLAS_CLIENT_ID", "MONGODB_ATLAS_CLIENT_SECRET")?
+        {
+            return Ok(Credentials::ServiceAccount {
+                client_id,
+                secret: Secret::new(secret),
+            });
+        }
+        let cli = pair(
+            "MONGODB_ATLAS_PUBLIC_API_KEY",
+            "MONGODB_ATLAS_PRIVATE_API_KEY",
+        )?;
+        let terraform = pair("MONGODB_ATLAS_PUBLIC_KEY", "MONGODB_ATLAS_PRIVATE_KEY")?;
+        Ok(match cli.or(terraform) {
+            Some((public, private)) => Credentials::ApiKey {
+                public,
+                private: Secret::new(private),
+            },
+            None => Credentials::None,
+        })
+    }
+}
+
+fn missing_half(set: &str, missing: &str) -> ApiError {
+    ApiError::Config(format!(
+        "`{set}` is set but `{missing}` is not: set both, or neither"
+    ))
+}
+
+/// The base URL from `--base-url`, else `MONGODB_ATLAS_BASE_URL`, else
+/// Atlas's. Atlas for Government is `https://cloud.mongodbgov.com`.
+pub fn base_url(
+    flag: Option<&str>,
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<reqwest::Url, ApiError> {
+    let raw = flag
+        .map(str::to_owned)
+        .or_else(|| var("MONGODB_ATLAS_BASE_URL").filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+    // The text is never repeated in a message: it could hold credentials.
+    let url = reqwest::Url::parse(raw.trim_end_matches('/'))
+        .map_err(|err| ApiError::Config(format!("the base URL is not a URL: {err}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ApiError::Config(
+            "the base URL must not hold credentials: use the `MONGODB_ATLAS_*` variables".into(),
+        ));
+    }
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(ApiError::Config(format!(
+            "the base URL `{url}` must be an http(s) URL such as `{DEFAULT_BASE_URL}`"
+        )));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn reads_cli_terraform_and_service_account_names() {
+        let cli = env(&[
+            ("MONGODB_ATLAS_PUBLIC_API_KEY", "pub"),
+            ("MONGODB_ATLAS_PRIVATE_API_KEY", "priv"),
+        ]);
+        assert!(matches!(
+            Credentials::from_env(cli).unwrap(),
+            Credentials::ApiKey { public, .. } if public == "pub"
+        ));
+        let terraform = env(&[
+            ("MONGODB_ATLAS_PUBLIC_KEY", "tf"),
+            ("MONGODB_ATLAS_PRIVATE_KEY", "priv"),
+        ]);
+        assert!(matches!(
+            Credentials::from_env(terraform).unwrap(),
+            Credentials::ApiKey { public, .. } if public == "tf"
+        ));
+        let both = env(&[
+            ("MONGODB_ATLAS_PUBLIC_KEY", "tf"),
+            ("MONGODB_ATLAS_PRIVATE_KEY", "priv"),
+            ("MONGODB_ATLAS_CLIENT_ID", "id"),
+            ("MONGODB_ATLAS_CLIENT_SECRET", "secret"),
+        ]);
+        assert_eq!(
+            Credentials::from_env(both).unwrap().kind(),
+            CredentialKind::ServiceAccount
+        );
+        assert_eq!(
+            Credentials::from_env(env(&[])).unwrap().kind(),
+            CredentialKind::None
+        );
+    }
+
+    #[test]
+    fn half_a_pair_names_the_missing_half_and_not_the_value() {
+        let err = Credentials::from_env(env(&[("MONGODB_ATLAS_PUBLIC_API_KEY", "pubvalue")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`MONGODB_ATLAS_PRIVATE_API_KEY` is not"),
+            "{err}"
+        );
+        assert!(!err.contains("pubvalue"));
+    }
+
+    #[test]
+    fn base_url_precedence_and_checks() {
+        let var = env(&[("MONGODB_ATLAS_BASE_URL", "https://cloud.mongodbgov.com/")]);
+        assert_eq!(
+            base_url(None, &var).unwrap().as_str(),
+            "https://cloud.mongodbgov.com/"
+        );
+        assert_eq!(
+            base_url(Some("http://127.0.0.1:9"), &var).unwrap().as_str(),
+            "http://127.0.0.1:9/"
+        );
+        assert_eq!(
+            base_url(None, env(&[])).unwrap().as_str(),
+            "https://cloud.mongodb.com/"
+        );
+        assert!(base_url(Some("ftp://x"), env(&[])).is_err());
+        let err = base_url(Some("https://user:pw@x.example"), env(&[])).unwrap_err();
+        assert!(!err.to_string().contains("pw"));
+    }
+}

@@ -1,0 +1,206 @@
+//! Every way a call to Atlas can fail, each with a message that says what
+//! happened and what to do. No message holds a credential or a secret.
+
+use std::time::Duration;
+
+use super::credentials::CredentialKind;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("Atlas answered 401 Unauthorized to `{request}`")]
+    Unauthorized {
+        request: String,
+        credentials: CredentialKind,
+    },
+
+    #[error("Atlas answered 403 Forbidden to `{request}`{}", detail_suffix(.detail))]
+    Forbidden {
+        request: String,
+        detail: Option<String>,
+        write: bool,
+    },
+
+    #[error("Atlas has no project with id `{group}`, or the API key cannot see it")]
+    GroupNotFound { group: String },
+
+    #[error("Atlas has no project named `{name}`, or the API key cannot see it")]
+    ProjectNameNotFound { name: String },
+
+    #[error("Atlas refused `{request}` ({status}{}){}", code_suffix(.error_code), detail_suffix(.detail))]
+    Rejected {
+        request: String,
+        status: u16,
+        error_code: Option<String>,
+        detail: Option<String>,
+    },
+
+    #[error(
+        "Atlas throttled `{request}` (429 Too Many Requests) {}{}",
+        times(*.attempts),
+        retry_after_suffix(.retry_after, .budget)
+    )]
+    Throttled {
+        request: String,
+        attempts: u32,
+        /// Atlas's last `Retry-After`.
+        retry_after: Option<Duration>,
+        /// How long tether waits for one request in all.
+        budget: Duration,
+    },
+
+    #[error("Atlas answered {status} to `{request}` {}{}", times(*.attempts), detail_suffix(.detail))]
+    ServerError {
+        request: String,
+        status: u16,
+        attempts: u32,
+        detail: Option<String>,
+    },
+
+    #[error(
+        "no answer from Atlas to `{request}` within {} ms, {}",
+        .timeout.as_millis(),
+        times(*.attempts)
+    )]
+    Timeout {
+        request: String,
+        timeout: Duration,
+        attempts: u32,
+    },
+
+    #[error("the connection to {url} failed: {reason}")]
+    Connection {
+        url: String,
+        reason: String,
+        kind: ConnectionFailure,
+    },
+
+    #[error("Atlas's answer to `{request}` could not be read: {reason}")]
+    InvalidResponse { request: String, reason: String },
+
+    #[error("the service-account token request failed: {reason}")]
+    Token { reason: String },
+
+    #[error("`{kind}.{field}` exists only in Atlas's v2 API")]
+    NeedsV2 {
+        kind: crate::model::IntegrationType,
+        field: &'static str,
+    },
+
+    #[error("{0}")]
+    Config(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnectionFailure {
+    Dns,
+    Refused,
+    Tls,
+    Other,
+}
+
+fn times(n: u32) -> String {
+    if n == 1 {
+        "once".to_owned()
+    } else {
+        format!("{n} times")
+    }
+}
+
+fn retry_after_suffix(retry_after: &Option<Duration>, budget: &Duration) -> String {
+    match retry_after {
+        Some(wait) if wait > budget => format!(
+            "; it asks to wait {} s, longer than tether waits for one request ({} s)",
+            wait.as_secs(),
+            budget.as_secs()
+        ),
+        _ => String::new(),
+    }
+}
+
+fn detail_suffix(detail: &Option<String>) -> String {
+    detail
+        .as_ref()
+        .map_or_else(String::new, |d| format!(": {d}"))
+}
+
+fn code_suffix(code: &Option<String>) -> String {
+    code.as_ref().map_or_else(String::new, |c| format!(" {c}"))
+}
+
+impl ApiError {
+    /// What the user can do about it.
+    pub fn hint(&self) -> String {
+        match self {
+            ApiError::Unauthorized { credentials, .. } => match credentials {
+                CredentialKind::ApiKey => "the API key pair is wrong or revoked: check \
+                    `MONGODB_ATLAS_PUBLIC_API_KEY` and `MONGODB_ATLAS_PRIVATE_API_KEY` (or the \
+                    Terraform names `MONGODB_ATLAS_PUBLIC_KEY` and `MONGODB_ATLAS_PRIVATE_KEY`), \
+                    and that the base URL is the Atlas the key belongs to"
+                    .to_owned(),
+                CredentialKind::ServiceAccount => "the service account was refused: check \
+                    `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET`, and that the \
+                    secret has not expired"
+                    .to_owned(),
+                CredentialKind::None => "no Atlas credentials are set: export \
+                    `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET` (service account), \
+                    or `MONGODB_ATLAS_PUBLIC_API_KEY` and `MONGODB_ATLAS_PRIVATE_API_KEY`"
+                    .to_owned(),
+            },
+            ApiError::Forbidden { write: true, .. } => "the key needs the Project Owner role on \
+                this project to change integrations; if it has it, add this machine's IP address \
+                to the key's API access list"
+                .to_owned(),
+            ApiError::Forbidden { write: false, .. } => "the key needs at least the Project Read \
+                Only role on this project; if it has it, add this machine's IP address to the \
+                key's API access list"
+                .to_owned(),
+            ApiError::GroupNotFound { .. } => "check the project's `id` in the file against the \
+                Atlas URL of the project, and that the key belongs to its organization"
+                .to_owned(),
+            ApiError::ProjectNameNotFound { .. } => "check the `name` in the file (names are \
+                case-sensitive), or give the project's `id` instead"
+                .to_owned(),
+            ApiError::Rejected { .. } => "Atlas's reason is above; fix the value in the file and \
+                run again"
+                .to_owned(),
+            ApiError::Throttled { .. } => "Atlas's rate limit refills over about a minute: run \
+                again later, or lower `--concurrency`"
+                .to_owned(),
+            ApiError::ServerError { .. } | ApiError::Timeout { .. } => "Atlas or the network is \
+                having trouble: run again later (plan never writes; apply is safe to rerun)"
+                .to_owned(),
+            ApiError::Connection { kind, .. } => match kind {
+                ConnectionFailure::Dns => "the host name does not resolve: check `--base-url` or \
+                    `MONGODB_ATLAS_BASE_URL`, DNS, and the proxy settings (`HTTPS_PROXY`)"
+                    .to_owned(),
+                ConnectionFailure::Refused => "nothing answers at that address: check \
+                    `--base-url` or `MONGODB_ATLAS_BASE_URL`"
+                    .to_owned(),
+                ConnectionFailure::Tls => "the TLS handshake failed: a proxy may be intercepting \
+                    TLS; check the proxy settings and the system's certificates"
+                    .to_owned(),
+                ConnectionFailure::Other => "check the network, `--base-url` and the proxy \
+                    settings (`HTTPS_PROXY`, `NO_PROXY`)"
+                    .to_owned(),
+            },
+            ApiError::InvalidResponse { .. } => "something other than Atlas may have answered \
+                (a proxy or captive portal); run with `-v` to see each request"
+                .to_owned(),
+            ApiError::Token { .. } => "check `MONGODB_ATLAS_CLIENT_ID`, \
+                `MONGODB_ATLAS_CLIENT_SECRET` and the base URL"
+                .to_owned(),
+            ApiError::NeedsV2 { .. } => "run with `--api v2`, or leave the field at its \
+                default"
+                .to_owned(),
+            ApiError::Config(_) => "fix the setting named above".to_owned(),
+        }
+    }
+
+    /// Worth trying again later; the retry loop has already tried.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Throttled { .. } | ApiError::ServerError { .. } | ApiError::Timeout { .. }
+        )
+    }
+}

@@ -1,0 +1,18 @@
+//! Everything that speaks HTTP to Atlas. Nothing else in tether opens a
+//! connection.
+
+mod auth;
+mod client;
+mod credentials;
+mod error;
+mod limit;
+mod retry;
+mod version;
+mod wire;
+
+pub use client::{Client, ClientConfig, Deletion, RequestLog};
+pub use credentials::{CredentialKind, Credentials, DEFAULT_BASE_URL, base_url};
+pub use error::{ApiError, ConnectionFailure};
+pub use retry::RetryPolicy;
+pub use version::{ApiVersion, V2_MEDIA_TYPE};
+pub use wire::{integration_body, unsupported_fields};

@@ -1,0 +1,49 @@
+//! What Atlas has, as read: values exactly as Atlas returned them, masked
+//! secrets included. Only the wire layer builds these.
+
+use std::collections::BTreeMap;
+
+use super::{FieldSpec, GroupId, IntegrationType};
+
+/// A field's value as Atlas returned it; secrets arrive masked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LiveValue {
+    Text(String),
+    Bool(bool),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveIntegration {
+    pub kind: IntegrationType,
+    /// Atlas's id of the integration, when it sends one.
+    pub id: Option<String>,
+    /// The fields tether models that Atlas returned with a value, in the
+    /// table's order. Fields Atlas sent as `null` or left out are absent.
+    pub fields: Vec<(&'static FieldSpec, LiveValue)>,
+}
+
+impl LiveIntegration {
+    pub fn get(&self, name: &str) -> Option<&LiveValue> {
+        self.fields
+            .iter()
+            .find(|(spec, _)| spec.name == name)
+            .map(|(_, value)| value)
+    }
+}
+
+/// One project's integrations as Atlas lists them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LiveIntegrations {
+    pub known: BTreeMap<IntegrationType, LiveIntegration>,
+    /// Types Atlas returned that tether does not model (a newer type, or a
+    /// retired one such as `HIP_CHAT`): reported, never touched.
+    pub unknown_types: Vec<String>,
+}
+
+/// An Atlas project as listed by the projects endpoints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Project {
+    pub id: GroupId,
+    pub name: String,
+    pub org_id: Option<String>,
+}

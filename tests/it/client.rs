@@ -1,0 +1,646 @@
+//! The Atlas client against the simulator: round trips, authentication,
+//! retries, throttling, pagination, and the message of every failure.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tether::atlas::{
+    ApiError, ApiVersion, Client, ClientConfig, Credentials, Deletion, RetryPolicy, base_url,
+};
+use tether::model::{FieldValue, GroupId, Integration, IntegrationType, LiveValue, spec};
+use tether::secret::Secret;
+use tether::sim::{
+    self, ApiKey, AuthMode, Faults, RateLimit, Role, ServiceAccount, SimConfig, SimHandle,
+    StateFile,
+};
+
+const PROD: &str = "65f1a2b3c4d5e6f7a8b9c0d1";
+const EMPTY: &str = "65f1a2b3c4d5e6f7a8b9c0d9";
+const PD_KEY: &str = "9f3c2a7e5b1d4c8fa0e6b2d4c8f10022";
+const PRIVATE_KEY: &str = "private-key-0000-secret-7f3a";
+const SA_SECRET: &str = "mdb_sa_sk_client-secret-value-91c2";
+
+const STATE: &str = r#"
+projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0d1
+    name: payments-prod
+    orgId: 6600000000000000000000aa
+    integrations:
+      PAGER_DUTY:
+        serviceKey: 9f3c2a7e5b1d4c8fa0e6b2d4c8f10022
+        region: US
+  - id: 65f1a2b3c4d5e6f7a8b9c0d9
+    name: empty-project
+    orgId: 6600000000000000000000aa
+"#;
+
+fn group(id: &str) -> GroupId {
+    id.parse().expect("a valid id")
+}
+
+fn state() -> StateFile {
+    StateFile::parse(STATE).expect("the test state parses")
+}
+
+fn start(config: SimConfig) -> SimHandle {
+    sim::spawn(SimConfig {
+        state: config.state.clone(),
+        worker_threads: 1,
+        ..config
+    })
+    .expect("the simulator starts")
+}
+
+fn open_sim() -> SimHandle {
+    start(SimConfig {
+        state: state(),
+        ..SimConfig::default()
+    })
+}
+
+fn api_key(role: Role) -> ApiKey {
+    ApiKey {
+        public_key: "pubkey01".into(),
+        private_key: PRIVATE_KEY.into(),
+        role,
+    }
+}
+
+fn guarded_sim(config: SimConfig) -> SimHandle {
+    start(SimConfig {
+        state: state(),
+        auth: AuthMode::Required,
+        api_keys: vec![api_key(Role::Owner)],
+        service_accounts: vec![ServiceAccount {
+            client_id: "mdb_sa_id_01".into(),
+            client_secret: SA_SECRET.into(),
+            role: Role::Owner,
+        }],
+        ..config
+    })
+}
+
+fn key_credentials(private: &str) -> Credentials {
+    Credentials::ApiKey {
+        public: "pubkey01".into(),
+        private: Secret::new(private),
+    }
+}
+
+fn sa_credentials() -> Credentials {
+    Credentials::ServiceAccount {
+        client_id: "mdb_sa_id_01".into(),
+        secret: Secret::new(SA_SECRET),
+    }
+}
+
+fn fast_retry(max_attempts: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_attempts,
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(50),
+        max_total_wait: Duration::from_secs(10),
+    }
+}
+
+fn config_for(base: &str, credentials: Credentials) -> ClientConfig {
+    let mut config = ClientConfig::new(
+        base_url(Some(base), |_| None).expect("a valid base URL"),
+        credentials,
+    );
+    config.retry = fast_retry(4);
+    config
+}
+
+fn client(sim: &SimHandle, credentials: Credentials) -> Client {
+    Client::new(config_for(&sim.base_url(), credentials)).expect("the client builds")
+}
+
+fn pager_duty(key: &str) -> Integration {
+    let pd = spec(IntegrationType::PagerDuty);
+    Integration {
+        kind: IntegrationType::PagerDuty,
+        fields: vec![(
+            pd.field("serviceKey").expect("field"),
+            FieldValue::Secret(Secret::new(key)),
+        )],
+    }
+}
+
+/// An error as a user reads it: the message, then what to do.
+fn shown(err: &ApiError) -> String {
+    format!("{err}\nhint: {}", err.hint())
+}
+
+#[tokio::test]
+async fn lists_a_project_in_one_get_with_secrets_masked() {
+    let sim = open_sim();
+    let live = client(&sim, Credentials::None)
+        .list_integrations(&group(PROD))
+        .await
+        .expect("lists");
+    let pd = &live.known[&IntegrationType::PagerDuty];
+    assert_eq!(
+        pd.get("serviceKey"),
+        Some(&LiveValue::Text(format!("{}0022", "*".repeat(28))))
+    );
+    assert_eq!(pd.get("region"), Some(&LiveValue::Text("US".into())));
+    let counts = sim.counters();
+    assert_eq!(counts.total(), 1);
+    assert_eq!(
+        counts.get("GET", "/api/atlas/v1.0/groups/{groupId}/integrations"),
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_digest_challenge_across_200_calls() {
+    let sim = guarded_sim(SimConfig::default());
+    let mut config = config_for(&sim.base_url(), key_credentials(PRIVATE_KEY));
+    config.concurrency = 16;
+    let client = Arc::new(Client::new(config).expect("client"));
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..200 {
+        let client = Arc::clone(&client);
+        calls.spawn(async move { client.list_integrations(&group(PROD)).await });
+    }
+    while let Some(result) = calls.join_next().await {
+        result.expect("task").expect("call succeeds");
+    }
+    let counts = sim.counters();
+    assert_eq!(counts.status(401), 1, "{counts:?}");
+    assert_eq!(counts.status(200), 200);
+    assert_eq!(counts.total(), 201);
+}
+
+#[tokio::test]
+async fn stale_nonce_is_answered_again() {
+    let sim = guarded_sim(SimConfig {
+        assumptions: sim::Assumptions {
+            nonce_lifetime: Duration::from_millis(300),
+            ..sim::Assumptions::default()
+        },
+        ..SimConfig::default()
+    });
+    let client = client(&sim, key_credentials(PRIVATE_KEY));
+    client.list_integrations(&group(PROD)).await.expect("first");
+    client
+        .list_integrations(&group(PROD))
+        .await
+        .expect("second");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    client
+        .list_integrations(&group(PROD))
+        .await
+        .expect("after expiry");
+    let counts = sim.counters();
+    assert_eq!(
+        counts.status(401),
+        2,
+        "one challenge, one stale: {counts:?}"
+    );
+    assert_eq!(counts.status(200), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_token_per_run() {
+    let sim = guarded_sim(SimConfig::default());
+    let client = Arc::new(client(&sim, sa_credentials()));
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        let client = Arc::clone(&client);
+        calls.spawn(async move { client.list_integrations(&group(PROD)).await });
+    }
+    while let Some(result) = calls.join_next().await {
+        result.expect("task").expect("call succeeds");
+    }
+    let counts = sim.counters();
+    assert_eq!(counts.get("POST", "/api/oauth/token"), 1, "{counts:?}");
+    assert_eq!(counts.status(401), 0);
+}
+
+#[tokio::test]
+async fn an_expiring_token_is_refreshed_before_it_fails() {
+    let sim = guarded_sim(SimConfig {
+        token_lifetime: Duration::from_secs(1),
+        ..SimConfig::default()
+    });
+    let client = client(&sim, sa_credentials());
+    client.list_integrations(&group(PROD)).await.expect("first");
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    client
+        .list_integrations(&group(PROD))
+        .await
+        .expect("second");
+    let counts = sim.counters();
+    assert_eq!(counts.get("POST", "/api/oauth/token"), 2);
+    assert_eq!(counts.status(401), 0);
+}
+
+#[tokio::test]
+async fn throttled_then_served_after_retry_after() {
+    let sim = start(SimConfig {
+        state: state(),
+        faults: Faults {
+            rate_limit: Some(RateLimit {
+                capacity: 1,
+                refill: 1,
+                period: Duration::from_secs(1),
+            }),
+            ..Faults::default()
+        },
+        ..SimConfig::default()
+    });
+    let client = client(&sim, Credentials::None);
+    client.list_integrations(&group(PROD)).await.expect("first");
+    let started = Instant::now();
+    client
+        .list_integrations(&group(PROD))
+        .await
+        .expect("served once the bucket refills");
+    let counts = sim.counters();
+    assert!(counts.status(429) >= 1, "{counts:?}");
+    // The simulator's Retry-After is whole seconds; the client waited it out
+    // instead of hammering with its 10 ms backoff.
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(counts.status(429) <= 2, "{counts:?}");
+}
+
+#[tokio::test]
+async fn throttled_past_the_budget_is_a_clear_error() {
+    let sim = start(SimConfig {
+        state: state(),
+        faults: Faults {
+            rate_limit: Some(RateLimit {
+                capacity: 1,
+                refill: 1,
+                period: Duration::from_secs(3600),
+            }),
+            ..Faults::default()
+        },
+        ..SimConfig::default()
+    });
+    let mut config = config_for(&sim.base_url(), Credentials::None);
+    config.retry.max_total_wait = Duration::from_secs(1);
+    let client = Client::new(config).expect("client");
+    client.list_integrations(&group(PROD)).await.expect("first");
+    let err = client
+        .list_integrations(&group(PROD))
+        .await
+        .expect_err("throttled");
+    assert!(matches!(err, ApiError::Throttled { .. }), "{err:?}");
+    assert!(client.current_concurrency() < 16, "the limit backs off");
+    insta::assert_snapshot!(shown(&err));
+}
+
+#[tokio::test]
+async fn server_errors_until_the_attempts_run_out() {
+    let sim = start(SimConfig {
+        state: state(),
+        faults: Faults {
+            error_503_rate: 1.0,
+            ..Faults::default()
+        },
+        ..SimConfig::default()
+    });
+    let mut config = config_for(&sim.base_url(), Credentials::None);
+    config.retry = fast_retry(3);
+    // The simulator's 503 carries `Retry-After: 1`, which the client honours.
+    config.retry.max_total_wait = Duration::from_secs(5);
+    let err = Client::new(config)
+        .expect("client")
+        .list_integrations(&group(PROD))
+        .await
+        .expect_err("503 every time");
+    assert!(
+        matches!(
+            err,
+            ApiError::ServerError {
+                status: 503,
+                attempts: 3,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(sim.counters().status(503), 3);
+    insta::assert_snapshot!(shown(&err));
+}
+
+#[tokio::test]
+async fn dropped_connections_are_retried() {
+    let sim = start(SimConfig {
+        state: state(),
+        faults: Faults {
+            drop_rate: 0.3,
+            ..Faults::default()
+        },
+        seed: 7,
+        ..SimConfig::default()
+    });
+    let mut config = config_for(&sim.base_url(), Credentials::None);
+    config.retry = fast_retry(8);
+    let client = Client::new(config).expect("client");
+    for _ in 0..20 {
+        client
+            .list_integrations(&group(PROD))
+            .await
+            .expect("succeeds in the end");
+    }
+    assert!(sim.counters().dropped > 0);
+}
+
+#[tokio::test]
+async fn wrong_api_key() {
+    let sim = guarded_sim(SimConfig::default());
+    let err = client(&sim, key_credentials("not-the-private-key"))
+        .list_integrations(&group(PROD))
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, ApiError::Unauthorized { .. }));
+    assert_eq!(
+        sim.counters().status(401),
+        2,
+        "the challenge, then the refusal"
+    );
+    insta::assert_snapshot!(shown(&err));
+}
+
+#[tokio::test]
+async fn no_credentials_against_a_guarded_atlas() {
+    let sim = guarded_sim(SimConfig::default());
+    let err = client(&sim, Credentials::None)
+        .list_integrations(&group(PROD))
+        .await
+        .expect_err("refused");
+    insta::assert_snapshot!(shown(&err));
+}
+
+#[tokio::test]
+async fn read_only_key_cannot_write() {
+    let sim = start(SimConfig {
+        state: state(),
+        auth: AuthMode::Required,
+        api_keys: vec![api_key(Role::ReadOnly)],
+        ..SimConfig::default()
+    });
+    let client = client(&sim, key_credentials(PRIVATE_KEY));
+    client
+        .list_integrations(&group(PROD))
+        .await
+        .expect("reads work");
+    let err = client
+        .put_integration(&group(PROD), &pager_duty(PD_KEY))
+        .await
+        .expect_err("writes refused");
+    assert!(
+        matches!(err, ApiError::Forbidden { write: true, .. }),
+        "{err:?}"
+    );
+    insta::assert_snapshot!(shown(&err));
+}
+
+#[tokio::test]
+async fn unknown_project() {
+    let sim = open_sim();
+    let err = client(&sim, Credentials::None)
+        .list_integrations(&group("65f1a2b3c4d5e6f7a8b9c0ff"))
+        .await
+        .expect_err("no such project");
+    assert!(matches!(err, ApiError::GroupNotFound { .. }));
+    insta::assert_snapshot!(shown(&err));
+}
+
+#[tokio::test]
+async fn atlas_detail_for_a_bad_value() {
+    let sim = open_sim();
+    let dd = spec(IntegrationType::Datadog);
+    let bad = Integration {
+        kind: IntegrationType::Datadog,
+        fields: vec![(
+            dd.field("apiKey").expect("field"),
+            FieldValue::Secret(Secret::new("not-hexadecimal-at-all")),
+        )],
+    };
+    let err = client(&sim, Credentials::None)
+        .put_integration(&group(PROD), &bad)
+        .await
+        .expect_err("Atlas refuses non-hex keys");
+    let message = shown(&err);
+    assert!(!message.contains("not-hexadecimal-at-all"), "{message}");
+    insta::assert_snapshot!(message);
+}
+
+#[tokio::test]
+async fn connection_refused_names_the_url_and_not_the_credentials() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let base = format!("http://127.0.0.1:{port}");
+    let err = Client::new(config_for(&base, key_credentials(PRIVATE_KEY)))
+        .expect("client")
+        .list_integrations(&group(PROD))
+        .await
+        .expect_err("nothing listens");
+    let message = shown(&err).replace(&port.to_string(), "PORT");
+    assert!(!message.contains(PRIVATE_KEY));
+    assert!(
+        message.starts_with("the connection to http://127.0.0.1:PORT failed"),
+        "{message}"
+    );
+    assert!(matches!(
+        err,
+        ApiError::Connection {
+            kind: tether::atlas::ConnectionFailure::Refused,
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket);
+        }
+    });
+    let mut config = config_for(&base, Credentials::None);
+    config.request_timeout = Duration::from_millis(300);
+    config.retry = fast_retry(2);
+    let started = Instant::now();
+    let err = Client::new(config)
+        .expect("client")
+        .list_integrations(&group(PROD))
+        .await
+        .expect_err("no answer");
+    held.abort();
+    assert!(
+        matches!(err, ApiError::Timeout { attempts: 2, .. }),
+        "{err:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn organization_projects_across_pages() {
+    let mut text = String::from("projects:\n");
+    for n in 0..1203 {
+        text.push_str(&format!(
+            "  - id: {n:024x}\n    name: project-{n}\n    orgId: 6600000000000000000000cc\n"
+        ));
+    }
+    let sim = start(SimConfig {
+        state: StateFile::parse(&text).expect("state"),
+        ..SimConfig::default()
+    });
+    let projects = client(&sim, Credentials::None)
+        .org_projects("6600000000000000000000cc")
+        .await
+        .expect("lists");
+    assert_eq!(projects.len(), 1203);
+    assert_eq!(projects[1202].name, "project-1202");
+    assert_eq!(
+        sim.counters()
+            .get("GET", "/api/atlas/v1.0/orgs/{orgId}/groups"),
+        3
+    );
+}
+
+#[tokio::test]
+async fn project_by_name_and_by_id() {
+    let sim = open_sim();
+    let client = client(&sim, Credentials::None);
+    let project = client
+        .project_by_name("payments-prod")
+        .await
+        .expect("found");
+    assert_eq!(project.id, group(PROD));
+    assert_eq!(
+        client.project(&group(PROD)).await.expect("found").name,
+        "payments-prod"
+    );
+    let err = client
+        .project_by_name("payments-prd")
+        .await
+        .expect_err("no such name");
+    insta::assert_snapshot!(shown(&err));
+}
+
+#[tokio::test]
+async fn v2_put_of_an_absent_type_falls_back_to_post() {
+    let sim = open_sim();
+    let mut config = config_for(&sim.base_url(), Credentials::None);
+    config.api = ApiVersion::V2;
+    let client = Client::new(config).expect("client");
+    let after = client
+        .put_integration(&group(EMPTY), &pager_duty(PD_KEY))
+        .await
+        .expect("created");
+    assert!(after.known.contains_key(&IntegrationType::PagerDuty));
+    let counts = sim.counters();
+    let path = "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}";
+    assert_eq!((counts.get("PUT", path), counts.get("POST", path)), (1, 1));
+    client
+        .put_integration(&group(EMPTY), &pager_duty(PD_KEY))
+        .await
+        .expect("updated");
+    let counts = sim.counters();
+    assert_eq!((counts.get("PUT", path), counts.get("POST", path)), (2, 1));
+    let stored = sim.snapshot();
+    let project = stored
+        .projects
+        .iter()
+        .find(|p| p.id == EMPTY)
+        .expect("project");
+    assert_eq!(
+        project.integrations["PAGER_DUTY"]["serviceKey"].as_text(),
+        Some(PD_KEY)
+    );
+}
+
+#[tokio::test]
+async fn v1_refuses_v2_only_fields_before_any_request() {
+    let sim = open_sim();
+    let dd = spec(IntegrationType::Datadog);
+    let datadog = Integration {
+        kind: IntegrationType::Datadog,
+        fields: vec![
+            (
+                dd.field("apiKey").expect("field"),
+                FieldValue::Secret(Secret::new("0123456789abcdef0123456789abcdef")),
+            ),
+            (
+                dd.field("sendDatabaseMetrics").expect("field"),
+                FieldValue::Bool(true),
+            ),
+        ],
+    };
+    let err = client(&sim, Credentials::None)
+        .put_integration(&group(PROD), &datadog)
+        .await
+        .expect_err("v1.0 has no such field");
+    assert_eq!(sim.counters().total(), 0);
+    insta::assert_snapshot!(shown(&err));
+}
+
+#[tokio::test]
+async fn delete_of_an_absent_integration_counts_as_done() {
+    let sim = open_sim();
+    let client = client(&sim, Credentials::None);
+    let pd = IntegrationType::PagerDuty;
+    assert_eq!(
+        client
+            .delete_integration(&group(PROD), pd)
+            .await
+            .expect("deleted"),
+        Deletion::Deleted
+    );
+    assert_eq!(
+        client
+            .delete_integration(&group(PROD), pd)
+            .await
+            .expect("absent"),
+        Deletion::AlreadyAbsent
+    );
+}
+
+#[tokio::test]
+async fn verbose_log_has_one_line_per_request_and_no_secrets() {
+    let sim = guarded_sim(SimConfig::default());
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = Arc::clone(&lines);
+    let mut config = config_for(&sim.base_url(), key_credentials(PRIVATE_KEY));
+    config.log = Some(Arc::new(move |line: &str| {
+        sink.lock().expect("lock").push(line.to_owned());
+    }));
+    let client = Client::new(config).expect("client");
+    client.list_integrations(&group(PROD)).await.expect("lists");
+    client
+        .put_integration(&group(PROD), &pager_duty(PD_KEY))
+        .await
+        .expect("written");
+    let lines = lines.lock().expect("lock").clone();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    let all = lines.join("\n");
+    for secret in [PRIVATE_KEY, PD_KEY, "Digest", "Authorization"] {
+        assert!(!all.contains(secret), "{secret} in {all}");
+    }
+    assert!(
+        lines[0]
+            .starts_with("GET /api/atlas/v1.0/groups/65f1a2b3c4d5e6f7a8b9c0d1/integrations 401")
+    );
+    assert!(lines[1].contains(" 200 ") && lines[1].ends_with("(attempt 1)"));
+    assert!(lines[2].starts_with(
+        "PUT /api/atlas/v1.0/groups/65f1a2b3c4d5e6f7a8b9c0d1/integrations/PAGER_DUTY 200"
+    ));
+}
