@@ -4,4 +4,5 @@ mod client;
 mod common;
 mod schema;
 mod sim;
+mod sim_command;
 mod validate;

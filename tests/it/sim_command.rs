@@ -1,0 +1,74 @@
+//! `tether sim` as a user runs it: it prints the address it bound, serves,
+//! stops on SIGTERM and writes its state back.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use crate::common::repo_root;
+
+/// Kills the simulator if the test fails before stopping it.
+struct Running(Option<Child>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(child) = self.0.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[test]
+fn serves_prints_its_address_and_writes_state_back() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state.yaml");
+    std::fs::copy(repo_root().join("examples/sim-state.yaml"), &state).expect("copy");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tether"))
+        .args([
+            "sim",
+            "--no-auth",
+            "--write-back",
+            "--listen",
+            "127.0.0.1:0",
+            "--state",
+        ])
+        .arg(&state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tether sim starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut running = Running(Some(child));
+    let mut first_line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first_line)
+        .expect("reads the address");
+    let base = first_line
+        .trim()
+        .strip_prefix("tether sim listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first_line:?}"))
+        .to_owned();
+    let http = reqwest::blocking::Client::new();
+    let put = http
+        .put(format!(
+            "{base}/api/atlas/v1.0/groups/65f1a2b3c4d5e6f7a8b9c0d2/integrations/PAGER_DUTY"
+        ))
+        .header("Content-Type", "application/json")
+        .body(r#"{"type":"PAGER_DUTY","serviceKey":"written-by-the-test-0001","region":"EU"}"#)
+        .send()
+        .expect("PUT answered");
+    assert_eq!(put.status(), 200);
+    let child = running.0.take().expect("still running");
+    let stopped = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(stopped.success());
+    let output = child.wait_with_output().expect("exits");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let saved = std::fs::read_to_string(&state).expect("state written back");
+    assert!(saved.contains("written-by-the-test-0001"), "{saved}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("written-by-the-test-0001"));
+}
