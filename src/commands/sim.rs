@@ -71,6 +71,11 @@ pub struct SimArgs {
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub read_after_write_delay_ms: u64,
 
+    /// Writes to this project (by id) always answer 500, as if it were broken
+    /// on Atlas's side; repeatable.
+    #[arg(long = "fail-writes-to", value_name = "PROJECT_ID")]
+    pub fail_writes_to: Vec<String>,
+
     /// Let a v2 PUT create an absent type (by default it answers 404
     /// INTEGRATION_NOT_CONFIGURED; Atlas's behaviour is unverified).
     #[arg(long)]
@@ -130,6 +135,7 @@ impl SimArgs {
                 error_503_rate: self.error_503_rate,
                 drop_rate: self.drop_rate,
                 read_after_write_delay: Duration::from_millis(self.read_after_write_delay_ms),
+                failing_projects: self.fail_writes_to.clone(),
             },
             seed: self.seed,
             worker_threads: self.threads,

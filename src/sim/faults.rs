@@ -34,6 +34,9 @@ pub struct Faults {
     /// A written integration stays invisible to GETs (they keep seeing the
     /// previous value) for this long.
     pub read_after_write_delay: Duration,
+    /// Projects (by id) whose writes always answer 500: a project that is
+    /// broken on Atlas's side, for partial-failure tests.
+    pub failing_projects: Vec<String>,
 }
 
 /// What the fault layer decided for one request.
@@ -78,6 +81,16 @@ impl Injector {
         let jitter = self.faults.jitter.as_micros() as u64;
         let extra = if jitter == 0 { 0 } else { rng.u64(0..=jitter) };
         self.faults.latency + Duration::from_micros(extra)
+    }
+
+    /// Whether a write to `path` goes to one of `failing_projects`.
+    pub fn fails_write(&self, method: &str, path: &str) -> bool {
+        matches!(method, "POST" | "PUT" | "PATCH" | "DELETE")
+            && self
+                .faults
+                .failing_projects
+                .iter()
+                .any(|id| path.contains(&format!("/groups/{id}/")))
     }
 
     /// `endpoint` names the endpoint set in the 429 text; `limited` says

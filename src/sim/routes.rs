@@ -99,6 +99,9 @@ async fn gate(State(sim): Shared, request: Request, next: Next) -> Response {
             return response;
         }
         Verdict::Fail(error) => error.into_response(),
+        Verdict::Pass if sim.faults.fails_write(&method, &path) => {
+            ApiError::unexpected().into_response()
+        }
         Verdict::Pass if is_api => {
             let uri = request
                 .uri()
