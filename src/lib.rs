@@ -8,6 +8,7 @@ pub mod config;
 pub mod exit;
 pub mod model;
 pub mod output;
+pub mod plan;
 pub mod secret;
 pub mod sim;
 

@@ -87,11 +87,9 @@ pub enum MaskMatch {
 
 /// Compares a desired secret with a value Atlas returned masked.
 pub fn compare_masked(desired: &str, live_masked: &str) -> MaskMatch {
-    let consistent = if live_masked.contains("://") {
-        url_mask(desired) == live_masked
-    } else {
-        compare_plain_mask(desired, live_masked)
-    };
+    // A plain mask can contain `://` too, when the secret's last four do.
+    let consistent = (live_masked.contains("://") && url_mask(desired) == live_masked)
+        || compare_plain_mask(desired, live_masked);
     if consistent {
         MaskMatch::Consistent
     } else {
@@ -163,6 +161,21 @@ mod tests {
         assert_eq!(compare_masked(url, &url_mask(url)), MaskMatch::Consistent);
         assert_eq!(
             compare_masked("https://other.example.com/x/2101", &url_mask(url)),
+            MaskMatch::Different
+        );
+    }
+
+    #[test]
+    fn a_plain_mask_ending_like_a_url_still_matches() {
+        for key in ["opsgenie-key://x", "k://", "abc://d/"] {
+            assert_eq!(
+                compare_masked(key, &mask(key)),
+                MaskMatch::Consistent,
+                "{key}"
+            );
+        }
+        assert_eq!(
+            compare_masked("other-key://x", &mask("opsgenie-key://x")),
             MaskMatch::Different
         );
     }

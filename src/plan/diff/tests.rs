@@ -1,0 +1,418 @@
+use super::*;
+use crate::model::IntegrationType as T;
+use crate::plan::operation::Action;
+use crate::plan::testing::{atlas_state, atlas_view, desired, group, integration};
+use crate::plan::types::Note;
+
+fn v1() -> PlanOptions {
+    PlanOptions::default()
+}
+
+fn v2() -> PlanOptions {
+    PlanOptions {
+        rotate_secrets: false,
+        v2_fields: true,
+    }
+}
+
+fn pager_duty(key: &str) -> Integration {
+    integration(T::PagerDuty, &[("serviceKey", key)])
+}
+
+#[test]
+fn leaving_out_a_default_is_not_a_change() {
+    let stored = integration(
+        T::Datadog,
+        &[
+            ("apiKey", "0123456789abcdef0123456789abcdef"),
+            ("region", "US"),
+        ],
+    );
+    let declared = integration(
+        T::Datadog,
+        &[("apiKey", "0123456789abcdef0123456789abcdef")],
+    );
+    let file = desired(
+        Mode::Authoritative,
+        vec![(T::Datadog, Slot::Present(declared))],
+    );
+    for options in [v1(), v2()] {
+        let live = atlas_state(std::slice::from_ref(&stored), options.v2_fields);
+        let plan = plan_project(&group('a'), None, &file, &live, &options);
+        assert!(!plan.has_changes(), "{plan:#?}");
+    }
+    // A live integration that leaves out a defaulted field counts as having
+    // the default.
+    let mut live = atlas_state(std::slice::from_ref(&stored), true);
+    live.known
+        .get_mut(&T::Datadog)
+        .expect("live")
+        .fields
+        .retain(|(f, _)| f.name != "region" && f.name != "sendDatabaseMetrics");
+    assert!(!plan_project(&group('a'), None, &file, &live, &v2()).has_changes());
+}
+
+#[test]
+fn a_secret_change_shows_both_masks() {
+    let live = atlas_state(&[pager_duty("pd-key-old-1f2e")], false);
+    let file = desired(
+        Mode::Authoritative,
+        vec![(T::PagerDuty, Slot::Present(pager_duty("pd-key-new-9c0d")))],
+    );
+    let plan = plan_project(&group('a'), None, &file, &live, &v1());
+    let Change::Update {
+        fields, rotation, ..
+    } = &plan.items()[0].change
+    else {
+        panic!("an update: {plan:#?}");
+    };
+    assert!(!rotation);
+    assert_eq!(
+        fields,
+        &[FieldChange {
+            field: "serviceKey",
+            sensitive: true,
+            before: Shown::Masked("***********1f2e".into()),
+            after: Shown::Masked("***********9c0d".into()),
+            rotated: false,
+        }]
+    );
+    assert_eq!(plan.operations().len(), 1);
+}
+
+#[test]
+fn write_only_fields_are_not_verifiable_not_changes() {
+    let prometheus = integration(
+        T::Prometheus,
+        &[
+            ("username", "u"),
+            ("password", "secret-password"),
+            ("serviceDiscovery", "http"),
+            ("enabled", "true"),
+        ],
+    );
+    let live = atlas_state(std::slice::from_ref(&prometheus), false);
+    assert!(live.known[&T::Prometheus].get("password").is_none());
+    let file = desired(
+        Mode::Authoritative,
+        vec![(T::Prometheus, Slot::Present(prometheus))],
+    );
+    let plan = plan_project(&group('a'), None, &file, &live, &v1());
+    let item = &plan.items()[0];
+    assert_eq!(item.change, Change::Unchanged);
+    assert_eq!(item.notes, [Note::NotVerifiable { field: "password" }]);
+}
+
+#[test]
+fn an_optional_field_left_out_is_a_note_not_a_change() {
+    let stored = integration(
+        T::Webhook,
+        &[
+            ("url", "https://h.example.com/x/0001"),
+            ("secret", "signing-secret-77"),
+        ],
+    );
+    let declared = integration(T::Webhook, &[("url", "https://h.example.com/x/0001")]);
+    let live = atlas_state(&[stored], false);
+    let file = desired(
+        Mode::Authoritative,
+        vec![(T::Webhook, Slot::Present(declared))],
+    );
+    let plan = plan_project(&group('a'), None, &file, &live, &v1());
+    let item = &plan.items()[0];
+    assert_eq!(item.change, Change::Unchanged);
+    assert_eq!(
+        item.notes,
+        [Note::NotCleared {
+            field: "secret",
+            live: Shown::Masked("*************t-77".into()),
+        }]
+    );
+}
+
+#[test]
+fn v2_only_fields_need_v2_and_are_not_compared_without_it() {
+    let declared = integration(
+        T::Datadog,
+        &[
+            ("apiKey", "0123456789abcdef0123456789abcdef"),
+            ("sendDatabaseMetrics", "true"),
+        ],
+    );
+    let without_flag = integration(
+        T::Datadog,
+        &[("apiKey", "0123456789abcdef0123456789abcdef")],
+    );
+    let file = desired(
+        Mode::Authoritative,
+        vec![(T::Datadog, Slot::Present(declared))],
+    );
+
+    let live = atlas_state(std::slice::from_ref(&without_flag), false);
+    let plan = plan_project(&group('a'), None, &file, &live, &v1());
+    let item = &plan.items()[0];
+    assert_eq!(item.change, Change::Unchanged);
+    assert_eq!(
+        item.errors,
+        [ItemError::NeedsApiV2 {
+            field: "sendDatabaseMetrics"
+        }]
+    );
+    assert!(
+        item.errors[0]
+            .message(T::Datadog)
+            .contains("needs `--api v2`")
+    );
+    assert!(plan.operations().is_empty());
+
+    let live = atlas_state(&[without_flag], true);
+    let plan = plan_project(&group('a'), None, &file, &live, &v2());
+    let item = &plan.items()[0];
+    assert!(item.errors.is_empty());
+    assert!(
+        matches!(&item.change, Change::Update { fields, .. } if fields[0].field == "sendDatabaseMetrics")
+    );
+}
+
+#[test]
+fn slack_without_a_token_is_checked_when_live_and_an_error_to_create() {
+    let declared = integration(T::Slack, &[("channelName", "#alerts")]);
+    let file = desired(
+        Mode::Authoritative,
+        vec![(T::Slack, Slot::Present(declared))],
+    );
+    let live = atlas_state(
+        &[integration(
+            T::Slack,
+            &[
+                ("apiToken", "xoxb-token-0000001234"),
+                ("channelName", "#alerts"),
+            ],
+        )],
+        false,
+    );
+    let plan = plan_project(&group('a'), None, &file, &live, &v1());
+    assert_eq!(plan.items()[0].change, Change::Unchanged);
+    assert!(plan.items()[0].notes.is_empty());
+
+    let plan = plan_project(
+        &group('a'),
+        None,
+        &file,
+        &LiveIntegrations::default(),
+        &v1(),
+    );
+    let item = &plan.items()[0];
+    assert!(matches!(item.change, Change::Create { .. }));
+    assert_eq!(
+        item.errors[0].message(T::Slack),
+        "SLACK cannot be created without `apiToken`: connect Slack in the Atlas UI first, or add `apiToken`"
+    );
+    assert!(plan.operations().is_empty());
+    assert_eq!(plan_summary(plan).errors, 1);
+}
+
+fn plan_summary(project: ProjectPlan) -> crate::plan::Summary {
+    Plan::from(vec![project]).summary()
+}
+
+#[test]
+fn modes_decide_what_happens_to_undeclared_and_absent_types() {
+    let live = atlas_state(
+        &[
+            pager_duty("pd-key-0000000001"),
+            integration(T::OpsGenie, &[("apiKey", "og-key-000002")]),
+        ],
+        false,
+    );
+    let slots = || vec![(T::OpsGenie, Slot::Absent)];
+
+    let plan = plan_project(
+        &group('a'),
+        None,
+        &desired(Mode::Authoritative, slots()),
+        &live,
+        &v1(),
+    );
+    let deletes: Vec<_> = plan
+        .operations()
+        .into_iter()
+        .map(|op| (op.kind, op.action))
+        .collect();
+    assert_eq!(
+        deletes,
+        [
+            (T::PagerDuty, Action::Delete),
+            (T::OpsGenie, Action::Delete)
+        ]
+    );
+    assert_eq!(plan.delete_count(), 2);
+    assert!(plan.deletes_last_paging());
+
+    let plan = plan_project(
+        &group('a'),
+        None,
+        &desired(Mode::Additive, slots()),
+        &live,
+        &v1(),
+    );
+    assert!(plan.operations().is_empty());
+    assert_eq!(plan.unmanaged(), [Unmanaged::Known(T::PagerDuty)]);
+    assert_eq!(
+        plan.items()[0].report_only,
+        Some(ReportOnly::AdditiveNeverDeletes)
+    );
+    assert!(plan.has_changes());
+    assert!(!plan.deletes_last_paging());
+
+    let plan = plan_project(
+        &group('a'),
+        None,
+        &desired(Mode::Observe, slots()),
+        &live,
+        &v1(),
+    );
+    assert!(plan.operations().is_empty());
+    assert_eq!(plan.unmanaged(), [Unmanaged::Known(T::PagerDuty)]);
+    assert_eq!(plan.items()[0].report_only, Some(ReportOnly::ObserveMode));
+    let summary = plan_summary(plan);
+    assert_eq!(
+        (summary.delete, summary.report_only, summary.unmanaged),
+        (0, 1, 1)
+    );
+}
+
+#[test]
+fn replacing_one_paging_type_by_another_is_not_losing_the_last() {
+    let live = atlas_state(&[pager_duty("pd-key-0000000001")], false);
+    let file = desired(
+        Mode::Authoritative,
+        vec![(
+            T::OpsGenie,
+            Slot::Present(integration(T::OpsGenie, &[("apiKey", "og-key-000002")])),
+        )],
+    );
+    let plan = plan_project(&group('a'), None, &file, &live, &v1());
+    assert_eq!(plan.delete_count(), 1);
+    assert!(!plan.deletes_last_paging());
+}
+
+#[test]
+fn rotation_puts_integrations_with_secrets_even_when_masks_match() {
+    let pd = pager_duty("pd-key-0000000001");
+    let victor = integration(T::VictorOps, &[("apiKey", "vo-key-1"), ("routingKey", "r")]);
+    let live = atlas_state(&[pd.clone(), victor.clone()], false);
+    let file = desired(
+        Mode::Authoritative,
+        vec![
+            (T::PagerDuty, Slot::Present(pd)),
+            (T::VictorOps, Slot::Present(victor)),
+        ],
+    );
+    let options = PlanOptions {
+        rotate_secrets: true,
+        v2_fields: false,
+    };
+    let plan = plan_project(&group('a'), None, &file, &live, &options);
+    assert_eq!(plan.operations().len(), 2);
+    let Change::Update {
+        fields,
+        rotation: true,
+        ..
+    } = &plan.items()[0].change
+    else {
+        panic!("a rotation: {plan:#?}");
+    };
+    assert!(fields.iter().all(|f| f.rotated && f.sensitive));
+}
+
+#[test]
+fn unknown_live_types_are_unmanaged_in_every_mode() {
+    let mut live = LiveIntegrations::default();
+    live.unknown_types.push("HIP_CHAT".into());
+    for mode in Mode::ALL {
+        let plan = plan_project(&group('a'), None, &desired(mode, vec![]), &live, &v1());
+        assert_eq!(plan.unmanaged(), [Unmanaged::Unknown("HIP_CHAT".into())]);
+        assert!(!plan.has_changes());
+    }
+}
+
+#[test]
+fn declared_absent_and_not_live_is_nothing() {
+    let file = desired(Mode::Authoritative, vec![(T::Slack, Slot::Absent)]);
+    let plan = plan_project(
+        &group('a'),
+        None,
+        &file,
+        &LiveIntegrations::default(),
+        &v1(),
+    );
+    assert!(plan.items().is_empty());
+}
+
+#[test]
+fn items_follow_type_order_and_projects_input_order() {
+    let live = atlas_state(
+        &[
+            integration(
+                T::MicrosoftTeams,
+                &[("microsoftTeamsWebhookUrl", "https://t.example/a/b")],
+            ),
+            pager_duty("pd-key-0000000001"),
+        ],
+        false,
+    );
+    let file = desired(Mode::Authoritative, vec![]);
+    let ids = [group('f'), group('1')];
+    let plan = plan(
+        ids.iter().map(|g| Fetched {
+            group: g,
+            name: None,
+            desired: &file,
+            live: &live,
+        }),
+        &v1(),
+    );
+    let order: Vec<_> = plan.projects[0].items().iter().map(|i| i.kind).collect();
+    assert_eq!(order, [T::PagerDuty, T::MicrosoftTeams]);
+    assert_eq!(plan.projects[0].id, Some(group('f')));
+    assert_eq!(plan.projects[1].id, Some(group('1')));
+}
+
+#[test]
+fn live_fields_tether_does_not_model_are_ignored() {
+    // The wire layer drops unknown fields; a live integration holding only
+    // some of the modelled ones is compared on those.
+    let pd = pager_duty("pd-key-0000000001");
+    let mut view = atlas_view(&pd, false);
+    view.id = Some("6a79aaaaaaaaaaaaaaaaaaaa".into());
+    let mut live = LiveIntegrations::default();
+    live.known.insert(T::PagerDuty, view);
+    let file = desired(Mode::Authoritative, vec![(T::PagerDuty, Slot::Present(pd))]);
+    assert!(!plan_project(&group('a'), None, &file, &live, &v1()).has_changes());
+}
+
+#[test]
+fn a_failed_project_is_kept_and_counted() {
+    let failed = ProjectPlan::failed(
+        "payments".into(),
+        Some("payments".into()),
+        Mode::Additive,
+        "boom".into(),
+    );
+    assert_eq!(failed.label, "payments");
+    assert_eq!(failed.id, None);
+    let by_id = ProjectPlan::failed(
+        group('a').to_string(),
+        Some("p".into()),
+        Mode::Additive,
+        "boom".into(),
+    );
+    assert_eq!(by_id.id, Some(group('a')));
+    assert_eq!(by_id.label, format!("p ({})", group('a')));
+    let plan = Plan::from(vec![failed, by_id]);
+    assert_eq!(plan.summary().failed_projects, 2);
+    assert!(plan.has_failures());
+    assert!(!plan.has_changes());
+    assert!(plan.operations().is_empty());
+}

@@ -1,0 +1,111 @@
+//! What apply must do for a plan, and the facts its safety gates weigh.
+
+use std::collections::BTreeSet;
+
+use super::types::{Change, Plan, ProjectPlan};
+use crate::model::{GroupId, Integration, IntegrationType};
+
+/// One write apply sends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Operation {
+    pub group: GroupId,
+    pub kind: IntegrationType,
+    pub action: Action,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Create or update: the integration as the file declares it. The PUT
+    /// body is built from this alone (with Atlas's defaults spelled out).
+    Put(Integration),
+    Delete,
+}
+
+impl Plan {
+    /// Every write apply must send, project by project in plan order, types
+    /// in `IntegrationType` order. Observe projects, report-only items,
+    /// items with errors and failed projects yield none.
+    pub fn operations(&self) -> Vec<Operation> {
+        self.projects
+            .iter()
+            .flat_map(ProjectPlan::operations)
+            .collect()
+    }
+
+    /// Deletes apply will send over the whole plan (`--max-deletes`).
+    pub fn delete_count(&self) -> usize {
+        self.projects.iter().map(ProjectPlan::delete_count).sum()
+    }
+}
+
+impl ProjectPlan {
+    pub fn operations(&self) -> Vec<Operation> {
+        let Some(group) = &self.id else {
+            return Vec::new();
+        };
+        self.items()
+            .iter()
+            .filter(|item| item.applies())
+            .filter_map(|item| {
+                let action = match &item.change {
+                    Change::Create { desired, .. } | Change::Update { desired, .. } => {
+                        Action::Put(desired.clone())
+                    }
+                    Change::Delete { .. } => Action::Delete,
+                    Change::Unchanged => return None,
+                };
+                Some(Operation {
+                    group: group.clone(),
+                    kind: item.kind,
+                    action,
+                })
+            })
+            .collect()
+    }
+
+    /// Deletes apply will send in this project.
+    pub fn delete_count(&self) -> usize {
+        self.items()
+            .iter()
+            .filter(|item| item.applies() && matches!(item.change, Change::Delete { .. }))
+            .count()
+    }
+
+    /// Types live in the project when it was fetched (unknown types aside).
+    pub fn live_types(&self) -> BTreeSet<IntegrationType> {
+        let from_items = self
+            .items()
+            .iter()
+            .filter(|item| !matches!(item.change, Change::Create { .. }))
+            .map(|item| item.kind);
+        let unmanaged = self.unmanaged().iter().filter_map(|u| match u {
+            super::types::Unmanaged::Known(kind) => Some(*kind),
+            super::types::Unmanaged::Unknown(_) => None,
+        });
+        from_items.chain(unmanaged).collect()
+    }
+
+    /// Types live in the project once apply has made every change it will.
+    pub fn live_types_after(&self) -> BTreeSet<IntegrationType> {
+        let mut types = self.live_types();
+        for item in self.items().iter().filter(|item| item.applies()) {
+            match item.change {
+                Change::Create { .. } => {
+                    types.insert(item.kind);
+                }
+                Change::Delete { .. } => {
+                    types.remove(&item.kind);
+                }
+                Change::Update { .. } | Change::Unchanged => {}
+            }
+        }
+        types
+    }
+
+    /// Whether apply would leave the project without any paging integration
+    /// (PagerDuty, Opsgenie, VictorOps) although it had one.
+    pub fn deletes_last_paging(&self) -> bool {
+        let paging = |types: BTreeSet<IntegrationType>| types.into_iter().any(|t| t.is_paging());
+        paging(self.live_types()) && !paging(self.live_types_after())
+    }
+}

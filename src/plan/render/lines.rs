@@ -1,0 +1,336 @@
+//! The Terraform-like lines of one project, shared by the text and markdown
+//! renderings: each line carries a tone that text turns into colour.
+
+use similar::{ChangeTag, TextDiff};
+
+use crate::model::Mode;
+use crate::plan::types::{
+    Change, DeleteReason, FieldChange, Item, Note, ProjectPlan, ReportOnly, Shown,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tone {
+    Plain,
+    Header,
+    Add,
+    Remove,
+    Change,
+    Error,
+    Quiet,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Line {
+    pub tone: Tone,
+    pub text: String,
+}
+
+fn line(tone: Tone, text: impl Into<String>) -> Line {
+    Line {
+        tone,
+        text: text.into(),
+    }
+}
+
+const ITEM: &str = "  ";
+const FIELD: &str = "      ";
+const DIFF: &str = "        ";
+/// Values longer than this (or on several lines) are diffed inline.
+const LONG_VALUE: usize = 72;
+/// Masks longer than this are shortened to their visible tail and length.
+const LONG_MASK: usize = 40;
+/// Unchanged lines kept around each change of an inline diff.
+const DIFF_CONTEXT: usize = 2;
+
+/// `name (id) · mode`, with what the mode means when it limits apply.
+pub(crate) fn project_title(project: &ProjectPlan) -> String {
+    let mode = match project.mode {
+        Mode::Observe => "observe (report only: apply changes nothing here)".to_owned(),
+        Mode::Additive => "additive (never deletes)".to_owned(),
+        Mode::Authoritative => "authoritative".to_owned(),
+    };
+    format!("{} · {mode}", project.label)
+}
+
+/// The lines under a project's title: a failure, or its items, notes and
+/// unmanaged integrations.
+pub(crate) fn project_body(project: &ProjectPlan) -> Vec<Line> {
+    let mut lines = Vec::new();
+    if let Some(message) = project.failure() {
+        lines.push(line(
+            Tone::Error,
+            format!("{ITEM}x could not be planned: {message}"),
+        ));
+        return lines;
+    }
+    if project.deletes_last_paging() {
+        lines.push(line(
+            Tone::Error,
+            format!(
+                "{ITEM}! this plan deletes the project's last paging integration \
+                 (PagerDuty, Opsgenie, VictorOps): apply refuses it without `--force`"
+            ),
+        ));
+    }
+    let mut quiet_unchanged = Vec::new();
+    for item in project.items() {
+        if !item.is_change() && item.errors.is_empty() && item.notes.is_empty() {
+            quiet_unchanged.push(item.kind.as_str());
+            continue;
+        }
+        item_lines(item, &mut lines);
+    }
+    if !quiet_unchanged.is_empty() {
+        lines.push(line(
+            Tone::Quiet,
+            format!("{ITEM}= unchanged: {}", quiet_unchanged.join(", ")),
+        ));
+    }
+    if !project.unmanaged().is_empty() {
+        let names: Vec<&str> = project.unmanaged().iter().map(|u| u.type_name()).collect();
+        lines.push(line(
+            Tone::Quiet,
+            format!(
+                "{ITEM}unmanaged, for information (the file leaves them alone): {}",
+                names.join(", ")
+            ),
+        ));
+    }
+    lines
+}
+
+fn item_lines(item: &Item, lines: &mut Vec<Line>) {
+    let kind = item.kind;
+    let (tone, marker, verb) = match &item.change {
+        Change::Create { .. } => (Tone::Add, '+', "created"),
+        Change::Update { .. } => (Tone::Change, '~', "updated"),
+        Change::Delete { .. } => (Tone::Remove, '-', "deleted"),
+        Change::Unchanged => (Tone::Quiet, '=', "unchanged"),
+    };
+    let headline = if !item.errors.is_empty() {
+        let what = match &item.change {
+            Change::Create { .. } => "cannot be created",
+            Change::Update { .. } => "cannot be updated",
+            Change::Delete { .. } => "cannot be deleted",
+            Change::Unchanged => "cannot be checked",
+        };
+        line(Tone::Error, format!("{ITEM}! {kind} {what}"))
+    } else if !item.is_change() {
+        line(tone, format!("{ITEM}{marker} {kind} unchanged"))
+    } else {
+        let mut reasons = Vec::new();
+        match &item.change {
+            Change::Delete {
+                reason: DeleteReason::NotDeclared,
+                ..
+            } => reasons.push("not in the file"),
+            Change::Delete {
+                reason: DeleteReason::DeclaredAbsent,
+                ..
+            } => reasons.push("declared `absent`"),
+            Change::Update { rotation: true, .. } => reasons.push("`--rotate-secrets`"),
+            _ => {}
+        }
+        let text = match item.report_only {
+            None => format!("{ITEM}{marker} {kind} will be {verb}"),
+            Some(ReportOnly::ObserveMode) => {
+                reasons.push("observe: not applied");
+                format!("{ITEM}{marker} {kind} would be {verb}")
+            }
+            Some(ReportOnly::AdditiveNeverDeletes) => {
+                reasons.push("additive never deletes: not applied");
+                format!("{ITEM}{marker} {kind} is live, would be {verb}")
+            }
+        };
+        if reasons.is_empty() {
+            line(tone, text)
+        } else {
+            line(tone, format!("{text} ({})", reasons.join("; ")))
+        }
+    };
+    lines.push(headline);
+    for error in &item.errors {
+        lines.push(line(
+            Tone::Error,
+            format!("{FIELD}error: {}", error.message(kind)),
+        ));
+    }
+    match &item.change {
+        Change::Create { fields, .. } => field_lines(fields, FieldSide::After, lines),
+        Change::Delete { fields, .. } => field_lines(fields, FieldSide::Before, lines),
+        Change::Update { fields, .. } => update_lines(fields, lines),
+        Change::Unchanged => {}
+    }
+    for note in &item.notes {
+        let mut text = format!("{FIELD}note: {}", note.message());
+        if let Note::NotCleared { live, .. } = note {
+            text.push_str(&format!(" (Atlas has {})", value(live, is_secret(live))));
+        }
+        lines.push(line(Tone::Quiet, text));
+    }
+}
+
+#[derive(Clone, Copy)]
+enum FieldSide {
+    Before,
+    After,
+}
+
+fn width(fields: &[FieldChange]) -> usize {
+    fields
+        .iter()
+        .map(|f| f.field.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The fields of a create or a delete: one value each.
+fn field_lines(fields: &[FieldChange], side: FieldSide, lines: &mut Vec<Line>) {
+    let width = width(fields);
+    for field in fields {
+        let shown = match side {
+            FieldSide::Before => &field.before,
+            FieldSide::After => &field.after,
+        };
+        let name = field.field;
+        match shown {
+            Shown::Text(text) if text.contains('\n') => {
+                lines.push(line(Tone::Plain, format!("{FIELD}{name:width$} = <<EOT")));
+                for text_line in text.lines() {
+                    lines.push(line(Tone::Plain, format!("{DIFF}{text_line}")));
+                }
+                lines.push(line(Tone::Plain, format!("{FIELD}EOT")));
+            }
+            _ => lines.push(line(
+                Tone::Plain,
+                format!("{FIELD}{name:width$} = {}", value(shown, field.sensitive)),
+            )),
+        }
+    }
+}
+
+fn update_lines(fields: &[FieldChange], lines: &mut Vec<Line>) {
+    let width = width(fields) + 1;
+    for field in fields {
+        let name = format!("{}:", field.field);
+        if field.rotated {
+            let text = match field.after {
+                Shown::WriteOnly => {
+                    format!("{FIELD}{name:width$} {SENSITIVE}(write-only; sent again to rotate it)")
+                }
+                _ => format!(
+                    "{FIELD}{name:width$} {} (unchanged; sent again to rotate it)",
+                    value(&field.after, true)
+                ),
+            };
+            lines.push(line(Tone::Change, text));
+            continue;
+        }
+        if let (Shown::Text(before), Shown::Text(after)) = (&field.before, &field.after)
+            && is_long(before, after)
+        {
+            lines.push(line(Tone::Change, format!("{FIELD}{name}")));
+            long_diff(before, after, lines);
+            continue;
+        }
+        let before = bare(&field.before);
+        let mut after = bare(&field.after);
+        if field.sensitive && before == after {
+            // Masks can agree while values differ (a secret Atlas returns in
+            // clear, changed away from its last four characters).
+            after.push_str(" (the values differ)");
+        }
+        let label = if field.sensitive { SENSITIVE } else { "" };
+        lines.push(line(
+            Tone::Change,
+            format!("{FIELD}{name:width$} {label}{before} -> {after}"),
+        ));
+    }
+}
+
+fn is_long(before: &str, after: &str) -> bool {
+    before.contains('\n')
+        || after.contains('\n')
+        || before.chars().count() > LONG_VALUE
+        || after.chars().count() > LONG_VALUE
+}
+
+/// A line diff of multi-line values, or a word diff of long single lines
+/// (`[-removed-]{+added+}`).
+fn long_diff(before: &str, after: &str, lines: &mut Vec<Line>) {
+    if before.contains('\n') || after.contains('\n') {
+        let diff = TextDiff::from_lines(before, after);
+        let old_lines = diff.old_slices().len();
+        let elided = || line(Tone::Quiet, format!("{DIFF}  ..."));
+        let mut shown_to = 0;
+        for group in diff.grouped_ops(DIFF_CONTEXT) {
+            let (Some(first), Some(last)) = (group.first(), group.last()) else {
+                continue;
+            };
+            if first.old_range().start > shown_to {
+                lines.push(elided());
+            }
+            shown_to = last.old_range().end;
+            for op in &group {
+                for change in diff.iter_changes(op) {
+                    let text = change.value().trim_end_matches(['\n', '\r']);
+                    let (tone, sign) = match change.tag() {
+                        ChangeTag::Equal => (Tone::Plain, ' '),
+                        ChangeTag::Delete => (Tone::Remove, '-'),
+                        ChangeTag::Insert => (Tone::Add, '+'),
+                    };
+                    lines.push(line(tone, format!("{DIFF}{sign} {text}")));
+                }
+            }
+        }
+        if shown_to < old_lines {
+            lines.push(elided());
+        }
+    } else {
+        let diff = TextDiff::from_words(before, after);
+        let mut text = String::new();
+        for change in diff.iter_all_changes() {
+            match change.tag() {
+                ChangeTag::Equal => text.push_str(change.value()),
+                ChangeTag::Delete => text.push_str(&format!("[-{}-]", change.value())),
+                ChangeTag::Insert => text.push_str(&format!("{{+{}+}}", change.value())),
+            }
+        }
+        lines.push(line(Tone::Change, format!("{DIFF}{text}")));
+    }
+}
+
+const SENSITIVE: &str = "(sensitive) ";
+
+fn is_secret(shown: &Shown) -> bool {
+    matches!(shown, Shown::Masked(_) | Shown::WriteOnly)
+}
+
+/// One value as text: plain values quoted, secrets as `(sensitive) <mask>`.
+pub(crate) fn value(shown: &Shown, sensitive: bool) -> String {
+    match shown {
+        Shown::None => bare(shown),
+        _ if sensitive => format!("{SENSITIVE}{}", bare(shown)),
+        _ => bare(shown),
+    }
+}
+
+fn bare(shown: &Shown) -> String {
+    match shown {
+        Shown::None => "(none)".to_owned(),
+        Shown::Text(text) => format!("{text:?}"),
+        Shown::Bool(b) => b.to_string(),
+        Shown::Masked(mask) => short_mask(mask),
+        Shown::WriteOnly => "(write-only, never shown)".to_owned(),
+    }
+}
+
+/// A long mask (a masked header template) as its visible tail and length.
+fn short_mask(mask: &str) -> String {
+    let length = mask.chars().count();
+    if length <= LONG_MASK || mask.contains("://") {
+        return mask.to_owned();
+    }
+    let tail: String = mask.chars().skip(length.saturating_sub(4)).collect();
+    format!("****{tail} ({length} characters)")
+}

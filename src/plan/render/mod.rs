@@ -1,0 +1,47 @@
+//! Renderings of a plan: text for terminals and logs, JSON for machines,
+//! markdown for pull-request comments. None of them can show a secret: they
+//! only ever see `Shown` values, where secrets are already masks.
+
+mod json;
+mod lines;
+mod markdown;
+mod text;
+
+pub use json::{FORMAT_VERSION, json};
+pub use markdown::{MARKDOWN_LIMIT, markdown};
+pub use text::text;
+
+use super::summary::Summary;
+
+/// `Plan: 2 to create, 3 to update, 1 to delete, 40 unchanged; 1 project failed`.
+pub(crate) fn summary_line(summary: &Summary) -> String {
+    let mut line = format!(
+        "Plan: {} to create, {} to update, {} to delete, {} unchanged",
+        summary.create, summary.update, summary.delete, summary.unchanged
+    );
+    let extras = [
+        (summary.report_only, "report-only", "report-only"),
+        (summary.errors, "error", "errors"),
+        (summary.failed_projects, "project failed", "projects failed"),
+        (
+            summary.unmanaged,
+            "unmanaged (for information)",
+            "unmanaged (for information)",
+        ),
+    ];
+    for (count, one, many) in extras {
+        if count > 0 {
+            let noun = if count == 1 { one } else { many };
+            line.push_str(&format!("; {count} {noun}"));
+        }
+    }
+    line
+}
+
+/// "1 project" / "2 projects".
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,156 @@
+use super::*;
+use crate::plan::fixture::{SECRETS, fixture_plan};
+use crate::plan::types::Plan;
+
+#[test]
+fn text_snapshot() {
+    insta::assert_snapshot!(text(&fixture_plan(), false));
+}
+
+#[test]
+fn json_snapshot() {
+    insta::assert_snapshot!(json(&fixture_plan()));
+}
+
+#[test]
+fn markdown_snapshot() {
+    insta::assert_snapshot!(markdown(&fixture_plan()));
+}
+
+#[test]
+fn text_is_coloured_only_when_asked() {
+    let plan = fixture_plan();
+    assert!(!text(&plan, false).contains('\x1b'));
+    let coloured = text(&plan, true);
+    assert!(coloured.contains("\x1b[32m  + DATADOG will be created\x1b[0m"));
+    assert_eq!(strip_ansi(&coloured), text(&plan, false));
+}
+
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('\x1b') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find('m')
+            .map_or(rest.len(), |m| start + m + 1);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn summary_line_leads_the_text() {
+    let rendered = text(&fixture_plan(), false);
+    let first = rendered.lines().next().unwrap_or_default();
+    assert!(first.starts_with("Plan: "), "{first}");
+    assert!(first.contains("1 project failed"), "{first}");
+}
+
+#[test]
+fn json_is_versioned_and_parses() {
+    let value: serde_json::Value =
+        serde_json::from_str(&json(&fixture_plan())).expect("valid JSON");
+    assert_eq!(value["format_version"], 1);
+    assert_eq!(value["projects"].as_array().map(Vec::len), Some(6));
+    assert_eq!(value["summary"]["failed_projects"], 1);
+}
+
+#[test]
+fn no_rendering_shows_a_secret() {
+    let plan = fixture_plan();
+    let renderings = [
+        ("text", text(&plan, false)),
+        ("text in colour", text(&plan, true)),
+        ("json", json(&plan)),
+        ("markdown", markdown(&plan)),
+        ("debug", format!("{plan:?} {:?}", plan.operations())),
+        ("pretty debug", format!("{plan:#?}")),
+    ];
+    for (what, rendered) in &renderings {
+        for secret in SECRETS {
+            assert!(!rendered.contains(secret), "{what} shows {secret}");
+            // JSON escapes quotes; look for the escaped form too.
+            let escaped = serde_json::to_string(secret).unwrap_or_default();
+            assert!(
+                !rendered.contains(escaped.trim_matches('"')),
+                "{what} shows {secret}"
+            );
+        }
+    }
+}
+
+fn many_projects(copies: usize) -> Plan {
+    let fixture = fixture_plan();
+    let projects = (0..copies)
+        .flat_map(|_| fixture.projects.iter().cloned())
+        .collect::<Vec<_>>();
+    Plan::from(projects)
+}
+
+#[test]
+fn markdown_is_cut_to_fit_a_comment_and_says_so() {
+    let plan = many_projects(200);
+    let rendered = markdown(&plan);
+    assert!(rendered.len() <= MARKDOWN_LIMIT, "{}", rendered.len());
+    assert!(rendered.contains("not shown; run `tether plan` locally for the full plan"));
+    let shown = rendered.matches("<details>").count();
+    let noteworthy = plan.projects.iter().filter(|p| p.is_noteworthy()).count();
+    let note = format!("{} projects not shown", noteworthy - shown);
+    assert!(rendered.contains(&note), "{note}");
+    assert_eq!(
+        rendered.matches("<details>").count(),
+        rendered.matches("</details>").count()
+    );
+    assert!(rendered.starts_with("### tether plan\n\n**Plan: "));
+}
+
+#[test]
+fn markdown_that_fits_is_not_cut() {
+    let rendered = markdown(&fixture_plan());
+    assert!(!rendered.contains("not shown"));
+    assert_eq!(rendered.matches("<details>").count(), 5);
+    let tiny = markdown::markdown_within(&fixture_plan(), 2_000);
+    assert!(tiny.len() <= 2_000, "{}", tiny.len());
+    assert!(tiny.contains("5 projects not shown"), "{tiny}");
+}
+
+#[test]
+fn a_rotated_write_only_password_is_not_called_unchanged() {
+    use crate::model::{IntegrationType as T, Mode, Slot};
+    use crate::plan::testing::{atlas_state, desired, group, integration};
+    use crate::plan::{PlanOptions, plan_project};
+    let prometheus = integration(
+        T::Prometheus,
+        &[
+            ("username", "u"),
+            ("password", "rotate-me-please-0001"),
+            ("serviceDiscovery", "http"),
+            ("enabled", "true"),
+        ],
+    );
+    let live = atlas_state(std::slice::from_ref(&prometheus), false);
+    let file = desired(
+        Mode::Authoritative,
+        vec![(T::Prometheus, Slot::Present(prometheus))],
+    );
+    let options = PlanOptions {
+        rotate_secrets: true,
+        v2_fields: false,
+    };
+    let plan = Plan::from(vec![plan_project(
+        &group('e'),
+        None,
+        &file,
+        &live,
+        &options,
+    )]);
+    let rendered = text(&plan, false);
+    assert!(
+        rendered.contains("password: (sensitive) (write-only; sent again to rotate it)"),
+        "{rendered}"
+    );
+    assert!(!rendered.contains("rotate-me-please"));
+    assert!(!json(&plan).contains("rotate-me-please"));
+}

@@ -1,0 +1,79 @@
+//! The plan for people at a terminal or in a CI log: summary line first,
+//! then each project worth a look, Terraform-like; projects with nothing to
+//! report get one line each at the end.
+
+use super::lines::{Line, Tone, project_body, project_title};
+use super::summary_line;
+use crate::plan::types::{Note, Plan};
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const YELLOW: &str = "\x1b[33m";
+const BOLD_RED: &str = "\x1b[1;31m";
+
+/// The text rendering; ANSI colour only when `color` is true.
+pub fn text(plan: &Plan, color: bool) -> String {
+    let paint = |tone: Tone, text: &str| -> String {
+        let code = match tone {
+            Tone::Plain => return text.to_owned(),
+            Tone::Header => BOLD,
+            Tone::Add => GREEN,
+            Tone::Remove => RED,
+            Tone::Change => YELLOW,
+            Tone::Error => BOLD_RED,
+            Tone::Quiet => DIM,
+        };
+        if color {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
+    };
+    let mut out = String::new();
+    out.push_str(&paint(Tone::Header, &summary_line(&plan.summary())));
+    out.push('\n');
+    if !plan.has_changes() && !plan.has_errors() && !plan.has_failures() {
+        out.push_str("No changes: Atlas matches the file.\n");
+    }
+    let (noteworthy, quiet): (Vec<_>, Vec<_>) =
+        plan.projects.iter().partition(|p| p.is_noteworthy());
+    for project in noteworthy {
+        out.push('\n');
+        let header_tone = if project.failure().is_some() {
+            Tone::Error
+        } else {
+            Tone::Header
+        };
+        out.push_str(&paint(header_tone, &project_title(project)));
+        out.push('\n');
+        for Line { tone, text } in project_body(project) {
+            out.push_str(&paint(tone, &text));
+            out.push('\n');
+        }
+    }
+    if !quiet.is_empty() {
+        out.push('\n');
+        for project in quiet {
+            let mut summary = format!(
+                "= {}: {} unchanged",
+                project_title(project),
+                super::count(project.items().len(), "integration", "integrations")
+            );
+            for item in project.items() {
+                for note in &item.notes {
+                    let what = match note {
+                        Note::NotVerifiable { .. } => "not verifiable",
+                        Note::NotCleared { .. } => "kept, not in the file",
+                    };
+                    summary.push_str(&format!("; {what}: {}.{}", item.kind, note.field()));
+                }
+            }
+            out.push_str(&paint(Tone::Quiet, &summary));
+            out.push('\n');
+        }
+    }
+    out
+}

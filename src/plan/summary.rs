@@ -1,0 +1,81 @@
+//! The counts a plan leads with, and the questions exit codes ask.
+
+use super::types::{Change, Plan};
+
+/// Counts over a whole plan.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Integrations apply will create.
+    pub create: usize,
+    /// Integrations apply will update.
+    pub update: usize,
+    /// Integrations apply will delete.
+    pub delete: usize,
+    /// Integrations that already match the file.
+    pub unchanged: usize,
+    /// Differences the plan shows that apply will not act on: every change
+    /// in an observe project, and types declared `absent` that are live in
+    /// an additive project.
+    pub report_only: usize,
+    /// Items that cannot be applied or checked (an error each).
+    pub errors: usize,
+    pub failed_projects: usize,
+    /// Live integrations the file leaves alone, for information.
+    pub unmanaged: usize,
+}
+
+impl Summary {
+    /// Creates, updates and deletes apply will make.
+    pub fn to_apply(&self) -> usize {
+        self.create + self.update + self.delete
+    }
+}
+
+impl Plan {
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary::default();
+        for project in &self.projects {
+            if project.failure().is_some() {
+                summary.failed_projects += 1;
+            }
+            summary.unmanaged += project.unmanaged().len();
+            for item in project.items() {
+                if !item.errors.is_empty() {
+                    summary.errors += 1;
+                } else if !item.is_change() {
+                    summary.unchanged += 1;
+                } else if item.report_only.is_some() {
+                    summary.report_only += 1;
+                } else {
+                    match item.change {
+                        Change::Create { .. } => summary.create += 1,
+                        Change::Update { .. } => summary.update += 1,
+                        Change::Delete { .. } => summary.delete += 1,
+                        Change::Unchanged => {}
+                    }
+                }
+            }
+        }
+        summary
+    }
+
+    /// Whether live state differs from the file anywhere the plan could see,
+    /// whether or not apply will act on it (observe projects and `absent`
+    /// types in additive projects count: that is drift). Unmanaged
+    /// integrations do not count, and neither do failed projects: ask
+    /// `has_failures` for those.
+    pub fn has_changes(&self) -> bool {
+        self.projects.iter().any(|project| project.has_changes())
+    }
+
+    /// Whether any item carries an error (needs `--api v2`, cannot create).
+    pub fn has_errors(&self) -> bool {
+        self.projects.iter().any(|project| project.has_errors())
+    }
+
+    pub fn has_failures(&self) -> bool {
+        self.projects
+            .iter()
+            .any(|project| project.failure().is_some())
+    }
+}

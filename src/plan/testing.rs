@@ -1,0 +1,128 @@
+//! Test support: Atlas's behaviour, as far as the planner's tests need it,
+//! written from atlas-api.md with the mask rules of `secret`.
+
+use std::collections::BTreeMap;
+
+use super::operation::{Action, Operation};
+use crate::model::{
+    DesiredProject, FieldValue, GroupId, Integration, IntegrationType, LiveIntegration,
+    LiveIntegrations, LiveValue, Mode, Origin, ProjectRef, ReadBack, Slot, spec,
+};
+use crate::secret::{Secret, mask, url_mask};
+
+pub(crate) fn group(hex_digit: char) -> GroupId {
+    hex_digit
+        .to_string()
+        .repeat(24)
+        .parse()
+        .expect("24 hex digits")
+}
+
+/// An integration from `(field, value)` pairs; sensitive fields become
+/// secrets.
+pub(crate) fn integration(kind: IntegrationType, fields: &[(&str, &str)]) -> Integration {
+    let table = spec(kind);
+    let fields = table
+        .fields
+        .iter()
+        .filter_map(|field| {
+            let (_, text) = fields.iter().find(|(name, _)| *name == field.name)?;
+            let value = match (field.kind, field.sensitive) {
+                (crate::model::FieldKind::Bool, _) => FieldValue::Bool(*text == "true"),
+                (_, true) => FieldValue::Secret(Secret::new(*text)),
+                (_, false) => FieldValue::Text((*text).to_owned()),
+            };
+            Some((field, value))
+        })
+        .collect();
+    Integration { kind, fields }
+}
+
+pub(crate) fn desired(mode: Mode, slots: Vec<(IntegrationType, Slot)>) -> DesiredProject {
+    DesiredProject {
+        project: ProjectRef::Name("test".into()),
+        mode,
+        integrations: slots.into_iter().collect(),
+        origin: Origin::default(),
+    }
+}
+
+/// What Atlas returns for an integration it stores as `stored` (the fields
+/// a PUT of it sent): defaults filled in, v2-only fields only with v2,
+/// secrets masked, write-only fields left out.
+pub(crate) fn atlas_view(stored: &Integration, v2_fields: bool) -> LiveIntegration {
+    let fields = stored
+        .with_defaults()
+        .fields
+        .into_iter()
+        .filter(|(field, _)| v2_fields || !field.v2_only)
+        .filter_map(|(field, value)| {
+            let text = match &value {
+                FieldValue::Bool(b) => return Some((field, LiveValue::Bool(*b))),
+                FieldValue::Text(text) => text.as_str(),
+                FieldValue::Secret(secret) => secret.expose(),
+            };
+            let shown = match field.read_back {
+                ReadBack::Clear => text.to_owned(),
+                ReadBack::Masked => mask(text),
+                ReadBack::UrlMasked => url_mask(text),
+                ReadBack::Never => return None,
+            };
+            Some((field, LiveValue::Text(shown)))
+        })
+        .collect();
+    LiveIntegration {
+        kind: stored.kind,
+        id: None,
+        fields,
+    }
+}
+
+/// A project's live state as Atlas lists it after PUTs of `stored`.
+pub(crate) fn atlas_state(stored: &[Integration], v2_fields: bool) -> LiveIntegrations {
+    LiveIntegrations {
+        known: stored
+            .iter()
+            .map(|i| (i.kind, atlas_view(i, v2_fields)))
+            .collect::<BTreeMap<_, _>>(),
+        unknown_types: Vec::new(),
+    }
+}
+
+/// Applies operations to one project's live state the way Atlas would: a
+/// PUT writes the fields it sends and keeps the others, a DELETE removes.
+pub(crate) fn apply_in_memory(
+    live: &mut LiveIntegrations,
+    operations: &[Operation],
+    v2_fields: bool,
+) {
+    for operation in operations {
+        match &operation.action {
+            Action::Put(desired) => {
+                let written = atlas_view(desired, v2_fields);
+                let kept = live.known.remove(&operation.kind);
+                let fields = spec(operation.kind)
+                    .fields
+                    .iter()
+                    .filter_map(|field| {
+                        let value = written
+                            .get(field.name)
+                            .or_else(|| kept.as_ref().and_then(|k| k.get(field.name)))?;
+                        Some((field, value.clone()))
+                    })
+                    .collect();
+                live.known.insert(
+                    operation.kind,
+                    LiveIntegration {
+                        kind: operation.kind,
+                        id: None,
+                        fields,
+                    },
+                );
+            }
+            Action::Delete => {
+                live.known.remove(&operation.kind);
+            }
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! What a plan holds. Every value a plan can show is already in a safe form
+//! (`Shown`): plain values as they are, secrets only as masks. The desired
+//! integrations kept for apply hold their secrets in `Secret`, whose `Debug`
+//! is redacted, so `{:?}` of a plan never shows a secret either.
+
+use crate::model::{GroupId, Integration, IntegrationType, Mode};
+
+/// The plan of every project of a run, in the order the projects were given.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub projects: Vec<ProjectPlan>,
+}
+
+impl From<Vec<ProjectPlan>> for Plan {
+    fn from(projects: Vec<ProjectPlan>) -> Self {
+        Plan { projects }
+    }
+}
+
+/// The plan of one project, or the reason it could not be planned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProjectPlan {
+    /// Known unless the project failed before its id was known.
+    pub id: Option<GroupId>,
+    pub name: Option<String>,
+    /// How output names the project: `name (id)`, or whichever is known.
+    pub label: String,
+    pub mode: Mode,
+    pub outcome: Outcome,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Planned {
+        /// One item per type that is declared or live (unmanaged types
+        /// excepted), in `IntegrationType` order.
+        items: Vec<Item>,
+        /// Live types the file leaves alone, listed for information.
+        unmanaged: Vec<Unmanaged>,
+    },
+    /// The project could not be fetched (or its name not resolved).
+    Failed { message: String },
+}
+
+impl ProjectPlan {
+    pub(crate) fn planned(
+        id: GroupId,
+        name: Option<&str>,
+        mode: Mode,
+        items: Vec<Item>,
+        unmanaged: Vec<Unmanaged>,
+    ) -> Self {
+        let label = match name {
+            Some(name) => format!("{name} ({id})"),
+            None => id.to_string(),
+        };
+        ProjectPlan {
+            id: Some(id),
+            name: name.map(str::to_owned),
+            label,
+            mode,
+            outcome: Outcome::Planned { items, unmanaged },
+        }
+    }
+
+    /// A project that could not be planned. `id_or_name_display` is however
+    /// the project is known at that point; when it is a valid group id it is
+    /// also kept as the id. The message must not hold a secret.
+    pub fn failed(
+        id_or_name_display: String,
+        name: Option<String>,
+        mode: Mode,
+        message: String,
+    ) -> Self {
+        let id = id_or_name_display.parse::<GroupId>().ok();
+        let label = match &name {
+            Some(name) if *name != id_or_name_display => {
+                format!("{name} ({id_or_name_display})")
+            }
+            _ => id_or_name_display,
+        };
+        ProjectPlan {
+            id,
+            name,
+            label,
+            mode,
+            outcome: Outcome::Failed { message },
+        }
+    }
+
+    /// The items of a planned project; none for a failed one.
+    pub fn items(&self) -> &[Item] {
+        match &self.outcome {
+            Outcome::Planned { items, .. } => items,
+            Outcome::Failed { .. } => &[],
+        }
+    }
+
+    pub fn unmanaged(&self) -> &[Unmanaged] {
+        match &self.outcome {
+            Outcome::Planned { unmanaged, .. } => unmanaged,
+            Outcome::Failed { .. } => &[],
+        }
+    }
+
+    pub fn failure(&self) -> Option<&str> {
+        match &self.outcome {
+            Outcome::Planned { .. } => None,
+            Outcome::Failed { message } => Some(message),
+        }
+    }
+
+    /// Whether live state differs from the file in this project, whether or
+    /// not apply will act on it.
+    pub fn has_changes(&self) -> bool {
+        self.items().iter().any(Item::is_change)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items().iter().any(|item| !item.errors.is_empty())
+    }
+
+    /// Whether anything beyond "all unchanged" is worth showing. Notes alone
+    /// are not: they stay true run after run (a Prometheus password is never
+    /// verifiable), and would otherwise put every such project in full.
+    pub fn is_noteworthy(&self) -> bool {
+        self.failure().is_some()
+            || !self.unmanaged().is_empty()
+            || self
+                .items()
+                .iter()
+                .any(|item| item.is_change() || !item.errors.is_empty())
+    }
+}
+
+/// What the plan says about one type in one project.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub kind: IntegrationType,
+    pub change: Change,
+    /// Set when the plan shows a difference that apply will not act on.
+    pub report_only: Option<ReportOnly>,
+    /// Information that is not a change.
+    pub notes: Vec<Note>,
+    /// Problems that stop this item from being applied (or checked).
+    pub errors: Vec<ItemError>,
+}
+
+impl Item {
+    /// Whether live state differs from the file for this type.
+    pub fn is_change(&self) -> bool {
+        !matches!(self.change, Change::Unchanged)
+    }
+
+    /// Whether apply will make this change.
+    pub fn applies(&self) -> bool {
+        self.is_change() && self.report_only.is_none() && self.errors.is_empty()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    Create {
+        /// The integration as the file declares it; what apply PUTs.
+        desired: Integration,
+        /// Every field the PUT sets (defaults included), `before` empty.
+        fields: Vec<FieldChange>,
+    },
+    Update {
+        desired: Integration,
+        /// Only the fields that differ (and, with `rotation`, the secrets
+        /// sent again).
+        fields: Vec<FieldChange>,
+        /// `--rotate-secrets` asked for this PUT.
+        rotation: bool,
+    },
+    Delete {
+        reason: DeleteReason,
+        /// The live fields, for the reviewer; `after` empty.
+        fields: Vec<FieldChange>,
+    },
+    Unchanged,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeleteReason {
+    /// An authoritative project's file does not declare the type.
+    NotDeclared,
+    /// The file declares the type `absent`.
+    DeclaredAbsent,
+}
+
+/// Why apply will not act on a difference the plan shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportOnly {
+    /// The project is in `observe` mode.
+    ObserveMode,
+    /// A type declared `absent` is live in an `additive` project, and
+    /// additive never deletes.
+    AdditiveNeverDeletes,
+}
+
+/// One field of an item, before and after.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: &'static str,
+    /// The field is a secret: values are masks (or not shown at all).
+    pub sensitive: bool,
+    pub before: Shown,
+    pub after: Shown,
+    /// The value compares unchanged and is sent again only because of
+    /// `--rotate-secrets`.
+    pub rotated: bool,
+}
+
+/// A value as output may show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Shown {
+    /// No value (not set, or the side of a create or delete that has none).
+    None,
+    Text(String),
+    Bool(bool),
+    /// A secret, as Atlas masks it; never the secret itself.
+    Masked(String),
+    /// A secret Atlas never returns and tether never shows.
+    WriteOnly,
+}
+
+/// Information about an item that is neither a change nor an error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// Atlas never returns the field (Prometheus `password`), so it cannot be
+    /// compared; it is not reported as a change.
+    NotVerifiable { field: &'static str },
+    /// The file leaves out an optional field that Atlas has a value for.
+    /// Atlas's PUT only writes the fields it is sent, so tether cannot clear
+    /// it: it stays as it is.
+    NotCleared { field: &'static str, live: Shown },
+}
+
+impl Note {
+    pub fn field(&self) -> &'static str {
+        match self {
+            Note::NotVerifiable { field } | Note::NotCleared { field, .. } => field,
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Note::NotVerifiable { field } => {
+                format!("`{field}` is not verifiable: Atlas never returns it")
+            }
+            Note::NotCleared { field, .. } => format!(
+                "`{field}` is set in Atlas but not in the file; tether cannot clear it, so it stays"
+            ),
+        }
+    }
+}
+
+/// A problem that stops an item from being applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ItemError {
+    /// The file sets a field only the v2 API knows while the v1.0 API is in
+    /// use: it can neither be compared nor written.
+    NeedsApiV2 { field: &'static str },
+    /// The integration is not live and Atlas cannot create it without this
+    /// field (SLACK's `apiToken`).
+    CannotCreateWithout { field: &'static str },
+}
+
+impl ItemError {
+    pub fn message(&self, kind: IntegrationType) -> String {
+        match self {
+            ItemError::NeedsApiV2 { field } => format!(
+                "`{field}` needs `--api v2`: the v1.0 API neither returns nor accepts it; \
+                 run with `--api v2`, or remove `{field}` from {kind}"
+            ),
+            ItemError::CannotCreateWithout { field } if kind == IntegrationType::Slack => format!(
+                "{kind} cannot be created without `{field}`: connect Slack in the Atlas UI \
+                 first, or add `{field}`"
+            ),
+            ItemError::CannotCreateWithout { field } => format!(
+                "{kind} cannot be created without `{field}`: create it in the Atlas UI first, \
+                 or add `{field}`"
+            ),
+        }
+    }
+}
+
+/// A live integration the file leaves alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unmanaged {
+    /// A type tether models that an additive or observe project does not
+    /// declare.
+    Known(IntegrationType),
+    /// A type tether does not model (newer, or retired like `HIP_CHAT`).
+    Unknown(String),
+}
+
+impl Unmanaged {
+    pub fn type_name(&self) -> &str {
+        match self {
+            Unmanaged::Known(kind) => kind.as_str(),
+            Unmanaged::Unknown(name) => name,
+        }
+    }
+}
