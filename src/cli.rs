@@ -41,9 +41,56 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Print more detail (repeat for more).
+    /// Print more detail: `-v` logs one line per request to Atlas.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Only projects whose name or id matches this glob (`*`, `?`); repeatable.
+    #[arg(long = "project", global = true, value_name = "GLOB")]
+    pub projects: Vec<String>,
+
+    /// Only integration types matching this glob, such as `PAGER_DUTY` or
+    /// `*OPS*`; repeatable.
+    #[arg(long = "type", global = true, value_name = "GLOB")]
+    pub types: Vec<String>,
+
+    /// Atlas API generation: `v1` (the v1.0 endpoints) or `v2` (versioned).
+    #[arg(long, global = true, value_enum, default_value_t = Api::V1)]
+    pub api: Api,
+
+    /// Atlas's address; default `MONGODB_ATLAS_BASE_URL`, else
+    /// https://cloud.mongodb.com (Atlas for Government: https://cloud.mongodbgov.com).
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Requests to Atlas in flight at most; lowered for a while when Atlas
+    /// throttles.
+    #[arg(long, global = true, value_name = "N", default_value_t = 16,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+
+    /// Retries of a request that Atlas throttled (429), that failed with a
+    /// 5xx, or whose connection broke, with jittered exponential backoff.
+    #[arg(long, global = true, value_name = "N", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub retries: u32,
+
+    /// No progress bar, even on a terminal.
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Api {
+    V1,
+    V2,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -62,6 +109,30 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the JSON Schema of the file (the same as schemas/tether.schema.json).
     Schema,
+    /// Fetch the declared projects from Atlas and show what apply would change.
+    ///
+    /// Exit 0 (with `--detailed-exitcode`: 0 no changes, 2 changes), 1 error.
+    Plan(PlanArgs),
+    /// The plan, for schedules: never writes; lists unmanaged integrations for
+    /// information.
+    ///
+    /// Exit 0 in sync, 2 drift, 1 error.
+    Drift(DriftArgs),
+    /// Send the PUT and DELETE calls the plan needs, and nothing else.
+    ///
+    /// With PLAN (from `tether plan --out`), apply exactly that plan, after
+    /// checking that Atlas and the file have not changed since. Exit 0 done,
+    /// 1 error before any write, 3 some operations failed, 4 refused.
+    Apply(ApplyArgs),
+    /// Write a tether file from what Atlas has: projects by id with their
+    /// names, secrets as `${VARIABLES}` with Atlas's masks in comments.
+    ///
+    /// Name the projects with `--project ID|NAME` (repeatable; exact, not a
+    /// glob here) or all of an organization's with `--org ORG_ID`.
+    Import(ImportArgs),
+    /// See the whole loop work: validate, plan, apply and drift against the
+    /// built-in Atlas simulator, offline, in a few seconds.
+    Demo,
     /// Serve a local Atlas simulator on loopback (see examples/sim-state.yaml).
     ///
     /// Prints the address it bound, serves until Ctrl-C, then writes the
@@ -75,4 +146,75 @@ pub struct ValidateArgs {
     /// that do not have the secrets; variables that are set are still checked.
     #[arg(long)]
     pub ignore_unset: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Also save the plan here, for `tether apply PLAN` to apply exactly it.
+    /// The file holds fingerprints and salted hashes, never a secret.
+    #[arg(long, value_name = "PLAN")]
+    pub out: Option<PathBuf>,
+
+    /// How to print the plan.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+
+    /// Exit 2 when there are changes, 0 when there are none.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+
+    /// Send every declared secret again, even when Atlas's mask matches.
+    #[arg(long)]
+    pub rotate_secrets: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// How to print the drift report.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// A saved plan from `tether plan --out`, to apply exactly.
+    #[arg(value_name = "PLAN")]
+    pub plan: Option<PathBuf>,
+
+    /// Apply without asking; required when not run in a terminal.
+    #[arg(long)]
+    pub auto_approve: bool,
+
+    /// Refuse a plan that deletes more integrations than this.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub max_deletes: usize,
+
+    /// Apply even when a safety gate would refuse.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Send every declared secret again, even when Atlas's mask matches.
+    #[arg(long, conflicts_with = "plan")]
+    pub rotate_secrets: bool,
+
+    /// `text` (the plan, then a line per operation) or `json` (the report
+    /// only).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Import every project of this organization.
+    #[arg(long, value_name = "ORG_ID")]
+    pub org: Option<String>,
+
+    /// Write the file here instead of to stdout.
+    #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Move integrations that several projects share (same settings, same
+    /// secret masks) to `defaults` or to templates.
+    #[arg(long)]
+    pub factor: bool,
 }

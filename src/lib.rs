@@ -1,11 +1,15 @@
 //! tether keeps the third-party integrations of many MongoDB Atlas projects
 //! equal to one YAML file kept in git.
 
+pub mod apply;
 pub mod atlas;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod exit;
+pub mod fetch;
+pub mod filter;
+pub mod import;
 pub mod model;
 pub mod output;
 pub mod plan;
@@ -29,6 +33,11 @@ pub fn run(cli: Cli) -> ExitStatus {
             commands::validate::run(&cli.global.file, (&config::ProcessEnv, unset), &printer)
         }
         Command::Schema => commands::schema::run(&printer),
+        Command::Plan(args) => commands::plan::run(&cli.global, &args, &printer),
+        Command::Demo => commands::demo::run(&printer),
+        Command::Import(args) => commands::import::run(&cli.global, &args, &printer),
+        Command::Apply(args) => commands::apply::run(&cli.global, &args, &printer),
+        Command::Drift(args) => commands::plan::drift(&cli.global, args.output, &printer),
         Command::Sim(args) => match commands::sim::run(&args) {
             Ok(()) => ExitStatus::Success,
             Err(report) => {

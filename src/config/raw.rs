@@ -72,7 +72,7 @@ pub struct RawProject {
     #[schemars(pattern(r"^([0-9a-f]{24}|.*\$\{[A-Za-z_][A-Za-z0-9_]*\}.*)$"))]
     pub id: Option<Sp<String>>,
     /// Atlas project name, resolved to an id through Atlas (one call per
-    /// project); with `id` as well, it is checked against Atlas.
+    /// project); next to an `id` it is a label for people and is not looked up.
     #[schemars(length(min = 1, max = 64))]
     pub name: Option<Sp<String>>,
     /// Templates to apply, in order; later ones win per integration type.

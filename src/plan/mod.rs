@@ -19,6 +19,7 @@ mod compare;
 mod diff;
 mod operation;
 pub mod render;
+pub mod saved;
 mod summary;
 mod types;
 

@@ -2,6 +2,9 @@
 
 mod client;
 mod common;
+mod demo;
+mod gitops;
+mod import;
 mod schema;
 mod sim;
 mod sim_command;

@@ -1,0 +1,329 @@
+//! Carrying out a plan: only the PUT and DELETE calls its changes need,
+//! each checked, with safety gates before the first write and a report of
+//! every operation after the last.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::atlas::{Client, Deletion};
+use crate::model::{
+    DesiredProject, GroupId, Integration, IntegrationType, LiveIntegrations, Mode, Origin,
+    ProjectRef, Slot,
+};
+use crate::plan::{Action, Change, Plan, PlanOptions, plan_project};
+
+/// Apply's safety settings.
+#[derive(Clone, Copy, Debug)]
+pub struct Gates {
+    /// Refuse a plan that deletes more integrations than this.
+    pub max_deletes: usize,
+    /// Apply even when a gate would refuse.
+    pub force: bool,
+}
+
+impl Default for Gates {
+    fn default() -> Self {
+        Gates {
+            max_deletes: 5,
+            force: false,
+        }
+    }
+}
+
+/// Why apply refuses a plan before writing anything.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    TooManyDeletes {
+        deletes: usize,
+        max: usize,
+    },
+    /// Projects whose last paging integration (PagerDuty, Opsgenie,
+    /// VictorOps) the plan deletes.
+    LastPaging {
+        projects: Vec<String>,
+    },
+}
+
+impl Refusal {
+    pub fn message(&self) -> String {
+        match self {
+            Refusal::TooManyDeletes { deletes, max } => format!(
+                "the plan deletes {deletes} integrations, more than `--max-deletes` allows ({max})"
+            ),
+            Refusal::LastPaging { projects } => format!(
+                "the plan deletes the last paging integration (PagerDuty, Opsgenie or VictorOps) \
+                 of {}",
+                projects.join(", ")
+            ),
+        }
+    }
+
+    pub fn hint(&self) -> &'static str {
+        match self {
+            Refusal::TooManyDeletes { .. } => {
+                "check that the file is the one you meant; raise `--max-deletes`, or pass \
+                 `--force`, when the deletes are intended"
+            }
+            Refusal::LastPaging { .. } => {
+                "nobody would be paged for these projects' alerts; add another paging \
+                 integration first, or pass `--force` if that is intended"
+            }
+        }
+    }
+}
+
+/// The gates this plan trips; empty means apply may go on. `--force` lets
+/// every gate pass.
+pub fn refusals(plan: &Plan, gates: &Gates) -> Vec<Refusal> {
+    if gates.force {
+        return Vec::new();
+    }
+    let mut refusals = Vec::new();
+    let deletes = plan.delete_count();
+    if deletes > gates.max_deletes {
+        refusals.push(Refusal::TooManyDeletes {
+            deletes,
+            max: gates.max_deletes,
+        });
+    }
+    let last_paging: Vec<String> = plan
+        .projects
+        .iter()
+        .filter(|project| project.deletes_last_paging())
+        .map(|project| project.label.clone())
+        .collect();
+    if !last_paging.is_empty() {
+        refusals.push(Refusal::LastPaging {
+            projects: last_paging,
+        });
+    }
+    refusals
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verb {
+    Create,
+    Update,
+    Delete,
+}
+
+impl Verb {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Create => "create",
+            Verb::Update => "update",
+            Verb::Delete => "delete",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    /// A DELETE found nothing to delete: the goal is met all the same.
+    AlreadyAbsent,
+    /// The write was sent and answered, but Atlas's list after it does not
+    /// show the declared state.
+    NotVerified(String),
+    Failed(String),
+    /// Not started: apply was interrupted first.
+    NotStarted,
+}
+
+impl Outcome {
+    pub fn succeeded(&self) -> bool {
+        matches!(self, Outcome::Done | Outcome::AlreadyAbsent)
+    }
+}
+
+/// One operation and what became of it.
+#[derive(Clone, Debug)]
+pub struct OperationReport {
+    pub group: GroupId,
+    pub project: String,
+    pub kind: IntegrationType,
+    pub verb: Verb,
+    pub outcome: Outcome,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub operations: Vec<OperationReport>,
+    pub interrupted: bool,
+}
+
+impl Report {
+    pub fn failed(&self) -> usize {
+        self.operations
+            .iter()
+            .filter(|op| !op.outcome.succeeded() && op.outcome != Outcome::NotStarted)
+            .count()
+    }
+
+    pub fn succeeded(&self) -> usize {
+        self.operations
+            .iter()
+            .filter(|op| op.outcome.succeeded())
+            .count()
+    }
+
+    pub fn not_started(&self) -> usize {
+        self.operations
+            .iter()
+            .filter(|op| op.outcome == Outcome::NotStarted)
+            .count()
+    }
+}
+
+/// One write to make, with what the reviewer saw of it.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub group: GroupId,
+    pub project: String,
+    pub kind: IntegrationType,
+    pub verb: Verb,
+    pub action: Action,
+}
+
+/// The writes a plan needs, project by project in plan order.
+pub fn steps(plan: &Plan) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for project in &plan.projects {
+        for operation in project.operations() {
+            let verb = project
+                .items()
+                .iter()
+                .find(|item| item.kind == operation.kind)
+                .map_or(Verb::Update, |item| match item.change {
+                    Change::Create { .. } => Verb::Create,
+                    Change::Delete { .. } => Verb::Delete,
+                    Change::Update { .. } | Change::Unchanged => Verb::Update,
+                });
+            steps.push(Step {
+                group: operation.group,
+                project: project.label.clone(),
+                kind: operation.kind,
+                verb,
+                action: operation.action,
+            });
+        }
+    }
+    steps
+}
+
+/// Sends the plan's writes: projects in parallel under the client's limit,
+/// the writes of one project one after another. A failed write does not stop
+/// the others. Once `stop` is set no new write starts; those under way
+/// finish.
+pub async fn execute(
+    client: Arc<Client>,
+    steps: Vec<Step>,
+    options: PlanOptions,
+    stop: Arc<AtomicBool>,
+    on_done: Arc<dyn Fn() + Send + Sync>,
+) -> Report {
+    let mut by_project: BTreeMap<usize, Vec<Step>> = BTreeMap::new();
+    let mut order: Vec<GroupId> = Vec::new();
+    for step in steps {
+        let index = match order.iter().position(|g| *g == step.group) {
+            Some(index) => index,
+            None => {
+                order.push(step.group.clone());
+                order.len() - 1
+            }
+        };
+        by_project.entry(index).or_default().push(step);
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, project_steps) in by_project {
+        let client = Arc::clone(&client);
+        let stop = Arc::clone(&stop);
+        let on_done = Arc::clone(&on_done);
+        tasks.spawn(async move {
+            let mut reports = Vec::with_capacity(project_steps.len());
+            for step in project_steps {
+                let outcome = if stop.load(Ordering::SeqCst) {
+                    Outcome::NotStarted
+                } else {
+                    let outcome = write(&client, &step, &options).await;
+                    on_done();
+                    outcome
+                };
+                reports.push(OperationReport {
+                    group: step.group,
+                    project: step.project,
+                    kind: step.kind,
+                    verb: step.verb,
+                    outcome,
+                });
+            }
+            (index, reports)
+        });
+    }
+    let mut per_project: Vec<(usize, Vec<OperationReport>)> = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(done) => per_project.push(done),
+            Err(err) => std::panic::resume_unwind(err.into_panic()),
+        }
+    }
+    per_project.sort_by_key(|(index, _)| *index);
+    Report {
+        operations: per_project.into_iter().flat_map(|(_, r)| r).collect(),
+        interrupted: stop.load(Ordering::SeqCst),
+    }
+}
+
+async fn write(client: &Client, step: &Step, options: &PlanOptions) -> Outcome {
+    match &step.action {
+        Action::Delete => match client.delete_integration(&step.group, step.kind).await {
+            Ok(Deletion::Deleted) => Outcome::Done,
+            Ok(Deletion::AlreadyAbsent) => Outcome::AlreadyAbsent,
+            Err(err) => Outcome::Failed(format!("{err}; {}", err.hint())),
+        },
+        Action::Put(desired) => match client.put_integration(&step.group, desired).await {
+            Ok(after) => verify(&step.group, desired, &after, options),
+            Err(err) => Outcome::Failed(format!("{err}; {}", err.hint())),
+        },
+    }
+}
+
+/// A PUT is done when planning the declared integration against the list
+/// Atlas answered with finds nothing left to change.
+fn verify(
+    group: &GroupId,
+    desired: &Integration,
+    after: &LiveIntegrations,
+    options: &PlanOptions,
+) -> Outcome {
+    if !after.known.contains_key(&desired.kind) {
+        return Outcome::NotVerified(format!(
+            "Atlas answered the PUT, but its list of the project's integrations has no `{}`; \
+             run `tether plan` in a minute to check (Atlas's reads can lag its writes)",
+            desired.kind
+        ));
+    }
+    let only_this = DesiredProject {
+        project: ProjectRef::Id(group.clone()),
+        mode: Mode::Additive,
+        integrations: BTreeMap::from([(desired.kind, Slot::Present(desired.clone()))]),
+        origin: Origin::default(),
+    };
+    let check = PlanOptions {
+        rotate_secrets: false,
+        ..*options
+    };
+    let replanned = plan_project(group, None, &only_this, after, &check);
+    match replanned
+        .items()
+        .iter()
+        .find(|item| item.kind == desired.kind)
+    {
+        Some(item) if item.is_change() => Outcome::NotVerified(format!(
+            "Atlas's list after the PUT still differs from the file for `{}`",
+            desired.kind
+        )),
+        _ => Outcome::Done,
+    }
+}

@@ -1,0 +1,75 @@
+//! Reading what Atlas has for the declared projects: names resolved (one
+//! call per project named without an id), then one GET-all per project, all
+//! in flight together under the client's shared concurrency limit.
+
+use std::sync::Arc;
+
+use crate::atlas::{ApiError, Client};
+use crate::model::{GroupId, LiveIntegrations, ProjectRef};
+
+/// What Atlas said about one declared project.
+#[derive(Debug)]
+pub struct Observed {
+    /// The project's id, when the file gives it or the name resolved.
+    pub group: Option<GroupId>,
+    /// The name from the file, or Atlas's when it was looked up.
+    pub name: Option<String>,
+    pub live: Result<LiveIntegrations, ApiError>,
+}
+
+/// Called once per project as its answer arrives (for a progress bar).
+pub type OnDone = Arc<dyn Fn() + Send + Sync>;
+
+/// Fetches every project; the answers come back in the order of `projects`.
+pub async fn fetch_all(
+    client: Arc<Client>,
+    projects: &[ProjectRef],
+    on_done: OnDone,
+) -> Vec<Observed> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, project) in projects.iter().cloned().enumerate() {
+        let client = Arc::clone(&client);
+        let on_done = Arc::clone(&on_done);
+        tasks.spawn(async move {
+            let observed = fetch_one(&client, project).await;
+            on_done();
+            (index, observed)
+        });
+    }
+    let mut answers: Vec<Option<Observed>> = (0..projects.len()).map(|_| None).collect();
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((index, observed)) => answers[index] = Some(observed),
+            Err(err) => std::panic::resume_unwind(err.into_panic()),
+        }
+    }
+    answers
+        .into_iter()
+        .map(|answer| answer.expect("every task answers"))
+        .collect()
+}
+
+async fn fetch_one(client: &Client, project: ProjectRef) -> Observed {
+    let (group, name) = match project {
+        ProjectRef::Id(id) => (id, None),
+        // With an id, the name is the file's label for people; looking it up
+        // would cost a call per project.
+        ProjectRef::Both { id, name } => (id, Some(name)),
+        ProjectRef::Name(name) => match client.project_by_name(&name).await {
+            Ok(found) => (found.id, Some(found.name)),
+            Err(err) => {
+                return Observed {
+                    group: None,
+                    name: Some(name),
+                    live: Err(err),
+                };
+            }
+        },
+    };
+    let live = client.list_integrations(&group).await;
+    Observed {
+        group: Some(group),
+        name,
+        live,
+    }
+}

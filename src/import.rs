@@ -1,0 +1,386 @@
+//! From what Atlas has to a tether file: every project by id with its name,
+//! every secret as a `${VARIABLE}` with the mask Atlas returned beside it in
+//! a comment, and, with `--factor`, integrations shared by several projects
+//! moved to `defaults` or to templates. Pure: the command fetches.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+
+use crate::model::{
+    FieldSpec, IntegrationType, LiveIntegration, LiveIntegrations, LiveValue, Project, ReadBack,
+    Required, spec,
+};
+
+/// One project as read from Atlas.
+pub struct Source {
+    pub project: Project,
+    pub live: LiveIntegrations,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ImportOptions {
+    /// Move integrations that several projects share to `defaults` or a
+    /// template.
+    pub factor: bool,
+    /// The API in use returns v2-only fields (`--api v2`).
+    pub v2_fields: bool,
+}
+
+/// A variable the written file reads, which the user must set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variable {
+    pub name: String,
+    /// Where it is used: `payments-prod PAGER_DUTY.serviceKey`.
+    pub used_by: String,
+    /// What Atlas showed of it, to help find the right value: its mask,
+    /// or why there is none. Never the value.
+    pub hint: String,
+}
+
+pub struct Imported {
+    pub yaml: String,
+    pub variables: Vec<Variable>,
+}
+
+/// `payments-prod` → `PAYMENTS_PROD`: letters and digits kept, the rest `_`.
+fn variable_part(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    while out.contains("__") {
+        out = out.replace("__", "_");
+    }
+    let out = out.trim_matches('_').to_owned();
+    if out.starts_with(|c: char| c.is_ascii_digit()) || out.is_empty() {
+        format!("P_{out}")
+    } else {
+        out
+    }
+}
+
+/// `serviceKey` → `SERVICE_KEY`.
+fn field_part(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && !out.is_empty() {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
+}
+
+/// A YAML scalar for a string: plain when that cannot be misread, else
+/// double-quoted (JSON's quoting is valid YAML).
+fn scalar(text: &str) -> String {
+    let safe = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        && text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !matches!(
+            text.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
+        );
+    if safe {
+        text.to_owned()
+    } else {
+        serde_json::to_string(text).expect("a string serializes")
+    }
+}
+
+/// The fields of a live integration worth writing, with Atlas's defaults
+/// and the fields the API version does not return left out.
+fn written_fields(
+    integration: &LiveIntegration,
+    options: &ImportOptions,
+) -> Vec<(&'static FieldSpec, Option<LiveValue>)> {
+    let type_spec = spec(integration.kind);
+    type_spec
+        .fields
+        .iter()
+        .filter(|field| options.v2_fields || !field.v2_only)
+        .filter_map(|field| {
+            let value = integration.get(field.name).cloned();
+            if field.read_back == ReadBack::Never {
+                // Never returned, but needed: a variable stands in for it.
+                return field.is_required().then_some((field, None));
+            }
+            let value = value?;
+            let is_default = match (field.default, &value) {
+                (Some(crate::model::DefaultValue::Str(d)), LiveValue::Text(t)) => d == t,
+                (Some(crate::model::DefaultValue::Bool(d)), LiveValue::Bool(b)) => d == *b,
+                _ => false,
+            };
+            if is_default {
+                return None;
+            }
+            // Slack's token is the UI's business: tether keeps channel and team.
+            if field.sensitive && field.required == Required::ToCreate {
+                return None;
+            }
+            Some((field, Some(value)))
+        })
+        .collect()
+}
+
+/// What makes two integrations "the same apart from secrets": the plain
+/// fields, and the secrets' masks (equal masks are taken for one secret).
+fn shape(integration: &LiveIntegration, options: &ImportOptions) -> String {
+    let mut key = integration.kind.to_string();
+    for (field, value) in written_fields(integration, options) {
+        let _ = write!(key, "|{}={:?}", field.name, value);
+    }
+    key
+}
+
+/// Where a shared integration is written (others stay in their project).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Home {
+    Defaults,
+    Template(String),
+}
+
+/// Decides which integrations move to `defaults` or templates.
+fn factor(sources: &[Source], options: &ImportOptions) -> BTreeMap<(usize, IntegrationType), Home> {
+    let mut homes = BTreeMap::new();
+    if !options.factor || sources.len() < 2 {
+        return homes;
+    }
+    for kind in IntegrationType::ALL {
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (index, source) in sources.iter().enumerate() {
+            if let Some(integration) = source.live.known.get(&kind) {
+                groups
+                    .entry(shape(integration, options))
+                    .or_default()
+                    .push(index);
+            }
+        }
+        let mut numbered = 0;
+        for members in groups.values().filter(|m| m.len() >= 2) {
+            let home = if members.len() == sources.len() {
+                Home::Defaults
+            } else {
+                numbered += 1;
+                Home::Template(format!(
+                    "{}-{numbered}",
+                    kind.as_str().to_lowercase().replace('_', "-")
+                ))
+            };
+            for &index in members {
+                homes.insert((index, kind), home.clone());
+            }
+        }
+    }
+    homes
+}
+
+struct Writer<'a> {
+    out: String,
+    variables: Vec<Variable>,
+    taken: HashSet<String>,
+    options: &'a ImportOptions,
+}
+
+impl Writer<'_> {
+    fn variable(&mut self, base: &str, used_by: String, hint: String) -> String {
+        let mut name = base.to_owned();
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        self.variables.push(Variable {
+            name: name.clone(),
+            used_by,
+            hint,
+        });
+        name
+    }
+
+    /// Writes `TYPE:` and its fields at `indent`.
+    fn integration(
+        &mut self,
+        integration: &LiveIntegration,
+        indent: &str,
+        prefix: &str,
+        used_by: &str,
+    ) {
+        let kind = integration.kind;
+        let _ = writeln!(self.out, "{indent}{kind}:");
+        let fields = written_fields(integration, self.options);
+        let has_ui_token = spec(kind).fields.iter().any(|f| {
+            f.sensitive && f.required == Required::ToCreate && integration.get(f.name).is_some()
+        });
+        if has_ui_token {
+            let _ = writeln!(
+                self.out,
+                "{indent}  # apiToken: connected through the Atlas UI; tether keeps the channel and team"
+            );
+        }
+        for (field, value) in fields {
+            let line = if field.sensitive {
+                let masked = value.as_ref().map(|v| match v {
+                    LiveValue::Text(t) => t.clone(),
+                    LiveValue::Bool(b) => b.to_string(),
+                });
+                let base = format!("{prefix}_{}", field_part(field.name));
+                let comment = match &masked {
+                    Some(mask) if crate::secret::looks_masked(mask) => {
+                        format!("Atlas shows {mask}")
+                    }
+                    Some(_) => "Atlas returns it in clear; it is not written here".to_owned(),
+                    None => "Atlas never returns it: set the value in use".to_owned(),
+                };
+                let name = self.variable(
+                    &base,
+                    format!("{used_by} {kind}.{}", field.name),
+                    comment.clone(),
+                );
+                format!("{}: ${{{name}}}    # {comment}", field.name)
+            } else {
+                match value {
+                    Some(LiveValue::Text(text)) => format!("{}: {}", field.name, scalar(&text)),
+                    Some(LiveValue::Bool(b)) => format!("{}: {b}", field.name),
+                    None => continue,
+                }
+            };
+            let _ = writeln!(self.out, "{indent}  {line}");
+        }
+    }
+}
+
+/// The tether file for these projects.
+pub fn import(sources: &[Source], options: &ImportOptions) -> Imported {
+    let homes = factor(sources, options);
+    let mut writer = Writer {
+        out: String::new(),
+        variables: Vec::new(),
+        taken: HashSet::new(),
+        options,
+    };
+    writer.out.push_str(
+        "# yaml-language-server: $schema=./tether.schema.json\n\
+         # (write the schema beside this file with `tether schema > tether.schema.json`)\n\
+         # Written by `tether import` from what Atlas has. Secrets are `${VARIABLES}`:\n\
+         # set them (the masks Atlas returned are in the comments), then `tether plan`\n\
+         # should show no changes.\n\
+         version: 1\n",
+    );
+    // Defaults and templates first: one representative project each.
+    let mut defaults: Vec<&LiveIntegration> = Vec::new();
+    let mut templates: BTreeMap<String, &LiveIntegration> = BTreeMap::new();
+    for ((index, kind), home) in &homes {
+        let integration = &sources[*index].live.known[kind];
+        match home {
+            Home::Defaults if !defaults.iter().any(|i| i.kind == *kind) => {
+                defaults.push(integration)
+            }
+            Home::Template(name) => {
+                templates.entry(name.clone()).or_insert(integration);
+            }
+            _ => {}
+        }
+    }
+    if !defaults.is_empty() {
+        writer.out.push_str("\ndefaults:\n  integrations:\n");
+        for integration in defaults {
+            let prefix = integration.kind.to_string();
+            writer.integration(integration, "    ", &prefix, "defaults");
+        }
+    }
+    if !templates.is_empty() {
+        writer.out.push_str("\ntemplates:\n");
+        for (name, integration) in &templates {
+            let _ = writeln!(writer.out, "  {name}:");
+            let prefix = variable_part(name);
+            writer.integration(integration, "    ", &prefix, &format!("template {name}"));
+        }
+    }
+    writer.out.push_str("\nprojects:\n");
+    if sources.is_empty() {
+        writer.out.push_str("  []\n");
+    }
+    for (index, source) in sources.iter().enumerate() {
+        let project = &source.project;
+        let _ = writeln!(writer.out, "  - id: {}", project.id);
+        let _ = writeln!(writer.out, "    name: {}", scalar(&project.name));
+        let used: Vec<&String> = IntegrationType::ALL
+            .iter()
+            .filter_map(|kind| match homes.get(&(index, *kind)) {
+                Some(Home::Template(name)) => Some(name),
+                _ => None,
+            })
+            .collect();
+        if !used.is_empty() {
+            let names: Vec<String> = used.iter().map(|n| scalar(n)).collect();
+            let _ = writeln!(writer.out, "    use: [{}]", names.join(", "));
+        }
+        let own: Vec<&LiveIntegration> = source
+            .live
+            .known
+            .values()
+            .filter(|i| !homes.contains_key(&(index, i.kind)))
+            .collect();
+        let defaults_not_live: Vec<IntegrationType> = homes
+            .iter()
+            .filter(|(_, home)| **home == Home::Defaults)
+            .map(|((_, kind), _)| *kind)
+            .filter(|kind| !source.live.known.contains_key(kind))
+            .collect();
+        if !source.live.unknown_types.is_empty() {
+            let _ = writeln!(
+                writer.out,
+                "    # also in Atlas, not managed by tether: {}",
+                source.live.unknown_types.join(", ")
+            );
+        }
+        if own.is_empty() && defaults_not_live.is_empty() {
+            if source.live.known.is_empty() {
+                writer.out.push_str("    # no integrations in Atlas\n");
+            }
+            continue;
+        }
+        writer.out.push_str("    integrations:\n");
+        for integration in own {
+            let prefix = format!("{}_{}", variable_part(&project.name), integration.kind);
+            writer.integration(integration, "      ", &prefix, &project.name);
+        }
+        for kind in defaults_not_live {
+            let _ = writeln!(writer.out, "      {kind}: absent");
+        }
+    }
+    Imported {
+        yaml: writer.out,
+        variables: writer.variables,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_scalars() {
+        assert_eq!(variable_part("payments-prod"), "PAYMENTS_PROD");
+        assert_eq!(variable_part("9 lives!"), "P_9_LIVES");
+        assert_eq!(
+            field_part("microsoftTeamsWebhookUrl"),
+            "MICROSOFT_TEAMS_WEBHOOK_URL"
+        );
+        assert_eq!(scalar("payments-prod"), "payments-prod");
+        assert_eq!(scalar("#alerts"), "\"#alerts\"");
+        assert_eq!(scalar("yes"), "\"yes\"");
+        assert_eq!(scalar("123"), "\"123\"");
+        assert_eq!(scalar("a: b"), "\"a: b\"");
+    }
+}

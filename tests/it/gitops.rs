@@ -1,0 +1,434 @@
+//! The loop as CI runs it: `plan`, `apply`, `drift`, against the in-process
+//! simulator, with the simulator's counters as the judge of which calls were
+//! made, and every output searched for secrets.
+
+use std::path::{Path, PathBuf};
+
+use tether::sim::{self, Faults, SimConfig, SimHandle, StateFile};
+
+use crate::common::{Run, fixtures, tether};
+
+const PROD: &str = "65f1a2b3c4d5e6f7a8b9c0d1";
+const SANDBOX: &str = "65f1a2b3c4d5e6f7a8b9c0d4";
+const INTEGRATIONS: &str = "/api/atlas/v1.0/groups/{groupId}/integrations";
+const ONE_INTEGRATION: &str = "/api/atlas/v1.0/groups/{groupId}/integrations/{integrationType}";
+
+/// The environment of the runs: the file's secrets.
+const ENV: &[(&str, &str)] = &[
+    ("PD_KEY", "seeded-pd-key-prod-4f1d9c0e5a7b0022"),
+    ("DD_KEY", "0123456789abcdef0123456789abf00d"),
+    ("OPSGENIE_KEY", "1c9e4b7a-2f3d-4e5a-8b6c-seeded0a1b2c"),
+    ("PROM_PASSWORD", "seeded-prometheus-password"),
+    (
+        "SANDBOX_HOOK_URL",
+        "https://hooks.example.com/tether/sandbox-secret-0016",
+    ),
+    ("SANDBOX_HOOK_SECRET", "sandbox-hook-secret-value-91ab"),
+];
+
+/// Secrets seeded in the simulator's state (besides those of `ENV`).
+const SEEDED: &[&str] = &[
+    "seeded-pd-key-prod-4f1d9c0e5a7b0022",
+    "3b8d9e2f1a4c5b6d7e8f9a0b1c2da1b2",
+    "seeded-path-7c1e2101",
+    "seeded-webhook-secret-6f3a",
+    "xoxb-seeded-slack-token-AbCdEfGhIjKl",
+    "seeded-prometheus-password",
+    "5a6b7c8d-9e0f-4a1b-8c2d-seeded4f5a6b",
+    "seeded-teams-77c3",
+];
+
+fn dir() -> PathBuf {
+    fixtures().join("loop")
+}
+
+fn start(faults: Faults) -> SimHandle {
+    let state = StateFile::load(&dir().join("state.yaml")).expect("state loads");
+    sim::spawn(SimConfig {
+        state,
+        faults,
+        worker_threads: 1,
+        ..SimConfig::default()
+    })
+    .expect("simulator starts")
+}
+
+/// Runs tether against the simulator and checks that no secret was printed.
+fn run(sim: &SimHandle, args: &[&str], env: &[(&str, &str)]) -> Run {
+    run_in(&dir(), sim, args, env)
+}
+
+fn run_in(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let base = sim.base_url();
+    let mut all: Vec<&str> = vec!["--color", "never", "--no-progress", "--base-url", &base];
+    all.extend_from_slice(args);
+    let run = tether(dir, &all, env);
+    assert_no_secret(&run.all_output(), env);
+    run
+}
+
+fn assert_no_secret(text: &str, env: &[(&str, &str)]) {
+    for secret in SEEDED.iter().chain(env.iter().map(|(_, v)| v)) {
+        assert!(
+            !text.contains(secret),
+            "a secret ({secret}) was printed:\n{text}"
+        );
+    }
+}
+
+/// Output with the simulator's port hidden, for snapshots.
+fn stable(run: &Run, sim: &SimHandle) -> String {
+    run.transcript().replace(&sim.base_url(), "http://SIM")
+}
+
+#[test]
+fn plan_shows_every_kind_of_change_in_one_get_per_project() {
+    let sim = start(Faults::default());
+    let run = run(&sim, &["plan", "--detailed-exitcode"], ENV);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    let counts = sim.counters();
+    assert_eq!(counts.get("GET", INTEGRATIONS), 4, "{counts:?}");
+    assert_eq!(
+        counts.get("GET", "/api/atlas/v1.0/groups/byName/{groupName}"),
+        2,
+        "one lookup per project named without an id"
+    );
+    assert_eq!(counts.total(), 6);
+    assert_eq!(counts.writes(), 0);
+    insta::assert_snapshot!(stable(&run, &sim));
+}
+
+#[test]
+fn plan_as_json_and_markdown() {
+    let sim = start(Faults::default());
+    let json = run(&sim, &["plan", "--output", "json"], ENV);
+    assert_eq!(json.code, 0, "{}", json.transcript());
+    let document: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(document["format_version"], 1);
+    let markdown = run(&sim, &["plan", "--output", "markdown"], ENV);
+    assert_eq!(markdown.code, 0);
+    assert!(markdown.stdout.len() <= 65_536);
+    assert!(markdown.stdout.contains("<details>"), "{}", markdown.stdout);
+}
+
+#[test]
+fn apply_sends_exactly_the_needed_writes_then_nothing() {
+    let sim = start(Faults::default());
+    let applied = run(&sim, &["apply", "--auto-approve"], ENV);
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    let counts = sim.counters();
+    assert_eq!(counts.get("PUT", ONE_INTEGRATION), 5, "{counts:?}");
+    assert_eq!(counts.get("DELETE", ONE_INTEGRATION), 1);
+    assert_eq!(counts.get("POST", ONE_INTEGRATION), 0);
+    assert_eq!(counts.writes(), 6);
+    insta::assert_snapshot!(stable(&applied, &sim));
+
+    sim.reset_counters();
+    let again = run(&sim, &["plan", "--detailed-exitcode"], ENV);
+    assert_eq!(again.code, 0, "{}", again.transcript());
+    let second = run(&sim, &["apply", "--auto-approve"], ENV);
+    assert_eq!(second.code, 0);
+    assert!(
+        second.stdout.contains("Nothing to apply"),
+        "{}",
+        second.stdout
+    );
+    assert_eq!(sim.counters().writes(), 0);
+
+    // The observe project still differs: drift reports it, apply never fixes it.
+    let drift = run(&sim, &["drift"], ENV);
+    assert_eq!(drift.code, 2, "{}", drift.transcript());
+    assert!(drift.stdout.contains("search-prod"));
+    assert!(drift.stdout.contains(
+        "= payments-prod (65f1a2b3c4d5e6f7a8b9c0d1) · authoritative: 2 integrations unchanged"
+    ));
+    let state = sim.snapshot();
+    let sandbox = state
+        .projects
+        .iter()
+        .find(|p| p.id == SANDBOX)
+        .expect("sandbox");
+    assert_eq!(
+        sandbox.integrations["WEBHOOK"]["secret"].as_text(),
+        Some("sandbox-hook-secret-value-91ab")
+    );
+}
+
+#[test]
+fn drift_exits_2_until_applied() {
+    let sim = start(Faults::default());
+    let drift = run(&sim, &["drift"], ENV);
+    assert_eq!(drift.code, 2, "{}", drift.transcript());
+    assert_eq!(sim.counters().writes(), 0);
+}
+
+#[test]
+fn saved_plan_is_applied_exactly_or_refused_when_stale() {
+    let sim = start(Faults::default());
+    let work = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
+    let planned = run_in(work.path(), &sim, &["plan", "--out", "plan.json"], ENV);
+    assert_eq!(planned.code, 0, "{}", planned.transcript());
+    let saved = std::fs::read_to_string(work.path().join("plan.json")).expect("saved");
+    assert_no_secret(&saved, ENV);
+
+    // A secret that changed since the plan: refused, naming it.
+    let mut other_key: Vec<(&str, &str)> = ENV.to_vec();
+    other_key[1] = ("DD_KEY", "ffffffffffffffffffffffffffffffff");
+    let refused = run_in(
+        work.path(),
+        &sim,
+        &["apply", "plan.json", "--auto-approve"],
+        &other_key,
+    );
+    assert_eq!(refused.code, 4, "{}", refused.transcript());
+    assert!(
+        refused
+            .stderr
+            .contains("the secret `apiKey` of `DATADOG` in payments-prod")
+    );
+    assert_eq!(sim.counters().writes(), 0);
+
+    // Atlas changed by hand since the plan: refused, naming it.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::blocking::Client::new();
+    let by_hand = http
+        .put(format!(
+            "{}/api/atlas/v1.0/groups/{PROD}/integrations/WEBHOOK",
+            sim.base_url()
+        ))
+        .header("Content-Type", "application/json")
+        .body(r#"{"type":"WEBHOOK","url":"https://changed.example.com/by-hand-0001"}"#)
+        .send()
+        .expect("PUT by hand");
+    assert_eq!(by_hand.status(), 200);
+    sim.reset_counters();
+    let stale = run_in(
+        work.path(),
+        &sim,
+        &["apply", "plan.json", "--auto-approve"],
+        ENV,
+    );
+    assert_eq!(stale.code, 4, "{}", stale.transcript());
+    assert!(stale.stderr.contains("`WEBHOOK` in payments-prod (65f1a2b3c4d5e6f7a8b9c0d1) changed in Atlas since the plan was made"), "{}", stale.stderr);
+    assert_eq!(sim.counters().writes(), 0);
+
+    // A fresh plan applies exactly.
+    let fresh = run_in(work.path(), &sim, &["plan", "--out", "plan.json"], ENV);
+    assert_eq!(fresh.code, 0);
+    sim.reset_counters();
+    let applied = run_in(
+        work.path(),
+        &sim,
+        &["apply", "plan.json", "--auto-approve"],
+        ENV,
+    );
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    assert_eq!(sim.counters().writes(), 6);
+}
+
+#[test]
+fn safety_gates_refuse_with_exit_4_and_write_nothing() {
+    let sim = start(Faults::default());
+    let too_many = run(
+        &sim,
+        &["apply", "--auto-approve", "--max-deletes", "0"],
+        ENV,
+    );
+    assert_eq!(too_many.code, 4, "{}", too_many.transcript());
+    assert!(
+        too_many.stdout.starts_with("Plan:"),
+        "the full plan is shown first"
+    );
+    assert!(
+        too_many
+            .stderr
+            .contains("more than `--max-deletes` allows (0)")
+    );
+
+    let work = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        work.path().join("tether.yaml"),
+        "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: payments-prod\n    mode: authoritative\n",
+    )
+    .expect("write");
+    let last_paging = run_in(
+        work.path(),
+        &sim,
+        &["apply", "--auto-approve", "--max-deletes", "10"],
+        ENV,
+    );
+    assert_eq!(last_paging.code, 4, "{}", last_paging.transcript());
+    assert!(
+        last_paging.stderr.contains("last paging integration"),
+        "{}",
+        last_paging.stderr
+    );
+    assert_eq!(sim.counters().writes(), 0);
+
+    let forced = run_in(
+        work.path(),
+        &sim,
+        &["apply", "--auto-approve", "--force"],
+        ENV,
+    );
+    assert_eq!(forced.code, 0, "{}", forced.transcript());
+    assert_eq!(sim.counters().get("DELETE", ONE_INTEGRATION), 3);
+}
+
+#[test]
+fn apply_without_a_terminal_needs_auto_approve() {
+    let sim = start(Faults::default());
+    let run = run(&sim, &["apply"], ENV);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stderr.contains("`--auto-approve`"));
+    assert_eq!(sim.counters().writes(), 0);
+}
+
+#[test]
+fn a_broken_project_fails_alone_and_a_rerun_finishes() {
+    let sim = start(Faults {
+        failing_projects: vec![SANDBOX.to_owned()],
+        ..Faults::default()
+    });
+    let partial = run(&sim, &["--retries", "1", "apply", "--auto-approve"], ENV);
+    assert_eq!(partial.code, 3, "{}", partial.transcript());
+    assert!(
+        partial
+            .stdout
+            .contains("Apply: 4 done, 2 failed, 0 not started"),
+        "{}",
+        partial.stdout
+    );
+    let json = run(
+        &sim,
+        &[
+            "--retries",
+            "0",
+            "apply",
+            "--auto-approve",
+            "--output",
+            "json",
+        ],
+        ENV,
+    );
+    assert_eq!(json.code, 3);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON report");
+    assert_eq!(report["summary"]["failed"], 2);
+    assert_eq!(
+        report["summary"]["done"], 0,
+        "the rest was done by the first run"
+    );
+}
+
+#[test]
+fn rerun_after_the_fault_clears_converges() {
+    let broken = start(Faults {
+        failing_projects: vec![SANDBOX.to_owned()],
+        ..Faults::default()
+    });
+    let partial = run(&broken, &["--retries", "0", "apply", "--auto-approve"], ENV);
+    assert_eq!(partial.code, 3);
+    let state = broken.snapshot();
+    drop(broken);
+    let healed = sim::spawn(SimConfig {
+        state,
+        worker_threads: 1,
+        ..SimConfig::default()
+    })
+    .expect("simulator starts");
+    let rerun = run(&healed, &["apply", "--auto-approve"], ENV);
+    assert_eq!(rerun.code, 0, "{}", rerun.transcript());
+    assert_eq!(healed.counters().writes(), 2, "only what was left");
+    let check = run(&healed, &["plan", "--detailed-exitcode"], ENV);
+    assert_eq!(check.code, 0, "{}", check.transcript());
+}
+
+#[test]
+fn api_v2_end_to_end() {
+    let sim = start(Faults::default());
+    let applied = run(&sim, &["--api", "v2", "apply", "--auto-approve"], ENV);
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    let counts = sim.counters();
+    let v2 = "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}";
+    assert_eq!(
+        counts.get("POST", v2),
+        3,
+        "three creates fall back to POST: {counts:?}"
+    );
+    let again = run(&sim, &["--api", "v2", "plan", "--detailed-exitcode"], ENV);
+    assert_eq!(again.code, 0, "{}", again.transcript());
+}
+
+#[test]
+fn a_project_that_cannot_be_fetched_fails_alone() {
+    let sim = start(Faults::default());
+    let work = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        work.path().join("tether.yaml"),
+        "version: 1\nprojects:\n  - name: payments-prod\n  - name: no-such-project\n",
+    )
+    .expect("write");
+    let run = run_in(work.path(), &sim, &["plan"], ENV);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stdout.contains("no-such-project"));
+    assert!(
+        run.stdout
+            .contains("payments-prod (65f1a2b3c4d5e6f7a8b9c0d1)")
+    );
+}
+
+#[test]
+fn ctrl_c_stops_new_writes_reports_and_exits_130() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    let sim = start(Faults {
+        latency: Duration::from_millis(250),
+        ..Faults::default()
+    });
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tether"))
+        .current_dir(dir())
+        .env_clear()
+        .envs(ENV.iter().copied())
+        .args(["--color", "never", "--no-progress", "--concurrency", "1"])
+        .args(["--base-url", &sim.base_url(), "apply", "--auto-approve"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("apply starts");
+    let mut stdout = child.stdout.take().expect("stdout");
+    // The plan is printed once fetching is done; writes start right after.
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !String::from_utf8_lossy(&seen).contains("Plan:") {
+        if stdout.read(&mut byte).expect("reads") == 0 {
+            break;
+        }
+        seen.push(byte[0]);
+    }
+    std::thread::sleep(Duration::from_millis(400));
+    let signalled = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(signalled.success());
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).expect("reads the rest");
+    let status = child.wait().expect("exits");
+    assert_eq!(status.code(), Some(130), "{rest}");
+    let summary = rest
+        .lines()
+        .find(|l| l.starts_with("Apply: "))
+        .unwrap_or_else(|| panic!("no summary in {rest}"));
+    assert!(summary.ends_with("; interrupted"), "{summary}");
+    assert!(rest.contains("not started (interrupted)"), "{rest}");
+    let done = rest.lines().filter(|l| l.ends_with(": done")).count() as u64;
+    assert_eq!(
+        sim.counters().writes(),
+        done,
+        "every write sent is reported done"
+    );
+    assert_no_secret(&rest, ENV);
+}

@@ -1,0 +1,198 @@
+//! `tether import`: a file that, once its variables are set, plans to no
+//! change and no write.
+
+use std::path::Path;
+
+use tether::sim::{self, SimConfig, SimHandle, StateFile};
+
+use crate::common::{Run, fixtures, tether};
+
+fn start(state: StateFile) -> SimHandle {
+    sim::spawn(SimConfig {
+        state,
+        worker_threads: 1,
+        ..SimConfig::default()
+    })
+    .expect("simulator starts")
+}
+
+fn loop_state() -> StateFile {
+    StateFile::load(&fixtures().join("loop/state.yaml")).expect("state loads")
+}
+
+fn run(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(String, String)]) -> Run {
+    let base = sim.base_url();
+    let mut all = vec![
+        "--color",
+        "never",
+        "--no-progress",
+        "--base-url",
+        base.as_str(),
+    ];
+    all.extend_from_slice(args);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    tether(dir, &all, &env)
+}
+
+/// The variables import asked for, each set to the real secret the
+/// simulator holds (which only a test can read).
+fn variables(stderr: &str, state: &StateFile) -> Vec<(String, String)> {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .map(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let name = words[0].to_owned();
+            let at = words
+                .iter()
+                .position(|w| w.ends_with(':') && w.contains('.'))
+                .expect("TYPE.field:");
+            let owner = words[1..at].join(" ");
+            let field_ref = words[at].trim_end_matches(':');
+            let (kind, field) = field_ref.split_once('.').expect("TYPE.field");
+            let project = state
+                .projects
+                .iter()
+                .find(|p| p.name == owner)
+                .or_else(|| {
+                    // A shared integration: any project that has it will do.
+                    state
+                        .projects
+                        .iter()
+                        .find(|p| p.integrations.contains_key(kind))
+                })
+                .expect("a project with it");
+            let value = project.integrations[kind][field]
+                .as_text()
+                .expect("a text secret")
+                .to_owned();
+            (name, value)
+        })
+        .collect()
+}
+
+fn import_then_plan(state: StateFile, import_args: &[&str]) -> (String, String) {
+    let sim = start(state);
+    let work = tempfile::tempdir().expect("tempdir");
+    let mut args = vec!["import", "-o", "tether.yaml"];
+    args.extend_from_slice(import_args);
+    let imported = run(work.path(), &sim, &args, &[]);
+    assert_eq!(imported.code, 0, "{}", imported.transcript());
+    let written = std::fs::read_to_string(work.path().join("tether.yaml")).expect("written");
+    let snapshot = sim.snapshot();
+    let env = variables(&imported.stderr, &snapshot);
+    for (_, secret) in &env {
+        assert!(
+            !written.contains(secret.as_str()),
+            "a secret was written:\n{written}"
+        );
+        assert!(!imported.all_output().contains(secret.as_str()));
+    }
+    let validated = run(work.path(), &sim, &["validate"], &env);
+    assert_eq!(validated.code, 0, "{}\n{written}", validated.transcript());
+    sim.reset_counters();
+    let plan = run(work.path(), &sim, &["plan", "--detailed-exitcode"], &env);
+    assert_eq!(plan.code, 0, "{}\n{written}", plan.transcript());
+    assert!(
+        plan.stdout
+            .starts_with("Plan: 0 to create, 0 to update, 0 to delete"),
+        "{}",
+        plan.stdout
+    );
+    assert_eq!(sim.counters().writes(), 0);
+    (written, imported.stderr)
+}
+
+#[test]
+fn imported_file_plans_to_no_change() {
+    let (written, stderr) = import_then_plan(
+        loop_state(),
+        &[
+            "--project",
+            "payments-prod",
+            "--project",
+            "65f1a2b3c4d5e6f7a8b9c0d2",
+            "--project",
+            "search-prod",
+            "--project",
+            "sandbox",
+        ],
+    );
+    insta::assert_snapshot!(format!("{written}--- stderr\n{stderr}"));
+}
+
+#[test]
+fn factored_file_plans_the_same() {
+    let mut text = String::from("projects:\n");
+    for n in 0..4 {
+        let datadog = if n < 2 {
+            "      DATADOG:\n        apiKey: 0123456789abcdef0123456789abcdef\n        region: EU\n"
+        } else {
+            ""
+        };
+        text.push_str(&format!(
+            "  - id: 6{n:023x}\n    name: team-{n}\n    orgId: 6600000000000000000000aa\n    integrations:\n      PAGER_DUTY:\n        serviceKey: shared-pd-key-0000000000000099\n{datadog}"
+        ));
+    }
+    let state = StateFile::parse(&text).expect("state");
+    let (written, _) = import_then_plan(state, &["--org", "6600000000000000000000aa", "--factor"]);
+    assert!(
+        written.contains("defaults:\n  integrations:\n    PAGER_DUTY:"),
+        "{written}"
+    );
+    assert!(written.contains("templates:\n  datadog-1:"), "{written}");
+    assert_eq!(written.matches("use: [datadog-1]").count(), 2, "{written}");
+}
+
+#[test]
+fn an_organization_over_several_pages() {
+    let mut text = String::from("projects:\n");
+    for n in 0..1100 {
+        text.push_str(&format!(
+            "  - id: 7{n:023x}\n    name: project-{n}\n    orgId: 6600000000000000000000dd\n"
+        ));
+    }
+    let sim = start(StateFile::parse(&text).expect("state"));
+    let imported = run(
+        Path::new("."),
+        &sim,
+        &["import", "--org", "6600000000000000000000dd"],
+        &[],
+    );
+    assert_eq!(imported.code, 0, "{}", imported.transcript());
+    assert_eq!(imported.stdout.matches("  - id: ").count(), 1100);
+    assert_eq!(
+        imported
+            .stdout
+            .matches("# no integrations in Atlas")
+            .count(),
+        1100
+    );
+    assert_eq!(
+        sim.counters()
+            .get("GET", "/api/atlas/v1.0/orgs/{orgId}/groups"),
+        3
+    );
+}
+
+#[test]
+fn import_needs_projects_or_an_organization() {
+    let sim = start(loop_state());
+    let none = run(Path::new("."), &sim, &["import"], &[]);
+    assert_eq!(none.code, 1);
+    assert!(none.stderr.contains("`--project ID|NAME`"));
+    let missing = run(
+        Path::new("."),
+        &sim,
+        &["import", "--project", "no-such-project"],
+        &[],
+    );
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing
+            .stderr
+            .contains("no project named `no-such-project`"),
+        "{}",
+        missing.stderr
+    );
+}
