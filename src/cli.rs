@@ -109,6 +109,12 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the JSON Schema of the file (the same as schemas/tether.schema.json).
     Schema,
+    /// Print a completion script for a shell, e.g.
+    /// `tether completions bash > /etc/bash_completion.d/tether`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Fetch the declared projects from Atlas and show what apply would change.
     ///
     /// Exit 0 (with `--detailed-exitcode`: 0 no changes, 2 changes), 1 error.

@@ -33,6 +33,13 @@ pub fn run(cli: Cli) -> ExitStatus {
             commands::validate::run(&cli.global.file, (&config::ProcessEnv, unset), &printer)
         }
         Command::Schema => commands::schema::run(&printer),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "tether", &mut script);
+            printer.data(&String::from_utf8_lossy(&script));
+            ExitStatus::Success
+        }
         Command::Plan(args) => commands::plan::run(&cli.global, &args, &printer),
         Command::Demo => commands::demo::run(&printer),
         Command::Import(args) => commands::import::run(&cli.global, &args, &printer),
