@@ -81,3 +81,52 @@ fn blank_out(text: &str, spans: &[tree::Span]) -> String {
     }
     String::from_utf8(bytes).unwrap_or_else(|_| "*".repeat(text.len()))
 }
+
+#[cfg(test)]
+mod fuzz {
+    //! Hostile files: whatever the bytes, the loader answers with a report
+    //! and never panics.
+
+    use std::collections::HashMap;
+
+    use proptest::prelude::*;
+
+    use super::{Unset, load_str};
+
+    const REALISTIC: &str = include_str!("../../examples/realistic.yaml");
+    const DEMO: &str = include_str!("../../examples/demo/tether.yaml");
+
+    fn env() -> HashMap<String, String> {
+        HashMap::new()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,400}") {
+            let _ = load_str("fuzz.yaml", &text, (&env(), Unset::Keep));
+        }
+
+        #[test]
+        fn yaml_like_text_never_panics(text in "[ a-zA-Z0-9_:\\-\\[\\]{}&*!|>'\"#,\n\t$]{0,300}") {
+            let _ = load_str("fuzz.yaml", &text, (&env(), Unset::Keep));
+        }
+
+        #[test]
+        fn mutated_examples_never_panic(
+            which in 0..2usize,
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<char>()), 1..8),
+        ) {
+            let source = if which == 0 { REALISTIC } else { DEMO };
+            let mut chars: Vec<char> = source.chars().collect();
+            for (at, c) in edits {
+                let i = at.index(chars.len());
+                chars[i] = c;
+            }
+            let text: String = chars.into_iter().collect();
+            let _ = load_str("fuzz.yaml", &text, (&env(), Unset::Keep));
+            let _ = load_str("fuzz.yaml", &text, (&env(), Unset::Error));
+        }
+    }
+}

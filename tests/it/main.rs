@@ -5,6 +5,7 @@ mod client;
 mod common;
 mod demo;
 mod gitops;
+mod hostile;
 mod import;
 mod schema;
 mod sim;

@@ -1,0 +1,133 @@
+//! Broken or hostile answers where Atlas should be: a clear error, no panic,
+//! no hang, and no write.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::thread;
+
+use crate::common::tether;
+
+/// Answers every request with the same status and body, then closes.
+fn serve(status: &'static str, content_type: &'static str, body: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buffer[..n]),
+                }
+            }
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    format!("http://{address}")
+}
+
+fn plan_against(base: &str) -> crate::common::Run {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("tether.yaml"),
+        "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    integrations:\n      PAGER_DUTY:\n        serviceKey: ${PD_KEY}\n",
+    )
+    .expect("write");
+    tether(
+        dir.path(),
+        &[
+            "--no-progress",
+            "--retries",
+            "0",
+            "--base-url",
+            base,
+            "plan",
+        ],
+        &[("PD_KEY", "hostile-test-secret-0022")],
+    )
+}
+
+fn assert_clear_failure(run: &crate::common::Run, expected: &str) {
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        !run.all_output().contains("panicked"),
+        "{}",
+        run.transcript()
+    );
+    assert!(run.stdout.contains(expected), "{}", run.transcript());
+    assert!(!run.all_output().contains("hostile-test-secret-0022"));
+}
+
+#[test]
+fn an_html_page_from_a_proxy() {
+    let base = serve(
+        "200 OK",
+        "text/html",
+        b"<!DOCTYPE html><html><body>Please log in to the proxy</body></html>".to_vec(),
+    );
+    let run = plan_against(&base);
+    assert_clear_failure(&run, "could not be read: not JSON");
+    assert!(
+        run.stdout.contains("it begins `<!DOCTYPE html>"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn invalid_json() {
+    let base = serve("200 OK", "application/json", b"{\"results\": [".to_vec());
+    assert_clear_failure(&plan_against(&base), "could not be read: not JSON");
+}
+
+#[test]
+fn a_field_of_the_wrong_type() {
+    let base = serve(
+        "200 OK",
+        "application/json",
+        br#"{"results":[{"type":"PAGER_DUTY","serviceKey":5}],"totalCount":1}"#.to_vec(),
+    );
+    assert_clear_failure(
+        &plan_against(&base),
+        "`PAGER_DUTY.serviceKey` is a number, not a string",
+    );
+}
+
+#[test]
+fn an_unknown_integration_type_is_reported_not_fatal() {
+    let base = serve(
+        "200 OK",
+        "application/json",
+        br#"{"results":[{"type":"CARRIER_PIGEON","loft":"north"}],"totalCount":1}"#.to_vec(),
+    );
+    let run = plan_against(&base);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stdout.contains("CARRIER_PIGEON"), "{}", run.stdout);
+}
+
+#[test]
+fn a_ten_megabyte_answer() {
+    let mut body = br#"{"results":[{"type":"PAGER_DUTY","serviceKey":""#.to_vec();
+    body.extend(std::iter::repeat_n(b'*', 10 * 1024 * 1024));
+    body.extend(br#"0022"}],"totalCount":1}"#);
+    let run = plan_against(&serve("200 OK", "application/json", body));
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stdout.contains("PAGER_DUTY"), "{}", run.transcript());
+}
+
+#[test]
+fn an_error_page_with_a_server_error() {
+    let base = serve(
+        "502 Bad Gateway",
+        "text/html",
+        b"<html>bad gateway</html>".to_vec(),
+    );
+    assert_clear_failure(&plan_against(&base), "Atlas answered 502");
+}
