@@ -4,6 +4,7 @@ mod ci_recipes;
 mod client;
 mod common;
 mod demo;
+mod faults;
 mod gitops;
 mod hostile;
 mod import;

@@ -1,0 +1,236 @@
+//! Apply under faults and interruption: it converges, reports every
+//! operation, and writes nothing twice that it should not.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use tether::sim::{self, Faults, RateLimit, SimConfig, SimHandle, StateFile};
+
+use crate::common::tether;
+
+const OLD_KEY: &str = "old-pd-key-000000000000000000000011";
+const NEW_KEY: &str = "new-pd-key-000000000000000000000022";
+const HOOK: &str = "https://hooks.example.com/faults/secret-path-0033";
+
+/// `count` projects, each with an old PagerDuty key; and a file that wants a
+/// new key and a webhook in each: two writes per project.
+fn world(count: usize, faults: Faults) -> (SimHandle, tempfile::TempDir) {
+    let mut state = String::from("projects:\n");
+    let mut file = String::from(
+        "version: 1\ndefaults:\n  integrations:\n    PAGER_DUTY:\n      serviceKey: ${PD_KEY}\n    WEBHOOK:\n      url: ${HOOK_URL}\nprojects:\n",
+    );
+    for n in 0..count {
+        state.push_str(&format!(
+            "  - id: 5{n:023x}\n    name: p-{n}\n    orgId: 6600000000000000000000aa\n    integrations:\n      PAGER_DUTY:\n        serviceKey: {OLD_KEY}\n"
+        ));
+        file.push_str(&format!("  - id: 5{n:023x}\n"));
+    }
+    let sim = sim::spawn(SimConfig {
+        state: StateFile::parse(&state).expect("state"),
+        faults,
+        seed: 42,
+        ..SimConfig::default()
+    })
+    .expect("simulator starts");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("tether.yaml"), file).expect("write");
+    (sim, dir)
+}
+
+const ENV: &[(&str, &str)] = &[("PD_KEY", NEW_KEY), ("HOOK_URL", HOOK)];
+
+fn no_secret(text: &str) {
+    for secret in [OLD_KEY, NEW_KEY, "secret-path-0033"] {
+        assert!(!text.contains(secret), "{secret} printed");
+    }
+}
+
+#[test]
+fn apply_converges_under_errors_throttling_drops_and_jitter() {
+    let projects = 100;
+    let (sim, dir) = world(
+        projects,
+        Faults {
+            error_500_rate: 0.1,
+            error_503_rate: 0.1,
+            drop_rate: 0.05,
+            jitter: Duration::from_millis(5),
+            rate_limit: Some(RateLimit {
+                capacity: 60,
+                refill: 60,
+                period: Duration::from_secs(1),
+            }),
+            ..Faults::default()
+        },
+    );
+    let base = sim.base_url();
+    let common = [
+        "--no-progress",
+        "--retries",
+        "12",
+        "--base-url",
+        base.as_str(),
+    ];
+    let mut apply = common.to_vec();
+    apply.extend([
+        "apply",
+        "--auto-approve",
+        "--max-deletes",
+        "0",
+        "--output",
+        "json",
+    ]);
+    let run = tether(dir.path(), &apply, ENV);
+    no_secret(&run.all_output());
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    assert_eq!(
+        report["operations"].as_array().map(Vec::len),
+        Some(2 * projects)
+    );
+    assert_eq!(report["summary"]["done"], 2 * projects);
+    let counts = sim.counters();
+    assert!(
+        counts.status(500) + counts.status(503) > 0,
+        "faults were injected: {counts:?}"
+    );
+    assert!(counts.dropped > 0);
+
+    let state = sim.snapshot();
+    for project in &state.projects {
+        assert_eq!(
+            project.integrations["PAGER_DUTY"]["serviceKey"].as_text(),
+            Some(NEW_KEY)
+        );
+        assert_eq!(project.integrations["WEBHOOK"]["url"].as_text(), Some(HOOK));
+    }
+    let mut plan = common.to_vec();
+    plan.extend(["plan", "--detailed-exitcode"]);
+    let again = tether(dir.path(), &plan, ENV);
+    assert_eq!(again.code, 0, "{}", again.transcript());
+}
+
+#[test]
+fn a_killed_apply_converges_when_run_again() {
+    let projects = 12;
+    let (sim, dir) = world(
+        projects,
+        Faults {
+            latency: Duration::from_millis(60),
+            ..Faults::default()
+        },
+    );
+    let base = sim.base_url();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tether"))
+        .current_dir(dir.path())
+        .env_clear()
+        .envs(ENV.iter().copied())
+        .args([
+            "--no-progress",
+            "--concurrency",
+            "2",
+            "--base-url",
+            &base,
+            "apply",
+            "--auto-approve",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("apply starts");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !String::from_utf8_lossy(&seen).contains("Plan:") {
+        if stdout.read(&mut byte).expect("reads") == 0 {
+            break;
+        }
+        seen.push(byte[0]);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    let before = sim.counters().writes();
+    assert!(
+        before > 0 && before < 2 * projects as u64,
+        "killed halfway: {before} writes"
+    );
+
+    let rerun = tether(
+        dir.path(),
+        &[
+            "--no-progress",
+            "--base-url",
+            &base,
+            "apply",
+            "--auto-approve",
+        ],
+        ENV,
+    );
+    assert_eq!(rerun.code, 0, "{}", rerun.transcript());
+    no_secret(&rerun.all_output());
+    let total = sim.counters().writes();
+    // Every needed write once; at most the two in flight at the kill again.
+    assert!(
+        (2 * projects as u64..=2 * projects as u64 + 2).contains(&total),
+        "{total} writes for {} needed",
+        2 * projects
+    );
+    let check = tether(
+        dir.path(),
+        &[
+            "--no-progress",
+            "--base-url",
+            &base,
+            "plan",
+            "--detailed-exitcode",
+        ],
+        ENV,
+    );
+    assert_eq!(check.code, 0, "{}", check.transcript());
+}
+
+#[test]
+fn verbose_runs_print_no_secret_on_success_or_error() {
+    let (sim, dir) = world(3, Faults::default());
+    let base = sim.base_url();
+    for args in [
+        vec!["-v", "--no-progress", "--base-url", base.as_str(), "plan"],
+        vec![
+            "-v",
+            "--no-progress",
+            "--base-url",
+            base.as_str(),
+            "apply",
+            "--auto-approve",
+        ],
+        vec!["-v", "--no-progress", "--base-url", base.as_str(), "drift"],
+        vec![
+            "-v",
+            "--no-progress",
+            "--base-url",
+            "http://127.0.0.1:1",
+            "plan",
+        ],
+        vec!["-v", "validate"],
+    ] {
+        let run = tether(dir.path(), &args, ENV);
+        no_secret(&run.all_output());
+        if args.contains(&"plan") && args.contains(&"http://127.0.0.1:1") {
+            assert_eq!(run.code, 1, "{}", run.transcript());
+        }
+    }
+    let verbose = tether(
+        dir.path(),
+        &["-v", "--no-progress", "--base-url", &base, "drift"],
+        ENV,
+    );
+    assert!(
+        verbose
+            .stderr
+            .contains("atlas: GET /api/atlas/v1.0/groups/"),
+        "{}",
+        verbose.stderr
+    );
+}
