@@ -1,6 +1,7 @@
 //! Running the `tether` binary the way a user does, and capturing everything
 //! it printed for snapshots.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -60,4 +61,17 @@ pub fn env_file(path: &Path) -> Vec<(String, String)> {
             (k.to_owned(), v.trim_matches('\'').to_owned())
         })
         .collect()
+}
+
+/// Reads a running child's output until `marker` has appeared (or it ends).
+pub fn read_until(output: &mut impl Read, marker: &str) -> String {
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !String::from_utf8_lossy(&seen).contains(marker) {
+        match output.read(&mut byte) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => seen.push(byte[0]),
+        }
+    }
+    String::from_utf8_lossy(&seen).into_owned()
 }

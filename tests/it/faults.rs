@@ -1,7 +1,6 @@
 //! Apply under faults and interruption: it converges, reports every
 //! operation, and writes nothing twice that it should not.
 
-use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -140,14 +139,8 @@ fn a_killed_apply_converges_when_run_again() {
         .spawn()
         .expect("apply starts");
     let mut stdout = child.stdout.take().expect("stdout");
-    let mut seen = Vec::new();
-    let mut byte = [0u8; 1];
-    while !String::from_utf8_lossy(&seen).contains("Plan:") {
-        if stdout.read(&mut byte).expect("reads") == 0 {
-            break;
-        }
-        seen.push(byte[0]);
-    }
+    // The plan is printed once fetching is done; writes start right after.
+    crate::common::read_until(&mut stdout, "Plan:");
     std::thread::sleep(Duration::from_millis(300));
     child.kill().expect("SIGKILL");
     let _ = child.wait();

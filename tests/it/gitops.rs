@@ -400,14 +400,7 @@ fn ctrl_c_stops_new_writes_reports_and_exits_130() {
         .expect("apply starts");
     let mut stdout = child.stdout.take().expect("stdout");
     // The plan is printed once fetching is done; writes start right after.
-    let mut seen = Vec::new();
-    let mut byte = [0u8; 1];
-    while !String::from_utf8_lossy(&seen).contains("Plan:") {
-        if stdout.read(&mut byte).expect("reads") == 0 {
-            break;
-        }
-        seen.push(byte[0]);
-    }
+    crate::common::read_until(&mut stdout, "Plan:");
     std::thread::sleep(Duration::from_millis(400));
     let signalled = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
