@@ -47,7 +47,12 @@ fn no_secret(text: &str) {
 
 #[test]
 fn apply_converges_under_errors_throttling_drops_and_jitter() {
-    let projects = 100;
+    // 100 projects keep the suite quick; TETHER_SOAK_PROJECTS=500 (or more)
+    // runs the longer soak.
+    let projects = std::env::var("TETHER_SOAK_PROJECTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100);
     let (sim, dir) = world(
         projects,
         Faults {
