@@ -107,43 +107,43 @@ pub enum Command {
     /// Reports every problem at once, each with file:line:col.
     /// Exit 0 when valid (warnings allowed), 1 when not.
     Validate(ValidateArgs),
-    /// Print the JSON Schema of the file (the same as schemas/tether.schema.json).
-    Schema,
-    /// Print a completion script for a shell, e.g.
-    /// `tether completions bash > /etc/bash_completion.d/tether`.
-    Completions {
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
     /// Fetch the declared projects from Atlas and show what apply would change.
     ///
     /// Exit 0 (with `--detailed-exitcode`: 0 no changes, 2 changes), 1 error.
     Plan(PlanArgs),
-    /// The plan, for schedules: never writes; lists unmanaged integrations for
-    /// information.
-    ///
-    /// Exit 0 in sync, 2 drift, 1 error.
-    Drift(DriftArgs),
     /// Send the PUT and DELETE calls the plan needs, and nothing else.
     ///
     /// With PLAN (from `tether plan --out`), apply exactly that plan, after
     /// checking that Atlas and the file have not changed since. Exit 0 done,
     /// 1 error before any write, 3 some operations failed, 4 refused.
     Apply(ApplyArgs),
+    /// The plan, for schedules: never writes; lists unmanaged integrations for
+    /// information.
+    ///
+    /// Exit 0 in sync, 2 drift, 1 error.
+    Drift(DriftArgs),
     /// Write a tether file from what Atlas has: projects by id with their
     /// names, secrets as `${VARIABLES}` with Atlas's masks in comments.
     ///
     /// Name the projects with `--project ID|NAME` (repeatable; exact, not a
     /// glob here) or all of an organization's with `--org ORG_ID`.
     Import(ImportArgs),
-    /// See the whole loop work: validate, plan, apply and drift against the
-    /// built-in Atlas simulator, offline, in a few seconds.
-    Demo,
+    /// Print the JSON Schema of the file (the same as schemas/tether.schema.json).
+    Schema,
     /// Serve a local Atlas simulator on loopback (see examples/sim-state.yaml).
     ///
     /// Prints the address it bound, serves until Ctrl-C, then writes the
     /// state back with `--write-back`.
     Sim(crate::commands::sim::SimArgs),
+    /// See the whole loop work: validate, plan, apply and drift against the
+    /// built-in Atlas simulator, offline, in a few seconds.
+    Demo,
+    /// Print a completion script for a shell, e.g.
+    /// `tether completions bash > /etc/bash_completion.d/tether`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Args)]
