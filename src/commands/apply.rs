@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde_json::json;
 
 use crate::apply::{self, Gates, Outcome, Report, Step};
-use crate::cli::{ApplyArgs, GlobalArgs, OutputFormat};
+use crate::cli::{ApplyArgs, GlobalArgs, OutputFormat, ReportFormat};
 use crate::commands::plan::{Planned, compute, render};
 use crate::exit::ExitStatus;
 use crate::output::Printer;
@@ -36,11 +36,8 @@ pub fn run(global: &GlobalArgs, args: &ApplyArgs, printer: &Printer) -> ExitStat
         Err(status) => return status,
     };
     let plan = &planned.plan;
-    let format = match args.output {
-        OutputFormat::Json => OutputFormat::Json,
-        _ => OutputFormat::Text,
-    };
-    if format == OutputFormat::Text {
+    let format = args.output;
+    if format == ReportFormat::Text {
         printer.data(&render(plan, OutputFormat::Text, printer));
     }
     if plan.has_failures() || plan.has_errors() {
@@ -77,7 +74,7 @@ pub fn run(global: &GlobalArgs, args: &ApplyArgs, printer: &Printer) -> ExitStat
     }
     if steps.is_empty() {
         printer.result("Nothing to apply: Atlas already matches the file.");
-        if format == OutputFormat::Json {
+        if format == ReportFormat::Json {
             printer.data(&report_json(&Report::default()));
         }
         return ExitStatus::Success;
@@ -112,8 +109,8 @@ pub fn run(global: &GlobalArgs, args: &ApplyArgs, printer: &Printer) -> ExitStat
     }
     let report = execute(&planned, steps, printer);
     match format {
-        OutputFormat::Json => printer.data(&report_json(&report)),
-        _ => printer.data(&report_text(&report)),
+        ReportFormat::Json => printer.data(&report_json(&report)),
+        ReportFormat::Text => printer.data(&report_text(&report)),
     }
     if report.interrupted {
         ExitStatus::Interrupted
