@@ -3,6 +3,7 @@
 //! increase, multiplicative decrease), never above the `--concurrency` asked.
 
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -17,7 +18,13 @@ struct LimitState {
     successes: usize,
     /// Permits to take out of circulation as they come back.
     shrink_debt: usize,
+    /// When the limit was last cut: the 429s of one burst arrive together
+    /// and count as one signal, not one halving each.
+    last_cut: Option<Instant>,
 }
+
+/// 429s this soon after a cut belong to the same burst.
+const CUT_COOLDOWN: Duration = Duration::from_millis(500);
 
 /// A slot to run one request; returned to the limit when dropped.
 pub struct Slot<'a> {
@@ -49,6 +56,7 @@ impl AdaptiveLimit {
                 max,
                 successes: 0,
                 shrink_debt: 0,
+                last_cut: None,
             }),
         }
     }
@@ -73,6 +81,14 @@ impl AdaptiveLimit {
         let Ok(mut state) = self.state.lock() else {
             return;
         };
+        let now = Instant::now();
+        if state
+            .last_cut
+            .is_some_and(|at| now.duration_since(at) < CUT_COOLDOWN)
+        {
+            return;
+        }
+        state.last_cut = Some(now);
         let target = (state.limit / 2).max(1);
         let cut = state.limit - target;
         state.limit = target;
@@ -105,6 +121,11 @@ impl AdaptiveLimit {
 mod tests {
     use super::*;
 
+    /// Lets the next 429 count as a new burst.
+    fn forget_last_cut(limit: &AdaptiveLimit) {
+        limit.state.lock().unwrap().last_cut = None;
+    }
+
     #[tokio::test]
     async fn halves_on_throttle_and_recovers() {
         let limit = AdaptiveLimit::new(8);
@@ -112,8 +133,11 @@ mod tests {
         assert_eq!(limit.current(), 4);
         assert_eq!(limit.semaphore.available_permits(), 4);
         limit.on_throttled();
-        limit.on_throttled();
-        limit.on_throttled();
+        assert_eq!(limit.current(), 4, "one burst, one cut");
+        for _ in 0..3 {
+            forget_last_cut(&limit);
+            limit.on_throttled();
+        }
         assert_eq!(limit.current(), 1);
         for _ in 0..(1 + 2 + 3 + 4 + 5 + 6 + 7) {
             limit.on_success();
