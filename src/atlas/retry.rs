@@ -42,10 +42,11 @@ impl RetryPolicy {
             .base_delay
             .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
             .min(self.max_delay);
-        // Full jitter on the upper half spreads out clients that were
-        // throttled together.
+        // Jitter on the upper half spreads out clients that were throttled
+        // together. Atlas's `Retry-After` is a floor the backoff adds to:
+        // waiting it exactly would send every throttled request back at once.
         let jittered = exponential / 2 + exponential.mul_f64(fastrand::f64() / 2.0);
-        let delay = retry_after.map_or(jittered, |floor| floor.max(jittered));
+        let delay = retry_after.map_or(jittered, |floor| floor + jittered);
         (waited + delay <= self.max_total_wait).then_some(delay)
     }
 }
@@ -76,10 +77,10 @@ mod tests {
         assert!(d1 >= Duration::from_millis(50) && d1 <= Duration::from_millis(100));
         let d3 = policy.delay(3, None, Duration::ZERO).unwrap();
         assert!(d3 >= Duration::from_millis(150) && d3 <= Duration::from_millis(300));
-        let floor = policy
+        let after = policy
             .delay(1, Some(Duration::from_secs(2)), Duration::ZERO)
             .unwrap();
-        assert_eq!(floor, Duration::from_secs(2));
+        assert!(after >= Duration::from_millis(2050) && after <= Duration::from_millis(2100));
         assert_eq!(policy.delay(4, None, Duration::ZERO), None);
         assert_eq!(
             policy.delay(1, Some(Duration::from_secs(11)), Duration::ZERO),
