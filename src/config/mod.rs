@@ -2,6 +2,7 @@
 //! Everything after this module sees `model::Desired`, never YAML.
 
 mod interpolate;
+mod lines;
 mod load;
 mod problem;
 mod raw;

@@ -4,10 +4,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
+use super::lines::IndexedSource;
 use super::tree::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -127,7 +126,7 @@ impl FileReport {
         let source = self
             .source
             .as_ref()
-            .map(|text| NamedSource::new(&self.path, Arc::clone(text)));
+            .map(|text| IndexedSource::new(&self.path, Arc::clone(text)));
         let mut out = String::new();
         for problem in self.problems.iter() {
             let diagnostic = ProblemDiagnostic {
@@ -163,7 +162,7 @@ impl FileReport {
 
 struct ProblemDiagnostic<'a> {
     problem: &'a Problem,
-    source: Option<&'a NamedSource<Arc<String>>>,
+    source: Option<&'a IndexedSource>,
     path: &'a str,
 }
 

@@ -4,13 +4,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::lines::LineIndex;
 use super::problem::Problems;
 use super::raw::{RawFile, RawIntegrations, RawProject, RawSlot, RawValue, Sp};
 use super::suggest::did_you_mean;
 use super::tree::Span;
 use crate::model::{
-    Desired, DesiredProject, FieldValue, GroupId, Integration, IntegrationType, Mode, Origin,
-    ProjectRef, Slot, spec,
+    Desired, DesiredProject, FieldValue, GroupId, Integration, IntegrationType, Mode, ProjectRef,
+    Slot, spec,
 };
 
 pub fn resolve(raw: &RawFile, source: &str, problems: &mut Problems) -> Desired {
@@ -195,26 +196,4 @@ fn slot(kind: IntegrationType, raw: &RawSlot) -> Slot {
         })
         .collect();
     Slot::Present(Integration { kind, fields })
-}
-
-/// Start offsets of lines, to turn byte offsets into lines and columns
-/// without rescanning the file for every project.
-struct LineIndex(Vec<usize>);
-
-impl LineIndex {
-    fn new(source: &str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        LineIndex(starts)
-    }
-
-    fn origin(&self, source: &str, offset: usize) -> Origin {
-        let line = self.0.partition_point(|&start| start <= offset).max(1);
-        let line_start = self.0[line - 1];
-        let column = source
-            .get(line_start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
-        Origin { line, column }
-    }
 }
