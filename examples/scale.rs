@@ -1,0 +1,1161 @@
+//! The scale benchmark (issue 8): one run, one simulator, every number side
+//! by side. See BENCHMARKS.md for what each part measures and the results.
+//!
+//! ```sh
+//! cargo build --release            # part 6 runs the real `tether` binary
+//! cargo run --release --example scale -- --projects 5000 --latency-ms 30 --concurrency 32
+//! ```
+//!
+//! Flags (defaults in brackets): `--projects N` [5000], `--latency-ms L` [30],
+//! `--jitter-ms J` [0], `--concurrency C` [32], `--changes K` [60],
+//! `--baseline-projects S` [1000] (the old-tool baselines run on the first S
+//! projects and are scaled linearly to N; pass N to measure them in full),
+//! `--auth-projects A` [1000] and `--named M` [100] (the Digest run with
+//! name-only projects), `--planning-projects P` [20000], `--reps R` [3]
+//! (planning CPU: best of R), `--literal-projects W` [2000] (the binary on
+//! a file whose first W projects write their webhook URL out, one warning
+//! each; 0 skips it), `--skip-binary`.
+//!
+//! No timed assertions: the machine is shared, so the report gives ratios
+//! measured in the same run. Request and write counts are asserted exactly.
+
+use std::collections::{BTreeMap, HashMap};
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use tether::apply;
+use tether::atlas::{Client, ClientConfig, Credentials, base_url};
+use tether::config::{Unset, load_str};
+use tether::fetch::fetch_all;
+use tether::model::{
+    DesiredProject, GroupId, IntegrationType, LiveIntegration, LiveIntegrations, LiveValue,
+    ProjectRef, ReadBack, spec,
+};
+use tether::plan::{Plan, PlanOptions, ProjectPlan, plan_project, render};
+use tether::secret::{Secret, mask, url_mask};
+use tether::sim::{
+    ApiKey, AuthMode, Faults, ProjectFile, Role, Scalar, SimConfig, SimHandle, StateFile, spawn,
+};
+
+type Res<T> = Result<T, Box<dyn Error>>;
+
+const INTEGRATIONS: &str = "/api/atlas/v1.0/groups/{groupId}/integrations";
+const INTEGRATION: &str = "/api/atlas/v1.0/groups/{groupId}/integrations/{integrationType}";
+const BY_NAME: &str = "/api/atlas/v1.0/groups/byName/{groupName}";
+
+// Fake secrets, the same in the file's environment and in the simulator.
+const PD_KEY: &str = "9f3c2a7e5b1d4c8fa0e6b2d4c8f10022";
+/// Same length as `PD_KEY`, other last four: a certain change through the mask.
+const PD_KEY_OLD: &str = "9f3c2a7e5b1d4c8fa0e6b2d4c8f1beef";
+const DD_KEY: &str = "3b8d9e2f1a4c5b6d7e8f9a0b1c2da1b2";
+const OG_KEY: &str = "1c9e4b7a-2f3d-4e5a-8b6c-7d8e9f0a1b2c";
+const API_PUBLIC: &str = "scalebench";
+const API_PRIVATE: &str = "11111111-2222-4333-8444-555555555555";
+/// Integrations each project declares (PAGER_DUTY from defaults, DATADOG
+/// from a template, its own WEBHOOK): what Terraform refreshes one by one.
+const DECLARED: [&str; 3] = ["PAGER_DUTY", "DATADOG", "WEBHOOK"];
+
+struct Args {
+    projects: usize,
+    latency: Duration,
+    jitter: Duration,
+    concurrency: usize,
+    changes: usize,
+    baseline_projects: usize,
+    auth_projects: usize,
+    named: usize,
+    planning_projects: usize,
+    reps: usize,
+    skip_binary: bool,
+    literal_projects: usize,
+}
+
+impl Args {
+    fn parse() -> Res<Args> {
+        let mut args = Args {
+            projects: 5000,
+            latency: Duration::from_millis(30),
+            jitter: Duration::ZERO,
+            concurrency: 32,
+            changes: 60,
+            baseline_projects: 1000,
+            auth_projects: 1000,
+            named: 100,
+            planning_projects: 20_000,
+            reps: 3,
+            skip_binary: false,
+            literal_projects: 2000,
+        };
+        let mut it = std::env::args().skip(1);
+        while let Some(flag) = it.next() {
+            if flag == "--skip-binary" {
+                args.skip_binary = true;
+                continue;
+            }
+            if flag == "--help" || flag == "-h" {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            let value: u64 = it
+                .next()
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| format!("`{flag}` needs a whole number\n{USAGE}"))?;
+            let n = value as usize;
+            match flag.as_str() {
+                "--projects" => args.projects = n,
+                "--latency-ms" => args.latency = Duration::from_millis(value),
+                "--jitter-ms" => args.jitter = Duration::from_millis(value),
+                "--concurrency" => args.concurrency = n,
+                "--changes" => args.changes = n,
+                "--baseline-projects" => args.baseline_projects = n,
+                "--auth-projects" => args.auth_projects = n,
+                "--named" => args.named = n,
+                "--planning-projects" => args.planning_projects = n,
+                "--reps" => args.reps = n,
+                "--literal-projects" => args.literal_projects = n,
+                _ => return Err(format!("unknown flag `{flag}`\n{USAGE}").into()),
+            }
+        }
+        if args.projects == 0 || args.concurrency == 0 || args.reps == 0 {
+            return Err("`--projects`, `--concurrency` and `--reps` must be at least 1".into());
+        }
+        args.changes = args.changes.min(args.projects);
+        args.baseline_projects = args.baseline_projects.clamp(1, args.projects);
+        args.auth_projects = args.auth_projects.clamp(1, args.projects);
+        args.named = args.named.min(args.auth_projects);
+        args.literal_projects = args.literal_projects.min(args.projects);
+        Ok(args)
+    }
+}
+
+const USAGE: &str = "usage: scale [--projects N] [--latency-ms L] [--jitter-ms J] [--concurrency C] \
+[--changes K] [--baseline-projects S] [--auth-projects A] [--named M] [--planning-projects P] \
+[--reps R] [--literal-projects W] [--skip-binary]";
+
+// ---------------------------------------------------------------------------
+// The workload: N projects, each declaring PAGER_DUTY (defaults), DATADOG (a
+// template) and a WEBHOOK of its own; Atlas matches the file except in K
+// projects, which differ by exactly one write each.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Drift {
+    None,
+    /// PAGER_DUTY's key differs: one PUT.
+    Update,
+    /// The WEBHOOK is missing: one PUT.
+    Create,
+    /// An undeclared OPS_GENIE is live in an authoritative project: one DELETE.
+    Delete,
+}
+
+/// The K changed projects spread evenly over N, kinds in rotation.
+fn drifts(n: usize, k: usize) -> Vec<Drift> {
+    let mut out = vec![Drift::None; n];
+    for j in 0..k {
+        out[j * n / k] = match j % 3 {
+            0 => Drift::Update,
+            1 => Drift::Create,
+            _ => Drift::Delete,
+        };
+    }
+    out
+}
+
+fn group_id(i: usize) -> String {
+    format!("65f1{i:020x}")
+}
+
+fn project_name(i: usize) -> String {
+    format!("project-{i:06}")
+}
+
+/// The webhooks share a base URL, kept in the environment (`${HOOK_BASE}`);
+/// each project has its own path.
+const HOOK_BASE: &str = "https://hooks.example.com/atlas";
+
+fn hook_path(i: usize) -> String {
+    format!("/p{i:07}")
+}
+
+fn hook_url(i: usize) -> String {
+    format!("{HOOK_BASE}{}", hook_path(i))
+}
+
+/// What Atlas holds for project `i`, in clear: type → (field, value).
+fn live_fields(i: usize, drift: Drift) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
+    let pd = if drift == Drift::Update {
+        PD_KEY_OLD
+    } else {
+        PD_KEY
+    };
+    let mut out = vec![
+        (
+            "PAGER_DUTY",
+            vec![("serviceKey", pd.to_owned()), ("region", "US".to_owned())],
+        ),
+        (
+            "DATADOG",
+            vec![("apiKey", DD_KEY.to_owned()), ("region", "EU".to_owned())],
+        ),
+    ];
+    if drift != Drift::Create {
+        out.push(("WEBHOOK", vec![("url", hook_url(i))]));
+    }
+    if drift == Drift::Delete {
+        out.push((
+            "OPS_GENIE",
+            vec![("apiKey", OG_KEY.to_owned()), ("region", "US".to_owned())],
+        ));
+    }
+    out
+}
+
+fn sim_state(n: usize, drifts: &[Drift]) -> StateFile {
+    let projects = (0..n)
+        .map(|i| ProjectFile {
+            id: group_id(i),
+            name: project_name(i),
+            org_id: format!("{:024x}", 0xff00 + i % 10),
+            cluster_count: 1,
+            created: None,
+            tags: Vec::new(),
+            integrations: live_fields(i, drifts[i])
+                .into_iter()
+                .map(|(kind, fields)| {
+                    let fields = fields
+                        .into_iter()
+                        .map(|(k, v)| (k.to_owned(), Scalar::Text(v)))
+                        .collect();
+                    (kind.to_owned(), fields)
+                })
+                .collect(),
+        })
+        .collect();
+    StateFile {
+        projects,
+        ..StateFile::default()
+    }
+}
+
+/// The same live state as the simulator would answer it (secrets masked),
+/// built in memory for the planning-CPU part.
+fn live_in_memory(i: usize, drift: Drift) -> LiveIntegrations {
+    let mut known = BTreeMap::new();
+    for (n, (type_name, values)) in live_fields(i, drift).into_iter().enumerate() {
+        let kind: IntegrationType = type_name.parse().expect("a known type");
+        let fields = spec(kind)
+            .fields
+            .iter()
+            .filter_map(|field| {
+                let (_, value) = values.iter().find(|(name, _)| *name == field.name)?;
+                let shown = match field.read_back {
+                    ReadBack::Clear => value.clone(),
+                    ReadBack::Masked => mask(value),
+                    ReadBack::UrlMasked => url_mask(value),
+                    ReadBack::Never => return None,
+                };
+                Some((field, LiveValue::Text(shown)))
+            })
+            .collect();
+        let id = Some(format!("66{i:018x}{n:04x}"));
+        known.insert(kind, LiveIntegration { kind, id, fields });
+    }
+    LiveIntegrations {
+        known,
+        unknown_types: Vec::new(),
+    }
+}
+
+/// The file: projects `0..n`; the first `named` are written by name alone
+/// (resolved through Atlas), the others by id and name (the name is a label).
+/// Every secret comes from the environment (`url: ${HOOK_BASE}/p0000001`),
+/// as the README asks, unless `literal`: then each project's webhook URL is
+/// written out, and each is a "literal secret" warning.
+fn desired_yaml(n: usize, named: usize, literal: bool) -> String {
+    let mut out = String::with_capacity(n * 160 + 512);
+    out.push_str(
+        "version: 1\n\
+         defaults:\n  mode: authoritative\n  integrations:\n    PAGER_DUTY:\n      \
+         serviceKey: ${PD_SERVICE_KEY}\n      region: US\n\
+         templates:\n  datadog-eu:\n    DATADOG:\n      apiKey: ${DD_API_KEY}\n      region: EU\n\
+         projects:\n",
+    );
+    for i in 0..n {
+        if i < named {
+            out.push_str(&format!("  - name: {}\n", project_name(i)));
+        } else {
+            out.push_str(&format!(
+                "  - id: {}\n    name: {}\n",
+                group_id(i),
+                project_name(i)
+            ));
+        }
+        out.push_str(&format!(
+            "    use: [datadog-eu]\n    integrations:\n      WEBHOOK:\n        url: {}\n",
+            if literal {
+                hook_url(i)
+            } else {
+                format!("${{HOOK_BASE}}{}", hook_path(i))
+            }
+        ));
+    }
+    out
+}
+
+fn file_env() -> HashMap<String, String> {
+    HashMap::from([
+        ("PD_SERVICE_KEY".to_owned(), PD_KEY.to_owned()),
+        ("DD_API_KEY".to_owned(), DD_KEY.to_owned()),
+        ("HOOK_BASE".to_owned(), HOOK_BASE.to_owned()),
+    ])
+}
+
+fn load(text: &str) -> Res<Vec<DesiredProject>> {
+    let env = file_env();
+    match load_str("scale.yaml", text, (&env, Unset::Error)) {
+        Ok(loaded) => Ok(loaded.desired.projects),
+        Err(report) => Err(format!("the generated file is invalid: {}", report.summary()).into()),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Helpers.
+
+fn start_sim(state: StateFile, args: &Args, auth: bool) -> Res<SimHandle> {
+    let mut config = SimConfig {
+        state,
+        faults: Faults {
+            latency: args.latency,
+            jitter: args.jitter,
+            ..Faults::default()
+        },
+        ..SimConfig::default()
+    };
+    if auth {
+        config.auth = AuthMode::Required;
+        config.api_keys = vec![ApiKey {
+            public_key: API_PUBLIC.to_owned(),
+            private_key: API_PRIVATE.to_owned(),
+            role: Role::Owner,
+        }];
+    }
+    Ok(spawn(config)?)
+}
+
+fn client(url: &str, credentials: Credentials, concurrency: usize) -> Res<Arc<Client>> {
+    let mut config = ClientConfig::new(base_url(Some(url), |_| None)?, credentials);
+    config.concurrency = concurrency;
+    Ok(Arc::new(Client::new(config)?))
+}
+
+/// tether's plan in-process: fetch (one GET-all per project, all in flight
+/// under the client's limit), then diff every project.
+struct Planned {
+    plan: Plan,
+    fetch: Duration,
+    diff: Duration,
+}
+
+fn plan_through(
+    runtime: &tokio::runtime::Runtime,
+    client: &Arc<Client>,
+    desired: &[DesiredProject],
+) -> Res<Planned> {
+    let references: Vec<ProjectRef> = desired.iter().map(|p| p.project.clone()).collect();
+    let started = Instant::now();
+    let observed = runtime.block_on(fetch_all(Arc::clone(client), &references, Arc::new(|| {})));
+    let fetch = started.elapsed();
+    let started = Instant::now();
+    let options = PlanOptions::default();
+    let mut plans = Vec::with_capacity(desired.len());
+    for (project, observed) in desired.iter().zip(observed) {
+        match (observed.group, observed.live) {
+            (Some(group), Ok(live)) => plans.push(plan_project(
+                &group,
+                observed.name.as_deref(),
+                project,
+                &live,
+                &options,
+            )),
+            (_, Err(err)) => {
+                return Err(format!("`{}` could not be fetched: {err}", project.project).into());
+            }
+            (None, Ok(_)) => unreachable!("fetched only once the id is known"),
+        }
+    }
+    let plan = Plan::from(plans);
+    Ok(Planned {
+        plan,
+        fetch,
+        diff: started.elapsed(),
+    })
+}
+
+fn bound(requests: usize, concurrency: usize, latency: Duration) -> Duration {
+    latency * requests.div_ceil(concurrency) as u32
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64()
+}
+
+/// Rows of the final table: part, measurement, value, target.
+#[derive(Default)]
+struct Table(Vec<[String; 4]>);
+
+impl Table {
+    fn row(&mut self, part: &str, what: &str, value: String, target: &str) {
+        self.0
+            .push([part.to_owned(), what.to_owned(), value, target.to_owned()]);
+    }
+
+    fn print(&self) {
+        println!("| Part | Measurement | Value | Target |");
+        println!("|---|---|---|---|");
+        for [a, b, c, d] in &self.0 {
+            println!("| {a} | {b} | {c} | {d} |");
+        }
+    }
+}
+
+fn met(ok: bool) -> &'static str {
+    if ok { "met" } else { "MISSED" }
+}
+
+// ---------------------------------------------------------------------------
+// Baselines: the same reads done the way other tools do them, with a plain
+// HTTP client against the same simulator.
+
+/// Terraform's refresh: one GET of each declared integration
+/// (`mongodbatlas_third_party_integration` reads one type), `in_flight`
+/// at a time (Terraform's default `-parallelism=10`).
+async fn terraform_refresh(
+    http: reqwest::Client,
+    base: String,
+    targets: Vec<(String, &'static str)>,
+    in_flight: usize,
+) -> usize {
+    let targets = Arc::new(targets);
+    let next = Arc::new(AtomicUsize::new(0));
+    let failed = Arc::new(AtomicUsize::new(0));
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..in_flight {
+        let (http, base) = (http.clone(), base.clone());
+        let (targets, next, failed) = (targets.clone(), next.clone(), failed.clone());
+        workers.spawn(async move {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((group, kind)) = targets.get(i) else {
+                    break;
+                };
+                let url = format!("{base}/api/atlas/v1.0/groups/{group}/integrations/{kind}");
+                if !get_ok(&http, &url).await {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        });
+    }
+    while workers.join_next().await.is_some() {}
+    failed.load(Ordering::Relaxed)
+}
+
+/// A shell loop around `atlas integrations list --projectId ID`: one GET-all
+/// per project, one project at a time. (Generous to the CLI: no process
+/// start and no TLS handshake per project here.)
+async fn cli_loop(http: reqwest::Client, base: String, groups: Vec<String>) -> usize {
+    let mut failed = 0;
+    for group in groups {
+        let url = format!("{base}/api/atlas/v1.0/groups/{group}/integrations");
+        if !get_ok(&http, &url).await {
+            failed += 1;
+        }
+    }
+    failed
+}
+
+/// An answer was read in full: a success, or a 404 (a declared integration
+/// that Atlas does not have, which a refresh also learns from).
+async fn get_ok(http: &reqwest::Client, url: &str) -> bool {
+    match http.get(url).send().await {
+        Ok(answer) => {
+            let status = answer.status();
+            (status.is_success() || status == reqwest::StatusCode::NOT_FOUND)
+                && answer.bytes().await.is_ok()
+        }
+        Err(_) => false,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Peak memory of the real binary.
+
+struct BinaryRun {
+    wall: Duration,
+    max_rss_kb: u64,
+    method: &'static str,
+    status: Option<i32>,
+    stderr_lines: usize,
+}
+
+fn tether_binary() -> Res<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .ok_or("cannot locate the target directory from the example's path")?;
+    let bin = dir.join(format!("tether{}", std::env::consts::EXE_SUFFIX));
+    if bin.is_file() {
+        Ok(bin)
+    } else {
+        Err(format!(
+            "`{}` is missing: run `cargo build --release` first (with the same \
+             CARGO_TARGET_DIR), or pass `--skip-binary`",
+            bin.display()
+        )
+        .into())
+    }
+}
+
+/// The file with the webhook URLs of its first `w` projects written out.
+fn literal_file(text: &str, w: usize) -> String {
+    let mut projects = 0;
+    let mut out = String::with_capacity(text.len() + w * 32);
+    for line in text.lines() {
+        if line.starts_with("  - ") {
+            projects += 1;
+        }
+        if projects <= w && line.trim_start().starts_with("url: ") {
+            out.push_str(&line.replace("${HOOK_BASE}", HOOK_BASE));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Runs `tether plan` on `text` (written to a temporary file) against the
+/// simulator at `url`, and reads its peak RSS.
+fn run_binary(bin: &Path, url: &str, text: &str, concurrency: usize) -> Res<BinaryRun> {
+    let dir = std::env::temp_dir();
+    let stem = format!("tether-scale-{}", std::process::id());
+    let file = dir.join(format!("{stem}.yaml"));
+    let stderr_path = dir.join(format!("{stem}.stderr"));
+    std::fs::write(&file, text)?;
+    let run = run_binary_on(bin, url, &file, &stderr_path, concurrency);
+    let _ = std::fs::remove_file(&file);
+    let _ = std::fs::remove_file(&stderr_path);
+    run
+}
+
+fn run_binary_on(
+    bin: &Path,
+    url: &str,
+    file: &Path,
+    stderr_path: &Path,
+    concurrency: usize,
+) -> Res<BinaryRun> {
+    let tether_args = [
+        "--base-url".to_owned(),
+        url.to_owned(),
+        "--no-progress".to_owned(),
+        "--color".to_owned(),
+        "never".to_owned(),
+        "--concurrency".to_owned(),
+        concurrency.to_string(),
+        "plan".to_owned(),
+        "-f".to_owned(),
+        file.display().to_string(),
+    ];
+    let stderr = std::fs::File::create(stderr_path)?;
+    let configure = |command: &mut Command| {
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("MONGODB_ATLAS_") {
+                command.env_remove(&name);
+            }
+        }
+        command
+            .envs(file_env())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(stderr);
+    };
+    let gnu_time = Path::new("/usr/bin/time");
+    let started = Instant::now();
+    if gnu_time.is_file() {
+        // GNU time reports the child's ru_maxrss from wait4(2): exact.
+        let mut command = Command::new(gnu_time);
+        command.arg("-f").arg("tether-max-rss-kb=%M").arg(bin);
+        command.args(&tether_args);
+        configure(&mut command);
+        let status = command.status()?;
+        let wall = started.elapsed();
+        let stderr = std::fs::read_to_string(stderr_path)?;
+        let max_rss_kb = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("tether-max-rss-kb="))
+            .and_then(|v| v.trim().parse().ok())
+            .ok_or_else(|| format!("no max RSS in the output of /usr/bin/time:\n{stderr}"))?;
+        return Ok(BinaryRun {
+            wall,
+            max_rss_kb,
+            method: "/usr/bin/time -f %M (ru_maxrss from wait4)",
+            // GNU time exits with the command's status.
+            status: status.code(),
+            stderr_lines: stderr.lines().count().saturating_sub(1),
+        });
+    }
+    // Without GNU time: poll the high-water mark until the process exits
+    // (a lower bound: the last reading before exit).
+    let mut command = Command::new(bin);
+    command.args(&tether_args);
+    configure(&mut command);
+    let mut child = command.spawn()?;
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut max_rss_kb = 0;
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_path)
+            && let Some(kb) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        {
+            max_rss_kb = max_rss_kb.max(kb);
+        }
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    Ok(BinaryRun {
+        wall: started.elapsed(),
+        max_rss_kb,
+        method: "VmHWM from /proc/PID/status, polled every 2 ms (lower bound)",
+        status: status.code(),
+        stderr_lines: std::fs::read_to_string(stderr_path)?.lines().count(),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Planning CPU.
+
+#[derive(Clone, Copy)]
+struct Phases {
+    load: Duration,
+    diff: Duration,
+    render: Duration,
+}
+
+impl Phases {
+    fn total(&self) -> Duration {
+        self.load + self.diff + self.render
+    }
+
+    fn best(a: Phases, b: Phases) -> Phases {
+        Phases {
+            load: a.load.min(b.load),
+            diff: a.diff.min(b.diff),
+            render: a.render.min(b.render),
+        }
+    }
+}
+
+fn plan_offline(
+    text: &str,
+    lives: &[LiveIntegrations],
+    parallel: bool,
+) -> Res<(Phases, String, usize)> {
+    let started = Instant::now();
+    let desired = load(text)?;
+    let load = started.elapsed();
+    let started = Instant::now();
+    let options = PlanOptions::default();
+    let one = |(project, live): (&DesiredProject, &LiveIntegrations)| -> ProjectPlan {
+        let group: &GroupId = project.project.id().expect("ids in the planning file");
+        plan_project(group, project.project.name(), project, live, &options)
+    };
+    let plans: Vec<ProjectPlan> = if parallel {
+        desired.par_iter().zip(lives.par_iter()).map(one).collect()
+    } else {
+        desired.iter().zip(lives.iter()).map(one).collect()
+    };
+    let plan = Plan::from(plans);
+    let diff = started.elapsed();
+    let started = Instant::now();
+    let text = render::text(&plan, false);
+    let render = started.elapsed();
+    let to_apply = plan.summary().to_apply();
+    Ok((Phases { load, diff, render }, text, to_apply))
+}
+
+// ---------------------------------------------------------------------------
+
+fn main() -> Res<()> {
+    let args = Args::parse()?;
+    let (n, c, l, k) = (args.projects, args.concurrency, args.latency, args.changes);
+    let mut table = Table::default();
+    println!(
+        "tether scale benchmark: N={n} projects, latency {} (+ jitter up to {}), concurrency {c}, \
+         {k} changes; {} CPUs",
+        ms(l),
+        ms(args.jitter),
+        std::thread::available_parallelism().map_or(1, |p| p.get())
+    );
+
+    // The client side runs on a runtime like the binary's (2 workers).
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let drift_of = drifts(n, k);
+    let sim = start_sim(sim_state(n, &drift_of), &args, false)?;
+    let url = sim.base_url();
+    let text = desired_yaml(n, 0, false);
+    let desired = load(&text)?;
+
+    // 1 + 2. tether's plan: wall time against the bound, requests per project.
+    println!("\n[1] plan (fetch + diff + render) of {n} projects through tether's client");
+    let tether = client(&url, Credentials::None, c)?;
+    sim.reset_counters();
+    let started = Instant::now();
+    let planned = plan_through(&runtime, &tether, &desired)?;
+    let render_started = Instant::now();
+    let rendered = render::text(&planned.plan, false);
+    let render_time = render_started.elapsed();
+    let plan_wall = started.elapsed();
+    let counts = sim.counters();
+    let the_bound = bound(n, c, l);
+    let plan_ratio = ratio(plan_wall, the_bound);
+    println!(
+        "    wall {} (fetch {}, diff {}, render {} for {} KiB); bound ceil({n}/{c}) x {} = {}; \
+         ratio {plan_ratio:.3}",
+        secs(plan_wall),
+        secs(planned.fetch),
+        ms(planned.diff),
+        ms(render_time),
+        rendered.len() / 1024,
+        ms(l),
+        secs(the_bound)
+    );
+    let gets = counts.get("GET", INTEGRATIONS);
+    println!(
+        "    requests: {} in all, {gets} GET-all, {} name look-ups, {} per project",
+        counts.total(),
+        counts.get("GET", BY_NAME),
+        counts.total() as f64 / n as f64
+    );
+    assert_eq!(gets, n as u64, "one GET-all per project");
+    assert_eq!(counts.total(), n as u64, "no request but the GET-alls");
+    let summary = planned.plan.summary();
+    assert_eq!(
+        summary.to_apply(),
+        k,
+        "the plan finds exactly the K changes"
+    );
+    table.row(
+        "1",
+        &format!("`plan` wall time, N={n}, L={}, C={c} (in-process)", ms(l)),
+        format!(
+            "{} (bound {}; **{plan_ratio:.3}x**)",
+            secs(plan_wall),
+            secs(the_bound)
+        ),
+        &format!("<= 1.25x: {}", met(plan_ratio <= 1.25)),
+    );
+    table.row(
+        "2",
+        "requests per project, ids, no auth",
+        format!(
+            "{:.3} ({} GET-all for {n} projects, {} other)",
+            counts.total() as f64 / n as f64,
+            gets,
+            counts.total() - gets
+        ),
+        "1: met",
+    );
+
+    // 2 (cont.). With Digest auth and name-only projects, on its own simulator.
+    let a = args.auth_projects;
+    let m = args.named;
+    println!("\n[2] requests with Digest auth: {a} projects, {m} of them by name only");
+    {
+        let auth_drifts = drifts_none(a);
+        let auth_sim = start_sim(sim_state(a, &auth_drifts), &args, true)?;
+        let credentials = Credentials::ApiKey {
+            public: API_PUBLIC.to_owned(),
+            private: Secret::new(API_PRIVATE),
+        };
+        let authed = client(&auth_sim.base_url(), credentials, c)?;
+        let auth_desired = load(&desired_yaml(a, m, false))?;
+        let started = Instant::now();
+        let auth_plan = plan_through(&runtime, &authed, &auth_desired)?;
+        let wall = started.elapsed();
+        let counts = auth_sim.counters();
+        let (gets, names, challenges) = (
+            counts.get("GET", INTEGRATIONS),
+            counts.get("GET", BY_NAME),
+            counts.status(401),
+        );
+        println!(
+            "    {} requests: {gets} GET-all, {names} name look-ups, {challenges} answered 401 \
+             (Digest challenge); {} per project; wall {} ({} for the bound of {} requests)",
+            counts.total(),
+            counts.total() as f64 / a as f64,
+            secs(wall),
+            secs(bound(a + m, c, l)),
+            a + m
+        );
+        assert_eq!(auth_plan.plan.summary().to_apply(), 0);
+        assert!(challenges <= 1, "at most one Digest challenge per run");
+        assert_eq!(
+            counts.total(),
+            (a + m) as u64 + challenges,
+            "one GET per project, one per name, at most one challenge"
+        );
+        table.row(
+            "2",
+            &format!("requests, Digest auth, {a} projects of which {m} by name"),
+            format!(
+                "{} = {gets} GET-all + {names} by name + {challenges} challenge(s) ({:.3} per project)",
+                counts.total(),
+                counts.total() as f64 / a as f64
+            ),
+            "A + M + <=1: met",
+        );
+    }
+
+    // 3. The same reads the way other tools do them, on a sample of S
+    // projects, scaled to N (both patterns are linear in N at a fixed
+    // latency); tether is measured on the same sample too.
+    let s = args.baseline_projects;
+    println!("\n[3] other tools' read patterns, on the first {s} of the {n} projects");
+    let sample = &desired[..s];
+    sim.reset_counters();
+    let started = Instant::now();
+    plan_through(&runtime, &tether, sample)?;
+    let tether_sample = started.elapsed();
+    let tether_sample_requests = sim.counters().total();
+    let http = reqwest::Client::builder().build()?;
+    let groups: Vec<String> = (0..s).map(group_id).collect();
+    let targets: Vec<(String, &'static str)> = groups
+        .iter()
+        .flat_map(|g| DECLARED.iter().map(move |kind| (g.clone(), *kind)))
+        .collect();
+    sim.reset_counters();
+    let started = Instant::now();
+    let failed = runtime.block_on(terraform_refresh(http.clone(), url.clone(), targets, 10));
+    let terraform = started.elapsed();
+    let terraform_requests = sim.counters().get("GET", INTEGRATION);
+    assert_eq!(failed, 0, "every GET-one answered");
+    sim.reset_counters();
+    let started = Instant::now();
+    let failed = runtime.block_on(cli_loop(http, url.clone(), groups));
+    let cli = started.elapsed();
+    let cli_requests = sim.counters().get("GET", INTEGRATIONS);
+    assert_eq!(failed, 0, "every GET-all answered");
+    let scaled = s < n;
+    let scale = n as f64 / s as f64;
+    let terraform_n = terraform.mul_f64(scale);
+    let cli_n = cli.mul_f64(scale);
+    for (name, time, requests) in [
+        (
+            "tether (GET-all per project, C in flight)",
+            tether_sample,
+            tether_sample_requests,
+        ),
+        (
+            "Terraform refresh (GET-one per integration, 10 in flight)",
+            terraform,
+            terraform_requests,
+        ),
+        (
+            "Atlas CLI loop (GET-all per project, 1 at a time)",
+            cli,
+            cli_requests,
+        ),
+    ] {
+        println!(
+            "    {name:<58} {:>9} for {s} projects ({requests} requests, {:.1} per project)",
+            secs(time),
+            requests as f64 / s as f64,
+        );
+    }
+    let vs_terraform = ratio(terraform, tether_sample);
+    let vs_cli = ratio(cli, tether_sample);
+    println!(
+        "    speed-up of tether: {vs_terraform:.1}x over Terraform's pattern and {vs_cli:.1}x over \
+         the CLI loop on the same {s} projects"
+    );
+    let at_n = |baseline_n: Duration| {
+        if scaled {
+            format!(
+                "; at N={n}: ~{} (scaled x{scale:.1}) vs tether's {} = {:.1}x",
+                secs(baseline_n),
+                secs(plan_wall),
+                ratio(baseline_n, plan_wall)
+            )
+        } else {
+            String::new()
+        }
+    };
+    if scaled {
+        println!(
+            "    at N={n}, baselines scaled x{scale:.1}: Terraform ~{}, CLI loop ~{}, tether {} \
+             measured",
+            secs(terraform_n),
+            secs(cli_n),
+            secs(plan_wall)
+        );
+    }
+    table.row(
+        "3a",
+        &format!(
+            "Terraform refresh pattern, {s} projects ({terraform_requests} GET-one, 10 in flight)"
+        ),
+        format!(
+            "{} vs tether {} on the same projects: **{vs_terraform:.1}x**{}",
+            secs(terraform),
+            secs(tether_sample),
+            at_n(terraform_n)
+        ),
+        "",
+    );
+    table.row(
+        "3b",
+        &format!("Atlas CLI loop, {s} projects ({cli_requests} GET-all, 1 at a time)"),
+        format!(
+            "{} vs tether {} on the same projects: **{vs_cli:.1}x**{}",
+            secs(cli),
+            secs(tether_sample),
+            at_n(cli_n)
+        ),
+        "",
+    );
+
+    // 6. Peak RSS of the real binary (before apply, so its plan has K changes).
+    if args.skip_binary {
+        println!("\n[6] skipped (`--skip-binary`)");
+    } else {
+        println!("\n[6] peak memory of `tether plan` (the release binary) for {n} projects");
+        let bin = tether_binary()?;
+        sim.reset_counters();
+        let run = run_binary(&bin, &url, &text, c)?;
+        let counts = sim.counters();
+        let mb = run.max_rss_kb as f64 / 1024.0;
+        println!(
+            "    {}: max RSS {mb:.1} MiB ({} kB), wall {} ({:.3}x the bound, process start and \
+             load included), exit {:?}, {} requests, {} lines on stderr; measured with {}",
+            bin.display(),
+            run.max_rss_kb,
+            secs(run.wall),
+            ratio(run.wall, the_bound),
+            run.status,
+            counts.total(),
+            run.stderr_lines,
+            run.method
+        );
+        assert_eq!(run.status, Some(0), "`tether plan` exits 0");
+        assert_eq!(
+            counts.total(),
+            n as u64,
+            "the binary sends one GET per project"
+        );
+        table.row(
+            "6",
+            &format!("peak RSS of `tether plan`, N={n}"),
+            format!(
+                "{mb:.1} MiB (binary wall {}, {:.3}x the bound)",
+                secs(run.wall),
+                ratio(run.wall, the_bound)
+            ),
+            &format!("< 150 MB: {}", met(run.max_rss_kb * 1024 < 150_000_000)),
+        );
+        // The same plan when W projects write their webhook URL out: W
+        // "literal secret" warnings, each rendered with its source lines.
+        let w = args.literal_projects;
+        if w > 0 {
+            let literal = literal_file(&text, w);
+            sim.reset_counters();
+            let run = run_binary(&bin, &url, &literal, c)?;
+            let counts = sim.counters();
+            assert_eq!(run.status, Some(0), "`tether plan` exits 0");
+            assert_eq!(counts.total(), n as u64);
+            println!(
+                "    the same with {w} webhook URLs written out ({} lines of warnings on stderr): \
+                 wall {} ({:.3}x the bound), max RSS {:.1} MiB",
+                run.stderr_lines,
+                secs(run.wall),
+                ratio(run.wall, the_bound),
+                run.max_rss_kb as f64 / 1024.0
+            );
+            table.row(
+                "6",
+                &format!(
+                    "`tether plan`, N={n}, {w} of them with a literal webhook URL (a warning each)"
+                ),
+                format!(
+                    "wall {} (**{:.3}x the bound**), {:.1} MiB",
+                    secs(run.wall),
+                    ratio(run.wall, the_bound),
+                    run.max_rss_kb as f64 / 1024.0
+                ),
+                "see BENCHMARKS.md",
+            );
+        }
+    }
+
+    // 4. Apply the K changes: exactly K writes, then nothing left to do.
+    println!("\n[4] apply of {k} changes over {n} projects");
+    let steps = apply::steps(&planned.plan);
+    assert_eq!(steps.len(), k, "one step per change");
+    sim.reset_counters();
+    let started = Instant::now();
+    let report = runtime.block_on(apply::execute(
+        Arc::clone(&tether),
+        steps,
+        PlanOptions::default(),
+        Arc::new(AtomicBool::new(false)),
+        Arc::new(|| {}),
+    ));
+    let apply_wall = started.elapsed();
+    let counts = sim.counters();
+    let writes = counts.writes();
+    println!(
+        "    {writes} writes sent for {k} changes ({} PUT, {} DELETE), {} reads; {} succeeded, {} \
+         failed; wall {}",
+        counts.get("PUT", INTEGRATION),
+        counts.get("DELETE", INTEGRATION),
+        counts.reads(),
+        report.succeeded(),
+        report.failed(),
+        ms(apply_wall)
+    );
+    assert_eq!(writes, k as u64, "writes sent equal the changes");
+    assert_eq!(report.succeeded(), k, "every write succeeded");
+    let changed: Vec<DesiredProject> = desired
+        .iter()
+        .zip(&drift_of)
+        .filter(|(_, d)| **d != Drift::None)
+        .map(|(p, _)| p.clone())
+        .collect();
+    let again = plan_through(&runtime, &tether, &changed)?;
+    let left = again.plan.summary().to_apply();
+    println!(
+        "    a second plan of the {} changed projects finds {left} change(s)",
+        changed.len()
+    );
+    assert_eq!(left, 0, "nothing left to apply");
+    table.row(
+        "4",
+        &format!("apply of K={k} changes over N={n}"),
+        format!(
+            "{writes} writes ({} PUT + {} DELETE), {} reads, {}; re-plan: {left} left",
+            counts.get("PUT", INTEGRATION),
+            counts.get("DELETE", INTEGRATION),
+            counts.reads(),
+            ms(apply_wall)
+        ),
+        &format!("writes = K: {}", met(writes == k as u64)),
+    );
+    drop(sim);
+
+    // 5. Planning CPU, no network: load (parse, validate, interpolate,
+    // resolve), diff, render, for P projects with live states in memory.
+    let p = args.planning_projects;
+    let kp = p / 100;
+    println!(
+        "\n[5] planning CPU for {p} projects ({kp} with a change), best of {}",
+        args.reps
+    );
+    let planning_text = desired_yaml(p, 0, false);
+    let planning_drifts = drifts(p, kp);
+    let lives: Vec<LiveIntegrations> = (0..p)
+        .map(|i| live_in_memory(i, planning_drifts[i]))
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
+    let mut single: Option<Phases> = None;
+    let mut par: Option<Phases> = None;
+    let mut outputs = (String::new(), String::new());
+    for _ in 0..args.reps {
+        let (phases, out, to_apply) = plan_offline(&planning_text, &lives, false)?;
+        assert_eq!(to_apply, kp);
+        single = Some(single.map_or(phases, |b| Phases::best(b, phases)));
+        outputs.0 = out;
+        let (phases, out, to_apply) =
+            pool.install(|| plan_offline(&planning_text, &lives, true).map_err(|e| e.to_string()))?;
+        assert_eq!(to_apply, kp);
+        par = Some(par.map_or(phases, |b| Phases::best(b, phases)));
+        outputs.1 = out;
+    }
+    assert!(outputs.0 == outputs.1, "rayon renders the same plan");
+    let (single, par) = (single.expect("reps >= 1"), par.expect("reps >= 1"));
+    for (name, phases) in [
+        ("one thread".to_owned(), single),
+        (format!("rayon diff, {threads} threads"), par),
+    ] {
+        println!(
+            "    {name:<22} total {} = load {} + diff {} + render {} ({} KiB of YAML, {} KiB of plan)",
+            ms(phases.total()),
+            ms(phases.load),
+            ms(phases.diff),
+            ms(phases.render),
+            planning_text.len() / 1024,
+            outputs.0.len() / 1024
+        );
+    }
+    let gain = ratio(single.total(), par.total());
+    let diff_gain = ratio(single.diff, par.diff);
+    println!(
+        "    rayon: diff {diff_gain:.2}x faster, whole planning {gain:.2}x ({} saved of {})",
+        ms(single.total().saturating_sub(par.total())),
+        ms(single.total())
+    );
+    table.row(
+        "5",
+        &format!("planning CPU, {p} projects, one thread"),
+        format!(
+            "{} (load {}, diff {}, render {})",
+            ms(single.total()),
+            ms(single.load),
+            ms(single.diff),
+            ms(single.render)
+        ),
+        &format!("< 1 s: {}", met(single.total() < Duration::from_secs(1))),
+    );
+    table.row(
+        "5",
+        &format!("planning CPU, {p} projects, rayon over the diff ({threads} threads)"),
+        format!(
+            "{} (load {}, diff {}, render {}); whole {gain:.2}x, diff {diff_gain:.2}x",
+            ms(par.total()),
+            ms(par.load),
+            ms(par.diff),
+            ms(par.render)
+        ),
+        "keep only if it pays",
+    );
+
+    println!("\nSummary (markdown):\n");
+    table.print();
+    Ok(())
+}
+
+fn drifts_none(n: usize) -> Vec<Drift> {
+    vec![Drift::None; n]
+}
