@@ -2,7 +2,7 @@
 //! layering. Layering is per integration type and replaces the whole object:
 //! `defaults`, then each template in `use` order, then the project's own entry.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::lines::LineIndex;
 use super::problem::Problems;
@@ -29,7 +29,7 @@ pub fn resolve(raw: &RawFile, source: &str, problems: &mut Problems) -> Desired 
 
     let lines = LineIndex::new(source);
     let mut seen = Seen::default();
-    let mut used_templates: Vec<&str> = Vec::new();
+    let mut used_templates: HashSet<&str> = HashSet::new();
     let mut projects = Vec::with_capacity(raw.projects.len());
     for project in &raw.projects {
         let reference = project_ref(project, problems);
@@ -39,7 +39,7 @@ pub fn resolve(raw: &RawFile, source: &str, problems: &mut Problems) -> Desired 
             match templates.get(name.value.as_str()) {
                 Some(template) => {
                     layers.push(template);
-                    used_templates.push(&name.value);
+                    used_templates.insert(&name.value);
                 }
                 None => unknown_template(name, &templates, problems),
             }
@@ -100,8 +100,9 @@ fn project_ref(project: &RawProject, problems: &mut Problems) -> Option<ProjectR
 /// Projects seen so far, by id and by name, to catch one declared twice.
 #[derive(Default)]
 struct Seen<'a> {
-    ids: HashMap<GroupId, &'a Span>,
-    names: HashMap<String, &'a Span>,
+    /// Keys borrow the file's text: a valid id is its own written form.
+    ids: HashMap<&'a str, &'a Span>,
+    names: HashMap<&'a str, &'a Span>,
 }
 
 impl<'a> Seen<'a> {
@@ -112,11 +113,12 @@ impl<'a> Seen<'a> {
         project: &'a RawProject,
         problems: &mut Problems,
     ) {
-        if let (Some(id), Some(written)) = (reference.and_then(ProjectRef::id), &project.id) {
+        if let (Some(_), Some(written)) = (reference.and_then(ProjectRef::id), &project.id) {
+            let id = written.value.as_str();
             match self.ids.get(id) {
                 Some(first) => duplicate(problems, &written.span, first, &format!("id `{id}`")),
                 None => {
-                    self.ids.insert(id.clone(), &written.span);
+                    self.ids.insert(id, &written.span);
                 }
             }
         }
@@ -125,7 +127,7 @@ impl<'a> Seen<'a> {
             match self.names.get(name) {
                 Some(first) => duplicate(problems, &written.span, first, &format!("name `{name}`")),
                 None => {
-                    self.names.insert(name.to_owned(), &written.span);
+                    self.names.insert(name, &written.span);
                 }
             }
         }
