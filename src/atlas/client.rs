@@ -289,7 +289,8 @@ impl Client {
             }
         }
         if !answer.status.is_success() {
-            return Err(self.not_found_or_rejected(&answer, &segments));
+            let err = self.not_found_or_rejected(&answer, &segments);
+            return Err(redact_sent_secrets(err, integration));
         }
         let envelope = answer.json()?;
         wire::results(&envelope)
@@ -667,6 +668,33 @@ impl Client {
     }
 }
 
+/// Atlas's `detail` may quote a value it refused; a secret tether sent is
+/// masked in it before anyone sees it.
+fn redact_sent_secrets(err: ApiError, integration: &Integration) -> ApiError {
+    let ApiError::Rejected {
+        request,
+        status,
+        error_code,
+        detail: Some(mut detail),
+    } = err
+    else {
+        return err;
+    };
+    for (_, value) in &integration.fields {
+        if let crate::model::FieldValue::Secret(secret) = value
+            && !secret.expose().is_empty()
+        {
+            detail = detail.replace(secret.expose(), &crate::secret::mask(secret.expose()));
+        }
+    }
+    ApiError::Rejected {
+        request,
+        status,
+        error_code,
+        detail: Some(detail),
+    }
+}
+
 fn is_not_configured(answer: &Answer) -> bool {
     answer.status == StatusCode::NOT_FOUND
         && answer.error().error_code.as_deref() == Some("INTEGRATION_NOT_CONFIGURED")
@@ -734,4 +762,31 @@ impl Failure {
 /// rustls needs one process-wide crypto provider; tether uses ring.
 fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FieldValue, spec};
+
+    #[test]
+    fn a_refused_secret_quoted_by_atlas_is_masked() {
+        let pd = spec(IntegrationType::PagerDuty);
+        let integration = Integration {
+            kind: IntegrationType::PagerDuty,
+            fields: vec![(
+                pd.field("serviceKey").expect("field"),
+                FieldValue::Secret(Secret::new("quoted-secret-value-1234")),
+            )],
+        };
+        let err = ApiError::Rejected {
+            request: "PUT /x".into(),
+            status: 400,
+            error_code: None,
+            detail: Some("serviceKey quoted-secret-value-1234 is invalid".into()),
+        };
+        let shown = redact_sent_secrets(err, &integration).to_string();
+        assert!(!shown.contains("quoted-secret-value"), "{shown}");
+        assert!(shown.contains("********************1234"), "{shown}");
+    }
 }
