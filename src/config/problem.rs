@@ -115,6 +115,9 @@ pub struct FileReport {
 impl FileReport {
     /// Renders every problem, then a summary line.
     pub fn render(&self, color: bool) -> String {
+        if self.problems.list.is_empty() {
+            return String::new();
+        }
         let theme = if color {
             GraphicalTheme::unicode()
         } else {
