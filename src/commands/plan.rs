@@ -10,7 +10,7 @@ use crate::config::{self, ProcessEnv, Unset};
 use crate::exit::ExitStatus;
 use crate::fetch::{self, Observed};
 use crate::filter::Filter;
-use crate::model::{DesiredProject, GroupId, LiveIntegrations};
+use crate::model::{DesiredProject, GroupId, IntegrationType, LiveIntegrations};
 use crate::output::Printer;
 use crate::plan::{Plan, PlanOptions, ProjectPlan, plan_project, render, saved};
 
@@ -55,10 +55,10 @@ pub fn compute(
         types: global.types.clone(),
     };
     if let Some(pattern) = filter.unmatched_types().first() {
+        let types = IntegrationType::ALL.map(IntegrationType::as_str).join(", ");
         printer.error(
             &format!("`--type {pattern}` matches no integration type"),
-            "the types are PAGER_DUTY, SLACK, DATADOG, NEW_RELIC, OPS_GENIE, VICTOR_OPS, \
-             FLOWDOCK, WEBHOOK, PROMETHEUS and MICROSOFT_TEAMS; `*` and `?` are wildcards",
+            &format!("the types are {types}; `*` and `?` are wildcards"),
         );
         return Err(ExitStatus::Error);
     }

@@ -425,3 +425,39 @@ fn ctrl_c_stops_new_writes_reports_and_exits_130() {
     );
     assert_no_secret(&rest, ENV);
 }
+
+#[test]
+fn a_type_filter_that_matches_nothing_is_an_error() {
+    let sim = start(Faults::default());
+    let run = run(&sim, &["--type", "PAGERDUTY", "plan"], ENV);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stderr
+            .contains("`--type PAGERDUTY` matches no integration type")
+    );
+    assert!(run.stderr.contains("PAGER_DUTY, SLACK"));
+    assert_eq!(sim.counters().total(), 0);
+}
+
+#[test]
+fn filters_limit_what_is_read_and_planned() {
+    let sim = start(Faults::default());
+    let run = run(
+        &sim,
+        &["--project", "payments-*", "--type", "DATADOG", "plan"],
+        ENV,
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout
+            .starts_with("Plan: 0 to create, 1 to update, 0 to delete"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("WEBHOOK"),
+        "types outside --type are left alone"
+    );
+    assert!(!run.stdout.contains("sandbox"));
+    assert_eq!(sim.counters().get("GET", INTEGRATIONS), 2);
+}
