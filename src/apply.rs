@@ -223,24 +223,20 @@ pub async fn execute(
     stop: Arc<AtomicBool>,
     on_done: Arc<dyn Fn() + Send + Sync>,
 ) -> Report {
-    let mut by_project: BTreeMap<usize, Vec<Step>> = BTreeMap::new();
-    let mut order: Vec<GroupId> = Vec::new();
+    // `steps` come project by project: each run of one project's steps is
+    // written in order, the projects side by side.
+    let mut projects: Vec<Vec<Step>> = Vec::new();
     for step in steps {
-        let index = match order.iter().position(|g| *g == step.group) {
-            Some(index) => index,
-            None => {
-                order.push(step.group.clone());
-                order.len() - 1
-            }
-        };
-        by_project.entry(index).or_default().push(step);
+        match projects.last_mut() {
+            Some(run) if run[0].group == step.group => run.push(step),
+            _ => projects.push(vec![step]),
+        }
     }
-    let mut tasks = tokio::task::JoinSet::new();
-    for (index, project_steps) in by_project {
+    let per_project = crate::tasks::in_order(projects.into_iter().map(|project_steps| {
         let client = Arc::clone(&client);
         let stop = Arc::clone(&stop);
         let on_done = Arc::clone(&on_done);
-        tasks.spawn(async move {
+        async move {
             let mut reports = Vec::with_capacity(project_steps.len());
             for step in project_steps {
                 let outcome = if stop.load(Ordering::SeqCst) {
@@ -258,19 +254,12 @@ pub async fn execute(
                     outcome,
                 });
             }
-            (index, reports)
-        });
-    }
-    let mut per_project: Vec<(usize, Vec<OperationReport>)> = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok(done) => per_project.push(done),
-            Err(err) => std::panic::resume_unwind(err.into_panic()),
+            reports
         }
-    }
-    per_project.sort_by_key(|(index, _)| *index);
+    }))
+    .await;
     Report {
-        operations: per_project.into_iter().flat_map(|(_, r)| r).collect(),
+        operations: per_project.into_iter().flatten().collect(),
         interrupted: stop.load(Ordering::SeqCst),
     }
 }
@@ -280,11 +269,11 @@ async fn write(client: &Client, step: &Step, options: &PlanOptions) -> Outcome {
         Action::Delete => match client.delete_integration(&step.group, step.kind).await {
             Ok(Deletion::Deleted) => Outcome::Done,
             Ok(Deletion::AlreadyAbsent) => Outcome::AlreadyAbsent,
-            Err(err) => Outcome::Failed(format!("{err}; {}", err.hint())),
+            Err(err) => Outcome::Failed(err.explained()),
         },
         Action::Put(desired) => match client.put_integration(&step.group, desired).await {
             Ok(after) => verify(&step.group, desired, &after, options),
-            Err(err) => Outcome::Failed(format!("{err}; {}", err.hint())),
+            Err(err) => Outcome::Failed(err.explained()),
         },
     }
 }

@@ -26,27 +26,16 @@ pub async fn fetch_all(
     projects: &[ProjectRef],
     on_done: OnDone,
 ) -> Vec<Observed> {
-    let mut tasks = tokio::task::JoinSet::new();
-    for (index, project) in projects.iter().cloned().enumerate() {
+    crate::tasks::in_order(projects.iter().cloned().map(|project| {
         let client = Arc::clone(&client);
         let on_done = Arc::clone(&on_done);
-        tasks.spawn(async move {
+        async move {
             let observed = fetch_one(&client, project).await;
             on_done();
-            (index, observed)
-        });
-    }
-    let mut answers: Vec<Option<Observed>> = (0..projects.len()).map(|_| None).collect();
-    while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok((index, observed)) => answers[index] = Some(observed),
-            Err(err) => std::panic::resume_unwind(err.into_panic()),
+            observed
         }
-    }
-    answers
-        .into_iter()
-        .map(|answer| answer.expect("every task answers"))
-        .collect()
+    }))
+    .await
 }
 
 async fn fetch_one(client: &Client, project: ProjectRef) -> Observed {

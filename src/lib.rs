@@ -15,6 +15,7 @@ pub mod output;
 pub mod plan;
 pub mod secret;
 pub mod sim;
+pub mod tasks;
 
 use cli::{Cli, Command};
 pub use exit::ExitStatus;

@@ -196,11 +196,8 @@ impl ApiError {
         }
     }
 
-    /// Worth trying again later; the retry loop has already tried.
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            ApiError::Throttled { .. } | ApiError::ServerError { .. } | ApiError::Timeout { .. }
-        )
+    /// The message and what to do, on one line (for reports and plans).
+    pub fn explained(&self) -> String {
+        format!("{self}; {}", self.hint())
     }
 }

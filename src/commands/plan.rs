@@ -167,12 +167,7 @@ fn plan_one(desired: &DesiredProject, observed: Observed, options: &PlanOptions)
         (Some(group), Ok(live)) => {
             plan_project(&group, observed.name.as_deref(), desired, &live, options)
         }
-        (_, Err(err)) => ProjectPlan::failed(
-            display,
-            observed.name,
-            desired.mode,
-            format!("{err}; {}", err.hint()),
-        ),
+        (_, Err(err)) => ProjectPlan::failed(display, observed.name, desired.mode, err.explained()),
         (None, Ok(_)) => unreachable!("a project is fetched only once its id is known"),
     }
 }
