@@ -114,12 +114,7 @@ fn written_fields(
                 return field.is_required().then_some((field, None));
             }
             let value = value?;
-            let is_default = match (field.default, &value) {
-                (Some(crate::model::DefaultValue::Str(d)), LiveValue::Text(t)) => d == t,
-                (Some(crate::model::DefaultValue::Bool(d)), LiveValue::Bool(b)) => d == *b,
-                _ => false,
-            };
-            if is_default {
+            if field.live_default().as_ref() == Some(&value) {
                 return None;
             }
             // Slack's token is the UI's business: tether keeps channel and team.

@@ -43,9 +43,7 @@ pub fn unsupported_fields(integration: &Integration, api: ApiVersion) -> Vec<&'s
     integration
         .fields
         .iter()
-        .filter(|(spec, value)| {
-            spec.v2_only && spec.default.map(FieldValue::from_default).as_ref() != Some(value)
-        })
+        .filter(|(spec, value)| spec.v2_only && spec.differs_from_default(value))
         .map(|(spec, _)| spec.name)
         .collect()
 }

@@ -65,6 +65,26 @@ impl FieldValue {
     }
 }
 
+impl FieldSpec {
+    /// Atlas's default, as the file would declare it.
+    pub fn default_value(&self) -> Option<FieldValue> {
+        self.default.map(FieldValue::from_default)
+    }
+
+    /// Atlas's default, as Atlas returns it.
+    pub fn live_default(&self) -> Option<LiveValue> {
+        self.default.map(|default| match default {
+            DefaultValue::Str(text) => LiveValue::Text(text.to_owned()),
+            DefaultValue::Bool(b) => LiveValue::Bool(b),
+        })
+    }
+
+    /// Whether a declared value is something other than Atlas's default.
+    pub fn differs_from_default(&self, value: &FieldValue) -> bool {
+        self.default_value().as_ref() != Some(value)
+    }
+}
+
 /// One integration as the file declares it: only the fields written, in the
 /// table's order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,7 +111,7 @@ impl Integration {
                 let value = self
                     .get(field.name)
                     .cloned()
-                    .or_else(|| field.default.map(FieldValue::from_default))?;
+                    .or_else(|| field.default_value())?;
                 Some((field, value))
             })
             .collect();

@@ -2,7 +2,7 @@
 //! either side may be shown. The mask rules themselves live in `secret`.
 
 use super::types::Shown;
-use crate::model::{DefaultValue, FieldSpec, FieldValue, LiveValue, ReadBack};
+use crate::model::{FieldSpec, FieldValue, LiveValue, ReadBack};
 use crate::secret::{self, MaskMatch};
 
 /// The result of comparing a declared value with a live one.
@@ -75,19 +75,6 @@ fn show_secret(field: &FieldSpec, value: &str) -> Shown {
         ReadBack::UrlMasked => Shown::Masked(secret::url_mask(value)),
         ReadBack::Masked | ReadBack::Clear => Shown::Masked(secret::mask(value)),
     }
-}
-
-/// Atlas's default for a field, as Atlas would return it.
-pub(crate) fn live_default(field: &FieldSpec) -> Option<LiveValue> {
-    field.default.map(|default| match default {
-        DefaultValue::Str(text) => LiveValue::Text(text.to_owned()),
-        DefaultValue::Bool(b) => LiveValue::Bool(b),
-    })
-}
-
-/// Whether a declared value differs from Atlas's default for the field.
-pub(crate) fn differs_from_default(field: &FieldSpec, value: &FieldValue) -> bool {
-    field.default.map(FieldValue::from_default).as_ref() != Some(value)
 }
 
 #[cfg(test)]

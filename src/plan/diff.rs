@@ -18,9 +18,7 @@
 //!   `--rotate-secrets` asks for writes, so it has no effect there, and a
 //!   create that could not be made is not an error there.
 
-use super::compare::{
-    Comparison, compare, differs_from_default, live_default, show_desired, show_live,
-};
+use super::compare::{Comparison, compare, show_desired, show_live};
 use super::types::{
     Change, DeleteReason, FieldChange, Item, ItemError, Note, Plan, ProjectPlan, ReportOnly, Shown,
     Unmanaged,
@@ -169,7 +167,7 @@ fn update(
         let live_value = live
             .get(field.name)
             .cloned()
-            .or_else(|| live_default(field));
+            .or_else(|| field.live_default());
         let before = || {
             live_value
                 .as_ref()
@@ -278,7 +276,7 @@ fn v2_errors(integration: &Integration, options: &PlanOptions) -> Vec<ItemError>
     integration
         .fields
         .iter()
-        .filter(|(field, value)| field.v2_only && differs_from_default(field, value))
+        .filter(|(field, value)| field.v2_only && field.differs_from_default(value))
         .map(|(field, _)| ItemError::NeedsApiV2 { field: field.name })
         .collect()
 }

@@ -78,9 +78,9 @@ fn integration(kind: IntegrationType) -> BoxedStrategy<Integration> {
 /// (the file would be refused with an error otherwise).
 fn fit_to_api(mut integration: Integration, v2_fields: bool) -> Integration {
     if !v2_fields {
-        integration.fields.retain(|(field, value)| {
-            !field.v2_only || field.default.map(FieldValue::from_default).as_ref() == Some(value)
-        });
+        integration
+            .fields
+            .retain(|(field, value)| !field.v2_only || !field.differs_from_default(value));
     }
     integration
 }
