@@ -61,8 +61,9 @@ fn sha256_hex(parts: &[&[u8]]) -> String {
         .collect()
 }
 
-/// A fingerprint of an integration as Atlas listed it (masks included).
-pub fn fingerprint(live: &LiveIntegrations, kind: IntegrationType) -> Option<String> {
+/// A fingerprint of an integration as Atlas listed it, salted: Atlas returns
+/// some secrets in clear, and the plan file must not let anyone guess them.
+pub fn fingerprint(live: &LiveIntegrations, kind: IntegrationType, salt: &str) -> Option<String> {
     let integration = live.known.get(&kind)?;
     let mut canonical = format!("{kind}\nid={:?}\n", integration.id);
     for (spec, value) in &integration.fields {
@@ -71,7 +72,7 @@ pub fn fingerprint(live: &LiveIntegrations, kind: IntegrationType) -> Option<Str
             LiveValue::Bool(b) => canonical.push_str(&format!("{}={b}\n", spec.name)),
         }
     }
-    Some(sha256_hex(&[canonical.as_bytes()]))
+    Some(sha256_hex(&[salt.as_bytes(), canonical.as_bytes()]))
 }
 
 /// The non-secret fields and the salted secret hashes of a desired
@@ -83,22 +84,21 @@ fn describe(
     let mut fields = BTreeMap::new();
     let mut secrets = BTreeMap::new();
     for (spec, value) in desired.with_defaults().fields {
-        match value {
-            FieldValue::Text(text) => {
-                fields.insert(spec.name.to_owned(), Value::String(text));
-            }
+        // Whether a value is secret is the table's call, whatever its variant.
+        let text = match value {
             FieldValue::Bool(b) => {
                 fields.insert(spec.name.to_owned(), Value::Bool(b));
+                continue;
             }
-            FieldValue::Secret(secret) => {
-                let hash = sha256_hex(&[
-                    salt.as_bytes(),
-                    spec.name.as_bytes(),
-                    secret.expose().as_bytes(),
-                ]);
-                secrets.insert(spec.name.to_owned(), hash);
+            FieldValue::Text(text) if !spec.sensitive => {
+                fields.insert(spec.name.to_owned(), Value::String(text));
+                continue;
             }
-        }
+            FieldValue::Text(text) => text,
+            FieldValue::Secret(secret) => secret.expose().to_owned(),
+        };
+        let hash = sha256_hex(&[salt.as_bytes(), spec.name.as_bytes(), text.as_bytes()]);
+        secrets.insert(spec.name.to_owned(), hash);
     }
     (fields, secrets)
 }
@@ -140,7 +140,7 @@ pub fn save(
                 action: change.to_owned(),
                 live: lives
                     .get(&operation.group)
-                    .and_then(|live| fingerprint(live, operation.kind)),
+                    .and_then(|live| fingerprint(live, operation.kind, &salt)),
                 fields,
                 secrets,
             });
@@ -223,7 +223,9 @@ pub fn check(
                     .map(move |o| (p, o))
             })
             .next();
-        let live_now = lives.get(&group).and_then(|live| fingerprint(live, kind));
+        let live_now = lives
+            .get(&group)
+            .and_then(|live| fingerprint(live, kind, &saved.salt));
         if live_now != op.live {
             moved.push(format!("{what} changed in Atlas since the plan was made"));
             continue;

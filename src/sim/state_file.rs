@@ -185,19 +185,30 @@ impl StateFile {
     }
 
     pub fn parse(text: &str) -> Result<StateFile, String> {
-        serde_saphyr::from_str(text).map_err(|e| e.to_string())
+        // No snippet: the lines around a mistake hold real secrets.
+        let options = serde_saphyr::options! { with_snippet: false };
+        serde_saphyr::from_str_with_options(text, options).map_err(|e| e.to_string())
     }
 
     pub fn to_yaml(&self) -> Result<String, StateError> {
         serde_saphyr::to_string(self).map_err(|e| StateError::Serialize(e.to_string()))
     }
 
+    /// Writes the state, readable by its owner only: it holds real secrets.
     pub fn save(&self, path: &Path) -> Result<(), StateError> {
+        use std::io::Write;
         let text = self.to_yaml()?;
-        std::fs::write(path, text).map_err(|source| StateError::Write {
-            path: path.to_owned(),
-            source,
-        })
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options
+            .open(path)
+            .and_then(|mut file| file.write_all(text.as_bytes()))
+            .map_err(|source| StateError::Write {
+                path: path.to_owned(),
+                source,
+            })
     }
 
     pub fn api_keys(&self) -> Vec<ApiKey> {
@@ -380,4 +391,16 @@ fn check_id(id: &str) -> Result<(), String> {
     id.parse::<GroupId>()
         .map(|_| ())
         .map_err(|e| format!("`{id}` is not an Atlas id: {e}"))
+}
+
+#[cfg(test)]
+mod secrecy {
+    use super::StateFile;
+
+    #[test]
+    fn a_parse_error_does_not_quote_the_secrets_around_it() {
+        let text = "apiKeys:\n  - publicKey: pub\n    privateKey: SUPERSECRETPRIVATEKEY123\n    role: admin\n";
+        let err = StateFile::parse(text).expect_err("`admin` is not a role");
+        assert!(!err.contains("SUPERSECRETPRIVATEKEY123"), "{err}");
+    }
 }
