@@ -227,8 +227,9 @@ fn update(
     } else {
         Change::Update {
             desired: integration.clone(),
+            // "Rotation" only when nothing but the rotation asks for the PUT.
+            rotation: rotate && fields.iter().all(|f| f.rotated),
             fields,
-            rotation: rotate,
         }
     };
     Item {

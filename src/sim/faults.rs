@@ -85,7 +85,7 @@ impl Injector {
 
     /// Whether a write to `path` goes to one of `failing_projects`.
     pub fn fails_write(&self, method: &str, path: &str) -> bool {
-        matches!(method, "POST" | "PUT" | "PATCH" | "DELETE")
+        super::counters::WRITE_METHODS.contains(&method)
             && self
                 .faults
                 .failing_projects

@@ -99,9 +99,6 @@ async fn gate(State(sim): Shared, request: Request, next: Next) -> Response {
             return response;
         }
         Verdict::Fail(error) => error.into_response(),
-        Verdict::Pass if sim.faults.fails_write(&method, &path) => {
-            ApiError::unexpected().into_response()
-        }
         Verdict::Pass if is_api => {
             let uri = request
                 .uri()
@@ -113,6 +110,9 @@ async fn gate(State(sim): Shared, request: Request, next: Next) -> Response {
             {
                 Ok(Role::ReadOnly) if WRITE_METHODS.contains(&method.as_str()) => {
                     ApiError::forbidden().into_response()
+                }
+                Ok(_) if sim.faults.fails_write(&method, &path) => {
+                    ApiError::unexpected().into_response()
                 }
                 Ok(_) => next.run(request).await,
                 Err(challenge) => *challenge,
