@@ -5,11 +5,15 @@
 //! their exact spans, and are typed by tether rather than by YAML's guesses,
 //! so a project id made only of digits stays the string the user typed. The
 //! schema walk in `walk.rs` reads this tree and reports every problem at once.
+//!
+//! Most files are first read by `block_yaml.rs`, which builds the same tree
+//! several times faster; the parser here reads whatever it gives up on.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
+use super::block_yaml;
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, ScanError, Span as ParserSpan};
 
 /// A byte range in the source file.
@@ -98,10 +102,18 @@ pub enum SyntaxError {
 /// needs, far less than a "billion laughs" file asks for.
 const MAX_REPLAYED_NODES: usize = 100_000;
 /// Nesting deeper than this is refused (tether's format is five deep).
-const MAX_DEPTH: usize = 64;
+pub(super) const MAX_DEPTH: usize = 64;
 
 /// Parses one YAML document. `Ok(None)` for a file with no content.
 pub fn parse(text: &str) -> Result<Option<Node<'_>>, SyntaxError> {
+    match block_yaml::parse(text) {
+        Some(root) => Ok(Some(root)),
+        None => parse_events(text),
+    }
+}
+
+/// Parses one YAML document with the full YAML parser.
+pub(super) fn parse_events(text: &str) -> Result<Option<Node<'_>>, SyntaxError> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
@@ -143,10 +155,21 @@ pub fn parse(text: &str) -> Result<Option<Node<'_>>, SyntaxError> {
     Ok(builder.root)
 }
 
+/// A scalar's value: quoted and block scalars are always strings.
+fn typed(value: Cow<'_, str>, style: ScalarStyle) -> NodeValue<'_> {
+    match style {
+        ScalarStyle::Plain => typed_plain(value),
+        _ => NodeValue::String(value),
+    }
+}
+
 /// YAML 1.2 core-schema typing of plain scalars, with only `true` and
 /// `false` as booleans (so `yes`, `on` and `no` stay strings).
-fn typed(value: Cow<'_, str>, style: ScalarStyle) -> NodeValue<'_> {
-    if style != ScalarStyle::Plain {
+pub(super) fn typed_plain(value: Cow<'_, str>) -> NodeValue<'_> {
+    // Most scalars are words; only these characters start a null, a boolean
+    // or a number.
+    let maybe_typed = |b: &u8| b"0123456789+-.~nNtTfF".contains(b);
+    if !value.as_bytes().first().is_none_or(maybe_typed) {
         return NodeValue::String(value);
     }
     match value.as_ref() {
@@ -245,13 +268,8 @@ impl<'a> Builder<'a> {
             Some((Frame::Map(entries, pending), ..)) => match pending.take() {
                 Some(key) => entries.push((key, node)),
                 None => {
-                    let text = match node.value {
-                        NodeValue::String(text) | NodeValue::Number(text) => text,
-                        NodeValue::Bool(b) => Cow::Owned(b.to_string()),
-                        NodeValue::Null => Cow::Borrowed(""),
-                        NodeValue::Seq(_) | NodeValue::Map(_) => {
-                            return Err(SyntaxError::ComplexKey { span: node.span });
-                        }
+                    let Some(text) = key_text(node.value) else {
+                        return Err(SyntaxError::ComplexKey { span: node.span });
                     };
                     *pending = Some(Key {
                         text,
@@ -261,6 +279,16 @@ impl<'a> Builder<'a> {
             },
         }
         Ok(())
+    }
+}
+
+/// The text of a scalar used as a mapping key; `None` for a collection.
+pub(super) fn key_text(value: NodeValue<'_>) -> Option<Cow<'_, str>> {
+    match value {
+        NodeValue::String(text) | NodeValue::Number(text) => Some(text),
+        NodeValue::Bool(b) => Some(Cow::Borrowed(if b { "true" } else { "false" })),
+        NodeValue::Null => Some(Cow::Borrowed("")),
+        NodeValue::Seq(_) | NodeValue::Map(_) => None,
     }
 }
 
