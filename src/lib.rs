@@ -31,7 +31,11 @@ pub fn run(cli: Cli) -> ExitStatus {
             } else {
                 config::Unset::Error
             };
-            commands::validate::run(&cli.global.file, (&config::ProcessEnv, unset), &printer)
+            commands::validate::run(
+                &cli.global.file,
+                (&config::ProcessEnv::default(), unset),
+                &printer,
+            )
         }
         Command::Schema => commands::schema::run(&printer),
         Command::Completions { shell } => {

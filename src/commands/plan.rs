@@ -38,7 +38,7 @@ pub fn compute(
     printer: &Printer,
     rotate_secrets: bool,
 ) -> Result<Planned, ExitStatus> {
-    let loaded = match config::load(&global.file, (&ProcessEnv, Unset::Error)) {
+    let loaded = match config::load(&global.file, (&ProcessEnv::default(), Unset::Error)) {
         Ok(loaded) => loaded,
         Err(report) => {
             printer.diagnostics(&report.render(printer.color()));

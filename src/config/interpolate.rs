@@ -3,6 +3,7 @@
 //! Interpolation happens after parsing, on scalar values only, so a variable
 //! can never change the structure of the file. `$${` writes a literal `${`.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::problem::Problems;
@@ -14,11 +15,24 @@ pub trait Env {
     fn var(&self, name: &str) -> Option<String>;
 }
 
-pub struct ProcessEnv;
+/// The process environment. Each name is read once: a large file refers
+/// to the same few variables thousands of times, and every read of the
+/// environment takes a lock and scans it.
+#[derive(Default)]
+pub struct ProcessEnv {
+    read: RefCell<HashMap<String, Option<String>>>,
+}
 
 impl Env for ProcessEnv {
     fn var(&self, name: &str) -> Option<String> {
-        std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
+        if let Some(value) = self.read.borrow().get(name) {
+            return value.clone();
+        }
+        let value = std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+        self.read
+            .borrow_mut()
+            .insert(name.to_owned(), value.clone());
+        value
     }
 }
 
