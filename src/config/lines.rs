@@ -64,6 +64,13 @@ impl IndexedSource {
     }
 }
 
+impl IndexedSource {
+    /// The 1-based line holding `offset`.
+    pub fn line_number(&self, offset: usize) -> usize {
+        self.lines.line_of(offset) + 1
+    }
+}
+
 impl SourceCode for IndexedSource {
     fn read_span<'a>(
         &'a self,

@@ -1,6 +1,7 @@
 //! Problems found in the file, collected so that all of them are reported at
 //! once, and rendered as miette diagnostics that point into the YAML.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, So
 use super::lines::IndexedSource;
 use super::tree::Span;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     Warning,
@@ -102,6 +103,13 @@ impl Problems {
     }
 }
 
+/// Problems with the same message shown in full; the others of that message
+/// are summarised in one line that lists where they are. One wrong variable
+/// used by thousands of projects is then a screenful, not thousands.
+const SHOWN_ALIKE: usize = 3;
+/// Lines listed in such a summary.
+const LINES_LISTED: usize = 40;
+
 /// The problems of one file, with the text needed to show them in context.
 #[derive(Clone, Debug)]
 pub struct FileReport {
@@ -131,16 +139,42 @@ impl FileReport {
             .as_ref()
             .map(|text| IndexedSource::new(&self.path, Arc::clone(text)));
         let mut out = String::new();
-        for problem in self.problems.iter() {
+        let mut render = |problem: &Problem, source: Option<&IndexedSource>| {
             let diagnostic = ProblemDiagnostic {
                 problem,
-                source: source.as_ref().filter(|_| problem.span.is_some()),
+                source: source.filter(|_| problem.span.is_some()),
                 path: &self.path,
             };
             if handler.render_report(&mut out, &diagnostic).is_err() {
                 out.push_str(&diagnostic.to_string());
                 out.push('\n');
             }
+        };
+        // Per message: how many so far, and where its summary is, if any.
+        let mut alike: HashMap<(Severity, &str), (usize, Option<usize>)> = HashMap::new();
+        // Per message past the first few: the lines of the ones not shown.
+        let mut not_shown: Vec<(&Problem, Vec<usize>)> = Vec::new();
+        for problem in self.problems.iter() {
+            let (seen, summary) = alike
+                .entry((problem.severity, problem.message.as_str()))
+                .or_default();
+            *seen += 1;
+            match (&source, &problem.span) {
+                (Some(source), Some(span)) if *seen > SHOWN_ALIKE => {
+                    let line = source.line_number(span.start);
+                    match summary {
+                        Some(at) => not_shown[*at].1.push(line),
+                        None => {
+                            *summary = Some(not_shown.len());
+                            not_shown.push((problem, vec![line]));
+                        }
+                    }
+                }
+                _ => render(problem, source.as_ref()),
+            }
+        }
+        for (problem, lines) in not_shown {
+            render(&summary_of_alike(problem, &lines), None);
         }
         out
     }
@@ -160,6 +194,41 @@ impl FileReport {
                 plural(w, "warning")
             ),
         }
+    }
+}
+
+/// One problem standing for the others with the same message.
+fn summary_of_alike(problem: &Problem, lines: &[usize]) -> Problem {
+    let kind = match (problem.severity, lines.len()) {
+        (Severity::Error, 1) => "error",
+        (Severity::Error, _) => "errors",
+        (Severity::Warning, 1) => "warning",
+        (Severity::Warning, _) => "warnings",
+    };
+    let listed: Vec<String> = lines
+        .iter()
+        .take(LINES_LISTED)
+        .map(usize::to_string)
+        .collect();
+    let mut places = format!(
+        "line{} {}",
+        if lines.len() == 1 { "" } else { "s" },
+        listed.join(", ")
+    );
+    if lines.len() > LINES_LISTED {
+        places.push_str(&format!(" and {} more", lines.len() - LINES_LISTED));
+    }
+    Problem {
+        severity: problem.severity,
+        message: format!(
+            "{} more {kind} like the above: \"{}\" at {places}",
+            lines.len(),
+            problem.message
+        ),
+        span: None,
+        label: None,
+        help: problem.help.clone(),
+        related: Vec::new(),
     }
 }
 

@@ -100,6 +100,27 @@ fn literal_secret_is_a_warning_and_is_never_shown() {
 }
 
 #[test]
+fn many_problems_alike_are_shown_three_times_then_summarised() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from("version: 1\nprojects:\n");
+    for n in 0..6 {
+        text.push_str(&format!(
+            "  - id: {n:024x}\n    integrations:\n      PAGER_DUTY:\n        \
+             serviceKey: literal-pd-key-4f1d9c0e5a7b\n        region: MARS\n"
+        ));
+    }
+    std::fs::write(dir.path().join("alike.yaml"), text).expect("write");
+    let run = validate_in(dir.path(), "alike.yaml", ENV);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(!run.all_output().contains("4f1d9c0e5a7b"));
+    assert!(
+        run.stderr
+            .ends_with("alike.yaml: 6 errors and 6 warnings\n")
+    );
+    insta::assert_snapshot!(run.transcript());
+}
+
+#[test]
 fn missing_file() {
     let run = validate("no-such-file.yaml");
     assert_eq!(run.code, 1);
