@@ -21,7 +21,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::error::Error;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -41,6 +41,8 @@ use tether::secret::{Secret, mask, url_mask};
 use tether::sim::{
     ApiKey, AuthMode, Faults, ProjectFile, Role, Scalar, SimConfig, SimHandle, StateFile, spawn,
 };
+
+mod support;
 
 type Res<T> = Result<T, Box<dyn Error>>;
 
@@ -510,25 +512,6 @@ struct BinaryRun {
     stderr_lines: usize,
 }
 
-fn tether_binary() -> Res<PathBuf> {
-    let exe = std::env::current_exe()?;
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .ok_or("cannot locate the target directory from the example's path")?;
-    let bin = dir.join(format!("tether{}", std::env::consts::EXE_SUFFIX));
-    if bin.is_file() {
-        Ok(bin)
-    } else {
-        Err(format!(
-            "`{}` is missing: run `cargo build --release` first (with the same \
-             CARGO_TARGET_DIR), or pass `--skip-binary`",
-            bin.display()
-        )
-        .into())
-    }
-}
-
 /// The file with the webhook URLs of its first `w` projects written out.
 fn literal_file(text: &str, w: usize) -> String {
     let mut projects = 0;
@@ -950,7 +933,7 @@ fn main() -> Res<()> {
         println!("\n[6] skipped (`--skip-binary`)");
     } else {
         println!("\n[6] peak memory of `tether plan` (the release binary) for {n} projects");
-        let bin = tether_binary()?;
+        let bin = support::tether_binary(", or pass `--skip-binary`")?;
         sim.reset_counters();
         let run = run_binary(&bin, &url, &text, c)?;
         let counts = sim.counters();

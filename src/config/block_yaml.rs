@@ -755,18 +755,29 @@ mod tests {
                     let (scalar, tail) = (self.scalar(), self.tail());
                     out.push_str(&format!("{gap}{scalar}{tail}\n"));
                 }
-                1 => {
-                    let tail = self.tail();
-                    out.push_str(&format!("{tail}\n"));
-                    let step = 1 + self.below(4);
-                    self.mapping(out, indent + step, depth + 1, false);
-                }
-                _ => {
-                    let tail = self.tail();
-                    out.push_str(&format!("{tail}\n"));
-                    let step = self.below(4);
-                    self.sequence(out, indent + step, depth + 1);
-                }
+                // A list may stand at its key's column.
+                1 => self.block_below(out, indent, 1, depth, false),
+                _ => self.block_below(out, indent, 0, depth, true),
+            }
+        }
+
+        /// A collection on the lines after its key or dash, at least
+        /// `min_step` columns deeper.
+        fn block_below(
+            &mut self,
+            out: &mut String,
+            indent: usize,
+            min_step: usize,
+            depth: usize,
+            list: bool,
+        ) {
+            let tail = self.tail();
+            out.push_str(&format!("{tail}\n"));
+            let indent = indent + min_step + self.below(4);
+            if list {
+                self.sequence(out, indent, depth + 1);
+            } else {
+                self.mapping(out, indent, depth + 1, false);
             }
         }
 
@@ -785,18 +796,8 @@ mod tests {
                         out.push_str(&" ".repeat(gap));
                         self.mapping(out, indent + 1 + gap, depth + 1, true);
                     }
-                    2 => {
-                        let tail = self.tail();
-                        out.push_str(&format!("{tail}\n"));
-                        let step = 1 + self.below(4);
-                        self.mapping(out, indent + step, depth + 1, false);
-                    }
-                    _ => {
-                        let tail = self.tail();
-                        out.push_str(&format!("{tail}\n"));
-                        let step = 1 + self.below(4);
-                        self.sequence(out, indent + step, depth + 1);
-                    }
+                    2 => self.block_below(out, indent, 1, depth, false),
+                    _ => self.block_below(out, indent, 1, depth, true),
                 }
             }
         }
