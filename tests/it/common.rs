@@ -75,3 +75,53 @@ pub fn read_until(output: &mut impl Read, marker: &str) -> String {
     }
     String::from_utf8_lossy(&seen).into_owned()
 }
+
+/// Runs `tether ARGS` with its standard input on a pseudo-terminal, as when a
+/// person runs it, and types `input` there. Output is captured as usual.
+#[cfg(unix)]
+pub fn tether_at_a_terminal(dir: &Path, args: &[&str], env: &[(&str, &str)], input: &str) -> Run {
+    use std::fs::File;
+    use std::io::Write;
+    use std::os::fd::FromRawFd;
+    use std::process::Stdio;
+
+    let (mut controller, terminal) = {
+        let (mut controller, mut terminal) = (-1, -1);
+        // SAFETY: openpty writes two new descriptors into the pointers and
+        // reads nothing through the null ones.
+        let status = unsafe {
+            libc::openpty(
+                &mut controller,
+                &mut terminal,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(status, 0, "openpty: {}", std::io::Error::last_os_error());
+        // SAFETY: both descriptors are new and owned by nothing else.
+        unsafe { (File::from_raw_fd(controller), File::from_raw_fd(terminal)) }
+    };
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("tether"));
+    command
+        .current_dir(dir)
+        .env_clear()
+        .envs(env.iter().copied())
+        .args(args)
+        .stdin(Stdio::from(terminal))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let child = command.spawn().expect("tether runs");
+    // The child holds the terminal now; ours must close for it to see EOF.
+    drop(command);
+    controller
+        .write_all(input.as_bytes())
+        .expect("type on the terminal");
+    let output = child.wait_with_output().expect("tether ends");
+    drop(controller);
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}

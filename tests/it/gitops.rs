@@ -285,6 +285,46 @@ fn apply_without_a_terminal_needs_auto_approve() {
     assert_eq!(sim.counters().writes(), 0);
 }
 
+#[cfg(unix)]
+#[test]
+fn apply_at_a_terminal_asks_and_writes_only_after_yes() {
+    use crate::common::tether_at_a_terminal;
+
+    let sim = start(Faults::default());
+    let base = sim.base_url();
+    let args = [
+        "--color",
+        "never",
+        "--no-progress",
+        "--base-url",
+        &base,
+        "apply",
+    ];
+    // "no", anything but `yes`, and Ctrl-D (end of input) all cancel.
+    for answer in ["no\n", "y\n", "\u{4}"] {
+        let run = tether_at_a_terminal(&dir(), &args, ENV, answer);
+        assert_no_secret(&run.all_output(), ENV);
+        assert_eq!(run.code, 1, "{answer:?}: {}", run.transcript());
+        assert!(
+            run.stdout.contains("Plan: "),
+            "the plan is shown: {}",
+            run.stdout
+        );
+        assert!(
+            run.stderr
+                .contains("Apply these 6 change(s) to Atlas? Only `yes` is accepted:"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("Apply cancelled; nothing was written."));
+        assert_eq!(sim.counters().writes(), 0, "{answer:?}");
+    }
+    let run = tether_at_a_terminal(&dir(), &args, ENV, "yes\n");
+    assert_no_secret(&run.all_output(), ENV);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_eq!(sim.counters().writes(), 6);
+}
+
 #[test]
 fn a_broken_project_fails_alone_and_a_rerun_finishes() {
     let sim = start(Faults {
