@@ -198,6 +198,16 @@ pub fn check(
             saved.api
         )]);
     }
+    // What a plan made now would do, per object, computed once.
+    let mut now_by_object = BTreeMap::new();
+    for project in &now.projects {
+        let Some(group) = &project.id else { continue };
+        for operation in project.operations() {
+            now_by_object
+                .entry((group.clone(), operation.kind))
+                .or_insert((project, operation));
+        }
+    }
     let mut moved = Vec::new();
     let mut approved = BTreeSet::new();
     for op in &saved.operations {
@@ -212,17 +222,7 @@ pub fn check(
             continue;
         };
         let what = format!("`{}` in {}", op.kind, op.project);
-        let current = now
-            .projects
-            .iter()
-            .filter(|p| p.id.as_ref() == Some(&group))
-            .flat_map(|p| {
-                p.operations()
-                    .into_iter()
-                    .filter(|o| o.kind == kind)
-                    .map(move |o| (p, o))
-            })
-            .next();
+        let current = now_by_object.get(&(group.clone(), kind));
         let live_now = lives
             .get(&group)
             .and_then(|live| fingerprint(live, kind, &saved.salt));
