@@ -1,6 +1,6 @@
 //! The counts a plan leads with, and the questions exit codes ask.
 
-use super::types::{Change, Plan};
+use super::types::{Change, Plan, ProjectPlan};
 
 /// Counts over a whole plan.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -31,32 +31,48 @@ impl Summary {
     }
 }
 
-impl Plan {
+impl ProjectPlan {
+    /// Counts over one project.
     pub fn summary(&self) -> Summary {
-        let mut summary = Summary::default();
-        for project in &self.projects {
-            if project.failure().is_some() {
-                summary.failed_projects += 1;
-            }
-            summary.unmanaged += project.unmanaged().len();
-            for item in project.items() {
-                if !item.errors.is_empty() {
-                    summary.errors += 1;
-                } else if !item.is_change() {
-                    summary.unchanged += 1;
-                } else if item.report_only.is_some() {
-                    summary.report_only += 1;
-                } else {
-                    match item.change {
-                        Change::Create { .. } => summary.create += 1,
-                        Change::Update { .. } => summary.update += 1,
-                        Change::Delete { .. } => summary.delete += 1,
-                        Change::Unchanged => {}
-                    }
+        let mut summary = Summary {
+            failed_projects: usize::from(self.failure().is_some()),
+            unmanaged: self.unmanaged().len(),
+            ..Summary::default()
+        };
+        for item in self.items() {
+            if !item.errors.is_empty() {
+                summary.errors += 1;
+            } else if !item.is_change() {
+                summary.unchanged += 1;
+            } else if item.report_only.is_some() {
+                summary.report_only += 1;
+            } else {
+                match item.change {
+                    Change::Create { .. } => summary.create += 1,
+                    Change::Update { .. } => summary.update += 1,
+                    Change::Delete { .. } => summary.delete += 1,
+                    Change::Unchanged => {}
                 }
             }
         }
         summary
+    }
+}
+
+impl Plan {
+    pub fn summary(&self) -> Summary {
+        let mut total = Summary::default();
+        for project in self.projects.iter().map(ProjectPlan::summary) {
+            total.create += project.create;
+            total.update += project.update;
+            total.delete += project.delete;
+            total.unchanged += project.unchanged;
+            total.report_only += project.report_only;
+            total.errors += project.errors;
+            total.failed_projects += project.failed_projects;
+            total.unmanaged += project.unmanaged;
+        }
+        total
     }
 
     /// Whether live state differs from the file anywhere the plan could see,

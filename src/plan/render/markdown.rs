@@ -3,7 +3,7 @@
 
 use super::lines::{project_body, project_title};
 use super::{count, summary_line};
-use crate::plan::types::{Change, Plan, ProjectPlan};
+use crate::plan::types::{Plan, ProjectPlan};
 
 /// GitHub refuses comments longer than this many characters; the rendering
 /// stays within it counted in bytes, which is stricter.
@@ -87,27 +87,20 @@ fn project_counts(project: &ProjectPlan) -> String {
     if project.failure().is_some() {
         return " — failed".to_owned();
     }
-    let (mut create, mut update, mut delete, mut report_only, mut errors) = (0, 0, 0, 0, 0);
-    for item in project.items() {
-        if !item.errors.is_empty() {
-            errors += 1;
-        } else if item.is_change() && item.report_only.is_some() {
-            report_only += 1;
-        } else {
-            match item.change {
-                Change::Create { .. } => create += 1,
-                Change::Update { .. } => update += 1,
-                Change::Delete { .. } => delete += 1,
-                Change::Unchanged => {}
-            }
-        }
-    }
+    let summary = project.summary();
     let parts: Vec<String> = [
-        (create, "to create"),
-        (update, "to update"),
-        (delete, "to delete"),
-        (report_only, "report-only"),
-        (errors, if errors == 1 { "error" } else { "errors" }),
+        (summary.create, "to create"),
+        (summary.update, "to update"),
+        (summary.delete, "to delete"),
+        (summary.report_only, "report-only"),
+        (
+            summary.errors,
+            if summary.errors == 1 {
+                "error"
+            } else {
+                "errors"
+            },
+        ),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)
