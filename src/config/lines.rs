@@ -62,9 +62,7 @@ impl IndexedSource {
             lines,
         }
     }
-}
 
-impl IndexedSource {
     /// The 1-based line holding `offset`.
     pub fn line_number(&self, offset: usize) -> usize {
         self.lines.line_of(offset) + 1
