@@ -120,7 +120,7 @@ impl<'a> Reader<'a> {
     fn find_content(&self, mut from: usize) -> Option<Line> {
         let bytes = self.bytes;
         while from < bytes.len() {
-            let end = memchr_newline(bytes, from);
+            let end = line_end(bytes, from);
             let indent = bytes[from..end].iter().take_while(|&&b| b == b' ').count();
             let content = from + indent;
             if content < end && bytes[content] != b'#' {
@@ -419,29 +419,8 @@ impl<'a> Reader<'a> {
 
     /// A plain scalar inside `[...]`: it ends at `,` or `]`.
     fn flow_plain(&self, at: usize, end: usize) -> Option<(Node<'a>, usize)> {
-        let indicator = |b: u8| {
-            matches!(
-                b,
-                b',' | b'['
-                    | b']'
-                    | b'{'
-                    | b'}'
-                    | b'#'
-                    | b':'
-                    | b'\''
-                    | b'"'
-                    | b'&'
-                    | b'*'
-                    | b'!'
-                    | b'|'
-                    | b'>'
-                    | b'%'
-                    | b'@'
-                    | b'`'
-                    | b'-'
-                    | b'?'
-            )
-        };
+        // YAML's indicators: none may start a plain scalar inside `[...]`.
+        let indicator = |b: u8| b",[]{}#:'\"&*!|>%@`-?".contains(&b);
         if indicator(self.bytes[at]) {
             return None;
         }
@@ -478,7 +457,9 @@ fn skip_spaces(bytes: &[u8], mut at: usize, end: usize) -> usize {
     at
 }
 
-fn memchr_newline(bytes: &[u8], from: usize) -> usize {
+/// The offset of the `\n` ending the line that starts at `from`, or the end
+/// of the text.
+fn line_end(bytes: &[u8], from: usize) -> usize {
     bytes[from..]
         .iter()
         .position(|&b| b == b'\n')
