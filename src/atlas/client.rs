@@ -734,6 +734,9 @@ impl Failure {
         } else if lower.contains("certificate")
             || lower.contains("tls")
             || lower.contains("handshake")
+            // rustls's words for an answer that is not TLS at all, such as
+            // plain HTTP behind an `https://` URL.
+            || lower.contains("corrupt message")
         {
             ConnectionFailure::Tls
         } else {

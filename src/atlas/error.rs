@@ -176,8 +176,9 @@ impl ApiError {
                 ConnectionFailure::Refused => "nothing answers at that address: check \
                     `--base-url` or `MONGODB_ATLAS_BASE_URL`"
                     .to_owned(),
-                ConnectionFailure::Tls => "the TLS handshake failed: a proxy may be intercepting \
-                    TLS; check the proxy settings and the system's certificates"
+                ConnectionFailure::Tls => "the TLS handshake failed: check that the address \
+                    speaks HTTPS (a plain `http://` server behind an `https://` URL fails this \
+                    way); a proxy that intercepts TLS needs its certificate in the system's store"
                     .to_owned(),
                 ConnectionFailure::Other => "check the network, `--base-url` and the proxy \
                     settings (`HTTPS_PROXY`, `NO_PROXY`)"

@@ -463,6 +463,34 @@ async fn connection_refused_names_the_url_and_not_the_credentials() {
 }
 
 #[tokio::test]
+async fn plain_http_behind_an_https_url_is_a_tls_failure_with_a_hint() {
+    let sim = open_sim();
+    let base = sim.base_url().replace("http://", "https://");
+    let err = Client::new(config_for(&base, key_credentials(PRIVATE_KEY)))
+        .expect("client")
+        .list_integrations(&group(PROD))
+        .await
+        .expect_err("the simulator does not speak TLS");
+    let message = shown(&err);
+    assert!(!message.contains(PRIVATE_KEY));
+    assert!(
+        matches!(
+            err,
+            ApiError::Connection {
+                kind: tether::atlas::ConnectionFailure::Tls,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        message.contains("check that the address speaks HTTPS"),
+        "{message}"
+    );
+    assert_eq!(sim.counters().total(), 0, "no request reached the server");
+}
+
+#[tokio::test]
 async fn a_server_that_never_answers_times_out() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
