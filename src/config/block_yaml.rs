@@ -808,6 +808,13 @@ mod tests {
         }
 
         #[test]
+        fn random_lines_are_left_to_the_full_parser_or_read_the_same(
+            text in "( {0,4}(- )?([a-cé]{1,3}: ?)?([a-c'\"\\[\\],#é: -]|\u{85}|\u{2028}|\u{feff}){0,6}\n){1,8}",
+        ) {
+            agrees(&text)?;
+        }
+
+        #[test]
         fn broken_documents_are_left_to_the_full_parser_or_read_the_same(
             seed in any::<u64>(),
             from_example in any::<bool>(),
