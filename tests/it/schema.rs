@@ -1,4 +1,4 @@
-use crate::common::{repo_root, tether};
+use crate::common::{fixtures, repo_root, tether};
 
 #[test]
 fn committed_schema_is_the_generated_one() {
@@ -62,5 +62,46 @@ fn readme_field_reference_is_generated_from_the_model() {
                 "the field reference in README.md is stale: run `TETHER_BLESS=1 cargo test readme`"
             );
         }
+    }
+}
+
+/// Editors check the file against the committed schema (the examples'
+/// modeline): it must accept every example, and refuse the shapes that
+/// `validate` refuses for their shape alone.
+#[test]
+fn the_schema_accepts_the_examples_and_refuses_bad_shapes() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("schemas/tether.schema.json"))
+            .expect("schemas/tether.schema.json is committed"),
+    )
+    .expect("the schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let document = |path: &std::path::Path| -> serde_json::Value {
+        let text = std::fs::read_to_string(path).expect("readable");
+        serde_saphyr::from_str(&text).expect("YAML")
+    };
+    for example in [
+        "examples/minimal.yaml",
+        "examples/realistic.yaml",
+        "examples/demo/tether.yaml",
+    ] {
+        let instance = document(&repo_root().join(example));
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| format!("{} at `{}`", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{example} fails the schema: {errors:#?}");
+    }
+    for bad in [
+        "unknown-top-level-key.yaml",
+        "unknown-type.yaml",
+        "datadog-logs.yaml",
+        "unknown-field.yaml",
+        "wrong-enum.yaml",
+        "missing-required.yaml",
+        "bad-group-id.yaml",
+    ] {
+        let instance = document(&fixtures().join("validate").join(bad));
+        assert!(!validator.is_valid(&instance), "{bad} passes the schema");
     }
 }
