@@ -326,6 +326,29 @@ fn apply_at_a_terminal_asks_and_writes_only_after_yes() {
 }
 
 #[test]
+fn projects_atlas_does_not_know_fail_alone_and_apply_writes_nothing() {
+    let sim = start(Faults::default());
+    let work = tempfile::tempdir().expect("tempdir");
+    let mut text = std::fs::read_to_string(dir().join("tether.yaml")).expect("fixture");
+    text.push_str("\n  - name: no-such-project\n\n  - id: 65f1a2b3c4d5e6f7a8b9c0ff\n");
+    std::fs::write(work.path().join("tether.yaml"), text).expect("write");
+
+    let plan = run_in(work.path(), &sim, &["plan", "--detailed-exitcode"], ENV);
+    assert_eq!(plan.code, 1, "{}", plan.transcript());
+    assert!(plan.stdout.contains("2 projects failed"), "{}", plan.stdout);
+    insta::assert_snapshot!(stable(&plan, &sim));
+
+    let apply = run_in(work.path(), &sim, &["apply", "--auto-approve"], ENV);
+    assert_eq!(apply.code, 1, "{}", apply.transcript());
+    assert!(
+        apply.stderr.contains("nothing was written"),
+        "{}",
+        apply.stderr
+    );
+    assert_eq!(sim.counters().writes(), 0);
+}
+
+#[test]
 fn a_broken_project_fails_alone_and_a_rerun_finishes() {
     let sim = start(Faults {
         failing_projects: vec![SANDBOX.to_owned()],
