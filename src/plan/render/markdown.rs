@@ -88,19 +88,17 @@ fn project_counts(project: &ProjectPlan) -> String {
         return " — failed".to_owned();
     }
     let summary = project.summary();
+    let errors = if summary.errors == 1 {
+        "error"
+    } else {
+        "errors"
+    };
     let parts: Vec<String> = [
         (summary.create, "to create"),
         (summary.update, "to update"),
         (summary.delete, "to delete"),
         (summary.report_only, "report-only"),
-        (
-            summary.errors,
-            if summary.errors == 1 {
-                "error"
-            } else {
-                "errors"
-            },
-        ),
+        (summary.errors, errors),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)
