@@ -28,6 +28,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tether::config::{Unset, load_str};
+use tether::model::Slot;
 
 mod support;
 
@@ -203,8 +204,9 @@ fn main() -> Res<()> {
         .desired
         .projects
         .iter()
-        .map(|p| p.integrations.len())
-        .sum();
+        .flat_map(|p| p.integrations.values())
+        .filter(|slot| matches!(slot, Slot::Present(_)))
+        .count();
     println!(
         "tether large-file benchmark: {:.1} MB, {projects} projects, {integrations} integrations \
          after layering, {} runs each, {} CPUs",
