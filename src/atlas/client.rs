@@ -719,10 +719,14 @@ impl Failure {
     fn from_reqwest(err: reqwest::Error) -> Failure {
         let err = err.without_url();
         let mut chain = err.to_string();
+        // The deepest cause says what went wrong ("Connection refused");
+        // the layers above it ("error sending request: client error") do not.
+        let mut root_cause = chain.clone();
         let mut source = std::error::Error::source(&err);
         while let Some(cause) = source {
+            root_cause = cause.to_string();
             chain.push_str(": ");
-            chain.push_str(&cause.to_string());
+            chain.push_str(&root_cause);
             source = cause.source();
         }
         let lower = chain.to_lowercase();
@@ -751,7 +755,7 @@ impl Failure {
         } else if !err.is_connect() && kind == ConnectionFailure::Other {
             "the connection was closed before Atlas answered".to_owned()
         } else {
-            chain
+            root_cause
         };
         Failure {
             reason,

@@ -450,8 +450,8 @@ async fn connection_refused_names_the_url_and_not_the_credentials() {
     let message = shown(&err).replace(&port.to_string(), "PORT");
     assert!(!message.contains(PRIVATE_KEY));
     assert!(
-        message.starts_with("the connection to http://127.0.0.1:PORT failed"),
-        "{message}"
+        message.starts_with("the connection to http://127.0.0.1:PORT failed: Connection refused"),
+        "the deepest cause, not reqwest's layers: {message}"
     );
     assert!(matches!(
         err,
