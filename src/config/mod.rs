@@ -57,9 +57,11 @@ pub fn load_str(path: &str, text: &str, env: (&dyn Env, Unset)) -> Result<Loaded
         }
         None => (Desired::default(), Vec::new()),
     };
+    // Only problems are shown in context; a clean file needs no copy.
+    let any_problem = problems.iter().next().is_some();
     let report = FileReport {
         path: path.to_owned(),
-        source: Some(Arc::new(blank_out(text, &literal_secrets))),
+        source: any_problem.then(|| Arc::new(blank_out(text, &literal_secrets))),
         problems: problems.sorted(),
     };
     if report.problems.has_errors() {

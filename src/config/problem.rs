@@ -115,7 +115,7 @@ const LINES_LISTED: usize = 40;
 pub struct FileReport {
     pub path: String,
     /// The file's text with literal secrets blanked out, or `None` when the
-    /// file could not be read as text.
+    /// file could not be read as text or there is no problem to show.
     pub source: Option<Arc<String>>,
     pub problems: Problems,
 }
