@@ -214,6 +214,41 @@ fn examples_are_valid() {
 }
 
 #[test]
+fn readme_file_examples_are_valid() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
+    let blocks: Vec<&str> = readme
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("```").map(|(block, _)| block))
+        .collect();
+    assert!(!blocks.is_empty(), "README.md shows a file");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (n, block) in blocks.iter().enumerate() {
+        let name = format!("readme-{n}.yaml");
+        std::fs::write(dir.path().join(&name), block).expect("write");
+        let run = tether(
+            dir.path(),
+            &[
+                "validate",
+                "--color",
+                "never",
+                "--ignore-unset",
+                "-f",
+                &name,
+            ],
+            &[],
+        );
+        assert_eq!(
+            run.code,
+            0,
+            "README block {n}:\n{block}\n{}",
+            run.transcript()
+        );
+        assert_eq!(run.stderr, "", "README block {n} has warnings");
+    }
+}
+
+#[test]
 fn quiet_prints_nothing_on_success() {
     let root = repo_root();
     let run = tether(
