@@ -167,9 +167,10 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads one level deeper; too deep is for the full parser to report.
+    /// One level is kept spare for a `[...]` list, which is not counted.
     fn nested(&mut self, read: impl FnOnce(&mut Self) -> Option<Node<'a>>) -> Option<Node<'a>> {
         self.depth += 1;
-        if self.depth >= MAX_DEPTH {
+        if self.depth >= MAX_DEPTH - 1 {
             return None;
         }
         let node = read(self);
@@ -432,7 +433,7 @@ impl<'a> Reader<'a> {
             i += 1;
         }
         let mut value_end = i;
-        while self.bytes[value_end - 1] == b' ' {
+        while value_end > at && self.bytes[value_end - 1] == b' ' {
             value_end -= 1;
         }
         let node = Node {
