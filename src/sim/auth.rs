@@ -39,8 +39,10 @@ pub enum AuthMode {
     Required,
 }
 
-/// A programmatic API key (Digest user = public key, password = private key).
-#[derive(Clone, PartialEq, Eq)]
+/// A programmatic API key (Digest user = public key, password = private key),
+/// as the state file lists it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ApiKey {
     pub public_key: String,
     pub private_key: String,
@@ -57,8 +59,10 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-/// A service account (Basic `client_id:client_secret` on the token endpoint).
-#[derive(Clone, PartialEq, Eq)]
+/// A service account (Basic `client_id:client_secret` on the token endpoint),
+/// as the state file lists it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServiceAccount {
     pub client_id: String,
     pub client_secret: String,

@@ -31,9 +31,7 @@ pub use auth::{ApiKey, AuthMode, REALM, Role, ServiceAccount};
 pub use counters::Counts;
 pub use faults::{Faults, RateLimit};
 pub use schema::Version;
-pub use state_file::{
-    ApiKeyFile, ProjectFile, Scalar, ServiceAccountFile, StateError, StateFile, TagFile,
-};
+pub use state_file::{ProjectFile, Scalar, StateError, StateFile, TagFile};
 pub use wire::{DEFAULT_ITEMS_PER_PAGE, MAX_ITEMS_PER_PAGE, V2_MEDIA_TYPE};
 
 /// How to run a simulator.

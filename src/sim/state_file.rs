@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::model::{FieldKind, FieldValue, GroupId, IntegrationType};
 use crate::secret::Secret;
 
-use super::auth::{ApiKey, Role, ServiceAccount};
+use super::auth::{ApiKey, ServiceAccount};
 use super::schema;
 use super::state::{DEFAULT_CREATED, Project, State, Stored};
 
@@ -25,9 +25,9 @@ pub struct StateFile {
     #[serde(default)]
     pub projects: Vec<ProjectFile>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub api_keys: Vec<ApiKeyFile>,
+    pub api_keys: Vec<ApiKey>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub service_accounts: Vec<ServiceAccountFile>,
+    pub service_accounts: Vec<ServiceAccount>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -53,40 +53,6 @@ pub struct ProjectFile {
 pub struct TagFile {
     pub key: String,
     pub value: String,
-}
-
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ApiKeyFile {
-    pub public_key: String,
-    pub private_key: String,
-    pub role: Role,
-}
-
-impl fmt::Debug for ApiKeyFile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiKeyFile")
-            .field("public_key", &self.public_key)
-            .field("role", &self.role)
-            .finish_non_exhaustive()
-    }
-}
-
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ServiceAccountFile {
-    pub client_id: String,
-    pub client_secret: String,
-    pub role: Role,
-}
-
-impl fmt::Debug for ServiceAccountFile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ServiceAccountFile")
-            .field("client_id", &self.client_id)
-            .field("role", &self.role)
-            .finish_non_exhaustive()
-    }
 }
 
 /// A field value in the state file. Numbers are read as text (an account id
@@ -212,25 +178,11 @@ impl StateFile {
     }
 
     pub fn api_keys(&self) -> Vec<ApiKey> {
-        self.api_keys
-            .iter()
-            .map(|k| ApiKey {
-                public_key: k.public_key.clone(),
-                private_key: k.private_key.clone(),
-                role: k.role,
-            })
-            .collect()
+        self.api_keys.clone()
     }
 
     pub fn service_accounts(&self) -> Vec<ServiceAccount> {
-        self.service_accounts
-            .iter()
-            .map(|a| ServiceAccount {
-                client_id: a.client_id.clone(),
-                client_secret: a.client_secret.clone(),
-                role: a.role,
-            })
-            .collect()
+        self.service_accounts.clone()
     }
 
     /// Checks ids, type names, field names and kinds (not Atlas's create
@@ -360,23 +312,9 @@ impl StateFile {
             .cloned()
             .collect();
         orgs.sort();
-        let mut api_keys: Vec<ApiKeyFile> = api_keys
-            .iter()
-            .map(|k| ApiKeyFile {
-                public_key: k.public_key.clone(),
-                private_key: k.private_key.clone(),
-                role: k.role,
-            })
-            .collect();
+        let mut api_keys = api_keys.to_vec();
         api_keys.sort_by(|a, b| a.public_key.cmp(&b.public_key));
-        let mut service_accounts: Vec<ServiceAccountFile> = accounts
-            .iter()
-            .map(|a| ServiceAccountFile {
-                client_id: a.client_id.clone(),
-                client_secret: a.client_secret.clone(),
-                role: a.role,
-            })
-            .collect();
+        let mut service_accounts = accounts.to_vec();
         service_accounts.sort_by(|a, b| a.client_id.cmp(&b.client_id));
         StateFile {
             orgs,
