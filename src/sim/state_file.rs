@@ -341,4 +341,24 @@ mod secrecy {
         let err = StateFile::parse(text).expect_err("`admin` is not a role");
         assert!(!err.contains("SUPERSECRETPRIVATEKEY123"), "{err}");
     }
+
+    #[test]
+    fn debug_shows_no_credential_secret() {
+        let text = "apiKeys:
+  - publicKey: pub
+    privateKey: SUPERSECRETPRIVATEKEY123
+    \
+                    role: owner
+serviceAccounts:
+  - clientId: mdb_sa_id
+    \
+                    clientSecret: SUPERSECRETCLIENTSECRET9
+    role: readOnly
+";
+        let state = StateFile::parse(text).expect("valid state");
+        assert_eq!(state.api_keys()[0].private_key, "SUPERSECRETPRIVATEKEY123");
+        let shown = format!("{state:?}");
+        assert!(!shown.contains("SUPERSECRETPRIVATEKEY123"), "{shown}");
+        assert!(!shown.contains("SUPERSECRETCLIENTSECRET9"), "{shown}");
+    }
 }
