@@ -20,6 +20,19 @@ pub fn did_you_mean<'a>(
     best.map(|(_, candidate)| candidate)
 }
 
+/// The help for a value that is not one of `candidates`: "did you mean" the
+/// closest, or else `otherwise`.
+pub fn guess_or<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: impl FnOnce() -> String,
+) -> String {
+    match did_you_mean(input, candidates) {
+        Some(guess) => format!("did you mean `{guess}`?"),
+        None => otherwise(),
+    }
+}
+
 fn fold(s: &str) -> String {
     s.chars()
         .filter(|c| *c != '_' && *c != '-')

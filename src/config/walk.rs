@@ -10,7 +10,7 @@ use super::raw::{
     RawDefaults, RawEntry, RawField, RawFile, RawIntegrations, RawProject, RawSlot, RawTemplate,
     RawTemplates, RawValue, Sp,
 };
-use super::suggest::{did_you_mean, one_of};
+use super::suggest::{did_you_mean, guess_or, one_of};
 use super::tree::{Key, Node, NodeValue, Span};
 use crate::model::{
     FieldKind, FieldSpec, Format, IntegrationType, Lifecycle, Mode, Required, spec,
@@ -393,17 +393,15 @@ impl<'a> Walker<'a> {
         if let Some(mode) = Mode::ALL.into_iter().find(|m| m.as_str() == written) {
             return Some(Sp::new(mode, node.span.clone()));
         }
-        let problem = self
-            .problems
+        let help = guess_or(written, names, || {
+            "`authoritative` deletes what the file does not declare, `additive` never deletes, \
+             `observe` never writes"
+                .to_owned()
+        });
+        self.problems
             .error(node.span.clone(), format!("unknown mode `{written}`"))
-            .label(format!("expected {}", one_of(&names)));
-        match did_you_mean(written, names) {
-            Some(guess) => problem.help(format!("did you mean `{guess}`?")),
-            None => problem.help(
-                "`authoritative` deletes what the file does not declare, `additive` never \
-                 deletes, `observe` never writes",
-            ),
-        };
+            .label(format!("expected {}", one_of(&names)))
+            .help(help);
         None
     }
 
@@ -454,10 +452,10 @@ impl<'a> Walker<'a> {
             );
         } else if folded == "HIP_CHAT" || folded == "HIPCHAT" {
             problem.help("HipChat was retired by Atlas and has no settings to manage");
-        } else if let Some(guess) = did_you_mean(&key.text, names) {
-            problem.help(format!("did you mean `{guess}`?"));
         } else {
-            problem.help(format!("the types are {}", one_of(&names)));
+            problem.help(guess_or(&key.text, names, || {
+                format!("the types are {}", one_of(&names))
+            }));
         }
         None
     }
@@ -629,18 +627,13 @@ impl<'a> Walker<'a> {
             ));
         }
         if !field.allowed.is_empty() && !field.allowed.contains(&value.as_str()) {
-            let problem = self
-                .problems
+            let help = guess_or(&value, field.allowed.iter().copied(), || {
+                format!("the values Atlas accepts are {}", one_of(field.allowed))
+            });
+            self.problems
                 .error(node.span.clone(), format!("{what} cannot be `{value}`"))
-                .label(format!("expected {}", one_of(field.allowed)));
-            if let Some(guess) = did_you_mean(&value, field.allowed.iter().copied()) {
-                problem.help(format!("did you mean `{guess}`?"));
-            } else {
-                problem.help(format!(
-                    "the values Atlas accepts are {}",
-                    one_of(field.allowed)
-                ));
-            }
+                .label(format!("expected {}", one_of(field.allowed)))
+                .help(help);
             return None;
         }
         if let Some(message) = format_problem(field, &value) {
