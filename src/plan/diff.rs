@@ -24,8 +24,8 @@ use super::types::{
     Unmanaged,
 };
 use crate::model::{
-    DesiredProject, GroupId, Integration, IntegrationType, LiveIntegration, LiveIntegrations, Mode,
-    ReadBack, Required, Slot, spec,
+    DesiredProject, FieldSpec, GroupId, Integration, IntegrationType, LiveIntegration,
+    LiveIntegrations, Mode, ReadBack, Required, Slot, spec,
 };
 
 /// Choices that change how a plan is computed.
@@ -113,19 +113,11 @@ pub fn plan_project(
 }
 
 fn create(integration: &Integration, mode: Mode, options: &PlanOptions) -> Item {
-    let fields = integration
-        .with_defaults()
-        .fields
-        .iter()
-        .filter(|(field, _)| options.v2_fields || !field.v2_only)
-        .map(|(field, value)| FieldChange {
-            field: field.name,
-            sensitive: field.sensitive,
-            before: Shown::None,
-            after: show_desired(field, value),
-            rotated: false,
-        })
-        .collect();
+    let fields = whole_object(
+        &integration.with_defaults().fields,
+        options,
+        |field, value| (Shown::None, show_desired(field, value)),
+    );
     let mut errors = v2_errors(integration, options);
     if mode != Mode::Observe {
         errors.extend(
@@ -247,18 +239,9 @@ fn delete(
     report_only: Option<ReportOnly>,
     options: &PlanOptions,
 ) -> Item {
-    let fields = live
-        .fields
-        .iter()
-        .filter(|(field, _)| options.v2_fields || !field.v2_only)
-        .map(|(field, value)| FieldChange {
-            field: field.name,
-            sensitive: field.sensitive,
-            before: show_live(field, value),
-            after: Shown::None,
-            rotated: false,
-        })
-        .collect();
+    let fields = whole_object(&live.fields, options, |field, value| {
+        (show_live(field, value), Shown::None)
+    });
     Item {
         kind: live.kind,
         change: Change::Delete { reason, fields },
@@ -266,6 +249,29 @@ fn delete(
         notes: Vec::new(),
         errors: Vec::new(),
     }
+}
+
+/// The fields of an object created or deleted as a whole, each shown on
+/// the side `sides` gives it; v2-only fields only when the API has them.
+fn whole_object<V>(
+    fields: &[(&'static FieldSpec, V)],
+    options: &PlanOptions,
+    sides: impl Fn(&FieldSpec, &V) -> (Shown, Shown),
+) -> Vec<FieldChange> {
+    fields
+        .iter()
+        .filter(|(field, _)| options.v2_fields || !field.v2_only)
+        .map(|(field, value)| {
+            let (before, after) = sides(field, value);
+            FieldChange {
+                field: field.name,
+                sensitive: field.sensitive,
+                before,
+                after,
+                rotated: false,
+            }
+        })
+        .collect()
 }
 
 /// Fields the file sets to something other than Atlas's default that the
