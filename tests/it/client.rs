@@ -237,20 +237,25 @@ async fn an_expiring_token_is_refreshed_before_it_fails() {
     assert_eq!(counts.status(401), 0);
 }
 
-#[tokio::test]
-async fn throttled_then_served_after_retry_after() {
-    let sim = start(SimConfig {
+/// A simulator that serves one request per `period`, then answers 429.
+fn throttled_sim(period: Duration) -> SimHandle {
+    start(SimConfig {
         state: state(),
         faults: Faults {
             rate_limit: Some(RateLimit {
                 capacity: 1,
                 refill: 1,
-                period: Duration::from_secs(1),
+                period,
             }),
             ..Faults::default()
         },
         ..SimConfig::default()
-    });
+    })
+}
+
+#[tokio::test]
+async fn throttled_then_served_after_retry_after() {
+    let sim = throttled_sim(Duration::from_secs(1));
     let client = client(&sim, Credentials::None);
     client.list_integrations(&group(PROD)).await.expect("first");
     let started = Instant::now();
@@ -272,18 +277,7 @@ async fn throttled_then_served_after_retry_after() {
 
 #[tokio::test]
 async fn throttled_past_the_budget_is_a_clear_error() {
-    let sim = start(SimConfig {
-        state: state(),
-        faults: Faults {
-            rate_limit: Some(RateLimit {
-                capacity: 1,
-                refill: 1,
-                period: Duration::from_secs(3600),
-            }),
-            ..Faults::default()
-        },
-        ..SimConfig::default()
-    });
+    let sim = throttled_sim(Duration::from_secs(3600));
     let mut config = config_for(&sim.base_url(), Credentials::None);
     config.retry.max_total_wait = Duration::from_secs(1);
     let client = Client::new(config).expect("client");
