@@ -15,6 +15,11 @@ fn v2() -> PlanOptions {
     }
 }
 
+/// The plan of project `a`, named by id alone.
+fn plan_of(file: &DesiredProject, live: &LiveIntegrations, options: &PlanOptions) -> ProjectPlan {
+    plan_project(&group('a'), None, file, live, options)
+}
+
 fn pager_duty(key: &str) -> Integration {
     integration(T::PagerDuty, &[("serviceKey", key)])
 }
@@ -38,7 +43,7 @@ fn leaving_out_a_default_is_not_a_change() {
     );
     for options in [v1(), v2()] {
         let live = atlas_state(std::slice::from_ref(&stored), options.v2_fields);
-        let plan = plan_project(&group('a'), None, &file, &live, &options);
+        let plan = plan_of(&file, &live, &options);
         assert!(!plan.has_changes(), "{plan:#?}");
     }
     // A live integration that leaves out a defaulted field counts as having
@@ -49,7 +54,7 @@ fn leaving_out_a_default_is_not_a_change() {
         .expect("live")
         .fields
         .retain(|(f, _)| f.name != "region" && f.name != "sendDatabaseMetrics");
-    assert!(!plan_project(&group('a'), None, &file, &live, &v2()).has_changes());
+    assert!(!plan_of(&file, &live, &v2()).has_changes());
 }
 
 #[test]
@@ -59,7 +64,7 @@ fn a_secret_change_shows_both_masks() {
         Mode::Authoritative,
         vec![(T::PagerDuty, Slot::Present(pager_duty("pd-key-new-9c0d")))],
     );
-    let plan = plan_project(&group('a'), None, &file, &live, &v1());
+    let plan = plan_of(&file, &live, &v1());
     let Change::Update {
         fields, rotation, ..
     } = &plan.items()[0].change
@@ -97,7 +102,7 @@ fn write_only_fields_are_not_verifiable_not_changes() {
         Mode::Authoritative,
         vec![(T::Prometheus, Slot::Present(prometheus))],
     );
-    let plan = plan_project(&group('a'), None, &file, &live, &v1());
+    let plan = plan_of(&file, &live, &v1());
     let item = &plan.items()[0];
     assert_eq!(item.change, Change::Unchanged);
     assert_eq!(item.notes, [Note::NotVerifiable { field: "password" }]);
@@ -118,7 +123,7 @@ fn an_optional_field_left_out_is_a_note_not_a_change() {
         Mode::Authoritative,
         vec![(T::Webhook, Slot::Present(declared))],
     );
-    let plan = plan_project(&group('a'), None, &file, &live, &v1());
+    let plan = plan_of(&file, &live, &v1());
     let item = &plan.items()[0];
     assert_eq!(item.change, Change::Unchanged);
     assert_eq!(
@@ -149,7 +154,7 @@ fn v2_only_fields_need_v2_and_are_not_compared_without_it() {
     );
 
     let live = atlas_state(std::slice::from_ref(&without_flag), false);
-    let plan = plan_project(&group('a'), None, &file, &live, &v1());
+    let plan = plan_of(&file, &live, &v1());
     let item = &plan.items()[0];
     assert_eq!(item.change, Change::Unchanged);
     assert_eq!(
@@ -166,7 +171,7 @@ fn v2_only_fields_need_v2_and_are_not_compared_without_it() {
     assert!(plan.operations().is_empty());
 
     let live = atlas_state(&[without_flag], true);
-    let plan = plan_project(&group('a'), None, &file, &live, &v2());
+    let plan = plan_of(&file, &live, &v2());
     let item = &plan.items()[0];
     assert!(item.errors.is_empty());
     assert!(
@@ -191,17 +196,11 @@ fn slack_without_a_token_is_checked_when_live_and_an_error_to_create() {
         )],
         false,
     );
-    let plan = plan_project(&group('a'), None, &file, &live, &v1());
+    let plan = plan_of(&file, &live, &v1());
     assert_eq!(plan.items()[0].change, Change::Unchanged);
     assert!(plan.items()[0].notes.is_empty());
 
-    let plan = plan_project(
-        &group('a'),
-        None,
-        &file,
-        &LiveIntegrations::default(),
-        &v1(),
-    );
+    let plan = plan_of(&file, &LiveIntegrations::default(), &v1());
     let item = &plan.items()[0];
     assert!(matches!(item.change, Change::Create { .. }));
     assert_eq!(
@@ -227,13 +226,7 @@ fn modes_decide_what_happens_to_undeclared_and_absent_types() {
     );
     let slots = || vec![(T::OpsGenie, Slot::Absent)];
 
-    let plan = plan_project(
-        &group('a'),
-        None,
-        &desired(Mode::Authoritative, slots()),
-        &live,
-        &v1(),
-    );
+    let plan = plan_of(&desired(Mode::Authoritative, slots()), &live, &v1());
     let deletes: Vec<_> = plan
         .operations()
         .into_iter()
@@ -249,13 +242,7 @@ fn modes_decide_what_happens_to_undeclared_and_absent_types() {
     assert_eq!(plan.delete_count(), 2);
     assert!(plan.deletes_last_paging());
 
-    let plan = plan_project(
-        &group('a'),
-        None,
-        &desired(Mode::Additive, slots()),
-        &live,
-        &v1(),
-    );
+    let plan = plan_of(&desired(Mode::Additive, slots()), &live, &v1());
     assert!(plan.operations().is_empty());
     assert_eq!(plan.unmanaged(), [Unmanaged::Known(T::PagerDuty)]);
     assert_eq!(
@@ -265,13 +252,7 @@ fn modes_decide_what_happens_to_undeclared_and_absent_types() {
     assert!(plan.has_changes());
     assert!(!plan.deletes_last_paging());
 
-    let plan = plan_project(
-        &group('a'),
-        None,
-        &desired(Mode::Observe, slots()),
-        &live,
-        &v1(),
-    );
+    let plan = plan_of(&desired(Mode::Observe, slots()), &live, &v1());
     assert!(plan.operations().is_empty());
     assert_eq!(plan.unmanaged(), [Unmanaged::Known(T::PagerDuty)]);
     assert_eq!(plan.items()[0].report_only, Some(ReportOnly::ObserveMode));
@@ -292,7 +273,7 @@ fn replacing_one_paging_type_by_another_is_not_losing_the_last() {
             Slot::Present(integration(T::OpsGenie, &[("apiKey", "og-key-000002")])),
         )],
     );
-    let plan = plan_project(&group('a'), None, &file, &live, &v1());
+    let plan = plan_of(&file, &live, &v1());
     assert_eq!(plan.delete_count(), 1);
     assert!(!plan.deletes_last_paging());
 }
@@ -313,7 +294,7 @@ fn rotation_puts_integrations_with_secrets_even_when_masks_match() {
         rotate_secrets: true,
         v2_fields: false,
     };
-    let plan = plan_project(&group('a'), None, &file, &live, &options);
+    let plan = plan_of(&file, &live, &options);
     assert_eq!(plan.operations().len(), 2);
     let Change::Update {
         fields,
@@ -331,7 +312,7 @@ fn unknown_live_types_are_unmanaged_in_every_mode() {
     let mut live = LiveIntegrations::default();
     live.unknown_types.push("HIP_CHAT".into());
     for mode in Mode::ALL {
-        let plan = plan_project(&group('a'), None, &desired(mode, vec![]), &live, &v1());
+        let plan = plan_of(&desired(mode, vec![]), &live, &v1());
         assert_eq!(plan.unmanaged(), [Unmanaged::Unknown("HIP_CHAT".into())]);
         assert!(!plan.has_changes());
     }
@@ -340,13 +321,7 @@ fn unknown_live_types_are_unmanaged_in_every_mode() {
 #[test]
 fn declared_absent_and_not_live_is_nothing() {
     let file = desired(Mode::Authoritative, vec![(T::Slack, Slot::Absent)]);
-    let plan = plan_project(
-        &group('a'),
-        None,
-        &file,
-        &LiveIntegrations::default(),
-        &v1(),
-    );
+    let plan = plan_of(&file, &LiveIntegrations::default(), &v1());
     assert!(plan.items().is_empty());
 }
 
@@ -389,7 +364,7 @@ fn live_fields_tether_does_not_model_are_ignored() {
     let mut live = LiveIntegrations::default();
     live.known.insert(T::PagerDuty, view);
     let file = desired(Mode::Authoritative, vec![(T::PagerDuty, Slot::Present(pd))]);
-    assert!(!plan_project(&group('a'), None, &file, &live, &v1()).has_changes());
+    assert!(!plan_of(&file, &live, &v1()).has_changes());
 }
 
 #[test]
