@@ -28,10 +28,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use tether::apply;
 use tether::atlas::{Client, ClientConfig, Credentials, base_url};
 use tether::config::{Unset, load_str};
-use tether::fetch::fetch_all;
+use tether::engine::{self, Observed, fetch_all};
 use tether::model::{
     DesiredProject, GroupId, IntegrationType, LiveIntegration, LiveIntegrations, LiveValue,
     ProjectRef, ReadBack, spec,
@@ -376,18 +375,17 @@ fn plan_through(
     let options = PlanOptions::default();
     let mut plans = Vec::with_capacity(desired.len());
     for (project, observed) in desired.iter().zip(observed) {
-        match (observed.group, observed.live) {
-            (Some(group), Ok(live)) => plans.push(plan_project(
+        match observed {
+            Observed::Fetched { group, name, live } => plans.push(plan_project(
                 &group,
-                observed.name.as_deref(),
+                name.as_deref(),
                 project,
                 &live,
                 &options,
             )),
-            (_, Err(err)) => {
-                return Err(format!("`{}` could not be fetched: {err}", project.project).into());
+            Observed::Unreadable { error, .. } | Observed::Unresolved { error, .. } => {
+                return Err(format!("`{}` could not be fetched: {error}", project.project).into());
             }
-            (None, Ok(_)) => unreachable!("fetched only once the id is known"),
         }
     }
     let plan = Plan::from(plans);
@@ -552,14 +550,14 @@ fn run_binary_on(
     concurrency: usize,
 ) -> Res<BinaryRun> {
     let tether_args = [
+        "--color".to_owned(),
+        "never".to_owned(),
+        "plan".to_owned(),
         "--base-url".to_owned(),
         url.to_owned(),
         "--no-progress".to_owned(),
-        "--color".to_owned(),
-        "never".to_owned(),
         "--concurrency".to_owned(),
         concurrency.to_string(),
-        "plan".to_owned(),
         "-f".to_owned(),
         file.display().to_string(),
     ];
@@ -1002,13 +1000,13 @@ fn main() -> Res<()> {
 
     // 4. Apply the K changes: exactly K writes, then nothing left to do.
     println!("\n[4] apply of {k} changes over {n} projects");
-    let steps = apply::steps(&planned.plan);
-    assert_eq!(steps.len(), k, "one step per change");
+    let operations = planned.plan.operations();
+    assert_eq!(operations.len(), k, "one operation per change");
     sim.reset_counters();
     let started = Instant::now();
-    let report = runtime.block_on(apply::execute(
+    let report = runtime.block_on(engine::apply(
         Arc::clone(&tether),
-        steps,
+        operations,
         PlanOptions::default(),
         Arc::new(AtomicBool::new(false)),
         Arc::new(|| {}),

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::exit::EXIT_CODES_HELP;
+use crate::exit::{EXIT_CODES_HELP, ExitStatus};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,62 +21,86 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Prints what clap found (help, the version, or a usage error) and says how
+/// the process ends: 0 for help and the version, 1 for a usage error. Never
+/// 2, which scripts read as "changes pending" or "drift found".
+pub fn usage_exit(error: &clap::Error) -> ExitStatus {
+    let _ = error.print();
+    if error.use_stderr() {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Success
+    }
+}
+
+/// Options every subcommand takes: how tether talks to people.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// The tether file to read.
-    #[arg(
-        short = 'f',
-        long = "file",
-        global = true,
-        value_name = "FILE",
-        default_value = "tether.yaml"
-    )]
-    pub file: PathBuf,
-
     /// When to use colour; `NO_COLOR` in the environment also turns it off.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Print only errors.
+    /// Print only errors (and the data asked for: a plan, a report, a file).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
     /// Print more detail: `-v` logs one line per request to Atlas.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
 
+/// The tether file a command reads.
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// The tether file to read.
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        default_value = "tether.yaml"
+    )]
+    pub file: PathBuf,
+}
+
+/// Which of the file's projects and types a command looks at.
+#[derive(Debug, Args)]
+pub struct SelectArgs {
     /// Only projects whose name or id matches this glob (`*`, `?`); repeatable.
-    #[arg(long = "project", global = true, value_name = "GLOB")]
+    #[arg(long = "project", value_name = "GLOB")]
     pub projects: Vec<String>,
 
     /// Only integration types matching this glob, such as `PAGER_DUTY` or
     /// `*OPS*`; repeatable.
-    #[arg(long = "type", global = true, value_name = "GLOB")]
+    #[arg(long = "type", value_name = "GLOB")]
     pub types: Vec<String>,
+}
 
+/// How to reach Atlas.
+#[derive(Debug, Args)]
+pub struct AtlasArgs {
     /// Atlas API generation: `v1` (the v1.0 endpoints) or `v2` (versioned).
-    #[arg(long, global = true, value_enum, default_value_t = Api::V1)]
+    #[arg(long, value_enum, default_value_t = Api::V1)]
     pub api: Api,
 
     /// Atlas's address; default `MONGODB_ATLAS_BASE_URL`, else
     /// https://cloud.mongodb.com (Atlas for Government: https://cloud.mongodbgov.com).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
 
     /// Requests to Atlas in flight at most; lowered for a while when Atlas
     /// throttles.
-    #[arg(long, global = true, value_name = "N", default_value_t = 16,
+    #[arg(long, value_name = "N", default_value_t = 16,
           value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
 
     /// Retries of a request that Atlas throttled (429), that failed with a
     /// 5xx, or whose connection broke, with jittered exponential backoff.
-    #[arg(long, global = true, value_name = "N", default_value_t = 5,
+    #[arg(long, value_name = "N", default_value_t = 5,
           value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: u32,
 
     /// No progress bar, even on a terminal.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_progress: bool,
 }
 
@@ -146,8 +170,28 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// `--no-progress`, for the commands that draw a progress bar.
+    pub fn no_progress(&self) -> bool {
+        match self {
+            Command::Plan(PlanArgs { atlas, .. })
+            | Command::Drift(DriftArgs { atlas, .. })
+            | Command::Apply(ApplyArgs { atlas, .. })
+            | Command::Import(ImportArgs { atlas, .. }) => atlas.no_progress,
+            Command::Validate(_)
+            | Command::Schema
+            | Command::Sim(_)
+            | Command::Demo
+            | Command::Completions { .. } => false,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
+    #[command(flatten)]
+    pub file: FileArgs,
+
     /// Accept `${VAR}` references to variables that are not set, for jobs
     /// that do not have the secrets; variables that are set are still checked.
     #[arg(long)]
@@ -156,6 +200,13 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
+    #[command(flatten)]
+    pub file: FileArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    #[command(flatten)]
+    pub atlas: AtlasArgs,
+
     /// Also save the plan here, for `tether apply PLAN` to apply exactly it.
     /// The file holds fingerprints and salted hashes, never a secret.
     #[arg(long, value_name = "PLAN")]
@@ -176,6 +227,13 @@ pub struct PlanArgs {
 
 #[derive(Debug, Args)]
 pub struct DriftArgs {
+    #[command(flatten)]
+    pub file: FileArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    #[command(flatten)]
+    pub atlas: AtlasArgs,
+
     /// How to print the drift report.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
@@ -183,6 +241,13 @@ pub struct DriftArgs {
 
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
+    #[command(flatten)]
+    pub file: FileArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    #[command(flatten)]
+    pub atlas: AtlasArgs,
+
     /// A saved plan from `tether plan --out`, to apply exactly.
     #[arg(value_name = "PLAN")]
     pub plan: Option<PathBuf>,
@@ -217,6 +282,13 @@ pub enum ReportFormat {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
+    #[command(flatten)]
+    pub atlas: AtlasArgs,
+
+    /// A project to import, by id or exact name (not a glob); repeatable.
+    #[arg(long = "project", value_name = "ID|NAME")]
+    pub projects: Vec<String>,
+
     /// Import every project of this organization.
     #[arg(long, value_name = "ORG_ID")]
     pub org: Option<String>,

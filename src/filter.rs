@@ -1,7 +1,7 @@
 //! `--project` and `--type`: which projects and types a command looks at,
 //! by glob (`*` any run of characters, `?` one character).
 
-use crate::model::{DesiredProject, IntegrationType};
+use crate::model::{DesiredProject, IntegrationType, LiveIntegrations};
 
 /// Whether `text` matches `pattern`, where `*` matches any run of characters
 /// (possibly empty) and `?` exactly one.
@@ -59,6 +59,16 @@ impl Filter {
 
     pub fn kind(&self, kind: IntegrationType) -> bool {
         self.types.is_empty() || self.types.iter().any(|p| glob_match(p, kind.as_str()))
+    }
+
+    /// Leaves in a project's live state only the types `--type` selects, so
+    /// that the others are neither compared nor deleted.
+    pub fn restrict_live(&self, live: &mut LiveIntegrations) {
+        live.known.retain(|kind, _| self.kind(*kind));
+        if !self.types.is_empty() {
+            live.unknown_types
+                .retain(|name| self.types.iter().any(|p| glob_match(p, name)));
+        }
     }
 
     /// Patterns of `--type` that match no integration type: almost surely a typo.

@@ -1,61 +1,62 @@
 //! tether keeps the third-party integrations of many MongoDB Atlas projects
 //! equal to one YAML file kept in git.
 
-pub mod apply;
 pub mod atlas;
 pub mod cli;
-pub mod commands;
+mod commands;
 pub mod config;
+pub mod engine;
+pub mod error;
 pub mod exit;
-pub mod fetch;
 pub mod filter;
 pub mod import;
+pub mod json;
 pub mod model;
-pub mod output;
+mod output;
 pub mod plan;
+mod plural;
 pub mod secret;
 pub mod sim;
-pub mod tasks;
+mod tasks;
 
 use cli::{Cli, Command};
+pub use error::Error;
 pub use exit::ExitStatus;
 use output::Printer;
 
-/// Runs one command line to its exit status.
+/// Runs one command line to its exit status; an error is printed here, once.
 pub fn run(cli: Cli) -> ExitStatus {
-    let printer = Printer::new(&cli.global);
-    match cli.command {
-        Command::Validate(args) => {
-            let unset = if args.ignore_unset {
-                config::Unset::Keep
-            } else {
-                config::Unset::Error
-            };
-            commands::validate::run(
-                &cli.global.file,
-                (&config::ProcessEnv::default(), unset),
-                &printer,
-            )
+    let printer = Printer::new(&cli.global, cli.command.no_progress());
+    match run_command(cli.command, &printer) {
+        Ok(status) => status,
+        Err(error) => {
+            printer.failure(&error);
+            error.status()
         }
-        Command::Schema => commands::schema::run(&printer),
+    }
+}
+
+fn run_command(command: Command, printer: &Printer) -> Result<ExitStatus, Error> {
+    match command {
+        Command::Validate(args) => {
+            commands::validate::run(&args, &config::ProcessEnv::default(), printer)
+        }
+        Command::Plan(args) => commands::plan::run(&args, printer),
+        Command::Apply(args) => commands::apply::run(&args, printer),
+        Command::Drift(args) => commands::drift::run(&args, printer),
+        Command::Import(args) => commands::import::run(&args, printer),
+        Command::Schema => {
+            commands::schema::run(printer);
+            Ok(ExitStatus::Success)
+        }
+        Command::Sim(args) => commands::sim::run(&args).map(|()| ExitStatus::Success),
+        Command::Demo => commands::demo::run(printer),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut command, "tether", &mut script);
             printer.data(&String::from_utf8_lossy(&script));
-            ExitStatus::Success
+            Ok(ExitStatus::Success)
         }
-        Command::Plan(args) => commands::plan::run(&cli.global, &args, &printer),
-        Command::Demo => commands::demo::run(&printer),
-        Command::Import(args) => commands::import::run(&cli.global, &args, &printer),
-        Command::Apply(args) => commands::apply::run(&cli.global, &args, &printer),
-        Command::Drift(args) => commands::plan::drift(&cli.global, args.output, &printer),
-        Command::Sim(args) => match commands::sim::run(&args) {
-            Ok(()) => ExitStatus::Success,
-            Err(report) => {
-                printer.diagnostics(&format!("{report:?}\n"));
-                ExitStatus::Error
-            }
-        },
     }
 }

@@ -8,6 +8,8 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = tether::cli::Cli::parse();
-    tether::run(cli).into()
+    match tether::cli::Cli::try_parse() {
+        Ok(cli) => tether::run(cli).into(),
+        Err(usage) => tether::cli::usage_exit(&usage).into(),
+    }
 }

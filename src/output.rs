@@ -4,9 +4,11 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use owo_colors::{OwoColorize, Style};
 
 use crate::atlas::RequestLog;
 use crate::cli::{ColorChoice, GlobalArgs};
+use crate::error::Error;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Printer {
@@ -18,25 +20,15 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn new(global: &GlobalArgs) -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color_for = |terminal: bool| match global.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => !no_color && terminal,
-        };
-        let color = color_for(std::io::stderr().is_terminal());
-        let stdout_color = color_for(std::io::stdout().is_terminal());
+    /// `no_progress` is the command's `--no-progress`.
+    pub fn new(global: &GlobalArgs, no_progress: bool) -> Self {
         let verbose = global.verbose > 0;
         Printer {
-            color,
-            stdout_color,
+            color: color_for(global.color, &std::io::stderr()),
+            stdout_color: color_for(global.color, &std::io::stdout()),
             quiet: global.quiet,
             verbose,
-            progress: !global.quiet
-                && !global.no_progress
-                && !verbose
-                && std::io::stderr().is_terminal(),
+            progress: !global.quiet && !no_progress && !verbose && std::io::stderr().is_terminal(),
         }
     }
 
@@ -82,28 +74,46 @@ impl Printer {
         }
     }
 
-    /// Data for machines, on stdout; printed even with `-q`.
+    /// What the command was asked for, on stdout: a plan, a report, a
+    /// file, a schema. Printed even with `-q`: it is the command's output,
+    /// not talk about it.
     pub fn data(&self, text: &str) {
-        let mut out = std::io::stdout().lock();
+        let mut out = stream(std::io::stdout().lock(), self.stdout_color);
         let _ = out.write_all(text.as_bytes());
     }
 
     /// Diagnostics and errors, on stderr; always printed.
     pub fn diagnostics(&self, text: &str) {
-        let mut err = std::io::stderr().lock();
+        let mut err = stream(std::io::stderr().lock(), self.color);
         let _ = err.write_all(text.as_bytes());
     }
 
-    /// An error that ends the command: what happened, then what to do.
-    pub fn error(&self, message: &str, hint: &str) {
-        let (red, bold, reset) = if self.color {
-            ("\x1b[31m", "\x1b[1m", "\x1b[0m")
+    /// The error that ended the command, printed once: the file's
+    /// diagnostics if any, each `error:` with its `hint:`, a closing line.
+    pub fn failure(&self, error: &Error) {
+        if let Some(lead) = error.lead(self.color) {
+            self.diagnostics(&lead);
+        }
+        for message in error.messages() {
+            self.error(&message.message, &message.hint);
+        }
+        if let Some(line) = error.closing_line() {
+            self.diagnostics(&format!("{line}\n"));
+        }
+    }
+
+    /// One error: what happened, then what to do.
+    fn error(&self, message: &str, hint: &str) {
+        let (error, hint_word) = if self.color {
+            let bold = Style::new().bold();
+            (
+                "error".style(bold.red()).to_string(),
+                "hint".style(bold).to_string(),
+            )
         } else {
-            ("", "", "")
+            ("error".to_owned(), "hint".to_owned())
         };
-        self.diagnostics(&format!(
-            "{red}{bold}error{reset}: {message}\n  {bold}hint{reset}: {hint}\n"
-        ));
+        self.diagnostics(&format!("{error}: {message}\n  {hint_word}: {hint}\n"));
     }
 
     /// Warnings, on stderr; silent with `-q`.
@@ -112,6 +122,27 @@ impl Printer {
             self.diagnostics(text);
         }
     }
+}
+
+/// Whether to colour a stream: `--color`, else what the stream and the
+/// environment allow (a terminal, `NO_COLOR`, `CLICOLOR_FORCE`, `TERM=dumb`).
+fn color_for(choice: ColorChoice, stream: &impl anstream::stream::RawStream) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never,
+    }
+}
+
+/// A stream that passes colour through when `color`, and strips any escape
+/// codes otherwise, whoever wrote them.
+fn stream<S: anstream::stream::RawStream>(raw: S, color: bool) -> anstream::AutoStream<S> {
+    let choice = if color {
+        anstream::ColorChoice::AlwaysAnsi
+    } else {
+        anstream::ColorChoice::Never
+    };
+    anstream::AutoStream::new(raw, choice)
 }
 
 /// A progress bar that may be absent; cloning shares the same bar.

@@ -4,8 +4,12 @@
 
 use std::fmt;
 
+use sha2::{Digest, Sha256};
+
 /// A secret value. It cannot be printed: `Debug` shows a placeholder and there
-/// is no `Display`. Only the wire layer calls `expose`, to build a request body.
+/// is no `Display`. The plan compares it through [`Secret::compare_masked`]
+/// and shows it through [`Secret::mask`]; a saved plan keeps only
+/// [`Secret::salted_sha256`].
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Secret(String);
 
@@ -14,12 +18,49 @@ impl Secret {
         Secret(value.into())
     }
 
+    /// The value itself, for what must send it: a request body or header
+    /// (`atlas`), and the simulator, which plays Atlas and keeps it.
     pub fn expose(&self) -> &str {
         &self.0
     }
 
     pub fn char_len(&self) -> usize {
         self.0.chars().count()
+    }
+
+    /// Whether `text` is this very value (Atlas returned it in clear).
+    pub fn is(&self, text: &str) -> bool {
+        self.0 == text
+    }
+
+    /// Atlas's mask of this value (see [`mask`]).
+    pub fn mask(&self) -> String {
+        mask(&self.0)
+    }
+
+    /// Atlas's mask of this value as a URL (see [`url_mask`]).
+    pub fn url_mask(&self) -> String {
+        url_mask(&self.0)
+    }
+
+    /// How this value relates to the masked value Atlas returned.
+    pub fn compare_masked(&self, live_masked: &str) -> MaskMatch {
+        compare_masked(&self.0, live_masked)
+    }
+
+    /// SHA-256 of the salt and the value, hex: what a saved plan keeps to
+    /// notice that a value changed, without keeping the value.
+    pub fn salted_sha256(&self, salt: &str) -> String {
+        let mut hasher = Sha256::new();
+        for part in [salt.as_bytes(), self.0.as_bytes()] {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 

@@ -4,12 +4,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::apply;
-use crate::atlas::{Client, ClientConfig, Credentials, base_url};
-use crate::commands::apply::{execute, report_text};
-use crate::commands::connect;
-use crate::commands::plan::plan_against;
+use owo_colors::{OwoColorize, Style};
+
 use crate::config::{self, Unset};
+use crate::engine;
+use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::filter::Filter;
 use crate::output::Printer;
@@ -30,21 +29,16 @@ fn demo_env() -> HashMap<String, String> {
         .collect()
 }
 
-pub fn run(printer: &Printer) -> ExitStatus {
-    match demo(printer) {
-        Ok(status) => status,
-        Err(message) => {
-            printer.error(&message, "this is a bug in the demo; please report it");
-            ExitStatus::Error
-        }
-    }
+pub fn run(printer: &Printer) -> Result<ExitStatus, Error> {
+    demo(printer)
+        .map_err(|message| Error::new(message, "this is a bug in the demo; please report it"))
 }
 
 fn demo(printer: &Printer) -> Result<ExitStatus, String> {
     let color = printer.stdout_color();
     let heading = |text: &str| {
         if color {
-            format!("\n\x1b[1m{text}\x1b[0m\n")
+            format!("\n{}\n", text.style(Style::new().bold()))
         } else {
             format!("\n{text}\n")
         }
@@ -75,39 +69,30 @@ fn demo(printer: &Printer) -> Result<ExitStatus, String> {
     printer.data(&heading(
         "2/4  tether plan          (what a pull request shows)",
     ));
-    let base = base_url(Some(&simulator.base_url()), |_| None).map_err(|e| e.to_string())?;
-    let client =
-        Client::new(ClientConfig::new(base, Credentials::None)).map_err(|e| e.to_string())?;
-    let runtime = connect::runtime().map_err(|e| e.to_string())?;
-    let planned = plan_against(
-        loaded.desired.projects.clone(),
-        &Filter::default(),
-        Arc::new(client),
-        runtime,
-        false,
-        printer,
-    );
+    let connection = engine::Connection {
+        base_url: Some(simulator.base_url()),
+        ..engine::Connection::default()
+    };
+    let client = Arc::new(engine::connect(connection, |_| None).map_err(|e| e.to_string())?);
+    let runtime = super::runtime().map_err(|e| e.to_string())?;
+    let projects = &loaded.desired.projects;
+    let everything = Filter::default();
+    let planned =
+        super::plan_with_progress(&runtime, &client, projects, &everything, false, printer);
     printer.data(&render::text(&planned.plan, color));
 
     printer.data(&heading(
         "3/4  tether apply --auto-approve          (what the merge job runs)",
     ));
-    let steps = apply::steps(&planned.plan);
-    let writes = steps.len();
-    let report = execute(&planned, steps, printer);
-    printer.data(&report_text(&report));
+    let operations = planned.plan.operations();
+    let writes = operations.len();
+    let report = super::write(&runtime, &client, operations, planned.options, printer);
+    printer.data(&engine::report_text(&report));
 
     printer.data(&heading(
         "4/4  tether drift          (what the nightly job runs)",
     ));
-    let again = plan_against(
-        loaded.desired.projects,
-        &Filter::default(),
-        planned.client,
-        planned.runtime,
-        false,
-        printer,
-    );
+    let again = super::plan_with_progress(&runtime, &client, projects, &everything, false, printer);
     printer.data(&render::text(&again.plan, color));
     let counts = simulator.counters();
     let in_sync = !again.plan.has_changes() && report.failed() == 0;

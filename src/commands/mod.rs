@@ -1,10 +1,164 @@
-//! One thin orchestrator per subcommand.
+//! One thin orchestrator per subcommand: settings from the arguments, the
+//! engine on the command's runtime, a rendering, an exit status. What two
+//! commands share is here; no command imports another.
 
 pub mod apply;
-pub mod connect;
 pub mod demo;
+pub mod drift;
 pub mod import;
 pub mod plan;
 pub mod schema;
 pub mod sim;
 pub mod validate;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::atlas::{ApiVersion, Client};
+use crate::cli::{Api, AtlasArgs, FileArgs, OutputFormat, SelectArgs};
+use crate::config::{ProcessEnv, Unset};
+use crate::engine::{self, Planned, Report};
+use crate::error::Error;
+use crate::exit::ExitStatus;
+use crate::filter::Filter;
+use crate::output::Printer;
+use crate::plan::{Operation, Plan, PlanOptions};
+
+/// The runtime of one command: network-bound, so two worker threads do.
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|err| {
+            Error::new(
+                format!("cannot start the async runtime: {err}"),
+                "the system is short of threads or memory",
+            )
+        })
+}
+
+/// A client for Atlas from the command's options and the environment.
+fn connect(atlas: &AtlasArgs, printer: &Printer) -> Result<Arc<Client>, Error> {
+    let connection = engine::Connection {
+        api: match atlas.api {
+            Api::V1 => ApiVersion::V1,
+            Api::V2 => ApiVersion::V2,
+        },
+        base_url: atlas.base_url.clone(),
+        concurrency: usize::from(atlas.concurrency),
+        retries: atlas.retries,
+        log: printer.request_log(),
+    };
+    Ok(Arc::new(engine::connect(connection, |name| {
+        std::env::var(name).ok()
+    })?))
+}
+
+/// Loads the file, selects projects, fetches and plans them: what plan,
+/// drift and apply all begin with.
+fn plan(
+    file: &FileArgs,
+    select: &SelectArgs,
+    atlas: &AtlasArgs,
+    rotate_secrets: bool,
+    printer: &Printer,
+) -> Result<(Planned, Arc<Client>, tokio::runtime::Runtime), Error> {
+    let loaded = engine::load(&file.file, (&ProcessEnv::default(), Unset::Error))?;
+    printer.warnings(&loaded.warnings.render(printer.color()));
+    let filter = Filter {
+        projects: select.projects.clone(),
+        types: select.types.clone(),
+    };
+    let projects = engine::select(loaded.desired.projects, &filter, &file.file)?;
+    let client = connect(atlas, printer)?;
+    let runtime = runtime()?;
+    let planned = plan_with_progress(
+        &runtime,
+        &client,
+        &projects,
+        &filter,
+        rotate_secrets,
+        printer,
+    );
+    Ok((planned, client, runtime))
+}
+
+/// The engine's plan with a progress bar while fetching.
+fn plan_with_progress(
+    runtime: &tokio::runtime::Runtime,
+    client: &Arc<Client>,
+    projects: &[crate::model::DesiredProject],
+    filter: &Filter,
+    rotate_secrets: bool,
+    printer: &Printer,
+) -> Planned {
+    let progress = printer.progress(projects.len(), "fetching");
+    let step = progress.clone();
+    let planned = runtime.block_on(engine::plan(
+        Arc::clone(client),
+        projects,
+        filter,
+        rotate_secrets,
+        Arc::new(move || step.step()),
+    ));
+    progress.finish();
+    planned
+}
+
+/// Sends the writes with a progress bar; Ctrl-C stops new writes.
+fn write(
+    runtime: &tokio::runtime::Runtime,
+    client: &Arc<Client>,
+    operations: Vec<Operation>,
+    options: PlanOptions,
+    printer: &Printer,
+) -> Report {
+    let stop = Arc::new(AtomicBool::new(false));
+    let progress = printer.progress(operations.len(), "applying");
+    let step = progress.clone();
+    let report = runtime.block_on(async {
+        let watcher = {
+            let stop = Arc::clone(&stop);
+            tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    stop.store(true, Ordering::SeqCst);
+                }
+            })
+        };
+        let report = engine::apply(
+            Arc::clone(client),
+            operations,
+            options,
+            stop,
+            Arc::new(move || step.step()),
+        )
+        .await;
+        watcher.abort();
+        report
+    });
+    progress.finish();
+    report
+}
+
+/// 1 when any project failed or has an error, else 2 when `changes`, else 0.
+/// `plan` counts as changes what apply would do; `drift` any difference,
+/// observe projects included.
+fn plan_status(plan: &Plan, changes: bool) -> ExitStatus {
+    if plan.has_failures() || plan.has_errors() {
+        ExitStatus::Error
+    } else if changes {
+        ExitStatus::Changes
+    } else {
+        ExitStatus::Success
+    }
+}
+
+/// The plan in the format asked for.
+fn render(plan: &Plan, format: OutputFormat, printer: &Printer) -> String {
+    match format {
+        OutputFormat::Text => crate::plan::render::text(plan, printer.stdout_color()),
+        OutputFormat::Json => crate::plan::render::json(plan),
+        OutputFormat::Markdown => crate::plan::render::markdown(plan),
+    }
+}

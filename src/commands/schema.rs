@@ -1,8 +1,7 @@
-use crate::config;
-use crate::exit::ExitStatus;
+//! `tether schema`: the JSON Schema of the file.
+
 use crate::output::Printer;
 
-pub fn run(printer: &Printer) -> ExitStatus {
-    printer.data(&config::json_schema());
-    ExitStatus::Success
+pub fn run(printer: &Printer) {
+    printer.data(&crate::config::json_schema());
 }

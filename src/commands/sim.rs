@@ -152,7 +152,12 @@ impl SimArgs {
 }
 
 /// Serves until Ctrl-C (or SIGTERM), then writes the state back if asked.
-pub fn run(args: &SimArgs) -> miette::Result<()> {
+/// Serves until Ctrl-C; a failure comes as miette's report, rendered.
+pub fn run(args: &SimArgs) -> Result<(), crate::error::Error> {
+    serve(args).map_err(|report| crate::error::Error::rendered(format!("{report:?}\n")))
+}
+
+fn serve(args: &SimArgs) -> miette::Result<()> {
     let config = args.config()?;
     let projects = config.state.projects.len();
     let auth = config.auth;

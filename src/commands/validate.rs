@@ -1,50 +1,43 @@
-use std::path::Path;
+//! `tether validate`: the file checked offline.
 
+use crate::cli::ValidateArgs;
 use crate::config::{self, Env, Severity, Unset};
+use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::model::Slot;
 use crate::output::Printer;
+use crate::plural::count;
 
-pub fn run(file: &Path, env: (&dyn Env, Unset), printer: &Printer) -> ExitStatus {
-    match config::load(file, env) {
-        Ok(loaded) => {
-            printer.warnings(&loaded.warnings.render(printer.color()));
-            let projects = loaded.desired.projects.len();
-            let declared: usize = loaded
-                .desired
-                .projects
-                .iter()
-                .map(|p| {
-                    p.integrations
-                        .values()
-                        .filter(|s| matches!(s, Slot::Present(_)))
-                        .count()
-                })
-                .sum();
-            let warnings = loaded.warnings.problems.count(Severity::Warning);
-            let warning_note = match warnings {
-                0 => String::new(),
-                1 => " (1 warning)".to_owned(),
-                n => format!(" ({n} warnings)"),
-            };
-            printer.result(&format!(
-                "{} is valid: {} {}, {} {} declared{warning_note}",
-                file.display(),
-                projects,
-                if projects == 1 { "project" } else { "projects" },
-                declared,
-                if declared == 1 {
-                    "integration"
-                } else {
-                    "integrations"
-                },
-            ));
-            ExitStatus::Success
-        }
-        Err(report) => {
-            printer.diagnostics(&report.render(printer.color()));
-            printer.diagnostics(&format!("{}\n", report.summary()));
-            ExitStatus::Error
-        }
-    }
+pub fn run(args: &ValidateArgs, env: &dyn Env, printer: &Printer) -> Result<ExitStatus, Error> {
+    let unset = if args.ignore_unset {
+        Unset::Keep
+    } else {
+        Unset::Error
+    };
+    let file = &args.file.file;
+    let loaded = config::load(file, (env, unset)).map_err(Error::file)?;
+    printer.warnings(&loaded.warnings.render(printer.color()));
+    let projects = loaded.desired.projects.len();
+    let declared: usize = loaded
+        .desired
+        .projects
+        .iter()
+        .map(|p| {
+            p.integrations
+                .values()
+                .filter(|s| matches!(s, Slot::Present(_)))
+                .count()
+        })
+        .sum();
+    let warning_note = match loaded.warnings.problems.count(Severity::Warning) {
+        0 => String::new(),
+        n => format!(" ({})", count(n, "warning", "warnings")),
+    };
+    printer.result(&format!(
+        "{} is valid: {}, {} declared{warning_note}",
+        file.display(),
+        count(projects, "project", "projects"),
+        count(declared, "integration", "integrations"),
+    ));
+    Ok(ExitStatus::Success)
 }

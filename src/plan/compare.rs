@@ -3,7 +3,7 @@
 
 use super::types::Shown;
 use crate::model::{FieldSpec, FieldValue, LiveValue, ReadBack};
-use crate::secret::{self, MaskMatch};
+use crate::secret::{self, MaskMatch, Secret};
 
 /// The result of comparing a declared value with a live one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,10 +18,10 @@ pub(crate) fn compare(field: &FieldSpec, desired: &FieldValue, live: &LiveValue)
     let same = match (desired, live) {
         (FieldValue::Bool(want), LiveValue::Bool(have)) => want == have,
         (FieldValue::Text(want), LiveValue::Text(have)) if !field.sensitive => want == have,
-        (FieldValue::Text(want), LiveValue::Text(have)) => secret_matches(field, want, have),
-        (FieldValue::Secret(want), LiveValue::Text(have)) => {
-            secret_matches(field, want.expose(), have)
+        (FieldValue::Text(want), LiveValue::Text(have)) => {
+            secret_matches(field, &Secret::new(want.as_str()), have)
         }
+        (FieldValue::Secret(want), LiveValue::Text(have)) => secret_matches(field, want, have),
         (FieldValue::Bool(_), LiveValue::Text(_))
         | (FieldValue::Text(_) | FieldValue::Secret(_), LiveValue::Bool(_)) => false,
     };
@@ -32,10 +32,10 @@ pub(crate) fn compare(field: &FieldSpec, desired: &FieldValue, live: &LiveValue)
     }
 }
 
-fn secret_matches(field: &FieldSpec, desired: &str, live: &str) -> bool {
+fn secret_matches(field: &FieldSpec, desired: &Secret, live: &str) -> bool {
     // Equal text is the same value whatever Atlas's masking did (it may
     // return a documented-masked field in clear, as it once did).
-    if desired == live {
+    if desired.is(live) {
         return true;
     }
     let through_mask = match field.read_back {
@@ -45,7 +45,7 @@ fn secret_matches(field: &FieldSpec, desired: &str, live: &str) -> bool {
         ReadBack::Clear => secret::looks_masked(live),
         ReadBack::Never => false,
     };
-    through_mask && secret::compare_masked(desired, live) == MaskMatch::Consistent
+    through_mask && desired.compare_masked(live) == MaskMatch::Consistent
 }
 
 /// How a declared value is shown: secrets as Atlas would mask them.
@@ -53,8 +53,8 @@ pub(crate) fn show_desired(field: &FieldSpec, value: &FieldValue) -> Shown {
     match value {
         FieldValue::Bool(b) => Shown::Bool(*b),
         FieldValue::Text(text) if !field.sensitive => Shown::Text(text.clone()),
-        FieldValue::Text(text) => show_secret(field, text),
-        FieldValue::Secret(secret) => show_secret(field, secret.expose()),
+        FieldValue::Text(text) => show_secret(field, &Secret::new(text.as_str())),
+        FieldValue::Secret(secret) => show_secret(field, secret),
     }
 }
 
@@ -65,15 +65,15 @@ pub(crate) fn show_live(field: &FieldSpec, value: &LiveValue) -> Shown {
     match value {
         LiveValue::Bool(b) => Shown::Bool(*b),
         LiveValue::Text(text) if !field.sensitive => Shown::Text(text.clone()),
-        LiveValue::Text(text) => show_secret(field, text),
+        LiveValue::Text(text) => show_secret(field, &Secret::new(text.as_str())),
     }
 }
 
-fn show_secret(field: &FieldSpec, value: &str) -> Shown {
+fn show_secret(field: &FieldSpec, value: &Secret) -> Shown {
     match field.read_back {
         ReadBack::Never => Shown::WriteOnly,
-        ReadBack::UrlMasked => Shown::Masked(secret::url_mask(value)),
-        ReadBack::Masked | ReadBack::Clear => Shown::Masked(secret::mask(value)),
+        ReadBack::UrlMasked => Shown::Masked(value.url_mask()),
+        ReadBack::Masked | ReadBack::Clear => Shown::Masked(value.mask()),
     }
 }
 

@@ -428,7 +428,7 @@ pub(crate) fn fixture_plan() -> Plan {
             analytics(),
             observed(),
             ProjectPlan::failed(
-                "legacy-billing".into(),
+                None,
                 Some("legacy-billing".into()),
                 Mode::Authoritative,
                 "Atlas answered 404 `NOT_IN_GROUP`: no project named `legacy-billing` is \

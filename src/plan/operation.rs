@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use super::Verb;
 use super::types::{Change, Plan, ProjectPlan};
 use crate::model::{GroupId, Integration, IntegrationType};
 
@@ -9,16 +10,43 @@ use crate::model::{GroupId, Integration, IntegrationType};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Operation {
     pub group: GroupId,
+    /// How output names the project (the plan's label).
+    pub project: String,
     pub kind: IntegrationType,
     pub action: Action,
 }
 
+impl Operation {
+    pub fn verb(&self) -> Verb {
+        self.action.verb()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
-    /// Create or update: the integration as the file declares it. The PUT
-    /// body is built from this alone (with Atlas's defaults spelled out).
-    Put(Integration),
+    /// The integration as the file declares it. The PUT body is built from
+    /// this alone (with Atlas's defaults spelled out).
+    Create(Integration),
+    Update(Integration),
     Delete,
+}
+
+impl Action {
+    pub fn verb(&self) -> Verb {
+        match self {
+            Action::Create(_) => Verb::Create,
+            Action::Update(_) => Verb::Update,
+            Action::Delete => Verb::Delete,
+        }
+    }
+
+    /// What a PUT sends; `None` for a delete.
+    pub fn desired(&self) -> Option<&Integration> {
+        match self {
+            Action::Create(desired) | Action::Update(desired) => Some(desired),
+            Action::Delete => None,
+        }
+    }
 }
 
 impl Plan {
@@ -48,14 +76,14 @@ impl ProjectPlan {
             .filter(|item| item.applies())
             .filter_map(|item| {
                 let action = match &item.change {
-                    Change::Create { desired, .. } | Change::Update { desired, .. } => {
-                        Action::Put(desired.clone())
-                    }
+                    Change::Create { desired, .. } => Action::Create(desired.clone()),
+                    Change::Update { desired, .. } => Action::Update(desired.clone()),
                     Change::Delete { .. } => Action::Delete,
                     Change::Unchanged => return None,
                 };
                 Some(Operation {
                     group: group.clone(),
+                    project: self.label.clone(),
                     kind: item.kind,
                     action,
                 })

@@ -8,18 +8,25 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
-use super::{Action, Change, Plan};
+use super::render::PlanDocument;
+use super::{Plan, Verb};
 use crate::model::{
     FieldValue, GroupId, Integration, IntegrationType, LiveIntegrations, LiveValue,
 };
+use crate::secret::Secret;
 
-pub const FORMAT_VERSION: u32 = 1;
+/// Version 2 holds the plan as `--output json` prints it, and names keys as
+/// the plan and the apply report do (`group_id`).
+pub const FORMAT_VERSION: u32 = 2;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What `tether plan --out` writes: the plan a reviewer saw, and per
+/// operation what `apply PLAN` checks before writing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SavedPlan {
     pub format_version: u32,
     pub tether_version: String,
@@ -27,38 +34,30 @@ pub struct SavedPlan {
     pub api: String,
     /// The plan was made with `--rotate-secrets`.
     pub rotate_secrets: bool,
-    /// Mixed into every secret's hash, fresh for each plan.
+    /// Mixed into every hash, fresh for each plan.
     pub salt: String,
+    /// The plan as `tether plan --output json` prints it.
+    pub plan: PlanDocument,
+    /// The writes apply will send, in order.
     pub operations: Vec<SavedOperation>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SavedOperation {
+    /// How output names the project: `name (id)`, or the id.
     pub project: String,
-    pub group: String,
+    pub group_id: String,
+    /// The integration type, such as `PAGER_DUTY`.
     #[serde(rename = "type")]
     pub kind: String,
-    /// `create`, `update` or `delete`.
-    pub action: String,
-    /// Fingerprint of the live integration, `None` when it did not exist.
+    pub action: Verb,
+    /// Salted fingerprint of the live integration; null when it did not exist.
     pub live: Option<String>,
     /// The non-secret fields the PUT sends (Atlas's defaults included).
     pub fields: BTreeMap<String, Value>,
-    /// Salted SHA-256 of each secret the PUT sends.
+    /// Salted SHA-256 of each secret the PUT sends, by field.
     pub secrets: BTreeMap<String, String>,
-}
-
-fn sha256_hex(parts: &[&[u8]]) -> String {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update((part.len() as u64).to_le_bytes());
-        hasher.update(part);
-    }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// A fingerprint of an integration as Atlas listed it, salted: Atlas returns
@@ -72,7 +71,8 @@ pub fn fingerprint(live: &LiveIntegrations, kind: IntegrationType, salt: &str) -
             LiveValue::Bool(b) => canonical.push_str(&format!("{}={b}\n", spec.name)),
         }
     }
-    Some(sha256_hex(&[salt.as_bytes(), canonical.as_bytes()]))
+    // It holds whatever Atlas returns in clear: hashed like a secret.
+    Some(Secret::new(canonical).salted_sha256(salt))
 }
 
 /// The non-secret fields and the salted secret hashes of a desired
@@ -85,7 +85,7 @@ fn describe(
     let mut secrets = BTreeMap::new();
     for (spec, value) in desired.with_defaults().fields {
         // Whether a value is secret is the table's call, whatever its variant.
-        let text = match value {
+        let secret = match value {
             FieldValue::Bool(b) => {
                 fields.insert(spec.name.to_owned(), Value::Bool(b));
                 continue;
@@ -94,73 +94,62 @@ fn describe(
                 fields.insert(spec.name.to_owned(), Value::String(text));
                 continue;
             }
-            FieldValue::Text(text) => text,
-            FieldValue::Secret(secret) => secret.expose().to_owned(),
+            FieldValue::Text(text) => Secret::new(text),
+            FieldValue::Secret(secret) => secret,
         };
-        let hash = sha256_hex(&[salt.as_bytes(), spec.name.as_bytes(), text.as_bytes()]);
+        // The field's name goes into the salt: one value in two fields
+        // hashes differently.
+        let hash = secret.salted_sha256(&format!("{salt}:{}", spec.name));
         secrets.insert(spec.name.to_owned(), hash);
     }
     (fields, secrets)
 }
 
-fn action_name(change: &Change) -> &'static str {
-    match change {
-        Change::Create { .. } => "create",
-        Change::Update { .. } => "update",
-        Change::Delete { .. } => "delete",
-        Change::Unchanged => "none",
-    }
-}
-
-/// The saved form of a plan. `lives` are the live states the plan was made
-/// against, by project id.
+/// The saved form of a plan. `salt` is mixed into every hash; the caller
+/// draws a fresh one per plan. `lives`
+/// are the live states the plan was made against, by project id.
 pub fn save(
     plan: &Plan,
     lives: &BTreeMap<GroupId, LiveIntegrations>,
     api: &str,
     rotate_secrets: bool,
+    salt: String,
 ) -> SavedPlan {
-    let salt = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
-    let mut operations = Vec::new();
-    for project in &plan.projects {
-        for operation in project.operations() {
-            let change = project
-                .items()
-                .iter()
-                .find(|item| item.kind == operation.kind)
-                .map_or("update", |item| action_name(&item.change));
-            let (fields, secrets) = match &operation.action {
-                Action::Put(desired) => describe(desired, &salt),
-                Action::Delete => (BTreeMap::new(), BTreeMap::new()),
+    let operations = plan
+        .operations()
+        .into_iter()
+        .map(|operation| {
+            let (fields, secrets) = match operation.action.desired() {
+                Some(desired) => describe(desired, &salt),
+                None => (BTreeMap::new(), BTreeMap::new()),
             };
-            operations.push(SavedOperation {
-                project: project.label.clone(),
-                group: operation.group.to_string(),
-                kind: operation.kind.to_string(),
-                action: change.to_owned(),
+            SavedOperation {
                 live: lives
                     .get(&operation.group)
                     .and_then(|live| fingerprint(live, operation.kind, &salt)),
+                project: operation.project,
+                group_id: operation.group.to_string(),
+                kind: operation.kind.to_string(),
+                action: operation.action.verb(),
                 fields,
                 secrets,
-            });
-        }
-    }
+            }
+        })
+        .collect();
     SavedPlan {
         format_version: FORMAT_VERSION,
         tether_version: env!("CARGO_PKG_VERSION").to_owned(),
         api: api.to_owned(),
         rotate_secrets,
         salt,
+        plan: PlanDocument::from(plan),
         operations,
     }
 }
 
 /// The saved plan as the JSON text written to the file.
 pub fn to_json(saved: &SavedPlan) -> String {
-    let mut text = serde_json::to_string_pretty(saved).expect("a saved plan serializes");
-    text.push('\n');
-    text
+    crate::json::pretty(saved)
 }
 
 /// Reads a saved plan's text; `name` is how messages call the file.
@@ -184,8 +173,9 @@ pub fn from_json(text: &str, name: &str) -> Result<SavedPlan, String> {
         .map_err(|err| format!("`{name}` is not a valid saved plan: {err}"))
 }
 
-/// Compares a saved plan with a plan made now. `Ok` holds the operations to
-/// carry out, as (project id, type); `Err` names everything that moved.
+/// Compares a saved plan with a plan made now. `Ok` holds the saved
+/// operations still called for, as (project id, type); `Err` names
+/// everything that moved.
 pub fn check(
     saved: &SavedPlan,
     now: &Plan,
@@ -199,25 +189,21 @@ pub fn check(
         )]);
     }
     // What a plan made now would do, per object, computed once.
-    let mut now_by_object = BTreeMap::new();
-    for project in &now.projects {
-        let Some(group) = &project.id else { continue };
-        for operation in project.operations() {
-            now_by_object
-                .entry((group.clone(), operation.kind))
-                .or_insert((project, operation));
-        }
-    }
+    let now_by_object: BTreeMap<_, _> = now
+        .operations()
+        .into_iter()
+        .map(|operation| ((operation.group.clone(), operation.kind), operation))
+        .collect();
     let mut moved = Vec::new();
     let mut approved = BTreeSet::new();
     for op in &saved.operations {
         let (Ok(group), Ok(kind)) = (
-            op.group.parse::<GroupId>(),
+            op.group_id.parse::<GroupId>(),
             op.kind.parse::<IntegrationType>(),
         ) else {
             moved.push(format!(
                 "the saved plan names an unknown object `{} {}`",
-                op.group, op.kind
+                op.group_id, op.kind
             ));
             continue;
         };
@@ -230,26 +216,22 @@ pub fn check(
             moved.push(format!("{what} changed in Atlas since the plan was made"));
             continue;
         }
-        let Some((project, operation)) = current else {
+        let Some(operation) = current else {
             moved.push(format!(
                 "{what}: the saved plan would {} it, but the file and Atlas no longer call for that",
                 op.action
             ));
             continue;
         };
-        let action_now = project
-            .items()
-            .iter()
-            .find(|item| item.kind == kind)
-            .map_or("none", |item| action_name(&item.change));
-        if action_now != op.action {
+        if operation.verb() != op.action {
             moved.push(format!(
-                "{what}: the saved plan would {} it, a plan now would {action_now} it",
-                op.action
+                "{what}: the saved plan would {} it, a plan now would {} it",
+                op.action,
+                operation.verb()
             ));
             continue;
         }
-        if let Action::Put(desired) = &operation.action {
+        if let Some(desired) = operation.action.desired() {
             let (fields, secrets) = describe(desired, &saved.salt);
             if fields != op.fields {
                 moved.push(format!(

@@ -3,7 +3,18 @@
 use super::types::{Change, Plan, ProjectPlan};
 
 /// Counts over a whole plan.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
 pub struct Summary {
     /// Integrations apply will create.
     pub create: usize,

@@ -98,7 +98,7 @@ pub(crate) fn apply_in_memory(
 ) {
     for operation in operations {
         match &operation.action {
-            Action::Put(desired) => {
+            Action::Create(desired) | Action::Update(desired) => {
                 let written = atlas_view(desired, v2_fields);
                 let kept = live.known.remove(&operation.kind);
                 let fields = spec(operation.kind)

@@ -3,6 +3,7 @@
 //! integrations kept for apply hold their secrets in `Secret`, whose `Debug`
 //! is redacted, so `{:?}` of a plan never shows a secret either.
 
+use super::Verb;
 use crate::model::{GroupId, Integration, IntegrationType, Mode};
 
 /// The plan of every project of a run, in the order the projects were given.
@@ -63,21 +64,14 @@ impl ProjectPlan {
         }
     }
 
-    /// A project that could not be planned. `id_or_name_display` is however
-    /// the project is known at that point; when it is a valid group id it is
-    /// also kept as the id. The message must not hold a secret.
-    pub fn failed(
-        id_or_name_display: String,
-        name: Option<String>,
-        mode: Mode,
-        message: String,
-    ) -> Self {
-        let id = id_or_name_display.parse::<GroupId>().ok();
-        let label = match &name {
-            Some(name) if *name != id_or_name_display => {
-                format!("{name} ({id_or_name_display})")
-            }
-            _ => id_or_name_display,
+    /// A project that could not be planned, known by its id, its name or
+    /// both at that point. The message must not hold a secret.
+    pub fn failed(id: Option<GroupId>, name: Option<String>, mode: Mode, message: String) -> Self {
+        let label = match (&name, &id) {
+            (Some(name), Some(id)) => format!("{name} ({id})"),
+            (Some(name), None) => name.clone(),
+            (None, Some(id)) => id.to_string(),
+            (None, None) => "(a project with neither id nor name)".to_owned(),
         };
         ProjectPlan {
             id,
@@ -180,6 +174,18 @@ pub enum Change {
         fields: Vec<FieldChange>,
     },
     Unchanged,
+}
+
+impl Change {
+    /// The write this change calls for; `None` when unchanged.
+    pub fn verb(&self) -> Option<Verb> {
+        match self {
+            Change::Create { .. } => Some(Verb::Create),
+            Change::Update { .. } => Some(Verb::Update),
+            Change::Delete { .. } => Some(Verb::Delete),
+            Change::Unchanged => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

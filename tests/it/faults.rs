@@ -76,15 +76,9 @@ fn apply_converges_under_errors_throttling_drops_and_jitter() {
         "--base-url",
         base.as_str(),
     ];
-    let mut apply = common.to_vec();
-    apply.extend([
-        "apply",
-        "--auto-approve",
-        "--max-deletes",
-        "0",
-        "--output",
-        "json",
-    ]);
+    let mut apply = vec!["apply"];
+    apply.extend(common);
+    apply.extend(["--auto-approve", "--max-deletes", "0", "--output", "json"]);
     let run = tether(dir.path(), &apply, ENV);
     no_secret(&run.all_output());
     assert_eq!(run.code, 0, "{}", run.transcript());
@@ -109,8 +103,9 @@ fn apply_converges_under_errors_throttling_drops_and_jitter() {
         );
         assert_eq!(project.integrations["WEBHOOK"]["url"].as_text(), Some(HOOK));
     }
-    let mut plan = common.to_vec();
-    plan.extend(["plan", "--detailed-exitcode"]);
+    let mut plan = vec!["plan"];
+    plan.extend(common);
+    plan.push("--detailed-exitcode");
     let again = tether(dir.path(), &plan, ENV);
     assert_eq!(again.code, 0, "{}", again.transcript());
 }
@@ -131,12 +126,12 @@ fn a_killed_apply_converges_when_run_again() {
         .env_clear()
         .envs(ENV.iter().copied())
         .args([
+            "apply",
             "--no-progress",
             "--concurrency",
             "2",
             "--base-url",
             &base,
-            "apply",
             "--auto-approve",
         ])
         .stdout(Stdio::piped())
@@ -158,10 +153,10 @@ fn a_killed_apply_converges_when_run_again() {
     let rerun = tether(
         dir.path(),
         &[
+            "apply",
             "--no-progress",
             "--base-url",
             &base,
-            "apply",
             "--auto-approve",
         ],
         ENV,
@@ -178,10 +173,10 @@ fn a_killed_apply_converges_when_run_again() {
     let check = tether(
         dir.path(),
         &[
+            "plan",
             "--no-progress",
             "--base-url",
             &base,
-            "plan",
             "--detailed-exitcode",
         ],
         ENV,
@@ -194,22 +189,22 @@ fn verbose_runs_print_no_secret_on_success_or_error() {
     let (sim, dir) = world(3, Faults::default());
     let base = sim.base_url();
     for args in [
-        vec!["-v", "--no-progress", "--base-url", base.as_str(), "plan"],
+        vec!["-v", "plan", "--no-progress", "--base-url", base.as_str()],
         vec![
             "-v",
+            "apply",
             "--no-progress",
             "--base-url",
             base.as_str(),
-            "apply",
             "--auto-approve",
         ],
-        vec!["-v", "--no-progress", "--base-url", base.as_str(), "drift"],
+        vec!["-v", "drift", "--no-progress", "--base-url", base.as_str()],
         vec![
             "-v",
+            "plan",
             "--no-progress",
             "--base-url",
             "http://127.0.0.1:1",
-            "plan",
         ],
         vec!["-v", "validate"],
     ] {
@@ -221,7 +216,7 @@ fn verbose_runs_print_no_secret_on_success_or_error() {
     }
     let verbose = tether(
         dir.path(),
-        &["-v", "--no-progress", "--base-url", &base, "drift"],
+        &["-v", "drift", "--no-progress", "--base-url", &base],
         ENV,
     );
     assert!(

@@ -60,9 +60,11 @@ fn run(sim: &SimHandle, args: &[&str], env: &[(&str, &str)]) -> Run {
 
 fn run_in(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(&str, &str)]) -> Run {
     let base = sim.base_url();
-    let mut all: Vec<&str> = vec!["--color", "never", "--no-progress", "--base-url", &base];
+    let mut all: Vec<&str> = vec!["--color", "never"];
     all.extend_from_slice(args);
-    let run = tether(dir, &all, env);
+    let mut with_base = env.to_vec();
+    with_base.push(("MONGODB_ATLAS_BASE_URL", &base));
+    let run = tether(dir, &all, &with_base);
     assert_no_secret(&run.all_output(), env);
     run
 }
@@ -104,7 +106,7 @@ fn plan_as_json_and_markdown() {
     let json = run(&sim, &["plan", "--output", "json"], ENV);
     assert_eq!(json.code, 0, "{}", json.transcript());
     let document: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
-    assert_eq!(document["format_version"], 1);
+    assert_eq!(document["format_version"], 2);
     let markdown = run(&sim, &["plan", "--output", "markdown"], ENV);
     assert_eq!(markdown.code, 0);
     assert!(markdown.stdout.len() <= 65_536);
@@ -295,10 +297,10 @@ fn apply_at_a_terminal_asks_and_writes_only_after_yes() {
     let args = [
         "--color",
         "never",
+        "apply",
         "--no-progress",
         "--base-url",
         &base,
-        "apply",
     ];
     // "no", anything but `yes`, and Ctrl-D (end of input) all cancel.
     for answer in ["no\n", "y\n", "\u{4}"] {
@@ -354,7 +356,7 @@ fn a_broken_project_fails_alone_and_a_rerun_finishes() {
         failing_projects: vec![SANDBOX.to_owned()],
         ..Faults::default()
     });
-    let partial = run(&sim, &["--retries", "1", "apply", "--auto-approve"], ENV);
+    let partial = run(&sim, &["apply", "--retries", "1", "--auto-approve"], ENV);
     assert_eq!(partial.code, 3, "{}", partial.transcript());
     assert!(
         partial
@@ -366,9 +368,9 @@ fn a_broken_project_fails_alone_and_a_rerun_finishes() {
     let json = run(
         &sim,
         &[
+            "apply",
             "--retries",
             "0",
-            "apply",
             "--auto-approve",
             "--output",
             "json",
@@ -390,7 +392,7 @@ fn rerun_after_the_fault_clears_converges() {
         failing_projects: vec![SANDBOX.to_owned()],
         ..Faults::default()
     });
-    let partial = run(&broken, &["--retries", "0", "apply", "--auto-approve"], ENV);
+    let partial = run(&broken, &["apply", "--retries", "0", "--auto-approve"], ENV);
     assert_eq!(partial.code, 3);
     let state = broken.snapshot();
     drop(broken);
@@ -410,7 +412,7 @@ fn rerun_after_the_fault_clears_converges() {
 #[test]
 fn api_v2_end_to_end() {
     let sim = start(Faults::default());
-    let applied = run(&sim, &["--api", "v2", "apply", "--auto-approve"], ENV);
+    let applied = run(&sim, &["apply", "--api", "v2", "--auto-approve"], ENV);
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     let counts = sim.counters();
     let v2 = "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}";
@@ -419,7 +421,7 @@ fn api_v2_end_to_end() {
         3,
         "three creates fall back to POST: {counts:?}"
     );
-    let again = run(&sim, &["--api", "v2", "plan", "--detailed-exitcode"], ENV);
+    let again = run(&sim, &["plan", "--api", "v2", "--detailed-exitcode"], ENV);
     assert_eq!(again.code, 0, "{}", again.transcript());
 }
 
@@ -455,8 +457,15 @@ fn ctrl_c_stops_new_writes_reports_and_exits_130() {
         .current_dir(dir())
         .env_clear()
         .envs(ENV.iter().copied())
-        .args(["--color", "never", "--no-progress", "--concurrency", "1"])
-        .args(["--base-url", &sim.base_url(), "apply", "--auto-approve"])
+        .args([
+            "--color",
+            "never",
+            "apply",
+            "--no-progress",
+            "--concurrency",
+            "1",
+        ])
+        .args(["--base-url", &sim.base_url(), "--auto-approve"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -492,7 +501,7 @@ fn ctrl_c_stops_new_writes_reports_and_exits_130() {
 #[test]
 fn a_type_filter_that_matches_nothing_is_an_error() {
     let sim = start(Faults::default());
-    let run = run(&sim, &["--type", "PAGERDUTY", "plan"], ENV);
+    let run = run(&sim, &["plan", "--type", "PAGERDUTY"], ENV);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stderr
@@ -507,7 +516,7 @@ fn filters_limit_what_is_read_and_planned() {
     let sim = start(Faults::default());
     let run = run(
         &sim,
-        &["--project", "payments-*", "--type", "DATADOG", "plan"],
+        &["plan", "--project", "payments-*", "--type", "DATADOG"],
         ENV,
     );
     assert_eq!(run.code, 0, "{}", run.transcript());

@@ -43,12 +43,12 @@ fn plan_against(base: &str) -> crate::common::Run {
     tether(
         dir.path(),
         &[
+            "plan",
             "--no-progress",
             "--retries",
             "0",
             "--base-url",
             base,
-            "plan",
         ],
         &[("PD_KEY", "hostile-test-secret-0022")],
     )

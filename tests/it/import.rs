@@ -22,15 +22,10 @@ fn loop_state() -> StateFile {
 
 fn run(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(String, String)]) -> Run {
     let base = sim.base_url();
-    let mut all = vec![
-        "--color",
-        "never",
-        "--no-progress",
-        "--base-url",
-        base.as_str(),
-    ];
+    let mut all = vec!["--color", "never"];
     all.extend_from_slice(args);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    env.push(("MONGODB_ATLAS_BASE_URL", base.as_str()));
     tether(dir, &all, &env)
 }
 

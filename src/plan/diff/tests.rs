@@ -369,16 +369,11 @@ fn live_fields_tether_does_not_model_are_ignored() {
 
 #[test]
 fn a_failed_project_is_kept_and_counted() {
-    let failed = ProjectPlan::failed(
-        "payments".into(),
-        Some("payments".into()),
-        Mode::Additive,
-        "boom".into(),
-    );
+    let failed = ProjectPlan::failed(None, Some("payments".into()), Mode::Additive, "boom".into());
     assert_eq!(failed.label, "payments");
     assert_eq!(failed.id, None);
     let by_id = ProjectPlan::failed(
-        group('a').to_string(),
+        Some(group('a')),
         Some("p".into()),
         Mode::Additive,
         "boom".into(),

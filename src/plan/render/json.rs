@@ -1,14 +1,17 @@
 //! The plan for machines.
 //!
-//! # Format (`format_version` 1)
+//! # Format (`format_version` 2)
 //!
-//! One JSON object. Field names are stable within a format version; new
+//! One JSON object, described by `schemas/plan.schema.json` (generated from
+//! the types below). Field names are stable within a format version; new
 //! fields may be added, and anything else bumps `format_version`. No secret
-//! appears: sensitive values are Atlas-style masks.
+//! appears: sensitive values are Atlas-style masks. Version 2 named the
+//! project keys as the apply report and the saved plan do (`group_id`,
+//! `project`).
 //!
 //! ```text
 //! {
-//!   "format_version": 1,
+//!   "format_version": 2,
 //!   "has_changes": bool,        // live differs from the file somewhere (report-only included)
 //!   "has_errors": bool,         // some item has an error
 //!   "summary": {
@@ -20,9 +23,9 @@
 //!     "unmanaged": n            // live integrations the file leaves alone
 //!   },
 //!   "projects": [ {
-//!     "id": "24 hex" | null,    // null only for a project that failed before its id was known
+//!     "group_id": "24 hex" | null, // null only for a project that failed before its id was known
 //!     "name": string | null,
-//!     "label": string,          // "name (id)", or whichever is known
+//!     "project": string,        // "name (id)", or whichever is known
 //!     "mode": "authoritative" | "additive" | "observe",
 //!     "status": "planned" | "failed",
 //!     "error": string | null,   // why a failed project could not be planned
@@ -56,133 +59,294 @@
 //! for sensitive fields `{"mask": "****9c0d"}` (as Atlas masks it) or
 //! `{"write_only": true}` (a secret Atlas never returns, never shown).
 
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
+use crate::plan::Summary;
 use crate::plan::types::{
     Change, DeleteReason, FieldChange, Item, ItemError, Note, Plan, ProjectPlan, ReportOnly, Shown,
     Unmanaged,
 };
 
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The plan as machines read it (`tether plan --output json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanDocument {
+    pub format_version: u32,
+    /// Live state differs from the file somewhere (report-only included).
+    pub has_changes: bool,
+    /// Some item has an error.
+    pub has_errors: bool,
+    pub summary: Summary,
+    pub projects: Vec<ProjectDocument>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectDocument {
+    /// The project's id; null only for a project that failed before its id
+    /// was known.
+    pub group_id: Option<String>,
+    pub name: Option<String>,
+    /// How output names the project: `name (id)`, or whichever is known.
+    pub project: String,
+    /// `authoritative`, `additive` or `observe`.
+    pub mode: String,
+    pub status: ProjectStatus,
+    /// Why a failed project could not be planned.
+    pub error: Option<String>,
+    /// Deletes apply will send in this project.
+    pub deletes: usize,
+    /// Apply would leave the project without a paging integration.
+    pub deletes_last_paging: bool,
+    pub items: Vec<ItemDocument>,
+    /// Live integrations the file leaves alone, for information.
+    pub unmanaged: Vec<UnmanagedDocument>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectStatus {
+    Planned,
+    Failed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemDocument {
+    /// The integration type, such as `PAGER_DUTY`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub action: ItemAction,
+    /// Apply will make this change.
+    pub applies: bool,
+    pub report_only: Option<ReportOnlyReason>,
+    pub delete_reason: Option<DeleteReasonName>,
+    /// An update asked for by `--rotate-secrets`.
+    pub rotation: bool,
+    /// Create: every field set; update: the fields that differ; delete: the
+    /// live fields.
+    pub fields: Vec<FieldDocument>,
+    pub notes: Vec<NoteDocument>,
+    pub errors: Vec<ItemErrorDocument>,
+}
+
+/// What the plan does to one type: a write's verb, or nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemAction {
+    Create,
+    Update,
+    Delete,
+    Unchanged,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportOnlyReason {
+    ObserveMode,
+    AdditiveNeverDeletes,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeleteReasonName {
+    NotDeclared,
+    DeclaredAbsent,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDocument {
+    pub field: String,
+    pub sensitive: bool,
+    pub before: ValueDocument,
+    pub after: ValueDocument,
+    /// Unchanged, sent again by `--rotate-secrets`.
+    pub rotated: bool,
+}
+
+/// A value as the plan shows it: `null`, a string or a boolean for plain
+/// fields; for sensitive fields `{"mask": "****9c0d"}` (as Atlas masks it) or
+/// `{"write_only": true}` (a secret Atlas never returns, never shown).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ValueDocument {
+    Masked { mask: String },
+    WriteOnly { write_only: bool },
+    Text(String),
+    Bool(bool),
+    None,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteDocument {
+    pub kind: NoteKind,
+    pub field: String,
+    /// The live value (`not_cleared` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<ValueDocument>,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    NotVerifiable,
+    NotCleared,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemErrorDocument {
+    pub kind: ItemErrorKind,
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemErrorKind {
+    NeedsApiV2,
+    CannotCreateWithout,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnmanagedDocument {
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A type tether models (else newer, or retired like `HIP_CHAT`).
+    pub known: bool,
+}
 
 /// The JSON rendering, pretty-printed, with a final newline.
 pub fn json(plan: &Plan) -> String {
-    let summary = plan.summary();
-    let document = json!({
-        "format_version": FORMAT_VERSION,
-        "has_changes": plan.has_changes(),
-        "has_errors": plan.has_errors(),
-        "summary": {
-            "create": summary.create,
-            "update": summary.update,
-            "delete": summary.delete,
-            "unchanged": summary.unchanged,
-            "report_only": summary.report_only,
-            "errors": summary.errors,
-            "failed_projects": summary.failed_projects,
-            "unmanaged": summary.unmanaged,
-        },
-        "projects": plan.projects.iter().map(project).collect::<Vec<_>>(),
-    });
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::json::pretty(&PlanDocument::from(plan))
 }
 
-fn project(project: &ProjectPlan) -> Value {
-    json!({
-        "id": project.id.as_ref().map(|id| id.as_str()),
-        "name": project.name,
-        "label": project.label,
-        "mode": project.mode.as_str(),
-        "status": if project.failure().is_some() { "failed" } else { "planned" },
-        "error": project.failure(),
-        "deletes": project.delete_count(),
-        "deletes_last_paging": project.deletes_last_paging(),
-        "items": project.items().iter().map(item).collect::<Vec<_>>(),
-        "unmanaged": project.unmanaged().iter().map(|u| json!({
-            "type": u.type_name(),
-            "known": matches!(u, Unmanaged::Known(_)),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-fn item(item: &Item) -> Value {
-    let (action, fields, delete_reason, rotation) = match &item.change {
-        Change::Create { fields, .. } => ("create", fields.as_slice(), None, false),
-        Change::Update {
-            fields, rotation, ..
-        } => ("update", fields.as_slice(), None, *rotation),
-        Change::Delete { reason, fields } => {
-            let reason = match reason {
-                DeleteReason::NotDeclared => "not_declared",
-                DeleteReason::DeclaredAbsent => "declared_absent",
-            };
-            ("delete", fields.as_slice(), Some(reason), false)
+impl From<&Plan> for PlanDocument {
+    fn from(plan: &Plan) -> Self {
+        PlanDocument {
+            format_version: FORMAT_VERSION,
+            has_changes: plan.has_changes(),
+            has_errors: plan.has_errors(),
+            summary: plan.summary(),
+            projects: plan.projects.iter().map(project).collect(),
         }
-        Change::Unchanged => ("unchanged", &[][..], None, false),
-    };
-    let report_only = item.report_only.map(|r| match r {
-        ReportOnly::ObserveMode => "observe_mode",
-        ReportOnly::AdditiveNeverDeletes => "additive_never_deletes",
-    });
-    json!({
-        "type": item.kind.as_str(),
-        "action": action,
-        "applies": item.applies(),
-        "report_only": report_only,
-        "delete_reason": delete_reason,
-        "rotation": rotation,
-        "fields": fields.iter().map(field).collect::<Vec<_>>(),
-        "notes": item.notes.iter().map(note).collect::<Vec<_>>(),
-        "errors": item.errors.iter().map(|e| error(e, item)).collect::<Vec<_>>(),
-    })
-}
-
-fn field(change: &FieldChange) -> Value {
-    json!({
-        "field": change.field,
-        "sensitive": change.sensitive,
-        "before": value(&change.before),
-        "after": value(&change.after),
-        "rotated": change.rotated,
-    })
-}
-
-fn note(note: &Note) -> Value {
-    match note {
-        Note::NotVerifiable { field } => json!({
-            "kind": "not_verifiable",
-            "field": field,
-            "message": note.message(),
-        }),
-        Note::NotCleared { field, live } => json!({
-            "kind": "not_cleared",
-            "field": field,
-            "live": value(live),
-            "message": note.message(),
-        }),
     }
 }
 
-fn error(error: &ItemError, item: &Item) -> Value {
-    let (kind, field) = match error {
-        ItemError::NeedsApiV2 { field } => ("needs_api_v2", field),
-        ItemError::CannotCreateWithout { field } => ("cannot_create_without", field),
-    };
-    json!({
-        "kind": kind,
-        "field": field,
-        "message": error.message(item.kind),
-    })
+fn project(project: &ProjectPlan) -> ProjectDocument {
+    ProjectDocument {
+        group_id: project.id.as_ref().map(ToString::to_string),
+        name: project.name.clone(),
+        project: project.label.clone(),
+        mode: project.mode.as_str().to_owned(),
+        status: if project.failure().is_some() {
+            ProjectStatus::Failed
+        } else {
+            ProjectStatus::Planned
+        },
+        error: project.failure().map(str::to_owned),
+        deletes: project.delete_count(),
+        deletes_last_paging: project.deletes_last_paging(),
+        items: project.items().iter().map(item).collect(),
+        unmanaged: project
+            .unmanaged()
+            .iter()
+            .map(|u| UnmanagedDocument {
+                kind: u.type_name().to_owned(),
+                known: matches!(u, Unmanaged::Known(_)),
+            })
+            .collect(),
+    }
 }
 
-fn value(shown: &Shown) -> Value {
+fn item(item: &Item) -> ItemDocument {
+    let (fields, delete_reason, rotation) = match &item.change {
+        Change::Create { fields, .. } => (fields.as_slice(), None, false),
+        Change::Update {
+            fields, rotation, ..
+        } => (fields.as_slice(), None, *rotation),
+        Change::Delete { reason, fields } => {
+            let reason = match reason {
+                DeleteReason::NotDeclared => DeleteReasonName::NotDeclared,
+                DeleteReason::DeclaredAbsent => DeleteReasonName::DeclaredAbsent,
+            };
+            (fields.as_slice(), Some(reason), false)
+        }
+        Change::Unchanged => (&[][..], None, false),
+    };
+    ItemDocument {
+        kind: item.kind.as_str().to_owned(),
+        action: match item.change.verb() {
+            Some(crate::plan::Verb::Create) => ItemAction::Create,
+            Some(crate::plan::Verb::Update) => ItemAction::Update,
+            Some(crate::plan::Verb::Delete) => ItemAction::Delete,
+            None => ItemAction::Unchanged,
+        },
+        applies: item.applies(),
+        report_only: item.report_only.map(|r| match r {
+            ReportOnly::ObserveMode => ReportOnlyReason::ObserveMode,
+            ReportOnly::AdditiveNeverDeletes => ReportOnlyReason::AdditiveNeverDeletes,
+        }),
+        delete_reason,
+        rotation,
+        fields: fields.iter().map(field).collect(),
+        notes: item.notes.iter().map(note).collect(),
+        errors: item
+            .errors
+            .iter()
+            .map(|error| item_error(error, item))
+            .collect(),
+    }
+}
+
+fn field(change: &FieldChange) -> FieldDocument {
+    FieldDocument {
+        field: change.field.to_owned(),
+        sensitive: change.sensitive,
+        before: value(&change.before),
+        after: value(&change.after),
+        rotated: change.rotated,
+    }
+}
+
+fn note(note: &Note) -> NoteDocument {
+    let (kind, live) = match note {
+        Note::NotVerifiable { .. } => (NoteKind::NotVerifiable, None),
+        Note::NotCleared { live, .. } => (NoteKind::NotCleared, Some(value(live))),
+    };
+    NoteDocument {
+        kind,
+        field: note.field().to_owned(),
+        live,
+        message: note.message(),
+    }
+}
+
+fn item_error(error: &ItemError, item: &Item) -> ItemErrorDocument {
+    let (kind, field) = match error {
+        ItemError::NeedsApiV2 { field } => (ItemErrorKind::NeedsApiV2, field),
+        ItemError::CannotCreateWithout { field } => (ItemErrorKind::CannotCreateWithout, field),
+    };
+    ItemErrorDocument {
+        kind,
+        field: (*field).to_owned(),
+        message: error.message(item.kind),
+    }
+}
+
+fn value(shown: &Shown) -> ValueDocument {
     match shown {
-        Shown::None => Value::Null,
-        Shown::Text(text) => Value::String(text.clone()),
-        Shown::Bool(b) => Value::Bool(*b),
-        Shown::Masked(mask) => json!({ "mask": mask }),
-        Shown::WriteOnly => json!({ "write_only": true }),
+        Shown::None => ValueDocument::None,
+        Shown::Text(text) => ValueDocument::Text(text.clone()),
+        Shown::Bool(b) => ValueDocument::Bool(*b),
+        Shown::Masked(mask) => ValueDocument::Masked { mask: mask.clone() },
+        Shown::WriteOnly => ValueDocument::WriteOnly { write_only: true },
     }
 }

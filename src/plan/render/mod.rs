@@ -7,7 +7,11 @@ mod lines;
 mod markdown;
 mod text;
 
-pub use json::{FORMAT_VERSION, json};
+pub use json::{
+    DeleteReasonName, FORMAT_VERSION, FieldDocument, ItemAction, ItemDocument, ItemErrorDocument,
+    ItemErrorKind, NoteDocument, NoteKind, PlanDocument, ProjectDocument, ProjectStatus,
+    ReportOnlyReason, UnmanagedDocument, ValueDocument, json,
+};
 pub use markdown::{MARKDOWN_LIMIT, markdown};
 pub use text::text;
 

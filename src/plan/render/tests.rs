@@ -52,7 +52,7 @@ fn summary_line_leads_the_text() {
 fn json_is_versioned_and_parses() {
     let value: serde_json::Value =
         serde_json::from_str(&json(&fixture_plan())).expect("valid JSON");
-    assert_eq!(value["format_version"], 1);
+    assert_eq!(value["format_version"], 2);
     assert_eq!(value["projects"].as_array().map(Vec::len), Some(6));
     assert_eq!(value["summary"]["failed_projects"], 1);
 }

@@ -2,32 +2,26 @@
 //! then each project worth a look, Terraform-like; projects with nothing to
 //! report get one line each at the end.
 
+use owo_colors::{OwoColorize, Style};
+
 use super::lines::{Line, Tone, project_body, project_title};
 use super::summary_line;
 use crate::plan::types::{Note, Plan};
 
-const RESET: &str = "\x1b[0m";
-const BOLD: &str = "\x1b[1m";
-const DIM: &str = "\x1b[2m";
-const RED: &str = "\x1b[31m";
-const GREEN: &str = "\x1b[32m";
-const YELLOW: &str = "\x1b[33m";
-const BOLD_RED: &str = "\x1b[1;31m";
-
 /// The text rendering; ANSI colour only when `color` is true.
 pub fn text(plan: &Plan, color: bool) -> String {
     let paint = |tone: Tone, text: &str| -> String {
-        let code = match tone {
+        let style = match tone {
             Tone::Plain => return text.to_owned(),
-            Tone::Header => BOLD,
-            Tone::Add => GREEN,
-            Tone::Remove => RED,
-            Tone::Change => YELLOW,
-            Tone::Error => BOLD_RED,
-            Tone::Quiet => DIM,
+            Tone::Header => Style::new().bold(),
+            Tone::Add => Style::new().green(),
+            Tone::Remove => Style::new().red(),
+            Tone::Change => Style::new().yellow(),
+            Tone::Error => Style::new().bold().red(),
+            Tone::Quiet => Style::new().dimmed(),
         };
         if color {
-            format!("{code}{text}{RESET}")
+            text.style(style).to_string()
         } else {
             text.to_owned()
         }

@@ -9,12 +9,23 @@ use crate::model::{GroupId, LiveIntegrations, ProjectRef};
 
 /// What Atlas said about one declared project.
 #[derive(Debug)]
-pub struct Observed {
-    /// The project's id, when the file gives it or the name resolved.
-    pub group: Option<GroupId>,
-    /// The name from the file, or Atlas's when it was looked up.
-    pub name: Option<String>,
-    pub live: Result<LiveIntegrations, ApiError>,
+pub enum Observed {
+    /// The project's integrations, read. `name` is the file's, or Atlas's
+    /// when the project was looked up by name.
+    Fetched {
+        group: GroupId,
+        name: Option<String>,
+        live: LiveIntegrations,
+    },
+    /// The project's id is known (from the file or a lookup), but its
+    /// integrations could not be read.
+    Unreadable {
+        group: GroupId,
+        name: Option<String>,
+        error: ApiError,
+    },
+    /// The name could not be resolved to a project.
+    Unresolved { name: String, error: ApiError },
 }
 
 /// Called once per project as its answer arrives (for a progress bar).
@@ -46,19 +57,11 @@ async fn fetch_one(client: &Client, project: ProjectRef) -> Observed {
         ProjectRef::Both { id, name } => (id, Some(name)),
         ProjectRef::Name(name) => match client.project_by_name(&name).await {
             Ok(found) => (found.id, Some(found.name)),
-            Err(err) => {
-                return Observed {
-                    group: None,
-                    name: Some(name),
-                    live: Err(err),
-                };
-            }
+            Err(error) => return Observed::Unresolved { name, error },
         },
     };
-    let live = client.list_integrations(&group).await;
-    Observed {
-        group: Some(group),
-        name,
-        live,
+    match client.list_integrations(&group).await {
+        Ok(live) => Observed::Fetched { group, name, live },
+        Err(error) => Observed::Unreadable { group, name, error },
     }
 }

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::report::{OperationReport, Outcome, Report};
 use crate::atlas::{Client, Deletion};
 use crate::model::{
-    DesiredProject, GroupId, Integration, IntegrationType, LiveIntegrations, Mode, Origin,
-    ProjectRef, Slot,
+    DesiredProject, GroupId, Integration, LiveIntegrations, Mode, Origin, ProjectRef, Slot,
 };
-use crate::plan::{Action, Change, Plan, PlanOptions, plan_project};
+use crate::plan::{Action, Operation, Plan, PlanOptions, plan_project};
 
 /// Apply's safety settings.
 #[derive(Clone, Copy, Debug)]
@@ -101,156 +101,45 @@ pub fn refusals(plan: &Plan, gates: &Gates) -> Vec<Refusal> {
     refusals
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verb {
-    Create,
-    Update,
-    Delete,
-}
-
-impl Verb {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verb::Create => "create",
-            Verb::Update => "update",
-            Verb::Delete => "delete",
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Done,
-    /// A DELETE found nothing to delete: the goal is met all the same.
-    AlreadyAbsent,
-    /// The write was sent and answered, but Atlas's list after it does not
-    /// show the declared state.
-    NotVerified(String),
-    Failed(String),
-    /// Not started: apply was interrupted first.
-    NotStarted,
-}
-
-impl Outcome {
-    pub fn succeeded(&self) -> bool {
-        matches!(self, Outcome::Done | Outcome::AlreadyAbsent)
-    }
-}
-
-/// One operation and what became of it.
-#[derive(Clone, Debug)]
-pub struct OperationReport {
-    pub group: GroupId,
-    pub project: String,
-    pub kind: IntegrationType,
-    pub verb: Verb,
-    pub outcome: Outcome,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct Report {
-    pub operations: Vec<OperationReport>,
-    pub interrupted: bool,
-}
-
-impl Report {
-    pub fn failed(&self) -> usize {
-        self.operations
-            .iter()
-            .filter(|op| !op.outcome.succeeded() && op.outcome != Outcome::NotStarted)
-            .count()
-    }
-
-    pub fn succeeded(&self) -> usize {
-        self.operations
-            .iter()
-            .filter(|op| op.outcome.succeeded())
-            .count()
-    }
-
-    pub fn not_started(&self) -> usize {
-        self.operations
-            .iter()
-            .filter(|op| op.outcome == Outcome::NotStarted)
-            .count()
-    }
-}
-
-/// One write to make, with what the reviewer saw of it.
-#[derive(Clone, Debug)]
-pub struct Step {
-    pub group: GroupId,
-    pub project: String,
-    pub kind: IntegrationType,
-    pub verb: Verb,
-    pub action: Action,
-}
-
-/// The writes a plan needs, project by project in plan order.
-pub fn steps(plan: &Plan) -> Vec<Step> {
-    let mut steps = Vec::new();
-    for project in &plan.projects {
-        for operation in project.operations() {
-            let verb = project
-                .items()
-                .iter()
-                .find(|item| item.kind == operation.kind)
-                .map_or(Verb::Update, |item| match item.change {
-                    Change::Create { .. } => Verb::Create,
-                    Change::Delete { .. } => Verb::Delete,
-                    Change::Update { .. } | Change::Unchanged => Verb::Update,
-                });
-            steps.push(Step {
-                group: operation.group,
-                project: project.label.clone(),
-                kind: operation.kind,
-                verb,
-                action: operation.action,
-            });
-        }
-    }
-    steps
-}
-
-/// Sends the plan's writes: projects in parallel under the client's limit,
+/// Sends the operations: projects in parallel under the client's limit,
 /// the writes of one project one after another. A failed write does not stop
 /// the others. Once `stop` is set no new write starts; those under way
 /// finish.
 pub async fn execute(
     client: Arc<Client>,
-    steps: Vec<Step>,
+    operations: Vec<Operation>,
     options: PlanOptions,
     stop: Arc<AtomicBool>,
     on_done: Arc<dyn Fn() + Send + Sync>,
 ) -> Report {
-    // `steps` come project by project: each run of one project's steps is
-    // written in order, the projects side by side.
-    let mut projects: Vec<Vec<Step>> = Vec::new();
-    for step in steps {
+    // `operations` come project by project: each run of one project's
+    // operations is written in order, the projects side by side.
+    let mut projects: Vec<Vec<Operation>> = Vec::new();
+    for operation in operations {
         match projects.last_mut() {
-            Some(run) if run[0].group == step.group => run.push(step),
-            _ => projects.push(vec![step]),
+            Some(run) if run[0].group == operation.group => run.push(operation),
+            _ => projects.push(vec![operation]),
         }
     }
-    let per_project = crate::tasks::in_order(projects.into_iter().map(|project_steps| {
+    let per_project = crate::tasks::in_order(projects.into_iter().map(|project_operations| {
         let client = Arc::clone(&client);
         let stop = Arc::clone(&stop);
         let on_done = Arc::clone(&on_done);
         async move {
-            let mut reports = Vec::with_capacity(project_steps.len());
-            for step in project_steps {
+            let mut reports = Vec::with_capacity(project_operations.len());
+            for operation in project_operations {
                 let outcome = if stop.load(Ordering::SeqCst) {
                     Outcome::NotStarted
                 } else {
-                    let outcome = write(&client, &step, &options).await;
+                    let outcome = write(&client, &operation, &options).await;
                     on_done();
                     outcome
                 };
                 reports.push(OperationReport {
-                    group: step.group,
-                    project: step.project,
-                    kind: step.kind,
-                    verb: step.verb,
+                    verb: operation.verb(),
+                    group: operation.group,
+                    project: operation.project,
+                    kind: operation.kind,
                     outcome,
                 });
             }
@@ -264,17 +153,20 @@ pub async fn execute(
     }
 }
 
-async fn write(client: &Client, step: &Step, options: &PlanOptions) -> Outcome {
-    match &step.action {
-        Action::Delete => match client.delete_integration(&step.group, step.kind).await {
+async fn write(client: &Client, operation: &Operation, options: &PlanOptions) -> Outcome {
+    let group = &operation.group;
+    match &operation.action {
+        Action::Delete => match client.delete_integration(group, operation.kind).await {
             Ok(Deletion::Deleted) => Outcome::Done,
             Ok(Deletion::AlreadyAbsent) => Outcome::AlreadyAbsent,
             Err(err) => Outcome::Failed(err.explained()),
         },
-        Action::Put(desired) => match client.put_integration(&step.group, desired).await {
-            Ok(after) => verify(&step.group, desired, &after, options),
-            Err(err) => Outcome::Failed(err.explained()),
-        },
+        Action::Create(desired) | Action::Update(desired) => {
+            match client.put_integration(group, desired).await {
+                Ok(after) => verify(group, desired, &after, options),
+                Err(err) => Outcome::Failed(err.explained()),
+            }
+        }
     }
 }
 

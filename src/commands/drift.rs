@@ -1,0 +1,16 @@
+//! `tether drift`: the plan, for schedules; exits 2 when Atlas differs from
+//! the file.
+
+use crate::cli::DriftArgs;
+use crate::error::Error;
+use crate::exit::ExitStatus;
+use crate::output::Printer;
+
+pub fn run(args: &DriftArgs, printer: &Printer) -> Result<ExitStatus, Error> {
+    let (planned, _, _) = super::plan(&args.file, &args.select, &args.atlas, false, printer)?;
+    printer.data(&super::render(&planned.plan, args.output, printer));
+    Ok(super::plan_status(
+        &planned.plan,
+        planned.plan.has_changes(),
+    ))
+}
