@@ -75,6 +75,18 @@ pub struct SelectArgs {
     pub types: Vec<String>,
 }
 
+/// What plan, drift and apply read: the file, the projects and types
+/// selected, and Atlas.
+#[derive(Debug, Args)]
+pub struct PlanInputs {
+    #[command(flatten)]
+    pub file: FileArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    #[command(flatten)]
+    pub atlas: AtlasArgs,
+}
+
 /// How to reach Atlas.
 #[derive(Debug, Args)]
 pub struct AtlasArgs {
@@ -152,8 +164,11 @@ pub enum Command {
     /// Name the projects with `--project ID|NAME` (repeatable; exact, not a
     /// glob here) or all of an organization's with `--org ORG_ID`.
     Import(ImportArgs),
-    /// Print the JSON Schema of the file (the same as schemas/tether.schema.json).
-    Schema,
+    /// Print a JSON Schema: of the file (the default), or of the plan, the
+    /// apply report or the saved plan that tether writes as JSON.
+    ///
+    /// The same as the files in schemas/.
+    Schema(SchemaArgs),
     /// Serve a local Atlas simulator on loopback (see examples/sim-state.yaml).
     ///
     /// Prints the address it bound, serves until Ctrl-C, then writes the
@@ -174,17 +189,36 @@ impl Command {
     /// `--no-progress`, for the commands that draw a progress bar.
     pub fn no_progress(&self) -> bool {
         match self {
-            Command::Plan(PlanArgs { atlas, .. })
-            | Command::Drift(DriftArgs { atlas, .. })
-            | Command::Apply(ApplyArgs { atlas, .. })
-            | Command::Import(ImportArgs { atlas, .. }) => atlas.no_progress,
+            Command::Plan(PlanArgs { inputs, .. })
+            | Command::Drift(DriftArgs { inputs, .. })
+            | Command::Apply(ApplyArgs { inputs, .. }) => inputs.atlas.no_progress,
+            Command::Import(ImportArgs { atlas, .. }) => atlas.no_progress,
             Command::Validate(_)
-            | Command::Schema
+            | Command::Schema(_)
             | Command::Sim(_)
             | Command::Demo
             | Command::Completions { .. } => false,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which document's schema.
+    #[arg(value_enum, default_value_t = SchemaKind::File)]
+    pub which: SchemaKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// The tether file (schemas/tether.schema.json).
+    File,
+    /// `plan --output json` (schemas/plan.schema.json).
+    Plan,
+    /// `apply --output json` (schemas/apply-report.schema.json).
+    ApplyReport,
+    /// The file `plan --out` writes (schemas/saved-plan.schema.json).
+    SavedPlan,
 }
 
 #[derive(Debug, Args)]
@@ -201,11 +235,7 @@ pub struct ValidateArgs {
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     #[command(flatten)]
-    pub file: FileArgs,
-    #[command(flatten)]
-    pub select: SelectArgs,
-    #[command(flatten)]
-    pub atlas: AtlasArgs,
+    pub inputs: PlanInputs,
 
     /// Also save the plan here, for `tether apply PLAN` to apply exactly it.
     /// The file holds fingerprints and salted hashes, never a secret.
@@ -228,11 +258,7 @@ pub struct PlanArgs {
 #[derive(Debug, Args)]
 pub struct DriftArgs {
     #[command(flatten)]
-    pub file: FileArgs,
-    #[command(flatten)]
-    pub select: SelectArgs,
-    #[command(flatten)]
-    pub atlas: AtlasArgs,
+    pub inputs: PlanInputs,
 
     /// How to print the drift report.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
@@ -242,11 +268,7 @@ pub struct DriftArgs {
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
     #[command(flatten)]
-    pub file: FileArgs,
-    #[command(flatten)]
-    pub select: SelectArgs,
-    #[command(flatten)]
-    pub atlas: AtlasArgs,
+    pub inputs: PlanInputs,
 
     /// A saved plan from `tether plan --out`, to apply exactly.
     #[arg(value_name = "PLAN")]

@@ -45,8 +45,8 @@ fn run_command(command: Command, printer: &Printer) -> Result<ExitStatus, Error>
         Command::Apply(args) => commands::apply::run(&args, printer),
         Command::Drift(args) => commands::drift::run(&args, printer),
         Command::Import(args) => commands::import::run(&args, printer),
-        Command::Schema => {
-            commands::schema::run(printer);
+        Command::Schema(args) => {
+            commands::schema::run(args.which, printer);
             Ok(ExitStatus::Success)
         }
         Command::Sim(args) => commands::sim::run(&args).map(|()| ExitStatus::Success),

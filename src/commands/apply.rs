@@ -14,8 +14,7 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let rotate = saved
         .as_ref()
         .map_or(args.rotate_secrets, |s| s.rotate_secrets);
-    let (planned, client, runtime) =
-        super::plan(&args.file, &args.select, &args.atlas, rotate, printer)?;
+    let (planned, client, runtime) = super::plan(&args.inputs, rotate, printer)?;
     let plan = &planned.plan;
     let format = args.output;
     if format == ReportFormat::Text {

@@ -40,12 +40,7 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let imported = import(&sources, &options);
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &imported.yaml).map_err(|err| {
-                Error::new(
-                    format!("cannot write `{}`: {err}", path.display()),
-                    "check that the directory exists and is writable",
-                )
-            })?;
+            super::write_file(path, &imported.yaml)?;
             printer.result(&format!(
                 "Wrote {} with {} project(s).",
                 path.display(),

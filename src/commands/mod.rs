@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::atlas::{ApiVersion, Client};
-use crate::cli::{Api, AtlasArgs, FileArgs, OutputFormat, SelectArgs};
+use crate::cli::{Api, AtlasArgs, OutputFormat, PlanInputs};
 use crate::config::{ProcessEnv, Unset};
 use crate::engine::{self, Planned, Report};
 use crate::error::Error;
@@ -58,20 +58,19 @@ fn connect(atlas: &AtlasArgs, printer: &Printer) -> Result<Arc<Client>, Error> {
 /// Loads the file, selects projects, fetches and plans them: what plan,
 /// drift and apply all begin with.
 fn plan(
-    file: &FileArgs,
-    select: &SelectArgs,
-    atlas: &AtlasArgs,
+    inputs: &PlanInputs,
     rotate_secrets: bool,
     printer: &Printer,
 ) -> Result<(Planned, Arc<Client>, tokio::runtime::Runtime), Error> {
-    let loaded = engine::load(&file.file, (&ProcessEnv::default(), Unset::Error))?;
+    let file = &inputs.file.file;
+    let loaded = engine::load(file, (&ProcessEnv::default(), Unset::Error))?;
     printer.warnings(&loaded.warnings.render(printer.color()));
     let filter = Filter {
-        projects: select.projects.clone(),
-        types: select.types.clone(),
+        projects: inputs.select.projects.clone(),
+        types: inputs.select.types.clone(),
     };
-    let projects = engine::select(loaded.desired.projects, &filter, &file.file)?;
-    let client = connect(atlas, printer)?;
+    let projects = engine::select(loaded.desired.projects, &filter, file)?;
+    let client = connect(&inputs.atlas, printer)?;
     let runtime = runtime()?;
     let planned = plan_with_progress(
         &runtime,
@@ -152,6 +151,16 @@ fn plan_status(plan: &Plan, changes: bool) -> ExitStatus {
     } else {
         ExitStatus::Success
     }
+}
+
+/// Writes an output file the command was asked for.
+fn write_file(path: &std::path::Path, text: &str) -> Result<(), Error> {
+    std::fs::write(path, text).map_err(|err| {
+        Error::new(
+            format!("cannot write `{}`: {err}", path.display()),
+            "check that the directory exists and is writable",
+        )
+    })
 }
 
 /// The plan in the format asked for.

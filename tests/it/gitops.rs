@@ -113,6 +113,102 @@ fn plan_as_json_and_markdown() {
     assert!(markdown.stdout.contains("<details>"), "{}", markdown.stdout);
 }
 
+/// Checks `document` against the committed schema `schemas/{which}.schema.json`.
+fn assert_matches_schema(which: &str, document: &serde_json::Value) {
+    let path = crate::common::repo_root().join(format!("schemas/{which}.schema.json"));
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("schema committed"))
+            .expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(document)
+        .map(|e| format!("{e} at `{}`", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{which} fails its schema: {errors:#?}");
+}
+
+/// The plan, the saved plan and the apply report are one JSON model: each
+/// matches its committed schema, the saved plan holds the plan as `--output
+/// json` prints it, and all three name things with the same keys.
+#[test]
+fn json_outputs_match_their_schemas_and_share_their_keys() {
+    let sim = start(Faults::default());
+    let work = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
+    let json = run_in(work.path(), &sim, &["plan", "--output", "json"], ENV);
+    assert_eq!(json.code, 0, "{}", json.transcript());
+    let plan: serde_json::Value = serde_json::from_str(&json.stdout).expect("plan JSON");
+    assert_matches_schema("plan", &plan);
+    let project = &plan["projects"][0];
+    for key in ["group_id", "name", "project", "mode", "items"] {
+        assert!(project.get(key).is_some(), "plan project lacks `{key}`");
+    }
+
+    let saved = run_in(work.path(), &sim, &["plan", "--out", "plan.json"], ENV);
+    assert_eq!(saved.code, 0, "{}", saved.transcript());
+    let text = std::fs::read_to_string(work.path().join("plan.json")).expect("saved plan");
+    assert_no_secret(&text, ENV);
+    let saved: serde_json::Value = serde_json::from_str(&text).expect("saved plan JSON");
+    assert_matches_schema("saved-plan", &saved);
+    assert_eq!(
+        saved["plan"], plan,
+        "the saved plan holds the plan as printed"
+    );
+
+    let applied = run_in(
+        work.path(),
+        &sim,
+        &["apply", "plan.json", "--auto-approve", "--output", "json"],
+        ENV,
+    );
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    let report: serde_json::Value = serde_json::from_str(&applied.stdout).expect("report JSON");
+    assert_matches_schema("apply-report", &report);
+
+    let saved_ops = saved["operations"].as_array().expect("operations");
+    let report_ops = report["operations"].as_array().expect("operations");
+    assert_eq!(saved_ops.len(), report_ops.len());
+    for (saved_op, report_op) in saved_ops.iter().zip(report_ops) {
+        for key in ["project", "group_id", "type", "action"] {
+            assert_eq!(saved_op[key], report_op[key], "`{key}` differs");
+        }
+        let in_plan = plan["projects"]
+            .as_array()
+            .expect("projects")
+            .iter()
+            .find(|p| p["group_id"] == saved_op["group_id"])
+            .expect("the operation's project is in the plan");
+        assert_eq!(in_plan["project"], saved_op["project"]);
+        let item = in_plan["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["type"] == saved_op["type"])
+            .expect("the operation's item is in the plan");
+        assert_eq!(item["action"], saved_op["action"], "one verb throughout");
+    }
+}
+
+/// `-q` silences talk (warnings, progress, "Saved the plan to ..."), not
+/// the output a command exists for: the plan itself is printed.
+#[test]
+fn quiet_keeps_the_plan_and_drops_the_talk() {
+    let sim = start(Faults::default());
+    let work = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
+    let quiet = run_in(
+        work.path(),
+        &sim,
+        &["-q", "plan", "--out", "plan.json"],
+        ENV,
+    );
+    assert_eq!(quiet.code, 0, "{}", quiet.transcript());
+    assert!(quiet.stdout.starts_with("Plan: "), "{}", quiet.stdout);
+    assert!(!quiet.stdout.contains("Saved the plan"), "{}", quiet.stdout);
+    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+    assert!(work.path().join("plan.json").exists());
+}
+
 #[test]
 fn apply_sends_exactly_the_needed_writes_then_nothing() {
     let sim = start(Faults::default());

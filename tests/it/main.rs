@@ -1,6 +1,7 @@
 //! Integration tests: the real `tether` binary, and the in-process simulator.
 
 mod ci_recipes;
+mod cli;
 mod client;
 mod common;
 mod demo;

@@ -105,3 +105,25 @@ fn the_schema_accepts_the_examples_and_refuses_bad_shapes() {
         assert!(!validator.is_valid(&instance), "{bad} passes the schema");
     }
 }
+
+/// The JSON that tether writes for machines has committed schemas too,
+/// generated from the same types that write it.
+#[test]
+fn committed_output_schemas_are_the_generated_ones() {
+    for (which, generated) in [
+        ("plan", tether::json::plan_schema()),
+        ("apply-report", tether::json::apply_report_schema()),
+        ("saved-plan", tether::json::saved_plan_schema()),
+    ] {
+        let path = format!("schemas/{which}.schema.json");
+        let committed = std::fs::read_to_string(repo_root().join(&path))
+            .unwrap_or_else(|_| panic!("{path} is committed"));
+        assert!(
+            committed == generated,
+            "{path} is stale: run `cargo run -- schema {which} > {path}`"
+        );
+        let run = tether(&repo_root(), &["schema", which], &[]);
+        assert_eq!(run.code, 0, "{}", run.transcript());
+        assert_eq!(run.stdout, generated);
+    }
+}

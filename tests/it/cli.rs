@@ -1,0 +1,88 @@
+//! The command line's contract: each subcommand takes only the options that
+//! do something there, and a usage error exits 1, never 2 (which means
+//! "changes pending" or "drift found" to a script).
+
+use crate::common::{repo_root, tether};
+
+#[test]
+fn usage_errors_exit_1_not_2() {
+    for args in [
+        vec!["drift", "--bogus"],
+        vec!["plan", "--detailed-exitcode", "--bogus"],
+        vec!["apply", "--max-deletes", "many"],
+        vec!["schema", "--concurrency", "3"],
+        vec!["validate", "--api", "v2"],
+        vec!["plan", "--api", "v3"],
+        vec!["no-such-command"],
+        vec![],
+    ] {
+        let run = tether(&repo_root(), &args, &[]);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.transcript());
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.transcript());
+        assert!(
+            run.stderr.contains("error:") || run.stderr.contains("Usage: tether"),
+            "{args:?}: {}",
+            run.transcript()
+        );
+    }
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let help = tether(&repo_root(), &["--help"], &[]);
+    assert_eq!(help.code, 0, "{}", help.transcript());
+    assert!(help.stdout.contains("Exit codes:"), "{}", help.stdout);
+    let version = tether(&repo_root(), &["--version"], &[]);
+    assert_eq!(version.code, 0, "{}", version.transcript());
+    assert!(version.stdout.starts_with("tether "), "{}", version.stdout);
+}
+
+/// `--help` of each subcommand lists what that subcommand uses, and
+/// nothing that only another one uses.
+#[test]
+fn each_subcommand_shows_only_its_own_options() {
+    let help = |command: &str| {
+        let run = tether(&repo_root(), &[command, "--help"], &[]);
+        assert_eq!(run.code, 0, "{}", run.transcript());
+        run.stdout
+    };
+    let atlas_options = ["--concurrency", "--retries", "--base-url", "--api"];
+    let sim = help("sim");
+    assert!(sim.contains("--latency-ms"), "{sim}");
+    for option in atlas_options
+        .iter()
+        .chain(&["--project", "--type", "--file"])
+    {
+        assert!(!sim.contains(option), "`sim --help` shows {option}:\n{sim}");
+    }
+    let schema = help("schema");
+    for option in atlas_options.iter().chain(&["--project", "--file"]) {
+        assert!(!schema.contains(option), "`schema --help` shows {option}");
+    }
+    let validate = help("validate");
+    assert!(validate.contains("--file") && validate.contains("--ignore-unset"));
+    for option in atlas_options.iter().chain(&["--project", "--type"]) {
+        assert!(
+            !validate.contains(option),
+            "`validate --help` shows {option}"
+        );
+    }
+    for command in ["plan", "apply", "drift"] {
+        let text = help(command);
+        for option in atlas_options
+            .iter()
+            .chain(&["--project", "--type", "--file"])
+        {
+            assert!(text.contains(option), "`{command} --help` lacks {option}");
+        }
+    }
+    let import = help("import");
+    assert!(import.contains("--org") && import.contains("--base-url"));
+    assert!(!import.contains("--type"), "{import}");
+    for command in ["plan", "validate", "sim", "schema"] {
+        assert!(
+            help(command).contains("--color"),
+            "`{command} --help` lacks the global --color"
+        );
+    }
+}
