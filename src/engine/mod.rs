@@ -39,6 +39,11 @@ pub fn load(path: &Path, env: (&dyn Env, Unset)) -> Result<Loaded, Error> {
     config::load(path, env).map_err(Error::file_before_atlas)
 }
 
+/// Validates YAML text; `name` is how messages call it.
+pub fn load_str(name: &str, text: &str, env: (&dyn Env, Unset)) -> Result<Loaded, Error> {
+    config::load_str(name, text, env).map_err(Error::file_before_atlas)
+}
+
 /// The projects `--project` selects, each with only the types `--type`
 /// selects. `file` names the file in messages.
 pub fn select(
