@@ -1,4 +1,4 @@
-//! The scale benchmark (issue 8): one run, one simulator, every number side
+//! The scale benchmark: one run, one simulator, every number side
 //! by side. See BENCHMARKS.md for what each part measures and the results.
 //!
 //! ```sh

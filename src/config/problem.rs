@@ -9,6 +9,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, So
 
 use super::lines::IndexedSource;
 use super::tree::Span;
+use crate::plural::{count, noun};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -182,28 +183,22 @@ impl FileReport {
     pub fn summary(&self) -> String {
         let errors = self.problems.count(Severity::Error);
         let warnings = self.problems.count(Severity::Warning);
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let errors_text = count(errors, "error", "errors");
+        let warnings_text = count(warnings, "warning", "warnings");
         match (errors, warnings) {
             (0, 0) => format!("{}: no problems", self.path),
-            (0, w) => format!("{}: {}", self.path, plural(w, "warning")),
-            (e, 0) => format!("{}: {}", self.path, plural(e, "error")),
-            (e, w) => format!(
-                "{}: {} and {}",
-                self.path,
-                plural(e, "error"),
-                plural(w, "warning")
-            ),
+            (0, _) => format!("{}: {warnings_text}", self.path),
+            (_, 0) => format!("{}: {errors_text}", self.path),
+            (_, _) => format!("{}: {errors_text} and {warnings_text}", self.path),
         }
     }
 }
 
 /// One problem standing for the others with the same message.
 fn summary_of_alike(problem: &Problem, lines: &[usize]) -> Problem {
-    let kind = match (problem.severity, lines.len()) {
-        (Severity::Error, 1) => "error",
-        (Severity::Error, _) => "errors",
-        (Severity::Warning, 1) => "warning",
-        (Severity::Warning, _) => "warnings",
+    let kind = match problem.severity {
+        Severity::Error => noun(lines.len(), "error", "errors"),
+        Severity::Warning => noun(lines.len(), "warning", "warnings"),
     };
     let listed: Vec<String> = lines
         .iter()
@@ -211,8 +206,8 @@ fn summary_of_alike(problem: &Problem, lines: &[usize]) -> Problem {
         .map(usize::to_string)
         .collect();
     let mut places = format!(
-        "line{} {}",
-        if lines.len() == 1 { "" } else { "s" },
+        "{} {}",
+        noun(lines.len(), "line", "lines"),
         listed.join(", ")
     );
     if lines.len() > LINES_LISTED {

@@ -1,5 +1,5 @@
-//! The one table of what each integration type holds, written from
-//! atlas-api.md. The file schema, validation, the planner, the client's wire
+//! The one table of what each integration type holds, written from Atlas's
+//! API reference for third-party integrations. The file schema, validation, the planner, the client's wire
 //! format and the simulator all read it; nothing else lists fields.
 
 use super::IntegrationType;

@@ -1,5 +1,5 @@
 //! Test support: Atlas's behaviour, as far as the planner's tests need it,
-//! written from atlas-api.md with the mask rules of `secret`.
+//! written from Atlas's documented behaviour with the mask rules of `secret`.
 
 use std::collections::BTreeMap;
 

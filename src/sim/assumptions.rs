@@ -1,5 +1,5 @@
-//! Every behaviour of the simulator that atlas-api.md marks "unverified", or
-//! leaves open, lives here: one switch or one constant each, with the reading
+//! Every behaviour of the simulator that Atlas's documentation leaves
+//! unverified or open lives here: one switch or one constant each, with the reading
 //! chosen by default. Change a default here, never in the handlers.
 
 use std::time::Duration;
@@ -15,7 +15,7 @@ pub enum V2PutAbsent {
 }
 
 /// What `PUT` does to fields the body leaves out of an existing integration.
-/// atlas-api.md: "only the fields sent are updated".
+/// Atlas documents that only the fields sent are updated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PutSemantics {
     /// Fields sent replace stored ones; fields left out keep their value.
@@ -51,7 +51,7 @@ pub struct Assumptions {
     pub over_max_items: OverMaxItems,
     pub nc_policy: NcPolicy,
     /// Status of an unknown type in the path: 400 `INVALID_ENUM_VALUE` or 404
-    /// (unverified; atlas-api.md: "treat any 400/404 as not supported").
+    /// (unverified; a client should treat either as "not supported").
     pub unknown_type_status: u16,
     /// Body fields that do not exist for the type (or not in this API
     /// version, e.g. Datadog `send*` flags on v1.0) are rejected with 400
@@ -101,7 +101,7 @@ impl Default for Assumptions {
 /// DELETE answer "not configured", writes are refused.
 pub const UNMODELLED_V2_TYPES: &[&str] = &["HIP_CHAT"];
 
-/// Error codes and texts atlas-api.md does not give verbatim. The documented
+/// Error codes and texts Atlas does not document verbatim. The documented
 /// ones (INTEGRATION_NOT_CONFIGURED, INVALID_INTEGRATION_SETTINGS,
 /// GROUP_NOT_FOUND, RATE_LIMITED_TOKEN_BUCKET, ...) are in errors.rs.
 pub mod codes {

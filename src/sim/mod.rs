@@ -1,8 +1,9 @@
 //! A faithful local Atlas for tests, demos and users: the third-party
 //! integration endpoints (v1.0 and v2), projects, masking, Atlas's
 //! validation and errors, Digest and service-account auth, injected faults
-//! and request counters, served by axum on loopback. Written from
-//! atlas-api.md; every unverified choice is in `assumptions`.
+//! and request counters, served by axum on loopback. Written from Atlas's
+//! documented behaviour, not from tether's client; every unverified choice is
+//! in `assumptions`.
 
 mod assumptions;
 mod auth;

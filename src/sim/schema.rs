@@ -40,7 +40,7 @@ pub struct AtlasField {
     pub null_when_unset: bool,
 }
 
-/// Fields that only the v2 API knows (atlas-api.md: "newer fields exist").
+/// Fields that only the v2 API knows: newer fields were added to v2 only.
 const V2_ONLY: &[(IntegrationType, &str)] = &[
     (IntegrationType::Datadog, "sendCollectionLatencyMetrics"),
     (IntegrationType::Datadog, "sendDatabaseMetrics"),

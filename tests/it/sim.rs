@@ -1,4 +1,4 @@
-//! The Atlas simulator over HTTP: every fact of atlas-api.md it models.
+//! The Atlas simulator over HTTP: every documented Atlas behaviour it models.
 
 mod auth;
 mod counters;

@@ -2,8 +2,9 @@
 //! section per project worth a look, never longer than GitHub accepts.
 
 use super::lines::{project_body, project_title};
-use super::{count, summary_line};
+use super::summary_line;
 use crate::plan::types::{Plan, ProjectPlan};
+use crate::plural::{count, noun};
 
 /// GitHub refuses comments longer than this many characters; the rendering
 /// stays within it counted in bytes, which is stricter.
@@ -88,11 +89,7 @@ fn project_counts(project: &ProjectPlan) -> String {
         return " — failed".to_owned();
     }
     let summary = project.summary();
-    let errors = if summary.errors == 1 {
-        "error"
-    } else {
-        "errors"
-    };
+    let errors = noun(summary.errors, "error", "errors");
     let parts: Vec<String> = [
         (summary.create, "to create"),
         (summary.update, "to update"),

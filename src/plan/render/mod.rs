@@ -35,16 +35,10 @@ pub(crate) fn summary_line(summary: &Summary) -> String {
     ];
     for (count, one, many) in extras {
         if count > 0 {
-            let noun = if count == 1 { one } else { many };
-            line.push_str(&format!("; {count} {noun}"));
+            line.push_str(&format!("; {}", crate::plural::count(count, one, many)));
         }
     }
     line
-}
-
-/// "1 project" / "2 projects".
-pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 #[cfg(test)]

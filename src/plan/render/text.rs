@@ -54,7 +54,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
             let mut summary = format!(
                 "= {}: {} unchanged",
                 project_title(project),
-                super::count(project.items().len(), "integration", "integrations")
+                crate::plural::count(project.items().len(), "integration", "integrations")
             );
             for item in project.items() {
                 for note in &item.notes {
