@@ -7,7 +7,7 @@ use std::fmt;
 use sha2::{Digest, Sha256};
 
 /// A secret value. It cannot be printed: `Debug` shows a placeholder and there
-/// is no `Display`. The plan compares it through [`Secret::compare_masked`]
+/// is no `Display`. The plan compares it through [`Secret::matches_mask`]
 /// and shows it through [`Secret::mask`]; a saved plan keeps only
 /// [`Secret::salted_sha256`].
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -43,9 +43,11 @@ impl Secret {
         url_mask(&self.0)
     }
 
-    /// How this value relates to the masked value Atlas returned.
-    pub fn compare_masked(&self, live_masked: &str) -> MaskMatch {
-        compare_masked(&self.0, live_masked)
+    /// Whether the masked value Atlas returned is consistent with this value:
+    /// same length and last four (for URLs, scheme, host and last four). A
+    /// mask cannot prove equality; a mismatch proves a change.
+    pub fn matches_mask(&self, live_masked: &str) -> bool {
+        compare_masked(&self.0, live_masked) == MaskMatch::Consistent
     }
 
     /// SHA-256 of the salt and the value, hex: what a saved plan keeps to

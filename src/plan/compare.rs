@@ -3,7 +3,7 @@
 
 use super::types::Shown;
 use crate::model::{FieldSpec, FieldValue, LiveValue, ReadBack};
-use crate::secret::{self, MaskMatch, Secret};
+use crate::secret::{self, Secret};
 
 /// The result of comparing a declared value with a live one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,7 +45,7 @@ fn secret_matches(field: &FieldSpec, desired: &Secret, live: &str) -> bool {
         ReadBack::Clear => secret::looks_masked(live),
         ReadBack::Never => false,
     };
-    through_mask && desired.compare_masked(live) == MaskMatch::Consistent
+    through_mask && desired.matches_mask(live)
 }
 
 /// How a declared value is shown: secrets as Atlas would mask them.
