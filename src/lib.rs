@@ -42,7 +42,7 @@
 //!     &tether::Filter::default(),
 //!     false,
 //!     Arc::new(|| {}),
-//! ));
+//! ))?;
 //! assert_eq!(planned.plan.summary().create, 1);
 //! let text = tether::render::text(&planned.plan, false);
 //! assert!(text.contains("+ PAGER_DUTY will be created"), "{text}");

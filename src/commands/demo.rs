@@ -78,7 +78,8 @@ fn demo(printer: &Printer) -> Result<ExitStatus, String> {
     let projects = &loaded.desired.projects;
     let everything = Filter::default();
     let planned =
-        super::plan_with_progress(&runtime, &client, projects, &everything, false, printer);
+        super::plan_with_progress(&runtime, &client, projects, &everything, false, printer)
+            .map_err(|e| e.to_string())?;
     printer.data(&render::text(&planned.plan, color));
 
     printer.data(&heading(
@@ -92,7 +93,8 @@ fn demo(printer: &Printer) -> Result<ExitStatus, String> {
     printer.data(&heading(
         "4/4  tether drift          (what the nightly job runs)",
     ));
-    let again = super::plan_with_progress(&runtime, &client, projects, &everything, false, printer);
+    let again = super::plan_with_progress(&runtime, &client, projects, &everything, false, printer)
+        .map_err(|e| e.to_string())?;
     printer.data(&render::text(&again.plan, color));
     let counts = simulator.counters();
     let in_sync = !again.plan.has_changes() && report.failed() == 0;

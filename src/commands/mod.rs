@@ -79,7 +79,7 @@ fn plan(
         &filter,
         rotate_secrets,
         printer,
-    );
+    )?;
     Ok((planned, client, runtime))
 }
 
@@ -91,7 +91,7 @@ fn plan_with_progress(
     filter: &Filter,
     rotate_secrets: bool,
     printer: &Printer,
-) -> Planned {
+) -> Result<Planned, Error> {
     let progress = printer.progress(projects.len(), "fetching");
     let step = progress.clone();
     let planned = runtime.block_on(engine::plan(

@@ -52,7 +52,11 @@ pub fn load_str(path: &str, text: &str, env: (&dyn Env, Unset)) -> Result<Loaded
     let (desired, literal_secrets) = match load::parse(text, &mut problems) {
         Some(root) => {
             let raw = walk::Walker::new(text, env, &mut problems).file(&root);
-            let desired = resolve::resolve(&raw, text, &mut problems);
+            let mut desired = resolve::resolve(&raw, text, &mut problems);
+            let file: Arc<str> = Arc::from(path);
+            for project in &mut desired.projects {
+                project.origin.file = Arc::clone(&file);
+            }
             (desired, raw.literal_secrets)
         }
         None => (Desired::default(), Vec::new()),

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::atlas::{ApiError, Client};
-use crate::model::{GroupId, LiveIntegrations, ProjectRef};
+use crate::model::{GroupId, LiveIntegrations, Project, ProjectRef};
 
 /// What Atlas said about one declared project.
 #[derive(Debug)]
@@ -64,4 +64,33 @@ async fn fetch_one(client: &Client, project: ProjectRef) -> Observed {
         Ok(live) => Observed::Fetched { group, name, live },
         Err(error) => Observed::Unreadable { group, name, error },
     }
+}
+
+/// Looks each name up (one call per name), all in flight together; the
+/// answers come back in the order of `names`.
+pub async fn look_up(client: Arc<Client>, names: &[String]) -> Vec<Result<Project, ApiError>> {
+    crate::tasks::in_order(names.iter().cloned().map(|name| {
+        let client = Arc::clone(&client);
+        async move { client.project_by_name(&name).await }
+    }))
+    .await
+}
+
+/// Reads each project's integrations (one GET-all each), all in flight
+/// together; the answers come back in the order of `groups`.
+pub async fn read_all(
+    client: Arc<Client>,
+    groups: &[GroupId],
+    on_done: OnDone,
+) -> Vec<Result<LiveIntegrations, ApiError>> {
+    crate::tasks::in_order(groups.iter().cloned().map(|group| {
+        let client = Arc::clone(&client);
+        let on_done = Arc::clone(&on_done);
+        async move {
+            let live = client.list_integrations(&group).await;
+            on_done();
+            live
+        }
+    }))
+    .await
 }

@@ -151,49 +151,164 @@ pub fn fresh_salt() -> String {
     format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
 }
 
-/// Fetches the projects (already selected) and plans them. Live types
-/// outside `--type` are neither compared nor deleted. A project that cannot
-/// be fetched is a failed project in the plan; the others still plan.
+/// Resolves the projects named without an id, refuses two entries that
+/// are one Atlas project, then fetches every project and plans it. Live
+/// types outside `--type` are neither compared nor deleted. A project that
+/// cannot be found or read is a failed project in the plan; the others still
+/// plan.
 pub async fn plan(
     client: Arc<Client>,
     projects: &[DesiredProject],
     filter: &Filter,
     rotate_secrets: bool,
     on_fetched: OnDone,
-) -> Planned {
+) -> Result<Planned, Error> {
     let options = PlanOptions {
         rotate_secrets,
         v2_fields: client.api() == ApiVersion::V2,
     };
-    let references: Vec<ProjectRef> = projects.iter().map(|p| p.project.clone()).collect();
-    let observed = fetch_all(client, &references, on_fetched).await;
+    let targets = resolve(&client, projects).await;
+    check_identities(projects, &targets)?;
+    let groups: Vec<GroupId> = targets
+        .iter()
+        .filter_map(|target| match target {
+            Target::Found { group, .. } => Some(group.clone()),
+            Target::NotFound { .. } => None,
+        })
+        .collect();
+    let mut reads = fetch::read_all(client, &groups, on_fetched)
+        .await
+        .into_iter();
     let mut lives = BTreeMap::new();
     let mut plans = Vec::with_capacity(projects.len());
-    for (desired, observed) in projects.iter().zip(observed) {
-        let project = match observed {
-            Observed::Fetched {
-                group,
-                name,
-                mut live,
-            } => {
-                filter.restrict_live(&mut live);
-                let planned = plan_project(&group, name.as_deref(), desired, &live, &options);
-                lives.insert(group, live);
-                planned
-            }
-            Observed::Unreadable { group, name, error } => {
-                ProjectPlan::failed(Some(group), name, desired.mode, error.explained())
-            }
-            Observed::Unresolved { name, error } => {
+    for (desired, target) in projects.iter().zip(targets) {
+        let project = match target {
+            Target::Found { group, name, .. } => match reads.next() {
+                Some(Ok(mut live)) => {
+                    filter.restrict_live(&mut live);
+                    let planned = plan_project(&group, name.as_deref(), desired, &live, &options);
+                    lives.insert(group, live);
+                    planned
+                }
+                Some(Err(error)) => {
+                    ProjectPlan::failed(Some(group), name, desired.mode, error.explained())
+                }
+                None => unreachable!("one read per project found"),
+            },
+            Target::NotFound { name, error } => {
                 ProjectPlan::failed(None, Some(name), desired.mode, error.explained())
             }
         };
         plans.push(project);
     }
-    Planned {
+    Ok(Planned {
         plan: Plan::from(plans),
         lives,
         options,
+    })
+}
+
+/// Which Atlas project a declared project is.
+enum Target {
+    /// The id from the file, or from looking the name up. `name` is the
+    /// file's, or Atlas's for a lookup; `looked_up` is Atlas's answer to a
+    /// lookup.
+    Found {
+        group: GroupId,
+        name: Option<String>,
+        looked_up: Option<Project>,
+    },
+    NotFound {
+        name: String,
+        error: ApiError,
+    },
+}
+
+/// Looks up every project the file names without an id, all together.
+async fn resolve(client: &Arc<Client>, projects: &[DesiredProject]) -> Vec<Target> {
+    let names: Vec<String> = projects
+        .iter()
+        .filter_map(|p| match &p.project {
+            ProjectRef::Name(name) => Some(name.clone()),
+            ProjectRef::Id(_) | ProjectRef::Both { .. } => None,
+        })
+        .collect();
+    let mut answers = fetch::look_up(Arc::clone(client), &names).await.into_iter();
+    projects
+        .iter()
+        .map(|p| match &p.project {
+            ProjectRef::Id(id) => Target::Found {
+                group: id.clone(),
+                name: None,
+                looked_up: None,
+            },
+            // With an id, the name is the file's label for people; looking it
+            // up would cost a call per project.
+            ProjectRef::Both { id, name } => Target::Found {
+                group: id.clone(),
+                name: Some(name.clone()),
+                looked_up: None,
+            },
+            ProjectRef::Name(name) => match answers.next() {
+                Some(Ok(found)) => Target::Found {
+                    group: found.id.clone(),
+                    name: Some(found.name.clone()),
+                    looked_up: Some(found),
+                },
+                Some(Err(error)) => Target::NotFound {
+                    name: name.clone(),
+                    error,
+                },
+                None => unreachable!("one answer per name looked up"),
+            },
+        })
+        .collect()
+}
+
+/// Refuses two entries that resolve to one Atlas project (they would plan
+/// against each other: one creates what the other deletes), and a lookup
+/// answered with a project of another name.
+fn check_identities(projects: &[DesiredProject], targets: &[Target]) -> Result<(), Error> {
+    let mut messages = Vec::new();
+    let mut first_entry: BTreeMap<&GroupId, &DesiredProject> = BTreeMap::new();
+    for (desired, target) in projects.iter().zip(targets) {
+        let Target::Found {
+            group, looked_up, ..
+        } = target
+        else {
+            continue;
+        };
+        if let (ProjectRef::Name(asked), Some(found)) = (&desired.project, looked_up)
+            && found.name != *asked
+        {
+            messages.push(Message {
+                message: format!(
+                    "Atlas answered the lookup of the project `{asked}` ({}) with the project \
+                     `{}` ({})",
+                    desired.origin, found.name, found.id
+                ),
+                hint: "write the project's exact name, or its `id`; nothing was written".to_owned(),
+            });
+        }
+        match first_entry.get(group) {
+            Some(first) => messages.push(Message {
+                message: format!(
+                    "`{}` ({}) and `{}` ({}) are the same Atlas project {group}",
+                    first.project, first.origin, desired.project, desired.origin
+                ),
+                hint: "declare each project once: keep one entry and move the other's \
+                       integrations into it; nothing was written"
+                    .to_owned(),
+            }),
+            None => {
+                first_entry.insert(group, desired);
+            }
+        }
+    }
+    if messages.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::many(messages, ExitStatus::Error))
     }
 }
 
@@ -334,4 +449,100 @@ async fn find(
         }
     }
     Ok(projects)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use super::{Target, check_identities};
+    use crate::model::{DesiredProject, GroupId, Mode, Origin, Project, ProjectRef};
+
+    fn group(c: char) -> GroupId {
+        c.to_string().repeat(24).parse().expect("a group id")
+    }
+
+    fn declared(project: ProjectRef, line: usize) -> DesiredProject {
+        DesiredProject {
+            project,
+            mode: Mode::Authoritative,
+            integrations: BTreeMap::new(),
+            origin: Origin {
+                file: Arc::from("tether.yaml"),
+                line,
+                column: 5,
+            },
+        }
+    }
+
+    fn looked_up(id: GroupId, name: &str) -> Target {
+        Target::Found {
+            group: id.clone(),
+            name: Some(name.to_owned()),
+            looked_up: Some(Project {
+                id,
+                name: name.to_owned(),
+                org_id: None,
+            }),
+        }
+    }
+
+    fn messages(projects: &[DesiredProject], targets: &[Target]) -> Vec<String> {
+        match check_identities(projects, targets) {
+            Ok(()) => Vec::new(),
+            Err(error) => error.messages().iter().map(|m| m.message.clone()).collect(),
+        }
+    }
+
+    #[test]
+    fn two_names_that_atlas_resolves_to_one_project_are_refused() {
+        let projects = [
+            declared(ProjectRef::Name("payments".into()), 3),
+            declared(ProjectRef::Name("payments".into()), 9),
+        ];
+        let targets = [
+            looked_up(group('a'), "payments"),
+            looked_up(group('a'), "payments"),
+        ];
+        assert_eq!(
+            messages(&projects, &targets),
+            [format!(
+                "`payments` (tether.yaml:3:5) and `payments` (tether.yaml:9:5) are the same \
+                 Atlas project {}",
+                group('a')
+            )]
+        );
+    }
+
+    #[test]
+    fn a_lookup_answered_with_another_name_is_refused() {
+        let projects = [declared(ProjectRef::Name("Payments".into()), 3)];
+        let targets = [looked_up(group('a'), "payments")];
+        assert_eq!(
+            messages(&projects, &targets),
+            [format!(
+                "Atlas answered the lookup of the project `Payments` (tether.yaml:3:5) with the \
+                 project `payments` ({})",
+                group('a')
+            )]
+        );
+    }
+
+    #[test]
+    fn distinct_projects_pass() {
+        let projects = [
+            declared(ProjectRef::Id(group('a')), 3),
+            declared(ProjectRef::Name("b".into()), 6),
+        ];
+        let targets = [
+            Target::Found {
+                group: group('a'),
+                name: None,
+                looked_up: None,
+            },
+            looked_up(group('b'), "b"),
+        ];
+        assert!(messages(&projects, &targets).is_empty());
+    }
 }

@@ -8,6 +8,7 @@ mod spec;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 pub use group_id::{GroupId, InvalidGroupId};
 pub use integration_type::{IntegrationType, UnknownIntegrationType};
@@ -169,11 +170,19 @@ impl fmt::Display for ProjectRef {
     }
 }
 
-/// Where something was written in the file, for messages after validation.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Where something was written, for messages after validation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Origin {
+    /// The file as messages name it.
+    pub file: Arc<str>,
     pub line: usize,
     pub column: usize,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -9,6 +9,7 @@ mod faults;
 mod gitops;
 mod hostile;
 mod import;
+mod reliability;
 mod schema;
 mod sim;
 mod sim_command;
