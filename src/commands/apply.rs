@@ -50,7 +50,7 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         max_deletes: args.max_deletes,
         force: args.force,
     };
-    engine::check_gates(plan, &gates)?;
+    engine::check_gates(plan, &operations, &gates)?;
     if !args.auto_approve {
         confirm(operations.len())?;
     }

@@ -11,7 +11,7 @@ use crate::atlas::{Client, Deletion};
 use crate::model::{
     DesiredProject, GroupId, Integration, LiveIntegrations, Mode, Origin, ProjectRef, Slot,
 };
-use crate::plan::{Action, Operation, Plan, PlanOptions, plan_project};
+use crate::plan::{Action, Operation, Plan, PlanOptions, Verb, plan_project};
 
 /// Apply's safety settings.
 #[derive(Clone, Copy, Debug)]
@@ -73,14 +73,19 @@ impl Refusal {
     }
 }
 
-/// The gates this plan trips; empty means apply may go on. `--force` lets
+/// The gates that the writes apply is about to send trip; empty means
+/// apply may go on. `operations` are exactly those writes (all of the plan's,
+/// or a saved plan's); `plan` tells what each project had. `--force` lets
 /// every gate pass.
-pub fn refusals(plan: &Plan, gates: &Gates) -> Vec<Refusal> {
+pub fn refusals(plan: &Plan, operations: &[Operation], gates: &Gates) -> Vec<Refusal> {
     if gates.force {
         return Vec::new();
     }
     let mut refusals = Vec::new();
-    let deletes = plan.delete_count();
+    let deletes = operations
+        .iter()
+        .filter(|op| op.verb() == Verb::Delete)
+        .count();
     if deletes > gates.max_deletes {
         refusals.push(Refusal::TooManyDeletes {
             deletes,
@@ -90,7 +95,7 @@ pub fn refusals(plan: &Plan, gates: &Gates) -> Vec<Refusal> {
     let last_paging: Vec<String> = plan
         .projects
         .iter()
-        .filter(|project| project.deletes_last_paging())
+        .filter(|project| project.deletes_last_paging_by(operations))
         .map(|project| project.label.clone())
         .collect();
     if !last_paging.is_empty() {

@@ -360,9 +360,10 @@ pub fn approve(saved: &SavedPlan, planned: &Planned) -> Result<Approved, Error> 
     }
 }
 
-/// Refuses (exit 4) a plan that trips a safety gate.
-pub fn check_gates(plan: &Plan, gates: &Gates) -> Result<(), Error> {
-    let refusals = refusals(plan, gates);
+/// Refuses (exit 4) writes that trip a safety gate: `operations` are
+/// exactly what apply is about to send, `plan` what each project had.
+pub fn check_gates(plan: &Plan, operations: &[Operation], gates: &Gates) -> Result<(), Error> {
+    let refusals = refusals(plan, operations, gates);
     if refusals.is_empty() {
         return Ok(());
     }

@@ -113,18 +113,22 @@ impl ProjectPlan {
         from_items.chain(unmanaged).collect()
     }
 
-    /// Types live in the project once apply has made every change it will.
-    pub fn live_types_after(&self) -> BTreeSet<IntegrationType> {
+    /// Types live in the project once `operations` (this project's) are
+    /// made.
+    fn live_types_after(&self, operations: &[Operation]) -> BTreeSet<IntegrationType> {
         let mut types = self.live_types();
-        for item in self.items().iter().filter(|item| item.applies()) {
-            match item.change {
-                Change::Create { .. } => {
-                    types.insert(item.kind);
+        for operation in operations
+            .iter()
+            .filter(|op| Some(&op.group) == self.id.as_ref())
+        {
+            match operation.verb() {
+                Verb::Create => {
+                    types.insert(operation.kind);
                 }
-                Change::Delete { .. } => {
-                    types.remove(&item.kind);
+                Verb::Delete => {
+                    types.remove(&operation.kind);
                 }
-                Change::Update { .. } | Change::Unchanged => {}
+                Verb::Update => {}
             }
         }
         types
@@ -133,7 +137,14 @@ impl ProjectPlan {
     /// Whether apply would leave the project without any paging integration
     /// (PagerDuty, Opsgenie, VictorOps) although it had one.
     pub fn deletes_last_paging(&self) -> bool {
+        self.deletes_last_paging_by(&self.operations())
+    }
+
+    /// Whether these operations (of this project; others are ignored) would
+    /// leave it without any paging integration although it had one: what a
+    /// saved plan is gated on, since it writes only its own operations.
+    pub fn deletes_last_paging_by(&self, operations: &[Operation]) -> bool {
         let paging = |types: BTreeSet<IntegrationType>| types.into_iter().any(|t| t.is_paging());
-        paging(self.live_types()) && !paging(self.live_types_after())
+        paging(self.live_types()) && !paging(self.live_types_after(operations))
     }
 }

@@ -76,3 +76,146 @@ projects:
         "one name lookup per run, no integration read: {counts:?}"
     );
 }
+
+fn start_with(state: &str) -> SimHandle {
+    sim::spawn(SimConfig {
+        state: StateFile::parse(state).expect("state parses"),
+        worker_threads: 1,
+        ..SimConfig::default()
+    })
+    .expect("simulator starts")
+}
+
+const GATE_ENV: &[(&str, &str)] = &[
+    ("PD_KEY", "gate-test-pd-key-00000000000000aa"),
+    ("OG_KEY", "gate-test-og-key-00000000000000bb"),
+];
+
+/// Gates weigh what apply will write. A saved plan with 3 deletes is not
+/// refused for a 4th delete that a plan made now finds but the saved plan
+/// does not hold (it is left alone).
+#[test]
+fn a_saved_plan_is_gated_on_its_own_deletes() {
+    let sim = start_with(
+        "projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0a1
+    name: alpha
+    orgId: 6600000000000000000000aa
+    integrations:
+      PAGER_DUTY: {serviceKey: gate-test-pd-key-00000000000000aa}
+      DATADOG: {apiKey: 0123456789abcdef0123456789abcdef}
+      WEBHOOK: {url: 'https://hooks.example.com/a'}
+      MICROSOFT_TEAMS: {microsoftTeamsWebhookUrl: 'https://teams.example.com/a'}
+  - id: 65f1a2b3c4d5e6f7a8b9c0b2
+    name: beta
+    orgId: 6600000000000000000000aa
+    integrations:
+      PAGER_DUTY: {serviceKey: gate-test-pd-key-00000000000000aa}
+      DATADOG: {apiKey: 0123456789abcdef0123456789abcdef}
+",
+    );
+    let work = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        work.path().join("tether.yaml"),
+        "version: 1
+defaults:
+  integrations:
+    PAGER_DUTY:
+      serviceKey: ${PD_KEY}
+projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0a1
+    name: alpha
+  - id: 65f1a2b3c4d5e6f7a8b9c0b2
+    name: beta
+",
+    )
+    .expect("write");
+    let planned = run(
+        work.path(),
+        &sim,
+        &["plan", "--project", "alpha", "--out", "plan.json"],
+        GATE_ENV,
+    );
+    assert_eq!(planned.code, 0, "{}", planned.transcript());
+    assert!(planned.stdout.contains("3 to delete"), "{}", planned.stdout);
+    let full = run(work.path(), &sim, &["plan"], GATE_ENV);
+    assert!(full.stdout.contains("4 to delete"), "{}", full.stdout);
+
+    let applied = run(
+        work.path(),
+        &sim,
+        &["apply", "plan.json", "--auto-approve", "--max-deletes", "3"],
+        GATE_ENV,
+    );
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    assert_eq!(sim.counters().writes(), 3, "exactly the saved deletes");
+    let state = sim.snapshot();
+    let beta = state
+        .projects
+        .iter()
+        .find(|p| p.name == "beta")
+        .expect("beta");
+    assert!(
+        beta.integrations.contains_key("DATADOG"),
+        "beta is left alone"
+    );
+}
+
+/// A saved plan that deletes a project's last paging integration is
+/// refused even when a plan made now would also create another one: the
+/// saved plan does not hold that create, so apply would leave nobody paged.
+#[test]
+fn a_saved_plan_that_deletes_the_last_paging_integration_is_refused() {
+    let sim = start_with(
+        "projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0c3
+    name: gamma
+    orgId: 6600000000000000000000aa
+    integrations:
+      PAGER_DUTY: {serviceKey: gate-test-pd-key-00000000000000aa}
+",
+    );
+    let work = tempfile::tempdir().expect("tempdir");
+    let file = work.path().join("tether.yaml");
+    std::fs::write(
+        &file,
+        "version: 1
+projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0c3
+    name: gamma
+    integrations:
+      PAGER_DUTY: absent
+",
+    )
+    .expect("write");
+    let planned = run(work.path(), &sim, &["plan", "--out", "plan.json"], GATE_ENV);
+    assert_eq!(planned.code, 0, "{}", planned.transcript());
+    std::fs::write(
+        &file,
+        "version: 1
+projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0c3
+    name: gamma
+    integrations:
+      PAGER_DUTY: absent
+      OPS_GENIE:
+        apiKey: ${OG_KEY}
+",
+    )
+    .expect("rewrite");
+    let refused = run(
+        work.path(),
+        &sim,
+        &["apply", "plan.json", "--auto-approve"],
+        GATE_ENV,
+    );
+    assert_eq!(refused.code, 4, "{}", refused.transcript());
+    assert!(
+        refused.stderr.contains(
+            "deletes the last paging integration (PagerDuty, Opsgenie or VictorOps) of gamma"
+        ),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(sim.counters().writes(), 0);
+}
