@@ -111,12 +111,24 @@ use output::Printer;
 /// Runs one command line to its exit status; an error is printed here, once.
 pub fn run(cli: Cli) -> ExitStatus {
     let printer = Printer::new(&cli.global, cli.command.no_progress());
-    match run_command(cli.command, &printer) {
+    let status = match run_command(cli.command, &printer) {
         Ok(status) => status,
         Err(error) => {
             printer.failure(&error);
             error.status()
         }
+    };
+    match printer.stdout_failure() {
+        // The output was the point: a plan or report that never arrived is
+        // an error, unless the status already says something worse.
+        Some(why) if matches!(status, ExitStatus::Success | ExitStatus::Changes) => {
+            printer.failure(&Error::new(
+                format!("cannot write the output to stdout: {why}"),
+                "check where stdout goes (a full disk, a closed pipe)",
+            ));
+            ExitStatus::Error
+        }
+        _ => status,
     }
 }
 

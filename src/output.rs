@@ -1,5 +1,6 @@
 //! One `Printer` owns colour, verbosity and where messages go.
 
+use std::cell::OnceCell;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
@@ -10,13 +11,16 @@ use crate::atlas::RequestLog;
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::error::Error;
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Debug)]
 pub struct Printer {
     color: bool,
     stdout_color: bool,
     quiet: bool,
     verbose: bool,
     progress: bool,
+    /// The first failure to write to stdout (a full disk, a closed pipe):
+    /// the command's output is lost, so the command failed.
+    stdout_failure: OnceCell<String>,
 }
 
 impl Printer {
@@ -29,6 +33,7 @@ impl Printer {
             quiet: global.quiet,
             verbose,
             progress: !global.quiet && !no_progress && !verbose && std::io::stderr().is_terminal(),
+            stdout_failure: OnceCell::new(),
         }
     }
 
@@ -69,8 +74,7 @@ impl Printer {
     /// A result for people, on stdout; silent with `-q`.
     pub fn result(&self, line: &str) {
         if !self.quiet {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{line}");
+            self.data(&format!("{line}\n"));
         }
     }
 
@@ -79,7 +83,15 @@ impl Printer {
     /// not talk about it.
     pub fn data(&self, text: &str) {
         let mut out = stream(std::io::stdout().lock(), self.stdout_color);
-        let _ = out.write_all(text.as_bytes());
+        if let Err(err) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            // The first failure is the one to report.
+            let _ = self.stdout_failure.set(err.to_string());
+        }
+    }
+
+    /// Why writing to stdout failed, if it did.
+    pub fn stdout_failure(&self) -> Option<&str> {
+        self.stdout_failure.get().map(String::as_str)
     }
 
     /// Diagnostics and errors, on stderr; always printed.

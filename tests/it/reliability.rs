@@ -219,3 +219,31 @@ projects:
     );
     assert_eq!(sim.counters().writes(), 0);
 }
+
+/// Output that cannot be written (a full disk) is a failure, not a success
+/// with nothing printed.
+#[cfg(unix)]
+#[test]
+fn a_failed_write_to_stdout_exits_1() {
+    for args in [
+        vec!["schema"],
+        vec!["validate", "--ignore-unset", "-f", "examples/minimal.yaml"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full opens");
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_tether"))
+            .current_dir(crate::common::repo_root())
+            .args(&args)
+            .stdout(full)
+            .output()
+            .expect("tether runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot write the output to stdout"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
