@@ -732,3 +732,81 @@ pub fn suggested_variable(kind: IntegrationType, field: &FieldSpec) -> String {
     }
     name
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use crate::config::{Unset, load_str};
+
+    /// Each problem as `line:column message [related line:column]`.
+    fn problems(text: &str) -> Vec<String> {
+        let at = |offset: usize| {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let column = offset - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            format!("{line}:{column}")
+        };
+        let report = load_str("t.yaml", text, (&HashMap::new(), Unset::Keep))
+            .expect_err("the file has problems");
+        report
+            .problems
+            .iter()
+            .map(|p| {
+                let related: Vec<String> = p.related.iter().map(|(s, _)| at(s.start)).collect();
+                let span = p.span.as_ref().map_or_else(String::new, |s| at(s.start));
+                format!("{span} {} {related:?}", p.message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn repeated_keys_are_reported_once_each_at_every_level() {
+        let text = "\
+version: 1
+version: 1
+colour: red
+colour: red
+templates:
+  t:
+    WEBHOOK:
+      url: https://h.test/a
+      url: https://h.test/b
+  t:
+    WEBHOOK:
+      url: https://h.test/c
+defaults:
+  integrations:
+    PAGER_DUTY:
+      serviceKey: k
+    PAGER_DUTY: absent
+    NOPE: {}
+    NOPE: {}
+projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0d1
+    id: 65f1a2b3c4d5e6f7a8b9c0d2
+    colour: red
+    colour: red
+";
+        // An unknown key written twice is unknown twice, not a repeat.
+        assert_eq!(
+            problems(text),
+            [
+                r#"2:1 `version` is written twice at the top of the file ["1:1"]"#,
+                "3:1 unknown key `colour` at the top of the file []",
+                "4:1 unknown key `colour` at the top of the file []",
+                "6:3 template `t` is not used by any project []",
+                "8:12 `WEBHOOK.url` is a secret written into the file []",
+                r#"9:7 `url` is written twice in `WEBHOOK` ["8:7"]"#,
+                r#"10:3 `t` is written twice in `templates` ["6:3"]"#,
+                "16:19 `PAGER_DUTY.serviceKey` is a secret written into the file []",
+                r#"17:5 `PAGER_DUTY` is written twice in `defaults` ["15:5"]"#,
+                "18:5 unknown integration type `NOPE` []",
+                r#"19:5 `NOPE` is written twice in `defaults` ["18:5"]"#,
+                r#"22:5 `id` is written twice in this project ["21:5"]"#,
+                "23:5 unknown key `colour` in this project []",
+                "24:5 unknown key `colour` in this project []",
+            ]
+        );
+    }
+}
