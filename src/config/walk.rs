@@ -143,17 +143,15 @@ impl<'a> Walker<'a> {
     }
 
     /// Entries whose key is in `allowed`; reports unknown and repeated keys.
+    /// An unknown key written twice is reported as unknown twice.
     fn known_keys<'n>(
         &mut self,
         entries: &'n [(Key<'n>, Node<'n>)],
         allowed: &[&'static str],
         place: Place<'_>,
     ) -> Vec<(&'n Key<'n>, &'n Node<'n>)> {
-        let mut kept: Vec<(&Key<'_>, &Node<'_>)> = Vec::with_capacity(entries.len());
+        let mut known = Vec::with_capacity(entries.len());
         for (key, value) in entries {
-            if self.is_repeat(key, &kept, place) {
-                continue;
-            }
             if !allowed.contains(&key.text.as_ref()) {
                 let problem = self
                     .problems
@@ -171,29 +169,35 @@ impl<'a> Walker<'a> {
                 };
                 continue;
             }
-            kept.push((key, value));
+            known.push((key, value));
         }
-        kept
+        self.first_of_each(known, place)
     }
 
-    fn is_repeat(
+    /// The entries in file order with every repeat of a key left out; each
+    /// repeat is reported where it is written again, pointing at the first.
+    fn first_of_each<'n>(
         &mut self,
-        key: &Key<'_>,
-        kept: &[(&Key<'_>, &Node<'_>)],
+        entries: impl IntoIterator<Item = (&'n Key<'n>, &'n Node<'n>)>,
         place: Place<'_>,
-    ) -> bool {
-        let Some((first, _)) = kept.iter().find(|(k, _)| k.text == key.text) else {
-            return false;
-        };
-        self.problems
-            .error(
-                key.span.clone(),
-                format!("`{}` is written twice {place}", key.text),
-            )
-            .label("written again here")
-            .related(first.span.clone(), "first written here")
-            .help("keep one of the two");
-        true
+    ) -> Vec<(&'n Key<'n>, &'n Node<'n>)> {
+        let mut kept: Vec<(&Key<'_>, &Node<'_>)> = Vec::new();
+        for (key, value) in entries {
+            match kept.iter().find(|(k, _)| k.text == key.text) {
+                Some((first, _)) => {
+                    self.problems
+                        .error(
+                            key.span.clone(),
+                            format!("`{}` is written twice {place}", key.text),
+                        )
+                        .label("written again here")
+                        .related(first.span.clone(), "first written here")
+                        .help("keep one of the two");
+                }
+                None => kept.push((key, value)),
+            }
+        }
+        kept
     }
 
     fn version(&mut self, node: &Node<'_>) -> Option<Sp<u32>> {
@@ -235,12 +239,7 @@ impl<'a> Walker<'a> {
             "template names, each with integration types below it",
         )?;
         let mut templates = Vec::with_capacity(entries.len());
-        let mut kept: Vec<(&Key<'_>, &Node<'_>)> = Vec::new();
-        for (key, value) in entries {
-            if self.is_repeat(key, &kept, Place::Templates) {
-                continue;
-            }
-            kept.push((key, value));
+        for (key, value) in self.first_of_each(pairs(entries), Place::Templates) {
             if let Some(integrations) = self.integrations(value, Place::Template(&key.text)) {
                 templates.push(RawTemplate {
                     name: Sp::new(key.text.to_string(), key.span.clone()),
@@ -411,13 +410,8 @@ impl<'a> Walker<'a> {
             "`integrations`",
             "integration types such as `PAGER_DUTY:` with their fields below them",
         )?;
-        let mut kept: Vec<(&Key<'_>, &Node<'_>)> = Vec::new();
         let mut out = Vec::with_capacity(entries.len());
-        for (key, value) in entries {
-            if self.is_repeat(key, &kept, place) {
-                continue;
-            }
-            kept.push((key, value));
+        for (key, value) in self.first_of_each(pairs(entries), place) {
             let Some(kind) = self.integration_type(key) else {
                 self.blank_secret_like_values(value);
                 continue;
@@ -534,12 +528,8 @@ impl<'a> Walker<'a> {
     ) -> Vec<RawField> {
         let type_spec = spec(kind);
         let mut fields = Vec::with_capacity(entries.len());
-        let mut kept: Vec<(&Key<'_>, &Node<'_>)> = Vec::new();
-        for (key, value) in entries {
-            if self.is_repeat(key, &kept, Place::Type(kind)) {
-                continue;
-            }
-            kept.push((key, value));
+        let kept = self.first_of_each(pairs(entries), Place::Type(kind));
+        for &(key, value) in &kept {
             let Some(field) = type_spec.field(&key.text) else {
                 self.unknown_field(kind, key, value);
                 continue;
@@ -694,6 +684,14 @@ impl<'a> Walker<'a> {
         };
         None
     }
+}
+
+/// A mapping's entries as pairs of references, as `Walker::first_of_each`
+/// takes them.
+fn pairs<'n>(
+    entries: &'n [(Key<'n>, Node<'n>)],
+) -> impl Iterator<Item = (&'n Key<'n>, &'n Node<'n>)> {
+    entries.iter().map(|(key, value)| (key, value))
 }
 
 /// What is wrong with a value's format, without repeating the value (it may
