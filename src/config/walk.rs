@@ -13,7 +13,7 @@ use super::raw::{
 use super::suggest::{did_you_mean, guess_or, one_of};
 use super::tree::{Key, Node, NodeValue, Span};
 use crate::model::{
-    FieldKind, FieldSpec, Format, IntegrationType, Lifecycle, Mode, Required, spec,
+    FieldKind, FieldSpec, Format, IntegrationType, Lifecycle, Mode, Required, screaming_snake, spec,
 };
 use crate::secret::Secret;
 
@@ -721,14 +721,7 @@ fn format_problem(field: &FieldSpec, value: &str) -> Option<String> {
 
 /// The variable name suggested for a literal secret, e.g. `PAGER_DUTY_SERVICE_KEY`.
 pub fn suggested_variable(kind: IntegrationType, field: &FieldSpec) -> String {
-    let mut name = format!("{kind}_");
-    for c in field.name.chars() {
-        if c.is_ascii_uppercase() {
-            name.push('_');
-        }
-        name.push(c.to_ascii_uppercase());
-    }
-    name
+    format!("{kind}_{}", screaming_snake(field.name))
 }
 
 #[cfg(test)]
