@@ -444,133 +444,171 @@ impl Client {
         }
     }
 
-    /// Sends one request with retries, authentication and the shared limit.
+    /// Sends one request: attempts until one is answered, or until the
+    /// retry policy gives up on 429s, 5xx answers or dropped connections.
     async fn send(&self, request: Request) -> Result<Answer, ApiError> {
         let shown = format!("{} {}", request.method, request.url.path());
-        let write = request.method != Method::GET;
         let mut waited = Duration::ZERO;
-        let mut attempt = 0u32;
+        let mut attempt = 1u32;
         let mut reauthenticated = false;
         loop {
-            attempt += 1;
-            let slot = self.limit.acquire().await;
-            let handshake = match &self.auth {
-                AuthState::Digest(digest)
-                    if matches!(request.auth, RequestAuth::Api) && !digest.has_session() =>
-                {
-                    Some(digest.handshake.lock().await)
+            let delay = match self
+                .send_once(&request, &shown, attempt, !reauthenticated)
+                .await?
+            {
+                Outcome::Answered(answer) => return Ok(answer),
+                // Fresh credentials: the same attempt again, at once.
+                Outcome::Reauthenticated => {
+                    reauthenticated = true;
+                    continue;
                 }
-                _ => None,
-            };
-            let authorization = match &request.auth {
-                RequestAuth::Api => self.authorization(&request.method, &request.url).await?,
-                RequestAuth::Basic(header) => Some(header.expose().to_owned()),
-            };
-            let started = Instant::now();
-            let outcome = self.exchange(&request, authorization).await;
-            let elapsed = started.elapsed();
-            let retry_after;
-            match outcome {
-                Ok((status, headers, body)) => {
-                    self.log(|| {
-                        format!(
-                            "{shown} {} {} ms (attempt {attempt})",
-                            status.as_u16(),
-                            elapsed.as_millis()
-                        )
-                    });
-                    let answer = Answer {
-                        status,
-                        body,
-                        request: shown.clone(),
-                    };
-                    match status {
-                        StatusCode::UNAUTHORIZED => {
-                            if answer.error().error_code.as_deref() == Some("NOT_IN_GROUP") {
-                                return Ok(answer);
-                            }
-                            if let RequestAuth::Basic(_) = request.auth {
-                                return Ok(answer);
-                            }
-                            if !reauthenticated && self.reauthenticate(&headers).await {
-                                reauthenticated = true;
-                                attempt -= 1;
-                                drop(handshake);
-                                drop(slot);
-                                continue;
-                            }
-                            return Err(ApiError::Unauthorized {
-                                request: shown,
-                                credentials: self.credential_kind,
-                            });
-                        }
-                        StatusCode::FORBIDDEN => {
-                            let detail = answer.error().detail;
-                            return Err(ApiError::Forbidden {
-                                request: shown,
-                                detail,
-                                write,
-                            });
-                        }
-                        StatusCode::TOO_MANY_REQUESTS => {
-                            self.limit.on_throttled();
-                            retry_after = header_retry_after(&headers);
-                        }
-                        StatusCode::INTERNAL_SERVER_ERROR
-                        | StatusCode::BAD_GATEWAY
-                        | StatusCode::SERVICE_UNAVAILABLE
-                        | StatusCode::GATEWAY_TIMEOUT => {
-                            retry_after = header_retry_after(&headers);
-                        }
-                        _ => {
-                            if status.is_success() {
-                                self.limit.on_success();
-                            }
-                            return Ok(answer);
-                        }
-                    }
-                    drop(handshake);
-                    drop(slot);
-                    let Some(delay) = self.retry.delay(attempt, retry_after, waited) else {
-                        return Err(if status == StatusCode::TOO_MANY_REQUESTS {
-                            ApiError::Throttled {
-                                request: shown,
-                                attempts: attempt,
-                                retry_after,
-                                budget: self.retry.max_total_wait,
-                            }
-                        } else {
-                            ApiError::ServerError {
-                                request: shown,
-                                status: status.as_u16(),
-                                attempts: attempt,
-                                detail: answer.error().detail,
-                            }
-                        });
-                    };
-                    waited += delay;
-                    tokio::time::sleep(delay).await;
-                }
-                Err(failure) => {
-                    self.log(|| {
-                        format!(
-                            "{shown} failed after {} ms (attempt {attempt}): {}",
-                            elapsed.as_millis(),
-                            failure.reason
-                        )
-                    });
-                    drop(handshake);
-                    drop(slot);
+                Outcome::Busy {
+                    answer,
+                    retry_after,
+                } => match self.retry.delay(attempt, retry_after, waited) {
+                    Some(delay) => delay,
+                    None => return Err(self.gave_up(shown, &answer, retry_after, attempt)),
+                },
+                Outcome::NoAnswer(failure) => {
                     let delay = failure
                         .retryable
                         .then(|| self.retry.delay(attempt, None, waited))
                         .flatten();
-                    let Some(delay) = delay else {
-                        return Err(self.connection_error(&request.url, &shown, failure, attempt));
-                    };
-                    waited += delay;
-                    tokio::time::sleep(delay).await;
+                    match delay {
+                        Some(delay) => delay,
+                        None => {
+                            return Err(self.connection_error(
+                                &request.url,
+                                &shown,
+                                failure,
+                                attempt,
+                            ));
+                        }
+                    }
                 }
+            };
+            waited += delay;
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt, within the shared limit: authorize, send, and sort the
+    /// answer into what the caller reads, what is worth another attempt and
+    /// what is an error. A 401 takes fresh credentials when `may_reauthenticate`.
+    async fn send_once(
+        &self,
+        request: &Request,
+        shown: &str,
+        attempt: u32,
+        may_reauthenticate: bool,
+    ) -> Result<Outcome, ApiError> {
+        let _slot = self.limit.acquire().await;
+        // The first Digest request takes the challenge; the others wait for
+        // it rather than each taking one of their own.
+        let _handshake = match &self.auth {
+            AuthState::Digest(digest)
+                if matches!(request.auth, RequestAuth::Api) && !digest.has_session() =>
+            {
+                Some(digest.handshake.lock().await)
+            }
+            _ => None,
+        };
+        let authorization = match &request.auth {
+            RequestAuth::Api => self.authorization(&request.method, &request.url).await?,
+            RequestAuth::Basic(header) => Some(header.expose().to_owned()),
+        };
+        let started = Instant::now();
+        let outcome = self.exchange(request, authorization).await;
+        let elapsed = started.elapsed().as_millis();
+        let (status, headers, body) = match outcome {
+            Ok(answered) => answered,
+            Err(failure) => {
+                self.log(|| {
+                    format!(
+                        "{shown} failed after {elapsed} ms (attempt {attempt}): {}",
+                        failure.reason
+                    )
+                });
+                return Ok(Outcome::NoAnswer(failure));
+            }
+        };
+        self.log(|| {
+            format!(
+                "{shown} {} {elapsed} ms (attempt {attempt})",
+                status.as_u16()
+            )
+        });
+        let answer = Answer {
+            status,
+            body,
+            request: shown.to_owned(),
+        };
+        match status {
+            StatusCode::UNAUTHORIZED => {
+                if answer.error().error_code.as_deref() == Some("NOT_IN_GROUP")
+                    || matches!(request.auth, RequestAuth::Basic(_))
+                {
+                    return Ok(Outcome::Answered(answer));
+                }
+                if may_reauthenticate && self.reauthenticate(&headers).await {
+                    return Ok(Outcome::Reauthenticated);
+                }
+                Err(ApiError::Unauthorized {
+                    request: shown.to_owned(),
+                    credentials: self.credential_kind,
+                })
+            }
+            StatusCode::FORBIDDEN => Err(ApiError::Forbidden {
+                request: shown.to_owned(),
+                detail: answer.error().detail,
+                write: request.method != Method::GET,
+            }),
+            StatusCode::TOO_MANY_REQUESTS => {
+                self.limit.on_throttled();
+                Ok(Outcome::Busy {
+                    retry_after: header_retry_after(&headers),
+                    answer,
+                })
+            }
+            StatusCode::INTERNAL_SERVER_ERROR
+            | StatusCode::BAD_GATEWAY
+            | StatusCode::SERVICE_UNAVAILABLE
+            | StatusCode::GATEWAY_TIMEOUT => Ok(Outcome::Busy {
+                retry_after: header_retry_after(&headers),
+                answer,
+            }),
+            _ => {
+                if status.is_success() {
+                    self.limit.on_success();
+                }
+                Ok(Outcome::Answered(answer))
+            }
+        }
+    }
+
+    /// The error for a request still throttled or failing on Atlas's side
+    /// when the retry policy gives up.
+    fn gave_up(
+        &self,
+        shown: String,
+        answer: &Answer,
+        retry_after: Option<Duration>,
+        attempts: u32,
+    ) -> ApiError {
+        if answer.status == StatusCode::TOO_MANY_REQUESTS {
+            ApiError::Throttled {
+                request: shown,
+                attempts,
+                retry_after,
+                budget: self.retry.max_total_wait,
+            }
+        } else {
+            ApiError::ServerError {
+                request: shown,
+                status: answer.status.as_u16(),
+                attempts,
+                detail: answer.error().detail,
             }
         }
     }
@@ -705,6 +743,22 @@ fn header_retry_after(headers: &HeaderMap) -> Option<Duration> {
         .get(RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(parse_retry_after)
+}
+
+/// What one attempt came to.
+enum Outcome {
+    /// An answer for the caller: a success, or a 4xx it interprets.
+    Answered(Answer),
+    /// A 401 after which fresh credentials were taken: worth the same
+    /// attempt again.
+    Reauthenticated,
+    /// A 429 or a 5xx: worth another attempt, after `retry_after` at least.
+    Busy {
+        answer: Answer,
+        retry_after: Option<Duration>,
+    },
+    /// No HTTP answer.
+    NoAnswer(Failure),
 }
 
 /// A request that got no HTTP answer.
