@@ -1,6 +1,8 @@
 //! The one seam through which tether speaks HTTP to Atlas: authentication,
 //! API versions, pagination, retries and the shared concurrency limit.
 
+use std::error::Error;
+use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -772,41 +774,26 @@ struct Failure {
 impl Failure {
     fn from_reqwest(err: reqwest::Error) -> Failure {
         let err = err.without_url();
-        let mut chain = err.to_string();
         // The deepest cause says what went wrong ("Connection refused");
         // the layers above it ("error sending request: client error") do not.
-        let mut root_cause = chain.clone();
-        let mut source = std::error::Error::source(&err);
-        while let Some(cause) = source {
-            root_cause = cause.to_string();
-            chain.push_str(": ");
-            chain.push_str(&root_cause);
-            source = cause.source();
-        }
-        let lower = chain.to_lowercase();
-        let kind = if lower.contains("dns") || lower.contains("lookup") || lower.contains("resolve")
-        {
-            ConnectionFailure::Dns
-        } else if lower.contains("refused") {
-            ConnectionFailure::Refused
-        } else if lower.contains("certificate")
-            || lower.contains("tls")
-            || lower.contains("handshake")
-            // rustls's words for an answer that is not TLS at all, such as
-            // plain HTTP behind an `https://` URL.
-            || lower.contains("corrupt message")
-        {
-            ConnectionFailure::Tls
-        } else {
-            ConnectionFailure::Other
-        };
+        let root_cause = causes(&err)
+            .last()
+            .map_or_else(|| err.to_string(), ToString::to_string);
         let timeout = err.is_timeout();
+        let connecting = err.is_connect();
+        // reqwest marks every failure of its resolver, whatever the
+        // resolver's own error says.
+        let kind = if err.is_dns() {
+            ConnectionFailure::Dns
+        } else {
+            kind_of(&err, connecting)
+        };
         // A connection that could not be made will not be made by retrying
         // at once; one that was reset or closed mid-answer, or timed out, may.
-        let retryable = timeout || !err.is_connect();
+        let retryable = timeout || !connecting;
         let reason = if timeout {
             "timed out".to_owned()
-        } else if !err.is_connect() && kind == ConnectionFailure::Other {
+        } else if !connecting && kind == ConnectionFailure::Other {
             "the connection was closed before Atlas answered".to_owned()
         } else {
             root_cause
@@ -820,6 +807,52 @@ impl Failure {
     }
 }
 
+/// The causes of an error, outermost first, itself left out.
+fn causes<'e>(err: &'e (dyn Error + 'static)) -> impl Iterator<Item = &'e (dyn Error + 'static)> {
+    std::iter::successors(err.source(), |&cause| cause.source())
+}
+
+/// A cause, and the errors it wraps when it is an `io::Error`:
+/// `io::Error::source` skips the error it wraps, and a TLS failure arrives
+/// as a rustls error inside one or two `io::Error`s.
+fn unwrapped<'e>(
+    cause: &'e (dyn Error + 'static),
+) -> impl Iterator<Item = &'e (dyn Error + 'static)> {
+    std::iter::successors(Some(cause), |&cause| {
+        let inner = cause.downcast_ref::<io::Error>()?.get_ref()?;
+        Some(inner as &(dyn Error + 'static))
+    })
+}
+
+/// Which failure the types in the error's causes show; `connecting` when it
+/// happened before the request was sent. The messages are not read.
+fn kind_of(err: &(dyn Error + 'static), connecting: bool) -> ConnectionFailure {
+    for cause in causes(err).flat_map(unwrapped) {
+        // Any rustls error: a bad certificate, an alert, or an answer that
+        // is not TLS at all (plain HTTP behind an `https://` URL).
+        if cause.is::<rustls::Error>() {
+            return ConnectionFailure::Tls;
+        }
+        if let Some(io) = cause.downcast_ref::<io::Error>() {
+            match io.kind() {
+                io::ErrorKind::ConnectionRefused => return ConnectionFailure::Refused,
+                // While a connection is made, only the TLS handshake (and a
+                // proxy's tunnel for it) talks over an open TCP connection:
+                // the server hung up on the handshake.
+                io::ErrorKind::UnexpectedEof
+                | io::ErrorKind::ConnectionReset
+                | io::ErrorKind::ConnectionAborted
+                    if connecting =>
+                {
+                    return ConnectionFailure::Tls;
+                }
+                _ => {}
+            }
+        }
+    }
+    ConnectionFailure::Other
+}
+
 /// rustls needs one process-wide crypto provider; tether uses ring.
 fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -827,8 +860,67 @@ fn install_crypto_provider() {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt;
+
     use super::*;
     use crate::model::{FieldValue, spec};
+
+    /// A layer above `0`, as reqwest and hyper stack their errors.
+    #[derive(Debug)]
+    struct Layer(Box<dyn Error + Send + Sync>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("client error (Connect)")
+        }
+    }
+
+    impl Error for Layer {
+        fn source(&self) -> Option<&(dyn Error + 'static)> {
+            Some(&*self.0)
+        }
+    }
+
+    fn layered(cause: impl Into<Box<dyn Error + Send + Sync>>) -> Layer {
+        Layer(Box::new(Layer(cause.into())))
+    }
+
+    /// As tokio-rustls hands a rustls error on, and reqwest's connector then
+    /// wraps it again.
+    fn from_rustls(err: rustls::Error) -> Layer {
+        layered(io::Error::other(io::Error::new(
+            io::ErrorKind::InvalidData,
+            err,
+        )))
+    }
+
+    #[test]
+    fn connection_failures_are_told_apart_by_type_not_by_words() {
+        use ConnectionFailure::{Other, Refused, Tls};
+        let refused = layered(io::Error::from(io::ErrorKind::ConnectionRefused));
+        assert_eq!(kind_of(&refused, true), Refused);
+        let certificate = from_rustls(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::UnknownIssuer,
+        ));
+        assert_eq!(kind_of(&certificate, true), Tls);
+        let not_tls = from_rustls(rustls::Error::InvalidMessage(
+            rustls::InvalidMessage::InvalidContentType,
+        ));
+        assert_eq!(kind_of(&not_tls, true), Tls);
+        let hung_up = layered(io::Error::other(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "tls handshake eof",
+        )));
+        assert_eq!(kind_of(&hung_up, true), Tls);
+        assert_eq!(kind_of(&hung_up, false), Other, "closed mid-answer");
+        let reset = layered(io::Error::from(io::ErrorKind::ConnectionReset));
+        assert_eq!(kind_of(&reset, true), Tls);
+        assert_eq!(kind_of(&reset, false), Other, "reset mid-answer");
+        let words = layered(io::Error::other(
+            "dns lookup refused: tls handshake certificate",
+        ));
+        assert_eq!(kind_of(&words, true), Other);
+    }
 
     #[test]
     fn a_refused_secret_quoted_by_atlas_is_masked() {
