@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use crate::model::{
     FieldSpec, IntegrationType, LiveIntegration, LiveIntegrations, LiveValue, Project, ReadBack,
-    Required, spec,
+    Required, screaming_snake, spec,
 };
 
 /// One project as read from Atlas.
@@ -63,18 +63,6 @@ fn variable_part(text: &str) -> String {
     } else {
         out
     }
-}
-
-/// `serviceKey` → `SERVICE_KEY`.
-fn field_part(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if c.is_ascii_uppercase() && !out.is_empty() {
-            out.push('_');
-        }
-        out.push(c.to_ascii_uppercase());
-    }
-    out
 }
 
 /// A YAML scalar for a string: plain when that cannot be misread, else
@@ -228,7 +216,7 @@ impl Writer<'_> {
                     LiveValue::Text(t) => t.clone(),
                     LiveValue::Bool(b) => b.to_string(),
                 });
-                let base = format!("{prefix}_{}", field_part(field.name));
+                let base = format!("{prefix}_{}", screaming_snake(field.name));
                 let comment = match &masked {
                     Some(mask) if crate::secret::looks_masked(mask) => {
                         format!("Atlas shows {mask}")
@@ -368,10 +356,6 @@ mod tests {
     fn names_and_scalars() {
         assert_eq!(variable_part("payments-prod"), "PAYMENTS_PROD");
         assert_eq!(variable_part("9 lives!"), "P_9_LIVES");
-        assert_eq!(
-            field_part("microsoftTeamsWebhookUrl"),
-            "MICROSOFT_TEAMS_WEBHOOK_URL"
-        );
         assert_eq!(scalar("payments-prod"), "payments-prod");
         assert_eq!(scalar("#alerts"), "\"#alerts\"");
         assert_eq!(scalar("yes"), "\"yes\"");

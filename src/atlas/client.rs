@@ -1,6 +1,8 @@
 //! The one seam through which tether speaks HTTP to Atlas: authentication,
 //! API versions, pagination, retries and the shared concurrency limit.
 
+use std::error::Error;
+use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -444,133 +446,171 @@ impl Client {
         }
     }
 
-    /// Sends one request with retries, authentication and the shared limit.
+    /// Sends one request: attempts until one is answered, or until the
+    /// retry policy gives up on 429s, 5xx answers or dropped connections.
     async fn send(&self, request: Request) -> Result<Answer, ApiError> {
         let shown = format!("{} {}", request.method, request.url.path());
-        let write = request.method != Method::GET;
         let mut waited = Duration::ZERO;
-        let mut attempt = 0u32;
+        let mut attempt = 1u32;
         let mut reauthenticated = false;
         loop {
-            attempt += 1;
-            let slot = self.limit.acquire().await;
-            let handshake = match &self.auth {
-                AuthState::Digest(digest)
-                    if matches!(request.auth, RequestAuth::Api) && !digest.has_session() =>
-                {
-                    Some(digest.handshake.lock().await)
+            let delay = match self
+                .send_once(&request, &shown, attempt, !reauthenticated)
+                .await?
+            {
+                Outcome::Answered(answer) => return Ok(answer),
+                // Fresh credentials: the same attempt again, at once.
+                Outcome::Reauthenticated => {
+                    reauthenticated = true;
+                    continue;
                 }
-                _ => None,
-            };
-            let authorization = match &request.auth {
-                RequestAuth::Api => self.authorization(&request.method, &request.url).await?,
-                RequestAuth::Basic(header) => Some(header.expose().to_owned()),
-            };
-            let started = Instant::now();
-            let outcome = self.exchange(&request, authorization).await;
-            let elapsed = started.elapsed();
-            let retry_after;
-            match outcome {
-                Ok((status, headers, body)) => {
-                    self.log(|| {
-                        format!(
-                            "{shown} {} {} ms (attempt {attempt})",
-                            status.as_u16(),
-                            elapsed.as_millis()
-                        )
-                    });
-                    let answer = Answer {
-                        status,
-                        body,
-                        request: shown.clone(),
-                    };
-                    match status {
-                        StatusCode::UNAUTHORIZED => {
-                            if answer.error().error_code.as_deref() == Some("NOT_IN_GROUP") {
-                                return Ok(answer);
-                            }
-                            if let RequestAuth::Basic(_) = request.auth {
-                                return Ok(answer);
-                            }
-                            if !reauthenticated && self.reauthenticate(&headers).await {
-                                reauthenticated = true;
-                                attempt -= 1;
-                                drop(handshake);
-                                drop(slot);
-                                continue;
-                            }
-                            return Err(ApiError::Unauthorized {
-                                request: shown,
-                                credentials: self.credential_kind,
-                            });
-                        }
-                        StatusCode::FORBIDDEN => {
-                            let detail = answer.error().detail;
-                            return Err(ApiError::Forbidden {
-                                request: shown,
-                                detail,
-                                write,
-                            });
-                        }
-                        StatusCode::TOO_MANY_REQUESTS => {
-                            self.limit.on_throttled();
-                            retry_after = header_retry_after(&headers);
-                        }
-                        StatusCode::INTERNAL_SERVER_ERROR
-                        | StatusCode::BAD_GATEWAY
-                        | StatusCode::SERVICE_UNAVAILABLE
-                        | StatusCode::GATEWAY_TIMEOUT => {
-                            retry_after = header_retry_after(&headers);
-                        }
-                        _ => {
-                            if status.is_success() {
-                                self.limit.on_success();
-                            }
-                            return Ok(answer);
-                        }
-                    }
-                    drop(handshake);
-                    drop(slot);
-                    let Some(delay) = self.retry.delay(attempt, retry_after, waited) else {
-                        return Err(if status == StatusCode::TOO_MANY_REQUESTS {
-                            ApiError::Throttled {
-                                request: shown,
-                                attempts: attempt,
-                                retry_after,
-                                budget: self.retry.max_total_wait,
-                            }
-                        } else {
-                            ApiError::ServerError {
-                                request: shown,
-                                status: status.as_u16(),
-                                attempts: attempt,
-                                detail: answer.error().detail,
-                            }
-                        });
-                    };
-                    waited += delay;
-                    tokio::time::sleep(delay).await;
-                }
-                Err(failure) => {
-                    self.log(|| {
-                        format!(
-                            "{shown} failed after {} ms (attempt {attempt}): {}",
-                            elapsed.as_millis(),
-                            failure.reason
-                        )
-                    });
-                    drop(handshake);
-                    drop(slot);
+                Outcome::Busy {
+                    answer,
+                    retry_after,
+                } => match self.retry.delay(attempt, retry_after, waited) {
+                    Some(delay) => delay,
+                    None => return Err(self.gave_up(shown, &answer, retry_after, attempt)),
+                },
+                Outcome::NoAnswer(failure) => {
                     let delay = failure
                         .retryable
                         .then(|| self.retry.delay(attempt, None, waited))
                         .flatten();
-                    let Some(delay) = delay else {
-                        return Err(self.connection_error(&request.url, &shown, failure, attempt));
-                    };
-                    waited += delay;
-                    tokio::time::sleep(delay).await;
+                    match delay {
+                        Some(delay) => delay,
+                        None => {
+                            return Err(self.connection_error(
+                                &request.url,
+                                &shown,
+                                failure,
+                                attempt,
+                            ));
+                        }
+                    }
                 }
+            };
+            waited += delay;
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt, within the shared limit: authorize, send, and sort the
+    /// answer into what the caller reads, what is worth another attempt and
+    /// what is an error. A 401 takes fresh credentials when `may_reauthenticate`.
+    async fn send_once(
+        &self,
+        request: &Request,
+        shown: &str,
+        attempt: u32,
+        may_reauthenticate: bool,
+    ) -> Result<Outcome, ApiError> {
+        let _slot = self.limit.acquire().await;
+        // The first Digest request takes the challenge; the others wait for
+        // it rather than each taking one of their own.
+        let _handshake = match &self.auth {
+            AuthState::Digest(digest)
+                if matches!(request.auth, RequestAuth::Api) && !digest.has_session() =>
+            {
+                Some(digest.handshake.lock().await)
+            }
+            _ => None,
+        };
+        let authorization = match &request.auth {
+            RequestAuth::Api => self.authorization(&request.method, &request.url).await?,
+            RequestAuth::Basic(header) => Some(header.expose().to_owned()),
+        };
+        let started = Instant::now();
+        let outcome = self.exchange(request, authorization).await;
+        let elapsed = started.elapsed().as_millis();
+        let (status, headers, body) = match outcome {
+            Ok(answered) => answered,
+            Err(failure) => {
+                self.log(|| {
+                    format!(
+                        "{shown} failed after {elapsed} ms (attempt {attempt}): {}",
+                        failure.reason
+                    )
+                });
+                return Ok(Outcome::NoAnswer(failure));
+            }
+        };
+        self.log(|| {
+            format!(
+                "{shown} {} {elapsed} ms (attempt {attempt})",
+                status.as_u16()
+            )
+        });
+        let answer = Answer {
+            status,
+            body,
+            request: shown.to_owned(),
+        };
+        match status {
+            StatusCode::UNAUTHORIZED => {
+                if answer.error().error_code.as_deref() == Some("NOT_IN_GROUP")
+                    || matches!(request.auth, RequestAuth::Basic(_))
+                {
+                    return Ok(Outcome::Answered(answer));
+                }
+                if may_reauthenticate && self.reauthenticate(&headers).await {
+                    return Ok(Outcome::Reauthenticated);
+                }
+                Err(ApiError::Unauthorized {
+                    request: shown.to_owned(),
+                    credentials: self.credential_kind,
+                })
+            }
+            StatusCode::FORBIDDEN => Err(ApiError::Forbidden {
+                request: shown.to_owned(),
+                detail: answer.error().detail,
+                write: request.method != Method::GET,
+            }),
+            StatusCode::TOO_MANY_REQUESTS => {
+                self.limit.on_throttled();
+                Ok(Outcome::Busy {
+                    retry_after: header_retry_after(&headers),
+                    answer,
+                })
+            }
+            StatusCode::INTERNAL_SERVER_ERROR
+            | StatusCode::BAD_GATEWAY
+            | StatusCode::SERVICE_UNAVAILABLE
+            | StatusCode::GATEWAY_TIMEOUT => Ok(Outcome::Busy {
+                retry_after: header_retry_after(&headers),
+                answer,
+            }),
+            _ => {
+                if status.is_success() {
+                    self.limit.on_success();
+                }
+                Ok(Outcome::Answered(answer))
+            }
+        }
+    }
+
+    /// The error for a request still throttled or failing on Atlas's side
+    /// when the retry policy gives up.
+    fn gave_up(
+        &self,
+        shown: String,
+        answer: &Answer,
+        retry_after: Option<Duration>,
+        attempts: u32,
+    ) -> ApiError {
+        if answer.status == StatusCode::TOO_MANY_REQUESTS {
+            ApiError::Throttled {
+                request: shown,
+                attempts,
+                retry_after,
+                budget: self.retry.max_total_wait,
+            }
+        } else {
+            ApiError::ServerError {
+                request: shown,
+                status: answer.status.as_u16(),
+                attempts,
+                detail: answer.error().detail,
             }
         }
     }
@@ -707,6 +747,22 @@ fn header_retry_after(headers: &HeaderMap) -> Option<Duration> {
         .and_then(parse_retry_after)
 }
 
+/// What one attempt came to.
+enum Outcome {
+    /// An answer for the caller: a success, or a 4xx it interprets.
+    Answered(Answer),
+    /// A 401 after which fresh credentials were taken: worth the same
+    /// attempt again.
+    Reauthenticated,
+    /// A 429 or a 5xx: worth another attempt, after `retry_after` at least.
+    Busy {
+        answer: Answer,
+        retry_after: Option<Duration>,
+    },
+    /// No HTTP answer.
+    NoAnswer(Failure),
+}
+
 /// A request that got no HTTP answer.
 struct Failure {
     reason: String,
@@ -718,41 +774,26 @@ struct Failure {
 impl Failure {
     fn from_reqwest(err: reqwest::Error) -> Failure {
         let err = err.without_url();
-        let mut chain = err.to_string();
         // The deepest cause says what went wrong ("Connection refused");
         // the layers above it ("error sending request: client error") do not.
-        let mut root_cause = chain.clone();
-        let mut source = std::error::Error::source(&err);
-        while let Some(cause) = source {
-            root_cause = cause.to_string();
-            chain.push_str(": ");
-            chain.push_str(&root_cause);
-            source = cause.source();
-        }
-        let lower = chain.to_lowercase();
-        let kind = if lower.contains("dns") || lower.contains("lookup") || lower.contains("resolve")
-        {
-            ConnectionFailure::Dns
-        } else if lower.contains("refused") {
-            ConnectionFailure::Refused
-        } else if lower.contains("certificate")
-            || lower.contains("tls")
-            || lower.contains("handshake")
-            // rustls's words for an answer that is not TLS at all, such as
-            // plain HTTP behind an `https://` URL.
-            || lower.contains("corrupt message")
-        {
-            ConnectionFailure::Tls
-        } else {
-            ConnectionFailure::Other
-        };
+        let root_cause = causes(&err)
+            .last()
+            .map_or_else(|| err.to_string(), ToString::to_string);
         let timeout = err.is_timeout();
+        let connecting = err.is_connect();
+        // reqwest marks every failure of its resolver, whatever the
+        // resolver's own error says.
+        let kind = if err.is_dns() {
+            ConnectionFailure::Dns
+        } else {
+            kind_of(&err, connecting)
+        };
         // A connection that could not be made will not be made by retrying
         // at once; one that was reset or closed mid-answer, or timed out, may.
-        let retryable = timeout || !err.is_connect();
+        let retryable = timeout || !connecting;
         let reason = if timeout {
             "timed out".to_owned()
-        } else if !err.is_connect() && kind == ConnectionFailure::Other {
+        } else if !connecting && kind == ConnectionFailure::Other {
             "the connection was closed before Atlas answered".to_owned()
         } else {
             root_cause
@@ -766,6 +807,52 @@ impl Failure {
     }
 }
 
+/// The causes of an error, outermost first, itself left out.
+fn causes<'e>(err: &'e (dyn Error + 'static)) -> impl Iterator<Item = &'e (dyn Error + 'static)> {
+    std::iter::successors(err.source(), |&cause| cause.source())
+}
+
+/// A cause, and the errors it wraps when it is an `io::Error`:
+/// `io::Error::source` skips the error it wraps, and a TLS failure arrives
+/// as a rustls error inside one or two `io::Error`s.
+fn unwrapped<'e>(
+    cause: &'e (dyn Error + 'static),
+) -> impl Iterator<Item = &'e (dyn Error + 'static)> {
+    std::iter::successors(Some(cause), |&cause| {
+        let inner = cause.downcast_ref::<io::Error>()?.get_ref()?;
+        Some(inner as &(dyn Error + 'static))
+    })
+}
+
+/// Which failure the types in the error's causes show; `connecting` when it
+/// happened before the request was sent. The messages are not read.
+fn kind_of(err: &(dyn Error + 'static), connecting: bool) -> ConnectionFailure {
+    for cause in causes(err).flat_map(unwrapped) {
+        // Any rustls error: a bad certificate, an alert, or an answer that
+        // is not TLS at all (plain HTTP behind an `https://` URL).
+        if cause.is::<rustls::Error>() {
+            return ConnectionFailure::Tls;
+        }
+        if let Some(io) = cause.downcast_ref::<io::Error>() {
+            match io.kind() {
+                io::ErrorKind::ConnectionRefused => return ConnectionFailure::Refused,
+                // While a connection is made, only the TLS handshake (and a
+                // proxy's tunnel for it) talks over an open TCP connection:
+                // the server hung up on the handshake.
+                io::ErrorKind::UnexpectedEof
+                | io::ErrorKind::ConnectionReset
+                | io::ErrorKind::ConnectionAborted
+                    if connecting =>
+                {
+                    return ConnectionFailure::Tls;
+                }
+                _ => {}
+            }
+        }
+    }
+    ConnectionFailure::Other
+}
+
 /// rustls needs one process-wide crypto provider; tether uses ring.
 fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -773,8 +860,67 @@ fn install_crypto_provider() {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt;
+
     use super::*;
     use crate::model::{FieldValue, spec};
+
+    /// A layer above `0`, as reqwest and hyper stack their errors.
+    #[derive(Debug)]
+    struct Layer(Box<dyn Error + Send + Sync>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("client error (Connect)")
+        }
+    }
+
+    impl Error for Layer {
+        fn source(&self) -> Option<&(dyn Error + 'static)> {
+            Some(&*self.0)
+        }
+    }
+
+    fn layered(cause: impl Into<Box<dyn Error + Send + Sync>>) -> Layer {
+        Layer(Box::new(Layer(cause.into())))
+    }
+
+    /// As tokio-rustls hands a rustls error on, and reqwest's connector then
+    /// wraps it again.
+    fn from_rustls(err: rustls::Error) -> Layer {
+        layered(io::Error::other(io::Error::new(
+            io::ErrorKind::InvalidData,
+            err,
+        )))
+    }
+
+    #[test]
+    fn connection_failures_are_told_apart_by_type_not_by_words() {
+        use ConnectionFailure::{Other, Refused, Tls};
+        let refused = layered(io::Error::from(io::ErrorKind::ConnectionRefused));
+        assert_eq!(kind_of(&refused, true), Refused);
+        let certificate = from_rustls(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::UnknownIssuer,
+        ));
+        assert_eq!(kind_of(&certificate, true), Tls);
+        let not_tls = from_rustls(rustls::Error::InvalidMessage(
+            rustls::InvalidMessage::InvalidContentType,
+        ));
+        assert_eq!(kind_of(&not_tls, true), Tls);
+        let hung_up = layered(io::Error::other(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "tls handshake eof",
+        )));
+        assert_eq!(kind_of(&hung_up, true), Tls);
+        assert_eq!(kind_of(&hung_up, false), Other, "closed mid-answer");
+        let reset = layered(io::Error::from(io::ErrorKind::ConnectionReset));
+        assert_eq!(kind_of(&reset, true), Tls);
+        assert_eq!(kind_of(&reset, false), Other, "reset mid-answer");
+        let words = layered(io::Error::other(
+            "dns lookup refused: tls handshake certificate",
+        ));
+        assert_eq!(kind_of(&words, true), Other);
+    }
 
     #[test]
     fn a_refused_secret_quoted_by_atlas_is_masked() {

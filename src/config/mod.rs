@@ -1,7 +1,6 @@
 //! The YAML surface: read, parse, walk the schema, interpolate, resolve.
 //! Everything after this module sees `model::Desired`, never YAML.
 
-mod block_yaml;
 mod interpolate;
 mod lines;
 mod load;

@@ -5,15 +5,11 @@
 //! their exact spans, and are typed by tether rather than by YAML's guesses,
 //! so a project id made only of digits stays the string the user typed. The
 //! schema walk in `walk.rs` reads this tree and reports every problem at once.
-//!
-//! Most files are first read by `block_yaml.rs`, which builds the same tree
-//! several times faster; the parser here reads whatever it gives up on.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::block_yaml;
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, ScanError, Span as ParserSpan};
 
 /// A byte range in the source file.
@@ -102,18 +98,10 @@ pub enum SyntaxError {
 /// needs, far less than a "billion laughs" file asks for.
 const MAX_REPLAYED_NODES: usize = 100_000;
 /// Nesting deeper than this is refused (tether's format is five deep).
-pub(super) const MAX_DEPTH: usize = 64;
+const MAX_DEPTH: usize = 64;
 
 /// Parses one YAML document. `Ok(None)` for a file with no content.
 pub fn parse(text: &str) -> Result<Option<Node<'_>>, SyntaxError> {
-    match block_yaml::parse(text) {
-        Some(root) => Ok(Some(root)),
-        None => parse_events(text),
-    }
-}
-
-/// Parses one YAML document with the full YAML parser.
-pub(super) fn parse_events(text: &str) -> Result<Option<Node<'_>>, SyntaxError> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
@@ -165,7 +153,7 @@ fn typed(value: Cow<'_, str>, style: ScalarStyle) -> NodeValue<'_> {
 
 /// YAML 1.2 core-schema typing of plain scalars, with only `true` and
 /// `false` as booleans (so `yes`, `on` and `no` stay strings).
-pub(super) fn typed_plain(value: Cow<'_, str>) -> NodeValue<'_> {
+fn typed_plain(value: Cow<'_, str>) -> NodeValue<'_> {
     // Most scalars are words; only these characters start a null, a boolean
     // or a number.
     let maybe_typed = |b: &u8| b"0123456789+-.~nNtTfF".contains(b);
@@ -283,7 +271,7 @@ impl<'a> Builder<'a> {
 }
 
 /// The text of a scalar used as a mapping key; `None` for a collection.
-pub(super) fn key_text(value: NodeValue<'_>) -> Option<Cow<'_, str>> {
+fn key_text(value: NodeValue<'_>) -> Option<Cow<'_, str>> {
     match value {
         NodeValue::String(text) | NodeValue::Number(text) => Some(text),
         NodeValue::Bool(b) => Some(Cow::Borrowed(if b { "true" } else { "false" })),

@@ -13,7 +13,7 @@ use super::raw::{
 use super::suggest::{did_you_mean, guess_or, one_of};
 use super::tree::{Key, Node, NodeValue, Span};
 use crate::model::{
-    FieldKind, FieldSpec, Format, IntegrationType, Lifecycle, Mode, Required, spec,
+    FieldKind, FieldSpec, Format, IntegrationType, Lifecycle, Mode, Required, screaming_snake, spec,
 };
 use crate::secret::Secret;
 
@@ -143,17 +143,15 @@ impl<'a> Walker<'a> {
     }
 
     /// Entries whose key is in `allowed`; reports unknown and repeated keys.
+    /// An unknown key written twice is reported as unknown twice.
     fn known_keys<'n>(
         &mut self,
         entries: &'n [(Key<'n>, Node<'n>)],
         allowed: &[&'static str],
         place: Place<'_>,
     ) -> Vec<(&'n Key<'n>, &'n Node<'n>)> {
-        let mut kept: Vec<(&Key<'_>, &Node<'_>)> = Vec::with_capacity(entries.len());
+        let mut known = Vec::with_capacity(entries.len());
         for (key, value) in entries {
-            if self.is_repeat(key, &kept, place) {
-                continue;
-            }
             if !allowed.contains(&key.text.as_ref()) {
                 let problem = self
                     .problems
@@ -171,29 +169,35 @@ impl<'a> Walker<'a> {
                 };
                 continue;
             }
-            kept.push((key, value));
+            known.push((key, value));
         }
-        kept
+        self.first_of_each(known, place)
     }
 
-    fn is_repeat(
+    /// The entries in file order with every repeat of a key left out; each
+    /// repeat is reported where it is written again, pointing at the first.
+    fn first_of_each<'n>(
         &mut self,
-        key: &Key<'_>,
-        kept: &[(&Key<'_>, &Node<'_>)],
+        entries: impl IntoIterator<Item = (&'n Key<'n>, &'n Node<'n>)>,
         place: Place<'_>,
-    ) -> bool {
-        let Some((first, _)) = kept.iter().find(|(k, _)| k.text == key.text) else {
-            return false;
-        };
-        self.problems
-            .error(
-                key.span.clone(),
-                format!("`{}` is written twice {place}", key.text),
-            )
-            .label("written again here")
-            .related(first.span.clone(), "first written here")
-            .help("keep one of the two");
-        true
+    ) -> Vec<(&'n Key<'n>, &'n Node<'n>)> {
+        let mut kept: Vec<(&Key<'_>, &Node<'_>)> = Vec::new();
+        for (key, value) in entries {
+            match kept.iter().find(|(k, _)| k.text == key.text) {
+                Some((first, _)) => {
+                    self.problems
+                        .error(
+                            key.span.clone(),
+                            format!("`{}` is written twice {place}", key.text),
+                        )
+                        .label("written again here")
+                        .related(first.span.clone(), "first written here")
+                        .help("keep one of the two");
+                }
+                None => kept.push((key, value)),
+            }
+        }
+        kept
     }
 
     fn version(&mut self, node: &Node<'_>) -> Option<Sp<u32>> {
@@ -235,12 +239,7 @@ impl<'a> Walker<'a> {
             "template names, each with integration types below it",
         )?;
         let mut templates = Vec::with_capacity(entries.len());
-        let mut kept: Vec<(&Key<'_>, &Node<'_>)> = Vec::new();
-        for (key, value) in entries {
-            if self.is_repeat(key, &kept, Place::Templates) {
-                continue;
-            }
-            kept.push((key, value));
+        for (key, value) in self.first_of_each(pairs(entries), Place::Templates) {
             if let Some(integrations) = self.integrations(value, Place::Template(&key.text)) {
                 templates.push(RawTemplate {
                     name: Sp::new(key.text.to_string(), key.span.clone()),
@@ -411,13 +410,8 @@ impl<'a> Walker<'a> {
             "`integrations`",
             "integration types such as `PAGER_DUTY:` with their fields below them",
         )?;
-        let mut kept: Vec<(&Key<'_>, &Node<'_>)> = Vec::new();
         let mut out = Vec::with_capacity(entries.len());
-        for (key, value) in entries {
-            if self.is_repeat(key, &kept, place) {
-                continue;
-            }
-            kept.push((key, value));
+        for (key, value) in self.first_of_each(pairs(entries), place) {
             let Some(kind) = self.integration_type(key) else {
                 self.blank_secret_like_values(value);
                 continue;
@@ -534,12 +528,8 @@ impl<'a> Walker<'a> {
     ) -> Vec<RawField> {
         let type_spec = spec(kind);
         let mut fields = Vec::with_capacity(entries.len());
-        let mut kept: Vec<(&Key<'_>, &Node<'_>)> = Vec::new();
-        for (key, value) in entries {
-            if self.is_repeat(key, &kept, Place::Type(kind)) {
-                continue;
-            }
-            kept.push((key, value));
+        let kept = self.first_of_each(pairs(entries), Place::Type(kind));
+        for &(key, value) in &kept {
             let Some(field) = type_spec.field(&key.text) else {
                 self.unknown_field(kind, key, value);
                 continue;
@@ -696,6 +686,14 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// A mapping's entries as pairs of references, as `Walker::first_of_each`
+/// takes them.
+fn pairs<'n>(
+    entries: &'n [(Key<'n>, Node<'n>)],
+) -> impl Iterator<Item = (&'n Key<'n>, &'n Node<'n>)> {
+    entries.iter().map(|(key, value)| (key, value))
+}
+
 /// What is wrong with a value's format, without repeating the value (it may
 /// be a secret).
 fn format_problem(field: &FieldSpec, value: &str) -> Option<String> {
@@ -723,12 +721,83 @@ fn format_problem(field: &FieldSpec, value: &str) -> Option<String> {
 
 /// The variable name suggested for a literal secret, e.g. `PAGER_DUTY_SERVICE_KEY`.
 pub fn suggested_variable(kind: IntegrationType, field: &FieldSpec) -> String {
-    let mut name = format!("{kind}_");
-    for c in field.name.chars() {
-        if c.is_ascii_uppercase() {
-            name.push('_');
-        }
-        name.push(c.to_ascii_uppercase());
+    format!("{kind}_{}", screaming_snake(field.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use crate::config::{Unset, load_str};
+
+    /// Each problem as `line:column message [related line:column]`.
+    fn problems(text: &str) -> Vec<String> {
+        let at = |offset: usize| {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let column = offset - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            format!("{line}:{column}")
+        };
+        let report = load_str("t.yaml", text, (&HashMap::new(), Unset::Keep))
+            .expect_err("the file has problems");
+        report
+            .problems
+            .iter()
+            .map(|p| {
+                let related: Vec<String> = p.related.iter().map(|(s, _)| at(s.start)).collect();
+                let span = p.span.as_ref().map_or_else(String::new, |s| at(s.start));
+                format!("{span} {} {related:?}", p.message)
+            })
+            .collect()
     }
-    name
+
+    #[test]
+    fn repeated_keys_are_reported_once_each_at_every_level() {
+        let text = "\
+version: 1
+version: 1
+colour: red
+colour: red
+templates:
+  t:
+    WEBHOOK:
+      url: https://h.test/a
+      url: https://h.test/b
+  t:
+    WEBHOOK:
+      url: https://h.test/c
+defaults:
+  integrations:
+    PAGER_DUTY:
+      serviceKey: k
+    PAGER_DUTY: absent
+    NOPE: {}
+    NOPE: {}
+projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0d1
+    id: 65f1a2b3c4d5e6f7a8b9c0d2
+    colour: red
+    colour: red
+";
+        // An unknown key written twice is unknown twice, not a repeat.
+        assert_eq!(
+            problems(text),
+            [
+                r#"2:1 `version` is written twice at the top of the file ["1:1"]"#,
+                "3:1 unknown key `colour` at the top of the file []",
+                "4:1 unknown key `colour` at the top of the file []",
+                "6:3 template `t` is not used by any project []",
+                "8:12 `WEBHOOK.url` is a secret written into the file []",
+                r#"9:7 `url` is written twice in `WEBHOOK` ["8:7"]"#,
+                r#"10:3 `t` is written twice in `templates` ["6:3"]"#,
+                "16:19 `PAGER_DUTY.serviceKey` is a secret written into the file []",
+                r#"17:5 `PAGER_DUTY` is written twice in `defaults` ["15:5"]"#,
+                "18:5 unknown integration type `NOPE` []",
+                r#"19:5 `NOPE` is written twice in `defaults` ["18:5"]"#,
+                r#"22:5 `id` is written twice in this project ["21:5"]"#,
+                "23:5 unknown key `colour` in this project []",
+                "24:5 unknown key `colour` in this project []",
+            ]
+        );
+    }
 }

@@ -86,6 +86,20 @@ impl FieldSpec {
     }
 }
 
+/// A camelCase field name in the form of an environment variable's name:
+/// `serviceKey` → `SERVICE_KEY`. Both the variable suggested for a literal
+/// secret and the variables an import writes are named with it.
+pub fn screaming_snake(camel: &str) -> String {
+    let mut out = String::with_capacity(camel.len() + 4);
+    for c in camel.chars() {
+        if c.is_ascii_uppercase() && !out.is_empty() {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
+}
+
 /// One integration as the file declares it: only the fields written, in the
 /// table's order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -198,4 +212,34 @@ pub struct DesiredProject {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Desired {
     pub projects: Vec<DesiredProject>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_as_variable_names() {
+        assert_eq!(
+            screaming_snake("microsoftTeamsWebhookUrl"),
+            "MICROSOFT_TEAMS_WEBHOOK_URL"
+        );
+        assert_eq!(screaming_snake("url"), "URL");
+        // No field name starts with a capital or holds a digit, so every one
+        // becomes capitals joined by single `_`.
+        for kind in IntegrationType::ALL {
+            for field in spec(kind).fields {
+                let name = screaming_snake(field.name);
+                assert!(
+                    !name.starts_with('_') && !name.contains("__"),
+                    "{}: {name}",
+                    field.name
+                );
+                assert!(
+                    name.chars().all(|c| c.is_ascii_uppercase() || c == '_'),
+                    "{name}"
+                );
+            }
+        }
+    }
 }

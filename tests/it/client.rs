@@ -485,6 +485,66 @@ async fn plain_http_behind_an_https_url_is_a_tls_failure_with_a_hint() {
 }
 
 #[tokio::test]
+async fn a_host_that_does_not_resolve_is_a_dns_failure() {
+    // The `.invalid` top-level domain is reserved: no name in it resolves.
+    let err = Client::new(config_for(
+        "http://tether-test.invalid",
+        key_credentials(PRIVATE_KEY),
+    ))
+    .expect("client")
+    .list_integrations(&group(PROD))
+    .await
+    .expect_err("no such host");
+    assert!(
+        matches!(
+            err,
+            ApiError::Connection {
+                kind: tether::atlas::ConnectionFailure::Dns,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let message = shown(&err);
+    assert!(
+        message.starts_with("the connection to http://tether-test.invalid failed: "),
+        "{message}"
+    );
+    assert!(message.contains("does not resolve"), "{message}");
+}
+
+#[tokio::test]
+async fn a_server_that_hangs_up_on_the_tls_handshake_is_a_tls_failure() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("https://{}", listener.local_addr().expect("addr"));
+    // Dropped before or after the client hello arrives: the client sees a
+    // reset or an end of stream, a TLS failure either way.
+    let hangs_up = tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            drop(socket);
+        }
+    });
+    let err = Client::new(config_for(&base, Credentials::None))
+        .expect("client")
+        .list_integrations(&group(PROD))
+        .await
+        .expect_err("no TLS");
+    hangs_up.abort();
+    assert!(
+        matches!(
+            err,
+            ApiError::Connection {
+                kind: tether::atlas::ConnectionFailure::Tls,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_server_that_never_answers_times_out() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
