@@ -139,6 +139,18 @@ pub enum StateError {
 }
 
 impl StateFile {
+    /// A stored field's text, as the simulator keeps it (secrets in clear):
+    /// what a test checks after a write.
+    pub fn stored(&self, project_id: &str, kind: &str, field: &str) -> Option<&str> {
+        self.projects
+            .iter()
+            .find(|p| p.id == project_id)?
+            .integrations
+            .get(kind)?
+            .get(field)?
+            .as_text()
+    }
+
     pub fn load(path: &Path) -> Result<StateFile, StateError> {
         let text = std::fs::read_to_string(path).map_err(|source| StateError::Read {
             path: path.to_owned(),

@@ -638,14 +638,8 @@ async fn v2_put_of_an_absent_type_falls_back_to_post() {
         .expect("updated");
     let counts = sim.counters();
     assert_eq!((counts.get("PUT", path), counts.get("POST", path)), (2, 1));
-    let stored = sim.snapshot();
-    let project = stored
-        .projects
-        .iter()
-        .find(|p| p.id == EMPTY)
-        .expect("project");
     assert_eq!(
-        project.integrations["PAGER_DUTY"]["serviceKey"].as_text(),
+        sim.snapshot().stored(EMPTY, "PAGER_DUTY", "serviceKey"),
         Some(PD_KEY)
     );
 }

@@ -14,6 +14,16 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The simulator serving `state` on loopback, with one worker thread.
+pub fn simulator(state: tether::sim::StateFile) -> tether::sim::SimHandle {
+    tether::sim::spawn(tether::sim::SimConfig {
+        state,
+        worker_threads: 1,
+        ..tether::sim::SimConfig::default()
+    })
+    .expect("simulator starts")
+}
+
 /// What one run printed, and how it ended.
 pub struct Run {
     pub code: i32,

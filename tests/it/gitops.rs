@@ -240,14 +240,8 @@ fn apply_sends_exactly_the_needed_writes_then_nothing() {
     assert!(drift.stdout.contains(
         "= payments-prod (65f1a2b3c4d5e6f7a8b9c0d1) · authoritative: 2 integrations unchanged"
     ));
-    let state = sim.snapshot();
-    let sandbox = state
-        .projects
-        .iter()
-        .find(|p| p.id == SANDBOX)
-        .expect("sandbox");
     assert_eq!(
-        sandbox.integrations["WEBHOOK"]["secret"].as_text(),
+        sim.snapshot().stored(SANDBOX, "WEBHOOK", "secret"),
         Some("sandbox-hook-secret-value-91ab")
     );
 }
@@ -492,12 +486,7 @@ fn rerun_after_the_fault_clears_converges() {
     assert_eq!(partial.code, 3);
     let state = broken.snapshot();
     drop(broken);
-    let healed = sim::spawn(SimConfig {
-        state,
-        worker_threads: 1,
-        ..SimConfig::default()
-    })
-    .expect("simulator starts");
+    let healed = crate::common::simulator(state);
     let rerun = run(&healed, &["apply", "--auto-approve"], ENV);
     assert_eq!(rerun.code, 0, "{}", rerun.transcript());
     assert_eq!(healed.counters().writes(), 2, "only what was left");

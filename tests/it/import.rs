@@ -3,17 +3,12 @@
 
 use std::path::Path;
 
-use tether::sim::{self, SimConfig, SimHandle, StateFile};
+use tether::sim::{SimHandle, StateFile};
 
 use crate::common::{Run, fixtures, tether};
 
 fn start(state: StateFile) -> SimHandle {
-    sim::spawn(SimConfig {
-        state,
-        worker_threads: 1,
-        ..SimConfig::default()
-    })
-    .expect("simulator starts")
+    crate::common::simulator(state)
 }
 
 fn loop_state() -> StateFile {

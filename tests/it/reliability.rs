@@ -3,18 +3,23 @@
 
 use std::path::Path;
 
-use tether::sim::{self, SimConfig, SimHandle, StateFile};
+use tether::sim::{SimHandle, StateFile};
 
-use crate::common::{Run, fixtures, tether};
+use crate::common::{Run, fixtures, simulator, tether};
 
 fn start() -> SimHandle {
-    let state = StateFile::load(&fixtures().join("loop/state.yaml")).expect("state loads");
-    sim::spawn(SimConfig {
-        state,
-        worker_threads: 1,
-        ..SimConfig::default()
-    })
-    .expect("simulator starts")
+    simulator(StateFile::load(&fixtures().join("loop/state.yaml")).expect("state loads"))
+}
+
+fn start_with(state: &str) -> SimHandle {
+    simulator(StateFile::parse(state).expect("state parses"))
+}
+
+/// A temporary directory with `tether.yaml` holding `text`.
+fn work_with(text: &str) -> tempfile::TempDir {
+    let work = tempfile::tempdir().expect("tempdir");
+    std::fs::write(work.path().join("tether.yaml"), text).expect("write");
+    work
 }
 
 fn run(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(&str, &str)]) -> Run {
@@ -33,9 +38,7 @@ fn run(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(&str, &str)]) -> Run 
 #[test]
 fn one_project_declared_by_id_and_by_name_is_refused() {
     let sim = start();
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        work.path().join("tether.yaml"),
+    let work = work_with(
         "version: 1
 projects:
   - id: 65f1a2b3c4d5e6f7a8b9c0d1
@@ -47,8 +50,7 @@ projects:
       DATADOG:
         apiKey: ${DD_KEY}
 ",
-    )
-    .expect("write");
+    );
     let env = [
         ("PD_KEY", "seeded-pd-key-prod-4f1d9c0e5a7b0022"),
         ("DD_KEY", "0123456789abcdef0123456789abf00d"),
@@ -75,15 +77,6 @@ projects:
         3,
         "one name lookup per run, no integration read: {counts:?}"
     );
-}
-
-fn start_with(state: &str) -> SimHandle {
-    sim::spawn(SimConfig {
-        state: StateFile::parse(state).expect("state parses"),
-        worker_threads: 1,
-        ..SimConfig::default()
-    })
-    .expect("simulator starts")
 }
 
 const GATE_ENV: &[(&str, &str)] = &[
@@ -114,9 +107,7 @@ fn a_saved_plan_is_gated_on_its_own_deletes() {
       DATADOG: {apiKey: 0123456789abcdef0123456789abcdef}
 ",
     );
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        work.path().join("tether.yaml"),
+    let work = work_with(
         "version: 1
 defaults:
   integrations:
@@ -128,8 +119,7 @@ projects:
   - id: 65f1a2b3c4d5e6f7a8b9c0b2
     name: beta
 ",
-    )
-    .expect("write");
+    );
     let planned = run(
         work.path(),
         &sim,
@@ -175,34 +165,18 @@ fn a_saved_plan_that_deletes_the_last_paging_integration_is_refused() {
       PAGER_DUTY: {serviceKey: gate-test-pd-key-00000000000000aa}
 ",
     );
-    let work = tempfile::tempdir().expect("tempdir");
-    let file = work.path().join("tether.yaml");
-    std::fs::write(
-        &file,
-        "version: 1
+    const GAMMA: &str = "version: 1
 projects:
   - id: 65f1a2b3c4d5e6f7a8b9c0c3
     name: gamma
     integrations:
       PAGER_DUTY: absent
-",
-    )
-    .expect("write");
+";
+    let work = work_with(GAMMA);
     let planned = run(work.path(), &sim, &["plan", "--out", "plan.json"], GATE_ENV);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
-    std::fs::write(
-        &file,
-        "version: 1
-projects:
-  - id: 65f1a2b3c4d5e6f7a8b9c0c3
-    name: gamma
-    integrations:
-      PAGER_DUTY: absent
-      OPS_GENIE:
-        apiKey: ${OG_KEY}
-",
-    )
-    .expect("rewrite");
+    let with_opsgenie = format!("{GAMMA}      OPS_GENIE:\n        apiKey: ${{OG_KEY}}\n");
+    std::fs::write(work.path().join("tether.yaml"), with_opsgenie).expect("rewrite");
     let refused = run(
         work.path(),
         &sim,

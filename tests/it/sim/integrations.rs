@@ -184,14 +184,8 @@ fn post_creates_and_answers_the_whole_envelope_masked() {
     );
     // The same object is then served by GET-one, and the secret is stored in clear.
     assert_eq!(client.get(&path).json(), created);
-    let saved = sim.snapshot();
-    let project = saved
-        .projects
-        .iter()
-        .find(|p| p.id == PROD)
-        .expect("project");
     assert_eq!(
-        project.integrations["OPS_GENIE"]["apiKey"].as_text(),
+        sim.snapshot().stored(PROD, "OPS_GENIE", "apiKey"),
         Some("aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeee9999")
     );
 }

@@ -34,13 +34,8 @@ fn snapshot_and_write_back_keep_real_secrets_and_round_trip() {
 
     let saved = StateFile::load(&path).expect("the written state loads");
     assert_eq!(saved, snapshot);
-    let sandbox = saved
-        .projects
-        .iter()
-        .find(|p| p.id == SANDBOX)
-        .expect("sandbox");
     assert_eq!(
-        sandbox.integrations["PAGER_DUTY"]["serviceKey"].as_text(),
+        saved.stored(SANDBOX, "PAGER_DUTY", "serviceKey"),
         Some("0000111122223333")
     );
     // Restarted from the written state, the simulator answers the same.
