@@ -24,7 +24,7 @@ use std::error::Error;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -1008,7 +1008,7 @@ fn main() -> Res<()> {
         Arc::clone(&tether),
         operations,
         PlanOptions::default(),
-        Arc::new(AtomicBool::new(false)),
+        &engine::Stop::default(),
         Arc::new(|| {}),
     ));
     let apply_wall = started.elapsed();

@@ -99,6 +99,15 @@ impl Error {
         }
     }
 
+    /// Ctrl-C or SIGTERM before anything was written (exit 130).
+    pub fn interrupted() -> Self {
+        Error::new(
+            "interrupted (Ctrl-C or SIGTERM) before any write; nothing was written",
+            "run the command again when you are ready",
+        )
+        .with_status(ExitStatus::Interrupted)
+    }
+
     /// A report some other library rendered already (the simulator's).
     pub fn rendered(text: impl Into<String>) -> Self {
         Error {

@@ -52,7 +52,7 @@
 //!     client,
 //!     planned.plan.operations(),
 //!     planned.options,
-//!     Arc::default(),
+//!     &tether::Stop::default(),
 //!     Arc::new(|| {}),
 //! ));
 //! assert_eq!(report.succeeded(), 1);
@@ -91,8 +91,8 @@ mod tasks;
 
 pub use config::{Env, Loaded, ProcessEnv, Unset};
 pub use engine::{
-    Approved, Connection, Gates, Planned, Report, apply, approve, check_gates, connect, fresh_salt,
-    load, load_str, plan, read_saved, select,
+    Approved, Connection, Gates, Planned, Report, Stop, apply, approve, check_gates, connect,
+    fresh_salt, load, load_str, plan, read_saved, select,
 };
 pub use error::{Error, Message};
 pub use exit::ExitStatus;

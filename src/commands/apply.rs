@@ -9,12 +9,14 @@ use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::output::Printer;
 
+use super::session::Session;
+
 pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let saved = args.plan.as_deref().map(engine::read_saved).transpose()?;
     let rotate = saved
         .as_ref()
         .map_or(args.rotate_secrets, |s| s.rotate_secrets);
-    let (planned, client, runtime) = super::plan(&args.inputs, rotate, printer)?;
+    let (planned, client, session) = super::plan(&args.inputs, rotate, printer)?;
     let plan = &planned.plan;
     let format = args.output;
     if format == ReportFormat::Text {
@@ -52,9 +54,9 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     };
     engine::check_gates(plan, &operations, &gates)?;
     if !args.auto_approve {
-        confirm(operations.len())?;
+        confirm(operations.len(), &session)?;
     }
-    let report = super::write(&runtime, &client, operations, planned.options, printer);
+    let report = super::write(&session, &client, operations, planned.options, printer);
     match format {
         ReportFormat::Json => printer.data(&engine::report_json(&report)),
         ReportFormat::Text => printer.data(&engine::report_text(&report)),
@@ -68,8 +70,9 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     })
 }
 
-/// Asks on the terminal; only `yes` goes on.
-fn confirm(writes: usize) -> Result<(), Error> {
+/// Asks on the terminal; only `yes` goes on. Ctrl-C while waiting for the
+/// answer stops the command.
+fn confirm(writes: usize, session: &Session) -> Result<(), Error> {
     if !std::io::stdin().is_terminal() {
         return Err(Error::new(
             "apply needs `--auto-approve` when it does not run in a terminal",
@@ -82,9 +85,16 @@ fn confirm(writes: usize) -> Result<(), Error> {
         "\nApply these {writes} change(s) to Atlas? Only `yes` is accepted: "
     );
     let _ = err.flush();
-    let mut answer = String::new();
-    match std::io::stdin().lock().read_line(&mut answer) {
-        Ok(_) if answer.trim() == "yes" => Ok(()),
+    // A blocking read cannot see a stop request: it runs on a thread of its
+    // own, left behind if Ctrl-C comes first (the process then exits).
+    let (answered, answer) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let read = std::io::stdin().lock().read_line(&mut line);
+        let _ = answered.send(read.map(|_| line));
+    });
+    match session.read(answer)? {
+        Ok(Ok(line)) if line.trim() == "yes" => Ok(()),
         _ => Err(Error::quiet("Apply cancelled; nothing was written.")),
     }
 }

@@ -29,12 +29,15 @@ fn demo_env() -> HashMap<String, String> {
         .collect()
 }
 
-pub fn run(printer: &Printer) -> Result<ExitStatus, Error> {
-    demo(printer)
-        .map_err(|message| Error::new(message, "this is a bug in the demo; please report it"))
+/// A failure of the demo's own making: its files are built in.
+fn bug(message: impl std::fmt::Display) -> Error {
+    Error::new(
+        message.to_string(),
+        "this is a bug in the demo; please report it",
+    )
 }
 
-fn demo(printer: &Printer) -> Result<ExitStatus, String> {
+pub fn run(printer: &Printer) -> Result<ExitStatus, Error> {
     let color = printer.stdout_color();
     let heading = |text: &str| {
         if color {
@@ -43,14 +46,14 @@ fn demo(printer: &Printer) -> Result<ExitStatus, String> {
             format!("\n{text}\n")
         }
     };
-    let state = StateFile::parse(STATE).map_err(|e| format!("the demo state: {e}"))?;
+    let state = StateFile::parse(STATE).map_err(|e| bug(format!("the demo state: {e}")))?;
     let projects = state.projects.len();
     let simulator = sim::spawn(SimConfig {
         state,
         worker_threads: 1,
         ..SimConfig::default()
     })
-    .map_err(|e| format!("the simulator did not start: {e}"))?;
+    .map_err(|e| bug(format!("the simulator did not start: {e}")))?;
     printer.data(&format!(
         "tether demo: a simulated Atlas with {projects} projects on {} (offline: nothing \
          leaves this machine)\n",
@@ -60,7 +63,7 @@ fn demo(printer: &Printer) -> Result<ExitStatus, String> {
     printer.data(&heading(&format!("1/4  tether validate -f {FILE_NAME}")));
     let env = demo_env();
     let loaded = config::load_str(FILE_NAME, FILE, (&env, Unset::Error))
-        .map_err(|report| report.render(false))?;
+        .map_err(|report| bug(report.render(false)))?;
     printer.data(&format!(
         "{FILE_NAME} is valid: {} projects\n",
         loaded.desired.projects.len()
@@ -73,13 +76,12 @@ fn demo(printer: &Printer) -> Result<ExitStatus, String> {
         base_url: Some(simulator.base_url()),
         ..engine::Connection::default()
     };
-    let client = Arc::new(engine::connect(connection, |_| None).map_err(|e| e.to_string())?);
-    let runtime = super::runtime().map_err(|e| e.to_string())?;
+    let client = Arc::new(engine::connect(connection, |_| None).map_err(bug)?);
+    let session = super::session::Session::start()?;
     let projects = &loaded.desired.projects;
     let everything = Filter::default();
     let planned =
-        super::plan_with_progress(&runtime, &client, projects, &everything, false, printer)
-            .map_err(|e| e.to_string())?;
+        super::plan_with_progress(&session, &client, projects, &everything, false, printer)?;
     printer.data(&render::text(&planned.plan, color));
 
     printer.data(&heading(
@@ -87,14 +89,14 @@ fn demo(printer: &Printer) -> Result<ExitStatus, String> {
     ));
     let operations = planned.plan.operations();
     let writes = operations.len();
-    let report = super::write(&runtime, &client, operations, planned.options, printer);
+    let report = super::write(&session, &client, operations, planned.options, printer);
     printer.data(&engine::report_text(&report));
 
     printer.data(&heading(
         "4/4  tether drift          (what the nightly job runs)",
     ));
-    let again = super::plan_with_progress(&runtime, &client, projects, &everything, false, printer)
-        .map_err(|e| e.to_string())?;
+    let again =
+        super::plan_with_progress(&session, &client, projects, &everything, false, printer)?;
     printer.data(&render::text(&again.plan, color));
     let counts = simulator.counters();
     let in_sync = !again.plan.has_changes() && report.failed() == 0;

@@ -18,21 +18,21 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         ));
     }
     let client = super::connect(&args.atlas, printer)?;
-    let runtime = super::runtime()?;
-    let projects = runtime.block_on(engine::find_projects(
+    let session = super::session::Session::start()?;
+    let projects = session.read(engine::find_projects(
         &client,
         &args.projects,
         args.org.as_deref(),
-    ))?;
+    ))??;
     let progress = printer.progress(projects.len(), "reading");
     let step = progress.clone();
-    let sources = runtime.block_on(engine::read_for_import(
+    let sources = session.read(engine::read_for_import(
         Arc::clone(&client),
         projects,
         Arc::new(move || step.step()),
     ));
     progress.finish();
-    let sources = sources?;
+    let sources = sources??;
     let options = ImportOptions {
         factor: args.factor,
         v2_fields: client.api() == ApiVersion::V2,

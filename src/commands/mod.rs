@@ -8,11 +8,11 @@ pub mod drift;
 pub mod import;
 pub mod plan;
 pub mod schema;
+mod session;
 pub mod sim;
 pub mod validate;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::atlas::{ApiVersion, Client};
 use crate::cli::{Api, AtlasArgs, OutputFormat, PlanInputs};
@@ -23,20 +23,7 @@ use crate::exit::ExitStatus;
 use crate::filter::Filter;
 use crate::output::Printer;
 use crate::plan::{Operation, Plan, PlanOptions};
-
-/// The runtime of one command: network-bound, so two worker threads do.
-fn runtime() -> Result<tokio::runtime::Runtime, Error> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|err| {
-            Error::new(
-                format!("cannot start the async runtime: {err}"),
-                "the system is short of threads or memory",
-            )
-        })
-}
+use session::Session;
 
 /// A client for Atlas from the command's options and the environment.
 fn connect(atlas: &AtlasArgs, printer: &Printer) -> Result<Arc<Client>, Error> {
@@ -61,7 +48,8 @@ fn plan(
     inputs: &PlanInputs,
     rotate_secrets: bool,
     printer: &Printer,
-) -> Result<(Planned, Arc<Client>, tokio::runtime::Runtime), Error> {
+) -> Result<(Planned, Arc<Client>, Session), Error> {
+    let session = Session::start()?;
     let file = &inputs.file.file;
     let loaded = engine::load(file, (&ProcessEnv::default(), Unset::Error))?;
     printer.warnings(&loaded.warnings.render(printer.color()));
@@ -71,21 +59,20 @@ fn plan(
     };
     let projects = engine::select(loaded.desired.projects, &filter, file)?;
     let client = connect(&inputs.atlas, printer)?;
-    let runtime = runtime()?;
     let planned = plan_with_progress(
-        &runtime,
+        &session,
         &client,
         &projects,
         &filter,
         rotate_secrets,
         printer,
     )?;
-    Ok((planned, client, runtime))
+    Ok((planned, client, session))
 }
 
-/// The engine's plan with a progress bar while fetching.
+/// The engine's plan with a progress bar while fetching; Ctrl-C stops it.
 fn plan_with_progress(
-    runtime: &tokio::runtime::Runtime,
+    session: &Session,
     client: &Arc<Client>,
     projects: &[crate::model::DesiredProject],
     filter: &Filter,
@@ -94,7 +81,7 @@ fn plan_with_progress(
 ) -> Result<Planned, Error> {
     let progress = printer.progress(projects.len(), "fetching");
     let step = progress.clone();
-    let planned = runtime.block_on(engine::plan(
+    let planned = session.read(engine::plan(
         Arc::clone(client),
         projects,
         filter,
@@ -102,40 +89,26 @@ fn plan_with_progress(
         Arc::new(move || step.step()),
     ));
     progress.finish();
-    planned
+    planned?
 }
 
-/// Sends the writes with a progress bar; Ctrl-C stops new writes.
+/// Sends the writes with a progress bar; after Ctrl-C no new write starts.
 fn write(
-    runtime: &tokio::runtime::Runtime,
+    session: &Session,
     client: &Arc<Client>,
     operations: Vec<Operation>,
     options: PlanOptions,
     printer: &Printer,
 ) -> Report {
-    let stop = Arc::new(AtomicBool::new(false));
     let progress = printer.progress(operations.len(), "applying");
     let step = progress.clone();
-    let report = runtime.block_on(async {
-        let watcher = {
-            let stop = Arc::clone(&stop);
-            tokio::spawn(async move {
-                if tokio::signal::ctrl_c().await.is_ok() {
-                    stop.store(true, Ordering::SeqCst);
-                }
-            })
-        };
-        let report = engine::apply(
-            Arc::clone(client),
-            operations,
-            options,
-            stop,
-            Arc::new(move || step.step()),
-        )
-        .await;
-        watcher.abort();
-        report
-    });
+    let report = session.runtime.block_on(engine::apply(
+        Arc::clone(client),
+        operations,
+        options,
+        &session.stop,
+        Arc::new(move || step.step()),
+    ));
     progress.finish();
     report
 }

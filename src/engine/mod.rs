@@ -9,11 +9,11 @@
 mod apply;
 mod fetch;
 mod report;
+mod stop;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 pub use apply::{Gates, Refusal, refusals};
 pub use fetch::{Observed, OnDone, fetch_all};
@@ -21,6 +21,7 @@ pub use report::{
     OperationDocument, OperationReport, OperationResult, Outcome, REPORT_FORMAT_VERSION, Report,
     ReportDocument, ReportSummary, report_json, report_text,
 };
+pub use stop::Stop;
 
 use crate::atlas::{ApiError, ApiVersion, Client, ClientConfig, Credentials, RequestLog, base_url};
 use crate::config::{self, Env, Loaded, Unset};
@@ -380,15 +381,15 @@ pub fn check_gates(plan: &Plan, operations: &[Operation], gates: &Gates) -> Resu
 
 /// Sends the operations: projects in parallel under the client's limit, one
 /// project's writes in order. A failed write does not stop the others. Once
-/// `stop` is set no new write starts; those under way finish.
+/// `stop` is requested no new write starts; those under way finish.
 pub async fn apply(
     client: Arc<Client>,
     operations: Vec<Operation>,
     options: PlanOptions,
-    stop: Arc<AtomicBool>,
+    stop: &Stop,
     on_done: OnDone,
 ) -> Report {
-    apply::execute(client, operations, options, stop, on_done).await
+    apply::execute(client, operations, options, stop.flag(), on_done).await
 }
 
 /// What `import` reads: each project with its integrations. Fails on the

@@ -221,3 +221,122 @@ fn a_failed_write_to_stdout_exits_1() {
         );
     }
 }
+
+/// Runs tether against a slow simulator, sends `signal` `after` it printed
+/// `marker` on stdout (at once for an empty marker), and returns the exit
+/// code and all it printed.
+#[cfg(unix)]
+fn signalled(
+    sim: &SimHandle,
+    args: &[&str],
+    signal: &str,
+    (marker, after): (&str, std::time::Duration),
+) -> (Option<i32>, String, String) {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let base = sim.base_url();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tether"))
+        .current_dir(fixtures().join("loop"))
+        .env_clear()
+        .envs(LOOP_ENV.iter().copied())
+        .env("MONGODB_ATLAS_BASE_URL", &base)
+        .args(["--color", "never"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tether starts");
+    let mut child_stdout = child.stdout.take().expect("stdout");
+    let mut stdout = crate::common::read_until(&mut child_stdout, marker);
+    std::thread::sleep(after);
+    let sent = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let mut stderr = String::new();
+    child_stdout
+        .read_to_string(&mut stdout)
+        .expect("stdout reads");
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr reads");
+    (child.wait().expect("exits").code(), stdout, stderr)
+}
+
+const LOOP_ENV: &[(&str, &str)] = &[
+    ("PD_KEY", "seeded-pd-key-prod-4f1d9c0e5a7b0022"),
+    ("DD_KEY", "0123456789abcdef0123456789abf00d"),
+    ("OPSGENIE_KEY", "1c9e4b7a-2f3d-4e5a-8b6c-seeded0a1b2c"),
+    ("PROM_PASSWORD", "seeded-prometheus-password"),
+    (
+        "SANDBOX_HOOK_URL",
+        "https://hooks.example.com/tether/sandbox-secret-0016",
+    ),
+    ("SANDBOX_HOOK_SECRET", "sandbox-hook-secret-value-91ab"),
+];
+
+fn slow(latency_ms: u64) -> SimHandle {
+    let state = StateFile::load(&fixtures().join("loop/state.yaml")).expect("state loads");
+    tether::sim::spawn(tether::sim::SimConfig {
+        state,
+        worker_threads: 1,
+        faults: tether::sim::Faults {
+            latency: std::time::Duration::from_millis(latency_ms),
+            ..tether::sim::Faults::default()
+        },
+        ..tether::sim::SimConfig::default()
+    })
+    .expect("simulator starts")
+}
+
+/// Ctrl-C and SIGTERM while Atlas is being read stop the command at once
+/// with exit 130: no plan is printed, and apply writes nothing.
+#[cfg(unix)]
+#[test]
+fn a_signal_while_reading_stops_with_130_and_writes_nothing() {
+    let after = std::time::Duration::from_millis(400);
+    for (args, signal) in [
+        (vec!["plan"], "-INT"),
+        (vec!["drift"], "-TERM"),
+        (vec!["apply", "--auto-approve"], "-INT"),
+        (vec!["apply", "--auto-approve"], "-TERM"),
+    ] {
+        let sim = slow(5_000);
+        let (code, stdout, stderr) = signalled(&sim, &args, signal, ("", after));
+        assert_eq!(code, Some(130), "{args:?} {signal}: {stdout}{stderr}");
+        assert!(
+            stderr.contains("interrupted (Ctrl-C or SIGTERM) before any write"),
+            "{args:?} {signal}: {stderr}"
+        );
+        assert!(!stdout.contains("Plan:"), "{stdout}");
+        assert_eq!(sim.counters().writes(), 0);
+    }
+}
+
+/// SIGTERM during the writes behaves as Ctrl-C: no new write starts, the
+/// report says what was done and what was not, exit 130.
+#[cfg(unix)]
+#[test]
+fn sigterm_while_writing_reports_and_exits_130() {
+    let sim = slow(300);
+    let (code, stdout, stderr) = signalled(
+        &sim,
+        &["apply", "--auto-approve", "--concurrency", "1"],
+        "-TERM",
+        // The plan is printed once the reads are done; writes follow, one
+        // at a time, 300 ms each.
+        ("Plan:", std::time::Duration::from_millis(400)),
+    );
+    assert_eq!(code, Some(130), "{stdout}{stderr}");
+    let summary = stdout
+        .lines()
+        .find(|l| l.starts_with("Apply: "))
+        .unwrap_or_else(|| panic!("no summary in {stdout}"));
+    assert!(summary.ends_with("; interrupted"), "{summary}");
+    let done = stdout.lines().filter(|l| l.ends_with(": done")).count() as u64;
+    assert_eq!(sim.counters().writes(), done, "{stdout}");
+}
