@@ -12,23 +12,32 @@ use super::tree::Span;
 /// Where variable values come from: the process environment in the binary, a
 /// map in tests.
 pub trait Env {
-    fn var(&self, name: &str) -> Option<String>;
+    /// The variable's value; `Err` when it is set but is not UTF-8 text.
+    fn var(&self, name: &str) -> Result<Option<String>, NotUnicode>;
 }
+
+/// A variable whose value is not UTF-8: tether refuses it rather than
+/// writing a changed value to Atlas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotUnicode;
 
 /// The process environment. Each name is read once: a large file refers
 /// to the same few variables thousands of times, and every read of the
 /// environment takes a lock and scans it.
 #[derive(Default)]
 pub struct ProcessEnv {
-    read: RefCell<HashMap<String, Option<String>>>,
+    read: RefCell<HashMap<String, Result<Option<String>, NotUnicode>>>,
 }
 
 impl Env for ProcessEnv {
-    fn var(&self, name: &str) -> Option<String> {
+    fn var(&self, name: &str) -> Result<Option<String>, NotUnicode> {
         if let Some(value) = self.read.borrow().get(name) {
             return value.clone();
         }
-        let value = std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+        let value = match std::env::var_os(name) {
+            None => Ok(None),
+            Some(raw) => raw.into_string().map(Some).map_err(|_| NotUnicode),
+        };
         self.read
             .borrow_mut()
             .insert(name.to_owned(), value.clone());
@@ -37,8 +46,8 @@ impl Env for ProcessEnv {
 }
 
 impl Env for HashMap<String, String> {
-    fn var(&self, name: &str) -> Option<String> {
-        self.get(name).cloned()
+    fn var(&self, name: &str) -> Result<Option<String>, NotUnicode> {
+        Ok(self.get(name).cloned())
     }
 }
 
@@ -124,7 +133,20 @@ pub fn interpolate(
                 continue;
             }
             match env.var(name) {
-                Some(v) if v.is_empty() => {
+                Err(NotUnicode) => {
+                    problems
+                        .error(
+                            reference_span(span, source, reference),
+                            format!("environment variable `{name}` is not valid UTF-8 text"),
+                        )
+                        .label("not UTF-8")
+                        .help(format!(
+                            "set `{name}` to the value as UTF-8 text; tether does not guess \
+                             at bytes it would send to Atlas"
+                        ));
+                    ok = false;
+                }
+                Ok(Some(v)) if v.is_empty() => {
                     problems
                         .error(
                             reference_span(span, source, reference),
@@ -136,16 +158,16 @@ pub fn interpolate(
                         ));
                     ok = false;
                 }
-                Some(v) => {
+                Ok(Some(v)) => {
                     value.push_str(&v);
                     from_env = true;
                 }
-                None if unset == Unset::Keep => {
+                Ok(None) if unset == Unset::Keep => {
                     value.push_str(reference);
                     from_env = true;
                     unresolved = true;
                 }
-                None => {
+                Ok(None) => {
                     problems
                         .error(
                             reference_span(span, source, reference),

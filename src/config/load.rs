@@ -20,6 +20,14 @@ pub fn read(path: &Path, problems: &mut Problems) -> Option<String> {
                 .help("pass the YAML file itself, for example `-f tether.yaml`");
             return None;
         }
+        // A device or a FIFO never ends (`/dev/zero`) or blocks; refused
+        // before a byte is read.
+        Ok(meta) if !meta.is_file() => {
+            problems
+                .file_error("is not a regular file (a device, a pipe or a socket)")
+                .help("pass the YAML file itself, for example `-f tether.yaml`");
+            return None;
+        }
         Ok(meta) if meta.len() > MAX_FILE_BYTES => {
             problems
                 .file_error(format!(

@@ -340,3 +340,64 @@ fn sigterm_while_writing_reports_and_exits_130() {
     let done = stdout.lines().filter(|l| l.ends_with(": done")).count() as u64;
     assert_eq!(sim.counters().writes(), done, "{stdout}");
 }
+
+/// A variable whose value is not UTF-8 would be changed (to U+FFFD) before
+/// being written to Atlas: it is refused, by name, and never shown.
+#[cfg(unix)]
+#[test]
+fn a_variable_that_is_not_utf8_is_refused_by_name() {
+    use std::os::unix::ffi::OsStrExt;
+    let work = work_with(
+        "version: 1
+projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0d1
+    integrations:
+      PAGER_DUTY:
+        serviceKey: ${PD_KEY}
+",
+    );
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tether"))
+        .current_dir(work.path())
+        .env_clear()
+        .env(
+            "PD_KEY",
+            std::ffi::OsStr::from_bytes(b"secret-\xff\xfe-not-utf8-0123456789"),
+        )
+        .args(["--color", "never", "validate"])
+        .output()
+        .expect("tether runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("environment variable `PD_KEY` is not valid UTF-8 text"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not-utf8-0123456789"), "{stderr}");
+}
+
+/// `-f` on a device or a FIFO is refused before reading: `/dev/zero` never
+/// ends, and memory grew without bound.
+#[cfg(unix)]
+#[test]
+fn a_file_that_is_not_regular_is_refused_before_reading() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let fifo = work.path().join("fifo.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    for path in [
+        "/dev/zero",
+        "/dev/urandom",
+        fifo.to_str().expect("utf-8 path"),
+    ] {
+        let run = tether(work.path(), &["validate", "-f", path], &[]);
+        assert_eq!(run.code, 1, "{path}: {}", run.transcript());
+        assert!(
+            run.stderr.contains("is not a regular file"),
+            "{path}: {}",
+            run.stderr
+        );
+    }
+}
