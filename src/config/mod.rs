@@ -60,12 +60,22 @@ pub fn load_str(path: &str, text: &str, env: (&dyn Env, Unset)) -> Result<Loaded
         }
         None => (Desired::default(), Vec::new()),
     };
-    // Only problems are shown in context; a clean file needs no copy.
+    // Only problems are shown in context; a clean file needs no copy. A
+    // file that is not a tether file at all (an env file passed by mistake)
+    // is never quoted: its lines may be secrets.
     let any_problem = problems.iter().next().is_some();
-    let report = FileReport {
-        path: path.to_owned(),
-        source: any_problem.then(|| Arc::new(blank_out(text, &literal_secrets))),
-        problems: problems.sorted(),
+    let report = if looks_like_tether_file(text) {
+        FileReport {
+            path: path.to_owned(),
+            source: any_problem.then(|| Arc::new(blank_out(text, &literal_secrets))),
+            problems: problems.sorted(),
+        }
+    } else {
+        FileReport {
+            path: path.to_owned(),
+            source: None,
+            problems: problems.sorted().unquoted(text),
+        }
     };
     if report.problems.has_errors() {
         Err(report)
@@ -75,6 +85,16 @@ pub fn load_str(path: &str, text: &str, env: (&dyn Env, Unset)) -> Result<Loaded
             warnings: report,
         })
     }
+}
+
+/// Whether the text has the top-level `version:` or `projects:` line of a
+/// tether file. Anything else is no tether file, whatever its mistakes.
+fn looks_like_tether_file(text: &str) -> bool {
+    // An empty file has nothing to hide and a start to point at.
+    text.trim().is_empty()
+        || text
+            .lines()
+            .any(|line| line.starts_with("version:") || line.starts_with("projects:"))
 }
 
 /// The text with the given spans overwritten by `*`, byte for byte, so that

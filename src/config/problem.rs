@@ -54,6 +54,30 @@ pub struct Problems {
 }
 
 impl Problems {
+    /// The same problems with their places written into the message (the
+    /// renderer names the file) and no span: for a file whose lines must not
+    /// be quoted.
+    pub(crate) fn unquoted(self, text: &str) -> Problems {
+        let lines = super::lines::LineIndex::new(text);
+        let list = self
+            .list
+            .into_iter()
+            .map(|mut problem| {
+                if let Some(span) = problem.span.take() {
+                    let at = lines.origin(text, span.start);
+                    problem.message = format!(
+                        "{} (line {}, column {})",
+                        problem.message, at.line, at.column
+                    );
+                }
+                problem.label = None;
+                problem.related.clear();
+                problem
+            })
+            .collect();
+        Problems { list }
+    }
+
     fn push(&mut self, severity: Severity, span: Option<Span>, message: String) -> &mut Problem {
         self.list.push(Problem {
             severity,

@@ -401,3 +401,35 @@ fn a_file_that_is_not_regular_is_refused_before_reading() {
         );
     }
 }
+
+/// A file that is not a tether file (an env file passed to `-f` by
+/// mistake) is an error that quotes none of its lines: they may be secrets.
+#[test]
+fn a_file_that_is_not_a_tether_file_is_never_quoted() {
+    let work = tempfile::tempdir().expect("tempdir");
+    for (name, text) in [
+        (
+            "secrets.env",
+            "PD_KEY=quoted-secret-value-0001\nDD_KEY=quoted-secret-value-0002\n",
+        ),
+        (
+            "broken.env",
+            "export PD_KEY=\"quoted-secret-value-0001\"\nDD_KEY: [quoted-secret-value-0002\n",
+        ),
+        ("map.yaml", "PD_KEY: quoted-secret-value-0001\n"),
+    ] {
+        std::fs::write(work.path().join(name), text).expect("write");
+        let run = tether(
+            work.path(),
+            &["validate", "--color", "never", "-f", name],
+            &[],
+        );
+        assert_eq!(run.code, 1, "{name}: {}", run.transcript());
+        assert!(
+            !run.all_output().contains("quoted-secret-value"),
+            "{name}: {}",
+            run.transcript()
+        );
+        assert!(run.stderr.contains("(line "), "{name}: {}", run.stderr);
+    }
+}
