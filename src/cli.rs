@@ -323,4 +323,8 @@ pub struct ImportArgs {
     /// secret masks) to `defaults` or to templates.
     #[arg(long)]
     pub factor: bool,
+
+    /// Replace the file `-o` names when it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }

@@ -17,6 +17,14 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
             "for example `tether import --org 5f1e3b2c9d8e7f6a5b4c3d2e -o tether.yaml`",
         ));
     }
+    let replace = if args.force {
+        super::Replace::Yes
+    } else {
+        super::Replace::No
+    };
+    if let Some(path) = &args.output {
+        super::check_output(path, None, replace)?;
+    }
     let client = super::connect(&args.atlas, printer)?;
     let session = super::session::Session::start()?;
     let projects = session.read(engine::find_projects(
@@ -40,7 +48,7 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let imported = import(&sources, &options);
     match &args.output {
         Some(path) => {
-            super::write_file(path, &imported.yaml)?;
+            super::write_file(path, &imported.yaml, None, replace)?;
             printer.result(&format!(
                 "Wrote {} with {} project(s).",
                 path.display(),

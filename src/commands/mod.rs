@@ -12,6 +12,7 @@ mod session;
 pub mod sim;
 pub mod validate;
 
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::atlas::{ApiVersion, Client};
@@ -126,14 +127,64 @@ fn plan_status(plan: &Plan, changes: bool) -> ExitStatus {
     }
 }
 
-/// Writes an output file the command was asked for.
-fn write_file(path: &std::path::Path, text: &str) -> Result<(), Error> {
-    std::fs::write(path, text).map_err(|err| {
+/// Refuses an output path that is `input` (the file the command reads), or
+/// an existing file when `replace` does not allow it. Commands call it
+/// before talking to Atlas, and [`write_file`] again before writing.
+fn check_output(path: &Path, input: Option<&Path>, replace: Replace) -> Result<(), Error> {
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some(input) = input.filter(|input| same(input, path)) {
+        return Err(Error::new(
+            format!(
+                "`{}` is the file tether reads (`{}`); writing there would replace it",
+                path.display(),
+                input.display()
+            ),
+            "choose another path for the output",
+        ));
+    }
+    if replace == Replace::No && path.exists() {
+        return Err(Error::new(
+            format!("`{}` exists", path.display()),
+            "pass `--force` to replace it, or choose another path",
+        ));
+    }
+    Ok(())
+}
+
+/// Writes an output file the command was asked for (see [`check_output`]).
+/// The text goes to a temporary file beside it, renamed into place: a
+/// failure leaves the old file whole.
+fn write_file(
+    path: &Path,
+    text: &str,
+    input: Option<&Path>,
+    replace: Replace,
+) -> Result<(), Error> {
+    check_output(path, input, replace)?;
+    let cannot = |err: std::io::Error| {
         Error::new(
             format!("cannot write `{}`: {err}", path.display()),
             "check that the directory exists and is writable",
         )
+    };
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".tether-{}.tmp", std::process::id()));
+    let temporary = std::path::PathBuf::from(temporary);
+    std::fs::write(&temporary, text).map_err(cannot)?;
+    std::fs::rename(&temporary, path).map_err(|err| {
+        let _ = std::fs::remove_file(&temporary);
+        cannot(err)
     })
+}
+
+/// Whether an output may replace an existing file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Replace {
+    Yes,
+    No,
 }
 
 /// The plan in the format asked for.

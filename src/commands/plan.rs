@@ -7,12 +7,21 @@ use crate::exit::ExitStatus;
 use crate::output::Printer;
 
 pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
+    if let Some(path) = &args.out {
+        super::check_output(path, Some(&args.inputs.file.file), super::Replace::Yes)?;
+    }
     let (planned, _, _) = super::plan(&args.inputs, args.rotate_secrets, printer)?;
     let plan = &planned.plan;
     printer.data(&super::render(plan, args.output, printer));
     if let Some(path) = &args.out {
         let saved = planned.save(engine::fresh_salt());
-        super::write_file(path, &crate::plan::saved::to_json(&saved))?;
+        // A saved plan is made again on every run: it replaces the last one.
+        super::write_file(
+            path,
+            &crate::plan::saved::to_json(&saved),
+            Some(&args.inputs.file.file),
+            super::Replace::Yes,
+        )?;
         printer.result(&format!(
             "Saved the plan to {}; `tether apply {}` applies exactly it.",
             path.display(),

@@ -433,3 +433,50 @@ fn a_file_that_is_not_a_tether_file_is_never_quoted() {
         assert!(run.stderr.contains("(line "), "{name}: {}", run.stderr);
     }
 }
+
+/// Outputs never replace their input, and `import -o` replaces an existing
+/// file only with `--force`; both are refused before anything is read.
+#[test]
+fn outputs_do_not_overwrite_inputs_or_existing_files() {
+    let sim = start();
+    let work = work_with("version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n");
+    let before = std::fs::read_to_string(work.path().join("tether.yaml")).expect("read");
+    let over_input = run(work.path(), &sim, &["plan", "--out", "tether.yaml"], &[]);
+    assert_eq!(over_input.code, 1, "{}", over_input.transcript());
+    assert!(
+        over_input.stderr.contains("is the file tether reads"),
+        "{}",
+        over_input.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(work.path().join("tether.yaml")).expect("read"),
+        before
+    );
+
+    let import = ["import", "--project", "payments-prod", "-o", "tether.yaml"];
+    let refused = run(work.path(), &sim, &import, &[]);
+    assert_eq!(refused.code, 1, "{}", refused.transcript());
+    assert!(
+        refused.stderr.contains("`tether.yaml` exists"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(work.path().join("tether.yaml")).expect("read"),
+        before
+    );
+    assert_eq!(sim.counters().total(), 0, "refused before any request");
+
+    let mut forced = import.to_vec();
+    forced.push("--force");
+    let replaced = run(work.path(), &sim, &forced, &[]);
+    assert_eq!(replaced.code, 0, "{}", replaced.transcript());
+    let written = std::fs::read_to_string(work.path().join("tether.yaml")).expect("read");
+    assert!(written.contains("payments-prod"), "{written}");
+    let leftovers: Vec<_> = std::fs::read_dir(work.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name())
+        .filter(|name| name.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
