@@ -218,8 +218,14 @@ impl Writer<'_> {
                 });
                 let base = format!("{prefix}_{}", screaming_snake(field.name));
                 let comment = match &masked {
+                    // Masked again as output shows it: Atlas's URL mask may
+                    // keep the credentials of the URL.
                     Some(mask) if crate::secret::looks_masked(mask) => {
-                        format!("Atlas shows {mask}")
+                        let shown = match field.read_back {
+                            ReadBack::UrlMasked => crate::secret::url_mask(mask),
+                            _ => crate::secret::shown_mask(mask),
+                        };
+                        format!("Atlas shows {shown}")
                     }
                     Some(_) => "Atlas returns it in clear; it is not written here".to_owned(),
                     None => "Atlas never returns it: set the value in use".to_owned(),
@@ -361,5 +367,47 @@ mod tests {
         assert_eq!(scalar("yes"), "\"yes\"");
         assert_eq!(scalar("123"), "\"123\"");
         assert_eq!(scalar("a: b"), "\"a: b\"");
+    }
+
+    /// A URL mask that kept `user:password@` is masked again before it
+    /// reaches the file or the list of variables.
+    #[test]
+    fn a_url_mask_with_credentials_is_not_copied() {
+        let webhook = spec(IntegrationType::Webhook);
+        let url = webhook
+            .fields
+            .iter()
+            .find(|f| f.name == "url")
+            .expect("url");
+        let live = LiveIntegrations {
+            known: [(
+                IntegrationType::Webhook,
+                LiveIntegration {
+                    kind: IntegrationType::Webhook,
+                    id: None,
+                    fields: vec![(
+                        url,
+                        LiveValue::Text("https://admin:hunter2@hooks.example.com/****ab12".into()),
+                    )],
+                },
+            )]
+            .into(),
+            unknown_types: Vec::new(),
+        };
+        let source = Source {
+            project: Project {
+                id: "65f1a2b3c4d5e6f7a8b9c0d1".parse().expect("id"),
+                name: "payments".into(),
+                org_id: None,
+            },
+            live,
+        };
+        let imported = import(&[source], &ImportOptions::default());
+        let hints: String = imported.variables.iter().map(|v| v.hint.clone()).collect();
+        for text in [&imported.yaml, &hints] {
+            assert!(!text.contains("hunter2"), "{text}");
+            assert!(!text.contains("admin"), "{text}");
+        }
+        assert!(imported.yaml.contains("https://hooks.example.com/****ab12"));
     }
 }

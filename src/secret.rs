@@ -4,8 +4,6 @@
 
 use std::fmt;
 
-use sha2::{Digest, Sha256};
-
 /// A secret value. It cannot be printed: `Debug` shows a placeholder and there
 /// is no `Display`. The plan compares it through [`Secret::matches_mask`]
 /// and shows it through [`Secret::mask`]; a saved plan keeps only
@@ -33,9 +31,11 @@ impl Secret {
         self.0 == text
     }
 
-    /// Atlas's mask of this value (see [`mask`]).
+    /// The value as output shows it: Atlas's mask (see [`mask`]), or only
+    /// stars for a value of [`SHORT_SECRET`] characters or fewer, whose last
+    /// four would give away too much of it.
     pub fn mask(&self) -> String {
-        mask(&self.0)
+        shown_mask(&self.0)
     }
 
     /// Atlas's mask of this value as a URL (see [`url_mask`]).
@@ -50,19 +50,40 @@ impl Secret {
         compare_masked(&self.0, live_masked) == MaskMatch::Consistent
     }
 
-    /// SHA-256 of the salt and the value, hex: what a saved plan keeps to
-    /// notice that a value changed, without keeping the value.
-    pub fn salted_sha256(&self, salt: &str) -> String {
-        let mut hasher = Sha256::new();
-        for part in [salt.as_bytes(), self.0.as_bytes()] {
-            hasher.update((part.len() as u64).to_le_bytes());
-            hasher.update(part);
-        }
+    /// Argon2id of the value with `salt`, hex: what a saved plan keeps to
+    /// notice that a value changed without keeping the value. Slow on
+    /// purpose (see [`SALTED_HASH_PARAMS`]): the salt is stored beside the
+    /// hash, and a short secret behind a fast hash is found by trying them
+    /// all.
+    pub fn salted_hash(&self, salt: &str) -> String {
+        let (memory_kib, passes, lanes) = SALTED_HASH_PARAMS;
+        let params = argon2::Params::new(memory_kib, passes, lanes, Some(32))
+            .expect("the parameters are within Argon2's bounds");
+        let hasher =
+            argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+        let mut out = [0u8; 32];
         hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+            .hash_password_into(self.0.as_bytes(), salt.as_bytes(), &mut out)
+            .expect("a salt of 8 bytes or more and a 32-byte output are valid");
+        out.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Argon2id's memory (KiB), passes and lanes for [`Secret::salted_hash`]:
+/// OWASP's minimum for password storage (19 MiB, 2 passes, 1 lane).
+pub const SALTED_HASH_PARAMS: (u32, u32, u32) = (19 * 1024, 2, 1);
+
+/// Secrets this short are shown as stars only.
+pub const SHORT_SECRET: usize = 8;
+
+/// How output shows a value Atlas masks: its mask, or stars only when the
+/// value is short.
+pub fn shown_mask(value: &str) -> String {
+    let len = value.chars().count();
+    if len <= SHORT_SECRET {
+        MASK_CHAR.to_string().repeat(len)
+    } else {
+        mask(value)
     }
 }
 
@@ -101,14 +122,32 @@ pub fn mask(value: &str) -> String {
 
 /// Atlas's mask of a URL: `scheme://host/`, then `****`, then the last four
 /// characters of the whole URL. A port is kept with the host and credentials
-/// in the authority are dropped (both unverified against Atlas).
+/// in the authority are dropped (both unverified against Atlas). A URL whose
+/// credentials hold `/`, `?` or `#` has no clear host: it is masked as well,
+/// so that no part of the credentials is ever shown.
 pub fn url_mask(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return mask(url);
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or("");
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let host = match authority.rfind('@') {
+        Some(at) => &authority[at + 1..],
+        None if has_hidden_userinfo(rest, authority) => URL_MASK,
+        None => authority,
+    };
     format!("{scheme}://{host}/{URL_MASK}{}", tail(url))
+}
+
+/// Whether what looks like the authority may be the start of credentials
+/// that hold `/`, `?` or `#`: an `@` before any query or fragment, or a
+/// `user:password` where a port would be.
+fn has_hidden_userinfo(rest: &str, authority: &str) -> bool {
+    let before_query = rest.split(['?', '#']).next().unwrap_or("");
+    let not_a_port = authority
+        .rsplit_once(':')
+        .is_some_and(|(_, port)| !port.chars().all(|c| c.is_ascii_digit()));
+    before_query.contains('@') || not_a_port
 }
 
 /// True when a value read from Atlas has the shape of one of its masks, which
@@ -236,5 +275,68 @@ mod tests {
     fn debug_never_shows_the_value() {
         let s = Secret::new("hunter2-very-secret");
         assert!(!format!("{s:?}").contains("hunter2"));
+    }
+}
+
+#[cfg(test)]
+mod hashing_and_showing {
+    use super::*;
+
+    #[test]
+    fn salted_hash_is_argon2id_with_the_documented_parameters() {
+        let secret = Secret::new("hunter42");
+        let hash = secret.salted_hash("0123456789abcdef0123456789abcdef");
+        assert_eq!(hash.len(), 64);
+        assert_eq!(hash, secret.salted_hash("0123456789abcdef0123456789abcdef"));
+        assert_ne!(hash, secret.salted_hash("fedcba9876543210fedcba9876543210"));
+        let (memory, passes, lanes) = SALTED_HASH_PARAMS;
+        let mut expected = [0u8; 32];
+        argon2::Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            argon2::Params::new(memory, passes, lanes, Some(32)).expect("params"),
+        )
+        .hash_password_into(
+            b"hunter42",
+            b"0123456789abcdef0123456789abcdef",
+            &mut expected,
+        )
+        .expect("hashes");
+        let expected: String = expected.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hash, expected);
+        assert!(
+            memory >= 19 * 1024 && passes >= 2,
+            "OWASP's minimum or more"
+        );
+    }
+
+    #[test]
+    fn short_secrets_show_no_character() {
+        for value in ["a", "abcd", "abcdefgh"] {
+            let shown = Secret::new(value).mask();
+            assert!(shown.chars().all(|c| c == '*'), "{value}: {shown}");
+        }
+        assert_eq!(Secret::new("abcdefghi").mask(), "*****fghi");
+    }
+
+    #[test]
+    fn url_masks_never_show_credentials() {
+        for url in [
+            "https://user:pa/ss@hooks.example.com/path/abcd",
+            "https://user:pa?ss@hooks.example.com/path/abcd",
+            "https://user:pa#ss@hooks.example.com/path/abcd",
+            "https://us/er@hooks.example.com/path/abcd",
+            "https://user:password@hooks.example.com/path/abcd",
+        ] {
+            let masked = url_mask(url);
+            assert!(!masked.contains("user"), "{url}: {masked}");
+            assert!(!masked.contains("pa"), "{url}: {masked}");
+            assert!(!masked.contains("us/er"), "{url}: {masked}");
+            assert!(masked.ends_with("abcd"), "{url}: {masked}");
+        }
+        assert_eq!(
+            url_mask("https://hooks.example.com:8443/x?to=a@b.example/abcd"),
+            "https://hooks.example.com:8443/****abcd"
+        );
     }
 }

@@ -6,7 +6,7 @@
 //! each secret it will send. `apply PLAN` fetches the affected projects again
 //! and refuses, naming the object, when any of these differ now.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -72,14 +72,14 @@ pub fn fingerprint(live: &LiveIntegrations, kind: IntegrationType, salt: &str) -
         }
     }
     // It holds whatever Atlas returns in clear: hashed like a secret.
-    Some(Secret::new(canonical).salted_sha256(salt))
+    Some(Secret::new(canonical).salted_hash(salt))
 }
 
 /// The non-secret fields and the salted secret hashes of a desired
 /// integration, defaults filled in as the PUT sends them.
 fn describe(
     desired: &Integration,
-    salt: &str,
+    hashes: &mut Hashes<'_>,
 ) -> (BTreeMap<String, Value>, BTreeMap<String, String>) {
     let mut fields = BTreeMap::new();
     let mut secrets = BTreeMap::new();
@@ -97,12 +97,33 @@ fn describe(
             FieldValue::Text(text) => Secret::new(text),
             FieldValue::Secret(secret) => secret,
         };
-        // The field's name goes into the salt: one value in two fields
-        // hashes differently.
-        let hash = secret.salted_sha256(&format!("{salt}:{}", spec.name));
-        secrets.insert(spec.name.to_owned(), hash);
+        secrets.insert(spec.name.to_owned(), hashes.of(&secret));
     }
     (fields, secrets)
+}
+
+/// Salted hashes of secrets, each distinct value hashed once: the hash is
+/// slow on purpose, and a fleet shares a few secrets across many projects.
+struct Hashes<'a> {
+    salt: &'a str,
+    done: HashMap<Secret, String>,
+}
+
+impl<'a> Hashes<'a> {
+    fn new(salt: &'a str) -> Self {
+        Hashes {
+            salt,
+            done: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, secret: &Secret) -> String {
+        let salt = self.salt;
+        self.done
+            .entry(secret.clone())
+            .or_insert_with(|| secret.salted_hash(salt))
+            .clone()
+    }
 }
 
 /// The saved form of a plan. `salt` is mixed into every hash; the caller
@@ -115,12 +136,13 @@ pub fn save(
     rotate_secrets: bool,
     salt: String,
 ) -> SavedPlan {
+    let mut hashes = Hashes::new(&salt);
     let operations = plan
         .operations()
         .into_iter()
         .map(|operation| {
             let (fields, secrets) = match operation.action.desired() {
-                Some(desired) => describe(desired, &salt),
+                Some(desired) => describe(desired, &mut hashes),
                 None => (BTreeMap::new(), BTreeMap::new()),
             };
             SavedOperation {
@@ -196,6 +218,7 @@ pub fn check(
         .collect();
     let mut moved = Vec::new();
     let mut approved = BTreeSet::new();
+    let mut hashes = Hashes::new(&saved.salt);
     for op in &saved.operations {
         let (Ok(group), Ok(kind)) = (
             op.group_id.parse::<GroupId>(),
@@ -232,7 +255,7 @@ pub fn check(
             continue;
         }
         if let Some(desired) = operation.action.desired() {
-            let (fields, secrets) = describe(desired, &saved.salt);
+            let (fields, secrets) = describe(desired, &mut hashes);
             if fields != op.fields {
                 moved.push(format!(
                     "{what} changed in the file since the plan was made"
