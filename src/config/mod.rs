@@ -13,6 +13,7 @@ mod suggest;
 mod tree;
 mod walk;
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -22,7 +23,8 @@ pub use reference::fields_markdown;
 pub use schema::json_schema;
 pub use walk::suggested_variable;
 
-use crate::model::Desired;
+use crate::model::{Desired, FieldValue, Slot};
+use crate::secret::Secret;
 
 /// A file that passed validation, and its warnings.
 #[derive(Debug)]
@@ -52,6 +54,7 @@ pub fn load_str(path: &str, text: &str, env: (&dyn Env, Unset)) -> Result<Loaded
         Some(root) => {
             let raw = walk::Walker::new(text, env, &mut problems).file(&root);
             let mut desired = resolve::resolve(&raw, text, &mut problems);
+            hide_reused_secrets(&mut desired);
             let file: Arc<str> = Arc::from(path);
             for project in &mut desired.projects {
                 project.origin.file = Arc::clone(&file);
@@ -87,6 +90,42 @@ pub fn load_str(path: &str, text: &str, env: (&dyn Env, Unset)) -> Result<Loaded
     }
 }
 
+/// A plain field whose value equals a secret of the file (a key pasted into
+/// a `routingKey` too) is kept as a secret: compared exactly, never shown.
+fn hide_reused_secrets(desired: &mut Desired) {
+    let secrets: HashSet<Secret> = desired
+        .projects
+        .iter()
+        .flat_map(|p| p.integrations.values())
+        .filter_map(|slot| match slot {
+            Slot::Present(integration) => Some(integration),
+            Slot::Absent => None,
+        })
+        .flat_map(|integration| &integration.fields)
+        .filter_map(|(_, value)| match value {
+            FieldValue::Secret(secret) => Some(secret.clone()),
+            FieldValue::Text(_) | FieldValue::Bool(_) => None,
+        })
+        .collect();
+    if secrets.is_empty() {
+        return;
+    }
+    for project in &mut desired.projects {
+        for slot in project.integrations.values_mut() {
+            let Slot::Present(integration) = slot else {
+                continue;
+            };
+            for (_, value) in &mut integration.fields {
+                if let FieldValue::Text(text) = value
+                    && secrets.contains(&Secret::new(text.as_str()))
+                {
+                    *value = FieldValue::Secret(Secret::new(std::mem::take(text)));
+                }
+            }
+        }
+    }
+}
+
 /// Whether the text has the top-level `version:` or `projects:` line of a
 /// tether file. Anything else is no tether file, whatever its mistakes.
 fn looks_like_tether_file(text: &str) -> bool {
@@ -99,8 +138,22 @@ fn looks_like_tether_file(text: &str) -> bool {
 
 /// The text with the given spans overwritten by `*`, byte for byte, so that
 /// spans stay valid and no literal secret reaches a rendered diagnostic.
+///
+/// The same secret written again elsewhere (pasted into a plain field too)
+/// is blanked wherever it stands.
 fn blank_out(text: &str, spans: &[tree::Span]) -> String {
     let mut bytes = text.as_bytes().to_vec();
+    let secrets: HashSet<&str> = spans
+        .iter()
+        .filter_map(|span| text.get(span.clone()))
+        .map(|written| written.trim_matches(['"', '\'']))
+        .filter(|secret| !secret.is_empty())
+        .collect();
+    for secret in secrets {
+        for (start, found) in text.match_indices(secret) {
+            bytes[start..start + found.len()].fill(b'*');
+        }
+    }
     for span in spans {
         if let Some(region) = bytes.get_mut(span.clone()) {
             region.fill(b'*');

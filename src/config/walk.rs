@@ -620,8 +620,14 @@ impl<'a> Walker<'a> {
             let help = guess_or(&value, field.allowed.iter().copied(), || {
                 format!("the values Atlas accepts are {}", one_of(field.allowed))
             });
+            // A value from the environment is never shown, whatever the field.
+            let found = if interpolated.from_env {
+                "the value of its variable".to_owned()
+            } else {
+                format!("`{value}`")
+            };
             self.problems
-                .error(node.span.clone(), format!("{what} cannot be `{value}`"))
+                .error(node.span.clone(), format!("{what} cannot be {found}"))
                 .label(format!("expected {}", one_of(field.allowed)))
                 .help(help);
             return None;
@@ -637,7 +643,10 @@ impl<'a> Walker<'a> {
                 .help(field.doc);
             return None;
         }
-        if !field.sensitive {
+        // A value from the environment is kept like a secret even in a field
+        // that is not one (a `routingKey: ${ROUTING_KEY}`): compared exactly,
+        // never shown.
+        if !field.sensitive && !interpolated.from_env {
             return Some(Sp::new(RawValue::Text(value), node.span.clone()));
         }
         if literal_secret {

@@ -480,3 +480,90 @@ fn outputs_do_not_overwrite_inputs_or_existing_files() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// A value from a variable is never shown, even in a field that is not a
+/// secret, and neither is a plain field that repeats a secret of the file.
+#[test]
+fn values_from_variables_and_reused_secrets_are_never_shown() {
+    let sim = start_with(
+        "projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0e5
+    name: epsilon
+    orgId: 6600000000000000000000aa
+",
+    );
+    let work = work_with(
+        "version: 1
+projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0e5
+    name: epsilon
+    integrations:
+      VICTOR_OPS:
+        apiKey: literal-victorops-key-reused-0001
+        routingKey: literal-victorops-key-reused-0001
+      OPS_GENIE:
+        apiKey: ${OG_KEY}
+        region: ${OG_REGION}
+",
+    );
+    let env = [
+        ("OG_KEY", "opsgenie-secret-from-env-0002"),
+        ("OG_REGION", "EU"),
+    ];
+    for args in [
+        vec!["plan"],
+        vec!["plan", "--output", "json"],
+        vec!["plan", "--output", "markdown"],
+    ] {
+        let planned = run(work.path(), &sim, &args, &env);
+        assert_eq!(planned.code, 0, "{args:?}: {}", planned.transcript());
+        let output = planned.all_output();
+        assert!(output.contains("VICTOR_OPS"), "{output}");
+        for hidden in [
+            "literal-victorops-key-reused-0001",
+            "opsgenie-secret-from-env-0002",
+        ] {
+            assert!(
+                !output.contains(hidden),
+                "{args:?} shows {hidden}: {output}"
+            );
+        }
+        assert!(!output.contains("\"EU\""), "{args:?}: {output}");
+    }
+    let env = [
+        ("OG_KEY", "opsgenie-secret-from-env-0002"),
+        ("OG_REGION", "MARS"),
+    ];
+    let invalid = run(work.path(), &sim, &["validate"], &env);
+    assert_eq!(invalid.code, 1, "{}", invalid.transcript());
+    assert!(
+        invalid
+            .stderr
+            .contains("cannot be the value of its variable"),
+        "{}",
+        invalid.stderr
+    );
+    assert!(!invalid.stderr.contains("MARS"), "{}", invalid.stderr);
+    let applied = run(work.path(), &sim, &["apply", "--auto-approve"], &env[..1]);
+    assert_eq!(
+        applied.code,
+        1,
+        "OG_REGION is unset: {}",
+        applied.transcript()
+    );
+    let env = [
+        ("OG_KEY", "opsgenie-secret-from-env-0002"),
+        ("OG_REGION", "EU"),
+    ];
+    let applied = run(work.path(), &sim, &["apply", "--auto-approve"], &env);
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    let state = sim.snapshot();
+    let id = "65f1a2b3c4d5e6f7a8b9c0e5";
+    assert_eq!(
+        state.stored(id, "VICTOR_OPS", "routingKey"),
+        Some("literal-victorops-key-reused-0001")
+    );
+    assert_eq!(state.stored(id, "OPS_GENIE", "region"), Some("EU"));
+    let again = run(work.path(), &sim, &["plan", "--detailed-exitcode"], &env);
+    assert_eq!(again.code, 0, "converged: {}", again.transcript());
+}
