@@ -84,6 +84,7 @@ mod output;
 #[doc(hidden)]
 pub mod plan;
 mod plural;
+mod printable;
 #[doc(hidden)]
 pub mod secret;
 pub mod sim;

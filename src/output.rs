@@ -10,6 +10,7 @@ use owo_colors::{OwoColorize, Style};
 use crate::atlas::RequestLog;
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::error::Error;
+use crate::printable::printable;
 
 #[derive(Debug)]
 pub struct Printer {
@@ -125,6 +126,7 @@ impl Printer {
         } else {
             ("error".to_owned(), "hint".to_owned())
         };
+        let (message, hint) = (printable(message), printable(hint));
         self.diagnostics(&format!("{error}: {message}\n  {hint_word}: {hint}\n"));
     }
 

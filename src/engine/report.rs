@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{GroupId, IntegrationType};
 use crate::plan::Verb;
+use crate::printable::printable;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -168,10 +169,11 @@ pub fn report_text(report: &Report) -> String {
     let mut out = String::from("\n");
     for op in &report.operations {
         let (mark, text) = outcome_text(&op.outcome);
-        out.push_str(&format!(
+        // The project's name and the failure can come from Atlas.
+        out.push_str(&printable(&format!(
             "{mark} {} {} in {}: {text}\n",
             op.verb, op.kind, op.project
-        ));
+        )));
     }
     out.push_str(&format!(
         "\nApply: {} done, {} failed, {} not started{}\n",

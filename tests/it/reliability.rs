@@ -567,3 +567,40 @@ projects:
     let again = run(work.path(), &sim, &["plan", "--detailed-exitcode"], &env);
     assert_eq!(again.code, 0, "converged: {}", again.transcript());
 }
+
+/// Values from Atlas reach the terminal without their control characters:
+/// an escape code in a secret's tail (which the mask shows) is printed as
+/// `\u{1b}`, in every rendering.
+#[test]
+fn control_characters_from_atlas_are_escaped() {
+    let sim = start_with(
+        "projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0f6
+    name: zeta
+    orgId: 6600000000000000000000aa
+    integrations:
+      DATADOG: {apiKey: \"0123456789abcdef0123456789\\e[2J\"}
+",
+    );
+    let work = work_with(
+        "version: 1
+projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0f6
+    integrations:
+      DATADOG:
+        apiKey: ${DD_KEY}
+",
+    );
+    let env = [("DD_KEY", "0123456789abcdef0123456789abf00d")];
+    for args in [
+        vec!["plan"],
+        vec!["plan", "--output", "markdown"],
+        vec!["plan", "--output", "json"],
+        vec!["drift"],
+    ] {
+        let planned = run(work.path(), &sim, &args, &env);
+        let output = planned.all_output();
+        assert!(output.contains("DATADOG"), "{args:?}: {output}");
+        assert!(!output.contains('\u{1b}'), "{args:?}: {output:?}");
+    }
+}

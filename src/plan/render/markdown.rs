@@ -5,6 +5,7 @@ use super::lines::{project_body, project_title};
 use super::summary_line;
 use crate::plan::types::{Plan, ProjectPlan};
 use crate::plural::{count, noun};
+use crate::printable::printable;
 
 /// GitHub refuses comments longer than this many characters; the rendering
 /// stays within it counted in bytes, which is stricter.
@@ -75,7 +76,7 @@ fn section(project: &ProjectPlan) -> String {
     );
     let body: Vec<String> = project_body(project)
         .into_iter()
-        .map(|line| to_diff_line(&line.text))
+        .map(|line| to_diff_line(&printable(&line.text)))
         .collect();
     let body = body.join("\n");
     let fence = fence_for(&body);
@@ -127,8 +128,10 @@ fn fence_for(body: &str) -> String {
     "`".repeat(longest.max(2) + 1)
 }
 
+/// Text for HTML and markdown, with no control character left in it.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
+    printable(text)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }

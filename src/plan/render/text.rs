@@ -11,8 +11,11 @@ use crate::plan::types::{Note, Plan};
 /// The text rendering; ANSI colour only when `color` is true.
 pub fn text(plan: &Plan, color: bool) -> String {
     let paint = |tone: Tone, text: &str| -> String {
+        // Names and values come from Atlas too: no control character of
+        // theirs reaches the terminal.
+        let text = crate::printable::printable(text);
         let style = match tone {
-            Tone::Plain => return text.to_owned(),
+            Tone::Plain => return text.into_owned(),
             Tone::Header => Style::new().bold(),
             Tone::Add => Style::new().green(),
             Tone::Remove => Style::new().red(),
@@ -23,7 +26,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
         if color {
             text.style(style).to_string()
         } else {
-            text.to_owned()
+            text.into_owned()
         }
     };
     let mut out = String::new();
