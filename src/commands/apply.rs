@@ -42,7 +42,12 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         None => plan.operations(),
     };
     if operations.is_empty() {
-        printer.result("Nothing to apply: Atlas already matches the file.");
+        printer.result(if plan.has_changes() {
+            "Nothing to apply: the differences above are report-only (observe projects, or \
+             types declared `absent` in additive projects)."
+        } else {
+            "Nothing to apply: Atlas already matches the file."
+        });
         if format == ReportFormat::Json {
             printer.data(&engine::report_json(&Report::default()));
         }

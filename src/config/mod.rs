@@ -149,14 +149,22 @@ fn blank_out(text: &str, spans: &[tree::Span]) -> String {
         .map(|written| written.trim_matches(['"', '\'']))
         .filter(|secret| !secret.is_empty())
         .collect();
+    // Line breaks stay: a block scalar spans lines, and every position
+    // after it must keep its line.
+    let blank = |region: &mut [u8]| {
+        region
+            .iter_mut()
+            .filter(|b| **b != b'\n' && **b != b'\r')
+            .for_each(|b| *b = b'*');
+    };
     for secret in secrets {
         for (start, found) in text.match_indices(secret) {
-            bytes[start..start + found.len()].fill(b'*');
+            blank(&mut bytes[start..start + found.len()]);
         }
     }
     for span in spans {
         if let Some(region) = bytes.get_mut(span.clone()) {
-            region.fill(b'*');
+            blank(region);
         }
     }
     String::from_utf8(bytes).unwrap_or_else(|_| "*".repeat(text.len()))

@@ -310,6 +310,33 @@ impl<'a> Walker<'a> {
 
     fn project_name(&mut self, node: &Node<'_>) -> Option<Sp<String>> {
         let name = self.text(node, &"`name`")?;
+        if name.value == "." || name.value == ".." {
+            self.problems
+                .error(
+                    node.span.clone(),
+                    format!("`{}` cannot be a project name", name.value),
+                )
+                .label("not a name")
+                .help(
+                    "a lookup by this name would address another path of Atlas's API; use the \
+                     project's name as Atlas shows it, or its `id`",
+                );
+            return None;
+        }
+        if let Some((at, c)) = name.value.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
+            self.problems
+                .warning(
+                    node.span.clone(),
+                    format!(
+                        "the project name has non-ASCII letters (`{c}`, U+{:04X}, character {}), \
+                         which can look like ASCII ones",
+                        u32::from(c),
+                        at + 1
+                    ),
+                )
+                .label("non-ASCII")
+                .help("check that it is the name Atlas shows, or use the project's `id`");
+        }
         let length = name.value.chars().count();
         if length > MAX_PROJECT_NAME {
             self.problems
@@ -602,6 +629,13 @@ impl<'a> Walker<'a> {
             self.problems,
         )?;
         let value = interpolated.value;
+        if value.is_empty() {
+            self.problems
+                .error(node.span.clone(), format!("{what} is empty"))
+                .label("empty")
+                .help("give it a value, or leave the field out");
+            return None;
+        }
         let literal_secret = field.sensitive && !interpolated.from_env;
         if literal_secret {
             self.literal_secrets.push(node.span.clone());

@@ -231,6 +231,14 @@ fn apply_sends_exactly_the_needed_writes_then_nothing() {
         "{}",
         second.stdout
     );
+    // search-prod is observed and still differs: Atlas does not match.
+    assert!(
+        second
+            .stdout
+            .contains("Nothing to apply: the differences above are report-only"),
+        "{}",
+        second.stdout
+    );
     assert_eq!(sim.counters().writes(), 0);
 
     // The observe project still differs: drift reports it, apply never fixes it.

@@ -604,3 +604,71 @@ projects:
         assert!(!output.contains('\u{1b}'), "{args:?}: {output:?}");
     }
 }
+
+/// Small contracts of `validate`: an empty value is not a value, `.` and
+/// `..` are not project names, a name with non-ASCII letters is flagged,
+/// and a problem after a multi-line literal secret keeps its line.
+#[test]
+fn validate_small_contracts() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let check = |text: &str| {
+        std::fs::write(work.path().join("tether.yaml"), text).expect("write");
+        tether(work.path(), &["validate", "--color", "never"], &[])
+    };
+    let empty = check(
+        "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    integrations:\n      PAGER_DUTY:\n        serviceKey: \"\"\n",
+    );
+    assert_eq!(empty.code, 1, "{}", empty.transcript());
+    assert!(
+        empty.stderr.contains("`PAGER_DUTY.serviceKey` is empty"),
+        "{}",
+        empty.stderr
+    );
+
+    for name in [".", ".."] {
+        let dots = check(&format!("version: 1\nprojects:\n  - name: \"{name}\"\n"));
+        assert_eq!(dots.code, 1, "{}", dots.transcript());
+        assert!(
+            dots.stderr
+                .contains(&format!("`{name}` cannot be a project name")),
+            "{}",
+            dots.stderr
+        );
+    }
+
+    // A Cyrillic `а` in place of the Latin `a`.
+    let homoglyph = check("version: 1\nprojects:\n  - name: p\u{430}yments\n");
+    assert_eq!(homoglyph.code, 0, "{}", homoglyph.transcript());
+    assert!(
+        homoglyph
+            .stderr
+            .contains("non-ASCII letters (`\u{430}`, U+0430, character 2)"),
+        "{}",
+        homoglyph.stderr
+    );
+
+    let after_block = check(
+        "version: 1
+projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0d1
+    integrations:
+      WEBHOOK:
+        url: https://hooks.example.com/x
+        secret: |
+          block-secret-line-one
+          block-secret-line-two
+        bogus: 1
+",
+    );
+    assert_eq!(after_block.code, 1, "{}", after_block.transcript());
+    assert!(
+        after_block.stderr.contains("tether.yaml:10:9"),
+        "{}",
+        after_block.stderr
+    );
+    assert!(
+        !after_block.stderr.contains("block-secret"),
+        "{}",
+        after_block.stderr
+    );
+}
