@@ -253,6 +253,28 @@ pub struct PlanArgs {
     /// Send every declared secret again, even when Atlas's mask matches.
     #[arg(long)]
     pub rotate_secrets: bool,
+
+    #[command(flatten)]
+    pub gates: GateArgs,
+}
+
+/// Apply's safety gates; each wins over the file's `safety:` setting. `plan`
+/// takes them too, to say whether apply would refuse.
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// Refuse a plan that deletes more integrations than this (default 5).
+    #[arg(long, value_name = "N")]
+    pub max_deletes: Option<u32>,
+
+    /// Refuse a plan that updates more than this percent of the managed
+    /// integrations (default 30; from 10 managed integrations on).
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub max_update_percent: Option<u32>,
+
+    /// Refuse a plan that deletes more than this percent of the managed
+    /// integrations (default 30; from 10 managed integrations on).
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub max_delete_percent: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -278,9 +300,8 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub auto_approve: bool,
 
-    /// Refuse a plan that deletes more integrations than this.
-    #[arg(long, value_name = "N", default_value_t = 5)]
-    pub max_deletes: usize,
+    #[command(flatten)]
+    pub gates: GateArgs,
 
     /// Apply even when a safety gate would refuse.
     #[arg(long)]

@@ -4,7 +4,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use crate::cli::{ApplyArgs, OutputFormat, ReportFormat};
-use crate::engine::{self, Gates, Report};
+use crate::engine::{self, Report};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::output::Printer;
@@ -16,7 +16,12 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let rotate = saved
         .as_ref()
         .map_or(args.rotate_secrets, |s| s.rotate_secrets);
-    let (planned, client, session) = super::plan(&args.inputs, rotate, printer)?;
+    let super::Planning {
+        planned,
+        client,
+        session,
+        safety,
+    } = super::plan(&args.inputs, rotate, printer)?;
     let plan = &planned.plan;
     let format = args.output;
     if format == ReportFormat::Text {
@@ -53,10 +58,7 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         }
         return Ok(ExitStatus::Success);
     }
-    let gates = Gates {
-        max_deletes: args.max_deletes,
-        force: args.force,
-    };
+    let gates = super::gates(&args.gates, &safety, args.force);
     engine::check_gates(plan, &operations, &gates)?;
     if !args.auto_approve {
         confirm(operations.len(), &session)?;

@@ -7,7 +7,7 @@ use crate::exit::ExitStatus;
 use crate::output::Printer;
 
 pub fn run(args: &DriftArgs, printer: &Printer) -> Result<ExitStatus, Error> {
-    let (planned, _, _) = super::plan(&args.inputs, false, printer)?;
+    let planned = super::plan(&args.inputs, false, printer)?.planned;
     printer.data(&super::render(&planned.plan, args.output, printer));
     Ok(super::plan_status(
         &planned.plan,

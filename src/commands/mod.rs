@@ -16,12 +16,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::atlas::{ApiVersion, Client};
-use crate::cli::{Api, AtlasArgs, OutputFormat, PlanInputs};
+use crate::cli::{Api, AtlasArgs, GateArgs, OutputFormat, PlanInputs};
 use crate::config::{ProcessEnv, Unset};
-use crate::engine::{self, Planned, Report};
+use crate::engine::{self, Gates, Planned, Report};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::filter::Filter;
+use crate::model::Safety;
 use crate::output::Printer;
 use crate::plan::{Operation, Plan, PlanOptions};
 use session::Session;
@@ -45,11 +46,7 @@ fn connect(atlas: &AtlasArgs, printer: &Printer) -> Result<Arc<Client>, Error> {
 
 /// Loads the file, selects projects, fetches and plans them: what plan,
 /// drift and apply all begin with.
-fn plan(
-    inputs: &PlanInputs,
-    rotate_secrets: bool,
-    printer: &Printer,
-) -> Result<(Planned, Arc<Client>, Session), Error> {
+fn plan(inputs: &PlanInputs, rotate_secrets: bool, printer: &Printer) -> Result<Planning, Error> {
     let session = Session::start()?;
     let file = &inputs.file.file;
     let loaded = engine::load(file, (&ProcessEnv::default(), Unset::Error))?;
@@ -68,7 +65,38 @@ fn plan(
         rotate_secrets,
         printer,
     )?;
-    Ok((planned, client, session))
+    Ok(Planning {
+        planned,
+        client,
+        session,
+        safety: loaded.desired.safety,
+    })
+}
+
+/// A plan made against Atlas, and what apply goes on with.
+struct Planning {
+    planned: Planned,
+    client: Arc<Client>,
+    session: Session,
+    /// The file's `safety:` settings.
+    safety: Safety,
+}
+
+/// The gates apply weighs: the flags over the file over the defaults.
+fn gates(flags: &GateArgs, file: &Safety, force: bool) -> Gates {
+    let from_file = Gates::from_file(file);
+    Gates {
+        max_deletes: flags
+            .max_deletes
+            .map_or(from_file.max_deletes, |n| n as usize),
+        max_update_percent: flags
+            .max_update_percent
+            .unwrap_or(from_file.max_update_percent),
+        max_delete_percent: flags
+            .max_delete_percent
+            .unwrap_or(from_file.max_delete_percent),
+        force,
+    }
 }
 
 /// The engine's plan with a progress bar while fetching; Ctrl-C stops it.

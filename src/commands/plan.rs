@@ -10,9 +10,19 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     if let Some(path) = &args.out {
         super::check_output(path, Some(&args.inputs.file.file), super::Replace::Yes)?;
     }
-    let (planned, _, _) = super::plan(&args.inputs, args.rotate_secrets, printer)?;
+    let super::Planning {
+        planned, safety, ..
+    } = super::plan(&args.inputs, args.rotate_secrets, printer)?;
     let plan = &planned.plan;
     printer.data(&super::render(plan, args.output, printer));
+    let gates = super::gates(&args.gates, &safety, false);
+    for refusal in engine::refusals(plan, &plan.operations(), &gates) {
+        printer.warnings(&format!(
+            "warning: apply would refuse this plan: {}\n  hint: {}\n",
+            refusal.message(),
+            refusal.hint()
+        ));
+    }
     if let Some(path) = &args.out {
         let saved = planned.save(engine::fresh_salt());
         // A saved plan is made again on every run: it replaces the last one.

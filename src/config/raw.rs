@@ -34,10 +34,28 @@ pub struct RawFile {
     pub templates: Option<RawTemplates>,
     /// The projects tether manages. Projects not listed are never touched.
     pub projects: Vec<RawProject>,
+    /// Apply's safety gates; the command line's flags win.
+    pub safety: Option<RawSafety>,
     /// Where the values of secrets written literally into the file are, so
     /// that diagnostics can blank them out.
     #[schemars(skip)]
     pub literal_secrets: Vec<Span>,
+}
+
+/// Apply refuses (exit 4, writing nothing) a plan past one of these.
+#[derive(Debug, Default, JsonSchema)]
+#[schemars(rename = "Safety", deny_unknown_fields)]
+pub struct RawSafety {
+    /// Most integrations one apply may delete (default 5).
+    pub max_deletes: Option<Sp<u32>>,
+    /// Most managed integrations, in percent, one apply may update (default
+    /// 30; applied when at least 10 integrations are managed).
+    #[schemars(range(min = 0, max = 100))]
+    pub max_update_percent: Option<Sp<u32>>,
+    /// Most managed integrations, in percent, one apply may delete (default
+    /// 30; applied when at least 10 integrations are managed).
+    #[schemars(range(min = 0, max = 100))]
+    pub max_delete_percent: Option<Sp<u32>>,
 }
 
 #[derive(Debug, Default, JsonSchema)]

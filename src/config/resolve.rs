@@ -11,7 +11,7 @@ use super::suggest::did_you_mean;
 use super::tree::Span;
 use crate::model::{
     Desired, DesiredProject, FieldValue, GroupId, Integration, IntegrationType, Mode, ProjectRef,
-    Slot, spec,
+    Safety, Slot, spec,
 };
 
 pub fn resolve(raw: &RawFile, source: &str, problems: &mut Problems) -> Desired {
@@ -67,7 +67,12 @@ pub fn resolve(raw: &RawFile, source: &str, problems: &mut Problems) -> Desired 
                 .help("add it to a project's `use` list, or remove it");
         }
     }
-    Desired { projects }
+    let safety = raw.safety.as_ref().map_or(Safety::default(), |s| Safety {
+        max_deletes: s.max_deletes.as_ref().map(|n| n.value),
+        max_update_percent: s.max_update_percent.as_ref().map(|n| n.value),
+        max_delete_percent: s.max_delete_percent.as_ref().map(|n| n.value),
+    });
+    Desired { projects, safety }
 }
 
 fn project_ref(project: &RawProject, problems: &mut Problems) -> Option<ProjectRef> {

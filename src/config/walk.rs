@@ -7,8 +7,8 @@ use std::fmt;
 use super::interpolate::{Env, Unset, interpolate};
 use super::problem::Problems;
 use super::raw::{
-    RawDefaults, RawEntry, RawField, RawFile, RawIntegrations, RawProject, RawSlot, RawTemplate,
-    RawTemplates, RawValue, Sp,
+    RawDefaults, RawEntry, RawField, RawFile, RawIntegrations, RawProject, RawSafety, RawSlot,
+    RawTemplate, RawTemplates, RawValue, Sp,
 };
 use super::suggest::{did_you_mean, guess_or, one_of};
 use super::tree::{Key, Node, NodeValue, Span};
@@ -25,6 +25,7 @@ enum Place<'p> {
     Templates,
     Template(&'p str),
     Project,
+    Safety,
     Type(IntegrationType),
 }
 
@@ -36,6 +37,7 @@ impl fmt::Display for Place<'_> {
             Place::Templates => f.write_str("in `templates`"),
             Place::Template(name) => write!(f, "in template `{name}`"),
             Place::Project => f.write_str("in this project"),
+            Place::Safety => f.write_str("in `safety`"),
             Place::Type(kind) => write!(f, "in `{kind}`"),
         }
     }
@@ -50,7 +52,8 @@ impl fmt::Display for FieldName {
     }
 }
 
-const TOP_KEYS: &[&str] = &["version", "defaults", "templates", "projects"];
+const TOP_KEYS: &[&str] = &["version", "defaults", "templates", "projects", "safety"];
+const SAFETY_KEYS: &[&str] = &["max_deletes", "max_update_percent", "max_delete_percent"];
 const DEFAULTS_KEYS: &[&str] = &["mode", "integrations"];
 const PROJECT_KEYS: &[&str] = &["id", "name", "use", "mode", "integrations"];
 const ABSENT: &str = "absent";
@@ -94,6 +97,7 @@ impl<'a> Walker<'a> {
                 "version" => file.version = self.version(value),
                 "defaults" => file.defaults = self.defaults(value),
                 "templates" => file.templates = self.templates(value),
+                "safety" => file.safety = self.safety(value),
                 "projects" => {
                     saw_projects = true;
                     file.projects = self.projects(value);
@@ -214,6 +218,49 @@ impl<'a> Walker<'a> {
                     )
                     .label("expected 1")
                     .help("this tether reads `version: 1`");
+                None
+            }
+        }
+    }
+
+    fn safety(&mut self, node: &Node<'_>) -> Option<RawSafety> {
+        let entries = self.mapping(
+            node,
+            "`safety`",
+            "`max_deletes:`, `max_update_percent:` or `max_delete_percent:` below it",
+        )?;
+        let mut safety = RawSafety::default();
+        for (key, value) in self.known_keys(entries, SAFETY_KEYS, Place::Safety) {
+            match key.text.as_ref() {
+                "max_deletes" => safety.max_deletes = self.whole_number(value, &key.text, None),
+                "max_update_percent" => {
+                    safety.max_update_percent = self.whole_number(value, &key.text, Some(100));
+                }
+                "max_delete_percent" => {
+                    safety.max_delete_percent = self.whole_number(value, &key.text, Some(100));
+                }
+                _ => unreachable!("known_keys only returns listed keys"),
+            }
+        }
+        Some(safety)
+    }
+
+    /// A whole number, at most `max` when given.
+    fn whole_number(&mut self, node: &Node<'_>, what: &str, max: Option<u32>) -> Option<Sp<u32>> {
+        let parsed = match &node.value {
+            NodeValue::Number(n) => n.parse::<u32>().ok(),
+            _ => None,
+        };
+        match parsed {
+            Some(n) if max.is_none_or(|max| n <= max) => Some(Sp::new(n, node.span.clone())),
+            _ => {
+                let range = max.map_or_else(
+                    || "a whole number, 0 or more".to_owned(),
+                    |max| format!("a whole number from 0 to {max}"),
+                );
+                self.problems
+                    .error(node.span.clone(), format!("`{what}` must be {range}"))
+                    .label(format!("expected {range}"));
                 None
             }
         }

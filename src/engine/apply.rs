@@ -1,6 +1,5 @@
 //! Carrying out a plan: only the PUT and DELETE calls its changes need,
-//! each checked, with safety gates before the first write and a report of
-//! every operation after the last.
+//! each checked, and a report of every operation after the last.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -11,100 +10,7 @@ use crate::atlas::{Client, Deletion};
 use crate::model::{
     DesiredProject, GroupId, Integration, LiveIntegrations, Mode, Origin, ProjectRef, Slot,
 };
-use crate::plan::{Action, Operation, Plan, PlanOptions, Verb, plan_project};
-
-/// Apply's safety settings.
-#[derive(Clone, Copy, Debug)]
-pub struct Gates {
-    /// Refuse a plan that deletes more integrations than this.
-    pub max_deletes: usize,
-    /// Apply even when a gate would refuse.
-    pub force: bool,
-}
-
-impl Default for Gates {
-    fn default() -> Self {
-        Gates {
-            max_deletes: 5,
-            force: false,
-        }
-    }
-}
-
-/// Why apply refuses a plan before writing anything.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    TooManyDeletes {
-        deletes: usize,
-        max: usize,
-    },
-    /// Projects whose last paging integration (PagerDuty, Opsgenie,
-    /// VictorOps) the plan deletes.
-    LastPaging {
-        projects: Vec<String>,
-    },
-}
-
-impl Refusal {
-    pub fn message(&self) -> String {
-        match self {
-            Refusal::TooManyDeletes { deletes, max } => format!(
-                "the plan deletes {deletes} integrations, more than `--max-deletes` allows ({max})"
-            ),
-            Refusal::LastPaging { projects } => format!(
-                "the plan deletes the last paging integration (PagerDuty, Opsgenie or VictorOps) \
-                 of {}",
-                projects.join(", ")
-            ),
-        }
-    }
-
-    pub fn hint(&self) -> &'static str {
-        match self {
-            Refusal::TooManyDeletes { .. } => {
-                "check that the file is the one you meant; raise `--max-deletes`, or pass \
-                 `--force`, when the deletes are intended"
-            }
-            Refusal::LastPaging { .. } => {
-                "nobody would be paged for these projects' alerts; add another paging \
-                 integration first, or pass `--force` if that is intended"
-            }
-        }
-    }
-}
-
-/// The gates that the writes apply is about to send trip; empty means
-/// apply may go on. `operations` are exactly those writes (all of the plan's,
-/// or a saved plan's); `plan` tells what each project had. `--force` lets
-/// every gate pass.
-pub fn refusals(plan: &Plan, operations: &[Operation], gates: &Gates) -> Vec<Refusal> {
-    if gates.force {
-        return Vec::new();
-    }
-    let mut refusals = Vec::new();
-    let deletes = operations
-        .iter()
-        .filter(|op| op.verb() == Verb::Delete)
-        .count();
-    if deletes > gates.max_deletes {
-        refusals.push(Refusal::TooManyDeletes {
-            deletes,
-            max: gates.max_deletes,
-        });
-    }
-    let last_paging: Vec<String> = plan
-        .projects
-        .iter()
-        .filter(|project| project.deletes_last_paging_by(operations))
-        .map(|project| project.label.clone())
-        .collect();
-    if !last_paging.is_empty() {
-        refusals.push(Refusal::LastPaging {
-            projects: last_paging,
-        });
-    }
-    refusals
-}
+use crate::plan::{Action, Operation, PlanOptions, plan_project};
 
 /// Sends the operations: projects in parallel under the client's limit,
 /// the writes of one project one after another. A failed write does not stop

@@ -8,6 +8,7 @@
 
 mod apply;
 mod fetch;
+mod gates;
 mod report;
 mod stop;
 
@@ -15,8 +16,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use apply::{Gates, Refusal, refusals};
 pub use fetch::{Observed, OnDone, fetch_all};
+pub use gates::{Gates, Refusal, SHARE_FROM, managed_count, refusals};
 pub use report::{
     OperationDocument, OperationReport, OperationResult, Outcome, REPORT_FORMAT_VERSION, Report,
     ReportDocument, ReportSummary, report_json, report_text,
@@ -372,7 +373,7 @@ pub fn check_gates(plan: &Plan, operations: &[Operation], gates: &Gates) -> Resu
         .iter()
         .map(|refusal| Message {
             message: refusal.message(),
-            hint: refusal.hint().to_owned(),
+            hint: refusal.hint(),
         })
         .collect();
     Err(Error::many(messages, ExitStatus::Refused)

@@ -212,6 +212,16 @@ pub struct DesiredProject {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Desired {
     pub projects: Vec<DesiredProject>,
+    /// The file's `safety:` settings for apply's gates.
+    pub safety: Safety,
+}
+
+/// Apply's gates as the file sets them; `None` leaves the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Safety {
+    pub max_deletes: Option<u32>,
+    pub max_update_percent: Option<u32>,
+    pub max_delete_percent: Option<u32>,
 }
 
 #[cfg(test)]

@@ -17,7 +17,9 @@ const HOOK: &str = "https://hooks.example.com/faults/secret-path-0033";
 fn world(count: usize, faults: Faults) -> (SimHandle, tempfile::TempDir) {
     let mut state = String::from("projects:\n");
     let mut file = String::from(
-        "version: 1\ndefaults:\n  integrations:\n    PAGER_DUTY:\n      serviceKey: ${PD_KEY}\n    WEBHOOK:\n      url: ${HOOK_URL}\nprojects:\n",
+        // Every project's key is rotated at once: on purpose, so the share gate
+        // is opened in the file.
+        "version: 1\nsafety:\n  max_update_percent: 100\ndefaults:\n  integrations:\n    PAGER_DUTY:\n      serviceKey: ${PD_KEY}\n    WEBHOOK:\n      url: ${HOOK_URL}\nprojects:\n",
     );
     for n in 0..count {
         state.push_str(&format!(

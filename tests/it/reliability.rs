@@ -672,3 +672,133 @@ projects:
         after_block.stderr
     );
 }
+
+/// A fleet of `n` projects, each with PAGER_DUTY and WEBHOOK.
+fn fleet(n: usize) -> String {
+    let mut state = String::from("projects:\n");
+    for i in 0..n {
+        state.push_str(&format!(
+            "  - id: 65f1a2b3c4d5e6f7a8b9{i:04x}
+    name: team-{i}
+    orgId: 6600000000000000000000aa
+    integrations:
+      PAGER_DUTY: {{serviceKey: fleet-pd-key-old-000000000000000}}
+      WEBHOOK: {{url: 'https://hooks.example.com/team-{i}'}}
+"
+        ));
+    }
+    state
+}
+
+/// A file for the fleet: the first `rotated` projects get a new PagerDuty
+/// key, the next `dropped` lose their webhook; `safety` is put at the top.
+fn fleet_file(n: usize, rotated: usize, dropped: usize, safety: &str) -> String {
+    let mut file = format!("version: 1\n{safety}projects:\n");
+    for i in 0..n {
+        let key = if i < rotated {
+            "${NEW_KEY}"
+        } else {
+            "${OLD_KEY}"
+        };
+        file.push_str(&format!(
+            "  - id: 65f1a2b3c4d5e6f7a8b9{i:04x}\n    integrations:\n      PAGER_DUTY:\n        serviceKey: {key}\n"
+        ));
+        if !(rotated..rotated + dropped).contains(&i) {
+            file.push_str(&format!(
+                "      WEBHOOK:\n        url: https://hooks.example.com/team-{i}\n"
+            ));
+        }
+    }
+    file
+}
+
+const FLEET_ENV: &[(&str, &str)] = &[
+    ("OLD_KEY", "fleet-pd-key-old-000000000000000"),
+    ("NEW_KEY", "fleet-pd-key-new-111111111111111"),
+];
+
+/// The share gates (30% by default, from 10 managed integrations on): plan
+/// says which apply would hit, apply refuses with zero writes, and the flag
+/// (or the file's `safety:`) named in the hint lets it pass.
+#[test]
+fn share_gates_refuse_fleet_wide_changes_until_told() {
+    // 10 projects, 20 integrations: 7 updates (35%).
+    let sim = start_with(&fleet(10));
+    let work = work_with(&fleet_file(10, 7, 0, ""));
+    let planned = run(work.path(), &sim, &["plan"], FLEET_ENV);
+    assert_eq!(planned.code, 0, "{}", planned.transcript());
+    assert!(
+        planned.stderr.contains(
+            "apply would refuse this plan: the plan updates 7 of 20 managed integrations (35%), \
+             more than `--max-update-percent` allows (30%)"
+        ),
+        "{}",
+        planned.stderr
+    );
+    let refused = run(work.path(), &sim, &["apply", "--auto-approve"], FLEET_ENV);
+    assert_eq!(refused.code, 4, "{}", refused.transcript());
+    assert!(
+        refused.stderr.contains("`--max-update-percent 35`"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(sim.counters().writes(), 0);
+    let passed = run(
+        work.path(),
+        &sim,
+        &["apply", "--auto-approve", "--max-update-percent", "35"],
+        FLEET_ENV,
+    );
+    assert_eq!(passed.code, 0, "{}", passed.transcript());
+    assert_eq!(sim.counters().writes(), 7);
+
+    // 7 webhooks deleted of 20 (35%), with `--max-deletes` out of the way.
+    let sim = start_with(&fleet(10));
+    let work = work_with(&fleet_file(10, 0, 7, "safety:\n  max_deletes: 10\n"));
+    let refused = run(work.path(), &sim, &["apply", "--auto-approve"], FLEET_ENV);
+    assert_eq!(refused.code, 4, "{}", refused.transcript());
+    assert!(
+        refused
+            .stderr
+            .contains("the plan deletes 7 of 20 managed integrations (35%)"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        !refused.stderr.contains("`--max-deletes` allows"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(sim.counters().writes(), 0);
+    let work = work_with(&fleet_file(
+        10,
+        0,
+        7,
+        "safety:\n  max_deletes: 10\n  max_delete_percent: 40\n",
+    ));
+    let passed = run(work.path(), &sim, &["apply", "--auto-approve"], FLEET_ENV);
+    assert_eq!(passed.code, 0, "{}", passed.transcript());
+    assert_eq!(sim.counters().writes(), 7);
+
+    // Below 10 managed integrations the shares are not weighed.
+    let sim = start_with(&fleet(4));
+    let work = work_with(&fleet_file(4, 4, 0, ""));
+    let small = run(work.path(), &sim, &["apply", "--auto-approve"], FLEET_ENV);
+    assert_eq!(small.code, 0, "{}", small.transcript());
+}
+
+#[test]
+fn validate_checks_the_safety_block() {
+    let work = work_with(
+        "version: 1\nsafety:\n  max_update_percent: 101\n  max_deletes: -1\n  max_everything: 3\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n",
+    );
+    let run = tether(work.path(), &["validate", "--color", "never"], &[]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    for expected in [
+        "`max_update_percent` must be a whole number from 0 to 100",
+        "`max_deletes` must be a whole number, 0 or more",
+        "unknown key `max_everything` in `safety`",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
+    }
+}
