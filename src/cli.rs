@@ -60,6 +60,12 @@ pub struct FileArgs {
         default_value = "tether.yaml"
     )]
     pub file: PathBuf,
+
+    /// A flat YAML or JSON mapping of `NAME: value` that `${NAME}` may take
+    /// its value from, after the environment and `TETHER_SECRETS_JSON`;
+    /// repeatable, the first file that has a name wins.
+    #[arg(long = "secrets", value_name = "FILE", env = "TETHER_SECRETS_FILE")]
+    pub secrets: Vec<PathBuf>,
 }
 
 /// Which of the file's projects and types a command looks at.

@@ -135,7 +135,7 @@ pub fn run(cli: Cli) -> ExitStatus {
 
 fn run_command(command: Command, printer: &Printer) -> Result<ExitStatus, Error> {
     match command {
-        Command::Validate(args) => commands::validate::run(&args, &ProcessEnv::default(), printer),
+        Command::Validate(args) => commands::validate::run(&args, printer),
         Command::Plan(args) => commands::plan::run(&args, printer),
         Command::Apply(args) => commands::apply::run(&args, printer),
         Command::Drift(args) => commands::drift::run(&args, printer),

@@ -16,8 +16,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::atlas::{ApiVersion, Client};
-use crate::cli::{Api, AtlasArgs, GateArgs, OutputFormat, PlanInputs};
-use crate::config::{ProcessEnv, Unset};
+use crate::cli::{Api, AtlasArgs, FileArgs, GateArgs, OutputFormat, PlanInputs};
+use crate::config::{SecretSources, Unset};
 use crate::engine::{self, Gates, Planned, Report};
 use crate::error::Error;
 use crate::exit::ExitStatus;
@@ -26,6 +26,18 @@ use crate::model::Safety;
 use crate::output::Printer;
 use crate::plan::{Operation, Plan, PlanOptions};
 use session::Session;
+
+/// Where `${NAME}`s take their values: the environment, `TETHER_SECRETS_JSON`,
+/// then each `--secrets` file. A source that cannot be read stops the
+/// command before anything is sent.
+fn secret_sources(file: &FileArgs, printer: &Printer) -> Result<SecretSources, Error> {
+    let (sources, warnings) = SecretSources::read(|name| std::env::var(name).ok(), &file.secrets)
+        .map_err(|err| Error::new(err.message, err.hint))?;
+    for warning in warnings {
+        printer.warnings(&warning);
+    }
+    Ok(sources)
+}
 
 /// A client for Atlas from the command's options and the environment.
 fn connect(atlas: &AtlasArgs, printer: &Printer) -> Result<Arc<Client>, Error> {
@@ -49,7 +61,8 @@ fn connect(atlas: &AtlasArgs, printer: &Printer) -> Result<Arc<Client>, Error> {
 fn plan(inputs: &PlanInputs, rotate_secrets: bool, printer: &Printer) -> Result<Planning, Error> {
     let session = Session::start()?;
     let file = &inputs.file.file;
-    let loaded = engine::load(file, (&ProcessEnv::default(), Unset::Error))?;
+    let sources = secret_sources(&inputs.file, printer)?;
+    let loaded = engine::load(file, (&sources, Unset::Error))?;
     printer.warnings(&loaded.warnings.render(printer.color()));
     let filter = Filter {
         projects: inputs.select.projects.clone(),

@@ -1,21 +1,22 @@
 //! `tether validate`: the file checked offline.
 
 use crate::cli::ValidateArgs;
-use crate::config::{self, Env, Severity, Unset};
+use crate::config::{self, Severity, Unset};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::model::Slot;
 use crate::output::Printer;
 use crate::plural::count;
 
-pub fn run(args: &ValidateArgs, env: &dyn Env, printer: &Printer) -> Result<ExitStatus, Error> {
+pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<ExitStatus, Error> {
+    let env = super::secret_sources(&args.file, printer)?;
     let unset = if args.ignore_unset {
         Unset::Keep
     } else {
         Unset::Error
     };
     let file = &args.file.file;
-    let loaded = config::load(file, (env, unset)).map_err(Error::file)?;
+    let loaded = config::load(file, (&env, unset)).map_err(Error::file)?;
     printer.warnings(&loaded.warnings.render(printer.color()));
     let projects = loaded.desired.projects.len();
     let declared: usize = loaded

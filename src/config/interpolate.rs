@@ -175,7 +175,8 @@ pub fn interpolate(
                         )
                         .label("not set")
                         .help(format!(
-                            "export `{name}` before running tether (in CI, from a secret)"
+                            "export `{name}` before running tether (in CI, from a secret), or \
+                             give it in `TETHER_SECRETS_JSON` or a `--secrets` file"
                         ));
                     ok = false;
                 }

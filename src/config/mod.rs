@@ -9,6 +9,7 @@ mod raw;
 mod reference;
 mod resolve;
 mod schema;
+mod secrets;
 mod suggest;
 mod tree;
 mod walk;
@@ -17,10 +18,11 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use interpolate::{Env, ProcessEnv, Unset};
+pub use interpolate::{Env, NotUnicode, ProcessEnv, Unset};
 pub use problem::{FileReport, Problem, Problems, Severity};
 pub use reference::fields_markdown;
 pub use schema::json_schema;
+pub use secrets::{SECRETS_JSON, SecretSources, SourceError};
 pub use walk::suggested_variable;
 
 use crate::model::{Desired, FieldValue, Slot};

@@ -94,6 +94,21 @@ pub enum SyntaxError {
     },
 }
 
+impl SyntaxError {
+    /// Where in the text the problem is.
+    pub fn span(&self) -> &Span {
+        match self {
+            SyntaxError::Scan { span, .. }
+            | SyntaxError::MultipleDocuments { span }
+            | SyntaxError::AliasBudget { span }
+            | SyntaxError::UnknownAlias { span }
+            | SyntaxError::TooDeep { span }
+            | SyntaxError::UnsupportedTag { span, .. }
+            | SyntaxError::ComplexKey { span } => span,
+        }
+    }
+}
+
 /// Nodes that aliases may copy in, in all: far more than any real file
 /// needs, far less than a "billion laughs" file asks for.
 const MAX_REPLAYED_NODES: usize = 100_000;

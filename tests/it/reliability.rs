@@ -802,3 +802,188 @@ fn validate_checks_the_safety_block() {
         assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
     }
 }
+
+/// `${NAME}` takes its value from the environment, then
+/// `TETHER_SECRETS_JSON`, then each `--secrets` file, the first that has it;
+/// no value is ever printed, and a malformed source quotes nothing.
+#[test]
+fn secrets_come_from_the_environment_json_and_files_in_that_order() {
+    let sim = start_with(
+        "projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0a9
+    name: eta
+    orgId: 6600000000000000000000aa
+",
+    );
+    let work = work_with(
+        "version: 1
+projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0a9
+    integrations:
+      PAGER_DUTY:
+        serviceKey: ${PD_KEY}
+      DATADOG:
+        apiKey: ${DD_KEY}
+      OPS_GENIE:
+        apiKey: ${OG_KEY}
+",
+    );
+    let file = work.path().join("secrets.yaml");
+    std::fs::write(
+        &file,
+        "PD_KEY: from-file-pd-key-00000000000003\nDD_KEY: 0123456789abcdef0123456789ab0003\nOG_KEY: from-file-og-key-000000000003\n",
+    )
+    .expect("write");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    let json = r#"{"DD_KEY": "0123456789abcdef0123456789ab0002", "OG_KEY": "from-json-og-key-0000000002"}"#;
+    let env = [
+        ("PD_KEY", "from-env-pd-key-000000000000001"),
+        ("TETHER_SECRETS_JSON", json),
+    ];
+    let applied = run(
+        work.path(),
+        &sim,
+        &["apply", "--auto-approve", "--secrets", "secrets.yaml"],
+        &env,
+    );
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    let output = applied.all_output();
+    for value in [
+        "from-env-pd",
+        "0123456789abcdef0123456789ab0002",
+        "from-json-og",
+        "from-file-",
+        "0123456789abcdef0123456789ab0003",
+    ] {
+        assert!(!output.contains(value), "{value} shown: {output}");
+    }
+    let state = sim.snapshot();
+    let id = "65f1a2b3c4d5e6f7a8b9c0a9";
+    assert_eq!(
+        state.stored(id, "PAGER_DUTY", "serviceKey"),
+        Some("from-env-pd-key-000000000000001")
+    );
+    assert_eq!(
+        state.stored(id, "DATADOG", "apiKey"),
+        Some("0123456789abcdef0123456789ab0002")
+    );
+    assert_eq!(
+        state.stored(id, "OPS_GENIE", "apiKey"),
+        Some("from-json-og-key-0000000002")
+    );
+    // The file alone, through TETHER_SECRETS_FILE.
+    let only_file = run(
+        work.path(),
+        &sim,
+        &["plan", "--detailed-exitcode"],
+        &[("TETHER_SECRETS_FILE", "secrets.yaml")],
+    );
+    assert_eq!(
+        only_file.code,
+        2,
+        "the file's values differ: {}",
+        only_file.transcript()
+    );
+    assert!(!only_file.all_output().contains("from-file-"));
+    assert!(
+        !only_file
+            .all_output()
+            .contains("0123456789abcdef0123456789ab0003")
+    );
+    // A name in no source is still an error at its line; nothing is sent.
+    sim.reset_counters();
+    let missing = run(work.path(), &sim, &["plan"], &[("PD_KEY", "x")]);
+    assert_eq!(missing.code, 1, "{}", missing.transcript());
+    assert!(
+        missing
+            .stderr
+            .contains("`TETHER_SECRETS_JSON` or a `--secrets` file"),
+        "{}",
+        missing.stderr
+    );
+    assert_eq!(sim.counters().total(), 0);
+}
+
+#[test]
+fn a_malformed_secrets_source_is_named_and_never_quoted() {
+    let sim = start();
+    let work = work_with("version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n");
+    std::fs::write(work.path().join("list.yaml"), "- quoted-secret-value-1\n").expect("write");
+    std::fs::write(
+        work.path().join("nested.yaml"),
+        "PD_KEY:\n  inner: quoted-secret-value-2\n",
+    )
+    .expect("write");
+    std::fs::write(
+        work.path().join("broken.json"),
+        "{\"PD_KEY\": \"quoted-secret-value-3",
+    )
+    .expect("write");
+    for (args, env, expected) in [
+        (
+            vec!["plan", "--secrets", "list.yaml"],
+            vec![],
+            "the secrets file `list.yaml` holds a list, not a mapping",
+        ),
+        (
+            vec!["plan", "--secrets", "nested.yaml"],
+            vec![],
+            "`PD_KEY` in the secrets file (nested.yaml:2:3) is a mapping, not a string",
+        ),
+        (
+            vec!["validate", "--secrets", "broken.json"],
+            vec![],
+            "the secrets file `broken.json` is not YAML or JSON (broken.json:1:",
+        ),
+        (
+            vec!["plan"],
+            vec![("TETHER_SECRETS_JSON", "{\"PD_KEY\": quoted-secret-value-4}")],
+            "`TETHER_SECRETS_JSON` is not valid JSON (line 1, column",
+        ),
+        (
+            vec!["plan"],
+            vec![("TETHER_SECRETS_JSON", "{\"PD_KEY\": 5}")],
+            "`PD_KEY` in `TETHER_SECRETS_JSON` is not a string",
+        ),
+    ] {
+        let refused = run(work.path(), &sim, &args, &env);
+        assert_eq!(refused.code, 1, "{args:?}: {}", refused.transcript());
+        assert!(
+            refused.stderr.contains(expected),
+            "{args:?}: {}",
+            refused.stderr
+        );
+        assert!(
+            !refused.all_output().contains("quoted-secret-value"),
+            "{args:?}: {}",
+            refused.transcript()
+        );
+    }
+    assert_eq!(sim.counters().total(), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_secrets_file_others_can_read_gets_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let work = work_with("version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n");
+    let file = work.path().join("secrets.yaml");
+    std::fs::write(&file, "PD_KEY: x\n").expect("write");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let run = tether(
+        work.path(),
+        &["validate", "--color", "never", "--secrets", "secrets.yaml"],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stderr
+            .contains("can be read by group or others (mode 644)"),
+        "{}",
+        run.stderr
+    );
+}

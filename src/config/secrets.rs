@@ -1,0 +1,196 @@
+//! Where `${NAME}` finds its value, in order: the process environment,
+//! `TETHER_SECRETS_JSON` (one JSON object of names to strings: one CI secret
+//! instead of hundreds), then each `--secrets FILE` (a flat YAML or JSON
+//! mapping). The first source that has the name wins. No message here ever
+//! quotes a value: only names, files and places.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::interpolate::{Env, NotUnicode, ProcessEnv};
+use super::lines::LineIndex;
+use super::tree::{self, NodeValue, SyntaxError};
+
+/// The variable that holds a JSON object of secrets.
+pub const SECRETS_JSON: &str = "TETHER_SECRETS_JSON";
+
+/// Every source, read once.
+#[derive(Default)]
+pub struct SecretSources {
+    env: ProcessEnv,
+    /// Each source after the environment, in order, with its name.
+    maps: Vec<(String, HashMap<String, String>)>,
+}
+
+/// A source that cannot be read: what, then what to do. Never a value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceError {
+    pub message: String,
+    pub hint: String,
+}
+
+impl SecretSources {
+    /// Reads `TETHER_SECRETS_JSON` (through `var`) and every file, and
+    /// returns warnings about them (a file others can read).
+    pub fn read(
+        var: impl Fn(&str) -> Option<String>,
+        files: &[PathBuf],
+    ) -> Result<(SecretSources, Vec<String>), SourceError> {
+        let mut maps = Vec::new();
+        if let Some(json) = var(SECRETS_JSON).filter(|text| !text.trim().is_empty()) {
+            maps.push((format!("`{SECRETS_JSON}`"), json_object(&json)?));
+        }
+        let mut warnings = Vec::new();
+        for path in files {
+            let (map, warning) = secrets_file(path)?;
+            maps.push((format!("`{}`", path.display()), map));
+            warnings.extend(warning);
+        }
+        Ok((
+            SecretSources {
+                env: ProcessEnv::default(),
+                maps,
+            },
+            warnings,
+        ))
+    }
+
+    /// Which source holds `name`, for `-v`: never its value.
+    pub fn source_of(&self, name: &str) -> Option<String> {
+        if matches!(self.env.var(name), Ok(Some(_)) | Err(NotUnicode)) {
+            return Some("the environment".to_owned());
+        }
+        self.maps
+            .iter()
+            .find(|(_, map)| map.contains_key(name))
+            .map(|(source, _)| source.clone())
+    }
+}
+
+impl Env for SecretSources {
+    fn var(&self, name: &str) -> Result<Option<String>, NotUnicode> {
+        if let Some(value) = self.env.var(name)? {
+            return Ok(Some(value));
+        }
+        Ok(self.maps.iter().find_map(|(_, map)| map.get(name).cloned()))
+    }
+}
+
+fn json_object(text: &str) -> Result<HashMap<String, String>, SourceError> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|err| SourceError {
+        // serde_json's own message may quote the text: only its place is kept.
+        message: format!(
+            "`{SECRETS_JSON}` is not valid JSON (line {}, column {})",
+            err.line(),
+            err.column()
+        ),
+        hint: format!("set `{SECRETS_JSON}` to one JSON object, such as {{\"PD_KEY\": \"...\"}}"),
+    })?;
+    let serde_json::Value::Object(object) = value else {
+        return Err(SourceError {
+            message: format!("`{SECRETS_JSON}` is JSON but not an object of names to strings"),
+            hint: format!(
+                "set `{SECRETS_JSON}` to one JSON object, such as {{\"PD_KEY\": \"...\"}}"
+            ),
+        });
+    };
+    object
+        .into_iter()
+        .map(|(name, value)| match value {
+            serde_json::Value::String(text) => Ok((name, text)),
+            _ => Err(SourceError {
+                message: format!("`{name}` in `{SECRETS_JSON}` is not a string"),
+                hint: "give every name a string value".to_owned(),
+            }),
+        })
+        .collect()
+}
+
+/// A flat YAML (or JSON) mapping of names to strings, and a warning when
+/// group or others may read it.
+fn secrets_file(path: &Path) -> Result<(HashMap<String, String>, Option<String>), SourceError> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path).map_err(|err| SourceError {
+        message: format!("cannot read the secrets file `{shown}`: {err}"),
+        hint: "check the path given to `--secrets` or `TETHER_SECRETS_FILE`".to_owned(),
+    })?;
+    let place = |offset: usize| {
+        let at = LineIndex::new(&text).origin(&text, offset);
+        format!("{shown}:{}:{}", at.line, at.column)
+    };
+    let flat = "a secrets file is a flat mapping of `NAME: value` lines (YAML) or one JSON \
+                object of names to strings";
+    let root = match tree::parse(&text) {
+        Ok(Some(root)) => root,
+        Ok(None) => return Ok((HashMap::new(), permission_warning(path))),
+        Err(err) => {
+            return Err(SourceError {
+                message: format!(
+                    "the secrets file `{shown}` is not YAML or JSON ({})",
+                    place(syntax_offset(&err))
+                ),
+                hint: flat.to_owned(),
+            });
+        }
+    };
+    let NodeValue::Map(entries) = root.value else {
+        return Err(SourceError {
+            message: format!(
+                "the secrets file `{shown}` holds {}, not a mapping of names to values",
+                root.value.describe()
+            ),
+            hint: flat.to_owned(),
+        });
+    };
+    let mut map = HashMap::with_capacity(entries.len());
+    for (key, value) in entries {
+        let text = match &value.value {
+            NodeValue::String(text) | NodeValue::Number(text) => text.to_string(),
+            other => {
+                return Err(SourceError {
+                    message: format!(
+                        "`{}` in the secrets file ({}) is {}, not a string",
+                        key.text,
+                        place(value.span.start),
+                        other.describe()
+                    ),
+                    hint: flat.to_owned(),
+                });
+            }
+        };
+        if map.insert(key.text.to_string(), text).is_some() {
+            return Err(SourceError {
+                message: format!(
+                    "`{}` is written twice in the secrets file ({})",
+                    key.text,
+                    place(key.span.start)
+                ),
+                hint: "keep one of the two".to_owned(),
+            });
+        }
+    }
+    Ok((map, permission_warning(path)))
+}
+
+fn syntax_offset(err: &SyntaxError) -> usize {
+    err.span().start
+}
+
+#[cfg(unix)]
+fn permission_warning(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "warning: the secrets file `{}` can be read by group or others (mode {mode:o})\n  \
+             hint: `chmod 600 {}`\n",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn permission_warning(_path: &Path) -> Option<String> {
+    None
+}
