@@ -7,14 +7,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE,
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER,
+    WWW_AUTHENTICATE,
 };
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 
 use super::auth::{Challenge, DigestAuth, ServiceAccountAuth, Token};
 use super::credentials::Credentials;
-use super::error::{ApiError, ConnectionFailure};
+use super::error::{ApiError, ConnectionFailure, RedirectRefusal};
 use super::limit::AdaptiveLimit;
 use super::retry::{RetryPolicy, parse_retry_after};
 use super::version::ApiVersion;
@@ -28,6 +29,8 @@ const ITEMS_PER_PAGE: usize = 500;
 const MAX_PAGES: usize = 10_000;
 /// Larger answers are refused; Atlas's are a few kilobytes.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// Redirects of one read followed at most, all within the base URL's origin.
+const MAX_REDIRECTS: u32 = 10;
 
 /// Receives one line per request for `-v`: method, path, status, time and
 /// attempt. Never a header or a body.
@@ -148,6 +151,10 @@ impl Client {
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .user_agent(concat!("tether/", env!("CARGO_PKG_VERSION")))
+            // Redirects are handled in `send`: reqwest's policy cannot see
+            // the method, re-sends a 307/308 body wherever it points, and a
+            // Digest `Authorization` is signed for one URI.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|err| ApiError::Config(format!("the HTTP client cannot start: {err}")))?;
         let credential_kind = config.credentials.kind();
@@ -448,17 +455,46 @@ impl Client {
 
     /// Sends one request: attempts until one is answered, or until the
     /// retry policy gives up on 429s, 5xx answers or dropped connections.
-    async fn send(&self, request: Request) -> Result<Answer, ApiError> {
+    async fn send(&self, mut request: Request) -> Result<Answer, ApiError> {
         let shown = format!("{} {}", request.method, request.url.path());
         let mut waited = Duration::ZERO;
         let mut attempt = 1u32;
         let mut reauthenticated = false;
+        let mut redirects = 0u32;
         loop {
             let delay = match self
                 .send_once(&request, &shown, attempt, !reauthenticated)
                 .await?
             {
                 Outcome::Answered(answer) => return Ok(answer),
+                Outcome::Redirected { status, location } => {
+                    let refusal = if request.method != Method::GET {
+                        RedirectRefusal::Write
+                    } else if location
+                        .as_ref()
+                        .is_none_or(|to| to.origin() != request.url.origin())
+                    {
+                        RedirectRefusal::OtherOrigin {
+                            within: origin_of(&request.url),
+                        }
+                    } else if redirects >= MAX_REDIRECTS {
+                        RedirectRefusal::TooMany(MAX_REDIRECTS)
+                    } else {
+                        // Same origin, a read: the same attempt at the new
+                        // address, signed for it.
+                        if let Some(to) = location {
+                            request.url = to;
+                        }
+                        redirects += 1;
+                        continue;
+                    };
+                    return Err(ApiError::Redirected {
+                        request: shown,
+                        status: status_text(status),
+                        to: location.as_ref().map(origin_of),
+                        refusal,
+                    });
+                }
                 // Fresh credentials: the same attempt again, at once.
                 Outcome::Reauthenticated => {
                     reauthenticated = true;
@@ -541,6 +577,15 @@ impl Client {
                 status.as_u16()
             )
         });
+        if status.is_redirection()
+            && let Some(location) = headers.get(LOCATION)
+        {
+            let location = location
+                .to_str()
+                .ok()
+                .and_then(|to| request.url.join(to).ok());
+            return Ok(Outcome::Redirected { status, location });
+        }
         let answer = Answer {
             status,
             body,
@@ -735,6 +780,24 @@ fn redact_sent_secrets(err: ApiError, integration: &Integration) -> ApiError {
     }
 }
 
+/// `scheme://host[:port]` of a URL: never a path, a query or credentials.
+fn origin_of(url: &Url) -> String {
+    let origin = url.origin();
+    if origin.is_tuple() {
+        origin.ascii_serialization()
+    } else {
+        format!("a `{}:` address", url.scheme())
+    }
+}
+
+/// `302 Found`: the code and its standard reason, never the server's words.
+fn status_text(status: StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("{} {reason}", status.as_u16()),
+        None => status.as_u16().to_string(),
+    }
+}
+
 fn is_not_configured(answer: &Answer) -> bool {
     answer.status == StatusCode::NOT_FOUND
         && answer.error().error_code.as_deref() == Some("INTEGRATION_NOT_CONFIGURED")
@@ -754,6 +817,12 @@ enum Outcome {
     /// A 401 after which fresh credentials were taken: worth the same
     /// attempt again.
     Reauthenticated,
+    /// A 3xx with a `Location`, resolved against the request's URL
+    /// (`None` when it is not a URL).
+    Redirected {
+        status: StatusCode,
+        location: Option<Url>,
+    },
     /// A 429 or a 5xx: worth another attempt, after `retry_after` at least.
     Busy {
         answer: Answer,

@@ -67,6 +67,21 @@ pub enum ApiError {
         attempts: u32,
     },
 
+    /// A 3xx that tether did not follow. Nothing was sent where it points.
+    #[error(
+        "Atlas answered {status} to `{request}`, a redirect to {}; {}",
+        .to.as_deref().unwrap_or("an address that is not a URL"),
+        .refusal
+    )]
+    Redirected {
+        request: String,
+        /// `302 Found`.
+        status: String,
+        /// The origin the redirect points to, never its path or query.
+        to: Option<String>,
+        refusal: RedirectRefusal,
+    },
+
     #[error("the connection to {url} failed: {reason}")]
     Connection {
         url: String,
@@ -88,6 +103,35 @@ pub enum ApiError {
 
     #[error("{0}")]
     Config(String),
+}
+
+/// Why a redirect was not followed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RedirectRefusal {
+    /// A PUT, POST or DELETE: its body could carry secrets, and whether
+    /// Atlas made the change is unknown.
+    Write,
+    /// A read sent to another scheme, host or port than `within`.
+    OtherOrigin { within: String },
+    /// A read redirected this many times already.
+    TooMany(u32),
+}
+
+impl std::fmt::Display for RedirectRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RedirectRefusal::Write => {
+                f.write_str("tether does not follow redirects of writes, so nothing was sent there")
+            }
+            RedirectRefusal::OtherOrigin { within } => write!(
+                f,
+                "tether follows a redirect of a read only within {within}, so nothing was sent there"
+            ),
+            RedirectRefusal::TooMany(n) => {
+                write!(f, "tether follows at most {n} redirects of one read")
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -169,6 +213,20 @@ impl ApiError {
             ApiError::ServerError { .. } | ApiError::Timeout { .. } => "Atlas or the network is \
                 having trouble: run again later (plan never writes; apply is safe to rerun)"
                 .to_owned(),
+            ApiError::Redirected { refusal, .. } => {
+                let check = "something other than Atlas answers at the base URL: check \
+                    `--base-url` or `MONGODB_ATLAS_BASE_URL` (Atlas is \
+                    `https://cloud.mongodb.com`), and the proxy settings";
+                match refusal {
+                    RedirectRefusal::Write => format!(
+                        "{check}; then run `tether plan` to see whether the change was made"
+                    ),
+                    RedirectRefusal::OtherOrigin { .. } => {
+                        format!("{check}; if the new address is Atlas's, use it as the base URL")
+                    }
+                    RedirectRefusal::TooMany(_) => check.to_owned(),
+                }
+            }
             ApiError::Connection { kind, .. } => match kind {
                 ConnectionFailure::Dns => "the host name does not resolve: check `--base-url` or \
                     `MONGODB_ATLAS_BASE_URL`, DNS, and the proxy settings (`HTTPS_PROXY`)"

@@ -12,7 +12,7 @@ mod wire;
 
 pub use client::{Client, ClientConfig, Deletion, RequestLog};
 pub use credentials::{CredentialKind, Credentials, DEFAULT_BASE_URL, base_url};
-pub use error::{ApiError, ConnectionFailure};
+pub use error::{ApiError, ConnectionFailure, RedirectRefusal};
 pub use retry::RetryPolicy;
 pub use version::{ApiVersion, V2_MEDIA_TYPE};
 pub use wire::{integration_body, unsupported_fields};
