@@ -17,10 +17,12 @@ use super::auth::{Challenge, DigestAuth, ServiceAccountAuth, Token};
 use super::credentials::Credentials;
 use super::error::{ApiError, ConnectionFailure, RedirectRefusal};
 use super::limit::AdaptiveLimit;
+use super::redact::Redactor;
 use super::retry::{RetryPolicy, parse_retry_after};
+use super::server_text::{MAX_SHOWN_BYTES, server_text};
 use super::version::ApiVersion;
 use super::wire::{self, ErrorBody};
-use crate::model::{GroupId, Integration, IntegrationType, LiveIntegrations, Project};
+use crate::model::{FieldValue, GroupId, Integration, IntegrationType, LiveIntegrations, Project};
 use crate::secret::Secret;
 
 /// Atlas's largest page.
@@ -87,6 +89,9 @@ pub struct Client {
     retry: RetryPolicy,
     request_timeout: Duration,
     log: Option<RequestLog>,
+    /// The credentials, and each bearer token once fetched: redacted from
+    /// everything a server sends back.
+    secrets: std::sync::Mutex<Redactor>,
 }
 
 /// How one request authenticates.
@@ -103,6 +108,8 @@ struct Request {
     content_type: &'static str,
     accept: &'static str,
     auth: RequestAuth,
+    /// The secrets the body carries, to redact from what comes back.
+    secrets: Redactor,
 }
 
 /// An answer the caller interprets: a success, or a 4xx other than 401,
@@ -111,17 +118,44 @@ struct Answer {
     status: StatusCode,
     body: Vec<u8>,
     request: String,
+    /// The secrets this request could see echoed.
+    redactor: Redactor,
 }
 
+/// Bytes of an unreadable answer quoted in its error.
+const PREVIEW_BYTES: usize = 40;
+
 impl Answer {
+    /// Atlas's error fields as sent, for decisions; never shown as is.
     fn error(&self) -> ErrorBody {
         ErrorBody::parse(&self.body)
+    }
+
+    /// Server text made fit for a message (see [`server_text`]).
+    fn shown(&self, text: impl AsRef<[u8]>) -> String {
+        server_text(text, &self.redactor, MAX_SHOWN_BYTES)
+    }
+
+    /// Atlas's `detail`, fit to show.
+    fn detail(&self) -> Option<String> {
+        self.error().detail.map(|d| self.shown(d))
+    }
+
+    /// An answer whose shape tether does not expect; `reason` may quote it.
+    fn invalid(&self, reason: impl AsRef<[u8]>) -> ApiError {
+        ApiError::InvalidResponse {
+            request: self.request.clone(),
+            reason: self.shown(reason),
+        }
     }
 
     fn json(&self) -> Result<Value, ApiError> {
         serde_json::from_slice(&self.body).map_err(|err| ApiError::InvalidResponse {
             request: self.request.clone(),
-            reason: format!("not JSON ({err}); it begins `{}`", preview(&self.body)),
+            reason: format!(
+                "not JSON ({err}); it begins `{}`",
+                server_text(&self.body, &self.redactor, PREVIEW_BYTES)
+            ),
         })
     }
 
@@ -130,18 +164,10 @@ impl Answer {
         ApiError::Rejected {
             request: self.request.clone(),
             status: self.status.as_u16(),
-            error_code: error.error_code,
-            detail: error.detail,
+            error_code: error.error_code.map(|c| self.shown(c)),
+            detail: error.detail.map(|d| self.shown(d)),
         }
     }
-}
-
-fn preview(body: &[u8]) -> String {
-    String::from_utf8_lossy(body)
-        .chars()
-        .take(40)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 impl Client {
@@ -158,6 +184,16 @@ impl Client {
             .build()
             .map_err(|err| ApiError::Config(format!("the HTTP client cannot start: {err}")))?;
         let credential_kind = config.credentials.kind();
+        let mut secrets = Redactor::default();
+        match &config.credentials {
+            Credentials::None => {}
+            Credentials::ApiKey { private, .. } => secrets.credential(private),
+            Credentials::ServiceAccount { client_id, secret } => {
+                secrets.credential(secret);
+                // The Basic value `client_id:secret`, as sent.
+                secrets.credential(&Secret::new(format!("{client_id}:{}", secret.expose())));
+            }
+        }
         let auth = match config.credentials {
             Credentials::None => AuthState::None,
             Credentials::ApiKey { public, private } => {
@@ -181,6 +217,7 @@ impl Client {
             retry: config.retry,
             request_timeout: config.request_timeout,
             log: config.log,
+            secrets: std::sync::Mutex::new(secrets),
         })
     }
 
@@ -215,7 +252,21 @@ impl Client {
             content_type: self.api.media_type(),
             accept: self.api.media_type(),
             auth: RequestAuth::Api,
+            secrets: Redactor::default(),
         }
+    }
+
+    /// Server text made fit for a message, for an error that has no
+    /// [`Answer`] at hand (see [`server_text`]).
+    fn shown(&self, text: impl AsRef<[u8]>) -> String {
+        server_text(text, &self.redactor(), MAX_SHOWN_BYTES)
+    }
+
+    /// The credentials and every bearer token of the run.
+    fn redactor(&self) -> Redactor {
+        self.secrets
+            .lock()
+            .map_or_else(|_| Redactor::default(), |r| r.clone())
     }
 
     /// Every item of a paginated list, following `pageNum` until a short page.
@@ -234,10 +285,7 @@ impl Client {
                 return Err(self.not_found_or_rejected(&answer, segments));
             }
             let envelope = answer.json()?;
-            let results = wire::results(&envelope).map_err(|reason| ApiError::InvalidResponse {
-                request: answer.request.clone(),
-                reason,
-            })?;
+            let results = wire::results(&envelope).map_err(|reason| answer.invalid(reason))?;
             items.extend_from_slice(results);
             if results.len() < ITEMS_PER_PAGE {
                 return Ok(items);
@@ -267,7 +315,7 @@ impl Client {
         let results = self.list_all(&segments).await?;
         wire::live_integrations(&results).map_err(|reason| ApiError::InvalidResponse {
             request: format!("GET /groups/{group}/integrations"),
-            reason,
+            reason: self.shown(reason),
         })
     }
 
@@ -285,29 +333,33 @@ impl Client {
             return Err(ApiError::NeedsV2 { kind, field });
         }
         let body = wire::integration_body(integration, self.api);
-        let put = || self.api_request(Method::PUT, self.api_url(&segments, &[]), Some(&body));
+        let mut secrets = Redactor::default();
+        for (_, value) in &integration.fields {
+            if let FieldValue::Secret(secret) = value {
+                secrets.sent(secret);
+            }
+        }
+        let request = |method| Request {
+            secrets: secrets.clone(),
+            ..self.api_request(method, self.api_url(&segments, &[]), Some(&body))
+        };
+        let put = || request(Method::PUT);
         let mut answer = self.send(put()).await?;
         // Whether v2 PUT creates an absent type is unverified: fall back to POST.
         if self.api == ApiVersion::V2 && is_not_configured(&answer) {
-            answer = self
-                .send(self.api_request(Method::POST, self.api_url(&segments, &[]), Some(&body)))
-                .await?;
+            answer = self.send(request(Method::POST)).await?;
             // A POST that Atlas saw before a dropped connection: PUT it now.
             if answer.status == StatusCode::CONFLICT {
                 answer = self.send(put()).await?;
             }
         }
         if !answer.status.is_success() {
-            let err = self.not_found_or_rejected(&answer, &segments);
-            return Err(redact_sent_secrets(err, integration));
+            return Err(self.not_found_or_rejected(&answer, &segments));
         }
         let envelope = answer.json()?;
         wire::results(&envelope)
             .and_then(wire::live_integrations)
-            .map_err(|reason| ApiError::InvalidResponse {
-                request: answer.request.clone(),
-                reason,
-            })
+            .map_err(|reason| answer.invalid(reason))
     }
 
     pub async fn delete_integration(
@@ -365,17 +417,14 @@ impl Client {
             .map(|item| {
                 wire::project(item).map_err(|reason| ApiError::InvalidResponse {
                     request: format!("GET /orgs/{org_id}/groups"),
-                    reason,
+                    reason: self.shown(reason),
                 })
             })
             .collect()
     }
 
     fn read_project(&self, answer: &Answer) -> Result<Project, ApiError> {
-        wire::project(&answer.json()?).map_err(|reason| ApiError::InvalidResponse {
-            request: answer.request.clone(),
-            reason,
-        })
+        wire::project(&answer.json()?).map_err(|reason| answer.invalid(reason))
     }
 
     /// The `Authorization` header of an API request, answering the service
@@ -415,6 +464,7 @@ impl Client {
             content_type: "application/x-www-form-urlencoded",
             accept: "application/json",
             auth: RequestAuth::Basic(Secret::new(account.basic_authorization())),
+            secrets: Redactor::default(),
         };
         let answer = Box::pin(self.send(request)).await?;
         if !answer.status.is_success() {
@@ -423,8 +473,7 @@ impl Client {
                     "Atlas answered {}{}",
                     answer.status,
                     answer
-                        .error()
-                        .detail
+                        .detail()
                         .map_or_else(String::new, |d| format!(": {d}"))
                 ),
             });
@@ -441,10 +490,11 @@ impl Client {
             .get("expires_in")
             .and_then(Value::as_u64)
             .unwrap_or(3600);
-        Ok(Token::new(
-            Secret::new(token),
-            Duration::from_secs(expires_in.max(1)),
-        ))
+        let token = Secret::new(token);
+        if let Ok(mut secrets) = self.secrets.lock() {
+            secrets.credential(&token);
+        }
+        Ok(Token::new(token, Duration::from_secs(expires_in.max(1))))
     }
 
     fn log(&self, line: impl FnOnce() -> String) {
@@ -590,6 +640,7 @@ impl Client {
             status,
             body,
             request: shown.to_owned(),
+            redactor: self.redactor().and(&request.secrets),
         };
         match status {
             StatusCode::UNAUTHORIZED => {
@@ -608,7 +659,7 @@ impl Client {
             }
             StatusCode::FORBIDDEN => Err(ApiError::Forbidden {
                 request: shown.to_owned(),
-                detail: answer.error().detail,
+                detail: answer.detail(),
                 write: request.method != Method::GET,
             }),
             StatusCode::TOO_MANY_REQUESTS => {
@@ -655,7 +706,7 @@ impl Client {
                 request: shown,
                 status: answer.status.as_u16(),
                 attempts,
-                detail: answer.error().detail,
+                detail: answer.detail(),
             }
         }
     }
@@ -701,6 +752,7 @@ impl Client {
                 retryable: false,
                 kind: ConnectionFailure::Other,
                 timeout: false,
+                too_large: false,
             })?;
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
@@ -713,15 +765,23 @@ impl Client {
         let mut response = builder.send().await.map_err(Failure::from_reqwest)?;
         let status = response.status();
         let headers = response.headers().clone();
+        let too_large = || Failure {
+            reason: format!("the answer is larger than {} MiB", MAX_BODY_BYTES >> 20),
+            retryable: false,
+            kind: ConnectionFailure::Other,
+            timeout: false,
+            too_large: true,
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+        {
+            return Err(too_large());
+        }
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(Failure::from_reqwest)? {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(Failure {
-                    reason: format!("the answer is larger than {} MiB", MAX_BODY_BYTES >> 20),
-                    retryable: false,
-                    kind: ConnectionFailure::Other,
-                    timeout: false,
-                });
+                return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
@@ -735,6 +795,12 @@ impl Client {
         failure: Failure,
         attempts: u32,
     ) -> ApiError {
+        if failure.too_large {
+            return ApiError::InvalidResponse {
+                request: shown.to_owned(),
+                reason: format!("{}; Atlas's answers are a few kilobytes", failure.reason),
+            };
+        }
         if failure.timeout {
             return ApiError::Timeout {
                 request: shown.to_owned(),
@@ -750,33 +816,6 @@ impl Client {
             reason: failure.reason,
             kind: failure.kind,
         }
-    }
-}
-
-/// Atlas's `detail` may quote a value it refused; a secret tether sent is
-/// masked in it before anyone sees it.
-fn redact_sent_secrets(err: ApiError, integration: &Integration) -> ApiError {
-    let ApiError::Rejected {
-        request,
-        status,
-        error_code,
-        detail: Some(mut detail),
-    } = err
-    else {
-        return err;
-    };
-    for (_, value) in &integration.fields {
-        if let crate::model::FieldValue::Secret(secret) = value
-            && !secret.expose().is_empty()
-        {
-            detail = detail.replace(secret.expose(), &crate::secret::mask(secret.expose()));
-        }
-    }
-    ApiError::Rejected {
-        request,
-        status,
-        error_code,
-        detail: Some(detail),
     }
 }
 
@@ -838,6 +877,8 @@ struct Failure {
     retryable: bool,
     kind: ConnectionFailure,
     timeout: bool,
+    /// An answer came, larger than tether reads: not the network's fault.
+    too_large: bool,
 }
 
 impl Failure {
@@ -872,6 +913,7 @@ impl Failure {
             retryable,
             kind,
             timeout,
+            too_large: false,
         }
     }
 }
@@ -1001,13 +1043,19 @@ mod tests {
                 FieldValue::Secret(Secret::new("quoted-secret-value-1234")),
             )],
         };
-        let err = ApiError::Rejected {
+        let mut redactor = Redactor::default();
+        for (_, value) in &integration.fields {
+            if let FieldValue::Secret(secret) = value {
+                redactor.sent(secret);
+            }
+        }
+        let answer = Answer {
+            status: StatusCode::BAD_REQUEST,
+            body: br#"{"detail": "serviceKey quoted-secret-value-1234 is invalid"}"#.to_vec(),
             request: "PUT /x".into(),
-            status: 400,
-            error_code: None,
-            detail: Some("serviceKey quoted-secret-value-1234 is invalid".into()),
+            redactor,
         };
-        let shown = redact_sent_secrets(err, &integration).to_string();
+        let shown = answer.rejected().to_string();
         assert!(!shown.contains("quoted-secret-value"), "{shown}");
         assert!(shown.contains("********************1234"), "{shown}");
     }

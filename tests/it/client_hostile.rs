@@ -289,3 +289,292 @@ async fn a_redirect_loop_on_a_read_ends() {
     assert!(message.contains("redirect"), "{message}");
     assert!(atlas.seen().len() <= 11, "{}", atlas.seen().len());
 }
+
+// --- Server text: capped and escaped ------------------------------------
+
+/// True when `message` holds no raw control character but newline and tab.
+fn printable(message: &str) -> bool {
+    !message
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
+#[tokio::test]
+async fn an_error_of_megabytes_is_cut_and_control_characters_are_escaped() {
+    let huge = format!("\u{1b}[2J\u{1b}]0;owned\u{7}{}\0end", "A".repeat(5 << 20));
+    let body = serde_json::json!({
+        "errorCode": format!("CODE\u{1b}[31m{}", "E".repeat(1 << 20)),
+        "detail": huge,
+    })
+    .to_string();
+    for status in [
+        "400 Bad Request",
+        "403 Forbidden",
+        "500 Internal Server Error",
+    ] {
+        let body = body.clone();
+        let atlas = Server::start(move |_| Reply::new(status, body.clone()));
+        let err = client(&atlas.base)
+            .put_integration(&group(), &pager_duty(PD_KEY))
+            .await
+            .expect_err("refused");
+        let message = shown(&err);
+        assert!(
+            message.len() < 8 * 1024,
+            "{status}: {} bytes",
+            message.len()
+        );
+        assert!(printable(&message), "{status}: {message:?}");
+        assert!(message.contains("\\u{1b}[2J"), "{status}: {message}");
+        assert!(message.contains("bytes more)"), "{status}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn an_answer_that_is_not_json_is_quoted_escaped() {
+    let atlas = Server::start(|_| Reply::new("200 OK", "\u{1b}[31m<html>\0 proxy login</html>"));
+    let err = client(&atlas.base)
+        .list_integrations(&group())
+        .await
+        .expect_err("not JSON");
+    let message = shown(&err);
+    assert!(printable(&message), "{message:?}");
+    assert!(
+        message.contains("it begins `\\u{1b}[31m<html>\\u{0} proxy"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_over_the_size_cap_is_said_so_not_blamed_on_the_network() {
+    let atlas = Server::start(|_| Reply::new("200 OK", vec![b' '; 17 << 20]));
+    let err = client(&atlas.base)
+        .list_integrations(&group())
+        .await
+        .expect_err("too large");
+    let message = shown(&err);
+    assert!(message.contains("larger than 16 MiB"), "{message}");
+    assert!(!message.contains("connection"), "{message}");
+    assert!(!message.contains("network"), "{message}");
+    assert_eq!(atlas.seen().len(), 1, "not retried");
+}
+
+// --- Secrets a server echoes ---------------------------------------------
+
+const CLIENT_ID: &str = "mdb_sa_id_01";
+const CLIENT_SECRET: &str = "mdb_sa_sk_client-secret-value-91c2";
+const TOKEN: &str = "tok-bearer-7d1e9a0c55b2f4e8aa01";
+const PRIVATE_KEY: &str = "private-key-0000-secret-7f3a";
+/// A desired secret with characters that JSON and URLs escape.
+const HOOK_SECRET: &str = "wh/Sec\"ret+value 9b8c7d6e5f40022";
+/// What a service-account client knows once it has its token.
+const SA_SECRETS: &[&str] = &[CLIENT_SECRET, TOKEN];
+
+fn service_account() -> Credentials {
+    Credentials::ServiceAccount {
+        client_id: CLIENT_ID.into(),
+        secret: Secret::new(CLIENT_SECRET),
+    }
+}
+
+fn percent(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn json(text: &str) -> String {
+    serde_json::to_string(text).expect("a string serializes")
+}
+
+fn b64(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+fn basic() -> String {
+    b64(&format!("{CLIENT_ID}:{CLIENT_SECRET}"))
+}
+
+/// Every form of every secret a hostile server can echo: what it was sent,
+/// the desired secret, and `known`, the credentials the client holds (a
+/// server cannot echo a credential the client never had).
+fn echoes(seen: &Seen, known: &[&str]) -> String {
+    let body = String::from_utf8_lossy(&seen.body).into_owned();
+    let mut lines = vec![
+        format!("auth: {}", seen.header("authorization").unwrap_or("")),
+        format!("body: {body}"),
+        format!("json: {}", json(&body)),
+        format!("url: {}", percent(&body)),
+        format!("upper: {}", body.to_uppercase()),
+        format!("hook: {HOOK_SECRET} {}", json(HOOK_SECRET)),
+        format!(
+            "hook url: {} form {}",
+            percent(HOOK_SECRET),
+            percent(HOOK_SECRET).replace("%20", "+").to_lowercase()
+        ),
+        format!("hook upper: {}", HOOK_SECRET.to_uppercase()),
+        format!("hook part: {}", &HOOK_SECRET[4..16]),
+    ];
+    for secret in known {
+        lines.push(format!(
+            "known: {secret} {} {} {} part {} base64 {}",
+            secret.to_uppercase(),
+            json(secret),
+            percent(secret),
+            &secret[2..12],
+            b64(secret),
+        ));
+    }
+    if known.contains(&CLIENT_SECRET) {
+        lines.push(format!("basic: Basic {} {}", basic(), percent(&basic())));
+    }
+    lines.join("\n")
+}
+
+/// A server that hands out `TOKEN`, and answers everything else with
+/// `status` and an error whose detail echoes every secret it can.
+fn echoing(status: &'static str, known: &'static [&'static str]) -> Server {
+    Server::start(move |seen| {
+        if seen.target == "/api/oauth/token" {
+            return Reply::new(
+                "200 OK",
+                format!(r#"{{"access_token":"{TOKEN}","expires_in":3600}}"#),
+            );
+        }
+        let detail = echoes(seen, known);
+        Reply::new(
+            status,
+            serde_json::json!({"errorCode": "ECHO", "detail": detail}).to_string(),
+        )
+    })
+}
+
+/// Fails when `message` holds any form of a secret in `secrets`: a
+/// fragment as long as the redaction threshold in any letter case, or the
+/// whole percent-encoded, JSON-escaped or base64 form.
+fn assert_no_secret(message: &str, secrets: &[&str]) {
+    let lower = message.to_lowercase();
+    for secret in secrets {
+        let len = tether::atlas::fragment_len(secret.len());
+        for window in secret.as_bytes().windows(len) {
+            let window = String::from_utf8_lossy(window).to_lowercase();
+            assert!(!lower.contains(&window), "`{window}` in:\n{message}");
+        }
+        for form in [percent(secret), json(secret), b64(secret)] {
+            assert!(
+                !lower.contains(&form.to_lowercase()),
+                "`{form}` in:\n{message}"
+            );
+        }
+    }
+}
+
+fn hook() -> Integration {
+    let webhook = spec(IntegrationType::Webhook);
+    Integration {
+        kind: IntegrationType::Webhook,
+        fields: vec![
+            (
+                webhook.field("url").expect("field"),
+                FieldValue::Text("https://hooks.example.com/in".into()),
+            ),
+            (
+                webhook.field("secret").expect("field"),
+                FieldValue::Secret(Secret::new(HOOK_SECRET)),
+            ),
+        ],
+    }
+}
+
+#[tokio::test]
+async fn secrets_echoed_in_an_error_are_redacted_in_every_form() {
+    for status in [
+        "400 Bad Request",
+        "403 Forbidden",
+        "409 Conflict",
+        "503 Service Unavailable",
+    ] {
+        let atlas = echoing(status, SA_SECRETS);
+        let err = Client::new(config(&atlas.base, service_account()))
+            .expect("client")
+            .put_integration(&group(), &hook())
+            .await
+            .expect_err("refused");
+        let message = shown(&err);
+        assert_no_secret(&message, &[CLIENT_SECRET, TOKEN, HOOK_SECRET, &basic()]);
+        assert!(message.contains("[redacted]"), "{status}: {message}");
+        let seen = atlas.seen();
+        assert!(
+            String::from_utf8_lossy(&seen[1].body).contains("Sec\\\"ret"),
+            "the secret was sent: {seen:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn credentials_echoed_to_a_read_are_redacted() {
+    let atlas = echoing("403 Forbidden", SA_SECRETS);
+    let err = Client::new(config(&atlas.base, service_account()))
+        .expect("client")
+        .list_integrations(&group())
+        .await
+        .expect_err("refused");
+    assert_no_secret(&shown(&err), &[CLIENT_SECRET, TOKEN, &basic()]);
+    let atlas = echoing("403 Forbidden", &[PRIVATE_KEY]);
+    let key = Credentials::ApiKey {
+        public: "pubkey01".into(),
+        private: Secret::new(PRIVATE_KEY),
+    };
+    let err = Client::new(config(&atlas.base, key))
+        .expect("client")
+        .list_integrations(&group())
+        .await
+        .expect_err("refused");
+    assert_no_secret(&shown(&err), &[PRIVATE_KEY]);
+}
+
+#[tokio::test]
+async fn a_token_endpoint_that_echoes_the_basic_credentials() {
+    let atlas = Server::start(|seen| {
+        Reply::new(
+            "401 Unauthorized",
+            serde_json::json!({"detail": echoes(seen, &[CLIENT_SECRET])}).to_string(),
+        )
+    });
+    let err = Client::new(config(&atlas.base, service_account()))
+        .expect("client")
+        .list_integrations(&group())
+        .await
+        .expect_err("refused");
+    let message = shown(&err);
+    assert!(message.contains("token request failed"), "{message}");
+    assert_no_secret(&message, &[CLIENT_SECRET, &basic()]);
+}
+
+#[tokio::test]
+async fn an_answer_that_is_not_json_and_quotes_the_token() {
+    let atlas = Server::start(|seen| {
+        if seen.target == "/api/oauth/token" {
+            return Reply::new(
+                "200 OK",
+                format!(r#"{{"access_token":"{TOKEN}","expires_in":3600}}"#),
+            );
+        }
+        Reply::new("200 OK", format!("<p>{TOKEN}</p>"))
+    });
+    let err = Client::new(config(&atlas.base, service_account()))
+        .expect("client")
+        .list_integrations(&group())
+        .await
+        .expect_err("not JSON");
+    let message = shown(&err);
+    assert!(message.contains("it begins `<p>[redacted]"), "{message}");
+    assert_no_secret(&message, &[TOKEN]);
+}
