@@ -4,10 +4,10 @@
 use std::error::Error;
 use std::io;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER,
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, DATE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER,
     WWW_AUTHENTICATE,
 };
 use reqwest::{Method, StatusCode, Url};
@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::auth::{Challenge, DigestAuth, ServiceAccountAuth, Token};
 use super::credentials::Credentials;
-use super::error::{ApiError, ConnectionFailure, RedirectRefusal};
+use super::error::{ApiError, ConnectionFailure, LongWait, RedirectRefusal};
 use super::limit::AdaptiveLimit;
 use super::redact::Redactor;
 use super::retry::{RetryPolicy, parse_retry_after};
@@ -555,7 +555,9 @@ impl Client {
                     retry_after,
                 } => match self.retry.delay(attempt, retry_after, waited) {
                     Some(delay) => delay,
-                    None => return Err(self.gave_up(shown, &answer, retry_after, attempt)),
+                    None => {
+                        return Err(self.gave_up(shown, &answer, retry_after, attempt, waited));
+                    }
                 },
                 Outcome::NoAnswer(failure) => {
                     let delay = failure
@@ -693,13 +695,21 @@ impl Client {
         answer: &Answer,
         retry_after: Option<Duration>,
         attempts: u32,
+        waited: Duration,
     ) -> ApiError {
+        let budget = self.retry.max_total_wait;
+        let long_wait = retry_after
+            .filter(|asked| waited.saturating_add(*asked) > budget)
+            .map(|asked| LongWait {
+                asked,
+                left: budget.saturating_sub(waited),
+                budget,
+            });
         if answer.status == StatusCode::TOO_MANY_REQUESTS {
             ApiError::Throttled {
                 request: shown,
                 attempts,
-                retry_after,
-                budget: self.retry.max_total_wait,
+                long_wait,
             }
         } else {
             ApiError::ServerError {
@@ -707,6 +717,7 @@ impl Client {
                 status: answer.status.as_u16(),
                 attempts,
                 detail: answer.detail(),
+                long_wait,
             }
         }
     }
@@ -843,10 +854,12 @@ fn is_not_configured(answer: &Answer) -> bool {
 }
 
 fn header_retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_retry_after)
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    parse_retry_after(text(RETRY_AFTER)?, text(DATE), SystemTime::now())
 }
 
 /// What one attempt came to.

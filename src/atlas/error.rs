@@ -37,23 +37,28 @@ pub enum ApiError {
     #[error(
         "Atlas throttled `{request}` (429 Too Many Requests) {}{}",
         times(*.attempts),
-        retry_after_suffix(.retry_after, .budget)
+        long_wait_suffix(.long_wait)
     )]
     Throttled {
         request: String,
         attempts: u32,
-        /// Atlas's last `Retry-After`.
-        retry_after: Option<Duration>,
-        /// How long tether waits for one request in all.
-        budget: Duration,
+        /// Set when Atlas's last `Retry-After` is why tether stopped.
+        long_wait: Option<LongWait>,
     },
 
-    #[error("Atlas answered {status} to `{request}` {}{}", times(*.attempts), detail_suffix(.detail))]
+    #[error(
+        "Atlas answered {status} to `{request}` {}{}{}",
+        times(*.attempts),
+        detail_suffix(.detail),
+        long_wait_suffix(.long_wait)
+    )]
     ServerError {
         request: String,
         status: u16,
         attempts: u32,
         detail: Option<String>,
+        /// Set when Atlas's last `Retry-After` is why tether stopped.
+        long_wait: Option<LongWait>,
     },
 
     #[error(
@@ -150,14 +155,43 @@ fn times(n: u32) -> String {
     }
 }
 
-fn retry_after_suffix(retry_after: &Option<Duration>, budget: &Duration) -> String {
-    match retry_after {
-        Some(wait) if wait > budget => format!(
-            "; it asks to wait {} s, longer than tether waits for one request ({} s)",
-            wait.as_secs(),
-            budget.as_secs()
+/// A `Retry-After` longer than what is left of tether's wait for one
+/// request: tether stops at once rather than wait part of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LongWait {
+    /// What Atlas asked for.
+    pub asked: Duration,
+    /// What was left of `budget` when it asked.
+    pub left: Duration,
+    /// How long tether waits for one request in all.
+    pub budget: Duration,
+}
+
+fn long_wait_suffix(long_wait: &Option<LongWait>) -> String {
+    match long_wait {
+        None => String::new(),
+        Some(w) if w.asked > w.budget => format!(
+            "; Atlas asked to wait {}, longer than tether waits for one request ({}); \
+             run again later",
+            seconds(w.asked),
+            seconds(w.budget)
         ),
-        _ => String::new(),
+        Some(w) => format!(
+            "; Atlas asked to wait {}, longer than the {} left of the {} tether waits \
+             for one request; run again later",
+            seconds(w.asked),
+            seconds(w.left),
+            seconds(w.budget)
+        ),
+    }
+}
+
+/// `12 s`, or `1.5 s` when not whole.
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
     }
 }
 
@@ -206,6 +240,14 @@ impl ApiError {
                 .to_owned(),
             ApiError::Rejected { .. } => "Atlas's reason is above; fix the value in the file and \
                 run again"
+                .to_owned(),
+            ApiError::Throttled {
+                long_wait: Some(_), ..
+            }
+            | ApiError::ServerError {
+                long_wait: Some(_), ..
+            } => "Atlas asks clients to pause: nothing more was sent (plan never writes; apply \
+                is safe to rerun)"
                 .to_owned(),
             ApiError::Throttled { .. } => "Atlas's rate limit refills over about a minute: run \
                 again later, or lower `--concurrency`"

@@ -14,7 +14,7 @@ mod wire;
 
 pub use client::{Client, ClientConfig, Deletion, RequestLog};
 pub use credentials::{CredentialKind, Credentials, DEFAULT_BASE_URL, base_url};
-pub use error::{ApiError, ConnectionFailure, RedirectRefusal};
+pub use error::{ApiError, ConnectionFailure, LongWait, RedirectRefusal};
 pub use redact::{Redactor, fragment_len};
 pub use retry::RetryPolicy;
 pub use server_text::{MAX_SHOWN_BYTES, server_text};

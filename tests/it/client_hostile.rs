@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tether::atlas::{ApiError, Client, ClientConfig, Credentials, RetryPolicy, base_url};
 use tether::model::{FieldValue, GroupId, Integration, IntegrationType, spec};
@@ -577,4 +577,56 @@ async fn an_answer_that_is_not_json_and_quotes_the_token() {
     let message = shown(&err);
     assert!(message.contains("it begins `<p>[redacted]"), "{message}");
     assert_no_secret(&message, &[TOKEN]);
+}
+
+// --- Retry-After ---------------------------------------------------------
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_waited_relative_to_the_server_clock() {
+    // The server's clock is years behind: the wait is the difference of the
+    // two dates it sent, not the date against this machine's clock.
+    let busy = Arc::new(Mutex::new(true));
+    let first = Arc::clone(&busy);
+    let throttling = Server::start(move |_| {
+        let mut first = first.lock().expect("lock");
+        if std::mem::take(&mut *first) {
+            Reply::new("429 Too Many Requests", "{}")
+                .header("Date", "Wed, 21 Oct 2015 07:28:00 GMT")
+                .header("Retry-After", "Wed, 21 Oct 2015 07:28:01 GMT")
+        } else {
+            Reply::new("200 OK", EMPTY_LIST)
+        }
+    });
+    let started = Instant::now();
+    client(&throttling.base)
+        .list_integrations(&group())
+        .await
+        .expect("served after the wait");
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(950), "{waited:?}");
+    assert!(waited < Duration::from_secs(5), "{waited:?}");
+    assert_eq!(throttling.seen().len(), 2);
+}
+
+#[tokio::test]
+async fn a_wait_longer_than_the_budget_stops_at_once_and_says_how_long() {
+    for status in ["429 Too Many Requests", "503 Service Unavailable"] {
+        let atlas =
+            Server::start(move |_| Reply::new(status, "{}").header("Retry-After", "999999"));
+        let started = Instant::now();
+        let err = client(&atlas.base)
+            .list_integrations(&group())
+            .await
+            .expect_err("too long a wait");
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert_eq!(atlas.seen().len(), 1, "{status}: no retry");
+        let message = shown(&err);
+        assert!(
+            message.contains(
+                "Atlas asked to wait 999999 s, longer than tether waits for one request (10 s)"
+            ),
+            "{status}: {message}"
+        );
+        assert!(message.contains("run again later"), "{status}: {message}");
+    }
 }
