@@ -172,6 +172,7 @@ impl Answer {
 
 impl Client {
     pub fn new(config: ClientConfig) -> Result<Client, ApiError> {
+        config.credentials.check()?;
         install_crypto_provider();
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
@@ -490,6 +491,13 @@ impl Client {
             .get("expires_in")
             .and_then(Value::as_u64)
             .unwrap_or(3600);
+        if HeaderValue::from_str(&format!("Bearer {token}")).is_err() {
+            return Err(ApiError::Token {
+                reason: "the token Atlas returned holds a character that cannot go in an HTTP \
+                    header"
+                    .to_owned(),
+            });
+        }
         let token = Secret::new(token);
         if let Ok(mut secrets) = self.secrets.lock() {
             secrets.credential(&token);
@@ -608,6 +616,18 @@ impl Client {
             RequestAuth::Api => self.authorization(&request.method, &request.url).await?,
             RequestAuth::Basic(header) => Some(header.expose().to_owned()),
         };
+        // Credentials are checked in `Client::new` and tokens when fetched:
+        // this refuses what slipped through, as what it is.
+        let authorization = authorization
+            .map(|value| {
+                HeaderValue::from_str(&value).map_err(|_| {
+                    ApiError::Config(
+                        "the credentials hold a character that cannot go in an HTTP header"
+                            .to_owned(),
+                    )
+                })
+            })
+            .transpose()?;
         let started = Instant::now();
         let outcome = self.exchange(request, authorization).await;
         let elapsed = started.elapsed().as_millis();
@@ -751,20 +771,13 @@ impl Client {
     async fn exchange(
         &self,
         request: &Request,
-        authorization: Option<String>,
+        authorization: Option<HeaderValue>,
     ) -> Result<(StatusCode, HeaderMap, Vec<u8>), Failure> {
         let mut builder = self
             .http
             .request(request.method.clone(), request.url.clone())
             .header(ACCEPT, request.accept);
-        if let Some(value) = authorization {
-            let mut value = HeaderValue::from_str(&value).map_err(|_| Failure {
-                reason: "the credentials hold characters that cannot go in a header".into(),
-                retryable: false,
-                kind: ConnectionFailure::Other,
-                timeout: false,
-                too_large: false,
-            })?;
+        if let Some(mut value) = authorization {
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
         }

@@ -720,3 +720,31 @@ async fn verbose_log_has_one_line_per_request_and_no_secrets() {
         "PUT /api/atlas/v1.0/groups/65f1a2b3c4d5e6f7a8b9c0d1/integrations/PAGER_DUTY 200"
     ));
 }
+
+#[tokio::test]
+async fn a_public_key_with_a_quote_signs_in_to_the_simulator() {
+    let sim = start(SimConfig {
+        state: state(),
+        auth: AuthMode::Required,
+        api_keys: vec![ApiKey {
+            public_key: "pub\"key01".into(),
+            private_key: PRIVATE_KEY.into(),
+            role: Role::Owner,
+        }],
+        ..SimConfig::default()
+    });
+    let credentials = Credentials::ApiKey {
+        public: "pub\"key01".into(),
+        private: Secret::new(PRIVATE_KEY),
+    };
+    client(&sim, credentials)
+        .list_integrations(&group(PROD))
+        .await
+        .expect("the quote is escaped in the Digest header");
+    let counts = sim.counters();
+    assert_eq!(
+        (counts.status(401), counts.status(200)),
+        (1, 1),
+        "{counts:?}"
+    );
+}

@@ -630,3 +630,121 @@ async fn a_wait_longer_than_the_budget_stops_at_once_and_says_how_long() {
         assert!(message.contains("run again later"), "{status}: {message}");
     }
 }
+
+// --- Credentials and headers -----------------------------------------------
+
+#[tokio::test]
+async fn a_public_key_that_cannot_go_in_a_header_is_a_credentials_error() {
+    let atlas = Server::start(|_| {
+        Reply::new("401 Unauthorized", "{}").header(
+            "WWW-Authenticate",
+            r#"Digest realm="MMS Public API", nonce="n1", qop="auth""#,
+        )
+    });
+    for public in ["pub\nkey", "pub\u{7f}key", "pübkey"] {
+        let key = Credentials::ApiKey {
+            public: public.into(),
+            private: Secret::new(PRIVATE_KEY),
+        };
+        let message = match Client::new(config(&atlas.base, key)) {
+            Err(err) => shown(&err),
+            Ok(client) => shown(
+                &client
+                    .list_integrations(&group())
+                    .await
+                    .expect_err("refused"),
+            ),
+        };
+        assert!(message.contains("public API key"), "{public:?}: {message}");
+        assert!(message.contains("HTTP header"), "{public:?}: {message}");
+        assert!(!message.contains("connection"), "{public:?}: {message}");
+        assert!(!message.contains(public), "{public:?}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn a_token_that_cannot_go_in_a_header_is_a_token_error() {
+    let atlas = Server::start(|_| {
+        Reply::new(
+            "200 OK",
+            r#"{"access_token":"tok\nen-value-0123456789","expires_in":3600}"#,
+        )
+    });
+    let err = Client::new(config(&atlas.base, service_account()))
+        .expect("client")
+        .list_integrations(&group())
+        .await
+        .expect_err("unusable token");
+    let message = shown(&err);
+    assert!(message.contains("token request failed"), "{message}");
+    assert!(message.contains("HTTP header"), "{message}");
+    assert!(!message.contains("connection"), "{message}");
+    assert!(!message.contains("en-value-0123"), "{message}");
+    assert_eq!(atlas.seen().len(), 1, "only the token request was sent");
+}
+
+/// The parameters of a Digest header, quoted strings unescaped (RFC 7616).
+fn digest_params(header: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = header.strip_prefix("Digest ").expect("a Digest header");
+    while let Some(eq) = rest.find('=') {
+        let key = rest[..eq].trim().trim_start_matches(',').trim().to_owned();
+        rest = &rest[eq + 1..];
+        let mut value = String::new();
+        if let Some(quoted) = rest.strip_prefix('"') {
+            let mut chars = quoted.char_indices();
+            let mut end = quoted.len();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => value.extend(chars.next().map(|(_, c)| c)),
+                    '"' => {
+                        end = i + 1;
+                        break;
+                    }
+                    c => value.push(c),
+                }
+            }
+            rest = &quoted[end..];
+        } else {
+            let end = rest.find(',').unwrap_or(rest.len());
+            value = rest[..end].trim().to_owned();
+            rest = &rest[end..];
+        }
+        out.push((key, value));
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_public_key_with_quotes_is_escaped_in_the_digest_header() {
+    let atlas = Server::start(|seen| match seen.header("authorization") {
+        None => Reply::new("401 Unauthorized", "{}").header(
+            "WWW-Authenticate",
+            r#"Digest realm="MMS \"Public\" API", nonce="n\"1", qop="auth""#,
+        ),
+        Some(_) => Reply::new("200 OK", EMPTY_LIST),
+    });
+    let key = Credentials::ApiKey {
+        public: r#"pub"key\01"#.into(),
+        private: Secret::new(PRIVATE_KEY),
+    };
+    Client::new(config(&atlas.base, key))
+        .expect("client")
+        .list_integrations(&group())
+        .await
+        .expect("answered");
+    let seen = atlas.seen();
+    let header = seen[1].header("authorization").expect("sent");
+    let params = digest_params(header);
+    let get = |k: &str| {
+        params
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(get("username"), Some(r#"pub"key\01"#), "{header}");
+    assert_eq!(get("realm"), Some(r#"MMS "Public" API"#), "{header}");
+    assert_eq!(get("nonce"), Some(r#"n"1"#), "{header}");
+    assert_eq!(get("qop"), Some("auth"), "{header}");
+    assert_eq!(params.len(), 9, "{header}");
+}
