@@ -3,6 +3,7 @@
 //! count; a service-account token is fetched once per run and reused.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -184,15 +185,18 @@ impl DigestAuth {
 pub struct Token {
     pub value: Secret,
     pub refresh_at: Instant,
+    /// 1 for the first token of a run, 2 for the next, ...
+    pub generation: u64,
 }
 
 impl Token {
     /// A token is refreshed a minute before Atlas says it expires.
-    pub fn new(value: Secret, expires_in: Duration) -> Self {
+    pub fn new(value: Secret, expires_in: Duration, generation: u64) -> Self {
         let margin = Duration::from_secs(60).min(expires_in / 2);
         Token {
             value,
             refresh_at: Instant::now() + expires_in - margin,
+            generation,
         }
     }
 
@@ -207,9 +211,38 @@ pub struct ServiceAccountAuth {
     pub client_id: String,
     pub secret: Secret,
     pub token: tokio::sync::Mutex<Option<Token>>,
+    /// Tokens fetched so far.
+    pub fetched: AtomicU64,
+    /// The latest generation that got an answer other than 401.
+    pub served_up_to: AtomicU64,
 }
 
 impl ServiceAccountAuth {
+    pub fn new(client_id: String, secret: Secret) -> Self {
+        ServiceAccountAuth {
+            client_id,
+            secret,
+            token: tokio::sync::Mutex::new(None),
+            fetched: AtomicU64::new(0),
+            served_up_to: AtomicU64::new(0),
+        }
+    }
+
+    /// The generation of the token being fetched.
+    pub fn next_generation(&self) -> u64 {
+        self.fetched.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// The token of `generation` got an answer other than 401.
+    pub fn served(&self, generation: u64) {
+        self.served_up_to.fetch_max(generation, Ordering::Relaxed);
+    }
+
+    /// Whether the token of `generation` ever got an answer other than 401.
+    pub fn has_served(&self, generation: u64) -> bool {
+        self.served_up_to.load(Ordering::Relaxed) >= generation
+    }
+
     pub fn basic_authorization(&self) -> String {
         let pair = format!("{}:{}", self.client_id, self.secret.expose());
         format!(

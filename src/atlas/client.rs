@@ -201,11 +201,7 @@ impl Client {
                 AuthState::Digest(DigestAuth::new(public, private))
             }
             Credentials::ServiceAccount { client_id, secret } => {
-                AuthState::ServiceAccount(ServiceAccountAuth {
-                    client_id,
-                    secret,
-                    token: tokio::sync::Mutex::new(None),
-                })
+                AuthState::ServiceAccount(ServiceAccountAuth::new(client_id, secret))
             }
         };
         Ok(Client {
@@ -430,25 +426,32 @@ impl Client {
 
     /// The `Authorization` header of an API request, answering the service
     /// account's token first when needed.
-    async fn authorization(&self, method: &Method, url: &Url) -> Result<Option<String>, ApiError> {
+    /// With the header, the generation of the bearer token it carries.
+    async fn authorization(
+        &self,
+        method: &Method,
+        url: &Url,
+    ) -> Result<(Option<String>, Option<u64>), ApiError> {
         match &self.auth {
-            AuthState::None => Ok(None),
+            AuthState::None => Ok((None, None)),
             AuthState::Digest(digest) => {
                 let uri = match url.query() {
                     Some(query) => format!("{}?{query}", url.path()),
                     None => url.path().to_owned(),
                 };
-                Ok(digest.authorization(method.as_str(), &uri))
+                Ok((digest.authorization(method.as_str(), &uri), None))
             }
             AuthState::ServiceAccount(account) => {
                 let mut token = account.token.lock().await;
                 if let Some(current) = token.as_ref().filter(|t| t.is_fresh()) {
-                    return Ok(Some(format!("Bearer {}", current.value.expose())));
+                    let header = format!("Bearer {}", current.value.expose());
+                    return Ok((Some(header), Some(current.generation)));
                 }
                 let fresh = self.fetch_token(account).await?;
                 let header = format!("Bearer {}", fresh.value.expose());
+                let generation = fresh.generation;
                 *token = Some(fresh);
-                Ok(Some(header))
+                Ok((Some(header), Some(generation)))
             }
         }
     }
@@ -502,7 +505,11 @@ impl Client {
         if let Ok(mut secrets) = self.secrets.lock() {
             secrets.credential(&token);
         }
-        Ok(Token::new(token, Duration::from_secs(expires_in.max(1))))
+        Ok(Token::new(
+            token,
+            Duration::from_secs(expires_in.max(1)),
+            account.next_generation(),
+        ))
     }
 
     fn log(&self, line: impl FnOnce() -> String) {
@@ -612,9 +619,9 @@ impl Client {
             }
             _ => None,
         };
-        let authorization = match &request.auth {
+        let (authorization, token) = match &request.auth {
             RequestAuth::Api => self.authorization(&request.method, &request.url).await?,
-            RequestAuth::Basic(header) => Some(header.expose().to_owned()),
+            RequestAuth::Basic(header) => (Some(header.expose().to_owned()), None),
         };
         // Credentials are checked in `Client::new` and tokens when fetched:
         // this refuses what slipped through, as what it is.
@@ -664,6 +671,11 @@ impl Client {
             request: shown.to_owned(),
             redactor: self.redactor().and(&request.secrets),
         };
+        if let (Some(generation), AuthState::ServiceAccount(account)) = (token, &self.auth)
+            && status != StatusCode::UNAUTHORIZED
+        {
+            account.served(generation);
+        }
         match status {
             StatusCode::UNAUTHORIZED => {
                 if answer.error().error_code.as_deref() == Some("NOT_IN_GROUP")
@@ -671,7 +683,7 @@ impl Client {
                 {
                     return Ok(Outcome::Answered(answer));
                 }
-                if may_reauthenticate && self.reauthenticate(&headers).await {
+                if may_reauthenticate && self.reauthenticate(&headers, token).await {
                     return Ok(Outcome::Reauthenticated);
                 }
                 Err(ApiError::Unauthorized {
@@ -743,8 +755,8 @@ impl Client {
     }
 
     /// Takes a fresh challenge or token after a 401; false when there is
-    /// nothing new to try.
-    async fn reauthenticate(&self, headers: &HeaderMap) -> bool {
+    /// nothing new to try. `used` is the generation of the token refused.
+    async fn reauthenticate(&self, headers: &HeaderMap, used: Option<u64>) -> bool {
         match &self.auth {
             AuthState::None => false,
             AuthState::Digest(digest) => {
@@ -762,8 +774,23 @@ impl Client {
                 }
             }
             AuthState::ServiceAccount(account) => {
-                *account.token.lock().await = None;
-                true
+                let mut token = account.token.lock().await;
+                match (token.as_ref(), used) {
+                    // Another request has already replaced the token
+                    // refused: try the new one.
+                    (None, _) => true,
+                    (Some(current), Some(used)) if current.generation != used => true,
+                    // A token that served requests and is now refused has
+                    // expired or been revoked: fetch a new one, once for
+                    // every request that saw it refused. A token refused
+                    // before it served anything means the account itself is
+                    // refused: a new token would be refused too.
+                    (Some(_), Some(used)) if account.has_served(used) => {
+                        *token = None;
+                        true
+                    }
+                    _ => false,
+                }
             }
         }
     }

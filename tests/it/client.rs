@@ -748,3 +748,29 @@ async fn a_public_key_with_a_quote_signs_in_to_the_simulator() {
         "{counts:?}"
     );
 }
+
+#[tokio::test]
+async fn a_refused_service_account_fetches_one_token_in_all() {
+    // Tokens that expire at once: every bearer request is a 401, as for an
+    // account that may not call the API.
+    let sim = guarded_sim(SimConfig {
+        token_lifetime: Duration::ZERO,
+        ..SimConfig::default()
+    });
+    let client = client(&sim, sa_credentials());
+    for _ in 0..3 {
+        let err = client
+            .list_integrations(&group(PROD))
+            .await
+            .expect_err("refused");
+        assert!(matches!(err, ApiError::Unauthorized { .. }), "{err:?}");
+    }
+    let counts = sim.counters();
+    assert_eq!(counts.get("POST", "/api/oauth/token"), 1, "{counts:?}");
+    assert_eq!(
+        counts.status(401),
+        3,
+        "one refused GET per call: {counts:?}"
+    );
+    assert_eq!(counts.total(), 4, "{counts:?}");
+}

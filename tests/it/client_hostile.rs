@@ -222,7 +222,7 @@ async fn a_redirected_write_is_not_followed_and_its_body_goes_nowhere() {
         assert!(seen[0].header("content-type").is_some());
         assert!(String::from_utf8_lossy(&seen[0].body).contains(PD_KEY));
     }
-    assert!(other.seen().is_empty(), "{:?}", other.seen());
+    assert!(other.seen().is_empty(), "{:?}", requests(&other));
 }
 
 #[tokio::test]
@@ -249,7 +249,7 @@ async fn a_read_redirected_to_another_origin_is_refused() {
         message.contains("follows a redirect of a read only within"),
         "{message}"
     );
-    assert!(other.seen().is_empty(), "{:?}", other.seen());
+    assert!(other.seen().is_empty(), "{:?}", requests(&other));
 }
 
 #[tokio::test]
@@ -267,7 +267,7 @@ async fn a_read_redirected_within_its_origin_is_followed() {
         .expect("followed");
     assert!(live.known.is_empty());
     let seen = atlas.seen();
-    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(seen.len(), 2, "{:?}", requests(&atlas));
     assert_eq!(seen[1].target, "/moved?pageNum=1");
 }
 
@@ -513,7 +513,7 @@ async fn secrets_echoed_in_an_error_are_redacted_in_every_form() {
         let seen = atlas.seen();
         assert!(
             String::from_utf8_lossy(&seen[1].body).contains("Sec\\\"ret"),
-            "the secret was sent: {seen:?}"
+            "the secret was sent"
         );
     }
 }
@@ -747,4 +747,85 @@ async fn a_public_key_with_quotes_is_escaped_in_the_digest_header() {
     assert_eq!(get("nonce"), Some(r#"n"1"#), "{header}");
     assert_eq!(get("qop"), Some("auth"), "{header}");
     assert_eq!(params.len(), 9, "{header}");
+}
+
+// --- Service-account tokens after a 401 ------------------------------------
+
+/// Hands out `tok-1`, `tok-2`, ... and accepts on the API only tokens
+/// numbered above `revoked` (shared, so a test can revoke).
+fn token_server(revoked: Arc<Mutex<u32>>) -> Server {
+    let issued = Arc::new(Mutex::new(0u32));
+    Server::start(move |seen| {
+        if seen.target == "/api/oauth/token" {
+            let mut issued = issued.lock().expect("lock");
+            *issued += 1;
+            return Reply::new(
+                "200 OK",
+                format!(r#"{{"access_token":"tok-{issued}","expires_in":3600}}"#),
+            );
+        }
+        let number = seen
+            .header("authorization")
+            .and_then(|a| a.strip_prefix("Bearer tok-"))
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(0);
+        if number > *revoked.lock().expect("lock") {
+            Reply::new("200 OK", EMPTY_LIST)
+        } else {
+            Reply::new("401 Unauthorized", r#"{"errorCode":"UNAUTHORIZED"}"#)
+        }
+    })
+}
+
+/// What was asked, for failure messages: never a header or a body.
+fn requests(server: &Server) -> Vec<String> {
+    server
+        .seen()
+        .iter()
+        .map(|s| format!("{} {}", s.method, s.target))
+        .collect()
+}
+
+fn token_requests(server: &Server) -> usize {
+    server
+        .seen()
+        .iter()
+        .filter(|s| s.target == "/api/oauth/token")
+        .count()
+}
+
+#[tokio::test]
+async fn a_fresh_token_refused_is_not_fetched_again() {
+    let server = token_server(Arc::new(Mutex::new(u32::MAX)));
+    let client = Client::new(config(&server.base, service_account())).expect("client");
+    for _ in 0..3 {
+        let err = client
+            .list_integrations(&group())
+            .await
+            .expect_err("refused");
+        assert!(matches!(err, ApiError::Unauthorized { .. }), "{err:?}");
+    }
+    assert_eq!(token_requests(&server), 1, "{:?}", requests(&server));
+    assert_eq!(server.seen().len(), 4, "one token, then one GET per call");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_refused_after_it_worked_is_fetched_once_for_all_requests() {
+    let revoked = Arc::new(Mutex::new(0u32));
+    let server = token_server(Arc::clone(&revoked));
+    let client = Arc::new(Client::new(config(&server.base, service_account())).expect("client"));
+    client
+        .list_integrations(&group())
+        .await
+        .expect("tok-1 works");
+    *revoked.lock().expect("lock") = 1;
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let client = Arc::clone(&client);
+        calls.spawn(async move { client.list_integrations(&group()).await });
+    }
+    while let Some(result) = calls.join_next().await {
+        result.expect("task").expect("served with tok-2");
+    }
+    assert_eq!(token_requests(&server), 2, "{:?}", requests(&server));
 }
