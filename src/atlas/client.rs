@@ -4,6 +4,7 @@
 use std::error::Error;
 use std::io;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{
@@ -48,6 +49,12 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     pub log: Option<RequestLog>,
+    /// Once set, a write (PUT, POST or DELETE) that has not sent its first
+    /// attempt yet is not sent: it ends in [`ApiError::NotStarted`]. The
+    /// flag is read after the write has its concurrency slot and before
+    /// anything is sent (a token request included); a write already sent
+    /// is finished, retries included. Reads are not affected.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 impl ClientConfig {
@@ -61,6 +68,7 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             log: None,
+            stop: None,
         }
     }
 }
@@ -92,6 +100,7 @@ pub struct Client {
     /// The credentials, and each bearer token once fetched: redacted from
     /// everything a server sends back.
     secrets: std::sync::Mutex<Redactor>,
+    stop: Option<Arc<AtomicBool>>,
 }
 
 /// How one request authenticates.
@@ -110,6 +119,8 @@ struct Request {
     auth: RequestAuth,
     /// The secrets the body carries, to redact from what comes back.
     secrets: Redactor,
+    /// The first request of a write: not sent once the stop flag is up.
+    stoppable: bool,
 }
 
 /// An answer the caller interprets: a success, or a 4xx other than 401,
@@ -215,6 +226,7 @@ impl Client {
             request_timeout: config.request_timeout,
             log: config.log,
             secrets: std::sync::Mutex::new(secrets),
+            stop: config.stop,
         })
     }
 
@@ -250,6 +262,7 @@ impl Client {
             accept: self.api.media_type(),
             auth: RequestAuth::Api,
             secrets: Redactor::default(),
+            stoppable: false,
         }
     }
 
@@ -341,7 +354,12 @@ impl Client {
             ..self.api_request(method, self.api_url(&segments, &[]), Some(&body))
         };
         let put = || request(Method::PUT);
-        let mut answer = self.send(put()).await?;
+        let mut answer = self
+            .send(Request {
+                stoppable: true,
+                ..put()
+            })
+            .await?;
         // Whether v2 PUT creates an absent type is unverified: fall back to POST.
         if self.api == ApiVersion::V2 && is_not_configured(&answer) {
             answer = self.send(request(Method::POST)).await?;
@@ -367,7 +385,10 @@ impl Client {
         let segments = ["groups", group.as_str(), "integrations", kind.as_str()];
         let url = self.api_url(&segments, &[]);
         let answer = self
-            .send(self.api_request(Method::DELETE, url, None))
+            .send(Request {
+                stoppable: true,
+                ..self.api_request(Method::DELETE, url, None)
+            })
             .await?;
         if answer.status.is_success() {
             Ok(Deletion::Deleted)
@@ -469,6 +490,7 @@ impl Client {
             accept: "application/json",
             auth: RequestAuth::Basic(Secret::new(account.basic_authorization())),
             secrets: Redactor::default(),
+            stoppable: false,
         };
         let answer = Box::pin(self.send(request)).await?;
         if !answer.status.is_success() {
@@ -527,8 +549,11 @@ impl Client {
         let mut reauthenticated = false;
         let mut redirects = 0u32;
         loop {
+            // Only a write's first attempt may be held back by the stop
+            // flag: once it was sent, the write is seen through.
+            let first = request.stoppable && attempt == 1 && !reauthenticated && redirects == 0;
             let delay = match self
-                .send_once(&request, &shown, attempt, !reauthenticated)
+                .send_once(&request, &shown, attempt, !reauthenticated, first)
                 .await?
             {
                 Outcome::Answered(answer) => return Ok(answer),
@@ -607,8 +632,19 @@ impl Client {
         shown: &str,
         attempt: u32,
         may_reauthenticate: bool,
+        stoppable: bool,
     ) -> Result<Outcome, ApiError> {
         let _slot = self.limit.acquire().await;
+        if stoppable
+            && self
+                .stop
+                .as_ref()
+                .is_some_and(|stop| stop.load(Ordering::SeqCst))
+        {
+            return Err(ApiError::NotStarted {
+                request: shown.to_owned(),
+            });
+        }
         // The first Digest request takes the challenge; the others wait for
         // it rather than each taking one of their own.
         let _handshake = match &self.auth {

@@ -108,6 +108,12 @@ pub enum ApiError {
 
     #[error("{0}")]
     Config(String),
+
+    /// A write that was never sent: the client's stop flag
+    /// (`ClientConfig::stop`) was up when its turn came. Atlas did not see
+    /// it, so nothing of it changed.
+    #[error("`{request}` was not sent: tether was asked to stop")]
+    NotStarted { request: String },
 }
 
 /// Why a redirect was not followed.
@@ -294,6 +300,9 @@ impl ApiError {
                 default"
                 .to_owned(),
             ApiError::Config(_) => "fix the setting named above".to_owned(),
+            ApiError::NotStarted { .. } => "nothing of this change was made; run `tether apply` \
+                again to make it"
+                .to_owned(),
         }
     }
 

@@ -774,3 +774,35 @@ async fn a_refused_service_account_fetches_one_token_in_all() {
     );
     assert_eq!(counts.total(), 4, "{counts:?}");
 }
+
+#[tokio::test]
+async fn a_stop_flag_set_before_a_write_sends_nothing() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let sim = guarded_sim(SimConfig::default());
+    let stop = Arc::new(AtomicBool::new(true));
+    let mut config = config_for(&sim.base_url(), sa_credentials());
+    config.stop = Some(Arc::clone(&stop));
+    let client = Client::new(config).expect("client");
+    let err = client
+        .put_integration(&group(PROD), &pager_duty(PD_KEY))
+        .await
+        .expect_err("stopped");
+    assert!(matches!(err, ApiError::NotStarted { .. }), "{err:?}");
+    let message = shown(&err);
+    assert!(message.contains("was not sent"), "{message}");
+    assert!(!message.contains(PD_KEY), "{message}");
+    let err = client
+        .delete_integration(&group(PROD), IntegrationType::PagerDuty)
+        .await
+        .expect_err("stopped");
+    assert!(matches!(err, ApiError::NotStarted { .. }), "{err:?}");
+    assert_eq!(sim.counters().total(), 0, "not even a token request");
+    // Reads are not stopped by the flag.
+    client.list_integrations(&group(PROD)).await.expect("reads");
+    assert_eq!(sim.counters().writes(), 1, "the token request only");
+    stop.store(false, Ordering::SeqCst);
+    client
+        .put_integration(&group(PROD), &pager_duty(PD_KEY))
+        .await
+        .expect("written once the flag is down");
+}

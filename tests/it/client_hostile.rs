@@ -829,3 +829,28 @@ async fn a_token_refused_after_it_worked_is_fetched_once_for_all_requests() {
     }
     assert_eq!(token_requests(&server), 2, "{:?}", requests(&server));
 }
+
+// --- The stop flag -----------------------------------------------------------
+
+#[tokio::test]
+async fn a_write_already_sent_is_finished_when_the_stop_flag_rises() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let stop = Arc::new(AtomicBool::new(false));
+    let raise = Arc::clone(&stop);
+    let atlas = Server::start(move |seen| {
+        if seen.method == "PUT" && !raise.swap(true, Ordering::SeqCst) {
+            // The flag rises while the first attempt is in flight.
+            Reply::new("503 Service Unavailable", "{}").header("Retry-After", "0")
+        } else {
+            Reply::new("200 OK", EMPTY_LIST)
+        }
+    });
+    let mut config = config(&atlas.base, Credentials::None);
+    config.stop = Some(stop);
+    Client::new(config)
+        .expect("client")
+        .put_integration(&group(), &pager_duty(PD_KEY))
+        .await
+        .expect("the retry is sent and succeeds");
+    assert_eq!(requests(&atlas).len(), 2, "{:?}", requests(&atlas));
+}
