@@ -634,7 +634,12 @@ impl Client {
         may_reauthenticate: bool,
         stoppable: bool,
     ) -> Result<Outcome, ApiError> {
-        let _slot = self.limit.acquire().await;
+        // The token request is made by a request that holds a slot, for
+        // it: taking a second slot would wait forever at `--concurrency 1`.
+        let _slot = match request.auth {
+            RequestAuth::Api => Some(self.limit.acquire().await),
+            RequestAuth::Basic(_) => None,
+        };
         if stoppable
             && self
                 .stop

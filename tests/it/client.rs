@@ -806,3 +806,19 @@ async fn a_stop_flag_set_before_a_write_sends_nothing() {
         .await
         .expect("written once the flag is down");
 }
+
+#[tokio::test]
+async fn a_service_account_works_with_one_request_at_a_time() {
+    let sim = guarded_sim(SimConfig::default());
+    let mut config = config_for(&sim.base_url(), sa_credentials());
+    config.concurrency = 1;
+    let client = Client::new(config).expect("client");
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        client.list_integrations(&group(PROD)),
+    )
+    .await
+    .expect("no deadlock: the token request does not wait for the slot its caller holds")
+    .expect("lists");
+    assert_eq!(sim.counters().get("POST", "/api/oauth/token"), 1);
+}
