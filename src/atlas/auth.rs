@@ -3,6 +3,7 @@
 //! count; a service-account token is fetched once per run and reused.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -50,7 +51,8 @@ impl Challenge {
     }
 }
 
-/// `key=value` and `key="quoted, value"` pairs separated by commas.
+/// `key=value` and `key="quoted, \"value\""` pairs separated by commas;
+/// a backslash in a quoted value escapes the character after it.
 fn params(mut rest: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     loop {
@@ -61,9 +63,20 @@ fn params(mut rest: &str) -> Vec<(String, String)> {
         let key = rest[..eq].trim().to_owned();
         rest = &rest[eq + 1..];
         let value = if let Some(quoted) = rest.strip_prefix('"') {
-            let end = quoted.find('"').unwrap_or(quoted.len());
-            let value = quoted[..end].to_owned();
-            rest = quoted.get(end + 1..).unwrap_or("");
+            let mut value = String::new();
+            let mut end = quoted.len();
+            let mut chars = quoted.char_indices();
+            while let Some((at, c)) = chars.next() {
+                match c {
+                    '\\' => value.extend(chars.next().map(|(_, c)| c)),
+                    '"' => {
+                        end = at + 1;
+                        break;
+                    }
+                    c => value.push(c),
+                }
+            }
+            rest = &quoted[end..];
             value
         } else {
             let end = rest.find(',').unwrap_or(rest.len());
@@ -73,6 +86,21 @@ fn params(mut rest: &str) -> Vec<(String, String)> {
         };
         out.push((key, value));
     }
+}
+
+/// A quoted-string of RFC 7616 (and RFC 9110): `"` and `\` escaped with
+/// a backslash. The hashes use the value itself.
+fn quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
 }
 
 fn md5_hex(input: &str) -> String {
@@ -129,8 +157,11 @@ impl DigestAuth {
         let nc = format!("{nc:08x}");
         let cnonce = format!("{:016x}", fastrand::u64(..));
         let mut header = format!(
-            "Digest username=\"{}\", realm=\"{}\", nonce=\"{}\", uri=\"{uri}\", algorithm=MD5",
-            self.username, challenge.realm, challenge.nonce
+            "Digest username={}, realm={}, nonce={}, uri={}, algorithm=MD5",
+            quoted(&self.username),
+            quoted(&challenge.realm),
+            quoted(&challenge.nonce),
+            quoted(uri)
         );
         let response = if challenge.qop_auth {
             header.push_str(&format!(", qop=auth, nc={nc}, cnonce=\"{cnonce}\""));
@@ -143,7 +174,7 @@ impl DigestAuth {
         };
         header.push_str(&format!(", response=\"{response}\""));
         if let Some(opaque) = &challenge.opaque {
-            header.push_str(&format!(", opaque=\"{opaque}\""));
+            header.push_str(&format!(", opaque={}", quoted(opaque)));
         }
         Some(header)
     }
@@ -154,15 +185,18 @@ impl DigestAuth {
 pub struct Token {
     pub value: Secret,
     pub refresh_at: Instant,
+    /// 1 for the first token of a run, 2 for the next, ...
+    pub generation: u64,
 }
 
 impl Token {
     /// A token is refreshed a minute before Atlas says it expires.
-    pub fn new(value: Secret, expires_in: Duration) -> Self {
+    pub fn new(value: Secret, expires_in: Duration, generation: u64) -> Self {
         let margin = Duration::from_secs(60).min(expires_in / 2);
         Token {
             value,
             refresh_at: Instant::now() + expires_in - margin,
+            generation,
         }
     }
 
@@ -177,9 +211,38 @@ pub struct ServiceAccountAuth {
     pub client_id: String,
     pub secret: Secret,
     pub token: tokio::sync::Mutex<Option<Token>>,
+    /// Tokens fetched so far.
+    pub fetched: AtomicU64,
+    /// The latest generation that got an answer other than 401.
+    pub served_up_to: AtomicU64,
 }
 
 impl ServiceAccountAuth {
+    pub fn new(client_id: String, secret: Secret) -> Self {
+        ServiceAccountAuth {
+            client_id,
+            secret,
+            token: tokio::sync::Mutex::new(None),
+            fetched: AtomicU64::new(0),
+            served_up_to: AtomicU64::new(0),
+        }
+    }
+
+    /// The generation of the token being fetched.
+    pub fn next_generation(&self) -> u64 {
+        self.fetched.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// The token of `generation` got an answer other than 401.
+    pub fn served(&self, generation: u64) {
+        self.served_up_to.fetch_max(generation, Ordering::Relaxed);
+    }
+
+    /// Whether the token of `generation` ever got an answer other than 401.
+    pub fn has_served(&self, generation: u64) -> bool {
+        self.served_up_to.load(Ordering::Relaxed) >= generation
+    }
+
     pub fn basic_authorization(&self) -> String {
         let pair = format!("{}:{}", self.client_id, self.secret.expose());
         format!(
@@ -207,6 +270,15 @@ mod tests {
                 .unwrap();
         assert!(stale.stale && stale.qop_auth);
         assert!(Challenge::parse("Basic realm=\"x\"").is_none());
+        let escaped = Challenge::parse(r#"Digest realm="a \"b\" \\c", nonce="n,1""#).unwrap();
+        assert_eq!(escaped.realm, r#"a "b" \c"#);
+        assert_eq!(escaped.nonce, "n,1");
+    }
+
+    #[test]
+    fn quoted_values_are_escaped() {
+        assert_eq!(quoted(r#"pub"key\x"#), r#""pub\"key\\x""#);
+        assert_eq!(quoted("plain"), "\"plain\"");
     }
 
     #[test]

@@ -4,22 +4,26 @@
 use std::error::Error;
 use std::io;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE,
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, DATE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER,
+    WWW_AUTHENTICATE,
 };
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 
 use super::auth::{Challenge, DigestAuth, ServiceAccountAuth, Token};
 use super::credentials::Credentials;
-use super::error::{ApiError, ConnectionFailure};
+use super::error::{ApiError, ConnectionFailure, LongWait, RedirectRefusal};
 use super::limit::AdaptiveLimit;
+use super::redact::Redactor;
 use super::retry::{RetryPolicy, parse_retry_after};
+use super::server_text::{MAX_SHOWN_BYTES, server_text};
 use super::version::ApiVersion;
 use super::wire::{self, ErrorBody};
-use crate::model::{GroupId, Integration, IntegrationType, LiveIntegrations, Project};
+use crate::model::{FieldValue, GroupId, Integration, IntegrationType, LiveIntegrations, Project};
 use crate::secret::Secret;
 
 /// Atlas's largest page.
@@ -28,6 +32,8 @@ const ITEMS_PER_PAGE: usize = 500;
 const MAX_PAGES: usize = 10_000;
 /// Larger answers are refused; Atlas's are a few kilobytes.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// Redirects of one read followed at most, all within the base URL's origin.
+const MAX_REDIRECTS: u32 = 10;
 
 /// Receives one line per request for `-v`: method, path, status, time and
 /// attempt. Never a header or a body.
@@ -43,6 +49,12 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     pub log: Option<RequestLog>,
+    /// Once set, a write (PUT, POST or DELETE) that has not sent its first
+    /// attempt yet is not sent: it ends in [`ApiError::NotStarted`]. The
+    /// flag is read after the write has its concurrency slot and before
+    /// anything is sent (a token request included); a write already sent
+    /// is finished, retries included. Reads are not affected.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 impl ClientConfig {
@@ -56,6 +68,7 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             log: None,
+            stop: None,
         }
     }
 }
@@ -84,6 +97,10 @@ pub struct Client {
     retry: RetryPolicy,
     request_timeout: Duration,
     log: Option<RequestLog>,
+    /// The credentials, and each bearer token once fetched: redacted from
+    /// everything a server sends back.
+    secrets: std::sync::Mutex<Redactor>,
+    stop: Option<Arc<AtomicBool>>,
 }
 
 /// How one request authenticates.
@@ -100,6 +117,10 @@ struct Request {
     content_type: &'static str,
     accept: &'static str,
     auth: RequestAuth,
+    /// The secrets the body carries, to redact from what comes back.
+    secrets: Redactor,
+    /// The first request of a write: not sent once the stop flag is up.
+    stoppable: bool,
 }
 
 /// An answer the caller interprets: a success, or a 4xx other than 401,
@@ -108,17 +129,44 @@ struct Answer {
     status: StatusCode,
     body: Vec<u8>,
     request: String,
+    /// The secrets this request could see echoed.
+    redactor: Redactor,
 }
 
+/// Bytes of an unreadable answer quoted in its error.
+const PREVIEW_BYTES: usize = 40;
+
 impl Answer {
+    /// Atlas's error fields as sent, for decisions; never shown as is.
     fn error(&self) -> ErrorBody {
         ErrorBody::parse(&self.body)
+    }
+
+    /// Server text made fit for a message (see [`server_text`]).
+    fn shown(&self, text: impl AsRef<[u8]>) -> String {
+        server_text(text, &self.redactor, MAX_SHOWN_BYTES)
+    }
+
+    /// Atlas's `detail`, fit to show.
+    fn detail(&self) -> Option<String> {
+        self.error().detail.map(|d| self.shown(d))
+    }
+
+    /// An answer whose shape tether does not expect; `reason` may quote it.
+    fn invalid(&self, reason: impl AsRef<[u8]>) -> ApiError {
+        ApiError::InvalidResponse {
+            request: self.request.clone(),
+            reason: self.shown(reason),
+        }
     }
 
     fn json(&self) -> Result<Value, ApiError> {
         serde_json::from_slice(&self.body).map_err(|err| ApiError::InvalidResponse {
             request: self.request.clone(),
-            reason: format!("not JSON ({err}); it begins `{}`", preview(&self.body)),
+            reason: format!(
+                "not JSON ({err}); it begins `{}`",
+                server_text(&self.body, &self.redactor, PREVIEW_BYTES)
+            ),
         })
     }
 
@@ -127,41 +175,44 @@ impl Answer {
         ApiError::Rejected {
             request: self.request.clone(),
             status: self.status.as_u16(),
-            error_code: error.error_code,
-            detail: error.detail,
+            error_code: error.error_code.map(|c| self.shown(c)),
+            detail: error.detail.map(|d| self.shown(d)),
         }
     }
 }
 
-fn preview(body: &[u8]) -> String {
-    String::from_utf8_lossy(body)
-        .chars()
-        .take(40)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
-
 impl Client {
     pub fn new(config: ClientConfig) -> Result<Client, ApiError> {
+        config.credentials.check()?;
         install_crypto_provider();
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .user_agent(concat!("tether/", env!("CARGO_PKG_VERSION")))
+            // Redirects are handled in `send`: reqwest's policy cannot see
+            // the method, re-sends a 307/308 body wherever it points, and a
+            // Digest `Authorization` is signed for one URI.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|err| ApiError::Config(format!("the HTTP client cannot start: {err}")))?;
         let credential_kind = config.credentials.kind();
+        let mut secrets = Redactor::default();
+        match &config.credentials {
+            Credentials::None => {}
+            Credentials::ApiKey { private, .. } => secrets.credential(private),
+            Credentials::ServiceAccount { client_id, secret } => {
+                secrets.credential(secret);
+                // The Basic value `client_id:secret`, as sent.
+                secrets.credential(&Secret::new(format!("{client_id}:{}", secret.expose())));
+            }
+        }
         let auth = match config.credentials {
             Credentials::None => AuthState::None,
             Credentials::ApiKey { public, private } => {
                 AuthState::Digest(DigestAuth::new(public, private))
             }
             Credentials::ServiceAccount { client_id, secret } => {
-                AuthState::ServiceAccount(ServiceAccountAuth {
-                    client_id,
-                    secret,
-                    token: tokio::sync::Mutex::new(None),
-                })
+                AuthState::ServiceAccount(ServiceAccountAuth::new(client_id, secret))
             }
         };
         Ok(Client {
@@ -174,6 +225,8 @@ impl Client {
             retry: config.retry,
             request_timeout: config.request_timeout,
             log: config.log,
+            secrets: std::sync::Mutex::new(secrets),
+            stop: config.stop,
         })
     }
 
@@ -208,7 +261,22 @@ impl Client {
             content_type: self.api.media_type(),
             accept: self.api.media_type(),
             auth: RequestAuth::Api,
+            secrets: Redactor::default(),
+            stoppable: false,
         }
+    }
+
+    /// Server text made fit for a message, for an error that has no
+    /// [`Answer`] at hand (see [`server_text`]).
+    fn shown(&self, text: impl AsRef<[u8]>) -> String {
+        server_text(text, &self.redactor(), MAX_SHOWN_BYTES)
+    }
+
+    /// The credentials and every bearer token of the run.
+    fn redactor(&self) -> Redactor {
+        self.secrets
+            .lock()
+            .map_or_else(|_| Redactor::default(), |r| r.clone())
     }
 
     /// Every item of a paginated list, following `pageNum` until a short page.
@@ -227,10 +295,7 @@ impl Client {
                 return Err(self.not_found_or_rejected(&answer, segments));
             }
             let envelope = answer.json()?;
-            let results = wire::results(&envelope).map_err(|reason| ApiError::InvalidResponse {
-                request: answer.request.clone(),
-                reason,
-            })?;
+            let results = wire::results(&envelope).map_err(|reason| answer.invalid(reason))?;
             items.extend_from_slice(results);
             if results.len() < ITEMS_PER_PAGE {
                 return Ok(items);
@@ -260,7 +325,7 @@ impl Client {
         let results = self.list_all(&segments).await?;
         wire::live_integrations(&results).map_err(|reason| ApiError::InvalidResponse {
             request: format!("GET /groups/{group}/integrations"),
-            reason,
+            reason: self.shown(reason),
         })
     }
 
@@ -278,29 +343,38 @@ impl Client {
             return Err(ApiError::NeedsV2 { kind, field });
         }
         let body = wire::integration_body(integration, self.api);
-        let put = || self.api_request(Method::PUT, self.api_url(&segments, &[]), Some(&body));
-        let mut answer = self.send(put()).await?;
+        let mut secrets = Redactor::default();
+        for (_, value) in &integration.fields {
+            if let FieldValue::Secret(secret) = value {
+                secrets.sent(secret);
+            }
+        }
+        let request = |method| Request {
+            secrets: secrets.clone(),
+            ..self.api_request(method, self.api_url(&segments, &[]), Some(&body))
+        };
+        let put = || request(Method::PUT);
+        let mut answer = self
+            .send(Request {
+                stoppable: true,
+                ..put()
+            })
+            .await?;
         // Whether v2 PUT creates an absent type is unverified: fall back to POST.
         if self.api == ApiVersion::V2 && is_not_configured(&answer) {
-            answer = self
-                .send(self.api_request(Method::POST, self.api_url(&segments, &[]), Some(&body)))
-                .await?;
+            answer = self.send(request(Method::POST)).await?;
             // A POST that Atlas saw before a dropped connection: PUT it now.
             if answer.status == StatusCode::CONFLICT {
                 answer = self.send(put()).await?;
             }
         }
         if !answer.status.is_success() {
-            let err = self.not_found_or_rejected(&answer, &segments);
-            return Err(redact_sent_secrets(err, integration));
+            return Err(self.not_found_or_rejected(&answer, &segments));
         }
         let envelope = answer.json()?;
         wire::results(&envelope)
             .and_then(wire::live_integrations)
-            .map_err(|reason| ApiError::InvalidResponse {
-                request: answer.request.clone(),
-                reason,
-            })
+            .map_err(|reason| answer.invalid(reason))
     }
 
     pub async fn delete_integration(
@@ -311,7 +385,10 @@ impl Client {
         let segments = ["groups", group.as_str(), "integrations", kind.as_str()];
         let url = self.api_url(&segments, &[]);
         let answer = self
-            .send(self.api_request(Method::DELETE, url, None))
+            .send(Request {
+                stoppable: true,
+                ..self.api_request(Method::DELETE, url, None)
+            })
             .await?;
         if answer.status.is_success() {
             Ok(Deletion::Deleted)
@@ -358,40 +435,44 @@ impl Client {
             .map(|item| {
                 wire::project(item).map_err(|reason| ApiError::InvalidResponse {
                     request: format!("GET /orgs/{org_id}/groups"),
-                    reason,
+                    reason: self.shown(reason),
                 })
             })
             .collect()
     }
 
     fn read_project(&self, answer: &Answer) -> Result<Project, ApiError> {
-        wire::project(&answer.json()?).map_err(|reason| ApiError::InvalidResponse {
-            request: answer.request.clone(),
-            reason,
-        })
+        wire::project(&answer.json()?).map_err(|reason| answer.invalid(reason))
     }
 
     /// The `Authorization` header of an API request, answering the service
     /// account's token first when needed.
-    async fn authorization(&self, method: &Method, url: &Url) -> Result<Option<String>, ApiError> {
+    /// With the header, the generation of the bearer token it carries.
+    async fn authorization(
+        &self,
+        method: &Method,
+        url: &Url,
+    ) -> Result<(Option<String>, Option<u64>), ApiError> {
         match &self.auth {
-            AuthState::None => Ok(None),
+            AuthState::None => Ok((None, None)),
             AuthState::Digest(digest) => {
                 let uri = match url.query() {
                     Some(query) => format!("{}?{query}", url.path()),
                     None => url.path().to_owned(),
                 };
-                Ok(digest.authorization(method.as_str(), &uri))
+                Ok((digest.authorization(method.as_str(), &uri), None))
             }
             AuthState::ServiceAccount(account) => {
                 let mut token = account.token.lock().await;
                 if let Some(current) = token.as_ref().filter(|t| t.is_fresh()) {
-                    return Ok(Some(format!("Bearer {}", current.value.expose())));
+                    let header = format!("Bearer {}", current.value.expose());
+                    return Ok((Some(header), Some(current.generation)));
                 }
                 let fresh = self.fetch_token(account).await?;
                 let header = format!("Bearer {}", fresh.value.expose());
+                let generation = fresh.generation;
                 *token = Some(fresh);
-                Ok(Some(header))
+                Ok((Some(header), Some(generation)))
             }
         }
     }
@@ -408,6 +489,8 @@ impl Client {
             content_type: "application/x-www-form-urlencoded",
             accept: "application/json",
             auth: RequestAuth::Basic(Secret::new(account.basic_authorization())),
+            secrets: Redactor::default(),
+            stoppable: false,
         };
         let answer = Box::pin(self.send(request)).await?;
         if !answer.status.is_success() {
@@ -416,8 +499,7 @@ impl Client {
                     "Atlas answered {}{}",
                     answer.status,
                     answer
-                        .error()
-                        .detail
+                        .detail()
                         .map_or_else(String::new, |d| format!(": {d}"))
                 ),
             });
@@ -434,9 +516,21 @@ impl Client {
             .get("expires_in")
             .and_then(Value::as_u64)
             .unwrap_or(3600);
+        if HeaderValue::from_str(&format!("Bearer {token}")).is_err() {
+            return Err(ApiError::Token {
+                reason: "the token Atlas returned holds a character that cannot go in an HTTP \
+                    header"
+                    .to_owned(),
+            });
+        }
+        let token = Secret::new(token);
+        if let Ok(mut secrets) = self.secrets.lock() {
+            secrets.credential(&token);
+        }
         Ok(Token::new(
-            Secret::new(token),
+            token,
             Duration::from_secs(expires_in.max(1)),
+            account.next_generation(),
         ))
     }
 
@@ -448,17 +542,49 @@ impl Client {
 
     /// Sends one request: attempts until one is answered, or until the
     /// retry policy gives up on 429s, 5xx answers or dropped connections.
-    async fn send(&self, request: Request) -> Result<Answer, ApiError> {
+    async fn send(&self, mut request: Request) -> Result<Answer, ApiError> {
         let shown = format!("{} {}", request.method, request.url.path());
         let mut waited = Duration::ZERO;
         let mut attempt = 1u32;
         let mut reauthenticated = false;
+        let mut redirects = 0u32;
         loop {
+            // Only a write's first attempt may be held back by the stop
+            // flag: once it was sent, the write is seen through.
+            let first = request.stoppable && attempt == 1 && !reauthenticated && redirects == 0;
             let delay = match self
-                .send_once(&request, &shown, attempt, !reauthenticated)
+                .send_once(&request, &shown, attempt, !reauthenticated, first)
                 .await?
             {
                 Outcome::Answered(answer) => return Ok(answer),
+                Outcome::Redirected { status, location } => {
+                    let refusal = if request.method != Method::GET {
+                        RedirectRefusal::Write
+                    } else if location
+                        .as_ref()
+                        .is_none_or(|to| to.origin() != request.url.origin())
+                    {
+                        RedirectRefusal::OtherOrigin {
+                            within: origin_of(&request.url),
+                        }
+                    } else if redirects >= MAX_REDIRECTS {
+                        RedirectRefusal::TooMany(MAX_REDIRECTS)
+                    } else {
+                        // Same origin, a read: the same attempt at the new
+                        // address, signed for it.
+                        if let Some(to) = location {
+                            request.url = to;
+                        }
+                        redirects += 1;
+                        continue;
+                    };
+                    return Err(ApiError::Redirected {
+                        request: shown,
+                        status: status_text(status),
+                        to: location.as_ref().map(origin_of),
+                        refusal,
+                    });
+                }
                 // Fresh credentials: the same attempt again, at once.
                 Outcome::Reauthenticated => {
                     reauthenticated = true;
@@ -469,7 +595,9 @@ impl Client {
                     retry_after,
                 } => match self.retry.delay(attempt, retry_after, waited) {
                     Some(delay) => delay,
-                    None => return Err(self.gave_up(shown, &answer, retry_after, attempt)),
+                    None => {
+                        return Err(self.gave_up(shown, &answer, retry_after, attempt, waited));
+                    }
                 },
                 Outcome::NoAnswer(failure) => {
                     let delay = failure
@@ -504,8 +632,24 @@ impl Client {
         shown: &str,
         attempt: u32,
         may_reauthenticate: bool,
+        stoppable: bool,
     ) -> Result<Outcome, ApiError> {
-        let _slot = self.limit.acquire().await;
+        // The token request is made by a request that holds a slot, for
+        // it: taking a second slot would wait forever at `--concurrency 1`.
+        let _slot = match request.auth {
+            RequestAuth::Api => Some(self.limit.acquire().await),
+            RequestAuth::Basic(_) => None,
+        };
+        if stoppable
+            && self
+                .stop
+                .as_ref()
+                .is_some_and(|stop| stop.load(Ordering::SeqCst))
+        {
+            return Err(ApiError::NotStarted {
+                request: shown.to_owned(),
+            });
+        }
         // The first Digest request takes the challenge; the others wait for
         // it rather than each taking one of their own.
         let _handshake = match &self.auth {
@@ -516,10 +660,22 @@ impl Client {
             }
             _ => None,
         };
-        let authorization = match &request.auth {
+        let (authorization, token) = match &request.auth {
             RequestAuth::Api => self.authorization(&request.method, &request.url).await?,
-            RequestAuth::Basic(header) => Some(header.expose().to_owned()),
+            RequestAuth::Basic(header) => (Some(header.expose().to_owned()), None),
         };
+        // Credentials are checked in `Client::new` and tokens when fetched:
+        // this refuses what slipped through, as what it is.
+        let authorization = authorization
+            .map(|value| {
+                HeaderValue::from_str(&value).map_err(|_| {
+                    ApiError::Config(
+                        "the credentials hold a character that cannot go in an HTTP header"
+                            .to_owned(),
+                    )
+                })
+            })
+            .transpose()?;
         let started = Instant::now();
         let outcome = self.exchange(request, authorization).await;
         let elapsed = started.elapsed().as_millis();
@@ -541,11 +697,26 @@ impl Client {
                 status.as_u16()
             )
         });
+        if status.is_redirection()
+            && let Some(location) = headers.get(LOCATION)
+        {
+            let location = location
+                .to_str()
+                .ok()
+                .and_then(|to| request.url.join(to).ok());
+            return Ok(Outcome::Redirected { status, location });
+        }
         let answer = Answer {
             status,
             body,
             request: shown.to_owned(),
+            redactor: self.redactor().and(&request.secrets),
         };
+        if let (Some(generation), AuthState::ServiceAccount(account)) = (token, &self.auth)
+            && status != StatusCode::UNAUTHORIZED
+        {
+            account.served(generation);
+        }
         match status {
             StatusCode::UNAUTHORIZED => {
                 if answer.error().error_code.as_deref() == Some("NOT_IN_GROUP")
@@ -553,7 +724,7 @@ impl Client {
                 {
                     return Ok(Outcome::Answered(answer));
                 }
-                if may_reauthenticate && self.reauthenticate(&headers).await {
+                if may_reauthenticate && self.reauthenticate(&headers, token).await {
                     return Ok(Outcome::Reauthenticated);
                 }
                 Err(ApiError::Unauthorized {
@@ -563,7 +734,7 @@ impl Client {
             }
             StatusCode::FORBIDDEN => Err(ApiError::Forbidden {
                 request: shown.to_owned(),
-                detail: answer.error().detail,
+                detail: answer.detail(),
                 write: request.method != Method::GET,
             }),
             StatusCode::TOO_MANY_REQUESTS => {
@@ -597,27 +768,36 @@ impl Client {
         answer: &Answer,
         retry_after: Option<Duration>,
         attempts: u32,
+        waited: Duration,
     ) -> ApiError {
+        let budget = self.retry.max_total_wait;
+        let long_wait = retry_after
+            .filter(|asked| waited.saturating_add(*asked) > budget)
+            .map(|asked| LongWait {
+                asked,
+                left: budget.saturating_sub(waited),
+                budget,
+            });
         if answer.status == StatusCode::TOO_MANY_REQUESTS {
             ApiError::Throttled {
                 request: shown,
                 attempts,
-                retry_after,
-                budget: self.retry.max_total_wait,
+                long_wait,
             }
         } else {
             ApiError::ServerError {
                 request: shown,
                 status: answer.status.as_u16(),
                 attempts,
-                detail: answer.error().detail,
+                detail: answer.detail(),
+                long_wait,
             }
         }
     }
 
     /// Takes a fresh challenge or token after a 401; false when there is
-    /// nothing new to try.
-    async fn reauthenticate(&self, headers: &HeaderMap) -> bool {
+    /// nothing new to try. `used` is the generation of the token refused.
+    async fn reauthenticate(&self, headers: &HeaderMap, used: Option<u64>) -> bool {
         match &self.auth {
             AuthState::None => false,
             AuthState::Digest(digest) => {
@@ -635,8 +815,23 @@ impl Client {
                 }
             }
             AuthState::ServiceAccount(account) => {
-                *account.token.lock().await = None;
-                true
+                let mut token = account.token.lock().await;
+                match (token.as_ref(), used) {
+                    // Another request has already replaced the token
+                    // refused: try the new one.
+                    (None, _) => true,
+                    (Some(current), Some(used)) if current.generation != used => true,
+                    // A token that served requests and is now refused has
+                    // expired or been revoked: fetch a new one, once for
+                    // every request that saw it refused. A token refused
+                    // before it served anything means the account itself is
+                    // refused: a new token would be refused too.
+                    (Some(_), Some(used)) if account.has_served(used) => {
+                        *token = None;
+                        true
+                    }
+                    _ => false,
+                }
             }
         }
     }
@@ -644,19 +839,13 @@ impl Client {
     async fn exchange(
         &self,
         request: &Request,
-        authorization: Option<String>,
+        authorization: Option<HeaderValue>,
     ) -> Result<(StatusCode, HeaderMap, Vec<u8>), Failure> {
         let mut builder = self
             .http
             .request(request.method.clone(), request.url.clone())
             .header(ACCEPT, request.accept);
-        if let Some(value) = authorization {
-            let mut value = HeaderValue::from_str(&value).map_err(|_| Failure {
-                reason: "the credentials hold characters that cannot go in a header".into(),
-                retryable: false,
-                kind: ConnectionFailure::Other,
-                timeout: false,
-            })?;
+        if let Some(mut value) = authorization {
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
         }
@@ -668,15 +857,23 @@ impl Client {
         let mut response = builder.send().await.map_err(Failure::from_reqwest)?;
         let status = response.status();
         let headers = response.headers().clone();
+        let too_large = || Failure {
+            reason: format!("the answer is larger than {} MiB", MAX_BODY_BYTES >> 20),
+            retryable: false,
+            kind: ConnectionFailure::Other,
+            timeout: false,
+            too_large: true,
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+        {
+            return Err(too_large());
+        }
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(Failure::from_reqwest)? {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(Failure {
-                    reason: format!("the answer is larger than {} MiB", MAX_BODY_BYTES >> 20),
-                    retryable: false,
-                    kind: ConnectionFailure::Other,
-                    timeout: false,
-                });
+                return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
@@ -690,6 +887,12 @@ impl Client {
         failure: Failure,
         attempts: u32,
     ) -> ApiError {
+        if failure.too_large {
+            return ApiError::InvalidResponse {
+                request: shown.to_owned(),
+                reason: format!("{}; Atlas's answers are a few kilobytes", failure.reason),
+            };
+        }
         if failure.timeout {
             return ApiError::Timeout {
                 request: shown.to_owned(),
@@ -708,30 +911,21 @@ impl Client {
     }
 }
 
-/// Atlas's `detail` may quote a value it refused; a secret tether sent is
-/// masked in it before anyone sees it.
-fn redact_sent_secrets(err: ApiError, integration: &Integration) -> ApiError {
-    let ApiError::Rejected {
-        request,
-        status,
-        error_code,
-        detail: Some(mut detail),
-    } = err
-    else {
-        return err;
-    };
-    for (_, value) in &integration.fields {
-        if let crate::model::FieldValue::Secret(secret) = value
-            && !secret.expose().is_empty()
-        {
-            detail = detail.replace(secret.expose(), &crate::secret::mask(secret.expose()));
-        }
+/// `scheme://host[:port]` of a URL: never a path, a query or credentials.
+fn origin_of(url: &Url) -> String {
+    let origin = url.origin();
+    if origin.is_tuple() {
+        origin.ascii_serialization()
+    } else {
+        format!("a `{}:` address", url.scheme())
     }
-    ApiError::Rejected {
-        request,
-        status,
-        error_code,
-        detail: Some(detail),
+}
+
+/// `302 Found`: the code and its standard reason, never the server's words.
+fn status_text(status: StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("{} {reason}", status.as_u16()),
+        None => status.as_u16().to_string(),
     }
 }
 
@@ -741,10 +935,12 @@ fn is_not_configured(answer: &Answer) -> bool {
 }
 
 fn header_retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_retry_after)
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    parse_retry_after(text(RETRY_AFTER)?, text(DATE), SystemTime::now())
 }
 
 /// What one attempt came to.
@@ -754,6 +950,12 @@ enum Outcome {
     /// A 401 after which fresh credentials were taken: worth the same
     /// attempt again.
     Reauthenticated,
+    /// A 3xx with a `Location`, resolved against the request's URL
+    /// (`None` when it is not a URL).
+    Redirected {
+        status: StatusCode,
+        location: Option<Url>,
+    },
     /// A 429 or a 5xx: worth another attempt, after `retry_after` at least.
     Busy {
         answer: Answer,
@@ -769,6 +971,8 @@ struct Failure {
     retryable: bool,
     kind: ConnectionFailure,
     timeout: bool,
+    /// An answer came, larger than tether reads: not the network's fault.
+    too_large: bool,
 }
 
 impl Failure {
@@ -803,6 +1007,7 @@ impl Failure {
             retryable,
             kind,
             timeout,
+            too_large: false,
         }
     }
 }
@@ -932,13 +1137,19 @@ mod tests {
                 FieldValue::Secret(Secret::new("quoted-secret-value-1234")),
             )],
         };
-        let err = ApiError::Rejected {
+        let mut redactor = Redactor::default();
+        for (_, value) in &integration.fields {
+            if let FieldValue::Secret(secret) = value {
+                redactor.sent(secret);
+            }
+        }
+        let answer = Answer {
+            status: StatusCode::BAD_REQUEST,
+            body: br#"{"detail": "serviceKey quoted-secret-value-1234 is invalid"}"#.to_vec(),
             request: "PUT /x".into(),
-            status: 400,
-            error_code: None,
-            detail: Some("serviceKey quoted-secret-value-1234 is invalid".into()),
+            redactor,
         };
-        let shown = redact_sent_secrets(err, &integration).to_string();
+        let shown = answer.rejected().to_string();
         assert!(!shown.contains("quoted-secret-value"), "{shown}");
         assert!(shown.contains("********************1234"), "{shown}");
     }

@@ -33,6 +33,26 @@ impl Credentials {
         }
     }
 
+    /// Refuses credentials that cannot be sent, naming which and never its
+    /// value (see [`check_value`]).
+    pub fn check(&self) -> Result<(), ApiError> {
+        match self {
+            Credentials::ApiKey { public, private } => {
+                check_value("the public API key", public, Part::Id)?;
+                check_value("the private API key", private.expose(), Part::Secret)
+            }
+            Credentials::ServiceAccount { client_id, secret } => {
+                check_value("the service account's client id", client_id, Part::Id)?;
+                check_value(
+                    "the service account's secret",
+                    secret.expose(),
+                    Part::Secret,
+                )
+            }
+            Credentials::None => Ok(()),
+        }
+    }
+
     /// Reads the environment through `var`. A service account wins over an
     /// API key when both are set (Atlas recommends service accounts); half of
     /// a pair is an error that names the missing half.
@@ -40,7 +60,11 @@ impl Credentials {
         let get = |name: &str| var(name).filter(|v| !v.is_empty());
         let pair = |a: &str, b: &str| -> Result<Option<(String, String)>, ApiError> {
             match (get(a), get(b)) {
-                (Some(x), Some(y)) => Ok(Some((x, y))),
+                (Some(x), Some(y)) => {
+                    check_value(&format!("`{a}`"), &x, Part::Id)?;
+                    check_value(&format!("`{b}`"), &y, Part::Secret)?;
+                    Ok(Some((x, y)))
+                }
                 (None, None) => Ok(None),
                 (Some(_), None) => Err(missing_half(a, b)),
                 (None, Some(_)) => Err(missing_half(b, a)),
@@ -66,6 +90,34 @@ impl Credentials {
             },
             None => Credentials::None,
         })
+    }
+}
+
+/// Which half of a credential pair a value is.
+#[derive(Clone, Copy)]
+enum Part {
+    /// A public key or client id: sent in a header as is.
+    Id,
+    /// A private key or client secret: hashed or base64-encoded first.
+    Secret,
+}
+
+/// An id must be visible ASCII, since it goes in an HTTP header as is (a
+/// `"` or `\` is escaped there). A secret is never sent as is, but must
+/// hold no control character: none of Atlas's do, and a trailing newline
+/// or carriage return is a copy slip that would only show as a 401.
+fn check_value(name: &str, value: &str, part: Part) -> Result<(), ApiError> {
+    match part {
+        Part::Id if !value.bytes().all(|b| b.is_ascii_graphic()) => Err(ApiError::Config(format!(
+            "{name} holds a character that cannot go in an HTTP header (a space, a \
+                 newline or another control character, or a letter that is not ASCII): set \
+                 it to the key alone"
+        ))),
+        Part::Secret if value.chars().any(char::is_control) => Err(ApiError::Config(format!(
+            "{name} holds a control character (such as a newline), which no Atlas key has: \
+             set it to the key alone"
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -158,6 +210,56 @@ mod tests {
             "{err}"
         );
         assert!(!err.contains("pubvalue"));
+    }
+
+    #[test]
+    fn credentials_that_cannot_be_sent_are_refused_by_name_not_value() {
+        let cases = [
+            ("MONGODB_ATLAS_PUBLIC_API_KEY", "pub\nvalue"),
+            ("MONGODB_ATLAS_PUBLIC_API_KEY", "pub value"),
+            ("MONGODB_ATLAS_PUBLIC_API_KEY", "pübvalue"),
+            ("MONGODB_ATLAS_PRIVATE_API_KEY", "privvalue\r\n"),
+            ("MONGODB_ATLAS_CLIENT_ID", "idvalue\u{7f}"),
+            ("MONGODB_ATLAS_CLIENT_SECRET", "secretvalue\n"),
+        ];
+        for (bad, value) in cases {
+            let mut vars = vec![
+                ("MONGODB_ATLAS_PUBLIC_API_KEY", "pubvalue"),
+                ("MONGODB_ATLAS_PRIVATE_API_KEY", "privvalue"),
+            ];
+            if bad.contains("CLIENT") {
+                vars = vec![
+                    ("MONGODB_ATLAS_CLIENT_ID", "idvalue"),
+                    ("MONGODB_ATLAS_CLIENT_SECRET", "secretvalue"),
+                ];
+            }
+            for var in &mut vars {
+                if var.0 == bad {
+                    var.1 = value;
+                }
+            }
+            let err = Credentials::from_env(env(&vars)).unwrap_err().to_string();
+            assert!(err.starts_with(&format!("`{bad}` holds")), "{err}");
+            assert!(!err.contains("value"), "{err}");
+        }
+        let quoted = env(&[
+            ("MONGODB_ATLAS_PUBLIC_API_KEY", "pub\"key"),
+            ("MONGODB_ATLAS_PRIVATE_API_KEY", "priv value é"),
+        ]);
+        assert!(
+            Credentials::from_env(quoted).is_ok(),
+            "escaped in the header"
+        );
+    }
+
+    #[test]
+    fn an_uppercase_scheme_is_accepted() {
+        for raw in ["HTTPS://cloud.mongodb.com", "Https://cloud.mongodb.com/"] {
+            assert_eq!(
+                base_url(Some(raw), env(&[])).unwrap().as_str(),
+                "https://cloud.mongodb.com/"
+            );
+        }
     }
 
     #[test]

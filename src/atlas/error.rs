@@ -37,23 +37,28 @@ pub enum ApiError {
     #[error(
         "Atlas throttled `{request}` (429 Too Many Requests) {}{}",
         times(*.attempts),
-        retry_after_suffix(.retry_after, .budget)
+        long_wait_suffix(.long_wait)
     )]
     Throttled {
         request: String,
         attempts: u32,
-        /// Atlas's last `Retry-After`.
-        retry_after: Option<Duration>,
-        /// How long tether waits for one request in all.
-        budget: Duration,
+        /// Set when Atlas's last `Retry-After` is why tether stopped.
+        long_wait: Option<LongWait>,
     },
 
-    #[error("Atlas answered {status} to `{request}` {}{}", times(*.attempts), detail_suffix(.detail))]
+    #[error(
+        "Atlas answered {status} to `{request}` {}{}{}",
+        times(*.attempts),
+        detail_suffix(.detail),
+        long_wait_suffix(.long_wait)
+    )]
     ServerError {
         request: String,
         status: u16,
         attempts: u32,
         detail: Option<String>,
+        /// Set when Atlas's last `Retry-After` is why tether stopped.
+        long_wait: Option<LongWait>,
     },
 
     #[error(
@@ -65,6 +70,21 @@ pub enum ApiError {
         request: String,
         timeout: Duration,
         attempts: u32,
+    },
+
+    /// A 3xx that tether did not follow. Nothing was sent where it points.
+    #[error(
+        "Atlas answered {status} to `{request}`, a redirect to {}; {}",
+        .to.as_deref().unwrap_or("an address that is not a URL"),
+        .refusal
+    )]
+    Redirected {
+        request: String,
+        /// `302 Found`.
+        status: String,
+        /// The origin the redirect points to, never its path or query.
+        to: Option<String>,
+        refusal: RedirectRefusal,
     },
 
     #[error("the connection to {url} failed: {reason}")]
@@ -88,6 +108,41 @@ pub enum ApiError {
 
     #[error("{0}")]
     Config(String),
+
+    /// A write that was never sent: the client's stop flag
+    /// (`ClientConfig::stop`) was up when its turn came. Atlas did not see
+    /// it, so nothing of it changed.
+    #[error("`{request}` was not sent: tether was asked to stop")]
+    NotStarted { request: String },
+}
+
+/// Why a redirect was not followed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RedirectRefusal {
+    /// A PUT, POST or DELETE: its body could carry secrets, and whether
+    /// Atlas made the change is unknown.
+    Write,
+    /// A read sent to another scheme, host or port than `within`.
+    OtherOrigin { within: String },
+    /// A read redirected this many times already.
+    TooMany(u32),
+}
+
+impl std::fmt::Display for RedirectRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RedirectRefusal::Write => {
+                f.write_str("tether does not follow redirects of writes, so nothing was sent there")
+            }
+            RedirectRefusal::OtherOrigin { within } => write!(
+                f,
+                "tether follows a redirect of a read only within {within}, so nothing was sent there"
+            ),
+            RedirectRefusal::TooMany(n) => {
+                write!(f, "tether follows at most {n} redirects of one read")
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,14 +161,43 @@ fn times(n: u32) -> String {
     }
 }
 
-fn retry_after_suffix(retry_after: &Option<Duration>, budget: &Duration) -> String {
-    match retry_after {
-        Some(wait) if wait > budget => format!(
-            "; it asks to wait {} s, longer than tether waits for one request ({} s)",
-            wait.as_secs(),
-            budget.as_secs()
+/// A `Retry-After` longer than what is left of tether's wait for one
+/// request: tether stops at once rather than wait part of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LongWait {
+    /// What Atlas asked for.
+    pub asked: Duration,
+    /// What was left of `budget` when it asked.
+    pub left: Duration,
+    /// How long tether waits for one request in all.
+    pub budget: Duration,
+}
+
+fn long_wait_suffix(long_wait: &Option<LongWait>) -> String {
+    match long_wait {
+        None => String::new(),
+        Some(w) if w.asked > w.budget => format!(
+            "; Atlas asked to wait {}, longer than tether waits for one request ({}); \
+             run again later",
+            seconds(w.asked),
+            seconds(w.budget)
         ),
-        _ => String::new(),
+        Some(w) => format!(
+            "; Atlas asked to wait {}, longer than the {} left of the {} tether waits \
+             for one request; run again later",
+            seconds(w.asked),
+            seconds(w.left),
+            seconds(w.budget)
+        ),
+    }
+}
+
+/// `12 s`, or `1.5 s` when not whole.
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
     }
 }
 
@@ -163,12 +247,34 @@ impl ApiError {
             ApiError::Rejected { .. } => "Atlas's reason is above; fix the value in the file and \
                 run again"
                 .to_owned(),
+            ApiError::Throttled {
+                long_wait: Some(_), ..
+            }
+            | ApiError::ServerError {
+                long_wait: Some(_), ..
+            } => "Atlas asks clients to pause: nothing more was sent (plan never writes; apply \
+                is safe to rerun)"
+                .to_owned(),
             ApiError::Throttled { .. } => "Atlas's rate limit refills over about a minute: run \
                 again later, or lower `--concurrency`"
                 .to_owned(),
             ApiError::ServerError { .. } | ApiError::Timeout { .. } => "Atlas or the network is \
                 having trouble: run again later (plan never writes; apply is safe to rerun)"
                 .to_owned(),
+            ApiError::Redirected { refusal, .. } => {
+                let check = "something other than Atlas answers at the base URL: check \
+                    `--base-url` or `MONGODB_ATLAS_BASE_URL` (Atlas is \
+                    `https://cloud.mongodb.com`), and the proxy settings";
+                match refusal {
+                    RedirectRefusal::Write => format!(
+                        "{check}; then run `tether plan` to see whether the change was made"
+                    ),
+                    RedirectRefusal::OtherOrigin { .. } => {
+                        format!("{check}; if the new address is Atlas's, use it as the base URL")
+                    }
+                    RedirectRefusal::TooMany(_) => check.to_owned(),
+                }
+            }
             ApiError::Connection { kind, .. } => match kind {
                 ConnectionFailure::Dns => "the host name does not resolve: check `--base-url` or \
                     `MONGODB_ATLAS_BASE_URL`, DNS, and the proxy settings (`HTTPS_PROXY`)"
@@ -194,6 +300,9 @@ impl ApiError {
                 default"
                 .to_owned(),
             ApiError::Config(_) => "fix the setting named above".to_owned(),
+            ApiError::NotStarted { .. } => "nothing of this change was made; run `tether apply` \
+                again to make it"
+                .to_owned(),
         }
     }
 

@@ -6,13 +6,17 @@ mod client;
 mod credentials;
 mod error;
 mod limit;
+mod redact;
 mod retry;
+mod server_text;
 mod version;
 mod wire;
 
 pub use client::{Client, ClientConfig, Deletion, RequestLog};
 pub use credentials::{CredentialKind, Credentials, DEFAULT_BASE_URL, base_url};
-pub use error::{ApiError, ConnectionFailure};
+pub use error::{ApiError, ConnectionFailure, LongWait, RedirectRefusal};
+pub use redact::{Redactor, fragment_len};
 pub use retry::RetryPolicy;
+pub use server_text::{MAX_SHOWN_BYTES, server_text};
 pub use version::{ApiVersion, V2_MEDIA_TYPE};
 pub use wire::{integration_body, unsupported_fields};

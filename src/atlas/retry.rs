@@ -2,7 +2,7 @@
 //! exponential backoff, never shorter than Atlas's `Retry-After`, bounded in
 //! attempts and in total waiting.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 #[derive(Clone, Debug)]
 pub struct RetryPolicy {
@@ -46,19 +46,27 @@ impl RetryPolicy {
         // together. Atlas's `Retry-After` is a floor the backoff adds to:
         // waiting it exactly would send every throttled request back at once.
         let jittered = exponential / 2 + exponential.mul_f64(fastrand::f64() / 2.0);
-        let delay = retry_after.map_or(jittered, |floor| floor + jittered);
-        (waited + delay <= self.max_total_wait).then_some(delay)
+        let delay = retry_after.map_or(jittered, |floor| floor.saturating_add(jittered));
+        (waited.saturating_add(delay) <= self.max_total_wait).then_some(delay)
     }
 }
 
-/// `Retry-After` in seconds (Atlas does not send HTTP dates).
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    value
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| Duration::from_secs_f64(s.min(3600.0)))
+/// `Retry-After` as seconds or as an HTTP date (IMF-fixdate, or the two
+/// obsolete forms HTTP still accepts). A date is read against the answer's
+/// own `Date` header when it has one, so that the two clocks need not
+/// agree, else against `now`; a date already past is no wait. A wait too
+/// long for a `Duration` is `Duration::MAX`. `None` for anything else.
+pub fn parse_retry_after(value: &str, date: Option<&str>, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<f64>() {
+        return (seconds.is_finite() && seconds >= 0.0)
+            .then(|| Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    let base = date
+        .and_then(|d| httpdate::parse_http_date(d.trim()).ok())
+        .unwrap_or(now);
+    Some(at.duration_since(base).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
@@ -88,14 +96,54 @@ mod tests {
         );
     }
 
+    fn parse(value: &str) -> Option<Duration> {
+        parse_retry_after(value, None, SystemTime::now())
+    }
+
     #[test]
     fn parses_retry_after_seconds() {
-        assert_eq!(parse_retry_after("55"), Some(Duration::from_secs(55)));
+        assert_eq!(parse("55"), Some(Duration::from_secs(55)));
+        assert_eq!(parse(" 1.5 "), Some(Duration::from_millis(1500)));
+        assert_eq!(parse("-1"), None);
+        assert_eq!(parse("soon"), None);
+        assert_eq!(parse("NaN"), None);
+    }
+
+    #[test]
+    fn a_huge_wait_is_kept_not_clamped() {
+        assert_eq!(parse("999999"), Some(Duration::from_secs(999_999)));
+        assert_eq!(parse("1e300"), Some(Duration::MAX));
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.delay(1, Some(Duration::MAX), Duration::ZERO), None);
+    }
+
+    #[test]
+    fn parses_retry_after_dates_against_the_answer_date_or_now() {
+        let date = Some("Wed, 21 Oct 2015 07:28:00 GMT");
+        let now = SystemTime::now();
         assert_eq!(
-            parse_retry_after(" 1.5 "),
-            Some(Duration::from_millis(1500))
+            parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", date, now),
+            Some(Duration::from_secs(30))
         );
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
-        assert_eq!(parse_retry_after("-1"), None);
+        // The obsolete RFC 850 and asctime forms.
+        assert_eq!(
+            parse_retry_after("Wednesday, 21-Oct-15 07:29:00 GMT", date, now),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            parse_retry_after("Wed Oct 21 07:28:05 2015", date, now),
+            Some(Duration::from_secs(5))
+        );
+        // Past: no wait. Without `Date`, against now.
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", date, now),
+            Some(Duration::ZERO)
+        );
+        let in_a_minute = httpdate::fmt_http_date(now + Duration::from_secs(60));
+        let waited = parse_retry_after(&in_a_minute, None, now).unwrap();
+        assert!(waited > Duration::from_secs(58) && waited <= Duration::from_secs(60));
+        // A `Date` that is not a date: against now.
+        let unread = parse_retry_after(&in_a_minute, Some("yesterday"), now).unwrap();
+        assert!(unread > Duration::from_secs(58));
     }
 }

@@ -3,7 +3,12 @@
 
 use serde_json::{Map, Value};
 
+use super::redact::Redactor;
+use super::server_text::server_text;
 use super::version::ApiVersion;
+
+/// An unknown integration type's name is cut after this many bytes.
+const MAX_TYPE_NAME_BYTES: usize = 100;
 use crate::model::{
     FieldKind, FieldValue, GroupId, Integration, IntegrationType, LiveIntegration,
     LiveIntegrations, LiveValue, Project,
@@ -69,7 +74,12 @@ pub fn live_integrations(results: &[Value]) -> Result<LiveIntegrations, String> 
             .and_then(Value::as_str)
             .ok_or_else(|| "an integration in `results` has no `type`".to_owned())?;
         let Ok(kind) = type_name.parse::<IntegrationType>() else {
-            live.unknown_types.push(type_name.to_owned());
+            // Shown as is in plans: escaped and capped like any server text.
+            live.unknown_types.push(server_text(
+                type_name,
+                &Redactor::default(),
+                MAX_TYPE_NAME_BYTES,
+            ));
             continue;
         };
         let integration = live_integration(kind, object)?;
@@ -139,7 +149,8 @@ pub fn project(value: &Value) -> Result<Project, String> {
     Ok(Project { id, name, org_id })
 }
 
-/// The fields of Atlas's error body that tether uses.
+/// The fields of Atlas's error body that tether uses, as sent: whatever of
+/// them is shown goes through `server_text` first.
 #[derive(Debug, Default)]
 pub struct ErrorBody {
     pub error_code: Option<String>,
@@ -154,15 +165,8 @@ impl ErrorBody {
         let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
         ErrorBody {
             error_code: text("errorCode"),
-            detail: text("detail").map(|d| truncate(&d, 500)),
+            detail: text("detail"),
         }
-    }
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_owned(),
     }
 }
 
@@ -254,5 +258,22 @@ mod tests {
         assert_eq!(parsed.error_code.as_deref(), Some("GROUP_NOT_FOUND"));
         assert_eq!(parsed.detail.as_deref(), Some("No group with ID 1 exists."));
         assert!(ErrorBody::parse(b"<html>proxy</html>").error_code.is_none());
+    }
+
+    #[test]
+    fn an_unknown_type_name_is_escaped_and_cut() {
+        let long = "B".repeat(500);
+        let live = live_integrations(&[
+            json!({"type": "CARRIER_PIGEON"}),
+            json!({"type": "EVIL\u{1b}[2J"}),
+            json!({"type": long}),
+        ])
+        .unwrap();
+        assert_eq!(live.unknown_types[0], "CARRIER_PIGEON");
+        assert_eq!(live.unknown_types[1], "EVIL\\u{1b}[2J");
+        assert_eq!(
+            live.unknown_types[2],
+            format!("{}… (400 bytes more)", "B".repeat(100))
+        );
     }
 }

@@ -720,3 +720,105 @@ async fn verbose_log_has_one_line_per_request_and_no_secrets() {
         "PUT /api/atlas/v1.0/groups/65f1a2b3c4d5e6f7a8b9c0d1/integrations/PAGER_DUTY 200"
     ));
 }
+
+#[tokio::test]
+async fn a_public_key_with_a_quote_signs_in_to_the_simulator() {
+    let sim = start(SimConfig {
+        state: state(),
+        auth: AuthMode::Required,
+        api_keys: vec![ApiKey {
+            public_key: "pub\"key01".into(),
+            private_key: PRIVATE_KEY.into(),
+            role: Role::Owner,
+        }],
+        ..SimConfig::default()
+    });
+    let credentials = Credentials::ApiKey {
+        public: "pub\"key01".into(),
+        private: Secret::new(PRIVATE_KEY),
+    };
+    client(&sim, credentials)
+        .list_integrations(&group(PROD))
+        .await
+        .expect("the quote is escaped in the Digest header");
+    let counts = sim.counters();
+    assert_eq!(
+        (counts.status(401), counts.status(200)),
+        (1, 1),
+        "{counts:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_service_account_fetches_one_token_in_all() {
+    // Tokens that expire at once: every bearer request is a 401, as for an
+    // account that may not call the API.
+    let sim = guarded_sim(SimConfig {
+        token_lifetime: Duration::ZERO,
+        ..SimConfig::default()
+    });
+    let client = client(&sim, sa_credentials());
+    for _ in 0..3 {
+        let err = client
+            .list_integrations(&group(PROD))
+            .await
+            .expect_err("refused");
+        assert!(matches!(err, ApiError::Unauthorized { .. }), "{err:?}");
+    }
+    let counts = sim.counters();
+    assert_eq!(counts.get("POST", "/api/oauth/token"), 1, "{counts:?}");
+    assert_eq!(
+        counts.status(401),
+        3,
+        "one refused GET per call: {counts:?}"
+    );
+    assert_eq!(counts.total(), 4, "{counts:?}");
+}
+
+#[tokio::test]
+async fn a_stop_flag_set_before_a_write_sends_nothing() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let sim = guarded_sim(SimConfig::default());
+    let stop = Arc::new(AtomicBool::new(true));
+    let mut config = config_for(&sim.base_url(), sa_credentials());
+    config.stop = Some(Arc::clone(&stop));
+    let client = Client::new(config).expect("client");
+    let err = client
+        .put_integration(&group(PROD), &pager_duty(PD_KEY))
+        .await
+        .expect_err("stopped");
+    assert!(matches!(err, ApiError::NotStarted { .. }), "{err:?}");
+    let message = shown(&err);
+    assert!(message.contains("was not sent"), "{message}");
+    assert!(!message.contains(PD_KEY), "{message}");
+    let err = client
+        .delete_integration(&group(PROD), IntegrationType::PagerDuty)
+        .await
+        .expect_err("stopped");
+    assert!(matches!(err, ApiError::NotStarted { .. }), "{err:?}");
+    assert_eq!(sim.counters().total(), 0, "not even a token request");
+    // Reads are not stopped by the flag.
+    client.list_integrations(&group(PROD)).await.expect("reads");
+    assert_eq!(sim.counters().writes(), 1, "the token request only");
+    stop.store(false, Ordering::SeqCst);
+    client
+        .put_integration(&group(PROD), &pager_duty(PD_KEY))
+        .await
+        .expect("written once the flag is down");
+}
+
+#[tokio::test]
+async fn a_service_account_works_with_one_request_at_a_time() {
+    let sim = guarded_sim(SimConfig::default());
+    let mut config = config_for(&sim.base_url(), sa_credentials());
+    config.concurrency = 1;
+    let client = Client::new(config).expect("client");
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        client.list_integrations(&group(PROD)),
+    )
+    .await
+    .expect("no deadlock: the token request does not wait for the slot its caller holds")
+    .expect("lists");
+    assert_eq!(sim.counters().get("POST", "/api/oauth/token"), 1);
+}

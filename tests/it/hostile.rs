@@ -131,3 +131,51 @@ fn an_error_page_with_a_server_error() {
     );
     assert_clear_failure(&plan_against(&base), "Atlas answered 502");
 }
+
+#[test]
+fn a_megabyte_error_with_escape_codes_is_cut_and_escaped() {
+    let detail = format!("\u{1b}[2J\u{1b}[31mred{}\0", "A".repeat(1 << 20));
+    let body = serde_json::json!({"errorCode": "X", "detail": detail}).to_string();
+    let run = plan_against(&serve(
+        "403 Forbidden",
+        "application/json",
+        body.into_bytes(),
+    ));
+    assert_clear_failure(&run, "Atlas answered 403 Forbidden");
+    let all = run.all_output();
+    assert!(all.len() < 16 * 1024, "{} bytes out", all.len());
+    assert!(!all.contains('\u{1b}') && !all.contains('\0'), "{all:?}");
+    assert!(all.contains("\\u{1b}[2J"), "{all}");
+    assert!(all.contains("bytes more)"), "{all}");
+}
+
+#[test]
+fn a_redirect_to_another_host_is_not_followed() {
+    let other = serve(
+        "200 OK",
+        "application/json",
+        br#"{"results":[],"totalCount":0}"#.to_vec(),
+    );
+    let location: &'static str = Box::leak(format!("{other}/elsewhere").into_boxed_str());
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer);
+            let head = format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(head.as_bytes());
+        }
+    });
+    let run = plan_against(&base);
+    assert_clear_failure(&run, "a redirect to");
+    assert!(
+        run.stdout
+            .contains("follows a redirect of a read only within"),
+        "{}",
+        run.transcript()
+    );
+}

@@ -3,6 +3,7 @@
 mod ci_recipes;
 mod cli;
 mod client;
+mod client_hostile;
 mod common;
 mod demo;
 mod faults;
