@@ -72,12 +72,13 @@ pub fn run(printer: &Printer) -> Result<ExitStatus, Error> {
     printer.data(&heading(
         "2/4  tether plan          (what a pull request shows)",
     ));
+    let session = super::session::Session::start()?;
     let connection = engine::Connection {
         base_url: Some(simulator.base_url()),
+        stop: Some(session.stop.clone()),
         ..engine::Connection::default()
     };
     let client = Arc::new(engine::connect(connection, |_| None).map_err(bug)?);
-    let session = super::session::Session::start()?;
     let projects = &loaded.desired.projects;
     let everything = Filter::default();
     let planned =

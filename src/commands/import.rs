@@ -25,8 +25,8 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     if let Some(path) = &args.output {
         super::check_output(path, None, replace)?;
     }
-    let client = super::connect(&args.atlas, printer)?;
     let session = super::session::Session::start()?;
+    let client = super::connect(&args.atlas, &session, printer)?;
     let projects = session.read(engine::find_projects(
         &client,
         &args.projects,

@@ -40,7 +40,7 @@ fn secret_sources(file: &FileArgs, printer: &Printer) -> Result<SecretSources, E
 }
 
 /// A client for Atlas from the command's options and the environment.
-fn connect(atlas: &AtlasArgs, printer: &Printer) -> Result<Arc<Client>, Error> {
+fn connect(atlas: &AtlasArgs, session: &Session, printer: &Printer) -> Result<Arc<Client>, Error> {
     let connection = engine::Connection {
         api: match atlas.api {
             Api::V1 => ApiVersion::V1,
@@ -50,6 +50,7 @@ fn connect(atlas: &AtlasArgs, printer: &Printer) -> Result<Arc<Client>, Error> {
         concurrency: usize::from(atlas.concurrency),
         retries: atlas.retries,
         log: printer.request_log(),
+        stop: Some(session.stop.clone()),
     };
     Ok(Arc::new(engine::connect(connection, |name| {
         std::env::var(name).ok()
@@ -69,7 +70,7 @@ fn plan(inputs: &PlanInputs, rotate_secrets: bool, printer: &Printer) -> Result<
         types: inputs.select.types.clone(),
     };
     let projects = engine::select(loaded.desired.projects, &filter, file)?;
-    let client = connect(&inputs.atlas, printer)?;
+    let client = connect(&inputs.atlas, &session, printer)?;
     let planned = plan_with_progress(
         &session,
         &client,

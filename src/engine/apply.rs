@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::report::{OperationReport, Outcome, Report};
-use crate::atlas::{Client, Deletion};
+use crate::atlas::{ApiError, Client, Deletion};
 use crate::model::{
     DesiredProject, GroupId, Integration, LiveIntegrations, Mode, Origin, ProjectRef, Slot,
 };
@@ -70,14 +70,23 @@ async fn write(client: &Client, operation: &Operation, options: &PlanOptions) ->
         Action::Delete => match client.delete_integration(group, operation.kind).await {
             Ok(Deletion::Deleted) => Outcome::Done,
             Ok(Deletion::AlreadyAbsent) => Outcome::AlreadyAbsent,
-            Err(err) => Outcome::Failed(err.explained()),
+            Err(err) => failed(err),
         },
         Action::Create(desired) | Action::Update(desired) => {
             match client.put_integration(group, desired).await {
                 Ok(after) => verify(group, desired, &after, options),
-                Err(err) => Outcome::Failed(err.explained()),
+                Err(err) => failed(err),
             }
         }
+    }
+}
+
+/// A write that did not happen: never sent because of a stop request, or
+/// failed.
+fn failed(err: ApiError) -> Outcome {
+    match err {
+        ApiError::NotStarted { .. } => Outcome::NotStarted,
+        err => Outcome::Failed(err.explained()),
     }
 }
 

@@ -91,6 +91,8 @@ pub struct Connection {
     pub retries: u32,
     /// One line per request (`-v`).
     pub log: Option<RequestLog>,
+    /// Once requested, no write is sent that was not sent already.
+    pub stop: Option<Stop>,
 }
 
 impl Default for Connection {
@@ -102,6 +104,7 @@ impl Default for Connection {
             concurrency: 16,
             retries: 5,
             log: None,
+            stop: None,
         }
     }
 }
@@ -119,6 +122,7 @@ pub fn connect(
     config.concurrency = connection.concurrency;
     config.retry.max_attempts = connection.retries + 1;
     config.log = connection.log;
+    config.stop = connection.stop.map(|stop| stop.flag());
     Ok(Client::new(config)?)
 }
 

@@ -987,3 +987,69 @@ fn a_secrets_file_others_can_read_gets_a_warning() {
         run.stderr
     );
 }
+
+/// Ctrl-C during the writes stops starting operations at once: at most the
+/// writes already in flight (one, at `--concurrency 1`) finish after it.
+#[cfg(unix)]
+#[test]
+fn after_ctrl_c_no_queued_write_starts() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let state = StateFile::parse(&fleet(12)).expect("state");
+    let sim = tether::sim::spawn(tether::sim::SimConfig {
+        state,
+        worker_threads: 2,
+        faults: tether::sim::Faults {
+            latency: std::time::Duration::from_millis(150),
+            ..tether::sim::Faults::default()
+        },
+        ..tether::sim::SimConfig::default()
+    })
+    .expect("simulator starts");
+    let work = work_with(&fleet_file(
+        12,
+        12,
+        0,
+        "safety:\n  max_update_percent: 100\n",
+    ));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tether"))
+        .current_dir(work.path())
+        .env_clear()
+        .envs(FLEET_ENV.iter().copied())
+        .env("MONGODB_ATLAS_BASE_URL", sim.base_url())
+        .args([
+            "--color",
+            "never",
+            "apply",
+            "--auto-approve",
+            "--concurrency",
+            "1",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("apply starts");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut seen = crate::common::read_until(&mut stdout, "Plan:");
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let at_signal = sim.counters().writes();
+    stdout.read_to_string(&mut seen).expect("reads the rest");
+    assert_eq!(child.wait().expect("exits").code(), Some(130), "{seen}");
+    let at_exit = sim.counters().writes();
+    assert!(
+        at_signal < 12,
+        "the signal came before the end: {at_signal}"
+    );
+    assert!(
+        at_exit <= at_signal + 1,
+        "{at_signal} writes at the signal, {at_exit} at exit: queued writes started"
+    );
+    let done = seen.lines().filter(|l| l.ends_with(": done")).count() as u64;
+    assert_eq!(done, at_exit, "{seen}");
+    assert!(seen.contains("not started (interrupted)"), "{seen}");
+}
