@@ -8,6 +8,7 @@ use crate::engine::{self, Report};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::output::Printer;
+use crate::plan::render::{self, Purpose};
 
 use super::session::Session;
 
@@ -25,7 +26,12 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let plan = &planned.plan;
     let format = args.output;
     if format == ReportFormat::Text {
-        printer.data(&super::render(plan, OutputFormat::Text, printer));
+        printer.data(&super::render(
+            plan,
+            OutputFormat::Text,
+            Purpose::Plan,
+            printer,
+        ));
     }
     if plan.has_failures() || plan.has_errors() {
         return Err(Error::new(
@@ -68,6 +74,21 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         ReportFormat::Json => printer.data(&engine::report_json(&report)),
         ReportFormat::Text => printer.data(&engine::report_text(&report)),
     }
+    super::step_summary(
+        &format!(
+            "{}\n**Apply: {} done, {} failed, {} not started{}**\n",
+            render::markdown(plan),
+            report.succeeded(),
+            report.failed(),
+            report.not_started(),
+            if report.interrupted {
+                "; interrupted"
+            } else {
+                ""
+            }
+        ),
+        printer,
+    );
     Ok(if report.interrupted {
         ExitStatus::Interrupted
     } else if report.failed() > 0 {

@@ -5,10 +5,17 @@ use crate::cli::DriftArgs;
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::output::Printer;
+use crate::plan::render::{self, Purpose};
 
 pub fn run(args: &DriftArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let planned = super::plan(&args.inputs, false, printer)?.planned;
-    printer.data(&super::render(&planned.plan, args.output, printer));
+    printer.data(&super::render(
+        &planned.plan,
+        args.output,
+        Purpose::Drift,
+        printer,
+    ));
+    super::step_summary(&render::drift_markdown(&planned.plan), printer);
     Ok(super::plan_status(
         &planned.plan,
         planned.plan.has_changes(),

@@ -24,6 +24,7 @@ use crate::exit::ExitStatus;
 use crate::filter::Filter;
 use crate::model::Safety;
 use crate::output::Printer;
+use crate::plan::render::{self, Purpose};
 use crate::plan::{Operation, Plan, PlanOptions};
 use session::Session;
 
@@ -229,11 +230,35 @@ enum Replace {
     No,
 }
 
-/// The plan in the format asked for.
-fn render(plan: &Plan, format: OutputFormat, printer: &Printer) -> String {
-    match format {
-        OutputFormat::Text => crate::plan::render::text(plan, printer.stdout_color()),
-        OutputFormat::Json => crate::plan::render::json(plan),
-        OutputFormat::Markdown => crate::plan::render::markdown(plan),
+/// The plan (or the drift report) in the format asked for.
+fn render(plan: &Plan, format: OutputFormat, purpose: Purpose, printer: &Printer) -> String {
+    match (format, purpose) {
+        (OutputFormat::Text, Purpose::Plan) => render::text(plan, printer.stdout_color()),
+        (OutputFormat::Text, Purpose::Drift) => render::drift_text(plan, printer.stdout_color()),
+        (OutputFormat::Json, _) => render::json(plan),
+        (OutputFormat::Markdown, Purpose::Plan) => render::markdown(plan),
+        (OutputFormat::Markdown, Purpose::Drift) => render::drift_markdown(plan),
+    }
+}
+
+/// Under GitHub Actions (`GITHUB_STEP_SUMMARY` names a file), appends
+/// `markdown` to the job's summary page. A summary that cannot be written
+/// is a warning: the command's own output is what counts.
+fn step_summary(markdown: &str, printer: &Printer) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let appended = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut file| {
+            std::io::Write::write_all(&mut file, format!("{markdown}\n").as_bytes())
+        });
+    if let Err(err) = appended {
+        printer.warnings(&format!(
+            "warning: cannot append to the job summary `{}`: {err}\n",
+            Path::new(&path).display()
+        ));
     }
 }

@@ -5,6 +5,7 @@ use crate::engine;
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::output::Printer;
+use crate::plan::render::{self, Purpose};
 
 pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     if let Some(path) = &args.out {
@@ -14,7 +15,8 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         planned, safety, ..
     } = super::plan(&args.inputs, args.rotate_secrets, printer)?;
     let plan = &planned.plan;
-    printer.data(&super::render(plan, args.output, printer));
+    printer.data(&super::render(plan, args.output, Purpose::Plan, printer));
+    super::step_summary(&render::markdown(plan), printer);
     let gates = super::gates(&args.gates, &safety, false);
     for refusal in engine::refusals(plan, &plan.operations(), &gates) {
         printer.warnings(&format!(

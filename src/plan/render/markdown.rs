@@ -2,7 +2,7 @@
 //! section per project worth a look, never longer than GitHub accepts.
 
 use super::lines::{project_body, project_title};
-use super::summary_line;
+use super::{Purpose, drift_line, summary_line};
 use crate::plan::types::{Plan, ProjectPlan};
 use crate::plural::{count, noun};
 use crate::printable::printable;
@@ -16,13 +16,22 @@ const NOTE_ROOM: usize = 400;
 
 /// The markdown rendering, at most `MARKDOWN_LIMIT` bytes.
 pub fn markdown(plan: &Plan) -> String {
-    markdown_within(plan, MARKDOWN_LIMIT)
+    markdown_within(plan, MARKDOWN_LIMIT, Purpose::Plan)
 }
 
-pub(super) fn markdown_within(plan: &Plan, limit: usize) -> String {
+/// The drift report as markdown, for an issue or a job summary.
+pub fn drift_markdown(plan: &Plan) -> String {
+    markdown_within(plan, MARKDOWN_LIMIT, Purpose::Drift)
+}
+
+pub(super) fn markdown_within(plan: &Plan, limit: usize, purpose: Purpose) -> String {
     let summary = plan.summary();
-    let mut out = String::from("### tether plan\n\n");
-    out.push_str(&format!("**{}**\n\n", escape(&summary_line(&summary))));
+    let (heading, first) = match purpose {
+        Purpose::Plan => ("### tether plan", summary_line(&summary)),
+        Purpose::Drift => ("### tether drift", drift_line(plan)),
+    };
+    let mut out = format!("{heading}\n\n");
+    out.push_str(&format!("**{}**\n\n", escape(&first)));
     out.push_str(
         "| Create | Update | Delete | Unchanged | Report-only | Errors | Failed projects | Unmanaged |\n\
          |---:|---:|---:|---:|---:|---:|---:|---:|\n",

@@ -12,10 +12,49 @@ pub use json::{
     ItemErrorKind, NoteDocument, NoteKind, PlanDocument, ProjectDocument, ProjectStatus,
     ReportOnlyReason, UnmanagedDocument, ValueDocument, json,
 };
-pub use markdown::{MARKDOWN_LIMIT, markdown};
-pub use text::text;
+pub use markdown::{MARKDOWN_LIMIT, drift_markdown, markdown};
+pub use text::{drift_text, text};
 
 use super::summary::Summary;
+use super::types::Plan;
+
+/// What a rendering is for: the plan apply would carry out, or the drift a
+/// schedule checks for. They differ in their headings and last line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Plan,
+    Drift,
+}
+
+/// `Drift: 3 differences in 2 projects (exit 2)`, `No drift (exit 0)`, or,
+/// when some project could not be checked, how many (exit 1): the last line
+/// of drift's text, and its exit code in words.
+pub(crate) fn drift_line(plan: &Plan) -> String {
+    let summary = plan.summary();
+    let differences = summary.create + summary.update + summary.delete + summary.report_only;
+    let projects = plan.projects.iter().filter(|p| p.has_changes()).count();
+    if plan.has_failures() || plan.has_errors() {
+        let unchecked = plan
+            .projects
+            .iter()
+            .filter(|p| p.failure().is_some() || p.has_errors())
+            .count();
+        format!(
+            "Drift: {} in {}; {} could not be checked (exit 1)",
+            crate::plural::count(differences, "difference", "differences"),
+            crate::plural::count(projects, "project", "projects"),
+            crate::plural::count(unchecked, "project", "projects"),
+        )
+    } else if differences == 0 {
+        "No drift (exit 0)".to_owned()
+    } else {
+        format!(
+            "Drift: {} in {} (exit 2)",
+            crate::plural::count(differences, "difference", "differences"),
+            crate::plural::count(projects, "project", "projects"),
+        )
+    }
+}
 
 /// `Plan: 2 to create, 3 to update, 1 to delete, 40 unchanged; 1 project failed`.
 pub(crate) fn summary_line(summary: &Summary) -> String {

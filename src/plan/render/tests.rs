@@ -111,7 +111,7 @@ fn markdown_that_fits_is_not_cut() {
     let rendered = markdown(&fixture_plan());
     assert!(!rendered.contains("not shown"));
     assert_eq!(rendered.matches("<details>").count(), 5);
-    let tiny = markdown::markdown_within(&fixture_plan(), 2_000);
+    let tiny = markdown::markdown_within(&fixture_plan(), 2_000, super::Purpose::Plan);
     assert!(tiny.len() <= 2_000, "{}", tiny.len());
     assert!(tiny.contains("5 projects not shown"), "{tiny}");
 }

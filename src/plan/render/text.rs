@@ -5,11 +5,24 @@
 use owo_colors::{OwoColorize, Style};
 
 use super::lines::{Line, Tone, project_body, project_title};
-use super::summary_line;
+use super::{Purpose, drift_line, summary_line};
 use crate::plan::types::{Note, Plan};
+
+/// More unchanged projects than this are summed up in one line: at 300
+/// projects, a line each is noise.
+const QUIET_LINES: usize = 10;
 
 /// The text rendering; ANSI colour only when `color` is true.
 pub fn text(plan: &Plan, color: bool) -> String {
+    rendering(plan, color, Purpose::Plan)
+}
+
+/// The drift report: the plan's body, with drift's own first and last line.
+pub fn drift_text(plan: &Plan, color: bool) -> String {
+    rendering(plan, color, Purpose::Drift)
+}
+
+fn rendering(plan: &Plan, color: bool, purpose: Purpose) -> String {
     let paint = |tone: Tone, text: &str| -> String {
         // Names and values come from Atlas too: no control character of
         // theirs reaches the terminal.
@@ -30,9 +43,14 @@ pub fn text(plan: &Plan, color: bool) -> String {
         }
     };
     let mut out = String::new();
-    out.push_str(&paint(Tone::Header, &summary_line(&plan.summary())));
+    let first = match purpose {
+        Purpose::Plan => summary_line(&plan.summary()),
+        Purpose::Drift => summary_line(&plan.summary()).replacen("Plan: ", "tether drift: ", 1),
+    };
+    out.push_str(&paint(Tone::Header, &first));
     out.push('\n');
-    if !plan.has_changes() && !plan.has_errors() && !plan.has_failures() {
+    if purpose == Purpose::Plan && !plan.has_changes() && !plan.has_errors() && !plan.has_failures()
+    {
         out.push_str("No changes: Atlas matches the file.\n");
     }
     let (noteworthy, quiet): (Vec<_>, Vec<_>) =
@@ -51,7 +69,19 @@ pub fn text(plan: &Plan, color: bool) -> String {
             out.push('\n');
         }
     }
-    if !quiet.is_empty() {
+    if quiet.len() > QUIET_LINES {
+        let integrations: usize = quiet.iter().map(|p| p.items().len()).sum();
+        out.push('\n');
+        out.push_str(&paint(
+            Tone::Quiet,
+            &format!(
+                "= {} unchanged ({})",
+                crate::plural::count(quiet.len(), "project", "projects"),
+                crate::plural::count(integrations, "integration", "integrations")
+            ),
+        ));
+        out.push('\n');
+    } else if !quiet.is_empty() {
         out.push('\n');
         for project in quiet {
             let mut summary = format!(
@@ -71,6 +101,11 @@ pub fn text(plan: &Plan, color: bool) -> String {
             out.push_str(&paint(Tone::Quiet, &summary));
             out.push('\n');
         }
+    }
+    if purpose == Purpose::Drift {
+        out.push('\n');
+        out.push_str(&paint(Tone::Header, &drift_line(plan)));
+        out.push('\n');
     }
     out
 }

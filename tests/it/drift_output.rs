@@ -1,0 +1,130 @@
+//! Drift reads as drift, not as a plan: its own heading and last line, a
+//! compact line for what did not change, and the job summary under GitHub
+//! Actions.
+
+use crate::common::{Run, simulator, tether};
+
+const KEY: &str = "drift-output-pd-key-000000000000";
+
+/// `n` projects with the same PagerDuty key, and the file that declares it.
+fn world(n: usize) -> (tether::sim::SimHandle, tempfile::TempDir) {
+    let mut state = String::from("projects:\n");
+    let mut file = String::from(
+        "version: 1\ndefaults:\n  integrations:\n    PAGER_DUTY:\n      serviceKey: ${PD_KEY}\nprojects:\n",
+    );
+    for i in 0..n {
+        state.push_str(&format!(
+            "  - id: 65f1a2b3c4d5e6f7a8b9{i:04x}\n    name: team-{i}\n    orgId: 6600000000000000000000aa\n    integrations:\n      PAGER_DUTY: {{serviceKey: {KEY}}}\n"
+        ));
+        file.push_str(&format!("  - id: 65f1a2b3c4d5e6f7a8b9{i:04x}\n"));
+    }
+    let sim = simulator(tether::sim::StateFile::parse(&state).expect("state"));
+    let work = tempfile::tempdir().expect("tempdir");
+    std::fs::write(work.path().join("tether.yaml"), file).expect("write");
+    (sim, work)
+}
+
+fn run(
+    sim: &tether::sim::SimHandle,
+    dir: &std::path::Path,
+    args: &[&str],
+    key: &str,
+    extra: &[(&str, &str)],
+) -> Run {
+    let base = sim.base_url();
+    let mut env = vec![("PD_KEY", key), ("MONGODB_ATLAS_BASE_URL", base.as_str())];
+    env.extend_from_slice(extra);
+    let mut all = vec!["--color", "never"];
+    all.extend_from_slice(args);
+    tether(dir, &all, &env)
+}
+
+#[test]
+fn drift_has_its_own_heading_and_last_line() {
+    let (sim, work) = world(3);
+    let in_sync = run(&sim, work.path(), &["drift"], KEY, &[]);
+    assert_eq!(in_sync.code, 0, "{}", in_sync.transcript());
+    assert!(
+        in_sync.stdout.starts_with("tether drift: "),
+        "{}",
+        in_sync.stdout
+    );
+    assert!(!in_sync.stdout.contains("Plan:"), "{}", in_sync.stdout);
+    assert_eq!(in_sync.stdout.lines().last(), Some("No drift (exit 0)"));
+
+    let other = "drift-output-pd-key-111111111111";
+    let drifted = run(&sim, work.path(), &["drift"], other, &[]);
+    assert_eq!(drifted.code, 2, "{}", drifted.transcript());
+    assert_eq!(
+        drifted.stdout.lines().last(),
+        Some("Drift: 3 differences in 3 projects (exit 2)")
+    );
+    let markdown = run(
+        &sim,
+        work.path(),
+        &["drift", "--output", "markdown"],
+        other,
+        &[],
+    );
+    assert!(
+        markdown.stdout.starts_with("### tether drift\n"),
+        "{}",
+        markdown.stdout
+    );
+    assert!(
+        markdown
+            .stdout
+            .contains("**Drift: 3 differences in 3 projects (exit 2)**"),
+        "{}",
+        markdown.stdout
+    );
+    assert!(!markdown.all_output().contains(other));
+}
+
+#[test]
+fn many_unchanged_projects_are_one_line() {
+    let (sim, work) = world(12);
+    let drift = run(&sim, work.path(), &["drift"], KEY, &[]);
+    assert_eq!(drift.code, 0, "{}", drift.transcript());
+    assert!(
+        drift
+            .stdout
+            .contains("= 12 projects unchanged (12 integrations)"),
+        "{}",
+        drift.stdout
+    );
+    assert!(drift.stdout.lines().count() < 8, "{}", drift.stdout);
+}
+
+#[test]
+fn under_github_actions_plan_apply_and_drift_fill_the_job_summary() {
+    let (sim, work) = world(2);
+    let summary = work.path().join("summary.md");
+    let summary_env = [("GITHUB_STEP_SUMMARY", summary.to_str().expect("utf-8"))];
+    let other = "drift-output-pd-key-222222222222";
+    let plan = run(&sim, work.path(), &["plan"], other, &summary_env);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    let apply = run(
+        &sim,
+        work.path(),
+        &["apply", "--auto-approve"],
+        other,
+        &summary_env,
+    );
+    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    let drift = run(&sim, work.path(), &["drift"], other, &summary_env);
+    assert_eq!(drift.code, 0, "{}", drift.transcript());
+    let text = std::fs::read_to_string(&summary).expect("the summary was written");
+    let headings: Vec<&str> = text.lines().filter(|l| l.starts_with("### ")).collect();
+    assert_eq!(
+        headings,
+        ["### tether plan", "### tether plan", "### tether drift"],
+        "{text}"
+    );
+    assert!(
+        text.contains("**Apply: 2 done, 0 failed, 0 not started**"),
+        "{text}"
+    );
+    assert!(text.contains("No drift (exit 0)"), "{text}");
+    assert!(!text.contains(other) && !text.contains(KEY), "{text}");
+}
