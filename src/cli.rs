@@ -164,6 +164,9 @@ pub enum Command {
     ///
     /// Exit 0 in sync, 2 drift, 1 error.
     Drift(DriftArgs),
+    /// Show a saved plan (from `tether plan --out`), offline: what `tether
+    /// apply PLAN` would apply.
+    Show(ShowArgs),
     /// Write a tether file from what Atlas has: projects by id with their
     /// names, secrets as `${VARIABLES}` with Atlas's masks in comments.
     ///
@@ -201,11 +204,23 @@ impl Command {
             Command::Import(ImportArgs { atlas, .. }) => atlas.no_progress,
             Command::Validate(_)
             | Command::Schema(_)
+            | Command::Show(_)
             | Command::Sim(_)
             | Command::Demo
             | Command::Completions { .. } => false,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A saved plan from `tether plan --out`.
+    #[arg(value_name = "PLAN")]
+    pub plan: PathBuf,
+
+    /// How to print it.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,14 @@ use super::session::Session;
 
 pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let saved = args.plan.as_deref().map(engine::read_saved).transpose()?;
+    let select = &args.inputs.select;
+    if saved.is_some() && !(select.projects.is_empty() && select.types.is_empty()) {
+        return Err(Error::new(
+            "a saved plan is applied whole: `--project` and `--type` cannot narrow it",
+            "save a narrower plan with `tether plan --project ... --out PLAN`, or apply this \
+             one without the filters",
+        ));
+    }
     let rotate = saved
         .as_ref()
         .map_or(args.rotate_secrets, |s| s.rotate_secrets);
@@ -26,14 +34,26 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let plan = &planned.plan;
     let format = args.output;
     if format == ReportFormat::Text {
+        // With a saved plan, what is shown is what was reviewed and is
+        // applied; a plan made now only decides whether it still may be.
+        let shown = match (&saved, &args.plan) {
+            (Some(saved), Some(path)) => &super::show::saved_plan(saved, path)?,
+            _ => plan,
+        };
         printer.data(&super::render(
-            plan,
+            shown,
             OutputFormat::Text,
             Purpose::Plan,
             printer,
         ));
     }
     if plan.has_failures() || plan.has_errors() {
+        if saved.is_some() && format == ReportFormat::Text {
+            printer.data(&format!(
+                "\nA plan made now, to check the saved one, finds errors:\n\n{}",
+                super::render(plan, OutputFormat::Text, Purpose::Plan, printer)
+            ));
+        }
         return Err(Error::new(
             "the plan has errors (above); nothing was written",
             "fix them and run `tether apply` again",

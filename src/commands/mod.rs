@@ -9,6 +9,7 @@ pub mod import;
 pub mod plan;
 pub mod schema;
 mod session;
+pub mod show;
 pub mod sim;
 pub mod validate;
 

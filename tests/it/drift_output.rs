@@ -128,3 +128,93 @@ fn under_github_actions_plan_apply_and_drift_fill_the_job_summary() {
     assert!(text.contains("No drift (exit 0)"), "{text}");
     assert!(!text.contains(other) && !text.contains(KEY), "{text}");
 }
+
+/// `tether show PLAN` renders a saved plan offline, as `plan` showed it;
+/// `apply PLAN` prints that saved plan; a filter cannot narrow a saved plan.
+#[test]
+fn show_renders_a_saved_plan_offline_and_apply_prints_it() {
+    let (sim, work) = world(2);
+    let other = "drift-output-pd-key-333333333333";
+    let planned = run(
+        &sim,
+        work.path(),
+        &["plan", "--out", "plan.json"],
+        other,
+        &[],
+    );
+    assert_eq!(planned.code, 0, "{}", planned.transcript());
+    let printed_plan = planned
+        .stdout
+        .split("Saved the plan")
+        .next()
+        .expect("the plan")
+        .to_owned();
+    drop(sim);
+    // Offline: no simulator, no credentials, no variables.
+    let shown = tether(work.path(), &["--color", "never", "show", "plan.json"], &[]);
+    assert_eq!(shown.code, 0, "{}", shown.transcript());
+    assert!(
+        shown.stdout.starts_with(&printed_plan),
+        "{}\n---\n{printed_plan}",
+        shown.stdout
+    );
+    assert!(
+        shown.stdout.contains("applies these 2 writes"),
+        "{}",
+        shown.stdout
+    );
+    let json = tether(work.path(), &["show", "plan.json", "--output", "json"], &[]);
+    let document: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(document["summary"]["update"], 2);
+    let markdown = tether(
+        work.path(),
+        &["show", "plan.json", "--output", "markdown"],
+        &[],
+    );
+    assert!(
+        markdown.stdout.starts_with("### tether plan"),
+        "{}",
+        markdown.stdout
+    );
+    for run in [&shown, &json, &markdown] {
+        assert!(!run.all_output().contains(other));
+    }
+
+    let (sim, _) = world(2);
+    let applied = run(
+        &sim,
+        work.path(),
+        &["apply", "plan.json", "--auto-approve"],
+        other,
+        &[],
+    );
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    assert!(
+        applied.stdout.starts_with(&printed_plan),
+        "{}",
+        applied.stdout
+    );
+    let filtered = run(
+        &sim,
+        work.path(),
+        &[
+            "apply",
+            "plan.json",
+            "--auto-approve",
+            "--project",
+            "team-0",
+        ],
+        other,
+        &[],
+    );
+    assert_eq!(filtered.code, 1, "{}", filtered.transcript());
+    assert!(
+        filtered
+            .stderr
+            .contains("a saved plan is applied whole: `--project` and `--type` cannot narrow it"),
+        "{}",
+        filtered.stderr
+    );
+    let bad = tether(work.path(), &["show", "tether.yaml"], &[]);
+    assert_eq!(bad.code, 1, "{}", bad.transcript());
+}

@@ -350,3 +350,149 @@ fn value(shown: &Shown) -> ValueDocument {
         Shown::WriteOnly => ValueDocument::WriteOnly { write_only: true },
     }
 }
+
+/// A plan read back from its document (a saved plan's `plan`), to be shown
+/// again: `tether show`. It is for showing only: its creates and updates
+/// carry no values to write. `Err` says what in the document is not one
+/// this tether writes.
+pub fn plan_of(document: &PlanDocument) -> Result<Plan, String> {
+    use crate::model::{Integration, IntegrationType, Mode};
+
+    let projects = document
+        .projects
+        .iter()
+        .map(|p| {
+            let mode = Mode::ALL
+                .into_iter()
+                .find(|m| m.as_str() == p.mode)
+                .ok_or_else(|| format!("unknown mode `{}`", p.mode))?;
+            let id = p
+                .group_id
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(|_| format!("`{}` is not a project id", p.project))?;
+            let outcome = match p.status {
+                ProjectStatus::Failed => crate::plan::Outcome::Failed {
+                    message: p.error.clone().unwrap_or_default(),
+                },
+                ProjectStatus::Planned => crate::plan::Outcome::Planned {
+                    items: p.items.iter().map(item_of).collect::<Result<_, _>>()?,
+                    unmanaged: p
+                        .unmanaged
+                        .iter()
+                        .map(|u| match u.kind.parse::<IntegrationType>() {
+                            Ok(kind) if u.known => Unmanaged::Known(kind),
+                            _ => Unmanaged::Unknown(u.kind.clone()),
+                        })
+                        .collect(),
+                },
+            };
+            Ok(ProjectPlan {
+                id,
+                name: p.name.clone(),
+                label: p.project.clone(),
+                mode,
+                outcome,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    return Ok(Plan { projects });
+
+    fn item_of(item: &ItemDocument) -> Result<Item, String> {
+        let kind: IntegrationType = item
+            .kind
+            .parse()
+            .map_err(|_| format!("unknown integration type `{}`", item.kind))?;
+        let field_name = |name: &str| -> Result<&'static str, String> {
+            crate::model::spec(kind)
+                .fields
+                .iter()
+                .find(|f| f.name == name)
+                .map(|f| f.name)
+                .ok_or_else(|| format!("`{kind}` has no field `{name}`"))
+        };
+        let fields = item
+            .fields
+            .iter()
+            .map(|f| {
+                Ok(FieldChange {
+                    field: field_name(&f.field)?,
+                    sensitive: f.sensitive,
+                    before: shown(&f.before),
+                    after: shown(&f.after),
+                    rotated: f.rotated,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        // Shown, never written: no value to send.
+        let nothing = || Integration {
+            kind,
+            fields: Vec::new(),
+        };
+        let change = match item.action {
+            ItemAction::Create => Change::Create {
+                desired: nothing(),
+                fields,
+            },
+            ItemAction::Update => Change::Update {
+                desired: nothing(),
+                fields,
+                rotation: item.rotation,
+            },
+            ItemAction::Delete => Change::Delete {
+                reason: match item.delete_reason {
+                    Some(DeleteReasonName::DeclaredAbsent) => DeleteReason::DeclaredAbsent,
+                    _ => DeleteReason::NotDeclared,
+                },
+                fields,
+            },
+            ItemAction::Unchanged => Change::Unchanged,
+        };
+        let notes = item
+            .notes
+            .iter()
+            .map(|n| {
+                let field = field_name(&n.field)?;
+                Ok(match n.kind {
+                    NoteKind::NotVerifiable => Note::NotVerifiable { field },
+                    NoteKind::NotCleared => Note::NotCleared {
+                        field,
+                        live: n.live.as_ref().map_or(Shown::None, shown),
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let errors = item
+            .errors
+            .iter()
+            .map(|e| {
+                let field = field_name(&e.field)?;
+                Ok(match e.kind {
+                    ItemErrorKind::NeedsApiV2 => ItemError::NeedsApiV2 { field },
+                    ItemErrorKind::CannotCreateWithout => ItemError::CannotCreateWithout { field },
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Item {
+            kind,
+            change,
+            report_only: item.report_only.map(|r| match r {
+                ReportOnlyReason::ObserveMode => ReportOnly::ObserveMode,
+                ReportOnlyReason::AdditiveNeverDeletes => ReportOnly::AdditiveNeverDeletes,
+            }),
+            notes,
+            errors,
+        })
+    }
+
+    fn shown(value: &ValueDocument) -> Shown {
+        match value {
+            ValueDocument::None => Shown::None,
+            ValueDocument::Text(text) => Shown::Text(text.clone()),
+            ValueDocument::Bool(b) => Shown::Bool(*b),
+            ValueDocument::Masked { mask } => Shown::Masked(mask.clone()),
+            ValueDocument::WriteOnly { .. } => Shown::WriteOnly,
+        }
+    }
+}

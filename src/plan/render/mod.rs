@@ -10,7 +10,7 @@ mod text;
 pub use json::{
     DeleteReasonName, FORMAT_VERSION, FieldDocument, ItemAction, ItemDocument, ItemErrorDocument,
     ItemErrorKind, NoteDocument, NoteKind, PlanDocument, ProjectDocument, ProjectStatus,
-    ReportOnlyReason, UnmanagedDocument, ValueDocument, json,
+    ReportOnlyReason, UnmanagedDocument, ValueDocument, json, plan_of,
 };
 pub use markdown::{MARKDOWN_LIMIT, drift_markdown, markdown};
 pub use text::{drift_text, text};

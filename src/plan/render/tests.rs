@@ -154,3 +154,15 @@ fn a_rotated_write_only_password_is_not_called_unchanged() {
     assert!(!rendered.contains("rotate-me-please"));
     assert!(!json(&plan).contains("rotate-me-please"));
 }
+
+/// A plan read back from its JSON document renders as the plan did: what
+/// `tether show` relies on.
+#[test]
+fn a_plan_read_back_from_its_document_renders_the_same() {
+    let plan = fixture_plan();
+    let document = super::PlanDocument::from(&plan);
+    let again = super::plan_of(&document).expect("reads back");
+    assert_eq!(text(&again, false), text(&plan, false));
+    assert_eq!(markdown(&again), markdown(&plan));
+    assert_eq!(json(&again), json(&plan));
+}

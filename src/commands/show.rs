@@ -1,0 +1,48 @@
+//! `tether show PLAN`: a saved plan, rendered offline.
+
+use crate::cli::{OutputFormat, ShowArgs};
+use crate::engine;
+use crate::error::Error;
+use crate::exit::ExitStatus;
+use crate::output::Printer;
+use crate::plan::render::{self, Purpose};
+
+pub fn run(args: &ShowArgs, printer: &Printer) -> Result<ExitStatus, Error> {
+    let saved = engine::read_saved(&args.plan)?;
+    if args.output == OutputFormat::Json {
+        printer.data(&crate::json::pretty(&saved.plan));
+        return Ok(ExitStatus::Success);
+    }
+    let plan = saved_plan(&saved, &args.plan)?;
+    printer.data(&super::render(&plan, args.output, Purpose::Plan, printer));
+    printer.result(&format!(
+        "Saved by tether {} for `--api {}`{}: `tether apply {}` applies these {} and \
+         nothing else, after checking that Atlas and the file have not changed.",
+        saved.tether_version,
+        saved.api,
+        if saved.rotate_secrets {
+            " with `--rotate-secrets`"
+        } else {
+            ""
+        },
+        args.plan.display(),
+        crate::plural::count(saved.operations.len(), "write", "writes"),
+    ));
+    Ok(ExitStatus::Success)
+}
+
+/// The plan a saved plan holds, to render.
+pub(super) fn saved_plan(
+    saved: &crate::plan::saved::SavedPlan,
+    path: &std::path::Path,
+) -> Result<crate::plan::Plan, Error> {
+    render::plan_of(&saved.plan).map_err(|why| {
+        Error::new(
+            format!(
+                "`{}` is not a saved plan this tether can show: {why}",
+                path.display()
+            ),
+            "make the plan again with `tether plan --out`",
+        )
+    })
+}
