@@ -96,16 +96,9 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     }
     super::step_summary(
         &format!(
-            "{}\n**Apply: {} done, {} failed, {} not started{}**\n",
+            "{}\n**{}**\n",
             render::markdown(plan),
-            report.succeeded(),
-            report.failed(),
-            report.not_started(),
-            if report.interrupted {
-                "; interrupted"
-            } else {
-                ""
-            }
+            report.summary_line()
         ),
         printer,
     );

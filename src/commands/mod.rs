@@ -100,18 +100,14 @@ struct Planning {
 
 /// The gates apply weighs: the flags over the file over the defaults.
 fn gates(flags: &GateArgs, file: &Safety, force: bool) -> Gates {
-    let from_file = Gates::from_file(file);
+    let settings = Safety {
+        max_deletes: flags.max_deletes.or(file.max_deletes),
+        max_update_percent: flags.max_update_percent.or(file.max_update_percent),
+        max_delete_percent: flags.max_delete_percent.or(file.max_delete_percent),
+    };
     Gates {
-        max_deletes: flags
-            .max_deletes
-            .map_or(from_file.max_deletes, |n| n as usize),
-        max_update_percent: flags
-            .max_update_percent
-            .unwrap_or(from_file.max_update_percent),
-        max_delete_percent: flags
-            .max_delete_percent
-            .unwrap_or(from_file.max_delete_percent),
         force,
+        ..Gates::from_file(&settings)
     }
 }
 

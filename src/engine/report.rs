@@ -149,6 +149,23 @@ impl From<&Report> for ReportDocument {
     }
 }
 
+impl Report {
+    /// `Apply: 4 done, 1 failed, 0 not started`, and `; interrupted`.
+    pub fn summary_line(&self) -> String {
+        format!(
+            "Apply: {} done, {} failed, {} not started{}",
+            self.succeeded(),
+            self.failed(),
+            self.not_started(),
+            if self.interrupted {
+                "; interrupted"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
 /// The report for machines, pretty-printed.
 pub fn report_json(report: &Report) -> String {
     crate::json::pretty(&ReportDocument::from(report))
@@ -175,17 +192,7 @@ pub fn report_text(report: &Report) -> String {
             op.verb, op.kind, op.project
         )));
     }
-    out.push_str(&format!(
-        "\nApply: {} done, {} failed, {} not started{}\n",
-        report.succeeded(),
-        report.failed(),
-        report.not_started(),
-        if report.interrupted {
-            "; interrupted"
-        } else {
-            ""
-        }
-    ));
+    out.push_str(&format!("\n{}\n", report.summary_line()));
     if report.failed() > 0 || report.interrupted {
         out.push_str("Run `tether apply` again to finish: it sends only what is still needed.\n");
     }

@@ -116,7 +116,7 @@ fn client(sim: &SimHandle, credentials: Credentials) -> Client {
     Client::new(config_for(&sim.base_url(), credentials)).expect("the client builds")
 }
 
-fn pager_duty(key: &str) -> Integration {
+pub(crate) fn pager_duty(key: &str) -> Integration {
     let pd = spec(IntegrationType::PagerDuty);
     Integration {
         kind: IntegrationType::PagerDuty,
@@ -128,7 +128,7 @@ fn pager_duty(key: &str) -> Integration {
 }
 
 /// An error as a user reads it: the message, then what to do.
-fn shown(err: &ApiError) -> String {
+pub(crate) fn shown(err: &ApiError) -> String {
     format!("{err}\nhint: {}", err.hint())
 }
 

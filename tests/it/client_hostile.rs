@@ -165,21 +165,7 @@ fn client(base: &str) -> Client {
     Client::new(config(base, Credentials::None)).expect("the client builds")
 }
 
-fn pager_duty(key: &str) -> Integration {
-    let pd = spec(IntegrationType::PagerDuty);
-    Integration {
-        kind: IntegrationType::PagerDuty,
-        fields: vec![(
-            pd.field("serviceKey").expect("field"),
-            FieldValue::Secret(Secret::new(key)),
-        )],
-    }
-}
-
-/// An error as a user reads it: the message, then what to do.
-fn shown(err: &ApiError) -> String {
-    format!("{err}\nhint: {}", err.hint())
-}
+use crate::client::{pager_duty, shown};
 
 // --- Redirects ---------------------------------------------------------
 

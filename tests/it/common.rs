@@ -24,6 +24,86 @@ pub fn simulator(state: tether::sim::StateFile) -> tether::sim::SimHandle {
     .expect("simulator starts")
 }
 
+/// Runs `tether --color never ARGS` in `dir` against the simulator (its
+/// address in `MONGODB_ATLAS_BASE_URL`), with `env` besides.
+pub fn tether_against(
+    dir: &Path,
+    sim: &tether::sim::SimHandle,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Run {
+    let base = sim.base_url();
+    let mut all = vec!["--color", "never"];
+    all.extend_from_slice(args);
+    let mut env = env.to_vec();
+    env.push(("MONGODB_ATLAS_BASE_URL", &base));
+    tether(dir, &all, &env)
+}
+
+/// Checks that apply refused (exit 4) saying `why`, and that the simulator
+/// saw no write.
+pub fn assert_refused(run: &Run, sim: &tether::sim::SimHandle, why: &str) {
+    assert_eq!(run.code, 4, "{}", run.transcript());
+    assert!(run.stderr.contains(why), "{why}: {}", run.stderr);
+    assert_eq!(sim.counters().writes(), 0, "a refusal writes nothing");
+}
+
+/// How a signalled run ended: its exit code and all it printed.
+pub struct Signalled {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Starts `tether --color never ARGS` in `dir` against the simulator, waits
+/// until it printed `marker` on stdout (at once for an empty marker), then
+/// `after`, sends `signal` (`-INT`, `-TERM`), calls `then` (to look at the
+/// simulator at that moment), and waits for the end.
+#[cfg(unix)]
+pub fn signalled(
+    (dir, sim, env): (&Path, &tether::sim::SimHandle, &[(&str, &str)]),
+    args: &[&str],
+    (marker, after, signal): (&str, std::time::Duration, &str),
+    then: impl FnOnce(),
+) -> Signalled {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tether"))
+        .current_dir(dir)
+        .env_clear()
+        .envs(env.iter().copied())
+        .env("MONGODB_ATLAS_BASE_URL", sim.base_url())
+        .args(["--color", "never"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tether starts");
+    let mut child_stdout = child.stdout.take().expect("stdout");
+    let mut stdout = read_until(&mut child_stdout, marker);
+    std::thread::sleep(after);
+    let sent = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    then();
+    let mut stderr = String::new();
+    child_stdout
+        .read_to_string(&mut stdout)
+        .expect("stdout reads");
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr reads");
+    Signalled {
+        code: child.wait().expect("exits").code(),
+        stdout,
+        stderr,
+    }
+}
+
 /// What one run printed, and how it ended.
 pub struct Run {
     pub code: i32,

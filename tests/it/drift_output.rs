@@ -31,12 +31,9 @@ fn run(
     key: &str,
     extra: &[(&str, &str)],
 ) -> Run {
-    let base = sim.base_url();
-    let mut env = vec![("PD_KEY", key), ("MONGODB_ATLAS_BASE_URL", base.as_str())];
+    let mut env = vec![("PD_KEY", key)];
     env.extend_from_slice(extra);
-    let mut all = vec!["--color", "never"];
-    all.extend_from_slice(args);
-    tether(dir, &all, &env)
+    crate::common::tether_against(dir, sim, args, &env)
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use tether::sim::{self, Faults, SimConfig, SimHandle, StateFile};
 
-use crate::common::{Run, fixtures, tether};
+use crate::common::{Run, fixtures};
 
 const PROD: &str = "65f1a2b3c4d5e6f7a8b9c0d1";
 const SANDBOX: &str = "65f1a2b3c4d5e6f7a8b9c0d4";
@@ -59,12 +59,7 @@ fn run(sim: &SimHandle, args: &[&str], env: &[(&str, &str)]) -> Run {
 }
 
 fn run_in(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let base = sim.base_url();
-    let mut all: Vec<&str> = vec!["--color", "never"];
-    all.extend_from_slice(args);
-    let mut with_base = env.to_vec();
-    with_base.push(("MONGODB_ATLAS_BASE_URL", &base));
-    let run = tether(dir, &all, &with_base);
+    let run = crate::common::tether_against(dir, sim, args, env);
     assert_no_secret(&run.all_output(), env);
     run
 }
@@ -358,13 +353,7 @@ fn safety_gates_refuse_with_exit_4_and_write_nothing() {
         &["apply", "--auto-approve", "--max-deletes", "10"],
         ENV,
     );
-    assert_eq!(last_paging.code, 4, "{}", last_paging.transcript());
-    assert!(
-        last_paging.stderr.contains("last paging integration"),
-        "{}",
-        last_paging.stderr
-    );
-    assert_eq!(sim.counters().writes(), 0);
+    crate::common::assert_refused(&last_paging, &sim, "last paging integration");
 
     let forced = run_in(
         work.path(),
@@ -538,44 +527,27 @@ fn a_project_that_cannot_be_fetched_fails_alone() {
 
 #[test]
 fn ctrl_c_stops_new_writes_reports_and_exits_130() {
-    use std::io::Read;
-    use std::process::{Command, Stdio};
     use std::time::Duration;
 
     let sim = start(Faults {
         latency: Duration::from_millis(250),
         ..Faults::default()
     });
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tether"))
-        .current_dir(dir())
-        .env_clear()
-        .envs(ENV.iter().copied())
-        .args([
-            "--color",
-            "never",
+    // The plan is printed once fetching is done; writes start right after.
+    let run = crate::common::signalled(
+        (&dir(), &sim, ENV),
+        &[
             "apply",
             "--no-progress",
             "--concurrency",
             "1",
-        ])
-        .args(["--base-url", &sim.base_url(), "--auto-approve"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("apply starts");
-    let mut stdout = child.stdout.take().expect("stdout");
-    // The plan is printed once fetching is done; writes start right after.
-    crate::common::read_until(&mut stdout, "Plan:");
-    std::thread::sleep(Duration::from_millis(400));
-    let signalled = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(signalled.success());
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).expect("reads the rest");
-    let status = child.wait().expect("exits");
-    assert_eq!(status.code(), Some(130), "{rest}");
+            "--auto-approve",
+        ],
+        ("Plan:", Duration::from_millis(400), "-INT"),
+        || {},
+    );
+    let rest = run.stdout;
+    assert_eq!(run.code, Some(130), "{rest}");
     let summary = rest
         .lines()
         .find(|l| l.starts_with("Apply: "))

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use tether::sim::{SimHandle, StateFile};
 
-use crate::common::{Run, fixtures, tether};
+use crate::common::{Run, fixtures};
 
 fn start(state: StateFile) -> SimHandle {
     crate::common::simulator(state)
@@ -16,12 +16,8 @@ fn loop_state() -> StateFile {
 }
 
 fn run(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(String, String)]) -> Run {
-    let base = sim.base_url();
-    let mut all = vec!["--color", "never"];
-    all.extend_from_slice(args);
-    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    env.push(("MONGODB_ATLAS_BASE_URL", base.as_str()));
-    tether(dir, &all, &env)
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    crate::common::tether_against(dir, sim, args, &env)
 }
 
 /// The variables import asked for, each set to the real secret the

@@ -23,12 +23,7 @@ fn work_with(text: &str) -> tempfile::TempDir {
 }
 
 fn run(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let base = sim.base_url();
-    let mut all = vec!["--color", "never"];
-    all.extend_from_slice(args);
-    let mut env = env.to_vec();
-    env.push(("MONGODB_ATLAS_BASE_URL", &base));
-    tether(dir, &all, &env)
+    crate::common::tether_against(dir, sim, args, env)
 }
 
 /// A project declared once by id and once by name would be planned twice
@@ -222,51 +217,6 @@ fn a_failed_write_to_stdout_exits_1() {
     }
 }
 
-/// Runs tether against a slow simulator, sends `signal` `after` it printed
-/// `marker` on stdout (at once for an empty marker), and returns the exit
-/// code and all it printed.
-#[cfg(unix)]
-fn signalled(
-    sim: &SimHandle,
-    args: &[&str],
-    signal: &str,
-    (marker, after): (&str, std::time::Duration),
-) -> (Option<i32>, String, String) {
-    use std::io::Read;
-    use std::process::{Command, Stdio};
-    let base = sim.base_url();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tether"))
-        .current_dir(fixtures().join("loop"))
-        .env_clear()
-        .envs(LOOP_ENV.iter().copied())
-        .env("MONGODB_ATLAS_BASE_URL", &base)
-        .args(["--color", "never"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("tether starts");
-    let mut child_stdout = child.stdout.take().expect("stdout");
-    let mut stdout = crate::common::read_until(&mut child_stdout, marker);
-    std::thread::sleep(after);
-    let sent = Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(sent.success());
-    let mut stderr = String::new();
-    child_stdout
-        .read_to_string(&mut stdout)
-        .expect("stdout reads");
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut stderr)
-        .expect("stderr reads");
-    (child.wait().expect("exits").code(), stdout, stderr)
-}
-
 const LOOP_ENV: &[(&str, &str)] = &[
     ("PD_KEY", "seeded-pd-key-prod-4f1d9c0e5a7b0022"),
     ("DD_KEY", "0123456789abcdef0123456789abf00d"),
@@ -306,7 +256,16 @@ fn a_signal_while_reading_stops_with_130_and_writes_nothing() {
         (vec!["apply", "--auto-approve"], "-TERM"),
     ] {
         let sim = slow(5_000);
-        let (code, stdout, stderr) = signalled(&sim, &args, signal, ("", after));
+        let crate::common::Signalled {
+            code,
+            stdout,
+            stderr,
+        } = crate::common::signalled(
+            (&fixtures().join("loop"), &sim, LOOP_ENV),
+            &args,
+            ("", after, signal),
+            || {},
+        );
         assert_eq!(code, Some(130), "{args:?} {signal}: {stdout}{stderr}");
         assert!(
             stderr.contains("interrupted (Ctrl-C or SIGTERM) before any write"),
@@ -323,13 +282,17 @@ fn a_signal_while_reading_stops_with_130_and_writes_nothing() {
 #[test]
 fn sigterm_while_writing_reports_and_exits_130() {
     let sim = slow(300);
-    let (code, stdout, stderr) = signalled(
-        &sim,
+    let crate::common::Signalled {
+        code,
+        stdout,
+        stderr,
+    } = crate::common::signalled(
+        (&fixtures().join("loop"), &sim, LOOP_ENV),
         &["apply", "--auto-approve", "--concurrency", "1"],
-        "-TERM",
         // The plan is printed once the reads are done; writes follow, one
         // at a time, 300 ms each.
-        ("Plan:", std::time::Duration::from_millis(400)),
+        ("Plan:", std::time::Duration::from_millis(400), "-TERM"),
+        || {},
     );
     assert_eq!(code, Some(130), "{stdout}{stderr}");
     let summary = stdout
@@ -440,7 +403,8 @@ fn a_file_that_is_not_a_tether_file_is_never_quoted() {
 fn outputs_do_not_overwrite_inputs_or_existing_files() {
     let sim = start();
     let work = work_with("version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n");
-    let before = std::fs::read_to_string(work.path().join("tether.yaml")).expect("read");
+    let current = || std::fs::read_to_string(work.path().join("tether.yaml")).expect("read");
+    let before = current();
     let over_input = run(work.path(), &sim, &["plan", "--out", "tether.yaml"], &[]);
     assert_eq!(over_input.code, 1, "{}", over_input.transcript());
     assert!(
@@ -448,10 +412,7 @@ fn outputs_do_not_overwrite_inputs_or_existing_files() {
         "{}",
         over_input.stderr
     );
-    assert_eq!(
-        std::fs::read_to_string(work.path().join("tether.yaml")).expect("read"),
-        before
-    );
+    assert_eq!(current(), before);
 
     let import = ["import", "--project", "payments-prod", "-o", "tether.yaml"];
     let refused = run(work.path(), &sim, &import, &[]);
@@ -461,17 +422,14 @@ fn outputs_do_not_overwrite_inputs_or_existing_files() {
         "{}",
         refused.stderr
     );
-    assert_eq!(
-        std::fs::read_to_string(work.path().join("tether.yaml")).expect("read"),
-        before
-    );
+    assert_eq!(current(), before);
     assert_eq!(sim.counters().total(), 0, "refused before any request");
 
     let mut forced = import.to_vec();
     forced.push("--force");
     let replaced = run(work.path(), &sim, &forced, &[]);
     assert_eq!(replaced.code, 0, "{}", replaced.transcript());
-    let written = std::fs::read_to_string(work.path().join("tether.yaml")).expect("read");
+    let written = current();
     assert!(written.contains("payments-prod"), "{written}");
     let leftovers: Vec<_> = std::fs::read_dir(work.path())
         .expect("dir")
@@ -736,13 +694,7 @@ fn share_gates_refuse_fleet_wide_changes_until_told() {
         planned.stderr
     );
     let refused = run(work.path(), &sim, &["apply", "--auto-approve"], FLEET_ENV);
-    assert_eq!(refused.code, 4, "{}", refused.transcript());
-    assert!(
-        refused.stderr.contains("`--max-update-percent 35`"),
-        "{}",
-        refused.stderr
-    );
-    assert_eq!(sim.counters().writes(), 0);
+    crate::common::assert_refused(&refused, &sim, "`--max-update-percent 35`");
     let passed = run(
         work.path(),
         &sim,
@@ -993,8 +945,6 @@ fn a_secrets_file_others_can_read_gets_a_warning() {
 #[cfg(unix)]
 #[test]
 fn after_ctrl_c_no_queued_write_starts() {
-    use std::io::Read;
-    use std::process::{Command, Stdio};
     let state = StateFile::parse(&fleet(12)).expect("state");
     let sim = tether::sim::spawn(tether::sim::SimConfig {
         state,
@@ -1012,34 +962,15 @@ fn after_ctrl_c_no_queued_write_starts() {
         0,
         "safety:\n  max_update_percent: 100\n",
     ));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tether"))
-        .current_dir(work.path())
-        .env_clear()
-        .envs(FLEET_ENV.iter().copied())
-        .env("MONGODB_ATLAS_BASE_URL", sim.base_url())
-        .args([
-            "--color",
-            "never",
-            "apply",
-            "--auto-approve",
-            "--concurrency",
-            "1",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("apply starts");
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut seen = crate::common::read_until(&mut stdout, "Plan:");
-    std::thread::sleep(std::time::Duration::from_millis(400));
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(sent.success());
-    let at_signal = sim.counters().writes();
-    stdout.read_to_string(&mut seen).expect("reads the rest");
-    assert_eq!(child.wait().expect("exits").code(), Some(130), "{seen}");
+    let at_signal = std::cell::Cell::new(0);
+    let run = crate::common::signalled(
+        (work.path(), &sim, FLEET_ENV),
+        &["apply", "--auto-approve", "--concurrency", "1"],
+        ("Plan:", std::time::Duration::from_millis(400), "-INT"),
+        || at_signal.set(sim.counters().writes()),
+    );
+    let (at_signal, seen) = (at_signal.get(), run.stdout);
+    assert_eq!(run.code, Some(130), "{seen}");
     let at_exit = sim.counters().writes();
     assert!(
         at_signal < 12,
