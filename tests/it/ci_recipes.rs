@@ -47,6 +47,7 @@ fn scripts(value: &Value, out: &mut Vec<String>) {
 /// shell operators, as argument lists.
 fn tether_commands(script: &str) -> Vec<Vec<String>> {
     script
+        .replace("\\\n", " ")
         .lines()
         .map(str::trim)
         .filter(|line| line.starts_with("tether "))

@@ -11,6 +11,8 @@ mod faults;
 mod gitops;
 mod hostile;
 mod import;
+mod install_script;
+mod recipe_runs;
 mod reliability;
 mod schema;
 mod sim;
