@@ -6,10 +6,18 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::exit::{EXIT_CODES_HELP, ExitStatus};
 
+/// `0.1.0 (commit 1a2b3c4d5e6f)`.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("TETHER_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "tether",
-    version,
+    version = VERSION,
     about = "Keep the third-party integrations of MongoDB Atlas projects equal to one YAML file",
     after_help = EXIT_CODES_HELP,
     propagate_version = true
@@ -247,8 +255,10 @@ pub struct ValidateArgs {
     #[command(flatten)]
     pub file: FileArgs,
 
-    /// Accept `${VAR}` references to variables that are not set, for jobs
-    /// that do not have the secrets; variables that are set are still checked.
+    /// Accept `${VAR}` references to variables that are not set, or set
+    /// empty (as CI sets the secrets a fork's pull request may not read), for
+    /// jobs that do not have the secrets; variables with a value are still
+    /// checked.
     #[arg(long)]
     pub ignore_unset: bool,
 }

@@ -146,6 +146,13 @@ pub fn interpolate(
                         ));
                     ok = false;
                 }
+                // CI sets a secret a job may not read (a fork's pull request)
+                // to an empty string: `--ignore-unset` takes it as unset.
+                Ok(Some(v)) if v.is_empty() && unset == Unset::Keep => {
+                    value.push_str(reference);
+                    from_env = true;
+                    unresolved = true;
+                }
                 Ok(Some(v)) if v.is_empty() => {
                     problems
                         .error(

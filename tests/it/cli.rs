@@ -35,6 +35,13 @@ fn help_and_version_exit_0() {
     let version = tether(&repo_root(), &["--version"], &[]);
     assert_eq!(version.code, 0, "{}", version.transcript());
     assert!(version.stdout.starts_with("tether "), "{}", version.stdout);
+    assert!(
+        version
+            .stdout
+            .starts_with(concat!("tether ", env!("CARGO_PKG_VERSION"), " (commit ")),
+        "{}",
+        version.stdout
+    );
 }
 
 /// `--help` of each subcommand lists what that subcommand uses, and

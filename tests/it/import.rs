@@ -182,3 +182,59 @@ fn import_needs_projects_or_an_organization() {
         missing.stderr
     );
 }
+
+/// The README's Quickstart, followed as written against the simulator: its
+/// `tether` lines run in order, with the variables its `export` lines name
+/// set to the values Atlas holds; the plan then shows no change.
+#[test]
+fn the_readme_quickstart_works_as_written() {
+    let readme =
+        std::fs::read_to_string(crate::common::repo_root().join("README.md")).expect("README.md");
+    let section = readme.find("## Quickstart").expect("a Quickstart section");
+    let block = readme[section..]
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a sh block in the Quickstart");
+    let lines: Vec<&str> = block
+        .lines()
+        .map(|line| line.split(" # ").next().unwrap_or(line).trim())
+        .collect();
+    let exported: Vec<&str> = lines
+        .iter()
+        .filter_map(|line| line.strip_prefix("export "))
+        .flat_map(|vars| vars.split_whitespace())
+        .filter_map(|var| var.split_once('=').map(|(name, _)| name))
+        .filter(|name| !name.starts_with("MONGODB_ATLAS_"))
+        .collect();
+    let org = "5f1e3b2c9d8e7f6a5b4c3d2e";
+    let key = "quickstart-pd-key-00000000000abc";
+    let state = StateFile::parse(&format!(
+        "projects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: payments-prod\n    orgId: {org}\n    integrations:\n      PAGER_DUTY: {{serviceKey: {key}}}\n"
+    ))
+    .expect("state");
+    let sim = start(state);
+    let work = tempfile::tempdir().expect("tempdir");
+    let env: Vec<(String, String)> = exported
+        .iter()
+        .map(|name| ((*name).to_owned(), key.to_owned()))
+        .collect();
+    let commands: Vec<Vec<&str>> = lines
+        .iter()
+        .filter_map(|line| line.strip_prefix("tether "))
+        .map(|args| args.split_whitespace().collect())
+        .collect();
+    assert_eq!(commands.len(), 2, "import, then plan: {commands:?}");
+    let imported = run(work.path(), &sim, &commands[0], &[]);
+    assert_eq!(imported.code, 0, "{}", imported.transcript());
+    for name in &exported {
+        assert!(
+            imported.stderr.contains(name),
+            "the README exports `{name}`, import asked for: {}",
+            imported.stderr
+        );
+    }
+    let planned = run(work.path(), &sim, &commands[1], &env);
+    assert_eq!(planned.code, 0, "no change: {}", planned.transcript());
+    assert_eq!(sim.counters().writes(), 0);
+}

@@ -90,6 +90,32 @@ fn ignore_unset_accepts_missing_variables() {
     assert_eq!(run.code, 0, "{}", run.transcript());
 }
 
+/// CI gives a fork's pull request the secrets it may not read as empty
+/// strings: `--ignore-unset` takes them as unset; without it they are
+/// errors.
+#[test]
+fn ignore_unset_accepts_empty_variables() {
+    let dir = fixtures().join("validate");
+    let text = std::fs::read_to_string(dir.join("unset-var.yaml")).expect("fixture");
+    let names: Vec<&str> = text
+        .split("${")
+        .skip(1)
+        .filter_map(|rest| rest.split('}').next())
+        .collect();
+    assert!(!names.is_empty());
+    let empty: Vec<(&str, &str)> = names.iter().map(|name| (*name, "")).collect();
+    let args = ["validate", "--color", "never", "-f", "unset-var.yaml"];
+    let strict = tether(&dir, &args, &empty);
+    assert_eq!(strict.code, 1, "{}", strict.transcript());
+    assert!(
+        strict.stderr.contains("is set but empty"),
+        "{}",
+        strict.stderr
+    );
+    let lenient = tether(&dir, &[&args[..], &["--ignore-unset"]].concat(), &empty);
+    assert_eq!(lenient.code, 0, "{}", lenient.transcript());
+}
+
 #[test]
 fn literal_secret_is_a_warning_and_is_never_shown() {
     let run = validate("literal-secret.yaml");
