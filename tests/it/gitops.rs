@@ -14,7 +14,7 @@ const INTEGRATIONS: &str = "/api/atlas/v1.0/groups/{groupId}/integrations";
 const ONE_INTEGRATION: &str = "/api/atlas/v1.0/groups/{groupId}/integrations/{integrationType}";
 
 /// The environment of the runs: the file's secrets.
-const ENV: &[(&str, &str)] = &[
+pub(crate) const ENV: &[(&str, &str)] = &[
     ("PD_KEY", "seeded-pd-key-prod-4f1d9c0e5a7b0022"),
     ("DD_KEY", "0123456789abcdef0123456789abf00d"),
     ("OPSGENIE_KEY", "1c9e4b7a-2f3d-4e5a-8b6c-seeded0a1b2c"),
@@ -42,7 +42,7 @@ fn dir() -> PathBuf {
     fixtures().join("loop")
 }
 
-fn start(faults: Faults) -> SimHandle {
+pub(crate) fn start(faults: Faults) -> SimHandle {
     let state = StateFile::load(&dir().join("state.yaml")).expect("state loads");
     sim::spawn(SimConfig {
         state,

@@ -8,12 +8,21 @@ use tether::sim::{SimHandle, StateFile};
 use crate::common::{Run, fixtures, simulator, tether};
 
 fn start() -> SimHandle {
-    simulator(StateFile::load(&fixtures().join("loop/state.yaml")).expect("state loads"))
+    crate::gitops::start(tether::sim::Faults::default())
 }
 
 fn start_with(state: &str) -> SimHandle {
     simulator(StateFile::parse(state).expect("state parses"))
 }
+
+/// The loop fixture's payments-prod by id, with a PagerDuty key from `PD_KEY`.
+const PD_PROD: &str = "version: 1
+projects:
+  - id: 65f1a2b3c4d5e6f7a8b9c0d1
+    integrations:
+      PAGER_DUTY:
+        serviceKey: ${PD_KEY}
+";
 
 /// A temporary directory with `tether.yaml` holding `text`.
 fn work_with(text: &str) -> tempfile::TempDir {
@@ -33,19 +42,13 @@ fn run(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(&str, &str)]) -> Run 
 #[test]
 fn one_project_declared_by_id_and_by_name_is_refused() {
     let sim = start();
-    let work = work_with(
-        "version: 1
-projects:
-  - id: 65f1a2b3c4d5e6f7a8b9c0d1
-    integrations:
-      PAGER_DUTY:
-        serviceKey: ${PD_KEY}
-  - name: payments-prod
+    let work = work_with(&format!(
+        "{PD_PROD}  - name: payments-prod
     integrations:
       DATADOG:
-        apiKey: ${DD_KEY}
-",
-    );
+        apiKey: ${{DD_KEY}}
+"
+    ));
     let env = [
         ("PD_KEY", "seeded-pd-key-prod-4f1d9c0e5a7b0022"),
         ("DD_KEY", "0123456789abcdef0123456789abf00d"),
@@ -217,30 +220,13 @@ fn a_failed_write_to_stdout_exits_1() {
     }
 }
 
-const LOOP_ENV: &[(&str, &str)] = &[
-    ("PD_KEY", "seeded-pd-key-prod-4f1d9c0e5a7b0022"),
-    ("DD_KEY", "0123456789abcdef0123456789abf00d"),
-    ("OPSGENIE_KEY", "1c9e4b7a-2f3d-4e5a-8b6c-seeded0a1b2c"),
-    ("PROM_PASSWORD", "seeded-prometheus-password"),
-    (
-        "SANDBOX_HOOK_URL",
-        "https://hooks.example.com/tether/sandbox-secret-0016",
-    ),
-    ("SANDBOX_HOOK_SECRET", "sandbox-hook-secret-value-91ab"),
-];
+use crate::gitops::ENV as LOOP_ENV;
 
 fn slow(latency_ms: u64) -> SimHandle {
-    let state = StateFile::load(&fixtures().join("loop/state.yaml")).expect("state loads");
-    tether::sim::spawn(tether::sim::SimConfig {
-        state,
-        worker_threads: 1,
-        faults: tether::sim::Faults {
-            latency: std::time::Duration::from_millis(latency_ms),
-            ..tether::sim::Faults::default()
-        },
-        ..tether::sim::SimConfig::default()
+    crate::gitops::start(tether::sim::Faults {
+        latency: std::time::Duration::from_millis(latency_ms),
+        ..tether::sim::Faults::default()
     })
-    .expect("simulator starts")
 }
 
 /// Ctrl-C and SIGTERM while Atlas is being read stop the command at once
@@ -310,15 +296,7 @@ fn sigterm_while_writing_reports_and_exits_130() {
 #[test]
 fn a_variable_that_is_not_utf8_is_refused_by_name() {
     use std::os::unix::ffi::OsStrExt;
-    let work = work_with(
-        "version: 1
-projects:
-  - id: 65f1a2b3c4d5e6f7a8b9c0d1
-    integrations:
-      PAGER_DUTY:
-        serviceKey: ${PD_KEY}
-",
-    );
+    let work = work_with(PD_PROD);
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_tether"))
         .current_dir(work.path())
         .env_clear()
@@ -675,6 +653,12 @@ const FLEET_ENV: &[(&str, &str)] = &[
     ("NEW_KEY", "fleet-pd-key-new-111111111111111"),
 ];
 
+/// Apply went through and the simulator got `writes` writes in all.
+fn assert_passed(run: &Run, sim: &SimHandle, writes: u64) {
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_eq!(sim.counters().writes(), writes);
+}
+
 /// The share gates (30% by default, from 10 managed integrations on): plan
 /// says which apply would hit, apply refuses with zero writes, and the flag
 /// (or the file's `safety:`) named in the hint lets it pass.
@@ -701,27 +685,19 @@ fn share_gates_refuse_fleet_wide_changes_until_told() {
         &["apply", "--auto-approve", "--max-update-percent", "35"],
         FLEET_ENV,
     );
-    assert_eq!(passed.code, 0, "{}", passed.transcript());
-    assert_eq!(sim.counters().writes(), 7);
+    assert_passed(&passed, &sim, 7);
 
     // 7 webhooks deleted of 20 (35%), with `--max-deletes` out of the way.
     let sim = start_with(&fleet(10));
     let work = work_with(&fleet_file(10, 0, 7, "safety:\n  max_deletes: 10\n"));
     let refused = run(work.path(), &sim, &["apply", "--auto-approve"], FLEET_ENV);
-    assert_eq!(refused.code, 4, "{}", refused.transcript());
-    assert!(
-        refused
-            .stderr
-            .contains("the plan deletes 7 of 20 managed integrations (35%)"),
-        "{}",
-        refused.stderr
-    );
+    let share = "the plan deletes 7 of 20 managed integrations (35%)";
+    crate::common::assert_refused(&refused, &sim, share);
     assert!(
         !refused.stderr.contains("`--max-deletes` allows"),
         "{}",
         refused.stderr
     );
-    assert_eq!(sim.counters().writes(), 0);
     let work = work_with(&fleet_file(
         10,
         0,
@@ -729,8 +705,7 @@ fn share_gates_refuse_fleet_wide_changes_until_told() {
         "safety:\n  max_deletes: 10\n  max_delete_percent: 40\n",
     ));
     let passed = run(work.path(), &sim, &["apply", "--auto-approve"], FLEET_ENV);
-    assert_eq!(passed.code, 0, "{}", passed.transcript());
-    assert_eq!(sim.counters().writes(), 7);
+    assert_passed(&passed, &sim, 7);
 
     // Below 10 managed integrations the shares are not weighed.
     let sim = start_with(&fleet(4));
