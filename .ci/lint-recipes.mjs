@@ -7,7 +7,7 @@
 //   node .ci/lint-recipes.mjs SHELLCHECK_BINARY
 //
 // Exits 1 on any finding, naming the file, the job or step, and the line.
-import { readFileSync, readdirSync, writeFileSync, mkdtempSync, existsSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync, mkdtempSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { spawnSync } from "node:child_process";
@@ -91,6 +91,7 @@ scripts.forEach((s, i) => {
   const run = spawnSync(shellcheck, ["--shell", s.shell, "--format", "gcc", "--color=never", path], { encoding: "utf8" });
   if (run.error) {
     console.error(`cannot run shellcheck (${shellcheck}): ${run.error.message}`);
+    rmSync(dir, { recursive: true, force: true });
     process.exit(1);
   }
   if (run.status !== 0) {
@@ -100,6 +101,7 @@ scripts.forEach((s, i) => {
     problems++;
   }
 });
+rmSync(dir, { recursive: true, force: true });
 console.log(`shellcheck: ${scripts.length} scripts`);
 
 if (problems > 0) {
