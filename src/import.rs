@@ -399,6 +399,7 @@ mod tests {
                 id: "65f1a2b3c4d5e6f7a8b9c0d1".parse().expect("id"),
                 name: "payments".into(),
                 org_id: None,
+                tags: Vec::new(),
             },
             live,
         };

@@ -146,7 +146,25 @@ pub fn project(value: &Value) -> Result<Project, String> {
         .get("orgId")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    Ok(Project { id, name, org_id })
+    let tags = value
+        .get("tags")
+        .and_then(Value::as_array)
+        .map(|tags| {
+            tags.iter()
+                .filter_map(|tag| {
+                    let key = tag.get("key")?.as_str()?;
+                    let value = tag.get("value")?.as_str()?;
+                    Some((key.to_owned(), value.to_owned()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Project {
+        id,
+        name,
+        org_id,
+        tags,
+    })
 }
 
 /// The fields of Atlas's error body that tether uses, as sent: whatever of

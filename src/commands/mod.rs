@@ -71,9 +71,15 @@ fn plan(inputs: &PlanInputs, rotate_secrets: bool, printer: &Printer) -> Result<
         projects: inputs.select.projects.clone(),
         types: inputs.select.types.clone(),
     };
-    let projects = engine::select(loaded.desired.projects, &filter, file)?;
+    engine::check_types(&filter)?;
     let client = connect(&inputs.atlas, &session, printer)?;
-    let planned = plan_with_progress(
+    let safety = loaded.desired.safety;
+    let expanded = session.read(engine::expand(&client, loaded.desired))??;
+    for warning in &expanded.warnings {
+        printer.warnings(warning);
+    }
+    let projects = engine::select(expanded.projects, &filter, file)?;
+    let mut planned = plan_with_progress(
         &session,
         &client,
         &projects,
@@ -81,11 +87,12 @@ fn plan(inputs: &PlanInputs, rotate_secrets: bool, printer: &Printer) -> Result<
         rotate_secrets,
         printer,
     )?;
+    planned.plan.unmanaged_projects = expanded.unmanaged;
     Ok(Planning {
         planned,
         client,
         session,
-        safety: loaded.desired.safety,
+        safety,
     })
 }
 

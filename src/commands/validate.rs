@@ -34,8 +34,12 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<ExitStatus, Error> 
         0 => String::new(),
         n => format!(" ({})", count(n, "warning", "warnings")),
     };
+    let selectors = match loaded.desired.selectors.len() {
+        0 => String::new(),
+        n => format!(" and {}", count(n, "selector", "selectors")),
+    };
     printer.result(&format!(
-        "{} is valid: {}, {} declared{warning_note}",
+        "{} is valid: {}{selectors}, {} declared{warning_note}",
         file.display(),
         count(projects, "project", "projects"),
         count(declared, "integration", "integrations"),

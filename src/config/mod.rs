@@ -61,6 +61,9 @@ pub fn load_str(path: &str, text: &str, env: (&dyn Env, Unset)) -> Result<Loaded
             for project in &mut desired.projects {
                 project.origin.file = Arc::clone(&file);
             }
+            for selector in &mut desired.selectors {
+                selector.origin.file = Arc::clone(&file);
+            }
             (desired, raw.literal_secrets)
         }
         None => (Desired::default(), Vec::new()),
@@ -98,7 +101,9 @@ fn hide_reused_secrets(desired: &mut Desired) {
     let secrets: HashSet<Secret> = desired
         .projects
         .iter()
-        .flat_map(|p| p.integrations.values())
+        .map(|p| &p.integrations)
+        .chain(desired.selectors.iter().map(|s| &s.integrations))
+        .flat_map(|integrations| integrations.values())
         .filter_map(|slot| match slot {
             Slot::Present(integration) => Some(integration),
             Slot::Absent => None,
@@ -112,8 +117,13 @@ fn hide_reused_secrets(desired: &mut Desired) {
     if secrets.is_empty() {
         return;
     }
-    for project in &mut desired.projects {
-        for slot in project.integrations.values_mut() {
+    let all = desired
+        .projects
+        .iter_mut()
+        .map(|p| &mut p.integrations)
+        .chain(desired.selectors.iter_mut().map(|s| &mut s.integrations));
+    for integrations in all {
+        for slot in integrations.values_mut() {
             let Slot::Present(integration) = slot else {
                 continue;
             };

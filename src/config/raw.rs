@@ -83,7 +83,7 @@ pub struct RawTemplate {
 #[schemars(
     rename = "Project",
     deny_unknown_fields,
-    extend("anyOf" = [{"required": ["id"]}, {"required": ["name"]}])
+    extend("anyOf" = [{"required": ["id"]}, {"required": ["name"]}, {"required": ["select"]}])
 )]
 pub struct RawProject {
     /// Atlas project id: 24 lowercase hexadecimal characters.
@@ -96,6 +96,10 @@ pub struct RawProject {
     /// Templates to apply, in order; later ones win per integration type.
     #[schemars(rename = "use")]
     pub use_templates: Option<Vec<Sp<String>>>,
+    /// Instead of `id`/`name`: manage every Atlas project this selects
+    /// (an explicit `id`/`name` entry wins for its project; otherwise the
+    /// first selector in file order that matches).
+    pub select: Option<RawSelect>,
     /// How far tether may go in this project.
     pub mode: Option<Sp<Mode>>,
     /// This project's own integrations; they win over templates and defaults.
@@ -104,6 +108,28 @@ pub struct RawProject {
     #[schemars(skip)]
     pub span: Span,
 }
+
+/// Which projects of an organization an entry manages.
+#[derive(Debug, JsonSchema)]
+#[schemars(rename = "Select", deny_unknown_fields)]
+pub struct RawSelect {
+    /// The organization's id (24 hexadecimal characters), or `${VARIABLE}`.
+    #[schemars(
+        pattern(r"^([0-9a-f]{24}|.*\$\{[A-Za-z_][A-Za-z0-9_]*\}.*)$"),
+        required
+    )]
+    pub org: Option<Sp<String>>,
+    /// A glob on the project's name: `*` any run of characters, `?` one.
+    pub name: Option<Sp<String>>,
+    /// Tags every selected project must carry, `key: value` (v2 API only).
+    pub tags: Option<RawTags>,
+    /// Globs on names or ids of projects to leave out.
+    pub exclude: Option<Vec<Sp<String>>>,
+}
+
+/// Tag key to value.
+#[derive(Debug, Default)]
+pub struct RawTags(pub Vec<(Sp<String>, Sp<String>)>);
 
 /// Integration type to its fields, or to `absent`.
 #[derive(Debug, Default)]

@@ -11,7 +11,7 @@ use super::suggest::did_you_mean;
 use super::tree::Span;
 use crate::model::{
     Desired, DesiredProject, FieldValue, GroupId, Integration, IntegrationType, Mode, ProjectRef,
-    Safety, Slot, spec,
+    Safety, Selector, Slot, spec,
 };
 
 pub fn resolve(raw: &RawFile, source: &str, problems: &mut Problems) -> Desired {
@@ -31,9 +31,15 @@ pub fn resolve(raw: &RawFile, source: &str, problems: &mut Problems) -> Desired 
     let mut seen = Seen::default();
     let mut used_templates: HashSet<&str> = HashSet::new();
     let mut projects = Vec::with_capacity(raw.projects.len());
+    let mut selectors = Vec::new();
     for project in &raw.projects {
-        let reference = project_ref(project, problems);
-        seen.check(reference.as_ref(), project, problems);
+        let reference = if project.select.is_some() {
+            None
+        } else {
+            let reference = project_ref(project, problems);
+            seen.check(reference.as_ref(), project, problems);
+            reference
+        };
         let mut layers: Vec<&RawIntegrations> = default_integrations.into_iter().collect();
         for name in project.use_templates.iter().flatten() {
             match templates.get(name.value.as_str()) {
@@ -45,12 +51,36 @@ pub fn resolve(raw: &RawFile, source: &str, problems: &mut Problems) -> Desired 
             }
         }
         layers.extend(&project.integrations);
-        if let Some(project_ref) = reference {
+        let mode = project.mode.as_ref().map_or(default_mode, |m| m.value);
+        if let Some(select) = &project.select {
+            if let Some(org) = &select.org {
+                selectors.push(Selector {
+                    org: org.value.clone(),
+                    name: select.name.as_ref().map(|n| n.value.clone()),
+                    tags: select
+                        .tags
+                        .iter()
+                        .flat_map(|t| &t.0)
+                        .map(|(k, v)| (k.value.clone(), v.value.clone()))
+                        .collect(),
+                    exclude: select
+                        .exclude
+                        .iter()
+                        .flatten()
+                        .map(|g| g.value.clone())
+                        .collect(),
+                    mode,
+                    integrations: layer(&layers),
+                    origin: lines.origin(source, project.span.start),
+                });
+            }
+        } else if let Some(project_ref) = reference {
             projects.push(DesiredProject {
                 project: project_ref,
                 mode: project.mode.as_ref().map_or(default_mode, |m| m.value),
                 integrations: layer(&layers),
                 origin: lines.origin(source, project.span.start),
+                selected_by: None,
             });
         }
     }
@@ -72,7 +102,11 @@ pub fn resolve(raw: &RawFile, source: &str, problems: &mut Problems) -> Desired 
         max_update_percent: s.max_update_percent.as_ref().map(|n| n.value),
         max_delete_percent: s.max_delete_percent.as_ref().map(|n| n.value),
     });
-    Desired { projects, safety }
+    Desired {
+        projects,
+        selectors,
+        safety,
+    }
 }
 
 fn project_ref(project: &RawProject, problems: &mut Problems) -> Option<ProjectRef> {

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value, json};
 
-use super::raw::{RawFile, RawIntegrations, RawTemplates, Sp};
+use super::raw::{RawFile, RawIntegrations, RawTags, RawTemplates, Sp};
 use crate::model::{
     DefaultValue, FieldKind, FieldSpec, IntegrationType, Lifecycle, Mode, Required, spec,
 };
@@ -100,6 +100,19 @@ impl JsonSchema for RawTemplates {
         json_schema!({
             "type": "object",
             "additionalProperties": integrations,
+        })
+    }
+}
+
+impl JsonSchema for RawTags {
+    fn schema_name() -> Cow<'static, str> {
+        "Tags".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "additionalProperties": { "type": "string" },
         })
     }
 }

@@ -7,8 +7,8 @@ use std::fmt;
 use super::interpolate::{Env, Unset, interpolate};
 use super::problem::Problems;
 use super::raw::{
-    RawDefaults, RawEntry, RawField, RawFile, RawIntegrations, RawProject, RawSafety, RawSlot,
-    RawTemplate, RawTemplates, RawValue, Sp,
+    RawDefaults, RawEntry, RawField, RawFile, RawIntegrations, RawProject, RawSafety, RawSelect,
+    RawSlot, RawTags, RawTemplate, RawTemplates, RawValue, Sp,
 };
 use super::suggest::{did_you_mean, guess_or, one_of};
 use super::tree::{Key, Node, NodeValue, Span};
@@ -26,6 +26,7 @@ enum Place<'p> {
     Template(&'p str),
     Project,
     Safety,
+    Select,
     Type(IntegrationType),
 }
 
@@ -38,6 +39,7 @@ impl fmt::Display for Place<'_> {
             Place::Template(name) => write!(f, "in template `{name}`"),
             Place::Project => f.write_str("in this project"),
             Place::Safety => f.write_str("in `safety`"),
+            Place::Select => f.write_str("in `select`"),
             Place::Type(kind) => write!(f, "in `{kind}`"),
         }
     }
@@ -55,7 +57,8 @@ impl fmt::Display for FieldName {
 const TOP_KEYS: &[&str] = &["version", "defaults", "templates", "projects", "safety"];
 const SAFETY_KEYS: &[&str] = &["max_deletes", "max_update_percent", "max_delete_percent"];
 const DEFAULTS_KEYS: &[&str] = &["mode", "integrations"];
-const PROJECT_KEYS: &[&str] = &["id", "name", "use", "mode", "integrations"];
+const PROJECT_KEYS: &[&str] = &["id", "name", "select", "use", "mode", "integrations"];
+const SELECT_KEYS: &[&str] = &["org", "name", "tags", "exclude"];
 const ABSENT: &str = "absent";
 const MAX_PROJECT_NAME: usize = 64;
 
@@ -321,11 +324,13 @@ impl<'a> Walker<'a> {
         let mut project = RawProject {
             id: None,
             name: None,
+            select: None,
             use_templates: None,
             mode: None,
             integrations: None,
             span: node.span.clone(),
         };
+        let mut select_key = None;
         let mut named = false;
         for (key, value) in self.known_keys(entries, PROJECT_KEYS, Place::Project) {
             match key.text.as_ref() {
@@ -337,11 +342,27 @@ impl<'a> Walker<'a> {
                     named = true;
                     project.name = self.project_name(value);
                 }
+                "select" => {
+                    select_key = Some(key.span.clone());
+                    project.select = self.select(value);
+                }
                 "use" => project.use_templates = self.use_list(value),
                 "mode" => project.mode = self.mode(value),
                 "integrations" => project.integrations = self.integrations(value, Place::Project),
                 _ => unreachable!("known_keys only returns listed keys"),
             }
+        }
+        if let Some(span) = select_key {
+            if named {
+                self.problems
+                    .error(
+                        span,
+                        "an entry names a project or selects projects, not both",
+                    )
+                    .label("`select` beside `id`/`name`")
+                    .help("keep `id`/`name` for one project, or `select` for many, in two entries");
+            }
+            return Some(project);
         }
         if !named {
             self.problems
@@ -350,9 +371,128 @@ impl<'a> Walker<'a> {
                     "this project has neither `id` nor `name`",
                 )
                 .label("which project?")
-                .help("add `id:` (24 hex characters from the Atlas URL) or `name:`");
+                .help(
+                    "add `id:` (24 hex characters from the Atlas URL) or `name:`, or `select:` \
+                     for every matching project of an organization",
+                );
         }
         Some(project)
+    }
+
+    fn select(&mut self, node: &Node<'_>) -> Option<RawSelect> {
+        let entries = self.mapping(
+            node,
+            "`select`",
+            "`org:`, and `name:`, `tags:` or `exclude:` below it",
+        )?;
+        let mut select = RawSelect {
+            org: None,
+            name: None,
+            tags: None,
+            exclude: None,
+        };
+        for (key, value) in self.known_keys(entries, SELECT_KEYS, Place::Select) {
+            match key.text.as_ref() {
+                "org" => select.org = self.org_id(value),
+                "name" => select.name = self.glob(value, &"`select.name`"),
+                "tags" => select.tags = self.tags(value),
+                "exclude" => {
+                    select.exclude = match &value.value {
+                        NodeValue::Seq(items) => Some(
+                            items
+                                .iter()
+                                .filter_map(|item| self.glob(item, &"a glob of `select.exclude`"))
+                                .collect(),
+                        ),
+                        _ => {
+                            self.problems
+                                .error(
+                                    value.span.clone(),
+                                    "`select.exclude` must be a list of globs",
+                                )
+                                .help("write `exclude: [\"sandbox-*\"]`");
+                            None
+                        }
+                    };
+                }
+                _ => unreachable!("known_keys only returns listed keys"),
+            }
+        }
+        if !entries.iter().any(|(k, _)| k.text == "org") {
+            self.problems
+                .error(node.span.clone(), "`select` has no `org`")
+                .label("which organization?")
+                .help("add `org:` with the organization's id (or `${ATLAS_ORG_ID}`)");
+        }
+        Some(select)
+    }
+
+    fn org_id(&mut self, node: &Node<'_>) -> Option<Sp<String>> {
+        let org = self.text(node, &"`select.org`")?;
+        let valid = org.value.len() == 24
+            && org
+                .value
+                .chars()
+                .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
+        if !valid {
+            self.problems
+                .error(node.span.clone(), "`select.org` is not an organization id")
+                .label("not an organization id")
+                .help(
+                    "an organization id is 24 lowercase hexadecimal characters, as in the \
+                     organization's Atlas URL",
+                );
+        }
+        valid.then_some(org)
+    }
+
+    /// A glob: `*` for any run of characters, `?` for one; nothing else is
+    /// special, and the characters other glob dialects use are refused
+    /// rather than taken literally by surprise.
+    fn glob(&mut self, node: &Node<'_>, what: &dyn fmt::Display) -> Option<Sp<String>> {
+        let glob = self.text(node, what)?;
+        if let Some(c) = glob
+            .value
+            .chars()
+            .find(|c| matches!(c, '[' | ']' | '{' | '}' | '\\'))
+        {
+            self.problems
+                .error(
+                    node.span.clone(),
+                    format!("{what} has `{c}`, which tether's globs do not use"),
+                )
+                .label("not a glob character")
+                .help("globs here know `*` (any run of characters) and `?` (one character)");
+            return None;
+        }
+        Some(glob)
+    }
+
+    /// `key: value` strings, for `select.tags`.
+    fn tags(&mut self, node: &Node<'_>) -> Option<RawTags> {
+        let entries = self.mapping(node, "`select.tags`", "`key: value` tags below it")?;
+        let mut tags = Vec::with_capacity(entries.len());
+        for (key, value) in self.first_of_each(pairs(entries), Place::Select) {
+            match &value.value {
+                NodeValue::String(text) | NodeValue::Number(text) => tags.push((
+                    Sp::new(key.text.to_string(), key.span.clone()),
+                    Sp::new(text.to_string(), value.span.clone()),
+                )),
+                other => {
+                    self.problems
+                        .error(
+                            value.span.clone(),
+                            format!(
+                                "the tag `{}` must be a string, not {}",
+                                key.text,
+                                other.describe()
+                            ),
+                        )
+                        .help("write each tag as `key: value`");
+                }
+            }
+        }
+        Some(RawTags(tags))
     }
 
     fn project_name(&mut self, node: &Node<'_>) -> Option<Sp<String>> {

@@ -110,6 +110,7 @@ fn verify(
         mode: Mode::Additive,
         integrations: BTreeMap::from([(desired.kind, Slot::Present(desired.clone()))]),
         origin: Origin::default(),
+        selected_by: None,
     };
     let check = PlanOptions {
         rotate_secrets: false,

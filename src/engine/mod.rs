@@ -10,6 +10,7 @@ mod apply;
 mod fetch;
 mod gates;
 mod report;
+mod selectors;
 mod stop;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,7 @@ pub use report::{
     OperationDocument, OperationReport, OperationResult, Outcome, REPORT_FORMAT_VERSION, Report,
     ReportDocument, ReportSummary, report_json, report_text,
 };
+pub use selectors::{Expanded, expand};
 pub use stop::Stop;
 
 use crate::atlas::{ApiError, ApiVersion, Client, ClientConfig, Credentials, RequestLog, base_url};
@@ -53,13 +55,7 @@ pub fn select(
     filter: &Filter,
     file: &Path,
 ) -> Result<Vec<DesiredProject>, Error> {
-    if let Some(pattern) = filter.unmatched_types().first() {
-        let types = IntegrationType::ALL.map(IntegrationType::as_str).join(", ");
-        return Err(Error::new(
-            format!("`--type {pattern}` matches no integration type"),
-            format!("the types are {types}; `*` and `?` are wildcards"),
-        ));
-    }
+    check_types(filter)?;
     let selected: Vec<DesiredProject> = projects
         .into_iter()
         .filter(|p| filter.project(p))
@@ -79,6 +75,21 @@ pub fn select(
         ));
     }
     Ok(selected)
+}
+
+/// Refuses a `--type` pattern that matches no type: almost surely a typo,
+/// found before anything is sent.
+pub fn check_types(filter: &Filter) -> Result<(), Error> {
+    match filter.unmatched_types().first() {
+        Some(pattern) => {
+            let types = IntegrationType::ALL.map(IntegrationType::as_str).join(", ");
+            Err(Error::new(
+                format!("`--type {pattern}` matches no integration type"),
+                format!("the types are {types}; `*` and `?` are wildcards"),
+            ))
+        }
+        None => Ok(()),
+    }
 }
 
 /// How to reach Atlas, as a command's options say.
@@ -192,7 +203,9 @@ pub async fn plan(
             Target::Found { group, name, .. } => match reads.next() {
                 Some(Ok(mut live)) => {
                     filter.restrict_live(&mut live);
-                    let planned = plan_project(&group, name.as_deref(), desired, &live, &options);
+                    let mut planned =
+                        plan_project(&group, name.as_deref(), desired, &live, &options);
+                    planned.selected_by = desired.selected_by.as_ref().map(ToString::to_string);
                     lives.insert(group, live);
                     planned
                 }
@@ -480,6 +493,7 @@ mod tests {
                 line,
                 column: 5,
             },
+            selected_by: None,
         }
     }
 
@@ -491,6 +505,7 @@ mod tests {
                 id,
                 name: name.to_owned(),
                 org_id: None,
+                tags: Vec::new(),
             }),
         }
     }

@@ -46,4 +46,6 @@ pub struct Project {
     pub id: GroupId,
     pub name: String,
     pub org_id: Option<String>,
+    /// Its tags, `key` to `value` (the v2 API lists them; v1.0 does not).
+    pub tags: Vec<(String, String)>,
 }

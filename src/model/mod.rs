@@ -206,12 +206,33 @@ pub struct DesiredProject {
     /// Every type the file mentions for this project after layering.
     pub integrations: BTreeMap<IntegrationType, Slot>,
     pub origin: Origin,
+    /// The `select` entry that brought this project in; `None` for a project
+    /// the file names.
+    pub selected_by: Option<Origin>,
+}
+
+/// An entry that manages the Atlas projects it selects, instead of one it
+/// names: every project of `org` whose name matches `name` (a glob), that
+/// carries every tag of `tags`, and that no glob of `exclude` matches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selector {
+    pub org: String,
+    pub name: Option<String>,
+    pub tags: Vec<(String, String)>,
+    pub exclude: Vec<String>,
+    pub mode: Mode,
+    /// As for a project: defaults, templates in `use` order, its own.
+    pub integrations: BTreeMap<IntegrationType, Slot>,
+    pub origin: Origin,
 }
 
 /// The whole file, validated and layered.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Desired {
     pub projects: Vec<DesiredProject>,
+    /// Entries that select projects, in file order: the first that matches
+    /// a project manages it, unless a project entry names it.
+    pub selectors: Vec<Selector>,
     /// The file's `safety:` settings for apply's gates.
     pub safety: Safety,
 }

@@ -50,12 +50,12 @@ pub struct Fetched<'a> {
 
 /// Plans every fetched project, in the order given.
 pub fn plan<'a>(projects: impl IntoIterator<Item = Fetched<'a>>, options: &PlanOptions) -> Plan {
-    Plan {
-        projects: projects
+    Plan::from(
+        projects
             .into_iter()
             .map(|p| plan_project(p.group, p.name, p.desired, p.live, options))
-            .collect(),
-    }
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// Plans one project: one item per type that is declared or live, in

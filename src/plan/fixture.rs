@@ -438,5 +438,6 @@ pub(crate) fn fixture_plan() -> Plan {
             batch(),
             docs(),
         ],
+        unmanaged_projects: Vec::new(),
     }
 }

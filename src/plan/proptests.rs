@@ -112,6 +112,7 @@ fn desired() -> impl Strategy<Value = DesiredProject> {
             .filter_map(|(kind, slot)| Some((kind, slot?)))
             .collect(),
         origin: Origin::default(),
+        selected_by: None,
     })
 }
 
@@ -304,6 +305,7 @@ fn generated_states_cover_every_type() {
             mode: Mode::Authoritative,
             integrations: [(kind, Slot::Present(generated))].into_iter().collect(),
             origin: Origin::default(),
+            selected_by: None,
         };
         let plan = plan_project(
             &group('d'),

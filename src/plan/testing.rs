@@ -44,6 +44,7 @@ pub(crate) fn desired(mode: Mode, slots: Vec<(IntegrationType, Slot)>) -> Desire
         mode,
         integrations: slots.into_iter().collect(),
         origin: Origin::default(),
+        selected_by: None,
     }
 }
 

@@ -10,11 +10,17 @@ use crate::model::{GroupId, Integration, IntegrationType, Mode};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     pub projects: Vec<ProjectPlan>,
+    /// Projects of the organizations `select` entries look at that no entry
+    /// manages, as output names them: for information.
+    pub unmanaged_projects: Vec<String>,
 }
 
 impl From<Vec<ProjectPlan>> for Plan {
     fn from(projects: Vec<ProjectPlan>) -> Self {
-        Plan { projects }
+        Plan {
+            projects,
+            unmanaged_projects: Vec::new(),
+        }
     }
 }
 
@@ -28,6 +34,8 @@ pub struct ProjectPlan {
     pub label: String,
     pub mode: Mode,
     pub outcome: Outcome,
+    /// Where the `select` entry that brought the project in was written.
+    pub selected_by: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,6 +69,7 @@ impl ProjectPlan {
             label,
             mode,
             outcome: Outcome::Planned { items, unmanaged },
+            selected_by: None,
         }
     }
 
@@ -79,6 +88,7 @@ impl ProjectPlan {
             label,
             mode,
             outcome: Outcome::Failed { message },
+            selected_by: None,
         }
     }
 

@@ -15,6 +15,7 @@ mod install_script;
 mod recipe_runs;
 mod reliability;
 mod schema;
+mod selectors;
 mod sim;
 mod sim_command;
 mod validate;

@@ -81,6 +81,10 @@ pub struct PlanDocument {
     pub has_errors: bool,
     pub summary: Summary,
     pub projects: Vec<ProjectDocument>,
+    /// Projects of the organizations `select` entries look at that no entry
+    /// manages (`name (id)`), for information.
+    #[serde(default)]
+    pub unmanaged_projects: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -92,6 +96,10 @@ pub struct ProjectDocument {
     pub name: Option<String>,
     /// How output names the project: `name (id)`, or whichever is known.
     pub project: String,
+    /// `file:line:col` of the `select` entry that brought the project in;
+    /// null for a project the file names.
+    #[serde(default)]
+    pub selected_by: Option<String>,
     /// `authoritative`, `additive` or `observe`.
     pub mode: String,
     pub status: ProjectStatus,
@@ -236,6 +244,7 @@ impl From<&Plan> for PlanDocument {
             has_errors: plan.has_errors(),
             summary: plan.summary(),
             projects: plan.projects.iter().map(project).collect(),
+            unmanaged_projects: plan.unmanaged_projects.clone(),
         }
     }
 }
@@ -245,6 +254,7 @@ fn project(project: &ProjectPlan) -> ProjectDocument {
         group_id: project.id.as_ref().map(ToString::to_string),
         name: project.name.clone(),
         project: project.label.clone(),
+        selected_by: project.selected_by.clone(),
         mode: project.mode.as_str().to_owned(),
         status: if project.failure().is_some() {
             ProjectStatus::Failed
@@ -394,10 +404,14 @@ pub fn plan_of(document: &PlanDocument) -> Result<Plan, String> {
                 label: p.project.clone(),
                 mode,
                 outcome,
+                selected_by: p.selected_by.clone(),
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
-    return Ok(Plan { projects });
+    return Ok(Plan {
+        projects,
+        unmanaged_projects: document.unmanaged_projects.clone(),
+    });
 
     fn item_of(item: &ItemDocument) -> Result<Item, String> {
         let kind: IntegrationType = item

@@ -49,7 +49,31 @@ pub(crate) fn project_title(project: &ProjectPlan) -> String {
         Mode::Additive => "additive (never deletes)".to_owned(),
         Mode::Authoritative => "authoritative".to_owned(),
     };
-    format!("{} · {mode}", project.label)
+    match &project.selected_by {
+        Some(entry) => format!("{} · {mode} · selected by {entry}", project.label),
+        None => format!("{} · {mode}", project.label),
+    }
+}
+
+/// The line that lists, for information, the projects of selected
+/// organizations that no entry manages; `None` when there are none.
+pub(crate) fn unmanaged_projects_line(plan: &crate::plan::types::Plan) -> Option<String> {
+    const LISTED: usize = 50;
+    let all = &plan.unmanaged_projects;
+    (!all.is_empty()).then(|| {
+        let mut line = format!(
+            "Not managed by any entry (for information): {}",
+            all.iter()
+                .take(LISTED)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if all.len() > LISTED {
+            line.push_str(&format!(" and {} more", all.len() - LISTED));
+        }
+        line
+    })
 }
 
 /// The lines under a project's title: a failure, or its items, notes and

@@ -68,6 +68,9 @@ pub(super) fn markdown_within(plan: &Plan, limit: usize, purpose: Purpose) -> St
         }
     }
     out.push_str(&footer);
+    if let Some(line) = super::lines::unmanaged_projects_line(plan) {
+        out.push_str(&format!("\n{}\n", escape(&line)));
+    }
     if not_shown > 0 {
         out.push_str(&format!(
             "\n> **Cut to fit a comment:** {} not shown; run `tether plan` locally for the full plan.\n",

@@ -4,7 +4,7 @@
 
 use owo_colors::{OwoColorize, Style};
 
-use super::lines::{Line, Tone, project_body, project_title};
+use super::lines::{Line, Tone, project_body, project_title, unmanaged_projects_line};
 use super::{Purpose, drift_line, summary_line};
 use crate::plan::types::{Note, Plan};
 
@@ -101,6 +101,11 @@ fn rendering(plan: &Plan, color: bool, purpose: Purpose) -> String {
             out.push_str(&paint(Tone::Quiet, &summary));
             out.push('\n');
         }
+    }
+    if let Some(line) = unmanaged_projects_line(plan) {
+        out.push('\n');
+        out.push_str(&paint(Tone::Quiet, &line));
+        out.push('\n');
     }
     if purpose == Purpose::Drift {
         out.push('\n');

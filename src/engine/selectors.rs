@@ -1,0 +1,145 @@
+//! `select` entries: the projects of an organization that an entry manages
+//! without naming them. One paginated listing per organization; then each
+//! project gets exactly one entry: the entry that names it, else the first
+//! selector in file order that matches it, else none (never touched).
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::atlas::{ApiVersion, Client};
+use crate::error::{Error, Message};
+use crate::filter::glob_match;
+use crate::model::{Desired, DesiredProject, Project, ProjectRef, Selector};
+
+/// The projects a file manages once its selectors are expanded.
+#[derive(Debug)]
+pub struct Expanded {
+    /// The projects the file names, in file order, then those selectors
+    /// brought in, selector by selector in Atlas's order.
+    pub projects: Vec<DesiredProject>,
+    /// A selector that matches no project, for information.
+    pub warnings: Vec<String>,
+    /// Projects of the selected organizations that no entry manages, as
+    /// `name (id)`.
+    pub unmanaged: Vec<String>,
+}
+
+/// Lists the organizations the selectors name and picks each project's
+/// entry. A file without selectors costs no call. An organization that
+/// cannot be listed fails the whole plan: which projects to manage would
+/// be a guess.
+pub async fn expand(client: &Client, desired: Desired) -> Result<Expanded, Error> {
+    let Desired {
+        projects,
+        selectors,
+        ..
+    } = desired;
+    if selectors.is_empty() {
+        return Ok(Expanded {
+            projects,
+            warnings: Vec::new(),
+            unmanaged: Vec::new(),
+        });
+    }
+    if client.api() == ApiVersion::V1
+        && let Some(selector) = selectors.iter().find(|s| !s.tags.is_empty())
+    {
+        return Err(Error::new(
+            format!(
+                "the selector at {} selects by `tags`, which the v1.0 API does not list",
+                selector.origin
+            ),
+            "run with `--api v2`, or select by `name` and `exclude` only",
+        ));
+    }
+    let mut listings: BTreeMap<&str, Vec<Project>> = BTreeMap::new();
+    for selector in &selectors {
+        if listings.contains_key(selector.org.as_str()) {
+            continue;
+        }
+        let listed = client.org_projects(&selector.org).await.map_err(|err| {
+            Error::many(
+                vec![Message {
+                    message: format!(
+                        "the organization {} of the selector at {} cannot be listed: {err}",
+                        selector.org, selector.origin
+                    ),
+                    hint: format!("{}; nothing was planned", err.hint()),
+                }],
+                crate::exit::ExitStatus::Error,
+            )
+        })?;
+        listings.insert(&selector.org, listed);
+    }
+    let named_ids: HashSet<String> = projects
+        .iter()
+        .filter_map(|p| p.project.id().map(ToString::to_string))
+        .collect();
+    let named_names: HashSet<&str> = projects.iter().filter_map(|p| p.project.name()).collect();
+    let mut chosen: Vec<Vec<DesiredProject>> = vec![Vec::new(); selectors.len()];
+    let mut unmanaged = Vec::new();
+    for (org, listed) in &listings {
+        for project in listed {
+            if named_ids.contains(project.id.as_str())
+                || named_names.contains(project.name.as_str())
+            {
+                continue;
+            }
+            let first = selectors
+                .iter()
+                .position(|selector| selector.org == *org && selects(selector, project));
+            match first {
+                Some(at) => chosen[at].push(selected(&selectors[at], project)),
+                None => unmanaged.push(format!("{} ({})", project.name, project.id)),
+            }
+        }
+    }
+    let warnings = selectors
+        .iter()
+        .zip(&chosen)
+        .filter(|(_, chosen)| chosen.is_empty())
+        .map(|(selector, _)| {
+            format!(
+                "warning: the selector at {} matches no project of organization {} that another \
+                 entry does not manage\n",
+                selector.origin, selector.org
+            )
+        })
+        .collect();
+    let mut projects = projects;
+    projects.extend(chosen.into_iter().flatten());
+    Ok(Expanded {
+        projects,
+        warnings,
+        unmanaged,
+    })
+}
+
+/// Whether `selector` matches `project` (its organization aside).
+fn selects(selector: &Selector, project: &Project) -> bool {
+    let name_matches = selector
+        .name
+        .as_deref()
+        .is_none_or(|glob| glob_match(glob, &project.name));
+    let excluded = selector
+        .exclude
+        .iter()
+        .any(|glob| glob_match(glob, &project.name) || glob_match(glob, project.id.as_str()));
+    let tagged = selector
+        .tags
+        .iter()
+        .all(|wanted| project.tags.contains(wanted));
+    name_matches && !excluded && tagged
+}
+
+fn selected(selector: &Selector, project: &Project) -> DesiredProject {
+    DesiredProject {
+        project: ProjectRef::Both {
+            id: project.id.clone(),
+            name: project.name.clone(),
+        },
+        mode: selector.mode,
+        integrations: selector.integrations.clone(),
+        origin: selector.origin.clone(),
+        selected_by: Some(selector.origin.clone()),
+    }
+}
