@@ -376,7 +376,13 @@ pub struct ImportArgs {
     #[arg(long)]
     pub factor: bool,
 
-    /// Replace the file `-o` names when it exists.
-    #[arg(long, requires = "output")]
+    /// Also write a secrets file (for `--secrets`) with every variable the
+    /// file uses, an empty value each and Atlas's mask beside it, for a
+    /// person to fill in. Written readable by its owner only.
+    #[arg(long, value_name = "FILE")]
+    pub secrets_out: Option<PathBuf>,
+
+    /// Replace the files `-o` and `--secrets-out` name when they exist.
+    #[arg(long)]
     pub force: bool,
 }

@@ -42,6 +42,24 @@ pub struct Imported {
     pub variables: Vec<Variable>,
 }
 
+impl Imported {
+    /// A secrets file (`--secrets`) listing every variable with an empty
+    /// value and, in a comment, what it is for and what Atlas shows of it.
+    pub fn secrets_template(&self) -> String {
+        let mut out = String::from(
+            "# Secrets for tether's `--secrets FILE`: fill in each value, keep this file out of\n\
+             # git, and readable by its owner only. An empty value is an error at plan time.\n",
+        );
+        for variable in &self.variables {
+            out.push_str(&format!(
+                "{}: \"\"    # {}: {}\n",
+                variable.name, variable.used_by, variable.hint
+            ));
+        }
+        out
+    }
+}
+
 /// `payments-prod` → `PAYMENTS_PROD`: letters and digits kept, the rest `_`.
 fn variable_part(text: &str) -> String {
     let mut out: String = text
@@ -216,7 +234,7 @@ impl Writer<'_> {
                     LiveValue::Text(t) => t.clone(),
                     LiveValue::Bool(b) => b.to_string(),
                 });
-                let base = format!("{prefix}_{}", screaming_snake(field.name));
+                let base = variable_name(prefix, field.name);
                 let comment = match &masked {
                     // Masked again as output shows it: Atlas's URL mask may
                     // keep the credentials of the URL.
@@ -354,9 +372,45 @@ pub fn import(sources: &[Source], options: &ImportOptions) -> Imported {
     }
 }
 
+/// `{PREFIX}_{FIELD}`, without saying the type twice: the prefix ends in
+/// the type (`PAYMENTS_MICROSOFT_TEAMS`), and a field may start with it
+/// (`microsoftTeamsWebhookUrl`), giving `PAYMENTS_MICROSOFT_TEAMS_WEBHOOK_URL`.
+fn variable_name(prefix: &str, field: &str) -> String {
+    let field = screaming_snake(field);
+    // The longest end of the prefix that the field starts with, on `_`.
+    let repeated = prefix
+        .match_indices('_')
+        .map(|(at, _)| &prefix[at + 1..])
+        .chain(std::iter::once(prefix))
+        .filter(|end| field.starts_with(&format!("{end}_")))
+        .map(str::len)
+        .max();
+    match repeated {
+        Some(len) => format!("{prefix}{}", &field[len..]),
+        None => format!("{prefix}_{field}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variable_names_say_the_type_once() {
+        assert_eq!(
+            variable_name("PAYMENTS_MICROSOFT_TEAMS", "microsoftTeamsWebhookUrl"),
+            "PAYMENTS_MICROSOFT_TEAMS_WEBHOOK_URL"
+        );
+        assert_eq!(
+            variable_name("PAYMENTS_PAGER_DUTY", "serviceKey"),
+            "PAYMENTS_PAGER_DUTY_SERVICE_KEY"
+        );
+        assert_eq!(
+            variable_name("MICROSOFT_TEAMS", "microsoftTeamsWebhookUrl"),
+            "MICROSOFT_TEAMS_WEBHOOK_URL"
+        );
+        assert_eq!(variable_name("SLACK", "apiToken"), "SLACK_API_TOKEN");
+    }
 
     #[test]
     fn names_and_scalars() {

@@ -22,7 +22,7 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     } else {
         super::Replace::No
     };
-    if let Some(path) = &args.output {
+    for path in args.output.iter().chain(&args.secrets_out) {
         super::check_output(path, None, replace)?;
     }
     let session = super::session::Session::start()?;
@@ -57,6 +57,24 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         }
         None => printer.data(&imported.yaml),
     }
+    if let Some(path) = &args.secrets_out {
+        super::write_file(path, &imported.secrets_template(), None, replace)?;
+        owner_only(path).map_err(|err| {
+            Error::new(
+                format!(
+                    "cannot make `{}` readable by its owner only: {err}",
+                    path.display()
+                ),
+                "change its mode by hand (`chmod 600`) before filling it in",
+            )
+        })?;
+        printer.result(&format!(
+            "Wrote {} with {}: fill them in, then pass `--secrets {}`.",
+            path.display(),
+            crate::plural::count(imported.variables.len(), "variable", "variables"),
+            path.display()
+        ));
+    }
     if !imported.variables.is_empty() {
         let mut lines = format!(
             "Set these {} variable(s) before `tether plan` (Atlas's masks help find the values):\n",
@@ -77,4 +95,15 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         printer.warnings(&lines);
     }
     Ok(ExitStatus::Success)
+}
+
+#[cfg(unix)]
+fn owner_only(path: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn owner_only(_path: &std::path::Path) -> std::io::Result<()> {
+    Ok(())
 }

@@ -238,3 +238,80 @@ fn the_readme_quickstart_works_as_written() {
     assert_eq!(planned.code, 0, "no change: {}", planned.transcript());
     assert_eq!(sim.counters().writes(), 0);
 }
+
+/// `import --secrets-out` writes every variable the file uses with an
+/// empty value and Atlas's mask, readable by its owner only; filled in, it
+/// is a `--secrets` file the plan reads to no change.
+#[test]
+fn secrets_out_is_a_secrets_file_to_fill_in() {
+    let sim = start(loop_state());
+    let work = tempfile::tempdir().expect("tempdir");
+    let imported = run(
+        work.path(),
+        &sim,
+        &[
+            "import",
+            "--org",
+            "6600000000000000000000aa",
+            "-o",
+            "tether.yaml",
+            "--secrets-out",
+            "secrets.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(imported.code, 0, "{}", imported.transcript());
+    let path = work.path().join("secrets.yaml");
+    let template = std::fs::read_to_string(&path).expect("secrets file");
+    let snapshot = sim.snapshot();
+    let env = variables(&imported.stderr, &snapshot);
+    assert!(!env.is_empty());
+    for (name, secret) in &env {
+        assert!(
+            template.contains(&format!("{name}: \"\"")),
+            "{name}:\n{template}"
+        );
+        assert!(
+            !template.contains(secret.as_str()),
+            "a secret was written:\n{template}"
+        );
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let mut filled = template.clone();
+    for (name, secret) in &env {
+        filled = filled.replace(&format!("{name}: \"\""), &format!("{name}: \"{secret}\""));
+    }
+    std::fs::write(&path, filled).expect("fill in");
+    sim.reset_counters();
+    let plan = run(
+        work.path(),
+        &sim,
+        &["plan", "--detailed-exitcode", "--secrets", "secrets.yaml"],
+        &[],
+    );
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    assert_eq!(sim.counters().writes(), 0);
+    let again = run(
+        work.path(),
+        &sim,
+        &[
+            "import",
+            "--org",
+            "6600000000000000000000aa",
+            "--secrets-out",
+            "secrets.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(
+        again.code,
+        1,
+        "refused without --force: {}",
+        again.transcript()
+    );
+}
