@@ -60,7 +60,8 @@ pub struct GlobalArgs {
 /// The tether file a command reads.
 #[derive(Debug, Args)]
 pub struct FileArgs {
-    /// The tether file to read.
+    /// The tether file to read, or a directory: its `*.yaml` and `*.yml`
+    /// files, in name order, are one configuration.
     #[arg(
         short = 'f',
         long = "file",

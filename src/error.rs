@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::config::FileReport;
+use crate::config::Reports;
 use crate::exit::ExitStatus;
 
 /// Why a command stopped. Built where the failure is found, returned with
@@ -23,7 +23,7 @@ pub struct Error {
 #[derive(Debug)]
 enum Lead {
     None,
-    File(Box<FileReport>),
+    File(Box<Reports>),
     Text(String),
 }
 
@@ -75,7 +75,7 @@ impl Error {
     }
 
     /// The file's problems, then its summary line (what `validate` prints).
-    pub fn file(report: FileReport) -> Self {
+    pub fn file(report: Reports) -> Self {
         let summary = report.summary();
         Error {
             lead: Lead::File(Box::new(report)),
@@ -86,7 +86,7 @@ impl Error {
     }
 
     /// The file's problems, found before anything was sent to Atlas.
-    pub fn file_before_atlas(report: FileReport) -> Self {
+    pub fn file_before_atlas(report: Reports) -> Self {
         let message = format!("{}; nothing was sent to Atlas", report.summary());
         Error {
             lead: Lead::File(Box::new(report)),

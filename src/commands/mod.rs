@@ -192,6 +192,20 @@ fn check_output(path: &Path, input: Option<&Path>, replace: Replace) -> Result<(
             "choose another path for the output",
         ));
     }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(input) = input.filter(|input| input.is_dir())
+        && same(input, parent.unwrap_or(Path::new(".")))
+    {
+        return Err(Error::new(
+            format!(
+                "`{}` is in the directory tether reads (`{}`); a file written there would be read \
+                 as part of the configuration",
+                path.display(),
+                input.display()
+            ),
+            "choose a path outside that directory",
+        ));
+    }
     if replace == Replace::No && path.exists() {
         return Err(Error::new(
             format!("`{}` exists", path.display()),

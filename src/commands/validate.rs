@@ -30,7 +30,7 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<ExitStatus, Error> 
                 .count()
         })
         .sum();
-    let warning_note = match loaded.warnings.problems.count(Severity::Warning) {
+    let warning_note = match loaded.warnings.count(Severity::Warning) {
         0 => String::new(),
         n => format!(" ({})", count(n, "warning", "warnings")),
     };

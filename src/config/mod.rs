@@ -1,6 +1,7 @@
 //! The YAML surface: read, parse, walk the schema, interpolate, resolve.
 //! Everything after this module sees `model::Desired`, never YAML.
 
+mod directory;
 mod interpolate;
 mod lines;
 mod load;
@@ -19,7 +20,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use interpolate::{Env, NotUnicode, ProcessEnv, Unset};
-pub use problem::{FileReport, Problem, Problems, Severity};
+pub use problem::{FileReport, Problem, Problems, Reports, Severity};
 pub use reference::fields_markdown;
 pub use schema::json_schema;
 pub use secrets::{SECRETS_JSON, SecretSources, SourceError};
@@ -28,29 +29,33 @@ pub use walk::suggested_variable;
 use crate::model::{Desired, FieldValue, Slot};
 use crate::secret::Secret;
 
-/// A file that passed validation, and its warnings.
+/// A configuration that passed validation, and its warnings.
 #[derive(Debug)]
 pub struct Loaded {
     pub desired: Desired,
-    pub warnings: FileReport,
+    pub warnings: Reports,
 }
 
-/// Reads and validates a file. Every problem found is in the report.
-pub fn load(path: &Path, env: (&dyn Env, Unset)) -> Result<Loaded, FileReport> {
+/// Reads and validates a file, or every `*.yaml`/`*.yml` of a directory as
+/// one configuration. Every problem found is in the reports.
+pub fn load(path: &Path, env: (&dyn Env, Unset)) -> Result<Loaded, Reports> {
+    if path.is_dir() {
+        return directory::load_dir(path, env);
+    }
     let mut problems = Problems::default();
     let shown = path.display().to_string();
     match load::read(path, &mut problems) {
         Some(text) => load_str(&shown, &text, env),
-        None => Err(FileReport {
+        None => Err(Reports::from(FileReport {
             path: shown,
             source: None,
             problems,
-        }),
+        })),
     }
 }
 
 /// Validates YAML text; `path` is only used in messages.
-pub fn load_str(path: &str, text: &str, env: (&dyn Env, Unset)) -> Result<Loaded, FileReport> {
+pub fn load_str(path: &str, text: &str, env: (&dyn Env, Unset)) -> Result<Loaded, Reports> {
     let mut problems = Problems::default();
     let (desired, literal_secrets) = match load::parse(text, &mut problems) {
         Some(root) => {
@@ -68,14 +73,31 @@ pub fn load_str(path: &str, text: &str, env: (&dyn Env, Unset)) -> Result<Loaded
         }
         None => (Desired::default(), Vec::new()),
     };
-    // Only problems are shown in context; a clean file needs no copy. A
-    // file that is not a tether file at all (an env file passed by mistake)
-    // is never quoted: its lines may be secrets.
+    let report = report(path, text, problems, &literal_secrets);
+    if report.problems.has_errors() {
+        Err(Reports::from(report))
+    } else {
+        Ok(Loaded {
+            desired,
+            warnings: Reports::from(report),
+        })
+    }
+}
+
+/// One file's problems, ready to show. Only problems are shown in context:
+/// a clean file needs no copy. A file that is not a tether file at all (an
+/// env file passed by mistake) is never quoted: its lines may be secrets.
+fn report(
+    path: &str,
+    text: &str,
+    problems: Problems,
+    literal_secrets: &[tree::Span],
+) -> FileReport {
     let any_problem = problems.iter().next().is_some();
-    let report = if looks_like_tether_file(text) {
+    if looks_like_tether_file(text) {
         FileReport {
             path: path.to_owned(),
-            source: any_problem.then(|| Arc::new(blank_out(text, &literal_secrets))),
+            source: any_problem.then(|| Arc::new(blank_out(text, literal_secrets))),
             problems: problems.sorted(),
         }
     } else {
@@ -84,20 +106,12 @@ pub fn load_str(path: &str, text: &str, env: (&dyn Env, Unset)) -> Result<Loaded
             source: None,
             problems: problems.sorted().unquoted(text),
         }
-    };
-    if report.problems.has_errors() {
-        Err(report)
-    } else {
-        Ok(Loaded {
-            desired,
-            warnings: report,
-        })
     }
 }
 
 /// A plain field whose value equals a secret of the file (a key pasted into
 /// a `routingKey` too) is kept as a secret: compared exactly, never shown.
-fn hide_reused_secrets(desired: &mut Desired) {
+pub(super) fn hide_reused_secrets(desired: &mut Desired) {
     let secrets: HashSet<Secret> = desired
         .projects
         .iter()

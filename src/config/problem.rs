@@ -111,6 +111,11 @@ impl Problems {
         self.list.iter().filter(|p| p.severity == severity).count()
     }
 
+    /// Adds `more` after these.
+    pub fn extend(&mut self, more: Problems) {
+        self.list.extend(more.list);
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Problem> {
         self.list.iter()
     }
@@ -143,6 +148,53 @@ pub struct FileReport {
     /// file could not be read as text or there is no problem to show.
     pub source: Option<Arc<String>>,
     pub problems: Problems,
+}
+
+/// The reports of a configuration, one per file (a directory has several).
+#[derive(Clone, Debug, Default)]
+pub struct Reports(pub Vec<FileReport>);
+
+impl From<FileReport> for Reports {
+    fn from(report: FileReport) -> Self {
+        Reports(vec![report])
+    }
+}
+
+impl Reports {
+    /// Every file's problems, file by file.
+    pub fn render(&self, color: bool) -> String {
+        self.0.iter().map(|report| report.render(color)).collect()
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.0.iter().map(|r| r.problems.count(severity)).sum()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|r| r.problems.has_errors())
+    }
+
+    /// `tether.yaml: 2 errors`; for several files, the counts of all.
+    pub fn summary(&self) -> String {
+        match self.0.as_slice() {
+            [one] => one.summary(),
+            reports => {
+                let (errors, warnings) =
+                    (self.count(Severity::Error), self.count(Severity::Warning));
+                let files: Vec<&str> = reports
+                    .iter()
+                    .filter(|r| !r.problems.list.is_empty())
+                    .map(|r| r.path.as_str())
+                    .collect();
+                format!(
+                    "{} and {} in {}",
+                    count(errors, "error", "errors"),
+                    count(warnings, "warning", "warnings"),
+                    files.join(", ")
+                )
+            }
+        }
+    }
 }
 
 impl FileReport {

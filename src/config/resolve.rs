@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::lines::LineIndex;
 use super::problem::Problems;
-use super::raw::{RawFile, RawIntegrations, RawProject, RawSlot, RawValue, Sp};
+use super::raw::{
+    RawDefaults, RawFile, RawIntegrations, RawProject, RawSafety, RawSlot, RawValue, Sp,
+};
 use super::suggest::did_you_mean;
 use super::tree::Span;
 use crate::model::{
@@ -14,14 +16,64 @@ use crate::model::{
     Safety, Selector, Slot, spec,
 };
 
+/// What every file of a configuration sees: the templates and the
+/// `defaults` and `safety` of all its files.
+pub struct Shared<'a> {
+    pub templates: HashMap<&'a str, &'a RawIntegrations>,
+    pub defaults: Option<&'a RawDefaults>,
+    pub safety: Option<&'a RawSafety>,
+}
+
+impl<'a> Shared<'a> {
+    /// The context of a configuration of one file.
+    pub fn of(raw: &'a RawFile) -> Self {
+        Shared {
+            templates: raw
+                .templates
+                .iter()
+                .flat_map(|t| &t.0)
+                .map(|t| (t.name.value.as_str(), &t.integrations))
+                .collect(),
+            defaults: raw.defaults.as_ref(),
+            safety: raw.safety.as_ref(),
+        }
+    }
+}
+
 pub fn resolve(raw: &RawFile, source: &str, problems: &mut Problems) -> Desired {
-    let templates: HashMap<&str, &RawIntegrations> = raw
-        .templates
-        .iter()
-        .flat_map(|t| &t.0)
-        .map(|t| (t.name.value.as_str(), &t.integrations))
-        .collect();
-    let defaults = raw.defaults.as_ref();
+    let shared = Shared::of(raw);
+    let (desired, used) = resolve_with(raw, &shared, source, problems);
+    warn_unused_templates(raw, &used, problems);
+    desired
+}
+
+/// Warns, in `raw`'s file, of its templates that no project `use`s.
+pub fn warn_unused_templates(raw: &RawFile, used: &HashSet<String>, problems: &mut Problems) {
+    for template in raw.templates.iter().flat_map(|t| &t.0) {
+        if !used.contains(&template.name.value) {
+            problems
+                .warning(
+                    template.name.span.clone(),
+                    format!(
+                        "template `{}` is not used by any project",
+                        template.name.value
+                    ),
+                )
+                .help("add it to a project's `use` list, or remove it");
+        }
+    }
+}
+
+/// Resolves one file's projects against the configuration's shared
+/// templates and defaults; returns the templates it used.
+pub fn resolve_with(
+    raw: &RawFile,
+    shared: &Shared<'_>,
+    source: &str,
+    problems: &mut Problems,
+) -> (Desired, HashSet<String>) {
+    let templates = &shared.templates;
+    let defaults = shared.defaults;
     let default_mode = defaults
         .and_then(|d| d.mode.as_ref())
         .map_or(Mode::default(), |m| m.value);
@@ -29,7 +81,7 @@ pub fn resolve(raw: &RawFile, source: &str, problems: &mut Problems) -> Desired 
 
     let lines = LineIndex::new(source);
     let mut seen = Seen::default();
-    let mut used_templates: HashSet<&str> = HashSet::new();
+    let mut used_templates: HashSet<String> = HashSet::new();
     let mut projects = Vec::with_capacity(raw.projects.len());
     let mut selectors = Vec::new();
     for project in &raw.projects {
@@ -45,9 +97,9 @@ pub fn resolve(raw: &RawFile, source: &str, problems: &mut Problems) -> Desired 
             match templates.get(name.value.as_str()) {
                 Some(template) => {
                     layers.push(template);
-                    used_templates.insert(&name.value);
+                    used_templates.insert(name.value.clone());
                 }
-                None => unknown_template(name, &templates, problems),
+                None => unknown_template(name, templates, problems),
             }
         }
         layers.extend(&project.integrations);
@@ -84,29 +136,19 @@ pub fn resolve(raw: &RawFile, source: &str, problems: &mut Problems) -> Desired 
             });
         }
     }
-    for template in raw.templates.iter().flat_map(|t| &t.0) {
-        if !used_templates.contains(&template.name.value.as_str()) {
-            problems
-                .warning(
-                    template.name.span.clone(),
-                    format!(
-                        "template `{}` is not used by any project",
-                        template.name.value
-                    ),
-                )
-                .help("add it to a project's `use` list, or remove it");
-        }
-    }
-    let safety = raw.safety.as_ref().map_or(Safety::default(), |s| Safety {
+    let safety = shared.safety.map_or(Safety::default(), |s| Safety {
         max_deletes: s.max_deletes.as_ref().map(|n| n.value),
         max_update_percent: s.max_update_percent.as_ref().map(|n| n.value),
         max_delete_percent: s.max_delete_percent.as_ref().map(|n| n.value),
     });
-    Desired {
-        projects,
-        selectors,
-        safety,
-    }
+    (
+        Desired {
+            projects,
+            selectors,
+            safety,
+        },
+        used_templates,
+    )
 }
 
 fn project_ref(project: &RawProject, problems: &mut Problems) -> Option<ProjectRef> {

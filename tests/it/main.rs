@@ -6,6 +6,7 @@ mod client;
 mod client_hostile;
 mod common;
 mod demo;
+mod directory;
 mod drift_output;
 mod faults;
 mod gitops;

@@ -1,0 +1,230 @@
+//! `-f DIR`: every `*.yaml`/`*.yml` directly in a directory, in name order,
+//! is one configuration, so that each team can own a file. `defaults` and
+//! `safety` may stand in one file only; template names and projects are
+//! unique across files, and a duplicate points at both. Every problem is
+//! reported in the file it is in.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::interpolate::{Env, Unset};
+use super::lines::LineIndex;
+use super::problem::{FileReport, Problems, Reports};
+use super::raw::RawFile;
+use super::resolve::{self, Shared};
+use super::walk::Walker;
+use super::{Loaded, hide_reused_secrets, load, report};
+use crate::model::Desired;
+
+/// One file of the directory, read and walked.
+struct Part {
+    path: String,
+    text: String,
+    raw: RawFile,
+    problems: Problems,
+}
+
+pub fn load_dir(dir: &Path, env: (&dyn Env, Unset)) -> Result<Loaded, Reports> {
+    let files = yaml_files(dir).map_err(|problem| {
+        let mut problems = Problems::default();
+        problems
+            .file_error(problem)
+            .help("pass a directory of tether files, or one file, to `-f`");
+        Reports::from(FileReport {
+            path: dir.display().to_string(),
+            source: None,
+            problems,
+        })
+    })?;
+    let mut parts = Vec::with_capacity(files.len());
+    let mut unread = Vec::new();
+    for path in files {
+        let shown = path.display().to_string();
+        let mut problems = Problems::default();
+        let Some(text) = load::read(&path, &mut problems) else {
+            unread.push(FileReport {
+                path: shown,
+                source: None,
+                problems,
+            });
+            continue;
+        };
+        let raw = match load::parse(&text, &mut problems) {
+            Some(root) => Walker::new(&text, env, &mut problems)
+                .part_of_directory()
+                .file(&root),
+            None => RawFile::default(),
+        };
+        parts.push(Part {
+            path: shown,
+            text,
+            raw,
+            problems,
+        });
+    }
+    let desired = resolve_parts(&mut parts);
+    let mut reports: Vec<FileReport> = unread;
+    reports.extend(parts.into_iter().map(|part| {
+        report(
+            &part.path,
+            &part.text,
+            part.problems,
+            &part.raw.literal_secrets,
+        )
+    }));
+    let reports = Reports(reports);
+    if reports.has_errors() {
+        Err(reports)
+    } else {
+        Ok(Loaded {
+            desired,
+            warnings: reports,
+        })
+    }
+}
+
+/// The `*.yaml` and `*.yml` files directly in `dir`, in name order.
+fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|err| format!("cannot be read: {err}"))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.is_file()
+                && path
+                    .extension()
+                    .is_some_and(|ext| ext == "yaml" || ext == "yml")
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err("is a directory with no `*.yaml` or `*.yml` file in it".to_owned());
+    }
+    Ok(files)
+}
+
+/// Resolves every part against what all of them share, reporting what two
+/// parts may not both have.
+fn resolve_parts(parts: &mut [Part]) -> Desired {
+    let mut first_defaults: Option<usize> = None;
+    let mut first_safety: Option<usize> = None;
+    let mut templates: HashMap<String, String> = HashMap::new();
+    let mut clashes: Vec<(usize, String)> = Vec::new();
+    let mut span_clashes: Vec<(usize, std::ops::Range<usize>, String)> = Vec::new();
+    for (at, part) in parts.iter().enumerate() {
+        let lines = LineIndex::new(&part.text);
+        if part.raw.defaults.is_some() {
+            match first_defaults {
+                Some(first) => clashes.push((
+                    at,
+                    format!(
+                        "`defaults` is also in `{}`: a directory has one `defaults`",
+                        parts[first].path
+                    ),
+                )),
+                None => first_defaults = Some(at),
+            }
+        }
+        if part.raw.safety.is_some() {
+            match first_safety {
+                Some(first) => clashes.push((
+                    at,
+                    format!(
+                        "`safety` is also in `{}`: a directory has one `safety`",
+                        parts[first].path
+                    ),
+                )),
+                None => first_safety = Some(at),
+            }
+        }
+        for template in part.raw.templates.iter().flat_map(|t| &t.0) {
+            let here = lines.origin(&part.text, template.name.span.start);
+            let place = format!("{}:{}:{}", part.path, here.line, here.column);
+            if let Some(first) = templates.get(&template.name.value) {
+                span_clashes.push((
+                    at,
+                    template.name.span.clone(),
+                    format!(
+                        "template `{}` is also defined at {first}",
+                        template.name.value
+                    ),
+                ));
+            } else {
+                templates.insert(template.name.value.clone(), place);
+            }
+        }
+    }
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for (at, part) in parts.iter().enumerate() {
+        let lines = LineIndex::new(&part.text);
+        for project in &part.raw.projects {
+            for written in project.id.iter().chain(&project.name) {
+                let here = lines.origin(&part.text, project.span.start);
+                let place = format!("{}:{}:{}", part.path, here.line, here.column);
+                match seen.get(&written.value) {
+                    Some(first) if !first.starts_with(&format!("{}:", part.path)) => span_clashes
+                        .push((
+                            at,
+                            written.span.clone(),
+                            format!("project `{}` is also declared at {first}", written.value),
+                        )),
+                    Some(_) => {}
+                    None => {
+                        seen.insert(written.value.clone(), place);
+                    }
+                }
+            }
+        }
+    }
+    for (at, message) in clashes {
+        parts[at]
+            .problems
+            .file_error(message)
+            .help("keep it in one file of the directory");
+    }
+    for (at, span, message) in span_clashes {
+        parts[at]
+            .problems
+            .error(span, message)
+            .label("declared twice")
+            .help("declare it in one file of the directory");
+    }
+
+    let raws: Vec<&RawFile> = parts.iter().map(|part| &part.raw).collect();
+    let shared = Shared {
+        templates: raws
+            .iter()
+            .flat_map(|raw| raw.templates.iter().flat_map(|t| &t.0))
+            .map(|t| (t.name.value.as_str(), &t.integrations))
+            .collect(),
+        defaults: raws.iter().find_map(|raw| raw.defaults.as_ref()),
+        safety: raws.iter().find_map(|raw| raw.safety.as_ref()),
+    };
+    let mut desired = Desired::default();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut resolved = Vec::with_capacity(parts.len());
+    for part in parts.iter() {
+        let mut problems = Problems::default();
+        let (mut one, used_here) =
+            resolve::resolve_with(&part.raw, &shared, &part.text, &mut problems);
+        let file: Arc<str> = Arc::from(part.path.as_str());
+        for project in &mut one.projects {
+            project.origin.file = Arc::clone(&file);
+        }
+        for selector in &mut one.selectors {
+            selector.origin.file = Arc::clone(&file);
+        }
+        used.extend(used_here);
+        desired.safety = one.safety;
+        desired.projects.extend(one.projects);
+        desired.selectors.extend(one.selectors);
+        resolved.push(problems);
+    }
+    for (part, problems) in parts.iter_mut().zip(resolved) {
+        part.problems.extend(problems);
+        resolve::warn_unused_templates(&part.raw, &used, &mut part.problems);
+    }
+    hide_reused_secrets(&mut desired);
+    desired
+}

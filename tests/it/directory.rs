@@ -1,0 +1,114 @@
+//! `-f DIR`: the `*.yaml`/`*.yml` files of a directory, in name order, are
+//! one configuration, each team owning a file.
+
+use std::path::Path;
+
+use crate::common::{fixtures, tether, tether_against};
+use crate::gitops::ENV;
+
+/// The loop fixture's file, split: defaults in one file, each half of the
+/// projects in another.
+fn split(dir: &Path) {
+    let whole = std::fs::read_to_string(fixtures().join("loop/tether.yaml")).expect("fixture");
+    let (head, projects) = whole.split_once("projects:\n").expect("a projects list");
+    let entries: Vec<&str> = projects.split("\n  - ").collect();
+    let half = entries.len() / 2;
+    let rejoin = |part: &[&str]| format!("version: 1\nprojects:\n{}\n", part.join("\n  - "));
+    std::fs::write(dir.join("00-defaults.yaml"), head).expect("write");
+    std::fs::write(dir.join("10-payments.yaml"), rejoin(&entries[..half])).expect("write");
+    std::fs::write(
+        dir.join("20-others.yml"),
+        format!(
+            "version: 1\nprojects:\n  - {}\n",
+            entries[half..].join("\n  - ")
+        ),
+    )
+    .expect("write");
+    std::fs::write(dir.join("README.md"), "not a tether file").expect("write");
+}
+
+#[test]
+fn a_directory_plans_as_the_same_single_file() {
+    let sim = crate::gitops::start(tether::sim::Faults::default());
+    let work = tempfile::tempdir().expect("tempdir");
+    split(work.path());
+    let single = tether_against(
+        &fixtures().join("loop"),
+        &sim,
+        &["plan", "--output", "json"],
+        ENV,
+    );
+    let directory = tether_against(
+        &fixtures(),
+        &sim,
+        &[
+            "plan",
+            "--output",
+            "json",
+            "-f",
+            work.path().to_str().expect("utf-8"),
+        ],
+        ENV,
+    );
+    assert_eq!(single.code, 0, "{}", single.transcript());
+    assert_eq!(directory.code, 0, "{}", directory.transcript());
+    assert_eq!(directory.stdout, single.stdout);
+    let validated = tether(work.path(), &["validate", "-f", "."], ENV);
+    assert_eq!(validated.code, 0, "{}", validated.transcript());
+    assert!(
+        validated.stdout.contains("4 projects"),
+        "{}",
+        validated.stdout
+    );
+}
+
+#[test]
+fn problems_name_their_file_and_duplicates_point_at_both() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: &str| {
+        std::fs::write(work.path().join(name), text).expect("write");
+    };
+    write(
+        "a.yaml",
+        "version: 1\ndefaults:\n  mode: additive\ntemplates:\n  paging:\n    PAGER_DUTY: absent\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    use: [paging]\n",
+    );
+    write(
+        "b.yaml",
+        "version: 1\ndefaults:\n  mode: observe\ntemplates:\n  paging:\n    OPS_GENIE: absent\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    bogus: 1\n",
+    );
+    let run = tether(
+        work.path(),
+        &["validate", "--color", "never", "-f", "."],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    for expected in [
+        "`defaults` is also in `./a.yaml`",
+        "template `paging` is also defined at ./a.yaml:5:3",
+        "project `65f1a2b3c4d5e6f7a8b9c0d1` is also declared at ./a.yaml:8:5",
+        "[./b.yaml:9:5]",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
+    }
+    assert!(run.stderr.contains("./b.yaml"), "{}", run.stderr);
+}
+
+#[test]
+fn an_output_in_the_configuration_directory_is_refused() {
+    let sim = crate::gitops::start(tether::sim::Faults::default());
+    let work = tempfile::tempdir().expect("tempdir");
+    split(work.path());
+    let refused = tether_against(
+        work.path(),
+        &sim,
+        &["plan", "-f", ".", "--out", "plan.yaml"],
+        ENV,
+    );
+    assert_eq!(refused.code, 1, "{}", refused.transcript());
+    assert!(
+        refused.stderr.contains("is in the directory tether reads"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(sim.counters().total(), 0);
+}
