@@ -3,7 +3,7 @@
 //! a comment, and, with `--factor`, integrations shared by several projects
 //! moved to `defaults` or to templates. Pure: the command fetches.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
 
 use crate::model::{
@@ -24,6 +24,26 @@ pub struct ImportOptions {
     pub factor: bool,
     /// The API in use returns v2-only fields (`--api v2`).
     pub v2_fields: bool,
+}
+
+/// Whether every project, after factoring, has exactly what `defaults`
+/// gives it: then one `select` entry can manage them all.
+fn all_alike(sources: &[Source], homes: &BTreeMap<(usize, IntegrationType), Home>) -> bool {
+    let in_defaults: BTreeSet<IntegrationType> = homes
+        .iter()
+        .filter(|(_, home)| **home == Home::Defaults)
+        .map(|((_, kind), _)| *kind)
+        .collect();
+    !sources.is_empty()
+        && sources.iter().enumerate().all(|(index, source)| {
+            source.live.unknown_types.is_empty()
+                && source.live.known.keys().copied().collect::<BTreeSet<_>>() == in_defaults
+                && source
+                    .live
+                    .known
+                    .keys()
+                    .all(|kind| homes.get(&(index, *kind)) == Some(&Home::Defaults))
+        })
 }
 
 /// A variable the written file reads, which the user must set.
@@ -267,7 +287,10 @@ impl Writer<'_> {
 }
 
 /// The tether file for these projects.
-pub fn import(sources: &[Source], options: &ImportOptions) -> Imported {
+/// The file for `sources`; `org` is the organization they are all of, when
+/// the import was of a whole organization (then, with `--factor`, projects
+/// that are all alike become one `select` entry).
+pub fn import(sources: &[Source], options: &ImportOptions, org: Option<&str>) -> Imported {
     let homes = factor(sources, options);
     let mut writer = Writer {
         out: String::new(),
@@ -314,6 +337,17 @@ pub fn import(sources: &[Source], options: &ImportOptions) -> Imported {
         }
     }
     writer.out.push_str("\nprojects:\n");
+    if let Some(org) = org.filter(|_| options.factor && all_alike(sources, &homes)) {
+        let _ = writeln!(
+            writer.out,
+            "  # Every project of the organization is alike: this entry manages them all,\n  \
+             # and any project created there later.\n  - select:\n      org: {org}"
+        );
+        return Imported {
+            yaml: writer.out,
+            variables: writer.variables,
+        };
+    }
     if sources.is_empty() {
         writer.out.push_str("  []\n");
     }
@@ -457,7 +491,7 @@ mod tests {
             },
             live,
         };
-        let imported = import(&[source], &ImportOptions::default());
+        let imported = import(&[source], &ImportOptions::default(), None);
         let hints: String = imported.variables.iter().map(|v| v.hint.clone()).collect();
         for text in [&imported.yaml, &hints] {
             assert!(!text.contains("hunter2"), "{text}");

@@ -45,7 +45,7 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         factor: args.factor,
         v2_fields: client.api() == ApiVersion::V2,
     };
-    let imported = import(&sources, &options);
+    let imported = import(&sources, &options, args.org.as_deref());
     match &args.output {
         Some(path) => {
             super::write_file(path, &imported.yaml, None, replace)?;

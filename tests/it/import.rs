@@ -315,3 +315,68 @@ fn secrets_out_is_a_secrets_file_to_fill_in() {
         again.transcript()
     );
 }
+
+/// `import --org --factor` over an organization whose projects are all
+/// alike writes one `select` entry: it plans to no change, and manages a
+/// project created there later.
+#[test]
+fn an_organization_of_alike_projects_imports_as_one_selector() {
+    let key = "alike-pd-key-000000000000000abcd";
+    let state = |count: u32| {
+        let mut text = String::from("projects:\n");
+        for n in 0..count {
+            text.push_str(&format!(
+                "  - id: 65f1a2b3c4d5e6f7a8b9{n:04x}\n    name: team-{n}\n    orgId: 6600000000000000000000aa\n    integrations:\n      PAGER_DUTY: {{serviceKey: {key}}}\n"
+            ));
+        }
+        StateFile::parse(&text).expect("state")
+    };
+    let sim = start(state(3));
+    let work = tempfile::tempdir().expect("tempdir");
+    let imported = run(
+        work.path(),
+        &sim,
+        &[
+            "import",
+            "--api",
+            "v2",
+            "--org",
+            "6600000000000000000000aa",
+            "--factor",
+            "-o",
+            "tether.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(imported.code, 0, "{}", imported.transcript());
+    let written = std::fs::read_to_string(work.path().join("tether.yaml")).expect("written");
+    assert!(
+        written.contains("  - select:\n      org: 6600000000000000000000aa\n"),
+        "{written}"
+    );
+    assert!(!written.contains("- id:"), "{written}");
+    let env = vec![("PAGER_DUTY_SERVICE_KEY".to_owned(), key.to_owned())];
+    let plan = run(
+        work.path(),
+        &sim,
+        &["plan", "--api", "v2", "--detailed-exitcode"],
+        &env,
+    );
+    assert_eq!(plan.code, 0, "{}\n{written}", plan.transcript());
+    drop(sim);
+    let later = start(state(4));
+    let drift = run(work.path(), &later, &["drift", "--api", "v2"], &env);
+    assert_eq!(
+        drift.code,
+        0,
+        "the new project already has it: {}",
+        drift.transcript()
+    );
+    assert!(
+        drift
+            .stdout
+            .contains("team-3 (65f1a2b3c4d5e6f7a8b90003) · authoritative · selected by"),
+        "{}",
+        drift.stdout
+    );
+}
