@@ -116,6 +116,8 @@ pub struct DigestAuth {
     /// Held while the first challenge is answered, so that parallel first
     /// requests wait for it instead of each drawing a challenge of its own.
     pub handshake: tokio::sync::Mutex<()>,
+    /// A request was answered without a challenge.
+    unchallenged: std::sync::atomic::AtomicBool,
 }
 
 impl DigestAuth {
@@ -125,11 +127,26 @@ impl DigestAuth {
             password,
             session: Mutex::new(None),
             handshake: tokio::sync::Mutex::new(()),
+            unchallenged: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     pub fn has_session(&self) -> bool {
         self.session.lock().is_ok_and(|s| s.is_some())
+    }
+
+    /// Whether requests may go out side by side: a challenge was answered,
+    /// or the server answered without asking for one (a server with no
+    /// credentials, such as `tether sim --no-auth`), and then none will come
+    /// first.
+    pub fn settled(&self) -> bool {
+        self.unchallenged.load(std::sync::atomic::Ordering::SeqCst) || self.has_session()
+    }
+
+    /// The server answered a request without a challenge.
+    pub fn answered_unchallenged(&self) {
+        self.unchallenged
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub fn accept(&self, challenge: Challenge) {

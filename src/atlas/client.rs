@@ -652,11 +652,14 @@ impl Client {
         }
         // The first Digest request takes the challenge; the others wait for
         // it rather than each taking one of their own.
+        // Once the first answer is in (a challenge, or none asked), those
+        // that waited go on together.
         let _handshake = match &self.auth {
             AuthState::Digest(digest)
-                if matches!(request.auth, RequestAuth::Api) && !digest.has_session() =>
+                if matches!(request.auth, RequestAuth::Api) && !digest.settled() =>
             {
-                Some(digest.handshake.lock().await)
+                let guard = digest.handshake.lock().await;
+                (!digest.settled()).then_some(guard)
             }
             _ => None,
         };
@@ -680,7 +683,14 @@ impl Client {
         let outcome = self.exchange(request, authorization).await;
         let elapsed = started.elapsed().as_millis();
         let (status, headers, body) = match outcome {
-            Ok(answered) => answered,
+            Ok(answered) => {
+                if let AuthState::Digest(digest) = &self.auth
+                    && answered.0 != StatusCode::UNAUTHORIZED
+                {
+                    digest.answered_unchallenged();
+                }
+                answered
+            }
             Err(failure) => {
                 self.log(|| {
                     format!(

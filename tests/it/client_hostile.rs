@@ -840,3 +840,54 @@ async fn a_write_already_sent_is_finished_when_the_stop_flag_rises() {
         .expect("the retry is sent and succeeds");
     assert_eq!(requests(&atlas).len(), 2, "{:?}", requests(&atlas));
 }
+
+/// With API-key credentials against a server that never asks for a Digest
+/// challenge (`tether sim --no-auth`), requests still go out side by side:
+/// only the first waits to see whether a challenge comes. The server holds
+/// each answer until 4 requests are in flight at once (or 2 s pass) and
+/// records the most it saw.
+#[tokio::test]
+async fn without_a_challenge_requests_still_run_in_parallel() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let server = {
+        let (in_flight, most) = (Arc::clone(&in_flight), Arc::clone(&most));
+        Server::start(move |_| {
+            let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            let waited = Instant::now();
+            while in_flight.load(Ordering::SeqCst) < 4 && waited.elapsed() < Duration::from_secs(2)
+            {
+                thread::sleep(Duration::from_millis(5));
+            }
+            most.fetch_max(in_flight.load(Ordering::SeqCst), Ordering::SeqCst);
+            in_flight.fetch_sub(1, Ordering::SeqCst);
+            Reply::new("200 OK", r#"{"results": [], "totalCount": 0}"#)
+        })
+    };
+    let client = Arc::new(
+        Client::new(config(
+            &server.base,
+            Credentials::ApiKey {
+                public: "public-key".to_owned(),
+                private: Secret::new("private-key-never-challenged"),
+            },
+        ))
+        .expect("client"),
+    );
+    let reads: Vec<_> = (0..8)
+        .map(|_| {
+            let client = Arc::clone(&client);
+            tokio::spawn(async move { client.list_integrations(&group()).await })
+        })
+        .collect();
+    for read in reads {
+        read.await.expect("joins").expect("an empty list");
+    }
+    assert!(
+        most.load(Ordering::SeqCst) >= 4,
+        "at most {} requests were in flight together",
+        most.load(Ordering::SeqCst)
+    );
+}
