@@ -176,6 +176,11 @@ pub enum Command {
     /// Show a saved plan (from `tether plan --out`), offline: what `tether
     /// apply PLAN` would apply.
     Show(ShowArgs),
+    /// Which credentials tether uses and where they came from (never a
+    /// secret), which Atlas, and whether Atlas accepts them: one read.
+    ///
+    /// Exit 0 when Atlas accepts them, 1 when not.
+    Whoami(WhoamiArgs),
     /// Write a tether file from what Atlas has: projects by id with their
     /// names, secrets as `${VARIABLES}` with Atlas's masks in comments.
     ///
@@ -210,7 +215,9 @@ impl Command {
             Command::Plan(PlanArgs { inputs, .. })
             | Command::Drift(DriftArgs { inputs, .. })
             | Command::Apply(ApplyArgs { inputs, .. }) => inputs.atlas.no_progress,
-            Command::Import(ImportArgs { atlas, .. }) => atlas.no_progress,
+            Command::Import(ImportArgs { atlas, .. }) | Command::Whoami(WhoamiArgs { atlas }) => {
+                atlas.no_progress
+            }
             Command::Validate(_)
             | Command::Schema(_)
             | Command::Show(_)
@@ -219,6 +226,12 @@ impl Command {
             | Command::Completions { .. } => false,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {
+    #[command(flatten)]
+    pub atlas: AtlasArgs,
 }
 
 #[derive(Debug, Args)]

@@ -140,6 +140,7 @@ fn run_command(command: Command, printer: &Printer) -> Result<ExitStatus, Error>
         Command::Apply(args) => commands::apply::run(&args, printer),
         Command::Drift(args) => commands::drift::run(&args, printer),
         Command::Show(args) => commands::show::run(&args, printer),
+        Command::Whoami(args) => commands::whoami::run(&args, printer),
         Command::Import(args) => commands::import::run(&args, printer),
         Command::Schema(args) => {
             commands::schema::run(args.which, printer);

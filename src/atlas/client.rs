@@ -428,6 +428,27 @@ impl Client {
     }
 
     /// Every project of an organization.
+    /// How many projects the credentials can see: one cheap read (a page of
+    /// one, with the total), for `tether whoami`.
+    pub async fn visible_projects(&self) -> Result<u64, ApiError> {
+        let url = self.api_url(
+            &["groups"],
+            &[
+                ("itemsPerPage", "1".to_owned()),
+                ("includeCount", "true".to_owned()),
+            ],
+        );
+        let answer = self.send(self.api_request(Method::GET, url, None)).await?;
+        if !answer.status.is_success() {
+            return Err(answer.rejected());
+        }
+        let envelope = answer.json()?;
+        envelope
+            .get("totalCount")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| answer.invalid("the answer has no `totalCount`"))
+    }
+
     pub async fn org_projects(&self, org_id: &str) -> Result<Vec<Project>, ApiError> {
         let items = self.list_all(&["orgs", org_id, "groups"]).await?;
         items

@@ -57,26 +57,37 @@ impl Credentials {
     /// API key when both are set (Atlas recommends service accounts); half of
     /// a pair is an error that names the missing half.
     pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Credentials, ApiError> {
+        Credentials::from_env_named(var).map(|(credentials, _)| credentials)
+    }
+
+    /// As [`Credentials::from_env`], with the names of the two variables the
+    /// credentials came from (`None` without credentials).
+    pub fn from_env_named(
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Result<(Credentials, Option<[&'static str; 2]>), ApiError> {
         let get = |name: &str| var(name).filter(|v| !v.is_empty());
-        let pair = |a: &str, b: &str| -> Result<Option<(String, String)>, ApiError> {
+        let pair = |a: &'static str,
+                    b: &'static str|
+         -> Result<Option<(String, String, [&'static str; 2])>, ApiError> {
             match (get(a), get(b)) {
                 (Some(x), Some(y)) => {
                     check_value(&format!("`{a}`"), &x, Part::Id)?;
                     check_value(&format!("`{b}`"), &y, Part::Secret)?;
-                    Ok(Some((x, y)))
+                    Ok(Some((x, y, [a, b])))
                 }
                 (None, None) => Ok(None),
                 (Some(_), None) => Err(missing_half(a, b)),
                 (None, Some(_)) => Err(missing_half(b, a)),
             }
         };
-        if let Some((client_id, secret)) =
+        if let Some((client_id, secret, names)) =
             pair("MONGODB_ATLAS_CLIENT_ID", "MONGODB_ATLAS_CLIENT_SECRET")?
         {
-            return Ok(Credentials::ServiceAccount {
+            let credentials = Credentials::ServiceAccount {
                 client_id,
                 secret: Secret::new(secret),
-            });
+            };
+            return Ok((credentials, Some(names)));
         }
         let cli = pair(
             "MONGODB_ATLAS_PUBLIC_API_KEY",
@@ -84,11 +95,14 @@ impl Credentials {
         )?;
         let terraform = pair("MONGODB_ATLAS_PUBLIC_KEY", "MONGODB_ATLAS_PRIVATE_KEY")?;
         Ok(match cli.or(terraform) {
-            Some((public, private)) => Credentials::ApiKey {
-                public,
-                private: Secret::new(private),
-            },
-            None => Credentials::None,
+            Some((public, private, names)) => (
+                Credentials::ApiKey {
+                    public,
+                    private: Secret::new(private),
+                },
+                Some(names),
+            ),
+            None => (Credentials::None, None),
         })
     }
 }

@@ -12,6 +12,7 @@ mod session;
 pub mod show;
 pub mod sim;
 pub mod validate;
+pub mod whoami;
 
 use std::path::Path;
 use std::sync::Arc;

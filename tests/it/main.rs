@@ -20,3 +20,4 @@ mod selectors;
 mod sim;
 mod sim_command;
 mod validate;
+mod whoami;

@@ -1,0 +1,43 @@
+//! `tether whoami`: the credentials in use, where they came from, the Atlas
+//! they go to, and whether it accepts them. Never a secret.
+
+use crate::atlas::{Credentials, DEFAULT_BASE_URL};
+use crate::cli::{Api, WhoamiArgs};
+use crate::error::Error;
+use crate::exit::ExitStatus;
+use crate::output::Printer;
+
+pub fn run(args: &WhoamiArgs, printer: &Printer) -> Result<ExitStatus, Error> {
+    let var = |name: &str| std::env::var(name).ok();
+    let (credentials, names) = Credentials::from_env_named(var)?;
+    let kind = match credentials {
+        Credentials::ServiceAccount { .. } => "a service account",
+        Credentials::ApiKey { .. } => "a programmatic API key (HTTP Digest)",
+        Credentials::None => "none",
+    };
+    let from = match names {
+        Some([id, secret]) => format!(", from `{id}` and `{secret}`"),
+        None => " (set `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET`, or an API key)"
+            .to_owned(),
+    };
+    let base = match (&args.atlas.base_url, var("MONGODB_ATLAS_BASE_URL")) {
+        (Some(url), _) => format!("{url} (from `--base-url`)"),
+        (None, Some(url)) if !url.is_empty() => format!("{url} (from `MONGODB_ATLAS_BASE_URL`)"),
+        _ => DEFAULT_BASE_URL.to_owned(),
+    };
+    let api = match args.atlas.api {
+        Api::V1 => "v1.0",
+        Api::V2 => "v2",
+    };
+    printer.data(&format!(
+        "Credentials: {kind}{from}\nAtlas:       {base}, API {api}\n"
+    ));
+    let session = super::session::Session::start()?;
+    let client = super::connect(&args.atlas, &session, printer)?;
+    let visible = session.read(client.visible_projects())??;
+    printer.data(&format!(
+        "Accepted:    yes; {} visible to these credentials\n",
+        crate::plural::count(visible as usize, "project", "projects")
+    ));
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,58 @@
+//! `tether whoami`: which credentials, from where, which Atlas, and whether
+//! it accepts them; never a secret.
+
+use crate::common::{fixtures, simulator, tether_against};
+
+const SECRET: &str = "mdb_sa_sk_read_only_secret_value";
+
+#[test]
+fn whoami_names_the_credentials_and_proves_them_with_one_read() {
+    let state =
+        tether::sim::StateFile::load(&fixtures().join("recipes/state.yaml")).expect("state");
+    let sim = simulator(state);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let accepted = tether_against(
+        dir.path(),
+        &sim,
+        &["whoami", "--api", "v2"],
+        &[
+            ("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_read_only"),
+            ("MONGODB_ATLAS_CLIENT_SECRET", SECRET),
+        ],
+    );
+    assert_eq!(accepted.code, 0, "{}", accepted.transcript());
+    let out = &accepted.stdout;
+    assert!(
+        out.contains(
+            "Credentials: a service account, from `MONGODB_ATLAS_CLIENT_ID` and \
+             `MONGODB_ATLAS_CLIENT_SECRET`"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("(from `MONGODB_ATLAS_BASE_URL`), API v2"),
+        "{out}"
+    );
+    assert!(out.contains("Accepted:    yes; 1 project visible"), "{out}");
+    assert!(!accepted.all_output().contains(SECRET));
+    let reads = sim.counters().reads();
+    assert!(reads <= 2, "a token and one read: {reads}");
+
+    let refused = tether_against(
+        dir.path(),
+        &sim,
+        &["whoami"],
+        &[
+            ("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_read_only"),
+            ("MONGODB_ATLAS_CLIENT_SECRET", "a-wrong-secret-value-0000"),
+        ],
+    );
+    assert_eq!(refused.code, 1, "{}", refused.transcript());
+    assert!(
+        refused.stdout.contains("Credentials: a service account"),
+        "{}",
+        refused.stdout
+    );
+    assert!(!refused.stdout.contains("Accepted"), "{}", refused.stdout);
+    assert!(!refused.all_output().contains("a-wrong-secret-value-0000"));
+}
