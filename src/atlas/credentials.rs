@@ -66,9 +66,7 @@ impl Credentials {
         var: impl Fn(&str) -> Option<String>,
     ) -> Result<(Credentials, Option<[&'static str; 2]>), ApiError> {
         let get = |name: &str| var(name).filter(|v| !v.is_empty());
-        let pair = |a: &'static str,
-                    b: &'static str|
-         -> Result<Option<(String, String, [&'static str; 2])>, ApiError> {
+        let pair = |a: &'static str, b: &'static str| -> Result<Option<Pair>, ApiError> {
             match (get(a), get(b)) {
                 (Some(x), Some(y)) => {
                     check_value(&format!("`{a}`"), &x, Part::Id)?;
@@ -106,6 +104,9 @@ impl Credentials {
         })
     }
 }
+
+/// A credential pair as read: the id, the secret, and their variables.
+type Pair = (String, String, [&'static str; 2]);
 
 /// Which half of a credential pair a value is.
 #[derive(Clone, Copy)]
