@@ -1,7 +1,7 @@
 //! `tether whoami`: the credentials in use, where they came from, the Atlas
 //! they go to, and whether it accepts them. Never a secret.
 
-use crate::atlas::{Credentials, DEFAULT_BASE_URL};
+use crate::atlas::{Credentials, base_url};
 use crate::cli::{Api, WhoamiArgs};
 use crate::error::Error;
 use crate::exit::ExitStatus;
@@ -15,22 +15,27 @@ pub fn run(args: &WhoamiArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         Credentials::ApiKey { .. } => "a programmatic API key (HTTP Digest)",
         Credentials::None => "none",
     };
-    let from = match names {
+    let source = match names {
         Some([id, secret]) => format!(", from `{id}` and `{secret}`"),
         None => " (set `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET`, or an API key)"
             .to_owned(),
     };
-    let base = match (&args.atlas.base_url, var("MONGODB_ATLAS_BASE_URL")) {
-        (Some(url), _) => format!("{url} (from `--base-url`)"),
-        (None, Some(url)) if !url.is_empty() => format!("{url} (from `MONGODB_ATLAS_BASE_URL`)"),
-        _ => DEFAULT_BASE_URL.to_owned(),
+    // Parsed first: a base URL that holds credentials is refused, not shown.
+    let url = base_url(args.atlas.base_url.as_deref(), var)?;
+    let from = if args.atlas.base_url.is_some() {
+        " (from `--base-url`)"
+    } else if var("MONGODB_ATLAS_BASE_URL").is_some_and(|v| !v.is_empty()) {
+        " (from `MONGODB_ATLAS_BASE_URL`)"
+    } else {
+        ""
     };
+    let base = format!("{}{from}", url.as_str().trim_end_matches('/'));
     let api = match args.atlas.api {
         Api::V1 => "v1.0",
         Api::V2 => "v2",
     };
     printer.data(&format!(
-        "Credentials: {kind}{from}\nAtlas:       {base}, API {api}\n"
+        "Credentials: {kind}{source}\nAtlas:       {base}, API {api}\n"
     ));
     let session = super::session::Session::start()?;
     let client = super::connect(&args.atlas, &session, printer)?;

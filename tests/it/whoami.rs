@@ -56,3 +56,28 @@ fn whoami_names_the_credentials_and_proves_them_with_one_read() {
     assert!(!refused.stdout.contains("Accepted"), "{}", refused.stdout);
     assert!(!refused.all_output().contains("a-wrong-secret-value-0000"));
 }
+
+#[test]
+fn a_base_url_with_credentials_is_refused_not_shown() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = crate::common::tether(
+        dir.path(),
+        &[
+            "whoami",
+            "--base-url",
+            "https://admin:hunter2-base@cloud.example.com",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stderr.contains("must not hold credentials"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.all_output().contains("hunter2-base"),
+        "{}",
+        run.transcript()
+    );
+}
