@@ -14,14 +14,8 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Reads the file as UTF-8 text.
 pub fn read(path: &Path, problems: &mut Problems) -> Option<String> {
     match std::fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => {
-            problems
-                .file_error("is a directory, not a file")
-                .help("pass the YAML file itself, for example `-f tether.yaml`");
-            return None;
-        }
         // A device or a FIFO never ends (`/dev/zero`) or blocks; refused
-        // before a byte is read.
+        // before a byte is read. (A directory is read by `config::load`.)
         Ok(meta) if !meta.is_file() => {
             problems
                 .file_error("is not a regular file (a device, a pipe or a socket)")

@@ -54,17 +54,6 @@ impl SecretSources {
             warnings,
         ))
     }
-
-    /// Which source holds `name`, for `-v`: never its value.
-    pub fn source_of(&self, name: &str) -> Option<String> {
-        if matches!(self.env.var(name), Ok(Some(_)) | Err(NotUnicode)) {
-            return Some("the environment".to_owned());
-        }
-        self.maps
-            .iter()
-            .find(|(_, map)| map.contains_key(name))
-            .map(|(source, _)| source.clone())
-    }
 }
 
 impl Env for SecretSources {
