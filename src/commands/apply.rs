@@ -37,7 +37,7 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         // With a saved plan, what is shown is what was reviewed and is
         // applied; a plan made now only decides whether it still may be.
         let shown = match (&saved, &args.plan) {
-            (Some(saved), Some(path)) => &super::show::saved_plan(saved, path)?,
+            (Some(saved), Some(path)) => &super::saved_plan(saved, path)?,
             _ => plan,
         };
         printer.data(&super::render(

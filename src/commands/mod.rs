@@ -281,3 +281,19 @@ fn step_summary(markdown: &str, printer: &Printer) {
         ));
     }
 }
+
+/// The plan a saved plan holds, to render.
+fn saved_plan(
+    saved: &crate::plan::saved::SavedPlan,
+    path: &std::path::Path,
+) -> Result<crate::plan::Plan, Error> {
+    render::plan_of(&saved.plan).map_err(|why| {
+        Error::new(
+            format!(
+                "`{}` is not a saved plan this tether can show: {why}",
+                path.display()
+            ),
+            "make the plan again with `tether plan --out`",
+        )
+    })
+}

@@ -5,7 +5,7 @@ use crate::engine;
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::output::Printer;
-use crate::plan::render::{self, Purpose};
+use crate::plan::render::Purpose;
 
 pub fn run(args: &ShowArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let saved = engine::read_saved(&args.plan)?;
@@ -13,7 +13,7 @@ pub fn run(args: &ShowArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         printer.data(&crate::json::pretty(&saved.plan));
         return Ok(ExitStatus::Success);
     }
-    let plan = saved_plan(&saved, &args.plan)?;
+    let plan = super::saved_plan(&saved, &args.plan)?;
     printer.data(&super::render(&plan, args.output, Purpose::Plan, printer));
     printer.result(&format!(
         "Saved by tether {} for `--api {}`{}: `tether apply {}` applies these {} and \
@@ -29,20 +29,4 @@ pub fn run(args: &ShowArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         crate::plural::count(saved.operations.len(), "write", "writes"),
     ));
     Ok(ExitStatus::Success)
-}
-
-/// The plan a saved plan holds, to render.
-pub(super) fn saved_plan(
-    saved: &crate::plan::saved::SavedPlan,
-    path: &std::path::Path,
-) -> Result<crate::plan::Plan, Error> {
-    render::plan_of(&saved.plan).map_err(|why| {
-        Error::new(
-            format!(
-                "`{}` is not a saved plan this tether can show: {why}",
-                path.display()
-            ),
-            "make the plan again with `tether plan --out`",
-        )
-    })
 }
