@@ -264,7 +264,15 @@ fn live_in_memory(i: usize, drift: Drift) -> LiveIntegrations {
             })
             .collect();
         let id = Some(format!("66{i:018x}{n:04x}"));
-        known.insert(kind, LiveIntegration { kind, id, fields });
+        known.insert(
+            kind,
+            LiveIntegration {
+                kind,
+                id,
+                fields,
+                unmodelled: Vec::new(),
+            },
+        );
     }
     LiveIntegrations {
         known,

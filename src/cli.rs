@@ -105,9 +105,12 @@ pub struct PlanInputs {
 /// How to reach Atlas.
 #[derive(Debug, Args)]
 pub struct AtlasArgs {
-    /// Atlas API generation: `v1` (the v1.0 endpoints) or `v2` (versioned).
-    #[arg(long, value_enum, default_value_t = Api::V1)]
-    pub api: Api,
+    /// Atlas API generation: `v2` (versioned) or `v1` (the v1.0 endpoints).
+    ///
+    /// Default: the file's `api:`, else `v2`, the current API (MongoDB files
+    /// the v1.0 specification as deprecated). v1.0 stays fully supported.
+    #[arg(long, value_enum, value_name = "API")]
+    pub api: Option<Api>,
 
     /// Atlas's address; default `MONGODB_ATLAS_BASE_URL`, else
     /// https://cloud.mongodb.com (Atlas for Government: https://cloud.mongodbgov.com).

@@ -127,27 +127,24 @@ fn scalar(text: &str) -> String {
 fn written_fields(
     integration: &LiveIntegration,
     options: &ImportOptions,
-) -> Vec<(&'static FieldSpec, Option<LiveValue>)> {
+) -> Vec<(&'static FieldSpec, LiveValue)> {
     let type_spec = spec(integration.kind);
     type_spec
         .fields
         .iter()
         .filter(|field| options.v2_fields || !field.v2_only)
         .filter_map(|field| {
-            let value = integration.get(field.name).cloned();
-            if field.read_back == ReadBack::Never {
-                // Never returned, but needed: a variable stands in for it.
-                return field.is_required().then_some((field, None));
-            }
-            let value = value?;
+            // Never returned (Prometheus `password`): the import says so in
+            // a comment, since whether one is set cannot be read.
+            let value = integration.get(field.name).cloned()?;
             if field.live_default().as_ref() == Some(&value) {
                 return None;
             }
             // Slack's token is the UI's business: tether keeps channel and team.
-            if field.sensitive && field.required == Required::ToCreate {
+            if field.sensitive && field.required == Required::ToWrite {
                 return None;
             }
-            Some((field, Some(value)))
+            Some((field, value))
         })
         .collect()
 }
@@ -240,7 +237,7 @@ impl Writer<'_> {
         let _ = writeln!(self.out, "{indent}{kind}:");
         let fields = written_fields(integration, self.options);
         let has_ui_token = spec(kind).fields.iter().any(|f| {
-            f.sensitive && f.required == Required::ToCreate && integration.get(f.name).is_some()
+            f.sensitive && f.required == Required::ToWrite && integration.get(f.name).is_some()
         });
         if has_ui_token {
             let _ = writeln!(
@@ -248,25 +245,39 @@ impl Writer<'_> {
                 "{indent}  # apiToken: connected through the Atlas UI; tether keeps the channel and team"
             );
         }
+        for name in &integration.unmodelled {
+            let _ = writeln!(
+                self.out,
+                "{indent}  # {name}: set in Atlas, but this tether does not know the field; not managed"
+            );
+        }
+        for field in spec(kind).fields {
+            if field.read_back == ReadBack::Never {
+                let _ = writeln!(
+                    self.out,
+                    "{indent}  # {}: write-only, Atlas never returns it; add `{}: ${{VAR}}` to manage it",
+                    field.name, field.name
+                );
+            }
+        }
         for (field, value) in fields {
             let line = if field.sensitive {
-                let masked = value.as_ref().map(|v| match v {
+                let masked = match &value {
                     LiveValue::Text(t) => t.clone(),
                     LiveValue::Bool(b) => b.to_string(),
-                });
+                };
                 let base = variable_name(prefix, field.name);
                 let comment = match &masked {
                     // Masked again as output shows it: Atlas's URL mask may
                     // keep the credentials of the URL.
-                    Some(mask) if crate::secret::looks_masked(mask) => {
+                    mask if crate::secret::looks_masked(mask) => {
                         let shown = match field.read_back {
                             ReadBack::UrlMasked => crate::secret::url_mask(mask),
                             _ => crate::secret::shown_mask(mask),
                         };
                         format!("Atlas shows {shown}")
                     }
-                    Some(_) => "Atlas returns it in clear; it is not written here".to_owned(),
-                    None => "Atlas never returns it: set the value in use".to_owned(),
+                    _ => "Atlas returns it in clear; it is not written here".to_owned(),
                 };
                 let name = self.variable(
                     &base,
@@ -276,9 +287,8 @@ impl Writer<'_> {
                 format!("{}: ${{{name}}}    # {comment}", field.name)
             } else {
                 match value {
-                    Some(LiveValue::Text(text)) => format!("{}: {}", field.name, scalar(&text)),
-                    Some(LiveValue::Bool(b)) => format!("{}: {b}", field.name),
-                    None => continue,
+                    LiveValue::Text(text) => format!("{}: {}", field.name, scalar(&text)),
+                    LiveValue::Bool(b) => format!("{}: {b}", field.name),
                 }
             };
             let _ = writeln!(self.out, "{indent}  {line}");
@@ -477,6 +487,7 @@ mod tests {
                         url,
                         LiveValue::Text("https://admin:hunter2@hooks.example.com/****ab12".into()),
                     )],
+                    unmodelled: vec!["retryPolicy".into()],
                 },
             )]
             .into(),
@@ -498,5 +509,13 @@ mod tests {
             assert!(!text.contains("admin"), "{text}");
         }
         assert!(imported.yaml.contains("https://hooks.example.com/****ab12"));
+        // A field this tether does not know is named, never dropped silently.
+        assert!(
+            imported
+                .yaml
+                .contains("# retryPolicy: set in Atlas, but this tether does not know the field"),
+            "{}",
+            imported.yaml
+        );
     }
 }

@@ -329,12 +329,38 @@ impl Client {
         })
     }
 
-    /// Creates or replaces one integration; returns the project's
-    /// integrations as Atlas lists them after the write.
+    /// Replaces one integration (PUT; POST when Atlas says the type is not
+    /// configured); returns the project's integrations as Atlas lists them
+    /// after the write.
     pub async fn put_integration(
         &self,
         group: &GroupId,
         integration: &Integration,
+    ) -> Result<LiveIntegrations, ApiError> {
+        self.write_integration(group, integration, Method::PUT)
+            .await
+    }
+
+    /// Adds one integration the plan found absent (POST; PUT when Atlas says
+    /// it exists); returns the project's integrations after the write.
+    pub async fn create_integration(
+        &self,
+        group: &GroupId,
+        integration: &Integration,
+    ) -> Result<LiveIntegrations, ApiError> {
+        self.write_integration(group, integration, Method::POST)
+            .await
+    }
+
+    /// Both versions document POST as "add" (409 when the type exists) and
+    /// PUT as a write of an existing type (whether PUT creates an absent one
+    /// is unverified): each falls back to the other on the answer that says
+    /// it was the wrong one.
+    async fn write_integration(
+        &self,
+        group: &GroupId,
+        integration: &Integration,
+        first: Method,
     ) -> Result<LiveIntegrations, ApiError> {
         let kind = integration.kind;
         let segments = ["groups", group.as_str(), "integrations", kind.as_str()];
@@ -357,16 +383,16 @@ impl Client {
         let mut answer = self
             .send(Request {
                 stoppable: true,
-                ..put()
+                ..request(first.clone())
             })
             .await?;
-        // Whether v2 PUT creates an absent type is unverified: fall back to POST.
-        if self.api == ApiVersion::V2 && is_not_configured(&answer) {
+        if first == Method::PUT && is_not_configured(&answer) {
             answer = self.send(request(Method::POST)).await?;
-            // A POST that Atlas saw before a dropped connection: PUT it now.
-            if answer.status == StatusCode::CONFLICT {
-                answer = self.send(put()).await?;
-            }
+        }
+        // The type exists: created by someone else since the plan, or by a
+        // POST that Atlas saw before a dropped connection. PUT it now.
+        if answer.status == StatusCode::CONFLICT {
+            answer = self.send(put()).await?;
         }
         if !answer.status.is_success() {
             return Err(self.not_found_or_rejected(&answer, &segments));

@@ -296,8 +296,8 @@ impl ApiError {
             ApiError::Token { .. } => "check `MONGODB_ATLAS_CLIENT_ID`, \
                 `MONGODB_ATLAS_CLIENT_SECRET` and the base URL"
                 .to_owned(),
-            ApiError::NeedsV2 { .. } => "run with `--api v2`, or leave the field at its \
-                default"
+            ApiError::NeedsV2 { .. } => "use the v2 API (the default: drop `--api v1` or the \
+                file's `api: v1`), or leave the field at its default"
                 .to_owned(),
             ApiError::Config(_) => "fix the setting named above".to_owned(),
             ApiError::NotStarted { .. } => "nothing of this change was made; run `tether apply` \

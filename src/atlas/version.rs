@@ -1,17 +1,10 @@
 //! The two generations of Atlas's Administration API that tether speaks.
 
+pub use crate::model::ApiVersion;
+
 /// The versioned media type of the v2 API; the only resource version of the
 /// integration endpoints.
 pub const V2_MEDIA_TYPE: &str = "application/vnd.atlas.2023-01-01+json";
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ApiVersion {
-    /// `/api/atlas/v1.0`, the seed's endpoints.
-    #[default]
-    V1,
-    /// `/api/atlas/v2` with the versioned media type.
-    V2,
-}
 
 impl ApiVersion {
     pub(super) fn prefix(self) -> [&'static str; 3] {

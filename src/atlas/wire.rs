@@ -115,7 +115,22 @@ fn live_integration(
         fields.push((spec, value));
     }
     let id = object.get("id").and_then(Value::as_str).map(str::to_owned);
-    Ok(LiveIntegration { kind, id, fields })
+    let table = crate::model::spec(kind);
+    let unmodelled = object
+        .iter()
+        .filter(|(name, value)| {
+            !value.is_null()
+                && !matches!(name.as_str(), "id" | "type" | "links")
+                && table.field(name).is_none()
+        })
+        .map(|(name, _)| server_text(name, &Redactor::default(), MAX_TYPE_NAME_BYTES))
+        .collect();
+    Ok(LiveIntegration {
+        kind,
+        id,
+        fields,
+        unmodelled,
+    })
 }
 
 fn json_kind(value: &Value) -> &'static str {
@@ -217,29 +232,36 @@ mod tests {
                 FieldValue::Secret(Secret::new("abcd")),
             )],
         };
+        // Both specifications have Datadog's `send*` flags.
+        for api in [ApiVersion::V1, ApiVersion::V2] {
+            assert_eq!(
+                integration_body(&datadog, api),
+                json!({
+                    "type": "DATADOG", "apiKey": "abcd", "region": "US",
+                    "sendCollectionLatencyMetrics": false, "sendDatabaseMetrics": false,
+                    "sendQueryStatsMetrics": false, "sendUserProvidedResourceTags": false,
+                })
+            );
+        }
+        let wh = spec(IntegrationType::Webhook);
+        let webhook = Integration {
+            kind: IntegrationType::Webhook,
+            fields: vec![
+                (
+                    wh.field("url").unwrap(),
+                    FieldValue::Secret(Secret::new("https://hooks.example/x")),
+                ),
+                (
+                    wh.field("bodyTemplate").unwrap(),
+                    FieldValue::Text("{}".into()),
+                ),
+            ],
+        };
         assert_eq!(
-            integration_body(&datadog, ApiVersion::V1),
-            json!({"type": "DATADOG", "apiKey": "abcd", "region": "US"})
+            unsupported_fields(&webhook, ApiVersion::V1),
+            ["bodyTemplate"]
         );
-        assert!(unsupported_fields(&datadog, ApiVersion::V1).is_empty());
-        let mut with_flag = datadog.clone();
-        with_flag.fields.push((
-            dd.field("sendDatabaseMetrics").unwrap(),
-            FieldValue::Bool(true),
-        ));
-        assert_eq!(
-            unsupported_fields(&with_flag, ApiVersion::V1),
-            ["sendDatabaseMetrics"]
-        );
-        assert!(unsupported_fields(&with_flag, ApiVersion::V2).is_empty());
-        assert_eq!(
-            integration_body(&datadog, ApiVersion::V2),
-            json!({
-                "type": "DATADOG", "apiKey": "abcd", "region": "US",
-                "sendCollectionLatencyMetrics": false, "sendDatabaseMetrics": false,
-                "sendQueryStatsMetrics": false, "sendUserProvidedResourceTags": false,
-            })
-        );
+        assert!(unsupported_fields(&webhook, ApiVersion::V2).is_empty());
     }
 
     #[test]
@@ -248,12 +270,15 @@ mod tests {
             json!({"id": "6a79", "type": "PAGER_DUTY", "serviceKey": "****0022", "region": "US", "extra": 1}),
             json!({"type": "WEBHOOK", "url": "https://x.example/****abcd", "bodyTemplate": null}),
             json!({"type": "HIP_CHAT"}),
+            json!({"type": "PAGER_TREE"}),
         ])
         .unwrap();
-        assert_eq!(live.known.len(), 2);
-        assert_eq!(live.unknown_types, ["HIP_CHAT"]);
+        assert_eq!(live.known.len(), 3);
+        assert_eq!(live.unknown_types, ["PAGER_TREE"]);
         let pd = &live.known[&IntegrationType::PagerDuty];
         assert_eq!(pd.id.as_deref(), Some("6a79"));
+        assert_eq!(pd.unmodelled, ["extra"]);
+        assert!(live.known[&IntegrationType::Webhook].unmodelled.is_empty());
         assert_eq!(pd.get("region"), Some(&LiveValue::Text("US".into())));
         assert_eq!(
             live.known[&IntegrationType::Webhook].get("bodyTemplate"),

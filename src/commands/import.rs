@@ -26,7 +26,7 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         super::check_output(path, None, replace)?;
     }
     let session = super::session::Session::start()?;
-    let client = super::connect(&args.atlas, &session, printer)?;
+    let client = super::connect(&args.atlas, None, &session, printer)?;
     let projects = session.read(engine::find_projects(
         &client,
         &args.projects,

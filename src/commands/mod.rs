@@ -42,13 +42,25 @@ fn secret_sources(file: &FileArgs, printer: &Printer) -> Result<SecretSources, E
     Ok(sources)
 }
 
-/// A client for Atlas from the command's options and the environment.
-fn connect(atlas: &AtlasArgs, session: &Session, printer: &Printer) -> Result<Arc<Client>, Error> {
+/// The API generation to speak: `--api`, else the file's `api:`, else v2.
+fn api_version(atlas: &AtlasArgs, file: Option<ApiVersion>) -> ApiVersion {
+    match atlas.api {
+        Some(Api::V1) => ApiVersion::V1,
+        Some(Api::V2) => ApiVersion::V2,
+        None => file.unwrap_or_default(),
+    }
+}
+
+/// A client for Atlas from the command's options, the file's `api:` and the
+/// environment.
+fn connect(
+    atlas: &AtlasArgs,
+    file_api: Option<ApiVersion>,
+    session: &Session,
+    printer: &Printer,
+) -> Result<Arc<Client>, Error> {
     let connection = engine::Connection {
-        api: match atlas.api {
-            Api::V1 => ApiVersion::V1,
-            Api::V2 => ApiVersion::V2,
-        },
+        api: api_version(atlas, file_api),
         base_url: atlas.base_url.clone(),
         concurrency: usize::from(atlas.concurrency),
         retries: atlas.retries,
@@ -73,7 +85,7 @@ fn plan(inputs: &PlanInputs, rotate_secrets: bool, printer: &Printer) -> Result<
         types: inputs.select.types.clone(),
     };
     engine::check_types(&filter)?;
-    let client = connect(&inputs.atlas, &session, printer)?;
+    let client = connect(&inputs.atlas, loaded.desired.api, &session, printer)?;
     let safety = loaded.desired.safety;
     let expanded = session.read(engine::expand(&client, loaded.desired))??;
     for warning in &expanded.warnings {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use miette::{IntoDiagnostic, WrapErr, miette};
 
-use crate::sim::{self, AuthMode, Faults, RateLimit, SimConfig, StateFile, V2PutAbsent};
+use crate::sim::{self, AuthMode, Faults, PutAbsent, RateLimit, SimConfig, StateFile};
 
 #[derive(clap::Args, Debug)]
 pub struct SimArgs {
@@ -142,7 +142,7 @@ impl SimArgs {
             ..SimConfig::default()
         };
         if self.v2_put_creates {
-            config.assumptions.v2_put_absent = V2PutAbsent::Create;
+            config.assumptions.v2_put_absent = PutAbsent::Create;
         }
         if let Some(secs) = self.nonce_lifetime {
             config.assumptions.nonce_lifetime = Duration::from_secs(secs);

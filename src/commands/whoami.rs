@@ -2,9 +2,10 @@
 //! they go to, and whether it accepts them. Never a secret.
 
 use crate::atlas::{Credentials, base_url};
-use crate::cli::{Api, WhoamiArgs};
+use crate::cli::WhoamiArgs;
 use crate::error::Error;
 use crate::exit::ExitStatus;
+use crate::model::ApiVersion;
 use crate::output::Printer;
 
 pub fn run(args: &WhoamiArgs, printer: &Printer) -> Result<ExitStatus, Error> {
@@ -30,15 +31,15 @@ pub fn run(args: &WhoamiArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         ""
     };
     let base = format!("{}{from}", url.as_str().trim_end_matches('/'));
-    let api = match args.atlas.api {
-        Api::V1 => "v1.0",
-        Api::V2 => "v2",
+    let api = match super::api_version(&args.atlas, None) {
+        ApiVersion::V1 => "v1.0",
+        ApiVersion::V2 => "v2",
     };
     printer.data(&format!(
         "Credentials: {kind}{source}\nAtlas:       {base}, API {api}\n"
     ));
     let session = super::session::Session::start()?;
-    let client = super::connect(&args.atlas, &session, printer)?;
+    let client = super::connect(&args.atlas, None, &session, printer)?;
     let visible = session.read(client.visible_projects())??;
     printer.data(&format!(
         "Accepted:    yes; {} visible to these credentials\n",

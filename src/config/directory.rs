@@ -107,35 +107,32 @@ fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 /// Resolves every part against what all of them share, reporting what two
 /// parts may not both have.
 fn resolve_parts(parts: &mut [Part]) -> Desired {
-    let mut first_defaults: Option<usize> = None;
-    let mut first_safety: Option<usize> = None;
+    // Keys a directory has once, in whichever file says them.
+    type Said = fn(&RawFile) -> bool;
+    let once: [(&str, Said); 3] = [
+        ("defaults", |raw| raw.defaults.is_some()),
+        ("safety", |raw| raw.safety.is_some()),
+        ("api", |raw| raw.api.is_some()),
+    ];
+    let mut first_of: [Option<usize>; 3] = [None; 3];
     let mut templates: HashMap<String, String> = HashMap::new();
     let mut clashes: Vec<(usize, String)> = Vec::new();
     let mut span_clashes: Vec<(usize, std::ops::Range<usize>, String)> = Vec::new();
     for (at, part) in parts.iter().enumerate() {
         let lines = LineIndex::new(&part.text);
-        if part.raw.defaults.is_some() {
-            match first_defaults {
-                Some(first) => clashes.push((
-                    at,
-                    format!(
-                        "`defaults` is also in `{}`: a directory has one `defaults`",
-                        parts[first].path
-                    ),
-                )),
-                None => first_defaults = Some(at),
+        for ((key, present), first) in once.iter().zip(first_of.iter_mut()) {
+            if !present(&part.raw) {
+                continue;
             }
-        }
-        if part.raw.safety.is_some() {
-            match first_safety {
+            match *first {
                 Some(first) => clashes.push((
                     at,
                     format!(
-                        "`safety` is also in `{}`: a directory has one `safety`",
+                        "`{key}` is also in `{}`: a directory has one `{key}`",
                         parts[first].path
                     ),
                 )),
-                None => first_safety = Some(at),
+                None => *first = Some(at),
             }
         }
         for template in part.raw.templates.iter().flat_map(|t| &t.0) {
@@ -200,6 +197,7 @@ fn resolve_parts(parts: &mut [Part]) -> Desired {
             .collect(),
         defaults: raws.iter().find_map(|raw| raw.defaults.as_ref()),
         safety: raws.iter().find_map(|raw| raw.safety.as_ref()),
+        api: raws.iter().find_map(|raw| raw.api.as_ref()),
     };
     let mut desired = Desired::default();
     let mut used: HashSet<String> = HashSet::new();

@@ -5,7 +5,7 @@
 use schemars::JsonSchema;
 
 use super::tree::Span;
-use crate::model::{FieldSpec, IntegrationType, Mode};
+use crate::model::{ApiVersion, FieldSpec, IntegrationType, Mode};
 use crate::secret::Secret;
 
 /// A value and where it was written.
@@ -36,6 +36,8 @@ pub struct RawFile {
     pub projects: Vec<RawProject>,
     /// Apply's safety gates; the command line's flags win.
     pub safety: Option<RawSafety>,
+    /// Atlas API generation to speak (default `v2`); `--api` wins.
+    pub api: Option<Sp<ApiVersion>>,
     /// Where the values of secrets written literally into the file are, so
     /// that diagnostics can blank them out.
     #[schemars(skip)]

@@ -23,7 +23,7 @@ pub fn fields_markdown() -> String {
             let required = match field.required {
                 Required::Always => "yes",
                 Required::Optional => "no",
-                Required::ToCreate => "to create",
+                Required::ToWrite => "to write",
             };
             let mut values = field
                 .allowed

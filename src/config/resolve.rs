@@ -12,8 +12,8 @@ use super::raw::{
 use super::suggest::did_you_mean;
 use super::tree::Span;
 use crate::model::{
-    Desired, DesiredProject, FieldValue, GroupId, Integration, IntegrationType, Mode, ProjectRef,
-    Safety, Selector, Slot, spec,
+    ApiVersion, Desired, DesiredProject, FieldValue, GroupId, Integration, IntegrationType, Mode,
+    ProjectRef, Safety, Selector, Slot, spec,
 };
 
 /// What every file of a configuration sees: the templates and the
@@ -22,6 +22,7 @@ pub struct Shared<'a> {
     pub templates: HashMap<&'a str, &'a RawIntegrations>,
     pub defaults: Option<&'a RawDefaults>,
     pub safety: Option<&'a RawSafety>,
+    pub api: Option<&'a Sp<ApiVersion>>,
 }
 
 impl<'a> Shared<'a> {
@@ -36,6 +37,7 @@ impl<'a> Shared<'a> {
                 .collect(),
             defaults: raw.defaults.as_ref(),
             safety: raw.safety.as_ref(),
+            api: raw.api.as_ref(),
         }
     }
 }
@@ -146,6 +148,7 @@ pub fn resolve_with(
             projects,
             selectors,
             safety,
+            api: shared.api.map(|api| api.value),
         },
         used_templates,
     )

@@ -8,7 +8,8 @@ use serde_json::{Map, Value, json};
 
 use super::raw::{RawFile, RawIntegrations, RawTags, RawTemplates, Sp};
 use crate::model::{
-    DefaultValue, FieldKind, FieldSpec, IntegrationType, Lifecycle, Mode, Required, spec,
+    ApiVersion, DefaultValue, FieldKind, FieldSpec, IntegrationType, Lifecycle, Mode, Required,
+    spec,
 };
 
 /// The schema as pretty JSON with a trailing newline, as committed in
@@ -86,6 +87,21 @@ impl JsonSchema for Mode {
                             `additive` never deletes; `observe` never writes.",
             "type": "string",
             "enum": Mode::ALL.map(Mode::as_str),
+        })
+    }
+}
+
+impl JsonSchema for ApiVersion {
+    fn schema_name() -> Cow<'static, str> {
+        "Api".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Atlas API generation: `v2` (the default) or `v1` (the deprecated \
+                            v1.0 endpoints). The command line's `--api` wins.",
+            "type": "string",
+            "enum": ApiVersion::ALL.map(ApiVersion::as_str),
         })
     }
 }
@@ -185,7 +201,7 @@ fn field_schema(field: &FieldSpec) -> Value {
         description.push_str(" Secret: write it as `${VARIABLE}`.");
     }
     if field.v2_only {
-        description.push_str(" Only in Atlas's v2 API (`--api v2`).");
+        description.push_str(" Only in Atlas's v2 API (not with `api: v1`).");
     }
     schema["description"] = Value::String(description);
     if let Some(default) = field.default {

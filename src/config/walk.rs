@@ -13,7 +13,8 @@ use super::raw::{
 use super::suggest::{did_you_mean, guess_or, one_of};
 use super::tree::{Key, Node, NodeValue, Span};
 use crate::model::{
-    FieldKind, FieldSpec, Format, IntegrationType, Lifecycle, Mode, Required, screaming_snake, spec,
+    ApiVersion, FieldKind, FieldSpec, Format, IntegrationType, Lifecycle, Mode, Required,
+    screaming_snake, spec,
 };
 use crate::secret::Secret;
 
@@ -54,7 +55,14 @@ impl fmt::Display for FieldName {
     }
 }
 
-const TOP_KEYS: &[&str] = &["version", "defaults", "templates", "projects", "safety"];
+const TOP_KEYS: &[&str] = &[
+    "version",
+    "api",
+    "defaults",
+    "templates",
+    "projects",
+    "safety",
+];
 const SAFETY_KEYS: &[&str] = &["max_deletes", "max_update_percent", "max_delete_percent"];
 const DEFAULTS_KEYS: &[&str] = &["mode", "integrations"];
 const PROJECT_KEYS: &[&str] = &["id", "name", "select", "use", "mode", "integrations"];
@@ -111,6 +119,7 @@ impl<'a> Walker<'a> {
                 "defaults" => file.defaults = self.defaults(value),
                 "templates" => file.templates = self.templates(value),
                 "safety" => file.safety = self.safety(value),
+                "api" => file.api = self.api(value),
                 "projects" => {
                     saw_projects = true;
                     file.projects = self.projects(value);
@@ -234,6 +243,26 @@ impl<'a> Walker<'a> {
                 None
             }
         }
+    }
+
+    fn api(&mut self, node: &Node<'_>) -> Option<Sp<ApiVersion>> {
+        let written = self.scalar_text(node, &"`api`")?;
+        if let Some(api) = ApiVersion::ALL.into_iter().find(|a| a.as_str() == written) {
+            return Some(Sp::new(api, node.span.clone()));
+        }
+        let names = ApiVersion::ALL.map(ApiVersion::as_str);
+        let help = if matches!(written, "v1.0" | "1" | "1.0") {
+            "write `api: v1` for the v1.0 endpoints".to_owned()
+        } else if matches!(written, "2" | "V2") {
+            "write `api: v2`".to_owned()
+        } else {
+            "`v2` is Atlas's current API; `v1` speaks the deprecated v1.0 endpoints".to_owned()
+        };
+        self.problems
+            .error(node.span.clone(), format!("unknown API `{written}`"))
+            .label(format!("expected {}", one_of(&names)))
+            .help(help);
+        None
     }
 
     fn safety(&mut self, node: &Node<'_>) -> Option<RawSafety> {
@@ -777,6 +806,17 @@ impl<'a> Walker<'a> {
                         field.doc.trim_end_matches('.')
                     ));
             }
+            if let Some(why) = field.advised
+                && !kept.iter().any(|(k, _)| k.text == field.name)
+            {
+                self.problems
+                    .warning(
+                        type_key.span.clone(),
+                        format!("`{kind}` has no `{}`", field.name),
+                    )
+                    .label(format!("no `{}`", field.name))
+                    .help(format!("{why}; add `{}:` below `{kind}:`", field.name));
+            }
         }
         fields
     }
@@ -941,8 +981,11 @@ fn format_problem(field: &FieldSpec, value: &str) -> Option<String> {
         Format::Any => None,
         Format::Hex => (!value.chars().all(|c| c.is_ascii_hexdigit()))
             .then(|| "must be hexadecimal: Atlas rejects other keys".to_owned()),
-        Format::Hex40 => (value.len() != 40 || !value.chars().all(|c| c.is_ascii_hexdigit()))
-            .then(|| "must be 40 hexadecimal characters".to_owned()),
+        Format::LowerHex40 => (value.len() != 40
+            || !value
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+        .then(|| "must be 40 lowercase hexadecimal characters (0-9, a-f)".to_owned()),
         Format::HttpUrl => {
             let rest = value
                 .strip_prefix("https://")

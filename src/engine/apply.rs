@@ -73,7 +73,12 @@ async fn write(client: &Client, operation: &Operation, options: &PlanOptions) ->
             Err(err) => failed(err),
         },
         Action::Create(desired) | Action::Update(desired) => {
-            match client.put_integration(group, desired).await {
+            let written = if matches!(operation.action, Action::Create(_)) {
+                client.create_integration(group, desired).await
+            } else {
+                client.put_integration(group, desired).await
+            };
+            match written {
                 Ok(after) => verify(group, desired, &after, options),
                 Err(err) => failed(err),
             }
@@ -100,7 +105,7 @@ fn verify(
 ) -> Outcome {
     if !after.known.contains_key(&desired.kind) {
         return Outcome::NotVerified(format!(
-            "Atlas answered the PUT, but its list of the project's integrations has no `{}`; \
+            "Atlas answered the write, but its list of the project's integrations has no `{}`; \
              run `tether plan` in a minute to check (Atlas's reads can lag its writes)",
             desired.kind
         ));

@@ -110,7 +110,7 @@ impl Default for Connection {
     /// The command line's defaults.
     fn default() -> Self {
         Connection {
-            api: ApiVersion::V1,
+            api: ApiVersion::V2,
             base_url: None,
             concurrency: 16,
             retries: 5,

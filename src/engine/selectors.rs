@@ -48,7 +48,8 @@ pub async fn expand(client: &Client, desired: Desired) -> Result<Expanded, Error
                 "the selector at {} selects by `tags`, which the v1.0 API does not list",
                 selector.origin
             ),
-            "run with `--api v2`, or select by `name` and `exclude` only",
+            "use the v2 API (the default: drop `--api v1` or the file's `api: v1`), or select by \
+             `name` and `exclude` only",
         ));
     }
     let mut listings: BTreeMap<&str, Vec<Project>> = BTreeMap::new();

@@ -13,12 +13,13 @@ pub enum IntegrationType {
     VictorOps,
     Flowdock,
     Webhook,
+    HipChat,
     Prometheus,
     MicrosoftTeams,
 }
 
 impl IntegrationType {
-    pub const ALL: [IntegrationType; 10] = [
+    pub const ALL: [IntegrationType; 11] = [
         IntegrationType::PagerDuty,
         IntegrationType::Slack,
         IntegrationType::Datadog,
@@ -27,6 +28,7 @@ impl IntegrationType {
         IntegrationType::VictorOps,
         IntegrationType::Flowdock,
         IntegrationType::Webhook,
+        IntegrationType::HipChat,
         IntegrationType::Prometheus,
         IntegrationType::MicrosoftTeams,
     ];
@@ -42,6 +44,7 @@ impl IntegrationType {
             IntegrationType::VictorOps => "VICTOR_OPS",
             IntegrationType::Flowdock => "FLOWDOCK",
             IntegrationType::Webhook => "WEBHOOK",
+            IntegrationType::HipChat => "HIP_CHAT",
             IntegrationType::Prometheus => "PROMETHEUS",
             IntegrationType::MicrosoftTeams => "MICROSOFT_TEAMS",
         }

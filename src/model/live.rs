@@ -20,6 +20,11 @@ pub struct LiveIntegration {
     /// The fields tether models that Atlas returned with a value, in the
     /// table's order. Fields Atlas sent as `null` or left out are absent.
     pub fields: Vec<(&'static FieldSpec, LiveValue)>,
+    /// Names of fields Atlas returned with a value that tether's table does
+    /// not have (a newer field): never compared or written, but named by
+    /// `import` so that nothing is dropped silently. Their values are not
+    /// kept: they may be secrets.
+    pub unmodelled: Vec<String>,
 }
 
 impl LiveIntegration {

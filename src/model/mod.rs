@@ -19,6 +19,29 @@ pub use spec::{
 
 use crate::secret::Secret;
 
+/// The generation of Atlas's Administration API to speak. v2 is the default:
+/// MongoDB files the v1.0 specification as deprecated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ApiVersion {
+    /// `/api/atlas/v1.0`, the seed's endpoints.
+    V1,
+    /// `/api/atlas/v2` with the versioned media type.
+    #[default]
+    V2,
+}
+
+impl ApiVersion {
+    pub const ALL: [ApiVersion; 2] = [ApiVersion::V1, ApiVersion::V2];
+
+    /// The name a file and the command line use.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::V1 => "v1",
+            ApiVersion::V2 => "v2",
+        }
+    }
+}
+
 /// How far tether may go in one project.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Mode {
@@ -235,6 +258,8 @@ pub struct Desired {
     pub selectors: Vec<Selector>,
     /// The file's `safety:` settings for apply's gates.
     pub safety: Safety,
+    /// The file's `api:`; the command line's `--api` wins.
+    pub api: Option<ApiVersion>,
 }
 
 /// Apply's gates as the file sets them; `None` leaves the default.

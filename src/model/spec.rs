@@ -15,9 +15,10 @@ pub enum Required {
     /// Atlas rejects a configuration without it.
     Always,
     Optional,
-    /// tether accepts the field left out (the integration is then only
-    /// checked and kept), but Atlas cannot create the integration without it.
-    ToCreate,
+    /// Atlas requires it in every write body (POST and PUT), but tether
+    /// accepts it left out: the integration is then only checked and kept,
+    /// and a plan that needs a write says the field is missing.
+    ToWrite,
 }
 
 /// What Atlas sends back for a field on every read.
@@ -37,8 +38,9 @@ pub enum Format {
     Any,
     /// Hexadecimal digits only (Atlas's check on Datadog keys).
     Hex,
-    /// Exactly 40 hexadecimal digits (the spec's pattern for New Relic).
-    Hex40,
+    /// Exactly 40 lowercase hexadecimal digits (the specification's pattern
+    /// `^([0-9a-f]){40}$` for New Relic).
+    LowerHex40,
     /// An absolute `http://` or `https://` URL.
     HttpUrl,
     /// Between `min` and `max` characters.
@@ -72,6 +74,10 @@ pub struct FieldSpec {
     pub format: Format,
     /// Only the v2 API knows the field; the v1.0 API refuses it.
     pub v2_only: bool,
+    /// The specification marks it write-only or `format: password`.
+    pub write_only: bool,
+    /// Optional, but leaving it out is known to hurt: why, for a warning.
+    pub advised: Option<&'static str>,
     pub doc: &'static str,
 }
 
@@ -87,6 +93,8 @@ impl FieldSpec {
             read_back: ReadBack::Clear,
             format: Format::Any,
             v2_only: false,
+            write_only: false,
+            advised: None,
             doc,
         }
     }
@@ -96,8 +104,8 @@ impl FieldSpec {
         self
     }
 
-    const fn required_to_create(mut self) -> Self {
-        self.required = Required::ToCreate;
+    const fn required_to_write(mut self) -> Self {
+        self.required = Required::ToWrite;
         self
     }
 
@@ -128,6 +136,16 @@ impl FieldSpec {
         self
     }
 
+    const fn advised(mut self, why: &'static str) -> Self {
+        self.advised = Some(why);
+        self
+    }
+
+    const fn write_only(mut self) -> Self {
+        self.write_only = true;
+        self
+    }
+
     const fn format(mut self, format: Format) -> Self {
         self.format = format;
         self
@@ -143,7 +161,8 @@ pub enum Lifecycle {
     Supported,
     /// Atlas still serves it but the service is end of life.
     EndOfLife,
-    /// Gone from the current API; tether can only remove a legacy one.
+    /// Nothing to configure (HipChat) or gone from the API (Flowdock);
+    /// tether can only remove a legacy one.
     Retired,
 }
 
@@ -176,10 +195,11 @@ const PAGER_DUTY: &[FieldSpec] = &[
 const SLACK: &[FieldSpec] = &[
     FieldSpec::new(
         "apiToken",
-        "Slack API token. Slack is connected through the Atlas UI (OAuth); leave this out to \
-         manage only the channel and team of an existing integration.",
+        "Slack API token. Slack is connected through the Atlas UI (OAuth), and Atlas needs the \
+         token in every write; leave it out to only check an existing integration's channel \
+         and team.",
     )
-    .required_to_create()
+    .required_to_write()
     .secret(ReadBack::Masked),
     FieldSpec::new("channelName", "Slack channel that receives alerts.")
         .required()
@@ -202,37 +222,31 @@ const DATADOG: &[FieldSpec] = &[
         "sendCollectionLatencyMetrics",
         "Send collection-level latency metrics.",
     )
-    .boolean()
-    .v2_only(),
-    FieldSpec::new("sendDatabaseMetrics", "Send database-level metrics.")
-        .boolean()
-        .v2_only(),
-    FieldSpec::new("sendQueryStatsMetrics", "Send query statistics metrics.")
-        .boolean()
-        .v2_only(),
+    .boolean(),
+    FieldSpec::new("sendDatabaseMetrics", "Send database-level metrics.").boolean(),
+    FieldSpec::new("sendQueryStatsMetrics", "Send query statistics metrics.").boolean(),
     FieldSpec::new(
         "sendUserProvidedResourceTags",
         "Send the project's resource tags.",
     )
-    .boolean()
-    .v2_only(),
+    .boolean(),
 ];
 
 // Atlas reportedly returns New Relic keys in clear; they are still secrets.
 const NEW_RELIC: &[FieldSpec] = &[
     FieldSpec::new(
         "accountId",
-        "New Relic account id (40 hexadecimal characters).",
+        "New Relic account id (40 lowercase hexadecimal characters).",
     )
     .required()
-    .format(Format::Hex40),
+    .format(Format::LowerHex40),
     FieldSpec::new(
         "licenseKey",
-        "New Relic license key (40 hexadecimal characters).",
+        "New Relic license key (40 lowercase hexadecimal characters).",
     )
     .required()
     .secret(ReadBack::Clear)
-    .format(Format::Hex40),
+    .format(Format::LowerHex40),
     FieldSpec::new("readToken", "New Relic insights query key.")
         .required()
         .secret(ReadBack::Clear),
@@ -250,14 +264,17 @@ const OPS_GENIE: &[FieldSpec] = &[
         .default_str("US"),
 ];
 
-// Optional in Atlas's spec, but an integration created without a routing key
-// was seen to go missing from lists, so tether requires it.
 const VICTOR_OPS: &[FieldSpec] = &[
     FieldSpec::new("apiKey", "VictorOps (Splunk On-Call) API key.")
         .required()
         .secret(ReadBack::Masked),
-    FieldSpec::new("routingKey", "VictorOps routing key.").required(),
+    FieldSpec::new("routingKey", "VictorOps routing key.").advised(
+        "Atlas accepts VICTOR_OPS without it, but an old report saw such integrations go \
+         missing from Atlas's lists, where tether cannot see them",
+    ),
 ];
+
+const HIP_CHAT: &[FieldSpec] = &[];
 
 const FLOWDOCK: &[FieldSpec] = &[
     FieldSpec::new("flowName", "Flowdock flow name.").required(),
@@ -274,20 +291,23 @@ const WEBHOOK: &[FieldSpec] = &[
         .secret(ReadBack::UrlMasked)
         .format(Format::HttpUrl),
     FieldSpec::new("secret", "Shared secret Atlas signs each request with.")
-        .secret(ReadBack::Masked),
+        .secret(ReadBack::Masked)
+        .write_only(),
     FieldSpec::new(
         "bodyTemplate",
         "Template of the request body; must render to JSON (at most 16 KB).",
     )
     .format(Format::MaxBytes(16 * 1024))
-    .v2_only(),
+    .v2_only()
+    .write_only(),
     FieldSpec::new(
         "headersTemplate",
         "JSON object of header name to value template (at most 4 KB).",
     )
     .secret(ReadBack::Clear)
     .format(Format::MaxBytes(4 * 1024))
-    .v2_only(),
+    .v2_only()
+    .write_only(),
 ];
 
 const MICROSOFT_TEAMS: &[FieldSpec] = &[FieldSpec::new(
@@ -304,8 +324,8 @@ const PROMETHEUS: &[FieldSpec] = &[
         "password",
         "Password Prometheus scrapes with; Atlas never returns it.",
     )
-    .required()
-    .secret(ReadBack::Never),
+    .secret(ReadBack::Never)
+    .write_only(),
     FieldSpec::new("serviceDiscovery", "How Prometheus discovers targets.")
         .required()
         .one_of(&["http", "file"]),
@@ -316,11 +336,10 @@ const PROMETHEUS: &[FieldSpec] = &[
         "sendUserProvidedResourceTagsEnabled",
         "Expose the project's resource tags as labels.",
     )
-    .boolean()
-    .v2_only(),
+    .boolean(),
 ];
 
-const SPECS: [TypeSpec; 10] = [
+const SPECS: [TypeSpec; 11] = [
     TypeSpec {
         kind: IntegrationType::PagerDuty,
         lifecycle: Lifecycle::Supported,
@@ -361,13 +380,20 @@ const SPECS: [TypeSpec; 10] = [
         kind: IntegrationType::Flowdock,
         lifecycle: Lifecycle::Retired,
         fields: FLOWDOCK,
-        doc: "Flowdock (retired): can only be declared `absent`.",
+        doc: "Flowdock (retired, gone from Atlas's enum): can only be declared `absent`.",
     },
     TypeSpec {
         kind: IntegrationType::Webhook,
         lifecycle: Lifecycle::Supported,
         fields: WEBHOOK,
         doc: "Webhook: posts alerts to any HTTP endpoint.",
+    },
+    TypeSpec {
+        kind: IntegrationType::HipChat,
+        lifecycle: Lifecycle::Retired,
+        fields: HIP_CHAT,
+        doc: "HipChat (retired): in Atlas's enum with nothing to configure; can only be \
+              declared `absent`.",
     },
     TypeSpec {
         kind: IntegrationType::Prometheus,

@@ -120,14 +120,7 @@ fn create(integration: &Integration, mode: Mode, options: &PlanOptions) -> Item 
     );
     let mut errors = v2_errors(integration, options);
     if mode != Mode::Observe {
-        errors.extend(
-            spec(integration.kind)
-                .fields
-                .iter()
-                .filter(|field| field.required == Required::ToCreate)
-                .filter(|field| integration.get(field.name).is_none())
-                .map(|field| ItemError::CannotCreateWithout { field: field.name }),
-        );
+        errors.extend(missing_for_write(integration));
     }
     Item {
         kind: integration.kind,
@@ -185,7 +178,7 @@ fn update(
             }
             (None, None) => {}
             (None, Some(value)) => {
-                if field.required != Required::ToCreate {
+                if field.required != Required::ToWrite {
                     notes.push(Note::NotCleared {
                         field: field.name,
                         live: show_live(field, value),
@@ -214,9 +207,13 @@ fn update(
             },
         }
     }
+    let mut errors = v2_errors(integration, options);
     let change = if fields.is_empty() {
         Change::Unchanged
     } else {
+        if mode != Mode::Observe {
+            errors.extend(missing_for_write(integration));
+        }
         Change::Update {
             desired: integration.clone(),
             // "Rotation" only when nothing but the rotation asks for the PUT.
@@ -229,8 +226,19 @@ fn update(
         change,
         report_only: None,
         notes,
-        errors: v2_errors(integration, options),
+        errors,
     }
+}
+
+/// Fields Atlas needs in every write body that the file leaves out (SLACK's
+/// `apiToken`): a plan that writes the integration cannot send it.
+fn missing_for_write(integration: &Integration) -> impl Iterator<Item = ItemError> + '_ {
+    spec(integration.kind)
+        .fields
+        .iter()
+        .filter(|field| field.required == Required::ToWrite)
+        .filter(|field| integration.get(field.name).is_none())
+        .map(|field| ItemError::CannotWriteWithout { field: field.name })
 }
 
 fn delete(

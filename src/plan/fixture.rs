@@ -370,7 +370,11 @@ fn batch() -> ProjectPlan {
                 T::Slack,
                 Slot::Present(integration(
                     T::Slack,
-                    &[("channelName", "#batch"), ("teamName", TEAM_AFTER)],
+                    &[
+                        ("apiToken", "xoxb-slack-token-live-00000000000077"),
+                        ("channelName", "#batch"),
+                        ("teamName", TEAM_AFTER),
+                    ],
                 )),
             ),
         ],

@@ -32,7 +32,7 @@ fn text(field: &FieldSpec) -> BoxedStrategy<String> {
     }
     let pattern = match field.format {
         Format::Hex => "[0-9a-f]{1,40}",
-        Format::Hex40 => "[0-9a-f]{40}",
+        Format::LowerHex40 => "[0-9a-f]{40}",
         Format::HttpUrl => "https?://[a-z]{1,8}\\.example(:[0-9]{2,4})?/[a-zA-Z0-9/?=]{0,24}",
         Format::Length { .. } => "[a-z0-9#_-]{1,20}",
         Format::MaxBytes(_) => "[ -~\n]{0,80}",

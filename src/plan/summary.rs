@@ -95,7 +95,7 @@ impl Plan {
         self.projects.iter().any(|project| project.has_changes())
     }
 
-    /// Whether any item carries an error (needs `--api v2`, cannot create).
+    /// Whether any item carries an error (needs the v2 API, cannot write).
     pub fn has_errors(&self) -> bool {
         self.projects.iter().any(|project| project.has_errors())
     }

@@ -76,6 +76,7 @@ pub(crate) fn atlas_view(stored: &Integration, v2_fields: bool) -> LiveIntegrati
         kind: stored.kind,
         id: None,
         fields,
+        unmodelled: Vec::new(),
     }
 }
 
@@ -118,6 +119,7 @@ pub(crate) fn apply_in_memory(
                         kind: operation.kind,
                         id: None,
                         fields,
+                        unmodelled: Vec::new(),
                     },
                 );
             }

@@ -279,25 +279,26 @@ pub enum ItemError {
     /// The file sets a field only the v2 API knows while the v1.0 API is in
     /// use: it can neither be compared nor written.
     NeedsApiV2 { field: &'static str },
-    /// The integration is not live and Atlas cannot create it without this
-    /// field (SLACK's `apiToken`).
-    CannotCreateWithout { field: &'static str },
+    /// The plan writes the integration and Atlas needs this field in every
+    /// write body, but the file leaves it out (SLACK's `apiToken`).
+    CannotWriteWithout { field: &'static str },
 }
 
 impl ItemError {
     pub fn message(&self, kind: IntegrationType) -> String {
         match self {
             ItemError::NeedsApiV2 { field } => format!(
-                "`{field}` needs `--api v2`: the v1.0 API neither returns nor accepts it; \
-                 run with `--api v2`, or remove `{field}` from {kind}"
+                "`{field}` needs Atlas's v2 API: the v1.0 API in use (`--api v1` or the file's \
+                 `api: v1`) neither returns nor accepts it; use v2 (the default), or remove \
+                 `{field}` from {kind}"
             ),
-            ItemError::CannotCreateWithout { field } if kind == IntegrationType::Slack => format!(
-                "{kind} cannot be created without `{field}`: connect Slack in the Atlas UI \
-                 first, or add `{field}`"
+            ItemError::CannotWriteWithout { field } if kind == IntegrationType::Slack => format!(
+                "{kind} needs a write, and Atlas requires `{field}` in every write: tokens come \
+                 from connecting Slack in the Atlas UI (OAuth); add `{field}: ${{VAR}}` with that \
+                 token, or declare what Atlas already has so nothing needs writing"
             ),
-            ItemError::CannotCreateWithout { field } => format!(
-                "{kind} cannot be created without `{field}`: create it in the Atlas UI first, \
-                 or add `{field}`"
+            ItemError::CannotWriteWithout { field } => format!(
+                "{kind} needs a write, and Atlas requires `{field}` in every write: add `{field}`"
             ),
         }
     }

@@ -1,16 +1,39 @@
 //! Every behaviour of the simulator that Atlas's documentation leaves
 //! unverified or open lives here: one switch or one constant each, with the reading
 //! chosen by default. Change a default here, never in the handlers.
+//!
+//! What MongoDB's official OpenAPI specifications (v2 and the deprecated
+//! v1.0) settled, and so is no longer a switch (the test
+//! `tests/it/specification.rs` holds the simulator to those facts):
+//! - v1.0 has every field v2 has but the webhook templates: Datadog's
+//!   `send*` flags and Prometheus's tag flag are served and accepted on both
+//!   (`reject_unknown_fields` now refuses only the templates on v1.0).
+//! - Prometheus `password` is optional and write-only (the old "required in
+//!   practice" switch is gone); VICTOR_OPS `routingKey` is optional (whether
+//!   lists hide one without it stays an assumption, below).
+//! - SLACK needs `apiToken` in every POST and PUT body.
+//! - The type enum is the same on both versions: HIP_CHAT is in it with no
+//!   schema (listed, deletable, never writable), FLOWDOCK is in neither.
+//! - PUT is documented as "Updates" on v2 and as an upsert on the v1.0
+//!   reference page: [`PutAbsent`] keeps one switch per version, defaulting
+//!   to what each document says, since neither is verified in practice.
+//! - The specifications define no error codes of their own for these
+//!   endpoints: every code in [`codes`] and in errors.rs comes from recorded
+//!   responses or is assumed.
 
 use std::time::Duration;
 
-/// What a v2 `PUT` of a type the project lacks does (unverified).
+use super::schema::Version;
+
+/// What a `PUT` of a type the project lacks does. The v1.0 reference page
+/// calls PUT an upsert; the v2 specification documents it as "Updates" only;
+/// neither is verified in practice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum V2PutAbsent {
+pub enum PutAbsent {
     /// 404 `INTEGRATION_NOT_CONFIGURED`, so that a client's PUT→POST fallback
     /// is exercised.
     NotConfigured,
-    /// Creates it, like v1.0.
+    /// Creates it.
     Create,
 }
 
@@ -46,7 +69,10 @@ pub enum NcPolicy {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assumptions {
-    pub v2_put_absent: V2PutAbsent,
+    /// Default `Create`, as the seed documents.
+    pub v1_put_absent: PutAbsent,
+    /// Default `NotConfigured`, as the v2 specification reads.
+    pub v2_put_absent: PutAbsent,
     pub put_semantics: PutSemantics,
     pub over_max_items: OverMaxItems,
     pub nc_policy: NcPolicy,
@@ -54,18 +80,16 @@ pub struct Assumptions {
     /// (unverified; a client should treat either as "not supported").
     pub unknown_type_status: u16,
     /// Body fields that do not exist for the type (or not in this API
-    /// version, e.g. Datadog `send*` flags on v1.0) are rejected with 400
+    /// version: webhook templates on v1.0) are rejected with 400
     /// `INVALID_ATTRIBUTE` rather than ignored (unverified).
     pub reject_unknown_fields: bool,
     /// v2 requests without `Accept: application/vnd.atlas.2023-01-01+json`
     /// are refused with 406 `INVALID_VERSION_DATE` (unverified).
     pub require_versioned_accept: bool,
-    /// A VICTOR_OPS integration without `routingKey` is accepted (the spec
-    /// makes it optional) but left out of every list envelope, as was seen
-    /// once on Atlas. It is still served by GET-one.
+    /// A VICTOR_OPS integration without `routingKey` is accepted (the
+    /// specifications make it optional) but left out of every list envelope,
+    /// as an old report saw once on Atlas. It is still served by GET-one.
     pub hide_victor_ops_without_routing_key: bool,
-    /// Prometheus `password` is required "in practice".
-    pub prometheus_password_required: bool,
     /// Refuse to create SLACK through the API (Slack is connected through the
     /// UI; "creating one through the API may be refused"). Off by default.
     pub refuse_slack_create: bool,
@@ -80,7 +104,8 @@ pub struct Assumptions {
 impl Default for Assumptions {
     fn default() -> Self {
         Assumptions {
-            v2_put_absent: V2PutAbsent::NotConfigured,
+            v1_put_absent: PutAbsent::Create,
+            v2_put_absent: PutAbsent::NotConfigured,
             put_semantics: PutSemantics::Merge,
             over_max_items: OverMaxItems::Reject,
             nc_policy: NcPolicy::Unique,
@@ -88,7 +113,6 @@ impl Default for Assumptions {
             reject_unknown_fields: true,
             require_versioned_accept: true,
             hide_victor_ops_without_routing_key: true,
-            prometheus_password_required: true,
             refuse_slack_create: false,
             omit_total_count_when_not_included: true,
             nonce_lifetime: Duration::from_secs(300),
@@ -97,9 +121,14 @@ impl Default for Assumptions {
     }
 }
 
-/// Types in the v2 enum that tether's table does not model: GET-one and
-/// DELETE answer "not configured", writes are refused.
-pub const UNMODELLED_V2_TYPES: &[&str] = &["HIP_CHAT"];
+impl Assumptions {
+    pub fn put_absent(&self, version: Version) -> PutAbsent {
+        match version {
+            Version::V1 => self.v1_put_absent,
+            Version::V2 => self.v2_put_absent,
+        }
+    }
+}
 
 /// Error codes and texts Atlas does not document verbatim. The documented
 /// ones (INTEGRATION_NOT_CONFIGURED, INVALID_INTEGRATION_SETTINGS,

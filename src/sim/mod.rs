@@ -27,11 +27,11 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-pub use assumptions::{Assumptions, NcPolicy, OverMaxItems, PutSemantics, V2PutAbsent};
+pub use assumptions::{Assumptions, NcPolicy, OverMaxItems, PutAbsent, PutSemantics};
 pub use auth::{ApiKey, AuthMode, REALM, Role, ServiceAccount};
 pub use counters::Counts;
 pub use faults::{Faults, RateLimit};
-pub use schema::Version;
+pub use schema::{AtlasField, Version, fields};
 pub use state_file::{ProjectFile, Scalar, StateError, StateFile, TagFile};
 pub use wire::{DEFAULT_ITEMS_PER_PAGE, MAX_ITEMS_PER_PAGE, V2_MEDIA_TYPE};
 

@@ -17,12 +17,12 @@ use serde_json::{Value, json};
 use crate::model::{GroupId, IntegrationType};
 
 use super::Sim;
-use super::assumptions::{UNMODELLED_V2_TYPES, V2PutAbsent};
+use super::assumptions::PutAbsent;
 use super::auth::Role;
 use super::counters::WRITE_METHODS;
 use super::errors::ApiError;
 use super::faults::Verdict;
-use super::schema::{Version, type_exists};
+use super::schema::{Version, has_no_schema, type_exists};
 use super::state::{Project, State as SimState, Stored};
 use super::validate::validate;
 use super::wire::{self, Page, V2_MEDIA_TYPE, base_url};
@@ -152,19 +152,10 @@ impl FromRequestParts<Arc<Sim>> for Version {
     }
 }
 
-/// The type named in the path.
-enum PathType {
-    Known(IntegrationType),
-    /// In the v2 enum but not modelled (HIP_CHAT).
-    Unmodelled(String),
-}
-
-fn path_type(sim: &Sim, version: Version, raw: &str) -> Result<PathType, ApiError> {
+/// The type named in the path, when the version's enum has it.
+fn path_type(sim: &Sim, version: Version, raw: &str) -> Result<IntegrationType, ApiError> {
     match raw.parse::<IntegrationType>() {
-        Ok(kind) if type_exists(kind, version) => Ok(PathType::Known(kind)),
-        _ if version == Version::V2 && UNMODELLED_V2_TYPES.contains(&raw) => {
-            Ok(PathType::Unmodelled(raw.to_owned()))
-        }
+        Ok(kind) if type_exists(kind, version) => Ok(kind),
         _ => {
             let status = StatusCode::from_u16(sim.assumptions.unknown_type_status)
                 .unwrap_or(StatusCode::BAD_REQUEST);
@@ -174,13 +165,14 @@ fn path_type(sim: &Sim, version: Version, raw: &str) -> Result<PathType, ApiErro
 }
 
 fn writable_type(sim: &Sim, version: Version, raw: &str) -> Result<IntegrationType, ApiError> {
-    match path_type(sim, version, raw)? {
-        PathType::Known(kind) => Ok(kind),
-        PathType::Unmodelled(name) => Err(ApiError::invalid_settings(
-            &name,
-            &format!("{name} integrations can no longer be created"),
-        )),
+    let kind = path_type(sim, version, raw)?;
+    if has_no_schema(kind) {
+        return Err(ApiError::invalid_settings(
+            raw,
+            &format!("{raw} integrations can no longer be created"),
+        ));
     }
+    Ok(kind)
 }
 
 fn check_group_id(id: &str) -> Result<(), ApiError> {
@@ -251,14 +243,10 @@ async fn get_integration(
     let page = Page::from_query(&query, &sim.assumptions)?;
     let state = sim.read();
     let project = group(&state, &group_id)?;
-    let kind = match kind {
-        PathType::Known(kind) => kind,
-        PathType::Unmodelled(name) => return Err(ApiError::not_configured(&name)),
-    };
     let stored = project
         .visible_one(kind, std::time::Instant::now())
         .ok_or_else(|| ApiError::not_configured(kind.as_str()))?;
-    let body = wire::integration(kind, stored, version, &sim.assumptions);
+    let body = wire::integration(kind, stored, version);
     Ok(wire::ok(version, StatusCode::OK, body, Some(&page)))
 }
 
@@ -311,10 +299,7 @@ fn write_integration(
     let existing = project.integrations.get(&kind);
     match existing {
         Some(_) if create => return Err(ApiError::already_configured(kind.as_str())),
-        None if !create
-            && version == Version::V2
-            && sim.assumptions.v2_put_absent == V2PutAbsent::NotConfigured =>
-        {
+        None if !create && sim.assumptions.put_absent(version) == PutAbsent::NotConfigured => {
             return Err(ApiError::not_configured(kind.as_str()));
         }
         None if kind == IntegrationType::Slack && sim.assumptions.refuse_slack_create => {
@@ -353,10 +338,6 @@ async fn delete_integration(
     let kind = path_type(&sim, version, &raw_type)?;
     let mut state = sim.write();
     let project = group_mut(&mut state, &group_id)?;
-    let kind = match kind {
-        PathType::Known(kind) => kind,
-        PathType::Unmodelled(name) => return Err(ApiError::not_configured(&name)),
-    };
     if !project.integrations.contains_key(&kind) {
         return Err(ApiError::not_configured(kind.as_str()));
     }

@@ -5,8 +5,6 @@
 
 use crate::model::{DefaultValue, FieldKind, Format, IntegrationType, ReadBack, Required, spec};
 
-use super::assumptions::Assumptions;
-
 /// The two API versions the simulator serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Version {
@@ -40,18 +38,11 @@ pub struct AtlasField {
     pub null_when_unset: bool,
 }
 
-/// Fields that only the v2 API knows: newer fields were added to v2 only.
+/// Fields that only the v2 API knows: the v1.0 specification has every
+/// other field (Datadog's `send*` flags and Prometheus's tag flag too).
 const V2_ONLY: &[(IntegrationType, &str)] = &[
-    (IntegrationType::Datadog, "sendCollectionLatencyMetrics"),
-    (IntegrationType::Datadog, "sendDatabaseMetrics"),
-    (IntegrationType::Datadog, "sendQueryStatsMetrics"),
-    (IntegrationType::Datadog, "sendUserProvidedResourceTags"),
     (IntegrationType::Webhook, "bodyTemplate"),
     (IntegrationType::Webhook, "headersTemplate"),
-    (
-        IntegrationType::Prometheus,
-        "sendUserProvidedResourceTagsEnabled",
-    ),
 ];
 
 /// Keys Atlas returns as `null` when unset (observed).
@@ -78,34 +69,28 @@ const EXTRA_V2: &[(IntegrationType, AtlasField)] = &[(
     },
 )];
 
-/// Whether a type exists in an API version (FLOWDOCK is v1.0 only).
-pub fn type_exists(kind: IntegrationType, version: Version) -> bool {
-    !(kind == IntegrationType::Flowdock && version == Version::V2)
+/// Whether a type is in an API version's enum: both specifications list the
+/// same types, and FLOWDOCK is in neither any more.
+pub fn type_exists(kind: IntegrationType, _version: Version) -> bool {
+    kind != IntegrationType::Flowdock
 }
 
-/// Whether Atlas requires a field, where it differs from tether's table.
-fn atlas_required(
-    kind: IntegrationType,
-    name: &str,
-    required: Required,
-    assumptions: &Assumptions,
-) -> bool {
-    match (kind, name) {
-        // Optional in Atlas's spec; tether requires it.
-        (IntegrationType::VictorOps, "routingKey") => false,
-        // "yes in practice".
-        (IntegrationType::Prometheus, "password") => assumptions.prometheus_password_required,
-        // tether's `ToCreate` (SLACK apiToken) is plain "required" for Atlas.
-        _ => matches!(required, Required::Always | Required::ToCreate),
-    }
+/// In the enum with no schema (HIP_CHAT): nothing can be written.
+pub fn has_no_schema(kind: IntegrationType) -> bool {
+    kind == IntegrationType::HipChat
+}
+
+/// Whether Atlas requires a field: tether's `ToWrite` (SLACK apiToken) is
+/// plain "required" for Atlas.
+fn atlas_required(required: Required) -> bool {
+    matches!(required, Required::Always | Required::ToWrite)
 }
 
 /// Every field of a type in one API version, in the table's order.
-pub fn fields(
-    kind: IntegrationType,
-    version: Version,
-    assumptions: &Assumptions,
-) -> Vec<AtlasField> {
+pub fn fields(kind: IntegrationType, version: Version) -> Vec<AtlasField> {
+    if !type_exists(kind, version) {
+        return Vec::new();
+    }
     let mut out: Vec<AtlasField> = spec(kind)
         .fields
         .iter()
@@ -113,7 +98,7 @@ pub fn fields(
         .map(|f| AtlasField {
             name: f.name,
             kind: f.kind,
-            required: atlas_required(kind, f.name, f.required, assumptions),
+            required: atlas_required(f.required),
             allowed: f.allowed,
             default: f.default,
             sensitive: f.sensitive,
@@ -130,9 +115,8 @@ pub fn fields(
 
 /// A field under any version, for checking a state file.
 pub fn any_version_field(kind: IntegrationType, name: &str) -> Option<AtlasField> {
-    let assumptions = Assumptions::default();
     [Version::V2, Version::V1]
         .into_iter()
-        .flat_map(|v| fields(kind, v, &assumptions))
+        .flat_map(|v| fields(kind, v))
         .find(|f| f.name == name)
 }

@@ -232,7 +232,9 @@ impl StateFile {
             for (type_name, values) in &p.integrations {
                 let kind: IntegrationType = type_name
                     .parse()
-                    .map_err(|_| invalid(format!("unknown integration type `{type_name}`")))?;
+                    .ok()
+                    .filter(|&kind| schema::type_exists(kind, schema::Version::V2))
+                    .ok_or_else(|| invalid(format!("unknown integration type `{type_name}`")))?;
                 let mut stored = Stored {
                     id: String::new(),
                     fields: BTreeMap::new(),

@@ -37,7 +37,7 @@ pub fn validate(
         Some(_) => return Err(ApiError::invalid_settings(name, "type must be a string")),
         None => return Err(ApiError::invalid_settings(name, "type is required")),
     }
-    let table = fields(kind, version, assumptions);
+    let table = fields(kind, version);
     let mut result = match (existing, assumptions.put_semantics) {
         (Some(old), PutSemantics::Merge) => old.clone(),
         _ => Fields::new(),
@@ -112,8 +112,12 @@ fn check_format(field: &AtlasField, text: &str) -> Result<(), String> {
         Format::Any => Ok(()),
         Format::Hex if hex(text) => Ok(()),
         Format::Hex => Err(format!("{name} must be a hexadecimal string")),
-        Format::Hex40 if text.len() == 40 && hex(text) => Ok(()),
-        Format::Hex40 => Err(format!("{name} must be 40 hexadecimal characters")),
+        Format::LowerHex40
+            if text.len() == 40 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) =>
+        {
+            Ok(())
+        }
+        Format::LowerHex40 => Err(format!("{name} must match ^([0-9a-f]){{40}}$")),
         Format::HttpUrl if is_http_url(text) => Ok(()),
         Format::HttpUrl => Err(format!("{name} must be an absolute http or https URL")),
         Format::Length { min, max } => {

@@ -35,16 +35,11 @@ fn read_back(value: &FieldValue, how: ReadBack) -> Option<Value> {
 }
 
 /// One integration as every Atlas read returns it.
-pub fn integration(
-    kind: IntegrationType,
-    stored: &Stored,
-    version: Version,
-    assumptions: &Assumptions,
-) -> Value {
+pub fn integration(kind: IntegrationType, stored: &Stored, version: Version) -> Value {
     let mut object = Map::new();
     object.insert("id".into(), Value::String(stored.id.clone()));
     object.insert("type".into(), Value::String(kind.as_str().into()));
-    for field in fields(kind, version, assumptions) {
+    for field in fields(kind, version) {
         let value = match stored.fields.get(field.name) {
             Some(value) => read_back(value, field.read_back),
             None if field.kind == FieldKind::Bool => Some(Value::Bool(false)),
@@ -84,7 +79,7 @@ pub fn integrations_page(
     let results: Vec<Value> = items
         .iter()
         .filter(|(kind, stored)| listed(*kind, stored, version, assumptions))
-        .map(|(kind, stored)| integration(*kind, stored, version, assumptions))
+        .map(|(kind, stored)| integration(*kind, stored, version))
         .collect();
     page.envelope(results, self_url, assumptions)
 }

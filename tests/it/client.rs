@@ -618,51 +618,69 @@ async fn project_by_name_and_by_id() {
     insta::assert_snapshot!(shown(&err));
 }
 
+/// Whether PUT creates an absent type is unverified on both versions: a PUT
+/// answered "not configured" becomes a POST, and a POST answered "exists"
+/// (the integration appeared since the plan) becomes a PUT.
 #[tokio::test]
-async fn v2_put_of_an_absent_type_falls_back_to_post() {
-    let sim = open_sim();
-    let mut config = config_for(&sim.base_url(), Credentials::None);
-    config.api = ApiVersion::V2;
-    let client = Client::new(config).expect("client");
-    let after = client
-        .put_integration(&group(EMPTY), &pager_duty(PD_KEY))
-        .await
-        .expect("created");
-    assert!(after.known.contains_key(&IntegrationType::PagerDuty));
-    let counts = sim.counters();
-    let path = "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}";
-    assert_eq!((counts.get("PUT", path), counts.get("POST", path)), (1, 1));
-    client
-        .put_integration(&group(EMPTY), &pager_duty(PD_KEY))
-        .await
-        .expect("updated");
-    let counts = sim.counters();
-    assert_eq!((counts.get("PUT", path), counts.get("POST", path)), (2, 1));
-    assert_eq!(
-        sim.snapshot().stored(EMPTY, "PAGER_DUTY", "serviceKey"),
-        Some(PD_KEY)
-    );
+async fn put_and_post_fall_back_to_each_other_on_both_versions() {
+    for (api, prefix) in [(ApiVersion::V1, "v1.0"), (ApiVersion::V2, "v2")] {
+        let mut sim_config = SimConfig {
+            state: state(),
+            ..SimConfig::default()
+        };
+        sim_config.assumptions.v1_put_absent = tether::sim::PutAbsent::NotConfigured;
+        let sim = start(sim_config);
+        let mut config = config_for(&sim.base_url(), Credentials::None);
+        config.api = api;
+        let client = Client::new(config).expect("client");
+        let path =
+            format!("/api/atlas/{prefix}/groups/{{groupId}}/integrations/{{integrationType}}");
+        let writes = || {
+            let counts = sim.counters();
+            (counts.get("PUT", &path), counts.get("POST", &path))
+        };
+        let after = client
+            .put_integration(&group(EMPTY), &pager_duty(PD_KEY))
+            .await
+            .expect("created");
+        assert!(after.known.contains_key(&IntegrationType::PagerDuty));
+        assert_eq!(writes(), (1, 1), "{api:?}: PUT, then POST");
+        client
+            .put_integration(&group(EMPTY), &pager_duty(PD_KEY))
+            .await
+            .expect("updated");
+        assert_eq!(writes(), (2, 1), "{api:?}: an update is one PUT");
+        client
+            .create_integration(&group(EMPTY), &pager_duty("a-newer-pagerduty-key-0042"))
+            .await
+            .expect("written");
+        assert_eq!(writes(), (3, 2), "{api:?}: POST (409), then PUT");
+        assert_eq!(
+            sim.snapshot().stored(EMPTY, "PAGER_DUTY", "serviceKey"),
+            Some("a-newer-pagerduty-key-0042")
+        );
+    }
 }
 
 #[tokio::test]
 async fn v1_refuses_v2_only_fields_before_any_request() {
     let sim = open_sim();
-    let dd = spec(IntegrationType::Datadog);
-    let datadog = Integration {
-        kind: IntegrationType::Datadog,
+    let wh = spec(IntegrationType::Webhook);
+    let webhook = Integration {
+        kind: IntegrationType::Webhook,
         fields: vec![
             (
-                dd.field("apiKey").expect("field"),
-                FieldValue::Secret(Secret::new("0123456789abcdef0123456789abcdef")),
+                wh.field("url").expect("field"),
+                FieldValue::Secret(Secret::new("https://hooks.example.com/alerts")),
             ),
             (
-                dd.field("sendDatabaseMetrics").expect("field"),
-                FieldValue::Bool(true),
+                wh.field("bodyTemplate").expect("field"),
+                FieldValue::Text("{}".into()),
             ),
         ],
     };
     let err = client(&sim, Credentials::None)
-        .put_integration(&group(PROD), &datadog)
+        .put_integration(&group(PROD), &webhook)
         .await
         .expect_err("v1.0 has no such field");
     assert_eq!(sim.counters().total(), 0);

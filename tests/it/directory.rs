@@ -70,11 +70,11 @@ fn problems_name_their_file_and_duplicates_point_at_both() {
     };
     write(
         "a.yaml",
-        "version: 1\ndefaults:\n  mode: additive\ntemplates:\n  paging:\n    PAGER_DUTY: absent\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    use: [paging]\n",
+        "version: 1\napi: v1\ndefaults:\n  mode: additive\ntemplates:\n  paging:\n    PAGER_DUTY: absent\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    use: [paging]\n",
     );
     write(
         "b.yaml",
-        "version: 1\ndefaults:\n  mode: observe\ntemplates:\n  paging:\n    OPS_GENIE: absent\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    bogus: 1\n",
+        "version: 1\napi: v2\ndefaults:\n  mode: observe\ntemplates:\n  paging:\n    OPS_GENIE: absent\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    bogus: 1\n",
     );
     let run = tether(
         work.path(),
@@ -84,9 +84,10 @@ fn problems_name_their_file_and_duplicates_point_at_both() {
     assert_eq!(run.code, 1, "{}", run.transcript());
     for expected in [
         "`defaults` is also in `./a.yaml`",
-        "template `paging` is also defined at ./a.yaml:5:3",
-        "project `65f1a2b3c4d5e6f7a8b9c0d1` is also declared at ./a.yaml:8:5",
-        "[./b.yaml:9:5]",
+        "`api` is also in `./a.yaml`",
+        "template `paging` is also defined at ./a.yaml:6:3",
+        "project `65f1a2b3c4d5e6f7a8b9c0d1` is also declared at ./a.yaml:9:5",
+        "[./b.yaml:10:5]",
     ] {
         assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
     }

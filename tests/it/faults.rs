@@ -222,9 +222,7 @@ fn verbose_runs_print_no_secret_on_success_or_error() {
         ENV,
     );
     assert!(
-        verbose
-            .stderr
-            .contains("atlas: GET /api/atlas/v1.0/groups/"),
+        verbose.stderr.contains("atlas: GET /api/atlas/v2/groups/"),
         "{}",
         verbose.stderr
     );

@@ -1,6 +1,8 @@
 //! The loop as CI runs it: `plan`, `apply`, `drift`, against the in-process
 //! simulator, with the simulator's counters as the judge of which calls were
-//! made, and every output searched for secrets.
+//! made, and every output searched for secrets. The same tests run once per
+//! API generation (`gitops/loop.rs`), and both share their snapshots: the
+//! outputs must not depend on the generation.
 
 use std::path::{Path, PathBuf};
 
@@ -10,8 +12,6 @@ use crate::common::{Run, fixtures};
 
 const PROD: &str = "65f1a2b3c4d5e6f7a8b9c0d1";
 const SANDBOX: &str = "65f1a2b3c4d5e6f7a8b9c0d4";
-const INTEGRATIONS: &str = "/api/atlas/v1.0/groups/{groupId}/integrations";
-const ONE_INTEGRATION: &str = "/api/atlas/v1.0/groups/{groupId}/integrations/{integrationType}";
 
 /// The environment of the runs: the file's secrets.
 pub(crate) const ENV: &[(&str, &str)] = &[
@@ -78,523 +78,45 @@ fn stable(run: &Run, sim: &SimHandle) -> String {
     run.transcript().replace(&sim.base_url(), "http://SIM")
 }
 
-#[test]
-fn plan_shows_every_kind_of_change_in_one_get_per_project() {
-    let sim = start(Faults::default());
-    let run = run(&sim, &["plan", "--detailed-exitcode"], ENV);
-    assert_eq!(run.code, 2, "{}", run.transcript());
-    let counts = sim.counters();
-    assert_eq!(counts.get("GET", INTEGRATIONS), 4, "{counts:?}");
-    assert_eq!(
-        counts.get("GET", "/api/atlas/v1.0/groups/byName/{groupName}"),
-        2,
-        "one lookup per project named without an id"
-    );
-    assert_eq!(counts.total(), 6);
-    assert_eq!(counts.writes(), 0);
-    insta::assert_snapshot!(stable(&run, &sim));
+mod v1 {
+    /// What `--api` says, and the path Atlas serves that generation at.
+    const API: (&str, &str) = ("v1", "v1.0");
+    include!("gitops/loop.rs");
 }
 
-#[test]
-fn plan_as_json_and_markdown() {
-    let sim = start(Faults::default());
-    let json = run(&sim, &["plan", "--output", "json"], ENV);
-    assert_eq!(json.code, 0, "{}", json.transcript());
-    let document: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
-    assert_eq!(document["format_version"], 2);
-    let markdown = run(&sim, &["plan", "--output", "markdown"], ENV);
-    assert_eq!(markdown.code, 0);
-    assert!(markdown.stdout.len() <= 65_536);
-    assert!(markdown.stdout.contains("<details>"), "{}", markdown.stdout);
+mod v2 {
+    const API: (&str, &str) = ("v2", "v2");
+    include!("gitops/loop.rs");
 }
 
-/// Checks `document` against the committed schema `schemas/{which}.schema.json`.
-fn assert_matches_schema(which: &str, document: &serde_json::Value) {
-    let path = crate::common::repo_root().join(format!("schemas/{which}.schema.json"));
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("schema committed"))
-            .expect("schema is JSON");
-    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(document)
-        .map(|e| format!("{e} at `{}`", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{which} fails its schema: {errors:#?}");
-}
-
-/// The plan, the saved plan and the apply report are one JSON model: each
-/// matches its committed schema, the saved plan holds the plan as `--output
-/// json` prints it, and all three name things with the same keys.
+/// The file's `api:` chooses the generation; `--api` wins; v2 without either.
 #[test]
-fn json_outputs_match_their_schemas_and_share_their_keys() {
+fn the_files_api_is_used_and_the_flag_wins() {
     let sim = start(Faults::default());
     let work = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
-    let json = run_in(work.path(), &sim, &["plan", "--output", "json"], ENV);
-    assert_eq!(json.code, 0, "{}", json.transcript());
-    let plan: serde_json::Value = serde_json::from_str(&json.stdout).expect("plan JSON");
-    assert_matches_schema("plan", &plan);
-    let project = &plan["projects"][0];
-    for key in ["group_id", "name", "project", "mode", "items"] {
-        assert!(project.get(key).is_some(), "plan project lacks `{key}`");
-    }
-
-    let saved = run_in(work.path(), &sim, &["plan", "--out", "plan.json"], ENV);
-    assert_eq!(saved.code, 0, "{}", saved.transcript());
-    let text = std::fs::read_to_string(work.path().join("plan.json")).expect("saved plan");
-    assert_no_secret(&text, ENV);
-    let saved: serde_json::Value = serde_json::from_str(&text).expect("saved plan JSON");
-    assert_matches_schema("saved-plan", &saved);
-    assert_eq!(
-        saved["plan"], plan,
-        "the saved plan holds the plan as printed"
-    );
-
-    let applied = run_in(
-        work.path(),
-        &sim,
-        &["apply", "plan.json", "--auto-approve", "--output", "json"],
-        ENV,
-    );
-    assert_eq!(applied.code, 0, "{}", applied.transcript());
-    let report: serde_json::Value = serde_json::from_str(&applied.stdout).expect("report JSON");
-    assert_matches_schema("apply-report", &report);
-
-    let saved_ops = saved["operations"].as_array().expect("operations");
-    let report_ops = report["operations"].as_array().expect("operations");
-    assert_eq!(saved_ops.len(), report_ops.len());
-    for (saved_op, report_op) in saved_ops.iter().zip(report_ops) {
-        for key in ["project", "group_id", "type", "action"] {
-            assert_eq!(saved_op[key], report_op[key], "`{key}` differs");
+    let text = std::fs::read_to_string(dir().join("tether.yaml")).expect("fixture");
+    let lists = |prefix: &str| {
+        sim.counters().get(
+            "GET",
+            &format!("/api/atlas/{prefix}/groups/{{groupId}}/integrations"),
+        )
+    };
+    for (file_api, flag, expected) in [
+        ("", None, "v2"),
+        ("api: v1\n", None, "v1.0"),
+        ("api: v1\n", Some("v2"), "v2"),
+        ("api: v2\n", Some("v1"), "v1.0"),
+    ] {
+        let with_api = text.replacen("version: 1\n", &format!("version: 1\n{file_api}"), 1);
+        std::fs::write(work.path().join("tether.yaml"), with_api).expect("write");
+        let mut args = vec!["plan"];
+        if let Some(flag) = flag {
+            args.extend(["--api", flag]);
         }
-        let in_plan = plan["projects"]
-            .as_array()
-            .expect("projects")
-            .iter()
-            .find(|p| p["group_id"] == saved_op["group_id"])
-            .expect("the operation's project is in the plan");
-        assert_eq!(in_plan["project"], saved_op["project"]);
-        let item = in_plan["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|i| i["type"] == saved_op["type"])
-            .expect("the operation's item is in the plan");
-        assert_eq!(item["action"], saved_op["action"], "one verb throughout");
+        sim.reset_counters();
+        let run = run_in(work.path(), &sim, &args, ENV);
+        assert_eq!(run.code, 0, "{}", run.transcript());
+        assert_eq!(lists(expected), 4, "{file_api:?} {flag:?}");
+        assert_eq!(sim.counters().total(), 6, "{file_api:?} {flag:?}");
     }
-}
-
-/// `-q` silences talk (warnings, progress, "Saved the plan to ..."), not
-/// the output a command exists for: the plan itself is printed.
-#[test]
-fn quiet_keeps_the_plan_and_drops_the_talk() {
-    let sim = start(Faults::default());
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
-    let quiet = run_in(
-        work.path(),
-        &sim,
-        &["-q", "plan", "--out", "plan.json"],
-        ENV,
-    );
-    assert_eq!(quiet.code, 0, "{}", quiet.transcript());
-    assert!(quiet.stdout.starts_with("Plan: "), "{}", quiet.stdout);
-    assert!(!quiet.stdout.contains("Saved the plan"), "{}", quiet.stdout);
-    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
-    assert!(work.path().join("plan.json").exists());
-}
-
-#[test]
-fn apply_sends_exactly_the_needed_writes_then_nothing() {
-    let sim = start(Faults::default());
-    let applied = run(&sim, &["apply", "--auto-approve"], ENV);
-    assert_eq!(applied.code, 0, "{}", applied.transcript());
-    let counts = sim.counters();
-    assert_eq!(counts.get("PUT", ONE_INTEGRATION), 5, "{counts:?}");
-    assert_eq!(counts.get("DELETE", ONE_INTEGRATION), 1);
-    assert_eq!(counts.get("POST", ONE_INTEGRATION), 0);
-    assert_eq!(counts.writes(), 6);
-    insta::assert_snapshot!(stable(&applied, &sim));
-
-    sim.reset_counters();
-    let again = run(&sim, &["plan", "--detailed-exitcode"], ENV);
-    assert_eq!(again.code, 0, "{}", again.transcript());
-    let second = run(&sim, &["apply", "--auto-approve"], ENV);
-    assert_eq!(second.code, 0);
-    assert!(
-        second.stdout.contains("Nothing to apply"),
-        "{}",
-        second.stdout
-    );
-    // search-prod is observed and still differs: Atlas does not match.
-    assert!(
-        second
-            .stdout
-            .contains("Nothing to apply: the differences above are report-only"),
-        "{}",
-        second.stdout
-    );
-    assert_eq!(sim.counters().writes(), 0);
-
-    // The observe project still differs: drift reports it, apply never fixes it.
-    let drift = run(&sim, &["drift"], ENV);
-    assert_eq!(drift.code, 2, "{}", drift.transcript());
-    assert!(drift.stdout.contains("search-prod"));
-    assert!(drift.stdout.contains(
-        "= payments-prod (65f1a2b3c4d5e6f7a8b9c0d1) · authoritative: 2 integrations unchanged"
-    ));
-    assert_eq!(
-        sim.snapshot().stored(SANDBOX, "WEBHOOK", "secret"),
-        Some("sandbox-hook-secret-value-91ab")
-    );
-}
-
-#[test]
-fn drift_exits_2_until_applied() {
-    let sim = start(Faults::default());
-    let drift = run(&sim, &["drift"], ENV);
-    assert_eq!(drift.code, 2, "{}", drift.transcript());
-    assert_eq!(sim.counters().writes(), 0);
-}
-
-#[test]
-fn saved_plan_is_applied_exactly_or_refused_when_stale() {
-    let sim = start(Faults::default());
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
-    let planned = run_in(work.path(), &sim, &["plan", "--out", "plan.json"], ENV);
-    assert_eq!(planned.code, 0, "{}", planned.transcript());
-    let saved = std::fs::read_to_string(work.path().join("plan.json")).expect("saved");
-    assert_no_secret(&saved, ENV);
-
-    // A secret that changed since the plan: refused, naming it.
-    let mut other_key: Vec<(&str, &str)> = ENV.to_vec();
-    other_key[1] = ("DD_KEY", "ffffffffffffffffffffffffffffffff");
-    let refused = run_in(
-        work.path(),
-        &sim,
-        &["apply", "plan.json", "--auto-approve"],
-        &other_key,
-    );
-    assert_eq!(refused.code, 4, "{}", refused.transcript());
-    assert!(
-        refused
-            .stderr
-            .contains("the secret `apiKey` of `DATADOG` in payments-prod")
-    );
-    assert_eq!(sim.counters().writes(), 0);
-
-    // Atlas changed by hand since the plan: refused, naming it.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let http = reqwest::blocking::Client::new();
-    let by_hand = http
-        .put(format!(
-            "{}/api/atlas/v1.0/groups/{PROD}/integrations/WEBHOOK",
-            sim.base_url()
-        ))
-        .header("Content-Type", "application/json")
-        .body(r#"{"type":"WEBHOOK","url":"https://changed.example.com/by-hand-0001"}"#)
-        .send()
-        .expect("PUT by hand");
-    assert_eq!(by_hand.status(), 200);
-    sim.reset_counters();
-    let stale = run_in(
-        work.path(),
-        &sim,
-        &["apply", "plan.json", "--auto-approve"],
-        ENV,
-    );
-    assert_eq!(stale.code, 4, "{}", stale.transcript());
-    assert!(stale.stderr.contains("`WEBHOOK` in payments-prod (65f1a2b3c4d5e6f7a8b9c0d1) changed in Atlas since the plan was made"), "{}", stale.stderr);
-    assert_eq!(sim.counters().writes(), 0);
-
-    // A fresh plan applies exactly.
-    let fresh = run_in(work.path(), &sim, &["plan", "--out", "plan.json"], ENV);
-    assert_eq!(fresh.code, 0);
-    sim.reset_counters();
-    let applied = run_in(
-        work.path(),
-        &sim,
-        &["apply", "plan.json", "--auto-approve"],
-        ENV,
-    );
-    assert_eq!(applied.code, 0, "{}", applied.transcript());
-    assert_eq!(sim.counters().writes(), 6);
-}
-
-#[test]
-fn safety_gates_refuse_with_exit_4_and_write_nothing() {
-    let sim = start(Faults::default());
-    let too_many = run(
-        &sim,
-        &["apply", "--auto-approve", "--max-deletes", "0"],
-        ENV,
-    );
-    assert_eq!(too_many.code, 4, "{}", too_many.transcript());
-    assert!(
-        too_many.stdout.starts_with("Plan:"),
-        "the full plan is shown first"
-    );
-    assert!(
-        too_many
-            .stderr
-            .contains("more than `--max-deletes` allows (0)")
-    );
-
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        work.path().join("tether.yaml"),
-        "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: payments-prod\n    mode: authoritative\n",
-    )
-    .expect("write");
-    let last_paging = run_in(
-        work.path(),
-        &sim,
-        &["apply", "--auto-approve", "--max-deletes", "10"],
-        ENV,
-    );
-    crate::common::assert_refused(&last_paging, &sim, "last paging integration");
-
-    let forced = run_in(
-        work.path(),
-        &sim,
-        &["apply", "--auto-approve", "--force"],
-        ENV,
-    );
-    assert_eq!(forced.code, 0, "{}", forced.transcript());
-    assert_eq!(sim.counters().get("DELETE", ONE_INTEGRATION), 3);
-}
-
-#[test]
-fn apply_without_a_terminal_needs_auto_approve() {
-    let sim = start(Faults::default());
-    let run = run(&sim, &["apply"], ENV);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(run.stderr.contains("`--auto-approve`"));
-    assert_eq!(sim.counters().writes(), 0);
-}
-
-#[cfg(unix)]
-#[test]
-fn apply_at_a_terminal_asks_and_writes_only_after_yes() {
-    use crate::common::tether_at_a_terminal;
-
-    let sim = start(Faults::default());
-    let base = sim.base_url();
-    let args = [
-        "--color",
-        "never",
-        "apply",
-        "--no-progress",
-        "--base-url",
-        &base,
-    ];
-    // "no", anything but `yes`, and Ctrl-D (end of input) all cancel.
-    for answer in ["no\n", "y\n", "\u{4}"] {
-        let run = tether_at_a_terminal(&dir(), &args, ENV, answer);
-        assert_no_secret(&run.all_output(), ENV);
-        assert_eq!(run.code, 1, "{answer:?}: {}", run.transcript());
-        assert!(
-            run.stdout.contains("Plan: "),
-            "the plan is shown: {}",
-            run.stdout
-        );
-        assert!(
-            run.stderr
-                .contains("Apply these 6 change(s) to Atlas? Only `yes` is accepted:"),
-            "{}",
-            run.stderr
-        );
-        assert!(run.stderr.contains("Apply cancelled; nothing was written."));
-        assert_eq!(sim.counters().writes(), 0, "{answer:?}");
-    }
-    let run = tether_at_a_terminal(&dir(), &args, ENV, "yes\n");
-    assert_no_secret(&run.all_output(), ENV);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert_eq!(sim.counters().writes(), 6);
-}
-
-#[test]
-fn projects_atlas_does_not_know_fail_alone_and_apply_writes_nothing() {
-    let sim = start(Faults::default());
-    let work = tempfile::tempdir().expect("tempdir");
-    let mut text = std::fs::read_to_string(dir().join("tether.yaml")).expect("fixture");
-    text.push_str("\n  - name: no-such-project\n\n  - id: 65f1a2b3c4d5e6f7a8b9c0ff\n");
-    std::fs::write(work.path().join("tether.yaml"), text).expect("write");
-
-    let plan = run_in(work.path(), &sim, &["plan", "--detailed-exitcode"], ENV);
-    assert_eq!(plan.code, 1, "{}", plan.transcript());
-    assert!(plan.stdout.contains("2 projects failed"), "{}", plan.stdout);
-    insta::assert_snapshot!(stable(&plan, &sim));
-
-    let apply = run_in(work.path(), &sim, &["apply", "--auto-approve"], ENV);
-    assert_eq!(apply.code, 1, "{}", apply.transcript());
-    assert!(
-        apply.stderr.contains("nothing was written"),
-        "{}",
-        apply.stderr
-    );
-    assert_eq!(sim.counters().writes(), 0);
-}
-
-#[test]
-fn a_broken_project_fails_alone_and_a_rerun_finishes() {
-    let sim = start(Faults {
-        failing_projects: vec![SANDBOX.to_owned()],
-        ..Faults::default()
-    });
-    let partial = run(&sim, &["apply", "--retries", "1", "--auto-approve"], ENV);
-    assert_eq!(partial.code, 3, "{}", partial.transcript());
-    assert!(
-        partial
-            .stdout
-            .contains("Apply: 4 done, 2 failed, 0 not started"),
-        "{}",
-        partial.stdout
-    );
-    let json = run(
-        &sim,
-        &[
-            "apply",
-            "--retries",
-            "0",
-            "--auto-approve",
-            "--output",
-            "json",
-        ],
-        ENV,
-    );
-    assert_eq!(json.code, 3);
-    let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON report");
-    assert_eq!(report["summary"]["failed"], 2);
-    assert_eq!(
-        report["summary"]["done"], 0,
-        "the rest was done by the first run"
-    );
-}
-
-#[test]
-fn rerun_after_the_fault_clears_converges() {
-    let broken = start(Faults {
-        failing_projects: vec![SANDBOX.to_owned()],
-        ..Faults::default()
-    });
-    let partial = run(&broken, &["apply", "--retries", "0", "--auto-approve"], ENV);
-    assert_eq!(partial.code, 3);
-    let state = broken.snapshot();
-    drop(broken);
-    let healed = crate::common::simulator(state);
-    let rerun = run(&healed, &["apply", "--auto-approve"], ENV);
-    assert_eq!(rerun.code, 0, "{}", rerun.transcript());
-    assert_eq!(healed.counters().writes(), 2, "only what was left");
-    let check = run(&healed, &["plan", "--detailed-exitcode"], ENV);
-    assert_eq!(check.code, 0, "{}", check.transcript());
-}
-
-#[test]
-fn api_v2_end_to_end() {
-    let sim = start(Faults::default());
-    let applied = run(&sim, &["apply", "--api", "v2", "--auto-approve"], ENV);
-    assert_eq!(applied.code, 0, "{}", applied.transcript());
-    let counts = sim.counters();
-    let v2 = "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}";
-    assert_eq!(
-        counts.get("POST", v2),
-        3,
-        "three creates fall back to POST: {counts:?}"
-    );
-    let again = run(&sim, &["plan", "--api", "v2", "--detailed-exitcode"], ENV);
-    assert_eq!(again.code, 0, "{}", again.transcript());
-}
-
-#[test]
-fn a_project_that_cannot_be_fetched_fails_alone() {
-    let sim = start(Faults::default());
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        work.path().join("tether.yaml"),
-        "version: 1\nprojects:\n  - name: payments-prod\n  - name: no-such-project\n",
-    )
-    .expect("write");
-    let run = run_in(work.path(), &sim, &["plan"], ENV);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(run.stdout.contains("no-such-project"));
-    assert!(
-        run.stdout
-            .contains("payments-prod (65f1a2b3c4d5e6f7a8b9c0d1)")
-    );
-}
-
-#[test]
-fn ctrl_c_stops_new_writes_reports_and_exits_130() {
-    use std::time::Duration;
-
-    let sim = start(Faults {
-        latency: Duration::from_millis(250),
-        ..Faults::default()
-    });
-    // The plan is printed once fetching is done; writes start right after.
-    let run = crate::common::signalled(
-        (&dir(), &sim, ENV),
-        &[
-            "apply",
-            "--no-progress",
-            "--concurrency",
-            "1",
-            "--auto-approve",
-        ],
-        ("Plan:", Duration::from_millis(400), "-INT"),
-        || {},
-    );
-    let rest = run.stdout;
-    assert_eq!(run.code, Some(130), "{rest}");
-    let summary = rest
-        .lines()
-        .find(|l| l.starts_with("Apply: "))
-        .unwrap_or_else(|| panic!("no summary in {rest}"));
-    assert!(summary.ends_with("; interrupted"), "{summary}");
-    assert!(rest.contains("not started (interrupted)"), "{rest}");
-    let done = rest.lines().filter(|l| l.ends_with(": done")).count() as u64;
-    assert_eq!(
-        sim.counters().writes(),
-        done,
-        "every write sent is reported done"
-    );
-    assert_no_secret(&rest, ENV);
-}
-
-#[test]
-fn a_type_filter_that_matches_nothing_is_an_error() {
-    let sim = start(Faults::default());
-    let run = run(&sim, &["plan", "--type", "PAGERDUTY"], ENV);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        run.stderr
-            .contains("`--type PAGERDUTY` matches no integration type")
-    );
-    assert!(run.stderr.contains("PAGER_DUTY, SLACK"));
-    assert_eq!(sim.counters().total(), 0);
-}
-
-#[test]
-fn filters_limit_what_is_read_and_planned() {
-    let sim = start(Faults::default());
-    let run = run(
-        &sim,
-        &["plan", "--project", "payments-*", "--type", "DATADOG"],
-        ENV,
-    );
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(
-        run.stdout
-            .starts_with("Plan: 0 to create, 1 to update, 0 to delete"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        !run.stdout.contains("WEBHOOK"),
-        "types outside --type are left alone"
-    );
-    assert!(!run.stdout.contains("sandbox"));
-    assert_eq!(sim.counters().get("GET", INTEGRATIONS), 2);
 }

@@ -156,7 +156,7 @@ fn an_organization_over_several_pages() {
     );
     assert_eq!(
         sim.counters()
-            .get("GET", "/api/atlas/v1.0/orgs/{orgId}/groups"),
+            .get("GET", "/api/atlas/v2/orgs/{orgId}/groups"),
         3
     );
 }

@@ -19,5 +19,6 @@ mod schema;
 mod selectors;
 mod sim;
 mod sim_command;
+mod specification;
 mod validate;
 mod whoami;

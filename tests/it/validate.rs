@@ -15,6 +15,9 @@ const ENV: &[(&str, &str)] = &[
     ("HOOK_SECRET", "hook-secret-value-8c7d6e"),
     ("SLACK_TOKEN", "xoxb-secret-slack-token-1a2b"),
     ("FLOWDOCK_TOKEN", "flowdock-secret-token-77aa"),
+    ("NR_LICENSE", "0123456789abcdef0123456789abcdef01234567"),
+    ("NR_READ", "nr-read-token-secret-5d6e"),
+    ("NR_WRITE", "nr-write-token-secret-7f80"),
 ];
 
 fn validate_in(dir: &Path, file: &str, env: &[(&str, &str)]) -> Run {
@@ -60,6 +63,18 @@ invalid_file!(group_id_not_24_hex, "bad-group-id.yaml");
 invalid_file!(use_of_unknown_template, "unknown-template.yaml");
 invalid_file!(retired_type_can_only_be_absent, "retired-type.yaml");
 invalid_file!(every_problem_reported_at_once, "many-problems.yaml");
+invalid_file!(unknown_api_generation, "bad-api.yaml");
+
+/// The official specifications' rules: a VICTOR_OPS `routingKey` and a
+/// PROMETHEUS `password` are optional (the first with a warning), the
+/// Datadog and Prometheus flags are fine on v1.0, and New Relic ids are
+/// lowercase hex.
+#[test]
+fn the_specifications_rules() {
+    let run = validate("specification.yaml");
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    insta::assert_snapshot!(run.transcript());
+}
 
 #[test]
 fn unset_variable_is_named_and_no_value_is_printed() {

@@ -138,6 +138,47 @@ fn an_optional_field_left_out_is_a_note_not_a_change() {
 #[test]
 fn v2_only_fields_need_v2_and_are_not_compared_without_it() {
     let declared = integration(
+        T::Webhook,
+        &[
+            ("url", "https://hooks.example/alerts"),
+            ("bodyTemplate", "{\"text\": \"{{.HumanReadable}}\"}"),
+        ],
+    );
+    let without_template = integration(T::Webhook, &[("url", "https://hooks.example/alerts")]);
+    let file = desired(
+        Mode::Authoritative,
+        vec![(T::Webhook, Slot::Present(declared))],
+    );
+
+    let live = atlas_state(std::slice::from_ref(&without_template), false);
+    let plan = plan_of(&file, &live, &v1());
+    let item = &plan.items()[0];
+    assert_eq!(item.change, Change::Unchanged);
+    assert_eq!(
+        item.errors,
+        [ItemError::NeedsApiV2 {
+            field: "bodyTemplate"
+        }]
+    );
+    assert!(
+        item.errors[0]
+            .message(T::Webhook)
+            .contains("needs Atlas's v2 API")
+    );
+    assert!(plan.operations().is_empty());
+
+    let live = atlas_state(&[without_template], true);
+    let plan = plan_of(&file, &live, &v2());
+    let item = &plan.items()[0];
+    assert!(item.errors.is_empty());
+    assert!(
+        matches!(&item.change, Change::Update { fields, .. } if fields[0].field == "bodyTemplate")
+    );
+}
+
+#[test]
+fn datadog_flags_are_compared_on_v1_too() {
+    let declared = integration(
         T::Datadog,
         &[
             ("apiKey", "0123456789abcdef0123456789abcdef"),
@@ -152,26 +193,7 @@ fn v2_only_fields_need_v2_and_are_not_compared_without_it() {
         Mode::Authoritative,
         vec![(T::Datadog, Slot::Present(declared))],
     );
-
-    let live = atlas_state(std::slice::from_ref(&without_flag), false);
-    let plan = plan_of(&file, &live, &v1());
-    let item = &plan.items()[0];
-    assert_eq!(item.change, Change::Unchanged);
-    assert_eq!(
-        item.errors,
-        [ItemError::NeedsApiV2 {
-            field: "sendDatabaseMetrics"
-        }]
-    );
-    assert!(
-        item.errors[0]
-            .message(T::Datadog)
-            .contains("needs `--api v2`")
-    );
-    assert!(plan.operations().is_empty());
-
-    let live = atlas_state(&[without_flag], true);
-    let plan = plan_of(&file, &live, &v2());
+    let plan = plan_of(&file, &atlas_state(&[without_flag], false), &v1());
     let item = &plan.items()[0];
     assert!(item.errors.is_empty());
     assert!(
@@ -180,7 +202,7 @@ fn v2_only_fields_need_v2_and_are_not_compared_without_it() {
 }
 
 #[test]
-fn slack_without_a_token_is_checked_when_live_and_an_error_to_create() {
+fn slack_without_a_token_is_checked_when_live_and_an_error_to_write() {
     let declared = integration(T::Slack, &[("channelName", "#alerts")]);
     let file = desired(
         Mode::Authoritative,
@@ -204,11 +226,28 @@ fn slack_without_a_token_is_checked_when_live_and_an_error_to_create() {
     let item = &plan.items()[0];
     assert!(matches!(item.change, Change::Create { .. }));
     assert_eq!(
-        item.errors[0].message(T::Slack),
-        "SLACK cannot be created without `apiToken`: connect Slack in the Atlas UI first, or add `apiToken`"
+        item.errors,
+        [ItemError::CannotWriteWithout { field: "apiToken" }]
+    );
+    assert!(
+        item.errors[0]
+            .message(T::Slack)
+            .contains("Atlas UI (OAuth)")
     );
     assert!(plan.operations().is_empty());
     assert_eq!(plan_summary(plan).errors, 1);
+
+    // A change of channel is a PUT, and Atlas wants the token in it too.
+    let moved = integration(T::Slack, &[("channelName", "#pages")]);
+    let file = desired(Mode::Authoritative, vec![(T::Slack, Slot::Present(moved))]);
+    let plan = plan_of(&file, &live, &v1());
+    let item = &plan.items()[0];
+    assert!(matches!(item.change, Change::Update { .. }));
+    assert_eq!(
+        item.errors,
+        [ItemError::CannotWriteWithout { field: "apiToken" }]
+    );
+    assert!(plan.operations().is_empty());
 }
 
 fn plan_summary(project: ProjectPlan) -> crate::plan::Summary {

@@ -219,7 +219,7 @@ pub struct ItemErrorDocument {
 #[serde(rename_all = "snake_case")]
 pub enum ItemErrorKind {
     NeedsApiV2,
-    CannotCreateWithout,
+    CannotWriteWithout,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -342,7 +342,7 @@ fn note(note: &Note) -> NoteDocument {
 fn item_error(error: &ItemError, item: &Item) -> ItemErrorDocument {
     let (kind, field) = match error {
         ItemError::NeedsApiV2 { field } => (ItemErrorKind::NeedsApiV2, field),
-        ItemError::CannotCreateWithout { field } => (ItemErrorKind::CannotCreateWithout, field),
+        ItemError::CannotWriteWithout { field } => (ItemErrorKind::CannotWriteWithout, field),
     };
     ItemErrorDocument {
         kind,
@@ -484,7 +484,7 @@ pub fn plan_of(document: &PlanDocument) -> Result<Plan, String> {
                 let field = field_name(&e.field)?;
                 Ok(match e.kind {
                     ItemErrorKind::NeedsApiV2 => ItemError::NeedsApiV2 { field },
-                    ItemErrorKind::CannotCreateWithout => ItemError::CannotCreateWithout { field },
+                    ItemErrorKind::CannotWriteWithout => ItemError::CannotWriteWithout { field },
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;

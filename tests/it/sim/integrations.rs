@@ -2,7 +2,7 @@
 //! POST/PUT/DELETE semantics, v1.0 against v2.
 
 use serde_json::json;
-use tether::sim::V2PutAbsent;
+use tether::sim::PutAbsent;
 
 use super::helpers::*;
 
@@ -28,7 +28,9 @@ fn v1_get_all_is_the_envelope_in_enum_order_with_secrets_masked() {
                 {"id": "6610a1b2c3d4e5f6a7b8c9d0", "type": "PAGER_DUTY",
                  "serviceKey": format!("{}0022", stars(28)), "region": "US"},
                 {"id": "6610a1b2c3d4e5f6a7b8c9d1", "type": "DATADOG",
-                 "apiKey": format!("{}a1b2", stars(28)), "region": "EU"},
+                 "apiKey": format!("{}a1b2", stars(28)), "region": "EU",
+                 "sendCollectionLatencyMetrics": false, "sendDatabaseMetrics": true,
+                 "sendQueryStatsMetrics": false, "sendUserProvidedResourceTags": false},
                 {"id": "6610a1b2c3d4e5f6a7b8c9d2", "type": "WEBHOOK",
                  "url": "https://alerts.example.com/****2101",
                  "secret": format!("{}6f3a", stars(18))},
@@ -92,7 +94,8 @@ fn prometheus_password_is_never_returned_and_clear_fields_are() {
     assert_eq!(
         v1_reply.json(),
         json!({"id": id, "type": "PROMETHEUS", "username": "prom",
-               "serviceDiscovery": "http", "enabled": true})
+               "serviceDiscovery": "http", "enabled": true,
+               "sendUserProvidedResourceTagsEnabled": false})
     );
     let v2_reply = client.get(&v2(&format!("/groups/{STAGING}/integrations/PROMETHEUS")));
     assert_eq!(
@@ -272,7 +275,7 @@ fn v2_put_of_an_absent_type_is_not_configured_by_default() {
 #[test]
 fn v2_put_can_be_configured_to_create() {
     let mut config = config();
-    config.assumptions.v2_put_absent = V2PutAbsent::Create;
+    config.assumptions.v2_put_absent = PutAbsent::Create;
     let sim = start(config);
     let reply = Client::new(&sim).put(
         &v2(&format!("/groups/{SANDBOX}/integrations/PAGER_DUTY")),
@@ -389,7 +392,7 @@ fn victor_ops_without_routing_key_is_accepted_but_missing_from_lists() {
 }
 
 #[test]
-fn flowdock_exists_on_v1_only() {
+fn flowdock_is_gone_and_hip_chat_can_only_be_deleted() {
     let mut config = config();
     let project = config
         .state
@@ -401,31 +404,54 @@ fn flowdock_exists_on_v1_only() {
         "projects:\n- id: 65f1a2b3c4d5e6f7a8b9c0d4\n  name: x\n  orgId: 6600000000000000000000bb\n  integrations:\n    FLOWDOCK: {flowName: ops, apiToken: fd-0123456789, orgName: acme}\n",
     )
     .expect("parses");
-    project.integrations = flowdock.projects[0].integrations.clone();
+    let refused = flowdock
+        .to_state(|| "6610a1b2c3d4e5f6a7b8c9ff".to_owned())
+        .expect_err("FLOWDOCK is in neither enum");
+    assert!(
+        refused
+            .to_string()
+            .contains("unknown integration type `FLOWDOCK`"),
+        "{refused}"
+    );
+    let hip_chat = tether::sim::StateFile::parse(
+        "projects:\n- id: 65f1a2b3c4d5e6f7a8b9c0d4\n  name: x\n  orgId: 6600000000000000000000bb\n  integrations:\n    HIP_CHAT: {}\n",
+    )
+    .expect("HIP_CHAT is in both enums");
+    project.integrations = hip_chat.projects[0].integrations.clone();
     let sim = start(config);
     let mut client = Client::new(&sim);
-    let v1_all = client
-        .get(&v1(&format!("/groups/{SANDBOX}/integrations")))
-        .json();
-    let flow = pick(&v1_all, "FLOWDOCK").expect("flowdock on v1.0").clone();
-    assert_eq!(
-        flow,
-        json!({"id": flow["id"], "type": "FLOWDOCK", "flowName": "ops",
-               "apiToken": format!("{}6789", stars(9)), "orgName": "acme"})
-    );
-    let v2_all = client
-        .get(&v2(&format!("/groups/{SANDBOX}/integrations")))
-        .json();
-    assert_eq!(v2_all["results"], json!([]));
+    for version in [v1, v2] {
+        assert_error(
+            &client.get(&version(&format!(
+                "/groups/{SANDBOX}/integrations/FLOWDOCK"
+            ))),
+            400,
+            "INVALID_ENUM_VALUE",
+            "An invalid enumeration value FLOWDOCK was specified.",
+        );
+        // HIP_CHAT is in both enums, with nothing to configure: a legacy
+        // one is listed and can only be deleted.
+        let all = client
+            .get(&version(&format!("/groups/{SANDBOX}/integrations")))
+            .json();
+        let hip = pick(&all, "HIP_CHAT")
+            .expect("legacy HIP_CHAT listed")
+            .clone();
+        assert_eq!(hip, json!({"id": hip["id"], "type": "HIP_CHAT"}));
+        assert_error(
+            &client.put(
+                &version(&format!("/groups/{SANDBOX}/integrations/HIP_CHAT")),
+                &json!({"type": "HIP_CHAT"}),
+            ),
+            400,
+            "INVALID_INTEGRATION_SETTINGS",
+            "The provided settings for the HIP_CHAT integration were invalid: HIP_CHAT integrations can no longer be created.",
+        );
+    }
+    let path = v2(&format!("/groups/{SANDBOX}/integrations/HIP_CHAT"));
+    assert_eq!(client.delete(&path).status, 204);
     assert_error(
-        &client.get(&v2(&format!("/groups/{SANDBOX}/integrations/FLOWDOCK"))),
-        400,
-        "INVALID_ENUM_VALUE",
-        "An invalid enumeration value FLOWDOCK was specified.",
-    );
-    // HIP_CHAT is in the v2 enum, with nothing behind it.
-    assert_error(
-        &client.get(&v2(&format!("/groups/{SANDBOX}/integrations/HIP_CHAT"))),
+        &client.get(&path),
         404,
         "INTEGRATION_NOT_CONFIGURED",
         "The integration of type 'HIP_CHAT' is not configured for this group.",

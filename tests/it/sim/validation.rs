@@ -64,11 +64,6 @@ fn required_fields_per_type() {
         ),
         (
             "PROMETHEUS",
-            json!({"username": "u", "serviceDiscovery": "http", "enabled": true}),
-            "password",
-        ),
-        (
-            "PROMETHEUS",
             json!({"username": "u", "password": "p", "enabled": true}),
             "serviceDiscovery",
         ),
@@ -150,7 +145,13 @@ fn enums_and_formats() {
         (
             json!({"type": "NEW_RELIC", "accountId": "123", "licenseKey": "0123456789abcdef0123456789abcdef01234567",
                 "readToken": "r", "writeToken": "w"}),
-            "accountId must be 40 hexadecimal characters",
+            "accountId must match ^([0-9a-f]){40}$",
+        ),
+        (
+            json!({"type": "NEW_RELIC", "accountId": "0123456789ABCDEF0123456789ABCDEF01234567",
+                "licenseKey": "0123456789abcdef0123456789abcdef01234567",
+                "readToken": "r", "writeToken": "w"}),
+            "accountId must match ^([0-9a-f]){40}$",
         ),
         (
             json!({"type": "OPS_GENIE", "apiKey": 42}),
@@ -208,15 +209,28 @@ fn unknown_fields_and_v2_fields_on_v1_are_rejected() {
         "Invalid attribute severity specified.",
     );
     let reply = client.post(
-        &v1(&format!("/groups/{SANDBOX}/integrations/DATADOG")),
-        &json!({"type": "DATADOG", "apiKey": "abc123", "sendDatabaseMetrics": true}),
+        &v1(&format!("/groups/{SANDBOX}/integrations/WEBHOOK")),
+        &json!({"type": "WEBHOOK", "url": "https://h.example.com/x", "bodyTemplate": "{}"}),
     );
     assert_error(
         &reply,
         400,
         "INVALID_ATTRIBUTE",
-        "Invalid attribute sendDatabaseMetrics specified.",
+        "Invalid attribute bodyTemplate specified.",
     );
+    // Both specifications have Datadog's flags and Prometheus's tag flag,
+    // and a Prometheus integration without a password (write-only, optional).
+    let reply = client.post(
+        &v1(&format!("/groups/{SANDBOX}/integrations/DATADOG")),
+        &json!({"type": "DATADOG", "apiKey": "abc123", "sendDatabaseMetrics": true}),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let reply = client.post(
+        &v1(&format!("/groups/{SANDBOX}/integrations/PROMETHEUS")),
+        &json!({"type": "PROMETHEUS", "username": "u", "serviceDiscovery": "http",
+                "enabled": true, "sendUserProvidedResourceTagsEnabled": true}),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text);
 }
 
 #[test]
