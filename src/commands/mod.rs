@@ -24,7 +24,7 @@ use crate::engine::{self, Gates, Planned, Report};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::filter::Filter;
-use crate::model::Safety;
+use crate::model::{Day, Safety};
 use crate::output::Printer;
 use crate::plan::render::{self, Purpose};
 use crate::plan::{Operation, Plan, PlanOptions};
@@ -41,6 +41,23 @@ fn secret_sources(file: &FileArgs, printer: &Printer) -> Result<SecretSources, E
     }
     Ok(sources)
 }
+
+/// The day end-of-life warnings count from: `TETHER_TODAY` (`YYYY-MM-DD`)
+/// when set, to see what the file will be told on another day (tests pin
+/// it), else today by the system clock.
+fn today() -> Result<Day, Error> {
+    match std::env::var(TODAY) {
+        Ok(text) if !text.is_empty() => text.parse().map_err(|err| {
+            Error::new(
+                format!("`{TODAY}` is not a day: {err}"),
+                format!("unset `{TODAY}` to count from today, or write it as `2027-04-05`"),
+            )
+        }),
+        _ => Ok(Day::today()),
+    }
+}
+
+const TODAY: &str = "TETHER_TODAY";
 
 /// A client for Atlas from the command's options and the environment.
 fn connect(atlas: &AtlasArgs, session: &Session, printer: &Printer) -> Result<Arc<Client>, Error> {
@@ -66,7 +83,7 @@ fn plan(inputs: &PlanInputs, rotate_secrets: bool, printer: &Printer) -> Result<
     let session = Session::start()?;
     let file = &inputs.file.file;
     let sources = secret_sources(&inputs.file, printer)?;
-    let loaded = engine::load(file, (&sources, Unset::Error))?;
+    let loaded = engine::load(file, (&sources, Unset::Error), today()?)?;
     printer.warnings(&loaded.warnings.render(printer.color()));
     let filter = Filter {
         projects: inputs.select.projects.clone(),

@@ -8,6 +8,7 @@ mod common;
 mod demo;
 mod directory;
 mod drift_output;
+mod end_of_life;
 mod faults;
 mod gitops;
 mod hostile;
