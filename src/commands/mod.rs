@@ -7,6 +7,7 @@ pub mod demo;
 pub mod drift;
 pub mod import;
 pub mod plan;
+pub mod prometheus;
 pub mod schema;
 mod session;
 pub mod show;
@@ -58,6 +59,13 @@ fn today() -> Result<Day, Error> {
 }
 
 const TODAY: &str = "TETHER_TODAY";
+
+/// Atlas's address as `scheme://host[:port]`, for URLs outside its API
+/// (Prometheus discovery). A base URL with credentials is refused.
+fn atlas_origin(atlas: &AtlasArgs) -> Result<String, Error> {
+    let url = crate::atlas::base_url(atlas.base_url.as_deref(), |name| std::env::var(name).ok())?;
+    Ok(url.origin().ascii_serialization())
+}
 
 /// A client for Atlas from the command's options and the environment.
 fn connect(atlas: &AtlasArgs, session: &Session, printer: &Printer) -> Result<Arc<Client>, Error> {

@@ -14,6 +14,7 @@ mod gitops;
 mod hostile;
 mod import;
 mod install_script;
+mod prometheus;
 mod recipe_runs;
 mod reliability;
 mod schema;
