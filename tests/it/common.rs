@@ -14,6 +14,14 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures")
 }
 
+/// Where tether lives, `owner/name`, as Cargo.toml's `repository` says:
+/// the one place it is defined (see `repository.rs`).
+pub fn repository() -> &'static str {
+    env!("CARGO_PKG_REPOSITORY")
+        .trim_start_matches("https://github.com/")
+        .trim_end_matches('/')
+}
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

@@ -17,6 +17,7 @@ mod install_script;
 mod prometheus;
 mod recipe_runs;
 mod reliability;
+mod repository;
 mod schema;
 mod selectors;
 mod sim;
