@@ -10,6 +10,7 @@ mod directory;
 mod drift_output;
 mod end_of_life;
 mod faults;
+mod gitlab_recipe_runs;
 mod gitops;
 mod hostile;
 mod import;
