@@ -16,6 +16,7 @@ mod hostile;
 mod import;
 mod install_script;
 mod prometheus;
+mod readme_walkthrough;
 mod recipe_runs;
 mod reliability;
 mod repository;
