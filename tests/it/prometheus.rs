@@ -48,17 +48,21 @@ fn prints_the_discovery_config_on_v1_and_v2_alike() {
 }
 
 #[test]
-fn the_host_is_the_base_url_s_origin_whatever_its_path() {
+fn the_host_is_the_base_url_s_and_a_base_url_with_credentials_is_refused() {
     let sim = sim();
-    let base = format!("{}/some/path/", sim.base_url().trim_end_matches('/'));
-    let run = prometheus(&sim, &[STAGING, "--api", "v2", "--base-url", &base]);
-    // The path is not Atlas's, so the read fails; the origin is what counts.
-    if run.code == 0 {
-        assert!(run.stdout.contains(&format!(
-            "{}/prometheus/v1.0/groups/{STAGING}/discovery",
-            sim.base_url().trim_end_matches('/')
-        )));
-    }
+    let origin = sim.base_url().trim_end_matches('/').to_owned();
+    let run = prometheus(
+        &sim,
+        &[STAGING, "--api", "v2", "--base-url", &format!("{origin}/")],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stdout.contains(&format!(
+            "\"{origin}/prometheus/v1.0/groups/{STAGING}/discovery\""
+        )),
+        "{}",
+        run.stdout
+    );
     let refused = prometheus(
         &sim,
         &[
