@@ -190,6 +190,12 @@ pub enum Command {
     /// Name the projects with `--project ID|NAME` (repeatable; exact, not a
     /// glob here) or all of an organization's with `--org ORG_ID`.
     Import(ImportArgs),
+    /// Print the Prometheus scrape configuration of projects' `PROMETHEUS`
+    /// integrations: Atlas's HTTP service discovery, as the Atlas UI shows
+    /// it, with the password as a `password_file` (never printed).
+    ///
+    /// Name the projects by id or exact name. One read per project.
+    Prometheus(PrometheusArgs),
     /// Print a JSON Schema: of the file (the default), or of the plan, the
     /// apply report or the saved plan that tether writes as JSON.
     ///
@@ -218,9 +224,9 @@ impl Command {
             Command::Plan(PlanArgs { inputs, .. })
             | Command::Drift(DriftArgs { inputs, .. })
             | Command::Apply(ApplyArgs { inputs, .. }) => inputs.atlas.no_progress,
-            Command::Import(ImportArgs { atlas, .. }) | Command::Whoami(WhoamiArgs { atlas }) => {
-                atlas.no_progress
-            }
+            Command::Import(ImportArgs { atlas, .. })
+            | Command::Prometheus(PrometheusArgs { atlas, .. })
+            | Command::Whoami(WhoamiArgs { atlas }) => atlas.no_progress,
             Command::Validate(_)
             | Command::Schema(_)
             | Command::Show(_)
@@ -369,6 +375,16 @@ pub struct ApplyArgs {
 pub enum ReportFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct PrometheusArgs {
+    /// A project, by id or exact name (not a glob); several may follow.
+    #[arg(value_name = "PROJECT", required = true)]
+    pub projects: Vec<String>,
+
+    #[command(flatten)]
+    pub atlas: AtlasArgs,
 }
 
 #[derive(Debug, Args)]

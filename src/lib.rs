@@ -86,6 +86,8 @@ pub mod plan;
 mod plural;
 mod printable;
 #[doc(hidden)]
+pub mod prometheus;
+#[doc(hidden)]
 pub mod secret;
 pub mod sim;
 mod tasks;
@@ -142,6 +144,7 @@ fn run_command(command: Command, printer: &Printer) -> Result<ExitStatus, Error>
         Command::Show(args) => commands::show::run(&args, printer),
         Command::Whoami(args) => commands::whoami::run(&args, printer),
         Command::Import(args) => commands::import::run(&args, printer),
+        Command::Prometheus(args) => commands::prometheus::run(&args, printer),
         Command::Schema(args) => {
             commands::schema::run(args.which, printer);
             Ok(ExitStatus::Success)

@@ -62,8 +62,10 @@ pub fn run(printer: &Printer) -> Result<ExitStatus, Error> {
 
     printer.data(&heading(&format!("1/4  tether validate -f {FILE_NAME}")));
     let env = demo_env();
-    let loaded = config::load_str(FILE_NAME, FILE, (&env, Unset::Error))
+    let loaded = config::load_str_on(FILE_NAME, FILE, (&env, Unset::Error), super::today()?)
         .map_err(|report| bug(report.render(false)))?;
+    // The demo's file declares Opsgenie: its end-of-life warning shows.
+    printer.warnings(&loaded.warnings.render(printer.color()));
     printer.data(&format!(
         "{FILE_NAME} is valid: {} projects\n",
         loaded.desired.projects.len()

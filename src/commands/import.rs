@@ -8,7 +8,9 @@ use crate::engine;
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::import::{ImportOptions, import};
+use crate::model::IntegrationType;
 use crate::output::Printer;
+use crate::prometheus::{Scraped, scrape_configs};
 
 pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     if args.projects.is_empty() == args.org.is_none() {
@@ -25,6 +27,7 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     for path in args.output.iter().chain(&args.secrets_out) {
         super::check_output(path, None, replace)?;
     }
+    let origin = super::atlas_origin(&args.atlas)?;
     let session = super::session::Session::start()?;
     let client = super::connect(&args.atlas, None, &session, printer)?;
     let projects = session.read(engine::find_projects(
@@ -93,6 +96,26 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
             ));
         }
         printer.warnings(&lines);
+    }
+    let scraped: Vec<Scraped<'_>> = sources
+        .iter()
+        .filter_map(|source| {
+            let integration = source.live.known.get(&IntegrationType::Prometheus)?;
+            Some(Scraped {
+                project: &source.project,
+                integration,
+            })
+        })
+        .collect();
+    if !scraped.is_empty() {
+        // Prometheus finds the nodes only with this, which Atlas's UI shows
+        // once and its API never returns.
+        printer.warnings(&format!(
+            "\nPrometheus scrapes {} through Atlas's HTTP service discovery; add this to \
+             prometheus.yml (`tether prometheus PROJECT` prints it again):\n{}",
+            crate::plural::count(scraped.len(), "imported project", "imported projects"),
+            scrape_configs(&origin, &scraped)
+        ));
     }
     Ok(ExitStatus::Success)
 }

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod drift;
 pub mod import;
 pub mod plan;
+pub mod prometheus;
 pub mod schema;
 mod session;
 pub mod show;
@@ -24,7 +25,7 @@ use crate::engine::{self, Gates, Planned, Report};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::filter::Filter;
-use crate::model::Safety;
+use crate::model::{Day, Safety};
 use crate::output::Printer;
 use crate::plan::render::{self, Purpose};
 use crate::plan::{Operation, Plan, PlanOptions};
@@ -40,6 +41,30 @@ fn secret_sources(file: &FileArgs, printer: &Printer) -> Result<SecretSources, E
         printer.warnings(&warning);
     }
     Ok(sources)
+}
+
+/// The day end-of-life warnings count from: `TETHER_TODAY` (`YYYY-MM-DD`)
+/// when set, to see what the file will be told on another day (tests pin
+/// it), else today by the system clock.
+fn today() -> Result<Day, Error> {
+    match std::env::var(TODAY) {
+        Ok(text) if !text.is_empty() => text.parse().map_err(|err| {
+            Error::new(
+                format!("`{TODAY}` is not a day: {err}"),
+                format!("unset `{TODAY}` to count from today, or write it as `2027-04-05`"),
+            )
+        }),
+        _ => Ok(Day::today()),
+    }
+}
+
+const TODAY: &str = "TETHER_TODAY";
+
+/// Atlas's address as `scheme://host[:port]`, for URLs outside its API
+/// (Prometheus discovery). A base URL with credentials is refused.
+fn atlas_origin(atlas: &AtlasArgs) -> Result<String, Error> {
+    let url = crate::atlas::base_url(atlas.base_url.as_deref(), |name| std::env::var(name).ok())?;
+    Ok(url.origin().ascii_serialization())
 }
 
 /// The API generation to speak: `--api`, else the file's `api:`, else v2.
@@ -78,7 +103,7 @@ fn plan(inputs: &PlanInputs, rotate_secrets: bool, printer: &Printer) -> Result<
     let session = Session::start()?;
     let file = &inputs.file.file;
     let sources = secret_sources(&inputs.file, printer)?;
-    let loaded = engine::load(file, (&sources, Unset::Error))?;
+    let loaded = engine::load(file, (&sources, Unset::Error), today()?)?;
     printer.warnings(&loaded.warnings.render(printer.color()));
     let filter = Filter {
         projects: inputs.select.projects.clone(),

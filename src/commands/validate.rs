@@ -16,7 +16,7 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<ExitStatus, Error> 
         Unset::Error
     };
     let file = &args.file.file;
-    let loaded = config::load(file, (&env, unset)).map_err(Error::file)?;
+    let loaded = config::load_on(file, (&env, unset), super::today()?).map_err(Error::file)?;
     printer.warnings(&loaded.warnings.render(printer.color()));
     let projects = loaded.desired.projects.len();
     let declared: usize = loaded

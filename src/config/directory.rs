@@ -15,7 +15,7 @@ use super::raw::RawFile;
 use super::resolve::{self, Shared};
 use super::walk::Walker;
 use super::{Loaded, hide_reused_secrets, load, report};
-use crate::model::Desired;
+use crate::model::{Day, Desired};
 
 /// One file of the directory, read and walked.
 struct Part {
@@ -25,7 +25,7 @@ struct Part {
     problems: Problems,
 }
 
-pub fn load_dir(dir: &Path, env: (&dyn Env, Unset)) -> Result<Loaded, Reports> {
+pub fn load_dir(dir: &Path, env: (&dyn Env, Unset), today: Day) -> Result<Loaded, Reports> {
     let files = yaml_files(dir).map_err(|problem| {
         let mut problems = Problems::default();
         problems
@@ -64,6 +64,9 @@ pub fn load_dir(dir: &Path, env: (&dyn Env, Unset)) -> Result<Loaded, Reports> {
         });
     }
     let desired = resolve_parts(&mut parts);
+    for part in &mut parts {
+        super::end_of_life::warn_end_of_life(&part.raw, today, &mut part.problems);
+    }
     let mut reports: Vec<FileReport> = unread;
     reports.extend(parts.into_iter().map(|part| {
         report(

@@ -2,6 +2,7 @@
 //! Everything after this module sees `model::Desired`, never YAML.
 
 mod directory;
+mod end_of_life;
 mod interpolate;
 mod lines;
 mod load;
@@ -26,7 +27,7 @@ pub use schema::json_schema;
 pub use secrets::{SECRETS_JSON, SecretSources, SourceError};
 pub use walk::suggested_variable;
 
-use crate::model::{Desired, FieldValue, Slot};
+use crate::model::{Day, Desired, FieldValue, Slot};
 use crate::secret::Secret;
 
 /// A configuration that passed validation, and its warnings.
@@ -37,15 +38,21 @@ pub struct Loaded {
 }
 
 /// Reads and validates a file, or every `*.yaml`/`*.yml` of a directory as
-/// one configuration. Every problem found is in the reports.
+/// one configuration. Every problem found is in the reports. End-of-life
+/// warnings count days from today by the system clock.
 pub fn load(path: &Path, env: (&dyn Env, Unset)) -> Result<Loaded, Reports> {
+    load_on(path, env, Day::today())
+}
+
+/// [`load`], with end-of-life warnings counted from `today`.
+pub fn load_on(path: &Path, env: (&dyn Env, Unset), today: Day) -> Result<Loaded, Reports> {
     if path.is_dir() {
-        return directory::load_dir(path, env);
+        return directory::load_dir(path, env, today);
     }
     let mut problems = Problems::default();
     let shown = path.display().to_string();
     match load::read(path, &mut problems) {
-        Some(text) => load_str(&shown, &text, env),
+        Some(text) => load_str_on(&shown, &text, env, today),
         None => Err(Reports::from(FileReport {
             path: shown,
             source: None,
@@ -56,11 +63,22 @@ pub fn load(path: &Path, env: (&dyn Env, Unset)) -> Result<Loaded, Reports> {
 
 /// Validates YAML text; `path` is only used in messages.
 pub fn load_str(path: &str, text: &str, env: (&dyn Env, Unset)) -> Result<Loaded, Reports> {
+    load_str_on(path, text, env, Day::today())
+}
+
+/// [`load_str`], with end-of-life warnings counted from `today`.
+pub fn load_str_on(
+    path: &str,
+    text: &str,
+    env: (&dyn Env, Unset),
+    today: Day,
+) -> Result<Loaded, Reports> {
     let mut problems = Problems::default();
     let (desired, literal_secrets) = match load::parse(text, &mut problems) {
         Some(root) => {
             let raw = walk::Walker::new(text, env, &mut problems).file(&root);
             let mut desired = resolve::resolve(&raw, text, &mut problems);
+            end_of_life::warn_end_of_life(&raw, today, &mut problems);
             hide_reused_secrets(&mut desired);
             let file: Arc<str> = Arc::from(path);
             for project in &mut desired.projects {

@@ -33,14 +33,15 @@ use crate::exit::ExitStatus;
 use crate::filter::Filter;
 use crate::import::Source;
 use crate::model::{
-    DesiredProject, GroupId, IntegrationType, LiveIntegrations, Project, ProjectRef,
+    Day, DesiredProject, GroupId, IntegrationType, LiveIntegrations, Project, ProjectRef,
 };
 use crate::plan::saved::{self, SavedPlan};
 use crate::plan::{Operation, Plan, PlanOptions, ProjectPlan, plan_project};
 
 /// Reads and validates the file; nothing is sent to Atlas when it fails.
-pub fn load(path: &Path, env: (&dyn Env, Unset)) -> Result<Loaded, Error> {
-    config::load(path, env).map_err(Error::file_before_atlas)
+/// End-of-life warnings count days from `today`.
+pub fn load(path: &Path, env: (&dyn Env, Unset), today: Day) -> Result<Loaded, Error> {
+    config::load_on(path, env, today).map_err(Error::file_before_atlas)
 }
 
 /// Validates YAML text; `name` is how messages call it.

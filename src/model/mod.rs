@@ -1,6 +1,8 @@
 //! The domain: what the file asks for, in a form that no longer knows about
 //! YAML. Nothing here depends on the rest of the crate but `secret`.
 
+mod day;
+mod end_of_life;
 mod group_id;
 mod integration_type;
 mod live;
@@ -10,6 +12,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+pub use day::{Day, NotADay};
+pub use end_of_life::{
+    END_OF_LIFE, EndOfLife, Ending, Milestone, TEAMS_CONNECTOR_HOST_SUFFIX, When, end_of_life,
+};
 pub use group_id::{GroupId, InvalidGroupId};
 pub use integration_type::{IntegrationType, UnknownIntegrationType};
 pub use live::{LiveIntegration, LiveIntegrations, LiveValue, Project};

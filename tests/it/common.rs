@@ -6,8 +6,20 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+/// The day every run counts end-of-life dates from (`TETHER_TODAY`), so that
+/// no output depends on the clock.
+pub const TODAY: &str = "2026-12-02";
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures")
+}
+
+/// Where tether lives, `owner/name`, as Cargo.toml's `repository` says:
+/// the one place it is defined (see `repository.rs`).
+pub fn repository() -> &'static str {
+    env!("CARGO_PKG_REPOSITORY")
+        .trim_start_matches("https://github.com/")
+        .trim_end_matches('/')
 }
 
 pub fn repo_root() -> PathBuf {
@@ -70,6 +82,7 @@ pub fn signalled(
     let mut child = Command::new(env!("CARGO_BIN_EXE_tether"))
         .current_dir(dir)
         .env_clear()
+        .env("TETHER_TODAY", TODAY)
         .envs(env.iter().copied())
         .env("MONGODB_ATLAS_BASE_URL", sim.base_url())
         .args(["--color", "never"])
@@ -128,7 +141,11 @@ impl Run {
 /// Runs `tether ARGS` in `dir` with only the given environment variables.
 pub fn tether(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::cargo_bin("tether").expect("the tether binary is built");
-    command.current_dir(dir).env_clear().args(args);
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("TETHER_TODAY", TODAY)
+        .args(args);
     for (name, value) in env {
         command.env(name, value);
     }
@@ -196,6 +213,7 @@ pub fn tether_at_a_terminal(dir: &Path, args: &[&str], env: &[(&str, &str)], inp
     command
         .current_dir(dir)
         .env_clear()
+        .env("TETHER_TODAY", TODAY)
         .envs(env.iter().copied())
         .args(args)
         .stdin(Stdio::from(terminal))

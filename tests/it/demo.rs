@@ -15,6 +15,10 @@ fn demo_runs_the_loop_offline_and_prints_no_secret() {
     ] {
         assert!(out.contains(step), "{step} missing:\n{out}");
     }
+    assert!(
+        out.contains("Opsgenie ends on 2027-04-05 (in 124 days)"),
+        "the validate step shows the file's warnings"
+    );
     assert!(out.contains("Plan: 4 to create, 1 to update, 2 to delete, 3 unchanged"));
     assert!(out.contains("Apply: 7 done, 0 failed, 0 not started"));
     assert!(out.contains("Drift: Atlas matches the file (exit 0)."));

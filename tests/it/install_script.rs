@@ -19,7 +19,7 @@ const VERSION: &str = "9.9.9";
 /// Serves `files` (path to bytes) over HTTP/1.0 on 127.0.0.1, on a port the
 /// system picks, from a thread that lives as long as the test process; the
 /// rest is 404. Returns the base URL.
-fn serve(files: HashMap<String, Vec<u8>>) -> String {
+pub fn serve(files: HashMap<String, Vec<u8>>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let files = Arc::new(files);

@@ -279,7 +279,7 @@ impl World {
         match uses.split('@').next().expect("action") {
             // The checkout is the work folder; the binary is on PATH.
             "actions/checkout" => true,
-            "tether-cli/tether" => {
+            action if action == crate::common::repository() => {
                 assert_eq!(
                     input("version").as_deref(),
                     Some("0.1.0"),

@@ -1,0 +1,380 @@
+//! The GitLab recipe (`examples/ci/gitlab/tether.gitlab-ci.yml`), run by
+//! `gitlab-ci-local` (npm, pinned in `.ci/package.json`) with its shell
+//! executor, offline: GitLab's own reading of the file (rules, variables,
+//! anchors, `before_script`), the jobs' scripts in a shell, the built tether
+//! on PATH, the simulator as Atlas, and a stub `curl` that stands for
+//! GitLab's API: it records each call and answers from canned responses.
+//!
+//! `.ci/run` installs gitlab-ci-local (and rsync, which it needs); where it
+//! is not installed these tests say so and pass, except under CI.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tether::sim::{self, AuthMode, SimConfig, SimHandle, StateFile};
+
+use crate::common::{fixtures, repo_root};
+
+const PD_SERVICE_KEY: &str = "recipe-pd-key-0123456789abcdef0042";
+const DD_API_KEY: &str = "0123456789abcdef0123456789abcd42";
+const READ_ID: &str = "mdb_sa_id_read_only";
+const READ_SECRET: &str = "mdb_sa_sk_read_only_secret_value";
+const OWNER_ID: &str = "mdb_sa_id_owner";
+const OWNER_SECRET: &str = "mdb_sa_sk_owner_secret_value";
+const API_TOKEN: &str = "glpat-stub-token-value-0042";
+
+/// The stub `curl`: appends each call's URL and method to `$GL_STUB/calls`
+/// (`METHOD URL`), keeps each `--data-urlencode NAME@FILE` file as
+/// `$GL_STUB/body.N` (N the call's line) and each other `--data-urlencode`
+/// as text there, and prints the text of the first line of
+/// `$GL_STUB/responses` (`SUBSTRING<TAB>TEXT`) whose substring the URL
+/// contains, else `[]`. It refuses a call without the API token.
+const CURL_STUB: &str = r#"#!/bin/sh
+set -eu
+method=GET url="" token="" prev=""
+n=$(( $(cat "$GL_STUB/calls" 2>/dev/null | wc -l) + 1 ))
+for arg in "$@"; do
+  case "$prev" in
+    --request) method="$arg" ;;
+    --header) case "$arg" in "PRIVATE-TOKEN: "*) token="${arg#PRIVATE-TOKEN: }" ;; esac ;;
+    --data-urlencode)
+      case "$arg" in
+        *@*) cat "${arg#*@}" >> "$GL_STUB/body.$n" ;;
+        *) printf '%s\n' "$arg" >> "$GL_STUB/body.$n" ;;
+      esac ;;
+    --output) output="$arg" ;;
+  esac
+  case "$arg" in http://* | https://*) url="$arg" ;; esac
+  prev="$arg"
+done
+[ "$token" = "$GL_TOKEN" ] || { echo "stub curl: no or wrong PRIVATE-TOKEN" >&2; exit 22; }
+printf '%s %s\n' "$method" "$url" >> "$GL_STUB/calls"
+answer="[]"
+if [ -f "$GL_STUB/responses" ]; then
+  tab=$(printf '\t')
+  while IFS="$tab" read -r pattern text; do
+    case "$url" in *"$pattern"*) answer="$text"; break ;; esac
+  done < "$GL_STUB/responses"
+fi
+if [ -n "${output:-}" ]; then printf '%s' "$answer" > "$output"; else printf '%s\n' "$answer"; fi
+"#;
+
+/// Where gitlab-ci-local is, when it can run here.
+fn gitlab_ci_local() -> Option<PathBuf> {
+    let installed = std::env::var_os("TETHER_GITLAB_CI_LOCAL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join(".ci/node_modules/.bin/gitlab-ci-local"));
+    let rsync = Command::new("rsync").arg("--version").output().is_ok();
+    if installed.exists() && rsync {
+        return Some(installed);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI must run the GitLab recipe: `.ci/run` installs gitlab-ci-local and rsync"
+    );
+    eprintln!(
+        "skipped: gitlab-ci-local ({}) or rsync is not installed; `.ci/run` installs both",
+        installed.display()
+    );
+    None
+}
+
+/// A GitLab project's checkout (a git repository with the recipe as its
+/// `.gitlab-ci.yml`), the simulator, and the stub's folder.
+struct World {
+    runner: PathBuf,
+    sim: SimHandle,
+    repo: tempfile::TempDir,
+    stub: tempfile::TempDir,
+}
+
+/// How one `gitlab-ci-local JOB` ended.
+struct JobRun {
+    success: bool,
+    log: String,
+}
+
+impl World {
+    fn new(runner: PathBuf) -> World {
+        let state =
+            StateFile::load(&fixtures().join("recipes/state.yaml")).expect("the state loads");
+        let sim = sim::spawn(SimConfig {
+            state,
+            auth: AuthMode::Required,
+            worker_threads: 1,
+            ..SimConfig::default()
+        })
+        .expect("simulator starts");
+        let repo = tempfile::tempdir().expect("tempdir");
+        std::fs::copy(
+            repo_root().join("examples/ci/gitlab/tether.gitlab-ci.yml"),
+            repo.path().join(".gitlab-ci.yml"),
+        )
+        .expect("recipe");
+        let git = |args: &[&str]| {
+            let done = Command::new("git")
+                .args(args)
+                .current_dir(repo.path())
+                .output()
+                .expect("git runs");
+            assert!(done.status.success(), "git {args:?}: {done:?}");
+        };
+        git(&["init", "-q", "-b", "main"]);
+        git(&["config", "user.email", "ci@example.com"]);
+        git(&["config", "user.name", "ci"]);
+        git(&[
+            "remote",
+            "add",
+            "origin",
+            "https://gitlab.example.com/acme/infra.git",
+        ]);
+        // The default branch as GitLab has it, then a commit that changes
+        // tether.yaml: what `rules: changes: [tether.yaml]` looks at.
+        git(&["add", "."]);
+        git(&["commit", "-q", "-m", "the recipe"]);
+        git(&["update-ref", "refs/remotes/origin/main", "HEAD"]);
+        git(&[
+            "symbolic-ref",
+            "refs/remotes/origin/HEAD",
+            "refs/remotes/origin/main",
+        ]);
+        std::fs::copy(
+            fixtures().join("recipes/tether.yaml"),
+            repo.path().join("tether.yaml"),
+        )
+        .expect("tether.yaml");
+        git(&["add", "tether.yaml"]);
+        git(&["commit", "-q", "-m", "tether.yaml"]);
+        let stub = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(stub.path().join("bin")).expect("bin");
+        let curl = stub.path().join("bin/curl");
+        std::fs::write(&curl, CURL_STUB).expect("stub curl");
+        make_executable(&curl);
+        World {
+            runner,
+            sim,
+            repo,
+            stub,
+        }
+    }
+
+    /// Canned answers of the stub `curl`, replacing earlier ones.
+    fn respond(&self, answers: &[(&str, &str)]) {
+        let text: String = answers
+            .iter()
+            .map(|(pattern, answer)| format!("{pattern}\t{answer}\n"))
+            .collect();
+        std::fs::write(self.stub.path().join("responses"), text).expect("responses");
+    }
+
+    /// The calls the stub recorded since the last time, with the body each
+    /// sent.
+    fn calls(&self) -> Vec<(String, Option<String>)> {
+        let calls = std::fs::read_to_string(self.stub.path().join("calls")).unwrap_or_default();
+        let out = calls
+            .lines()
+            .enumerate()
+            .map(|(i, line)| {
+                let body = self.stub.path().join(format!("body.{}", i + 1));
+                (line.to_owned(), std::fs::read_to_string(body).ok())
+            })
+            .collect();
+        for entry in std::fs::read_dir(self.stub.path()).expect("stub dir") {
+            let path = entry.expect("entry").path();
+            if path.is_file() && path.file_name().is_some_and(|n| n != "responses") {
+                std::fs::remove_file(path).expect("clear a call");
+            }
+        }
+        out
+    }
+
+    /// Runs one job as GitLab would for `pipeline` (predefined variables),
+    /// with the project's CI/CD variables.
+    fn run_job(&self, job: &str, pipeline: &[(&str, &str)]) -> JobRun {
+        let tether_dir = assert_cmd::cargo::cargo_bin("tether")
+            .parent()
+            .expect("target dir")
+            .to_path_buf();
+        let path = format!(
+            "{}:{}:{}",
+            self.stub.path().join("bin").display(),
+            tether_dir.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let base = self.sim.base_url();
+        let project_variables = [
+            ("TETHER_READ_CLIENT_ID", READ_ID),
+            ("TETHER_READ_CLIENT_SECRET", READ_SECRET),
+            ("TETHER_OWNER_CLIENT_ID", OWNER_ID),
+            ("TETHER_OWNER_CLIENT_SECRET", OWNER_SECRET),
+            ("GITLAB_API_TOKEN", API_TOKEN),
+            ("PD_SERVICE_KEY", PD_SERVICE_KEY),
+            ("DD_API_KEY", DD_API_KEY),
+            ("MONGODB_ATLAS_BASE_URL", base.as_str()),
+            ("TETHER_TODAY", crate::common::TODAY),
+        ];
+        let mut command = Command::new(&self.runner);
+        command
+            .current_dir(self.repo.path())
+            .env_clear()
+            .env("PATH", path)
+            .env("HOME", self.stub.path())
+            .env("GL_STUB", self.stub.path())
+            .env("GL_TOKEN", API_TOKEN)
+            .args(["--force-shell-executor", "--no-color"])
+            .args(["--ignore-predefined-vars", &ignored(pipeline)]);
+        for (name, value) in project_variables.iter().chain(pipeline) {
+            command.args(["--variable", &format!("{name}={value}")]);
+        }
+        let output = command.arg(job).output().expect("gitlab-ci-local runs");
+        let log = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        for secret in [READ_SECRET, OWNER_SECRET, PD_SERVICE_KEY, DD_API_KEY] {
+            assert!(
+                !job_output(&log).contains(secret),
+                "a job printed a secret:\n{log}"
+            );
+        }
+        JobRun {
+            success: output.status.success(),
+            log,
+        }
+    }
+}
+
+/// The predefined variables a pipeline sets, which gitlab-ci-local would
+/// otherwise warn about overriding.
+fn ignored(pipeline: &[(&str, &str)]) -> String {
+    let names: Vec<&str> = pipeline.iter().map(|(name, _)| *name).collect();
+    names.join(",")
+}
+
+/// What the jobs printed (gitlab-ci-local prefixes their lines with the
+/// job's name and ` > `), without gitlab-ci-local's own lines, which list
+/// the variables it was given.
+fn job_output(log: &str) -> String {
+    log.lines()
+        .filter_map(|line| line.split_once(" > ").map(|(_, printed)| printed))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+const SCHEDULE: &[(&str, &str)] = &[("CI_PIPELINE_SOURCE", "schedule")];
+
+/// Drift on a schedule: an issue opened while Atlas differs (and the job
+/// fails), then, once in sync, a note and the issue closed.
+#[test]
+fn gitlab_drift_opens_then_closes_one_issue() {
+    let Some(runner) = gitlab_ci_local() else {
+        return;
+    };
+    let world = World::new(runner);
+    let first = world.run_job("tether-drift", SCHEDULE);
+    assert!(!first.success, "drift fails the job:\n{}", first.log);
+    let calls = world.calls();
+    let names: Vec<&str> = calls.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(names.len(), 2, "{names:#?}\n{}", first.log);
+    assert_eq!(
+        names[0],
+        "GET https://gitlab.example.com/api/v4/projects/1217/issues?labels=tether-drift&state=opened&per_page=1"
+    );
+    assert_eq!(
+        names[1],
+        "POST https://gitlab.example.com/api/v4/projects/1217/issues"
+    );
+    let body = calls[1].1.as_deref().expect("issue body");
+    assert!(
+        body.contains("tether drift") && body.contains("DATADOG"),
+        "{body}"
+    );
+    assert!(body.contains("labels=tether-drift"), "{body}");
+
+    let sync = crate::common::tether(
+        world.repo.path(),
+        &["apply", "--auto-approve", "--no-progress"],
+        &[
+            ("MONGODB_ATLAS_BASE_URL", &world.sim.base_url()),
+            ("MONGODB_ATLAS_CLIENT_ID", OWNER_ID),
+            ("MONGODB_ATLAS_CLIENT_SECRET", OWNER_SECRET),
+            ("PD_SERVICE_KEY", PD_SERVICE_KEY),
+            ("DD_API_KEY", DD_API_KEY),
+        ],
+    );
+    assert_eq!(sync.code, 0, "{}", sync.transcript());
+    world.respond(&[(
+        "issues?labels=tether-drift",
+        r#"[{"id":501,"iid":12,"title":"x"}]"#,
+    )]);
+    let in_sync = world.run_job("tether-drift", SCHEDULE);
+    assert!(in_sync.success, "{}", in_sync.log);
+    let calls = world.calls();
+    let names: Vec<&str> = calls.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(
+        names[1..],
+        [
+            "POST https://gitlab.example.com/api/v4/projects/1217/issues/12/notes",
+            "PUT https://gitlab.example.com/api/v4/projects/1217/issues/12",
+        ],
+        "{}",
+        in_sync.log
+    );
+    assert_eq!(calls[2].1.as_deref(), Some("state_event=close\n"));
+}
+
+/// Plan in a merge request: the note is posted with the plan, then found by
+/// marker and author and updated; a fork's merge request only validates.
+#[test]
+fn gitlab_plan_posts_then_updates_one_note() {
+    let Some(runner) = gitlab_ci_local() else {
+        return;
+    };
+    let world = World::new(runner);
+    let merge_request: &[(&str, &str)] = &[
+        ("CI_PIPELINE_SOURCE", "merge_request_event"),
+        ("CI_MERGE_REQUEST_IID", "7"),
+        ("CI_MERGE_REQUEST_PROJECT_ID", "1217"),
+        ("CI_MERGE_REQUEST_SOURCE_PROJECT_ID", "1217"),
+    ];
+    world.respond(&[("/user", r#"{"id":3,"username":"project_1217_bot"}"#)]);
+    let first = world.run_job("tether-plan", merge_request);
+    assert!(first.success, "{}", first.log);
+    let calls = world.calls();
+    let names: Vec<&str> = calls.iter().map(|(c, _)| c.as_str()).collect();
+    let notes = "https://gitlab.example.com/api/v4/projects/1217/merge_requests/7/notes";
+    assert_eq!(
+        names,
+        [
+            "GET https://gitlab.example.com/api/v4/user".to_owned(),
+            format!("GET {notes}?per_page=100&sort=asc"),
+            format!("POST {notes}"),
+        ],
+        "{}",
+        first.log
+    );
+    let body = calls[2].1.as_deref().expect("note body");
+    assert!(body.starts_with("<!-- tether-plan -->"), "{body}");
+    assert!(body.contains("DATADOG"), "{body}");
+
+    world.respond(&[
+        ("/user", r#"{"id":3,"username":"project_1217_bot"}"#),
+        (
+            "/notes",
+            r#"[{"id":88,"type":null,"body":"<!-- tether-plan -->\nold","author":{"id":3,"username":"project_1217_bot"}}]"#,
+        ),
+    ]);
+    let again = world.run_job("tether-plan", merge_request);
+    assert!(again.success, "{}", again.log);
+    let calls = world.calls();
+    assert_eq!(
+        calls.last().map(|c| c.0.as_str()),
+        Some(&*format!("PUT {notes}/88"))
+    );
+}

@@ -1,0 +1,273 @@
+//! The README's install section and Quickstart, followed as written: the
+//! blocks after the `readme-walkthrough:` markers are run by `sh -e` in a
+//! fresh home, against a fake release served on loopback (whose `tether`
+//! runs the one just built) and the simulator as Atlas. Only the `...`
+//! placeholders the README asks the reader to fill in are filled in. The
+//! install ways that need the network or docker are checked instead: each
+//! names the repository and version that Cargo.toml says.
+//!
+//! When the README and tether part ways, this fails.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use sha2::{Digest, Sha256};
+use tether::sim::{self, AuthMode, SimConfig, StateFile};
+
+use crate::common::{TODAY, repo_root, repository};
+
+const ORG: &str = "5f1e3b2c9d8e7f6a5b4c3d2e";
+const READ_ID: &str = "mdb_sa_id_readme";
+const READ_SECRET: &str = "mdb_sa_sk_readme_secret_value";
+const PD_KEY: &str = "readme-pd-key-0123456789abcdef0077";
+
+/// The first ```sh block after `<!-- readme-walkthrough: NAME`.
+fn block(name: &str) -> String {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
+    let marker = format!("<!-- readme-walkthrough: {name} ");
+    let (_, after) = readme
+        .split_once(&marker)
+        .unwrap_or_else(|| panic!("README.md has no `{marker}` marker"));
+    let (_, code) = after
+        .split_once("```sh\n")
+        .expect("a sh block after the marker");
+    let (code, _) = code.split_once("```").expect("the block ends");
+    code.to_owned()
+}
+
+/// The command of a line, without its comment.
+fn command(line: &str) -> &str {
+    line.split_once(" #").map_or(line, |(code, _)| code).trim()
+}
+
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+/// A release of tether's version for this machine, served on loopback, whose
+/// `tether` runs the binary under test. Returns the download base URL.
+fn fake_release(dir: &Path) -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    let target = format!("{}-unknown-linux-musl", std::env::consts::ARCH);
+    let stage = dir.join("stage");
+    std::fs::create_dir_all(&stage).expect("stage");
+    let exe = stage.join("tether");
+    std::fs::write(
+        &exe,
+        format!(
+            "#!/bin/sh\nexec '{}' \"$@\"\n",
+            assert_cmd::cargo::cargo_bin("tether").display()
+        ),
+    )
+    .expect("fake tether");
+    make_executable(&exe);
+    let archive = dir.join("release.tar.gz");
+    let tar = Command::new("tar")
+        .arg("-czf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(&stage)
+        .arg("tether")
+        .status()
+        .expect("tar runs");
+    assert!(tar.success());
+    let bytes = std::fs::read(&archive).expect("archive");
+    let name = format!("tether-{version}-{target}.tar.gz");
+    let sum: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut files = std::collections::HashMap::new();
+    files.insert(
+        format!("/v{version}/{name}.sha256"),
+        format!("{sum}  {name}\n").into_bytes(),
+    );
+    files.insert(format!("/v{version}/{name}"), bytes);
+    crate::install_script::serve(files)
+}
+
+/// Runs `script` with `sh -e` in `dir`, with only `env` (and a PATH that
+/// starts with the home's `~/.local/bin`).
+fn sh(script: &str, dir: &Path, home: &Path, env: &[(&str, &str)]) -> (bool, String) {
+    let path = format!(
+        "{}:{}",
+        home.join(".local/bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = Command::new("sh")
+        .args(["-e", "-c", script])
+        .current_dir(dir)
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", path)
+        .env("TETHER_TODAY", TODAY)
+        .envs(env.iter().copied())
+        .output()
+        .expect("sh runs");
+    (
+        output.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    )
+}
+
+/// Install, as the README says, then each other way checked for the
+/// repository and version it names.
+fn install(home: &Path, work: &Path) {
+    let version = env!("CARGO_PKG_VERSION");
+    let repo = format!("https://github.com/{}", repository());
+    let image = format!("ghcr.io/{}:{version}", repository());
+    let base = fake_release(work);
+    std::fs::copy(repo_root().join("install.sh"), work.join("install.sh")).expect("install.sh");
+    let mut ran = Vec::new();
+    for line in block("install")
+        .lines()
+        .map(command)
+        .filter(|l| !l.is_empty())
+    {
+        if line.starts_with("sh install.sh ") {
+            assert!(line.contains(&format!("--version {version} ")), "{line}");
+            let (ok, log) = sh(line, work, home, &[("TETHER_DOWNLOAD_URL", &base)]);
+            assert!(ok, "{line}\n{log}");
+            ran.push("install.sh");
+        } else if line.starts_with("cargo binstall ") {
+            assert_eq!(line, format!("cargo binstall --git {repo} tether"));
+            ran.push("binstall");
+        } else if line.starts_with("docker run ") {
+            assert_eq!(line, format!("docker run --rm {image} tether --version"));
+            ran.push("docker");
+        } else if line.starts_with("cargo install ") {
+            assert_eq!(
+                line,
+                format!("cargo install --locked --git {repo} --tag v{version} tether")
+            );
+            ran.push("cargo install");
+        } else {
+            panic!("the README's install block has a way this test does not know: {line}");
+        }
+    }
+    assert_eq!(ran, ["install.sh", "binstall", "docker", "cargo install"]);
+    let (ok, log) = sh("tether --version", work, home, &[]);
+    assert!(
+        ok && log.starts_with(&format!("tether {version} ")),
+        "{log}"
+    );
+}
+
+#[test]
+fn the_readme_install_and_quickstart_work_as_written() {
+    let home = tempfile::tempdir().expect("home");
+    let work = tempfile::tempdir().expect("work");
+    install(home.path(), work.path());
+
+    // Atlas: one organization whose project has a PagerDuty integration, and
+    // a read-only service account.
+    let state = StateFile::parse(&format!(
+        "projects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0f1\n    name: payments-prod\n    orgId: {ORG}\n    \
+         integrations:\n      PAGER_DUTY:\n        serviceKey: {PD_KEY}\n\
+         serviceAccounts:\n  - clientId: {READ_ID}\n    clientSecret: {READ_SECRET}\n    role: readOnly\n"
+    ))
+    .expect("state");
+    let sim = sim::spawn(SimConfig {
+        state,
+        auth: AuthMode::Required,
+        worker_threads: 1,
+        ..SimConfig::default()
+    })
+    .expect("simulator starts");
+
+    // The user's own repository, with tether's recipes fetched beside it.
+    let infra = work.path().join("infra");
+    let recipes = infra.join("examples/ci/github");
+    std::fs::create_dir_all(&recipes).expect("recipes");
+    for entry in std::fs::read_dir(repo_root().join("examples/ci/github")).expect("recipes") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, recipes.join(path.file_name().expect("name"))).expect("copy");
+    }
+    let git = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(&infra)
+        .status()
+        .expect("git runs");
+    assert!(git.success());
+
+    // The values the reader fills in for `NAME=...`.
+    let values = BTreeMap::from([
+        ("MONGODB_ATLAS_CLIENT_ID", READ_ID),
+        ("MONGODB_ATLAS_CLIENT_SECRET", READ_SECRET),
+        ("PAYMENTS_PROD_PAGER_DUTY_SERVICE_KEY", PD_KEY),
+    ]);
+    let written = block("quickstart");
+    let mut script = written.clone();
+    let mut asked = Vec::new();
+    for word in written.split_whitespace() {
+        if let Some(name) = word.strip_suffix("=...") {
+            let value = values
+                .get(name)
+                .unwrap_or_else(|| panic!("the Quickstart asks for `{name}`, unknown here"));
+            script = script.replacen(word, &format!("{name}='{value}'"), 1);
+            asked.push(name);
+        }
+    }
+    assert!(!script.contains("..."), "a placeholder is left:\n{script}");
+    let base = sim.base_url();
+    let (ok, log) = sh(
+        &script,
+        &infra,
+        home.path(),
+        &[
+            ("MONGODB_ATLAS_BASE_URL", &base),
+            ("GIT_AUTHOR_NAME", "Reader"),
+            ("GIT_AUTHOR_EMAIL", "reader@example.com"),
+            ("GIT_COMMITTER_NAME", "Reader"),
+            ("GIT_COMMITTER_EMAIL", "reader@example.com"),
+        ],
+    );
+    assert!(ok, "the Quickstart failed:\n{script}\n{log}");
+    for secret in [READ_SECRET, PD_KEY] {
+        assert!(!log.contains(secret), "a secret was printed:\n{log}");
+    }
+
+    // Step 2 exports exactly the variables import asked for.
+    let named: Vec<&str> = log
+        .lines()
+        .filter_map(|l| l.strip_prefix("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| w.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+        .collect();
+    let exported: Vec<&str> = asked
+        .iter()
+        .copied()
+        .filter(|n| !n.starts_with("MONGODB_ATLAS_"))
+        .collect();
+    assert_eq!(named, exported, "{log}");
+    // Step 3: no change.
+    assert!(
+        log.contains("Plan: 0 to create, 0 to update, 0 to delete"),
+        "{log}"
+    );
+    // Step 4: committed.
+    let files = Command::new("git")
+        .args(["show", "--name-only", "--format=%s", "HEAD"])
+        .current_dir(&infra)
+        .output()
+        .expect("git runs");
+    let files = String::from_utf8_lossy(&files.stdout);
+    assert!(
+        files.starts_with("Manage Atlas integrations with tether\n"),
+        "{files}"
+    );
+    for file in [
+        "tether.yaml",
+        ".github/workflows/tether-plan.yml",
+        ".github/workflows/tether-apply.yml",
+        ".github/workflows/tether-drift.yml",
+    ] {
+        assert!(files.lines().any(|l| l == file), "{file}: {files}");
+    }
+}

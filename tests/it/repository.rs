@@ -1,0 +1,102 @@
+//! Where tether lives is said once, in Cargo.toml's `repository`: every file
+//! a user copies or runs (install script, setup action, image, recipes,
+//! README) must name that same place, so moving the repository is one
+//! commit that this test checks whole.
+
+use std::path::Path;
+
+use crate::common::{repo_root, repository};
+
+/// Files that must name the repository (and name no other for tether).
+const NAMING_FILES: &[&str] = &[
+    "README.md",
+    "install.sh",
+    "action.yml",
+    "Dockerfile",
+    "examples/ci/github/tether-plan.yml",
+    "examples/ci/github/tether-apply.yml",
+    "examples/ci/github/tether-drift.yml",
+    "examples/ci/gitlab/tether.gitlab-ci.yml",
+];
+
+/// Files that may name it, and then must name it right.
+const OTHER_FILES: &[&str] = &[
+    "CONTRIBUTING.md",
+    "CHANGELOG.md",
+    ".github/workflows/release.yml",
+];
+
+/// `owner/name` after each `github.com/`, `ghcr.io/` and `uses: ` in `text`;
+/// for `uses:`, only actions of tether's owner or name (not `actions/...`).
+fn named_repositories(text: &str, ours: &str) -> Vec<String> {
+    let (owner, name) = ours.split_once('/').expect("owner/name");
+    let mut found = Vec::new();
+    for prefix in ["github.com/", "ghcr.io/", "uses: "] {
+        for (at, _) in text.match_indices(prefix) {
+            let rest = &text[at + prefix.len()..];
+            let path: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+                .collect();
+            let mut segments = path.split('/');
+            let (Some(o), Some(n)) = (segments.next(), segments.next()) else {
+                continue;
+            };
+            if o.is_empty() || n.is_empty() {
+                continue;
+            }
+            if prefix == "uses: " && o != owner && n != name {
+                continue;
+            }
+            found.push(format!("{o}/{n}"));
+        }
+    }
+    found
+}
+
+#[test]
+fn cargo_toml_says_where_the_repository_is() {
+    let ours = repository();
+    assert_eq!(ours.split('/').count(), 2, "owner/name: {ours}");
+    assert!(
+        env!("CARGO_PKG_REPOSITORY").starts_with("https://github.com/"),
+        "the install script, action and recipes download from GitHub releases"
+    );
+}
+
+#[test]
+fn every_file_names_the_same_repository() {
+    let ours = repository();
+    let root = repo_root();
+    for (file, must_name) in NAMING_FILES
+        .iter()
+        .map(|f| (f, true))
+        .chain(OTHER_FILES.iter().map(|f| (f, false)))
+    {
+        let path = root.join(file);
+        if !must_name && !Path::new(&path).exists() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let named = named_repositories(&text, ours);
+        if must_name {
+            assert!(
+                named.iter().any(|n| n == ours),
+                "{file} does not name {ours} (Cargo.toml's `repository`)"
+            );
+        }
+        if let Some(other) = named.iter().find(|n| *n != ours) {
+            panic!("{file} names {other}, but Cargo.toml's `repository` is {ours}");
+        }
+    }
+}
+
+#[test]
+fn a_stale_name_is_caught() {
+    let named = named_repositories(
+        "uses: actions/checkout@v4\nuses: old-owner/tether@v0.1.0\nghcr.io/${{ github.repository }}\n\
+         https://github.com/tether-cli/tether/releases",
+        "new-owner/tether",
+    );
+    assert_eq!(named, ["tether-cli/tether", "old-owner/tether"]);
+}
