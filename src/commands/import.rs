@@ -11,10 +11,14 @@ use crate::import::{ImportOptions, import};
 use crate::output::Printer;
 
 pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
-    if args.projects.is_empty() == args.org.is_none() {
+    let access = super::access(&args.atlas)?;
+    let org = organization(args, access.profile_org.as_deref());
+    if args.projects.is_empty() == org.is_none() {
         return Err(Error::new(
             "say which projects to import: `--project ID|NAME` (repeatable) or `--org ORG_ID`",
-            "for example `tether import --org 5f1e3b2c9d8e7f6a5b4c3d2e -o tether.yaml`",
+            "for example `tether import --org 5f1e3b2c9d8e7f6a5b4c3d2e -o tether.yaml`; without \
+             `--project`, `MONGODB_ATLAS_ORG_ID` or the Atlas CLI profile's `org_id` names the \
+             organization",
         ));
     }
     let replace = if args.force {
@@ -26,11 +30,11 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         super::check_output(path, None, replace)?;
     }
     let session = super::session::Session::start()?;
-    let client = super::connect(&args.atlas, &session, printer)?;
+    let client = super::connect_with(&args.atlas, access, &session, printer)?;
     let projects = session.read(engine::find_projects(
         &client,
         &args.projects,
-        args.org.as_deref(),
+        org.as_deref(),
     ))??;
     let progress = printer.progress(projects.len(), "reading");
     let step = progress.clone();
@@ -45,7 +49,7 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         factor: args.factor,
         v2_fields: client.api() == ApiVersion::V2,
     };
-    let imported = import(&sources, &options, args.org.as_deref());
+    let imported = import(&sources, &options, org.as_deref());
     match &args.output {
         Some(path) => {
             super::write_file(path, &imported.yaml, None, replace)?;
@@ -95,6 +99,18 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         printer.warnings(&lines);
     }
     Ok(ExitStatus::Success)
+}
+
+/// The organization to import: `--org`; without `--project`, else
+/// `MONGODB_ATLAS_ORG_ID`, else the profile's `org_id`.
+fn organization(args: &ImportArgs, profile_org: Option<&str>) -> Option<String> {
+    if args.org.is_some() || !args.projects.is_empty() {
+        return args.org.clone();
+    }
+    std::env::var("MONGODB_ATLAS_ORG_ID")
+        .ok()
+        .filter(|org| !org.is_empty())
+        .or_else(|| profile_org.map(str::to_owned))
 }
 
 #[cfg(unix)]

@@ -17,7 +17,7 @@ pub mod whoami;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::atlas::{ApiVersion, Client};
+use crate::atlas::{Access, AccessRequest, ApiVersion, Client};
 use crate::cli::{Api, AtlasArgs, FileArgs, GateArgs, OutputFormat, PlanInputs};
 use crate::config::{SecretSources, Unset};
 use crate::engine::{self, Gates, Planned, Report};
@@ -42,8 +42,32 @@ fn secret_sources(file: &FileArgs, printer: &Printer) -> Result<SecretSources, E
     Ok(sources)
 }
 
+/// The credentials and the Atlas a command uses: its options, the
+/// environment, an Atlas CLI profile (secrets from the keyring
+/// `TETHER_KEYRING` chooses).
+fn access(atlas: &AtlasArgs) -> Result<Access, Error> {
+    let var = |name: &str| std::env::var(name).ok();
+    let keyring = crate::atlas::keyring::from_env(var)?;
+    let request = AccessRequest {
+        base_url: atlas.base_url.as_deref(),
+        profile: atlas.profile.as_deref(),
+    };
+    Ok(Access::resolve(request, var, keyring.as_ref())?)
+}
+
 /// A client for Atlas from the command's options and the environment.
 fn connect(atlas: &AtlasArgs, session: &Session, printer: &Printer) -> Result<Arc<Client>, Error> {
+    let access = access(atlas)?;
+    connect_with(atlas, access, session, printer)
+}
+
+/// A client for Atlas as `access` says, with the command's options.
+fn connect_with(
+    atlas: &AtlasArgs,
+    access: Access,
+    session: &Session,
+    printer: &Printer,
+) -> Result<Arc<Client>, Error> {
     let connection = engine::Connection {
         api: match atlas.api {
             Api::V1 => ApiVersion::V1,
@@ -55,9 +79,11 @@ fn connect(atlas: &AtlasArgs, session: &Session, printer: &Printer) -> Result<Ar
         log: printer.request_log(),
         stop: Some(session.stop.clone()),
     };
-    Ok(Arc::new(engine::connect(connection, |name| {
-        std::env::var(name).ok()
-    })?))
+    Ok(Arc::new(engine::connect_to(
+        connection,
+        access.base_url,
+        access.credentials,
+    )?))
 }
 
 /// Loads the file, selects projects, fetches and plans them: what plan,
