@@ -309,43 +309,47 @@ impl Profile {
         })
     }
 
-    /// The error for credentials with keys found nowhere.
+    /// The error for credentials with keys found nowhere: which keys, and
+    /// why the keyring did not give them.
     fn missing(&self, missing: &[(&str, Option<KeyringFailure>)], keys: [&str; 2]) -> ApiError {
         let service = self.keyring_service();
         let names: Vec<String> = missing.iter().map(|(key, _)| format!("`{key}`")).collect();
         let names = names.join(" and ");
-        let alternative = "or set the `MONGODB_ATLAS_*` credential variables instead";
-        if let Some((_, Some(failure))) = missing.iter().find(|(_, failure)| failure.is_some()) {
-            let what = match failure {
-                KeyringFailure::Absent => {
-                    "unset `TETHER_KEYRING` to read the OS keyring".to_owned()
-                }
-                KeyringFailure::Unreadable(_) => {
-                    "unlock the keyring (or log in to the desktop session that holds it) and retry"
-                        .to_owned()
-                }
-            };
-            return ApiError::Config(format!(
-                "{}: {names} is not in the file, and the Atlas CLI keeps it in the OS keyring \
-                 (service `{service}`), but {}; {what}, {alternative}",
-                self.described(),
-                failure.reason()
-            ));
-        }
-        let held: Vec<&str> = keys
+        let held = keys
             .iter()
-            .copied()
-            .filter(|key| !missing.iter().any(|(m, _)| m == key))
-            .collect();
-        let has = match held.first() {
+            .find(|key| !missing.iter().any(|(m, _)| m == *key));
+        let has = match held {
             Some(key) => format!("has `{key}` but no {names}"),
             None => format!("has no {names}"),
         };
+        let instead = "or set the `MONGODB_ATLAS_*` credential variables instead";
+        let failure = missing.iter().find_map(|(_, failure)| failure.as_ref());
+        let (place, what) = match failure {
+            None => (
+                format!("neither in the file nor in the OS keyring (service `{service}`)"),
+                format!("run `atlas auth login --profile {}` again", self.name),
+            ),
+            Some(failure @ KeyringFailure::Absent) => (
+                format!(
+                    "in the file, and {} where the Atlas CLI may keep it (service `{service}`)",
+                    failure.reason()
+                ),
+                "unset `TETHER_KEYRING` to read the OS keyring, or put it in the file".to_owned(),
+            ),
+            Some(failure @ KeyringFailure::Unreadable(_)) => (
+                format!(
+                    "in the file, and the Atlas CLI keeps it in the OS keyring (service \
+                     `{service}`), but {}",
+                    failure.reason()
+                ),
+                "make the keyring readable (unlock it, or run in the desktop session that holds \
+                 it) and retry, or put it in the file"
+                    .to_owned(),
+            ),
+        };
         ApiError::Config(format!(
-            "{} {has}, neither in the file nor in the OS keyring (service `{service}`): run \
-             `atlas auth login --profile {}` again, {alternative}",
-            self.described(),
-            self.name
+            "{} {has} {place}; {what}, {instead}",
+            self.described()
         ))
     }
 
@@ -516,10 +520,13 @@ mod tests {
         );
         let err = message(profile.credentials(&locked).unwrap_err());
         assert!(err.contains("profile `dev`"), "{err}");
-        assert!(err.contains("`client_secret` is not in the file"), "{err}");
+        assert!(
+            err.contains("has `client_id` but no `client_secret` in the file"),
+            "{err}"
+        );
         assert!(err.contains("service `atlascli_dev`"), "{err}");
         assert!(err.contains("locked"), "{err}");
-        assert!(err.contains("unlock the keyring"), "{err}");
+        assert!(err.contains("unlock it"), "{err}");
 
         let err = message(profile.credentials(&NoKeyring).unwrap_err());
         assert!(err.contains("`TETHER_KEYRING=none`"), "{err}");
