@@ -382,7 +382,7 @@ fn parse(text: &str, file: &Path) -> Result<toml::Table, ApiError> {
     text.parse::<toml::Table>().map_err(|err| {
         let place = match err.span() {
             Some(span) => {
-                let before = &text[..span.start.min(text.len())];
+                let before = text.get(..span.start).unwrap_or(text);
                 let line = before.matches('\n').count() + 1;
                 let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
                 format!("{}:{line}:{column}", file.display())
@@ -457,6 +457,14 @@ mod tests {
             Path::new("/h/.config/atlascli")
         );
         assert!(config_dir(&vars(&[])).is_err());
+    }
+
+    #[test]
+    fn a_named_profile_without_a_home_says_what_is_missing() {
+        let err = message(Profile::load(Some("prod"), &|_: &str| None).err().unwrap());
+        assert!(err.contains("`--profile prod`"), "{err}");
+        assert!(err.contains("configuration folder is unknown"), "{err}");
+        assert!(Profile::load(None, &|_: &str| None).unwrap().is_none());
     }
 
     #[test]
