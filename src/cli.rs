@@ -117,6 +117,17 @@ pub struct AtlasArgs {
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
 
+    /// The Atlas CLI profile to take credentials, address and organization
+    /// from (`config.toml` in the `atlascli` configuration folder, secrets
+    /// from the OS keyring); default `MONGODB_ATLAS_PROFILE`, else the
+    /// `default` profile when there is one. The order: credential variables
+    /// (`MONGODB_ATLAS_CLIENT_ID`/`_SECRET`, `MONGODB_ATLAS_PUBLIC_API_KEY`/
+    /// `PRIVATE_API_KEY`) over the profile's credentials; `--base-url`, then
+    /// `MONGODB_ATLAS_BASE_URL`, over its `ops_manager_url` or `service`;
+    /// `--org`, then `MONGODB_ATLAS_ORG_ID`, over its `org_id`.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
     /// Requests to Atlas in flight at most; lowered for a while when Atlas
     /// throttles.
     #[arg(long, value_name = "N", default_value_t = 16,

@@ -152,6 +152,11 @@ pub fn base_url(
         .map(str::to_owned)
         .or_else(|| var("MONGODB_ATLAS_BASE_URL").filter(|v| !v.is_empty()))
         .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+    parse_base_url(&raw)
+}
+
+/// A base URL, checked: http(s), a host, no credentials in it.
+pub fn parse_base_url(raw: &str) -> Result<reqwest::Url, ApiError> {
     // The text is never repeated in a message: it could hold credentials.
     let url = reqwest::Url::parse(raw.trim_end_matches('/'))
         .map_err(|err| ApiError::Config(format!("the base URL is not a URL: {err}")))?;

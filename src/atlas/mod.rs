@@ -1,20 +1,25 @@
 //! Everything that speaks HTTP to Atlas. Nothing else in tether opens a
 //! connection.
 
+mod access;
 mod auth;
 mod client;
 mod credentials;
 mod error;
+pub mod keyring;
 mod limit;
+mod profile;
 mod redact;
 mod retry;
 mod server_text;
 mod version;
 mod wire;
 
+pub use access::{Access, AccessRequest, BaseUrlSource, CredentialSource, ProfileName};
 pub use client::{Client, ClientConfig, Deletion, RequestLog};
 pub use credentials::{CredentialKind, Credentials, DEFAULT_BASE_URL, base_url};
 pub use error::{ApiError, ConnectionFailure, LongWait, RedirectRefusal};
+pub use profile::{PROFILE_VARIABLE, SecretOrigin, config_dir};
 pub use redact::{Redactor, fragment_len};
 pub use retry::RetryPolicy;
 pub use server_text::{MAX_SHOWN_BYTES, server_text};

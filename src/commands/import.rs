@@ -13,10 +13,14 @@ use crate::output::Printer;
 use crate::prometheus::{Scraped, scrape_configs};
 
 pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
-    if args.projects.is_empty() == args.org.is_none() {
+    let access = super::access(&args.atlas)?;
+    let org = organization(args, access.profile_org.as_deref());
+    if args.projects.is_empty() == org.is_none() {
         return Err(Error::new(
             "say which projects to import: `--project ID|NAME` (repeatable) or `--org ORG_ID`",
-            "for example `tether import --org 5f1e3b2c9d8e7f6a5b4c3d2e -o tether.yaml`",
+            "for example `tether import --org 5f1e3b2c9d8e7f6a5b4c3d2e -o tether.yaml`; without \
+             `--project`, `MONGODB_ATLAS_ORG_ID` or the Atlas CLI profile's `org_id` names the \
+             organization",
         ));
     }
     let replace = if args.force {
@@ -27,13 +31,13 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     for path in args.output.iter().chain(&args.secrets_out) {
         super::check_output(path, None, replace)?;
     }
-    let origin = super::atlas_origin(&args.atlas)?;
+    let origin = super::atlas_origin(&access);
     let session = super::session::Session::start()?;
-    let client = super::connect(&args.atlas, None, &session, printer)?;
+    let client = super::connect_with(&args.atlas, None, access, &session, printer)?;
     let projects = session.read(engine::find_projects(
         &client,
         &args.projects,
-        args.org.as_deref(),
+        org.as_deref(),
     ))??;
     let progress = printer.progress(projects.len(), "reading");
     let step = progress.clone();
@@ -48,7 +52,7 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         factor: args.factor,
         v2_fields: client.api() == ApiVersion::V2,
     };
-    let imported = import(&sources, &options, args.org.as_deref());
+    let imported = import(&sources, &options, org.as_deref());
     match &args.output {
         Some(path) => {
             super::write_file(path, &imported.yaml, None, replace)?;
@@ -118,6 +122,18 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         ));
     }
     Ok(ExitStatus::Success)
+}
+
+/// The organization to import: `--org`; without `--project`, else
+/// `MONGODB_ATLAS_ORG_ID`, else the profile's `org_id`.
+fn organization(args: &ImportArgs, profile_org: Option<&str>) -> Option<String> {
+    if args.org.is_some() || !args.projects.is_empty() {
+        return args.org.clone();
+    }
+    std::env::var("MONGODB_ATLAS_ORG_ID")
+        .ok()
+        .filter(|org| !org.is_empty())
+        .or_else(|| profile_org.map(str::to_owned))
 }
 
 #[cfg(unix)]

@@ -18,7 +18,7 @@ pub mod whoami;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::atlas::{ApiVersion, Client};
+use crate::atlas::{Access, AccessRequest, ApiVersion, Client};
 use crate::cli::{Api, AtlasArgs, FileArgs, GateArgs, OutputFormat, PlanInputs};
 use crate::config::{SecretSources, Unset};
 use crate::engine::{self, Gates, Planned, Report};
@@ -61,10 +61,9 @@ fn today() -> Result<Day, Error> {
 const TODAY: &str = "TETHER_TODAY";
 
 /// Atlas's address as `scheme://host[:port]`, for URLs outside its API
-/// (Prometheus discovery). A base URL with credentials is refused.
-fn atlas_origin(atlas: &AtlasArgs) -> Result<String, Error> {
-    let url = crate::atlas::base_url(atlas.base_url.as_deref(), |name| std::env::var(name).ok())?;
-    Ok(url.origin().ascii_serialization())
+/// (Prometheus discovery).
+fn atlas_origin(access: &Access) -> String {
+    access.base_url.origin().ascii_serialization()
 }
 
 /// The API generation to speak: `--api`, else the file's `api:`, else v2.
@@ -76,11 +75,36 @@ fn api_version(atlas: &AtlasArgs, file: Option<ApiVersion>) -> ApiVersion {
     }
 }
 
-/// A client for Atlas from the command's options, the file's `api:` and the
-/// environment.
+/// The credentials and the Atlas a command uses: its options, the
+/// environment, an Atlas CLI profile (secrets from the keyring
+/// `TETHER_KEYRING` chooses).
+fn access(atlas: &AtlasArgs) -> Result<Access, Error> {
+    let var = |name: &str| std::env::var(name).ok();
+    let keyring = crate::atlas::keyring::from_env(var)?;
+    let request = AccessRequest {
+        base_url: atlas.base_url.as_deref(),
+        profile: atlas.profile.as_deref(),
+    };
+    Ok(Access::resolve(request, var, keyring.as_ref())?)
+}
+
+/// A client for Atlas from the command's options, the file's `api:`, the
+/// environment and the profile.
 fn connect(
     atlas: &AtlasArgs,
     file_api: Option<ApiVersion>,
+    session: &Session,
+    printer: &Printer,
+) -> Result<Arc<Client>, Error> {
+    let access = access(atlas)?;
+    connect_with(atlas, file_api, access, session, printer)
+}
+
+/// A client for Atlas as `access` says, with the command's options.
+fn connect_with(
+    atlas: &AtlasArgs,
+    file_api: Option<ApiVersion>,
+    access: Access,
     session: &Session,
     printer: &Printer,
 ) -> Result<Arc<Client>, Error> {
@@ -92,9 +116,11 @@ fn connect(
         log: printer.request_log(),
         stop: Some(session.stop.clone()),
     };
-    Ok(Arc::new(engine::connect(connection, |name| {
-        std::env::var(name).ok()
-    })?))
+    Ok(Arc::new(engine::connect_to(
+        connection,
+        access.base_url,
+        access.credentials,
+    )?))
 }
 
 /// Loads the file, selects projects, fetches and plans them: what plan,

@@ -12,9 +12,10 @@ use crate::output::Printer;
 use crate::prometheus::{Scraped, scrape_configs};
 
 pub fn run(args: &PrometheusArgs, printer: &Printer) -> Result<ExitStatus, Error> {
-    let origin = super::atlas_origin(&args.atlas)?;
+    let access = super::access(&args.atlas)?;
+    let origin = super::atlas_origin(&access);
     let session = super::session::Session::start()?;
-    let client = super::connect(&args.atlas, None, &session, printer)?;
+    let client = super::connect_with(&args.atlas, None, access, &session, printer)?;
     let projects = session.read(engine::find_projects(&client, &args.projects, None))??;
     let sources = session.read(engine::read_for_import(
         Arc::clone(&client),

@@ -1,7 +1,7 @@
 //! `tether whoami`: the credentials in use, where they came from, the Atlas
 //! they go to, and whether it accepts them. Never a secret.
 
-use crate::atlas::{Credentials, base_url};
+use crate::atlas::{BaseUrlSource, CredentialSource, Credentials, SecretOrigin};
 use crate::cli::WhoamiArgs;
 use crate::error::Error;
 use crate::exit::ExitStatus;
@@ -9,37 +9,53 @@ use crate::model::ApiVersion;
 use crate::output::Printer;
 
 pub fn run(args: &WhoamiArgs, printer: &Printer) -> Result<ExitStatus, Error> {
-    let var = |name: &str| std::env::var(name).ok();
-    let (credentials, names) = Credentials::from_env_named(var)?;
-    let kind = match credentials {
+    // Resolved first: a base URL that holds credentials is refused, not shown.
+    let access = super::access(&args.atlas)?;
+    let kind = match access.credentials {
         Credentials::ServiceAccount { .. } => "a service account",
         Credentials::ApiKey { .. } => "a programmatic API key (HTTP Digest)",
         Credentials::None => "none",
     };
-    let source = match names {
-        Some([id, secret]) => format!(", from `{id}` and `{secret}`"),
-        None => " (set `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET`, or an API key)"
+    let profile = access
+        .profile
+        .as_ref()
+        .map(|p| format!("Atlas CLI profile `{}` in `{}`", p.name, p.file.display()));
+    let source = match (&access.credentials_from, &profile) {
+        (CredentialSource::Variables([id, secret]), _) => format!(", from `{id}` and `{secret}`"),
+        (CredentialSource::Profile(origin), Some(profile)) => {
+            let secret = match origin {
+                SecretOrigin::Keyring => "the secret from the OS keyring",
+                SecretOrigin::File => "the secret from the file",
+            };
+            format!(", from {profile} ({secret})")
+        }
+        _ => " (set `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET`, an API key, \
+              or use an Atlas CLI profile with `--profile`)"
             .to_owned(),
     };
-    // Parsed first: a base URL that holds credentials is refused, not shown.
-    let url = base_url(args.atlas.base_url.as_deref(), var)?;
-    let from = if args.atlas.base_url.is_some() {
-        " (from `--base-url`)"
-    } else if var("MONGODB_ATLAS_BASE_URL").is_some_and(|v| !v.is_empty()) {
-        " (from `MONGODB_ATLAS_BASE_URL`)"
-    } else {
-        ""
+    let from = match (&access.base_url_from, &access.profile) {
+        (BaseUrlSource::Flag, _) => " (from `--base-url`)".to_owned(),
+        (BaseUrlSource::Variable, _) => " (from `MONGODB_ATLAS_BASE_URL`)".to_owned(),
+        (BaseUrlSource::Profile(key), Some(profile)) => {
+            format!(" (from `{key}` of profile `{}`)", profile.name)
+        }
+        _ => String::new(),
     };
-    let base = format!("{}{from}", url.as_str().trim_end_matches('/'));
+    let base = format!("{}{from}", access.base_url.as_str().trim_end_matches('/'));
     let api = match super::api_version(&args.atlas, None) {
         ApiVersion::V1 => "v1.0",
         ApiVersion::V2 => "v2",
     };
-    printer.data(&format!(
-        "Credentials: {kind}{source}\nAtlas:       {base}, API {api}\n"
-    ));
+    let mut lines = format!("Credentials: {kind}{source}\nAtlas:       {base}, API {api}\n");
+    if let (Some(org), Some(profile)) = (&access.profile_org, &access.profile) {
+        lines.push_str(&format!(
+            "Org:         {org} (`org_id` of profile `{}`)\n",
+            profile.name
+        ));
+    }
+    printer.data(&lines);
     let session = super::session::Session::start()?;
-    let client = super::connect(&args.atlas, None, &session, printer)?;
+    let client = super::connect_with(&args.atlas, None, access, &session, printer)?;
     let visible = session.read(client.visible_projects())??;
     printer.data(&format!(
         "Accepted:    yes; {} visible to these credentials\n",

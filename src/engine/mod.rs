@@ -126,10 +126,18 @@ pub fn connect(
     connection: Connection,
     var: impl Fn(&str) -> Option<String>,
 ) -> Result<Client, Error> {
-    let mut config = ClientConfig::new(
-        base_url(connection.base_url.as_deref(), &var)?,
-        Credentials::from_env(&var)?,
-    );
+    let url = base_url(connection.base_url.as_deref(), &var)?;
+    connect_to(connection, url, Credentials::from_env(&var)?)
+}
+
+/// A client for Atlas at `url` with `credentials`, found already (see
+/// [`crate::atlas::Access`]); `connection.base_url` is not read.
+pub fn connect_to(
+    connection: Connection,
+    url: reqwest::Url,
+    credentials: Credentials,
+) -> Result<Client, Error> {
+    let mut config = ClientConfig::new(url, credentials);
     config.api = connection.api;
     config.concurrency = connection.concurrency;
     config.retry.max_attempts = connection.retries + 1;

@@ -15,6 +15,7 @@ mod gitops;
 mod hostile;
 mod import;
 mod install_script;
+mod profiles;
 mod prometheus;
 mod readme_walkthrough;
 mod recipe_runs;
