@@ -233,3 +233,63 @@ pub fn tether_at_a_terminal(dir: &Path, args: &[&str], env: &[(&str, &str)], inp
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
+
+/// The simulator the CI recipes run against: the recipes' state, with
+/// credentials required.
+pub fn recipe_simulator() -> tether::sim::SimHandle {
+    let state = tether::sim::StateFile::load(&fixtures().join("recipes/state.yaml"))
+        .expect("the state loads");
+    tether::sim::spawn(tether::sim::SimConfig {
+        state,
+        auth: tether::sim::AuthMode::Required,
+        worker_threads: 1,
+        ..tether::sim::SimConfig::default()
+    })
+    .expect("simulator starts")
+}
+
+/// A stub command (`gh`, `curl`) that a recipe calls: its canned answers
+/// and the calls it records live in one folder.
+pub struct Stub<'a>(pub &'a Path);
+
+impl Stub<'_> {
+    /// Canned answers, one `pattern<TAB>answer` a line, replacing earlier ones.
+    pub fn respond(&self, answers: &[(&str, &str)]) {
+        let text: String = answers
+            .iter()
+            .map(|(pattern, answer)| format!("{pattern}\t{answer}\n"))
+            .collect();
+        std::fs::write(self.0.join("responses"), text).expect("responses");
+    }
+
+    /// The calls recorded since the last time (`calls`, one a line), with
+    /// the body each sent (`body.N`); both are cleared.
+    pub fn calls(&self) -> Vec<(String, Option<String>)> {
+        let calls = std::fs::read_to_string(self.0.join("calls")).unwrap_or_default();
+        let out = calls
+            .lines()
+            .enumerate()
+            .map(|(i, line)| {
+                let body = self.0.join(format!("body.{}", i + 1));
+                (line.to_owned(), std::fs::read_to_string(body).ok())
+            })
+            .collect();
+        std::fs::remove_file(self.0.join("calls")).ok();
+        for entry in std::fs::read_dir(self.0).expect("stub dir") {
+            let path = entry.expect("entry").path();
+            if path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("body."))
+            {
+                std::fs::remove_file(path).expect("clear a body");
+            }
+        }
+        out
+    }
+}
+
+#[cfg(unix)]
+pub fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}

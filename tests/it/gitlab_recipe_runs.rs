@@ -8,12 +8,12 @@
 //! `.ci/run` installs gitlab-ci-local (and rsync, which it needs); where it
 //! is not installed these tests say so and pass, except under CI.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
-use tether::sim::{self, AuthMode, SimConfig, SimHandle, StateFile};
+use tether::sim::SimHandle;
 
-use crate::common::{fixtures, repo_root};
+use crate::common::{Stub, fixtures, make_executable, repo_root};
 
 const PD_SERVICE_KEY: &str = "recipe-pd-key-0123456789abcdef0042";
 const DD_API_KEY: &str = "0123456789abcdef0123456789abcd42";
@@ -96,15 +96,7 @@ struct JobRun {
 
 impl World {
     fn new(runner: PathBuf) -> World {
-        let state =
-            StateFile::load(&fixtures().join("recipes/state.yaml")).expect("the state loads");
-        let sim = sim::spawn(SimConfig {
-            state,
-            auth: AuthMode::Required,
-            worker_threads: 1,
-            ..SimConfig::default()
-        })
-        .expect("simulator starts");
+        let sim = crate::common::recipe_simulator();
         let repo = tempfile::tempdir().expect("tempdir");
         std::fs::copy(
             repo_root().join("examples/ci/gitlab/tether.gitlab-ci.yml"),
@@ -160,32 +152,13 @@ impl World {
 
     /// Canned answers of the stub `curl`, replacing earlier ones.
     fn respond(&self, answers: &[(&str, &str)]) {
-        let text: String = answers
-            .iter()
-            .map(|(pattern, answer)| format!("{pattern}\t{answer}\n"))
-            .collect();
-        std::fs::write(self.stub.path().join("responses"), text).expect("responses");
+        Stub(self.stub.path()).respond(answers);
     }
 
     /// The calls the stub recorded since the last time, with the body each
     /// sent.
     fn calls(&self) -> Vec<(String, Option<String>)> {
-        let calls = std::fs::read_to_string(self.stub.path().join("calls")).unwrap_or_default();
-        let out = calls
-            .lines()
-            .enumerate()
-            .map(|(i, line)| {
-                let body = self.stub.path().join(format!("body.{}", i + 1));
-                (line.to_owned(), std::fs::read_to_string(body).ok())
-            })
-            .collect();
-        for entry in std::fs::read_dir(self.stub.path()).expect("stub dir") {
-            let path = entry.expect("entry").path();
-            if path.is_file() && path.file_name().is_some_and(|n| n != "responses") {
-                std::fs::remove_file(path).expect("clear a call");
-            }
-        }
-        out
+        Stub(self.stub.path()).calls()
     }
 
     /// Runs one job as GitLab would for `pipeline` (predefined variables),
@@ -260,11 +233,6 @@ fn job_output(log: &str) -> String {
         .filter_map(|line| line.split_once(" > ").map(|(_, printed)| printed))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn make_executable(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
 
 const SCHEDULE: &[(&str, &str)] = &[("CI_PIPELINE_SOURCE", "schedule")];

@@ -58,14 +58,16 @@ pub fn serve(files: HashMap<String, Vec<u8>>) -> String {
 
 /// A release archive holding a `tether` that prints its version.
 fn fake_archive(dir: &Path) -> Vec<u8> {
+    archive_of(dir, &format!("#!/bin/sh\necho \"tether {VERSION}\"\n"))
+}
+
+/// A release archive whose `tether` is the shell script `script`.
+pub fn archive_of(dir: &Path, script: &str) -> Vec<u8> {
     let stage = dir.join("stage");
     std::fs::create_dir_all(&stage).expect("stage");
     let exe = stage.join("tether");
-    std::fs::write(&exe, format!("#!/bin/sh\necho \"tether {VERSION}\"\n")).expect("fake tether");
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
+    std::fs::write(&exe, script).expect("fake tether");
+    crate::common::make_executable(&exe);
     let archive = dir.join("release.tar.gz");
     let status = Command::new("tar")
         .arg("-czf")
@@ -79,8 +81,12 @@ fn fake_archive(dir: &Path) -> Vec<u8> {
     std::fs::read(archive).expect("archive")
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// The SHA-256 of `bytes` in hexadecimal, as `SHA256SUMS` writes it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A release server whose checksum file says `checksum`
@@ -88,7 +94,7 @@ fn hex(bytes: &[u8]) -> String {
 fn release(dir: &Path, checksum: Option<&str>) -> String {
     let archive = fake_archive(dir);
     let name = format!("tether-{VERSION}-{TARGET}.tar.gz");
-    let sum = checksum.map_or_else(|| hex(&Sha256::digest(&archive)), str::to_owned);
+    let sum = checksum.map_or_else(|| sha256_hex(&archive), str::to_owned);
     let mut files = HashMap::new();
     files.insert(
         format!("/releases/v{VERSION}/{name}.sha256"),

@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use sha2::{Digest, Sha256};
 use tether::sim::{self, AuthMode, SimConfig, StateFile};
 
 use crate::common::{TODAY, repo_root, repository};
@@ -41,44 +40,20 @@ fn command(line: &str) -> &str {
     line.split_once(" #").map_or(line, |(code, _)| code).trim()
 }
 
-fn make_executable(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-}
-
 /// A release of tether's version for this machine, served on loopback, whose
 /// `tether` runs the binary under test. Returns the download base URL.
 fn fake_release(dir: &Path) -> String {
     let version = env!("CARGO_PKG_VERSION");
     let target = format!("{}-unknown-linux-musl", std::env::consts::ARCH);
-    let stage = dir.join("stage");
-    std::fs::create_dir_all(&stage).expect("stage");
-    let exe = stage.join("tether");
-    std::fs::write(
-        &exe,
-        format!(
+    let bytes = crate::install_script::archive_of(
+        dir,
+        &format!(
             "#!/bin/sh\nexec '{}' \"$@\"\n",
             assert_cmd::cargo::cargo_bin("tether").display()
         ),
-    )
-    .expect("fake tether");
-    make_executable(&exe);
-    let archive = dir.join("release.tar.gz");
-    let tar = Command::new("tar")
-        .arg("-czf")
-        .arg(&archive)
-        .arg("-C")
-        .arg(&stage)
-        .arg("tether")
-        .status()
-        .expect("tar runs");
-    assert!(tar.success());
-    let bytes = std::fs::read(&archive).expect("archive");
+    );
     let name = format!("tether-{version}-{target}.tar.gz");
-    let sum: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sum = crate::install_script::sha256_hex(&bytes);
     let mut files = std::collections::HashMap::new();
     files.insert(
         format!("/v{version}/{name}.sha256"),

@@ -18,9 +18,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use tether::sim::{self, AuthMode, SimConfig, SimHandle, StateFile};
+use tether::sim::SimHandle;
 
-use crate::common::{fixtures, repo_root};
+use crate::common::{Stub, fixtures, make_executable, repo_root};
 
 const REPO: &str = "acme/infra";
 const PR: &str = "7";
@@ -91,15 +91,7 @@ impl JobRun {
 
 impl World {
     fn new() -> World {
-        let state =
-            StateFile::load(&fixtures().join("recipes/state.yaml")).expect("the state loads");
-        let sim = sim::spawn(SimConfig {
-            state,
-            auth: AuthMode::Required,
-            worker_threads: 1,
-            ..SimConfig::default()
-        })
-        .expect("simulator starts");
+        let sim = crate::common::recipe_simulator();
         let stub = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir(stub.path().join("bin")).expect("bin");
         std::fs::create_dir(stub.path().join("artifacts")).expect("artifacts");
@@ -111,36 +103,12 @@ impl World {
 
     /// Canned answers of the stub `gh`, replacing earlier ones.
     fn respond(&self, answers: &[(&str, &str)]) {
-        let text: String = answers
-            .iter()
-            .map(|(pattern, text)| format!("{pattern}\t{text}\n"))
-            .collect();
-        std::fs::write(self.stub.path().join("responses"), text).expect("responses");
+        Stub(self.stub.path()).respond(answers);
     }
 
     /// The calls the stub recorded so far, with the body each sent.
     fn calls(&self) -> Vec<(String, Option<String>)> {
-        let calls = std::fs::read_to_string(self.stub.path().join("calls")).unwrap_or_default();
-        let calls: Vec<(String, Option<String>)> = calls
-            .lines()
-            .enumerate()
-            .map(|(i, call)| {
-                let body =
-                    std::fs::read_to_string(self.stub.path().join(format!("body.{}", i + 1))).ok();
-                (call.to_owned(), body)
-            })
-            .collect();
-        std::fs::remove_file(self.stub.path().join("calls")).ok();
-        for entry in std::fs::read_dir(self.stub.path()).expect("stub dir") {
-            let path = entry.expect("entry").path();
-            if path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("body."))
-            {
-                std::fs::remove_file(path).expect("remove body");
-            }
-        }
-        calls
+        Stub(self.stub.path()).calls()
     }
 
     fn artifact(&self, name: &str) -> PathBuf {
@@ -318,11 +286,6 @@ impl World {
 
 fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
-}
-
-fn make_executable(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
 
 /// Replaces every `${{ expr }}` with the context's value of `expr`.
