@@ -15,12 +15,9 @@ use tether::sim::SimHandle;
 
 use crate::common::{Stub, fixtures, make_executable, repo_root};
 
-const PD_SERVICE_KEY: &str = "recipe-pd-key-0123456789abcdef0042";
-const DD_API_KEY: &str = "0123456789abcdef0123456789abcd42";
-const READ_ID: &str = "mdb_sa_id_read_only";
-const READ_SECRET: &str = "mdb_sa_sk_read_only_secret_value";
-const OWNER_ID: &str = "mdb_sa_id_owner";
-const OWNER_SECRET: &str = "mdb_sa_sk_owner_secret_value";
+use crate::recipe_runs::{
+    DD_API_KEY, OWNER_ID, OWNER_SECRET, PD_SERVICE_KEY, READ_ID, READ_SECRET,
+};
 const API_TOKEN: &str = "glpat-stub-token-value-0042";
 
 /// The stub `curl`: appends each call's URL and method to `$GL_STUB/calls`
@@ -265,17 +262,7 @@ fn gitlab_drift_opens_then_closes_one_issue() {
     );
     assert!(body.contains("labels=tether-drift"), "{body}");
 
-    let sync = crate::common::tether(
-        world.repo.path(),
-        &["apply", "--auto-approve", "--no-progress"],
-        &[
-            ("MONGODB_ATLAS_BASE_URL", &world.sim.base_url()),
-            ("MONGODB_ATLAS_CLIENT_ID", OWNER_ID),
-            ("MONGODB_ATLAS_CLIENT_SECRET", OWNER_SECRET),
-            ("PD_SERVICE_KEY", PD_SERVICE_KEY),
-            ("DD_API_KEY", DD_API_KEY),
-        ],
-    );
+    let sync = crate::recipe_runs::apply_as_owner(world.repo.path(), &world.sim);
     assert_eq!(sync.code, 0, "{}", sync.transcript());
     world.respond(&[(
         "issues?labels=tether-drift",

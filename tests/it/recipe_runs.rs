@@ -26,12 +26,12 @@ const REPO: &str = "acme/infra";
 const PR: &str = "7";
 const HEAD_SHA: &str = "1111111111111111111111111111111111111111";
 const MERGE_SHA: &str = "2222222222222222222222222222222222222222";
-const PD_SERVICE_KEY: &str = "recipe-pd-key-0123456789abcdef0042";
-const DD_API_KEY: &str = "0123456789abcdef0123456789abcd42";
-const READ_ID: &str = "mdb_sa_id_read_only";
-const READ_SECRET: &str = "mdb_sa_sk_read_only_secret_value";
-const OWNER_ID: &str = "mdb_sa_id_owner";
-const OWNER_SECRET: &str = "mdb_sa_sk_owner_secret_value";
+pub(crate) const PD_SERVICE_KEY: &str = "recipe-pd-key-0123456789abcdef0042";
+pub(crate) const DD_API_KEY: &str = "0123456789abcdef0123456789abcd42";
+pub(crate) const READ_ID: &str = "mdb_sa_id_read_only";
+pub(crate) const READ_SECRET: &str = "mdb_sa_sk_read_only_secret_value";
+pub(crate) const OWNER_ID: &str = "mdb_sa_id_owner";
+pub(crate) const OWNER_SECRET: &str = "mdb_sa_sk_owner_secret_value";
 
 /// The stub `gh`: appends each call (arguments joined by spaces) to
 /// `$GH_STUB/calls`, keeps the file a call sends as a body
@@ -663,17 +663,7 @@ fn drift_opens_updates_then_closes_one_issue() {
     assert_eq!(calls[1].0, "issue edit 12 --body-file issue.md");
 
     // Someone applies; the next night is in sync and closes the issue.
-    let sync = crate::common::tether(
-        first.work.path(),
-        &["apply", "--auto-approve", "--no-progress"],
-        &[
-            ("MONGODB_ATLAS_BASE_URL", &world.sim.base_url()),
-            ("MONGODB_ATLAS_CLIENT_ID", OWNER_ID),
-            ("MONGODB_ATLAS_CLIENT_SECRET", OWNER_SECRET),
-            ("PD_SERVICE_KEY", PD_SERVICE_KEY),
-            ("DD_API_KEY", DD_API_KEY),
-        ],
-    );
+    let sync = apply_as_owner(first.work.path(), &world.sim);
     assert_eq!(sync.code, 0, "{}", sync.transcript());
     let in_sync = world.run_job("tether-drift.yml", "drift", &ctx);
     assert!(in_sync.success, "{}", in_sync.log);
@@ -686,4 +676,19 @@ fn drift_opens_updates_then_closes_one_issue() {
         "{}",
         calls[1].0
     );
+}
+
+/// Someone with the Owner credentials applies the recipes' file in `dir`.
+pub(crate) fn apply_as_owner(dir: &Path, sim: &SimHandle) -> crate::common::Run {
+    crate::common::tether(
+        dir,
+        &["apply", "--auto-approve", "--no-progress"],
+        &[
+            ("MONGODB_ATLAS_BASE_URL", &sim.base_url()),
+            ("MONGODB_ATLAS_CLIENT_ID", OWNER_ID),
+            ("MONGODB_ATLAS_CLIENT_SECRET", OWNER_SECRET),
+            ("PD_SERVICE_KEY", PD_SERVICE_KEY),
+            ("DD_API_KEY", DD_API_KEY),
+        ],
+    )
 }
