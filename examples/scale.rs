@@ -235,6 +235,8 @@ fn sim_state(n: usize, drifts: &[Drift]) -> StateFile {
                     (kind.to_owned(), fields)
                 })
                 .collect(),
+            events: Vec::new(),
+            alert_configs: Vec::new(),
         })
         .collect();
     StateFile {

@@ -66,6 +66,7 @@
 pub mod atlas;
 #[doc(hidden)]
 pub mod cli;
+mod clock;
 mod commands;
 #[doc(hidden)]
 pub mod config;
