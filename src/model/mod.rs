@@ -1,6 +1,7 @@
 //! The domain: what the file asks for, in a form that no longer knows about
 //! YAML. Nothing here depends on the rest of the crate but `secret`.
 
+mod activity;
 mod group_id;
 mod integration_type;
 mod live;
@@ -10,6 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+pub use activity::{AlertConfig, ChangeEvent, Notification};
 pub use group_id::{GroupId, InvalidGroupId};
 pub use integration_type::{IntegrationType, UnknownIntegrationType};
 pub use live::{LiveIntegration, LiveIntegrations, LiveValue, Project};
