@@ -228,7 +228,10 @@ pub fn refusals(plan: &Plan, operations: &[Operation], gates: &Gates) -> Vec<Ref
         let mut unchecked = Vec::new();
         for project in &plan.projects {
             for (kind, alerts) in project.orphaned_alerts_by(operations) {
-                let ids: Vec<&str> = alerts.iter().map(|a| a.id.as_str()).collect();
+                let ids: Vec<String> = alerts
+                    .iter()
+                    .map(|a| format!("{} {}", a.id, a.event_type))
+                    .collect();
                 deletes.push(format!(
                     "{kind} in {}: {} ({})",
                     project.label,
