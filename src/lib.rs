@@ -66,7 +66,8 @@
 pub mod atlas;
 #[doc(hidden)]
 pub mod cli;
-mod clock;
+#[doc(hidden)]
+pub mod clock;
 mod commands;
 #[doc(hidden)]
 pub mod config;
