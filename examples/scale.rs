@@ -615,13 +615,19 @@ fn literal_file(text: &str, w: usize) -> String {
 
 /// Runs `tether plan` on `text` (written to a temporary file) against the
 /// simulator at `url`, and reads its peak RSS.
-fn run_binary(bin: &Path, url: &str, text: &str, concurrency: usize) -> Res<BinaryRun> {
+fn run_binary(
+    bin: &Path,
+    url: &str,
+    text: &str,
+    concurrency: usize,
+    extra: &[&str],
+) -> Res<BinaryRun> {
     let dir = std::env::temp_dir();
     let stem = format!("tether-scale-{}", std::process::id());
     let file = dir.join(format!("{stem}.yaml"));
     let stderr_path = dir.join(format!("{stem}.stderr"));
     std::fs::write(&file, text)?;
-    let run = run_binary_on(bin, url, &file, &stderr_path, concurrency);
+    let run = run_binary_on(bin, url, &file, &stderr_path, concurrency, extra);
     let _ = std::fs::remove_file(&file);
     let _ = std::fs::remove_file(&stderr_path);
     run
@@ -633,8 +639,9 @@ fn run_binary_on(
     file: &Path,
     stderr_path: &Path,
     concurrency: usize,
+    extra: &[&str],
 ) -> Res<BinaryRun> {
-    let tether_args = [
+    let mut tether_args = vec![
         "--color".to_owned(),
         "never".to_owned(),
         "plan".to_owned(),
@@ -646,6 +653,7 @@ fn run_binary_on(
         "-f".to_owned(),
         file.display().to_string(),
     ];
+    tether_args.extend(extra.iter().map(|a| (*a).to_owned()));
     let stderr = std::fs::File::create(stderr_path)?;
     let configure = |command: &mut Command| {
         for (name, _) in std::env::vars_os() {
@@ -1139,7 +1147,7 @@ fn main() -> Res<()> {
         println!("\n[6] peak memory of `tether plan` (the release binary) for {n} projects");
         let bin = support::tether_binary(", or pass `--skip-binary`")?;
         sim.reset_counters();
-        let run = run_binary(&bin, &url, &text, c)?;
+        let run = run_binary(&bin, &url, &text, c, &[])?;
         let counts = sim.counters();
         let mb = run.max_rss_kb as f64 / 1024.0;
         println!(
@@ -1171,13 +1179,38 @@ fn main() -> Res<()> {
             ),
             &format!("< 150 MB: {}", met(run.max_rss_kb * 1024 < 150_000_000)),
         );
+        // The same plan without attribution (the alert listings stay).
+        sim.reset_counters();
+        let quiet = run_binary(&bin, &url, &text, c, &["--no-attribution"])?;
+        let counts = sim.counters();
+        assert_eq!(quiet.status, Some(0), "`tether plan` exits 0");
+        assert_eq!(counts.total(), (n + deleting) as u64);
+        println!(
+            "    the same with `--no-attribution` ({} requests): wall {} ({:.3}x the bound), max \
+             RSS {:.1} MiB",
+            counts.total(),
+            secs(quiet.wall),
+            ratio(quiet.wall, the_bound),
+            quiet.max_rss_kb as f64 / 1024.0
+        );
+        table.row(
+            "6",
+            &format!("`tether plan --no-attribution`, N={n} (no events calls)"),
+            format!(
+                "wall {} ({:.3}x the bound), {:.1} MiB",
+                secs(quiet.wall),
+                ratio(quiet.wall, the_bound),
+                quiet.max_rss_kb as f64 / 1024.0
+            ),
+            "",
+        );
         // The same plan when W projects write their webhook URL out: W
         // "literal secret" warnings, each rendered with its source lines.
         let w = args.literal_projects;
         if w > 0 {
             let literal = literal_file(&text, w);
             sim.reset_counters();
-            let run = run_binary(&bin, &url, &literal, c)?;
+            let run = run_binary(&bin, &url, &literal, c, &[])?;
             let counts = sim.counters();
             assert_eq!(run.status, Some(0), "`tether plan` exits 0");
             assert_eq!(counts.total(), (n + k + deleting) as u64);
