@@ -14,7 +14,9 @@
 //! name-only projects), `--planning-projects P` [20000], `--reps R` [3]
 //! (planning CPU: best of R), `--literal-projects W` [2000] (the binary on
 //! a file whose first W projects write their webhook URL out, one warning
-//! each; 0 skips it), `--skip-binary`.
+//! each; 0 skips it), `--lookup-reps R` [3] (part 7: the plan with and
+//! without attribution and alert references, alternated R times),
+//! `--lookups-only` (parts 1 and 7 only), `--skip-binary`.
 //!
 //! No timed assertions: the machine is shared, so the report gives ratios
 //! measured in the same run. Request and write counts are asserted exactly.
@@ -25,20 +27,22 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 use tether::atlas::{Client, ClientConfig, Credentials, base_url};
+use tether::clock;
 use tether::config::{Unset, load_str};
 use tether::engine::{self, Observed, fetch_all};
 use tether::model::{
     DesiredProject, GroupId, IntegrationType, LiveIntegration, LiveIntegrations, LiveValue,
     ProjectRef, ReadBack, spec,
 };
-use tether::plan::{Plan, PlanOptions, ProjectPlan, plan_project, render};
+use tether::plan::{Attribution, Plan, PlanOptions, ProjectPlan, plan_project, render};
 use tether::secret::{Secret, mask, url_mask};
 use tether::sim::{
-    ApiKey, AuthMode, Faults, ProjectFile, Role, Scalar, SimConfig, SimHandle, StateFile, spawn,
+    AlertConfig, ApiKey, AuthMode, Event, Faults, ProjectFile, Role, Scalar, SimConfig, SimHandle,
+    StateFile, spawn,
 };
 
 mod support;
@@ -48,6 +52,8 @@ type Res<T> = Result<T, Box<dyn Error>>;
 const INTEGRATIONS: &str = "/api/atlas/v1.0/groups/{groupId}/integrations";
 const INTEGRATION: &str = "/api/atlas/v1.0/groups/{groupId}/integrations/{integrationType}";
 const BY_NAME: &str = "/api/atlas/v1.0/groups/byName/{groupName}";
+const EVENTS: &str = "/api/atlas/v2/groups/{groupId}/events";
+const ALERTS: &str = "/api/atlas/v2/groups/{groupId}/alertConfigs";
 
 // Fake secrets, the same in the file's environment and in the simulator.
 const PD_KEY: &str = "9f3c2a7e5b1d4c8fa0e6b2d4c8f10022";
@@ -74,6 +80,8 @@ struct Args {
     reps: usize,
     skip_binary: bool,
     literal_projects: usize,
+    lookup_reps: usize,
+    lookups_only: bool,
 }
 
 impl Args {
@@ -91,11 +99,17 @@ impl Args {
             reps: 3,
             skip_binary: false,
             literal_projects: 2000,
+            lookup_reps: 3,
+            lookups_only: false,
         };
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
             if flag == "--skip-binary" {
                 args.skip_binary = true;
+                continue;
+            }
+            if flag == "--lookups-only" {
+                args.lookups_only = true;
                 continue;
             }
             if flag == "--help" || flag == "-h" {
@@ -119,6 +133,7 @@ impl Args {
                 "--planning-projects" => args.planning_projects = n,
                 "--reps" => args.reps = n,
                 "--literal-projects" => args.literal_projects = n,
+                "--lookup-reps" => args.lookup_reps = n.max(1),
                 _ => return Err(format!("unknown flag `{flag}`\n{USAGE}").into()),
             }
         }
@@ -136,7 +151,7 @@ impl Args {
 
 const USAGE: &str = "usage: scale [--projects N] [--latency-ms L] [--jitter-ms J] [--concurrency C] \
 [--changes K] [--baseline-projects S] [--auth-projects A] [--named M] [--planning-projects P] \
-[--reps R] [--literal-projects W] [--skip-binary]";
+[--reps R] [--literal-projects W] [--lookup-reps R] [--lookups-only] [--skip-binary]";
 
 // ---------------------------------------------------------------------------
 // The workload: N projects, each declaring PAGER_DUTY (defaults), DATADOG (a
@@ -235,11 +250,48 @@ fn sim_state(n: usize, drifts: &[Drift]) -> StateFile {
                     (kind.to_owned(), fields)
                 })
                 .collect(),
+            events: if drifts[i] == Drift::None {
+                Vec::new()
+            } else {
+                vec![ui_change()]
+            },
+            alert_configs: if drifts[i] == Drift::Delete {
+                vec![alert_on(IntegrationType::OpsGenie)]
+            } else {
+                Vec::new()
+            },
         })
         .collect();
     StateFile {
         projects,
         ..StateFile::default()
+    }
+}
+
+/// A change someone made in the Atlas UI yesterday: what attribution
+/// finds in each drifted project.
+fn ui_change() -> Event {
+    Event {
+        id: String::new(),
+        created: clock::format_utc(SystemTime::now() - Duration::from_secs(86_400)),
+        event_type_name: "INTEGRATION_CONFIGURED".to_owned(),
+        username: Some("oncall@example.com".to_owned()),
+        public_key: None,
+        remote_address: Some("203.0.113.7".to_owned()),
+    }
+}
+
+/// An enabled alert that notifies through the project's integration of
+/// `kind` (no key of its own): what a delete of it silences.
+fn alert_on(kind: IntegrationType) -> AlertConfig {
+    AlertConfig {
+        id: String::new(),
+        event_type_name: "HOST_DOWN".to_owned(),
+        enabled: true,
+        notifications: vec![BTreeMap::from([(
+            "typeName".to_owned(),
+            Scalar::Text(kind.as_str().to_owned()),
+        )])],
     }
 }
 
@@ -366,6 +418,8 @@ fn client(url: &str, credentials: Credentials, concurrency: usize) -> Res<Arc<Cl
 /// under the client's limit), then diff every project.
 struct Planned {
     plan: Plan,
+    /// The live state of each project, for the alert references.
+    lives: BTreeMap<GroupId, LiveIntegrations>,
     fetch: Duration,
     diff: Duration,
 }
@@ -382,15 +436,19 @@ fn plan_through(
     let started = Instant::now();
     let options = PlanOptions::default();
     let mut plans = Vec::with_capacity(desired.len());
+    let mut lives = BTreeMap::new();
     for (project, observed) in desired.iter().zip(observed) {
         match observed {
-            Observed::Fetched { group, name, live } => plans.push(plan_project(
-                &group,
-                name.as_deref(),
-                project,
-                &live,
-                &options,
-            )),
+            Observed::Fetched { group, name, live } => {
+                plans.push(plan_project(
+                    &group,
+                    name.as_deref(),
+                    project,
+                    &live,
+                    &options,
+                ));
+                lives.insert(group, live);
+            }
             Observed::Unreadable { error, .. } | Observed::Unresolved { error, .. } => {
                 return Err(format!("`{}` could not be fetched: {error}", project.project).into());
             }
@@ -399,9 +457,36 @@ fn plan_through(
     let plan = Plan::from(plans);
     Ok(Planned {
         plan,
+        lives,
         fetch,
         diff: started.elapsed(),
     })
+}
+
+/// tether's plan with the lookups `plan` makes around it (events of each
+/// drifted project, alert configurations of each project with a delete):
+/// [`plan_through`], then `engine::look_around`. Returns the plan and the
+/// wall time of the whole.
+fn plan_with_lookups(
+    runtime: &tokio::runtime::Runtime,
+    client: &Arc<Client>,
+    desired: &[DesiredProject],
+    lookups: engine::Lookups,
+) -> Res<(engine::Planned, Duration)> {
+    let started = Instant::now();
+    let planned = plan_through(runtime, client, desired)?;
+    let mut planned = engine::Planned {
+        plan: planned.plan,
+        lives: planned.lives,
+        options: PlanOptions::default(),
+    };
+    runtime.block_on(engine::look_around(
+        Arc::clone(client),
+        &mut planned,
+        lookups,
+        SystemTime::now(),
+    ));
+    Ok((planned, started.elapsed()))
 }
 
 fn bound(requests: usize, concurrency: usize, latency: Duration) -> Duration {
@@ -538,13 +623,19 @@ fn literal_file(text: &str, w: usize) -> String {
 
 /// Runs `tether plan` on `text` (written to a temporary file) against the
 /// simulator at `url`, and reads its peak RSS.
-fn run_binary(bin: &Path, url: &str, text: &str, concurrency: usize) -> Res<BinaryRun> {
+fn run_binary(
+    bin: &Path,
+    url: &str,
+    text: &str,
+    concurrency: usize,
+    extra: &[&str],
+) -> Res<BinaryRun> {
     let dir = std::env::temp_dir();
     let stem = format!("tether-scale-{}", std::process::id());
     let file = dir.join(format!("{stem}.yaml"));
     let stderr_path = dir.join(format!("{stem}.stderr"));
     std::fs::write(&file, text)?;
-    let run = run_binary_on(bin, url, &file, &stderr_path, concurrency);
+    let run = run_binary_on(bin, url, &file, &stderr_path, concurrency, extra);
     let _ = std::fs::remove_file(&file);
     let _ = std::fs::remove_file(&stderr_path);
     run
@@ -556,8 +647,9 @@ fn run_binary_on(
     file: &Path,
     stderr_path: &Path,
     concurrency: usize,
+    extra: &[&str],
 ) -> Res<BinaryRun> {
-    let tether_args = [
+    let mut tether_args = vec![
         "--color".to_owned(),
         "never".to_owned(),
         "plan".to_owned(),
@@ -569,6 +661,7 @@ fn run_binary_on(
         "-f".to_owned(),
         file.display().to_string(),
     ];
+    tether_args.extend(extra.iter().map(|a| (*a).to_owned()));
     let stderr = std::fs::File::create(stderr_path)?;
     let configure = |command: &mut Command| {
         for (name, _) in std::env::vars_os() {
@@ -776,6 +869,127 @@ fn main() -> Res<()> {
         "1: met",
     );
 
+    // 7. Attribution and alert references: the same plan with the lookups
+    // `tether plan` makes around it and without them (`--no-attribution`
+    // and no alert listing), alternated on the same simulator.
+    let deleting = drift_of.iter().filter(|d| **d == Drift::Delete).count();
+    let reps = args.lookup_reps;
+    println!(
+        "\n[7] plan with attribution and alert references ({k} drifted projects, {deleting} with \
+         a delete) and without, alternated {reps} times"
+    );
+    let off = engine::Lookups::default();
+    let on = engine::Lookups {
+        attribution: true,
+        alerts: true,
+    };
+    let (mut walls_off, mut walls_on) = (Vec::new(), Vec::new());
+    let (mut counts_off, mut counts_on) = (None, None);
+    let mut found = (0, 0);
+    for _ in 0..reps {
+        sim.reset_counters();
+        let (without, wall) = plan_with_lookups(&runtime, &tether, &desired, off)?;
+        assert_eq!(without.plan.summary().to_apply(), k);
+        walls_off.push(wall);
+        counts_off = Some(sim.counters());
+        sim.reset_counters();
+        let (with, wall) = plan_with_lookups(&runtime, &tether, &desired, on)?;
+        walls_on.push(wall);
+        counts_on = Some(sim.counters());
+        let attributed = with
+            .plan
+            .projects
+            .iter()
+            .filter(|p| {
+                matches!(&p.attribution, Some(Attribution::Events { events, .. }) if !events.is_empty())
+            })
+            .count();
+        let referenced = with
+            .plan
+            .projects
+            .iter()
+            .filter(|p| !p.orphaned_alerts_by(&p.operations()).is_empty())
+            .count();
+        found = (attributed, referenced);
+    }
+    let (counts_off, counts_on) = (
+        counts_off.expect("reps >= 1"),
+        counts_on.expect("reps >= 1"),
+    );
+    let events = counts_on.get("GET", EVENTS) - counts_off.get("GET", EVENTS);
+    let listings = counts_on.get("GET", ALERTS) - counts_off.get("GET", ALERTS);
+    println!(
+        "    requests: {} without, {} with: {events} events calls and {listings} alert listings \
+         more; {} projects attributed, {} deletes found used by an enabled alert",
+        counts_off.total(),
+        counts_on.total(),
+        found.0,
+        found.1
+    );
+    assert_eq!(
+        counts_off.total(),
+        n as u64,
+        "without: one GET-all per project"
+    );
+    assert_eq!(events, k as u64, "one events call per drifted project");
+    assert_eq!(
+        listings, deleting as u64,
+        "one listing per project with a delete"
+    );
+    assert_eq!(
+        counts_on.total() - counts_off.total(),
+        (k + deleting) as u64,
+        "nothing else"
+    );
+    assert_eq!(found, (k, deleting), "every lookup found what was seeded");
+    let median = |walls: &mut Vec<Duration>| {
+        walls.sort();
+        walls[walls.len() / 2]
+    };
+    let (wall_off, wall_on) = (median(&mut walls_off), median(&mut walls_on));
+    let with_requests = n + k + deleting;
+    let vs_bound = ratio(wall_on, the_bound);
+    let vs_own_bound = ratio(wall_on, bound(with_requests, c, l));
+    let vs_off = ratio(wall_on, wall_off);
+    println!(
+        "    wall (median of {reps}): without {}, with {} = {vs_off:.3}x; with vs the plan's bound \
+         {}: {vs_bound:.3}x; vs the bound of its {with_requests} requests {}: {vs_own_bound:.3}x",
+        secs(wall_off),
+        secs(wall_on),
+        secs(the_bound),
+        secs(bound(with_requests, c, l))
+    );
+    table.row(
+        "7",
+        &format!("requests of `plan` with attribution + alert references, {k} drifted, {deleting} deletes"),
+        format!(
+            "{} vs {} without: +{events} events calls, +{listings} alert listings",
+            counts_on.total(),
+            counts_off.total()
+        ),
+        &format!(
+            "+{k} and +{deleting} exactly: {}",
+            met(events == k as u64 && listings == deleting as u64)
+        ),
+    );
+    table.row(
+        "7",
+        &format!("wall of that plan (fetch + diff + lookups), median of {reps}"),
+        format!(
+            "{} with, {} without ({vs_off:.3}x); **{vs_bound:.3}x the bound** {} ({vs_own_bound:.3}x \
+             the bound of its {with_requests} requests)",
+            secs(wall_on),
+            secs(wall_off),
+            secs(the_bound)
+        ),
+        &format!("<= 1.15x: {}", met(vs_bound <= 1.15)),
+    );
+    if args.lookups_only {
+        println!("\nSummary (markdown):\n");
+        table.print();
+        return Ok(());
+    }
+
     // 2 (cont.). With Digest auth and name-only projects, on its own simulator.
     let a = args.auth_projects;
     let m = args.named;
@@ -941,7 +1155,7 @@ fn main() -> Res<()> {
         println!("\n[6] peak memory of `tether plan` (the release binary) for {n} projects");
         let bin = support::tether_binary(", or pass `--skip-binary`")?;
         sim.reset_counters();
-        let run = run_binary(&bin, &url, &text, c)?;
+        let run = run_binary(&bin, &url, &text, c, &[])?;
         let counts = sim.counters();
         let mb = run.max_rss_kb as f64 / 1024.0;
         println!(
@@ -959,8 +1173,9 @@ fn main() -> Res<()> {
         assert_eq!(run.status, Some(0), "`tether plan` exits 0");
         assert_eq!(
             counts.total(),
-            n as u64,
-            "the binary sends one GET per project"
+            (n + k + deleting) as u64,
+            "the binary sends one GET per project, one events call per drifted project and one \
+             alert listing per project with a delete"
         );
         table.row(
             "6",
@@ -972,16 +1187,41 @@ fn main() -> Res<()> {
             ),
             &format!("< 150 MB: {}", met(run.max_rss_kb * 1024 < 150_000_000)),
         );
+        // The same plan without attribution (the alert listings stay).
+        sim.reset_counters();
+        let quiet = run_binary(&bin, &url, &text, c, &["--no-attribution"])?;
+        let counts = sim.counters();
+        assert_eq!(quiet.status, Some(0), "`tether plan` exits 0");
+        assert_eq!(counts.total(), (n + deleting) as u64);
+        println!(
+            "    the same with `--no-attribution` ({} requests): wall {} ({:.3}x the bound), max \
+             RSS {:.1} MiB",
+            counts.total(),
+            secs(quiet.wall),
+            ratio(quiet.wall, the_bound),
+            quiet.max_rss_kb as f64 / 1024.0
+        );
+        table.row(
+            "6",
+            &format!("`tether plan --no-attribution`, N={n} (no events calls)"),
+            format!(
+                "wall {} ({:.3}x the bound), {:.1} MiB",
+                secs(quiet.wall),
+                ratio(quiet.wall, the_bound),
+                quiet.max_rss_kb as f64 / 1024.0
+            ),
+            "",
+        );
         // The same plan when W projects write their webhook URL out: W
         // "literal secret" warnings, each rendered with its source lines.
         let w = args.literal_projects;
         if w > 0 {
             let literal = literal_file(&text, w);
             sim.reset_counters();
-            let run = run_binary(&bin, &url, &literal, c)?;
+            let run = run_binary(&bin, &url, &literal, c, &[])?;
             let counts = sim.counters();
             assert_eq!(run.status, Some(0), "`tether plan` exits 0");
-            assert_eq!(counts.total(), n as u64);
+            assert_eq!(counts.total(), (n + k + deleting) as u64);
             println!(
                 "    the same with {w} webhook URLs written out ({} lines of warnings on stderr): \
                  wall {} ({:.3}x the bound), max RSS {:.1} MiB",

@@ -58,6 +58,8 @@ fn state(projects: u64) -> StateFile {
                 created: None,
                 tags: Vec::new(),
                 integrations,
+                events: Vec::new(),
+                alert_configs: Vec::new(),
             }
         })
         .collect();

@@ -319,6 +319,11 @@ pub struct PlanArgs {
     #[arg(long)]
     pub rotate_secrets: bool,
 
+    /// Do not ask Atlas who changed the integrations of the projects that
+    /// differ from the file (one events call per such project).
+    #[arg(long)]
+    pub no_attribution: bool,
+
     #[command(flatten)]
     pub gates: GateArgs,
 }
@@ -340,6 +345,12 @@ pub struct GateArgs {
     /// integrations (default 30; from 10 managed integrations on).
     #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u32).range(0..=100))]
     pub max_delete_percent: Option<u32>,
+
+    /// Delete integrations even when enabled alert configurations notify
+    /// through them (they are left without that destination), or when the
+    /// alert configurations cannot be listed.
+    #[arg(long)]
+    pub allow_orphaned_alerts: bool,
 }
 
 #[derive(Debug, Args)]
@@ -350,6 +361,11 @@ pub struct DriftArgs {
     /// How to print the drift report.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+
+    /// Do not ask Atlas who changed the integrations of the projects that
+    /// drifted (one events call per such project).
+    #[arg(long)]
+    pub no_attribution: bool,
 }
 
 #[derive(Debug, Args)]

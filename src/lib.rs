@@ -66,6 +66,8 @@
 pub mod atlas;
 #[doc(hidden)]
 pub mod cli;
+#[doc(hidden)]
+pub mod clock;
 mod commands;
 #[doc(hidden)]
 pub mod config;

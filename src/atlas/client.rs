@@ -22,7 +22,7 @@ use super::redact::Redactor;
 use super::retry::{RetryPolicy, parse_retry_after};
 use super::server_text::{MAX_SHOWN_BYTES, server_text};
 use super::version::ApiVersion;
-use super::wire::{self, ErrorBody};
+use super::wire::{self, AlertConfig, ChangeEvent, ErrorBody};
 use crate::model::{FieldValue, GroupId, Integration, IntegrationType, LiveIntegrations, Project};
 use crate::secret::Secret;
 
@@ -240,11 +240,14 @@ impl Client {
     }
 
     fn api_url(&self, segments: &[&str], query: &[(&str, String)]) -> Url {
+        self.url_at(self.api, segments, query)
+    }
+
+    /// A URL of the API generation `api`, whatever the client's.
+    fn url_at(&self, api: ApiVersion, segments: &[&str], query: &[(&str, String)]) -> Url {
         let mut url = self.base_url.clone();
         if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty()
-                .extend(self.api.prefix())
-                .extend(segments);
+            path.pop_if_empty().extend(api.prefix()).extend(segments);
         }
         if !query.is_empty() {
             url.query_pairs_mut()
@@ -254,12 +257,23 @@ impl Client {
     }
 
     fn api_request(&self, method: Method, url: Url, body: Option<&Value>) -> Request {
+        self.request_at(self.api, method, url, body)
+    }
+
+    /// A request with the media types of the API generation `api`.
+    fn request_at(
+        &self,
+        api: ApiVersion,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+    ) -> Request {
         Request {
             method,
             url,
             body: body.map(|b| serde_json::to_vec(b).expect("a JSON value serializes")),
-            content_type: self.api.media_type(),
-            accept: self.api.media_type(),
+            content_type: api.media_type(),
+            accept: api.media_type(),
             auth: RequestAuth::Api,
             secrets: Redactor::default(),
             stoppable: false,
@@ -281,16 +295,28 @@ impl Client {
 
     /// Every item of a paginated list, following `pageNum` until a short page.
     async fn list_all(&self, segments: &[&str]) -> Result<Vec<Value>, ApiError> {
+        self.list_all_at(self.api, segments).await
+    }
+
+    /// [`Client::list_all`] on the API generation `api`.
+    async fn list_all_at(
+        &self,
+        api: ApiVersion,
+        segments: &[&str],
+    ) -> Result<Vec<Value>, ApiError> {
         let mut items = Vec::new();
         for page in 1..=MAX_PAGES {
-            let url = self.api_url(
+            let url = self.url_at(
+                api,
                 segments,
                 &[
                     ("pageNum", page.to_string()),
                     ("itemsPerPage", ITEMS_PER_PAGE.to_string()),
                 ],
             );
-            let answer = self.send(self.api_request(Method::GET, url, None)).await?;
+            let answer = self
+                .send(self.request_at(api, Method::GET, url, None))
+                .await?;
             if !answer.status.is_success() {
                 return Err(self.not_found_or_rejected(&answer, segments));
             }
@@ -451,6 +477,61 @@ impl Client {
             }
             _ => Err(answer.rejected()),
         }
+    }
+
+    /// The project's latest integration events (`INTEGRATION_CONFIGURED`,
+    /// `INTEGRATION_REMOVED`) since `since` (ISO 8601, UTC), newest first:
+    /// one request for one page of at most `limit`. Always through the v2
+    /// API (its versioned media type), whatever the client's generation.
+    pub async fn integration_events(
+        &self,
+        group: &GroupId,
+        since: &str,
+        limit: usize,
+    ) -> Result<Vec<ChangeEvent>, ApiError> {
+        let segments = ["groups", group.as_str(), "events"];
+        let url = self.url_at(
+            ApiVersion::V2,
+            &segments,
+            &[
+                ("eventType", "INTEGRATION_CONFIGURED".to_owned()),
+                ("eventType", "INTEGRATION_REMOVED".to_owned()),
+                ("minDate", since.to_owned()),
+                ("pageNum", "1".to_owned()),
+                ("itemsPerPage", limit.max(1).to_string()),
+                ("includeCount", "false".to_owned()),
+            ],
+        );
+        let answer = self
+            .send(self.request_at(ApiVersion::V2, Method::GET, url, None))
+            .await?;
+        if !answer.status.is_success() {
+            return Err(self.not_found_or_rejected(&answer, &segments));
+        }
+        let envelope = answer.json()?;
+        let results = wire::results(&envelope).map_err(|reason| answer.invalid(reason))?;
+        results
+            .iter()
+            .take(limit)
+            .map(|item| wire::change_event(item, &|text| answer.shown(text)))
+            .collect::<Result<_, _>>()
+            .map_err(|reason| answer.invalid(reason))
+    }
+
+    /// Every alert configuration of the project (all pages), as far as
+    /// tether reads them: never a notification's credential. Always through
+    /// the v2 API.
+    pub async fn alert_configs(&self, group: &GroupId) -> Result<Vec<AlertConfig>, ApiError> {
+        let segments = ["groups", group.as_str(), "alertConfigs"];
+        let items = self.list_all_at(ApiVersion::V2, &segments).await?;
+        items
+            .iter()
+            .map(|item| wire::alert_config(item, &|text| self.shown(text)))
+            .collect::<Result<_, _>>()
+            .map_err(|reason| ApiError::InvalidResponse {
+                request: format!("GET /groups/{group}/alertConfigs"),
+                reason: self.shown(reason),
+            })
     }
 
     /// Every project of an organization.

@@ -9,9 +9,10 @@ use super::version::ApiVersion;
 
 /// An unknown integration type's name is cut after this many bytes.
 const MAX_TYPE_NAME_BYTES: usize = 100;
+pub use crate::model::{AlertConfig, ChangeEvent};
 use crate::model::{
     FieldKind, FieldValue, GroupId, Integration, IntegrationType, LiveIntegration,
-    LiveIntegrations, LiveValue, Project,
+    LiveIntegrations, LiveValue, Notification, Project,
 };
 
 /// The body of a PUT or POST: the desired integration alone, never anything
@@ -179,6 +180,93 @@ pub fn project(value: &Value) -> Result<Project, String> {
         name,
         org_id,
         tags,
+    })
+}
+
+/// Notification fields that hold a credential of the notification's own, by
+/// the names of Atlas's alert configuration reference. Their values are
+/// never read: only whether one is set.
+const NOTIFICATION_CREDENTIALS: &[&str] = &[
+    "serviceKey",
+    "apiToken",
+    "datadogApiKey",
+    "opsGenieApiKey",
+    "victorOpsApiKey",
+    "victorOpsRoutingKey",
+    "webhookUrl",
+    "webhookSecret",
+    "microsoftTeamsWebhookUrl",
+    "notificationToken",
+];
+
+/// One event of `GET /groups/{id}/events`; `shown` makes Atlas's text fit
+/// to show (escaped, capped, credentials redacted).
+pub fn change_event(value: &Value, shown: &dyn Fn(&str) -> String) -> Result<ChangeEvent, String> {
+    let text = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+            .map(shown)
+    };
+    Ok(ChangeEvent {
+        created: text("created").ok_or("an event has no `created`")?,
+        event_type: text("eventTypeName").ok_or("an event has no `eventTypeName`")?,
+        username: text("username"),
+        public_key: text("publicKey"),
+        remote_address: text("remoteAddress"),
+    })
+}
+
+/// One alert configuration of `GET /groups/{id}/alertConfigs`: its id,
+/// event type, whether it is enabled, and per notification its type, the
+/// integration it names and whether it has credentials of its own (never
+/// their values).
+pub fn alert_config(value: &Value, shown: &dyn Fn(&str) -> String) -> Result<AlertConfig, String> {
+    let id = value
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or("an alert configuration has no `id`")?;
+    let notifications = match value.get("notifications") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|n| {
+                let object = n
+                    .as_object()
+                    .ok_or("a notification of an alert configuration is not an object")?;
+                let type_name = object
+                    .get("typeName")
+                    .and_then(Value::as_str)
+                    .ok_or("a notification of an alert configuration has no `typeName`")?;
+                let set = |v: &Value| !(v.is_null() || v.as_str() == Some(""));
+                Ok(Notification {
+                    type_name: shown(type_name),
+                    integration_id: object
+                        .get("integrationId")
+                        .and_then(Value::as_str)
+                        .map(shown),
+                    own_credentials: NOTIFICATION_CREDENTIALS
+                        .iter()
+                        .any(|key| object.get(*key).is_some_and(set)),
+                })
+            })
+            .collect::<Result<_, &str>>()?,
+        Some(_) => return Err("`notifications` of an alert configuration is not a list".into()),
+    };
+    Ok(AlertConfig {
+        id: shown(id),
+        event_type: value
+            .get("eventTypeName")
+            .and_then(Value::as_str)
+            .map_or_else(|| "(no event type)".to_owned(), shown),
+        // Taken as enabled when Atlas does not say: the safe side for
+        // apply's gate.
+        enabled: value
+            .get("enabled")
+            .and_then(Value::as_bool)
+            .unwrap_or(true),
+        notifications,
     })
 }
 

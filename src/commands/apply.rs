@@ -30,7 +30,17 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         client,
         session,
         safety,
-    } = super::plan(&args.inputs, rotate, printer)?;
+    } = super::plan(
+        &args.inputs,
+        rotate,
+        // The alert configurations are read now, even for a saved plan:
+        // the gate weighs what a delete silences at the moment it is sent.
+        engine::Lookups {
+            attribution: false,
+            alerts: true,
+        },
+        printer,
+    )?;
     let plan = &planned.plan;
     let format = args.output;
     if format == ReportFormat::Text {

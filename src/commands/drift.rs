@@ -8,7 +8,13 @@ use crate::output::Printer;
 use crate::plan::render::{self, Purpose};
 
 pub fn run(args: &DriftArgs, printer: &Printer) -> Result<ExitStatus, Error> {
-    let planned = super::plan(&args.inputs, false, printer)?.planned;
+    // Drift never writes: who changed what is its question, not what a
+    // delete would silence (that is `plan`'s).
+    let lookups = crate::engine::Lookups {
+        attribution: !args.no_attribution,
+        alerts: false,
+    };
+    let planned = super::plan(&args.inputs, false, lookups, printer)?.planned;
     printer.data(&super::render(
         &planned.plan,
         args.output,

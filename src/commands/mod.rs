@@ -123,9 +123,15 @@ fn connect_with(
     )?))
 }
 
-/// Loads the file, selects projects, fetches and plans them: what plan,
+/// Loads the file, selects projects, fetches and plans them, then makes the
+/// `lookups` around the plan (events, alert configurations): what plan,
 /// drift and apply all begin with.
-fn plan(inputs: &PlanInputs, rotate_secrets: bool, printer: &Printer) -> Result<Planning, Error> {
+fn plan(
+    inputs: &PlanInputs,
+    rotate_secrets: bool,
+    lookups: engine::Lookups,
+    printer: &Printer,
+) -> Result<Planning, Error> {
     let session = Session::start()?;
     let file = &inputs.file.file;
     let sources = secret_sources(&inputs.file, printer)?;
@@ -152,6 +158,12 @@ fn plan(inputs: &PlanInputs, rotate_secrets: bool, printer: &Printer) -> Result<
         printer,
     )?;
     planned.plan.unmanaged_projects = expanded.unmanaged;
+    session.read(engine::look_around(
+        Arc::clone(&client),
+        &mut planned,
+        lookups,
+        std::time::SystemTime::now(),
+    ))?;
     Ok(Planning {
         planned,
         client,
@@ -178,6 +190,7 @@ fn gates(flags: &GateArgs, file: &Safety, force: bool) -> Gates {
     };
     Gates {
         force,
+        allow_orphaned_alerts: flags.allow_orphaned_alerts,
         ..Gates::from_file(&settings)
     }
 }

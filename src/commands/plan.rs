@@ -13,7 +13,15 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     }
     let super::Planning {
         planned, safety, ..
-    } = super::plan(&args.inputs, args.rotate_secrets, printer)?;
+    } = super::plan(
+        &args.inputs,
+        args.rotate_secrets,
+        engine::Lookups {
+            attribution: !args.no_attribution,
+            alerts: true,
+        },
+        printer,
+    )?;
     let plan = &planned.plan;
     printer.data(&super::render(plan, args.output, Purpose::Plan, printer));
     super::step_summary(&render::markdown(plan), printer);

@@ -76,6 +76,12 @@ pub struct SimArgs {
     #[arg(long = "fail-writes-to", value_name = "PROJECT_ID")]
     pub fail_writes_to: Vec<String>,
 
+    /// Answer this endpoint 403 Forbidden, as Atlas does for a key that lacks
+    /// the role, by its path after the version, such as
+    /// `groups/{groupId}/events`; repeatable.
+    #[arg(long = "forbid", value_name = "ENDPOINT")]
+    pub forbid: Vec<String>,
+
     /// Let a v2 PUT create an absent type (by default it answers 404
     /// INTEGRATION_NOT_CONFIGURED; Atlas's behaviour is unverified).
     #[arg(long)]
@@ -136,6 +142,7 @@ impl SimArgs {
                 drop_rate: self.drop_rate,
                 read_after_write_delay: Duration::from_millis(self.read_after_write_delay_ms),
                 failing_projects: self.fail_writes_to.clone(),
+                forbidden: self.forbid.clone(),
             },
             seed: self.seed,
             worker_threads: self.threads,

@@ -17,6 +17,9 @@ pub struct Gates {
     pub max_delete_percent: u32,
     /// Apply even when a gate would refuse.
     pub force: bool,
+    /// Delete integrations that enabled alert configurations notify
+    /// through (or whose alert configurations could not be listed).
+    pub allow_orphaned_alerts: bool,
 }
 
 /// Shares are weighed only from this many managed integrations on: one
@@ -30,6 +33,7 @@ impl Default for Gates {
             max_update_percent: 30,
             max_delete_percent: 30,
             force: false,
+            allow_orphaned_alerts: false,
         }
     }
 }
@@ -49,6 +53,7 @@ impl Gates {
                 .max_delete_percent
                 .unwrap_or(defaults.max_delete_percent),
             force: false,
+            allow_orphaned_alerts: false,
         }
     }
 }
@@ -71,6 +76,17 @@ pub enum Refusal {
     /// Projects whose last paging integration (PagerDuty, Opsgenie,
     /// VictorOps) the plan deletes.
     LastPaging {
+        projects: Vec<String>,
+    },
+    /// Deletes of integrations that enabled alert configurations notify
+    /// through, as `WEBHOOK in name (id): 2 enabled alert configurations
+    /// (id, id)`.
+    OrphanedAlerts {
+        deletes: Vec<String>,
+    },
+    /// Projects where the plan deletes but the alert configurations could
+    /// not be listed, with why.
+    AlertsUnchecked {
         projects: Vec<String>,
     },
 }
@@ -96,6 +112,16 @@ impl Refusal {
                  of {}",
                 projects.join(", ")
             ),
+            Refusal::OrphanedAlerts { deletes } => format!(
+                "the plan deletes integrations that enabled alerts notify through, leaving them \
+                 without that destination: {}",
+                deletes.join("; ")
+            ),
+            Refusal::AlertsUnchecked { projects } => format!(
+                "the plan deletes integrations in projects whose alert configurations could not \
+                 be listed, so what the deletes silence is unknown: {}",
+                projects.join("; ")
+            ),
         }
     }
 
@@ -120,6 +146,15 @@ impl Refusal {
             Refusal::LastPaging { .. } => "nobody would be paged for these projects' alerts; add \
                                            another paging integration first, or pass `--force` \
                                            if that is intended"
+                .to_owned(),
+            Refusal::OrphanedAlerts { .. } => "point those alerts at another destination in Atlas \
+                                               first, or pass `--allow-orphaned-alerts` (or \
+                                               `--force`) when silencing them is intended"
+                .to_owned(),
+            Refusal::AlertsUnchecked { .. } => "give the key read access to the project's alert \
+                                                configurations (Project Read Only), or pass \
+                                                `--allow-orphaned-alerts` (or `--force`) to delete \
+                                                without this check"
                 .to_owned(),
         }
     }
@@ -187,6 +222,43 @@ pub fn refusals(plan: &Plan, operations: &[Operation], gates: &Gates) -> Vec<Ref
         refusals.push(Refusal::LastPaging {
             projects: last_paging,
         });
+    }
+    if !gates.allow_orphaned_alerts {
+        let mut deletes = Vec::new();
+        let mut unchecked = Vec::new();
+        for project in &plan.projects {
+            for (kind, alerts) in project.orphaned_alerts_by(operations) {
+                let ids: Vec<String> = alerts
+                    .iter()
+                    .map(|a| format!("{} {}", a.id, a.event_type))
+                    .collect();
+                deletes.push(format!(
+                    "{kind} in {}: {} ({})",
+                    project.label,
+                    crate::plural::count(
+                        alerts.len(),
+                        "enabled alert configuration",
+                        "enabled alert configurations"
+                    ),
+                    ids.join(", ")
+                ));
+            }
+            if project.deletes_unchecked_by(operations) {
+                unchecked.push(format!(
+                    "{} ({})",
+                    project.label,
+                    project.alerts_unavailable().unwrap_or_default()
+                ));
+            }
+        }
+        if !deletes.is_empty() {
+            refusals.push(Refusal::OrphanedAlerts { deletes });
+        }
+        if !unchecked.is_empty() {
+            refusals.push(Refusal::AlertsUnchecked {
+                projects: unchecked,
+            });
+        }
     }
     refusals
 }

@@ -9,6 +9,7 @@
 mod apply;
 mod fetch;
 mod gates;
+mod lookups;
 mod report;
 mod selectors;
 mod stop;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 
 pub use fetch::{Observed, OnDone, fetch_all};
 pub use gates::{Gates, Refusal, SHARE_FROM, managed_count, refusals};
+pub use lookups::{EVENTS_SHOWN, Lookups, WINDOW_DAYS, look_around};
 pub use report::{
     OperationDocument, OperationReport, OperationResult, Outcome, REPORT_FORMAT_VERSION, Report,
     ReportDocument, ReportSummary, report_json, report_text,

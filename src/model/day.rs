@@ -42,9 +42,9 @@ impl Day {
         self.month
     }
 
-    // Howard Hinnant's `days_from_civil`: exact for the proleptic Gregorian
-    // calendar, with no table and no loop.
-    fn epoch_days(self) -> i64 {
+    /// Days since 1970-01-01. Howard Hinnant's `days_from_civil`: exact for
+    /// the proleptic Gregorian calendar, with no table and no loop.
+    pub fn epoch_days(self) -> i64 {
         let (month, day) = (i64::from(self.month), i64::from(self.day));
         let year = i64::from(self.year) - i64::from(month <= 2);
         let era = year.div_euclid(400);
@@ -54,8 +54,9 @@ impl Day {
         era * 146_097 + day_of_era - 719_468
     }
 
-    // Hinnant's `civil_from_days`, the inverse of `epoch_days`.
-    fn from_epoch_days(days: i64) -> Day {
+    /// The day `days` after 1970-01-01 (Hinnant's `civil_from_days`, the
+    /// inverse of [`Day::epoch_days`]).
+    pub fn from_epoch_days(days: i64) -> Day {
         let days = days + 719_468;
         let era = days.div_euclid(146_097);
         let day_of_era = days - era * 146_097;

@@ -1,6 +1,7 @@
 //! The domain: what the file asks for, in a form that no longer knows about
 //! YAML. Nothing here depends on the rest of the crate but `secret`.
 
+mod activity;
 mod day;
 mod end_of_life;
 mod group_id;
@@ -12,6 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+pub use activity::{AlertConfig, ChangeEvent, Notification};
 pub use day::{Day, NotADay};
 pub use end_of_life::{
     END_OF_LIFE, EndOfLife, Ending, Milestone, TEAMS_CONNECTOR_HOST_SUFFIX, When, end_of_life,

@@ -3,8 +3,10 @@
 
 use super::diff::{PlanOptions, plan_project};
 use super::testing::{atlas_state, desired, integration};
-use super::types::{Plan, ProjectPlan};
-use crate::model::{GroupId, IntegrationType as T, Mode, Slot};
+use std::collections::BTreeMap;
+
+use super::types::{AlertCheck, AlertRef, Attribution, Plan, ProjectPlan};
+use crate::model::{ChangeEvent, GroupId, IntegrationType as T, Mode, Slot};
 
 const HEADERS_BEFORE: &str =
     "{\"Authorization\": \"Bearer header-token-0000000000000000000000000000000000000000000abcd\"}";
@@ -426,10 +428,54 @@ fn docs() -> ProjectPlan {
 }
 
 pub(crate) fn fixture_plan() -> Plan {
+    let mut payments = payments();
+    payments.attribution = Some(Attribution::Events {
+        window_days: 30,
+        events: vec![
+            ChangeEvent {
+                created: "2026-11-30T22:14:05Z".into(),
+                event_type: "INTEGRATION_CONFIGURED".into(),
+                username: Some("dana@example.com".into()),
+                public_key: None,
+                remote_address: Some("203.0.113.7".into()),
+            },
+            ChangeEvent {
+                created: "2026-11-28T09:00:00Z".into(),
+                event_type: "INTEGRATION_REMOVED".into(),
+                username: None,
+                public_key: Some("abcdefgh".into()),
+                remote_address: None,
+            },
+        ],
+    });
+    payments.alerts = Some(AlertCheck::Listed(BTreeMap::from([(
+        T::VictorOps,
+        vec![
+            AlertRef {
+                id: "6a0000000000000000000001".into(),
+                event_type: "OUTSIDE_METRIC_THRESHOLD".into(),
+                enabled: true,
+            },
+            AlertRef {
+                id: "6a0000000000000000000002".into(),
+                event_type: "HOST_DOWN".into(),
+                enabled: false,
+            },
+        ],
+    )])));
+    let mut analytics = analytics();
+    analytics.attribution = Some(Attribution::Unavailable {
+        window_days: 30,
+        reason: "Atlas answered 403 Forbidden to `GET /api/atlas/v2/groups/6a7b8c9d0e1f2a3b4c5d6e7f/events`".into(),
+    });
+    let mut batch = batch();
+    batch.alerts = Some(AlertCheck::Unavailable(
+        "Atlas answered 403 Forbidden to `GET /api/atlas/v2/groups/8d9e0f1a2b3c4d5e6f7a8b9c/alertConfigs`".into(),
+    ));
     Plan {
         projects: vec![
-            payments(),
-            analytics(),
+            payments,
+            analytics,
             observed(),
             ProjectPlan::failed(
                 None,
@@ -439,7 +485,7 @@ pub(crate) fn fixture_plan() -> Plan {
                  visible to this API key"
                     .into(),
             ),
-            batch(),
+            batch,
             docs(),
         ],
         unmanaged_projects: Vec::new(),

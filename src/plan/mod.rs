@@ -22,7 +22,7 @@ pub use diff::{Fetched, PlanOptions, plan, plan_project};
 pub use operation::{Action, Operation};
 pub use summary::Summary;
 pub use types::{
-    Change, DeleteReason, FieldChange, Item, ItemError, Note, Outcome, Plan, ProjectPlan,
-    ReportOnly, Shown, Unmanaged,
+    AlertCheck, AlertRef, Attribution, Change, DeleteReason, FieldChange, Item, ItemError, Note,
+    Outcome, Plan, ProjectPlan, ReportOnly, Shown, Unmanaged,
 };
 pub use verb::Verb;

@@ -147,4 +147,40 @@ impl ProjectPlan {
         let paging = |types: BTreeSet<IntegrationType>| types.into_iter().any(|t| t.is_paging());
         paging(self.live_types()) && !paging(self.live_types_after(operations))
     }
+
+    /// The types these operations (of this project; others are ignored)
+    /// delete here.
+    fn deleted_by(&self, operations: &[Operation]) -> Vec<IntegrationType> {
+        operations
+            .iter()
+            .filter(|op| Some(&op.group) == self.id.as_ref() && op.verb() == Verb::Delete)
+            .map(|op| op.kind)
+            .collect()
+    }
+
+    /// Per type these operations delete here, the enabled alert
+    /// configurations that notify through it and would be left without
+    /// that destination.
+    pub fn orphaned_alerts_by(
+        &self,
+        operations: &[Operation],
+    ) -> Vec<(IntegrationType, Vec<&super::types::AlertRef>)> {
+        self.deleted_by(operations)
+            .into_iter()
+            .filter_map(|kind| {
+                let enabled: Vec<_> = self
+                    .alert_refs(kind)
+                    .iter()
+                    .filter(|alert| alert.enabled)
+                    .collect();
+                (!enabled.is_empty()).then_some((kind, enabled))
+            })
+            .collect()
+    }
+
+    /// Whether these operations delete here although the project's alert
+    /// configurations could not be listed.
+    pub fn deletes_unchecked_by(&self, operations: &[Operation]) -> bool {
+        self.alerts_unavailable().is_some() && !self.deleted_by(operations).is_empty()
+    }
 }

@@ -3,8 +3,10 @@
 //! integrations kept for apply hold their secrets in `Secret`, whose `Debug`
 //! is redacted, so `{:?}` of a plan never shows a secret either.
 
+use std::collections::BTreeMap;
+
 use super::Verb;
-use crate::model::{GroupId, Integration, IntegrationType, Mode};
+use crate::model::{ChangeEvent, GroupId, Integration, IntegrationType, Mode};
 
 /// The plan of every project of a run, in the order the projects were given.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -36,6 +38,48 @@ pub struct ProjectPlan {
     pub outcome: Outcome,
     /// Where the `select` entry that brought the project in was written.
     pub selected_by: Option<String>,
+    /// Who changed the project's integrations lately: looked up by the
+    /// engine for projects that differ from the file; `None` otherwise.
+    pub attribution: Option<Attribution>,
+    /// The alert configurations that notify through the integrations apply
+    /// deletes here: looked up by the engine for projects with a delete;
+    /// `None` otherwise.
+    pub alerts: Option<AlertCheck>,
+}
+
+/// The project's latest integration events (Atlas's
+/// `INTEGRATION_CONFIGURED` and `INTEGRATION_REMOVED`): per project, since
+/// Atlas does not name the integration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Attribution {
+    /// The latest events of the last `window_days` days, newest first;
+    /// possibly none.
+    Events {
+        window_days: u32,
+        events: Vec<ChangeEvent>,
+    },
+    /// The events could not be read (a key without the role, for one): a
+    /// note, never a failure.
+    Unavailable { window_days: u32, reason: String },
+}
+
+/// What the alert configurations of a project say about its deletes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AlertCheck {
+    /// Per deleted type, the alert configurations with a notification that
+    /// uses it (types no alert uses are left out).
+    Listed(BTreeMap<IntegrationType, Vec<AlertRef>>),
+    /// They could not be listed: apply cannot tell what a delete silences.
+    Unavailable(String),
+}
+
+/// An alert configuration that notifies through an integration: never its
+/// notifications' settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlertRef {
+    pub id: String,
+    pub event_type: String,
+    pub enabled: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +114,8 @@ impl ProjectPlan {
             mode,
             outcome: Outcome::Planned { items, unmanaged },
             selected_by: None,
+            attribution: None,
+            alerts: None,
         }
     }
 
@@ -89,6 +135,8 @@ impl ProjectPlan {
             mode,
             outcome: Outcome::Failed { message },
             selected_by: None,
+            attribution: None,
+            alerts: None,
         }
     }
 
@@ -122,6 +170,23 @@ impl ProjectPlan {
 
     pub fn has_errors(&self) -> bool {
         self.items().iter().any(|item| !item.errors.is_empty())
+    }
+
+    /// The alert configurations that notify through `kind`, when the plan
+    /// deletes it and they were listed.
+    pub fn alert_refs(&self, kind: IntegrationType) -> &[AlertRef] {
+        match &self.alerts {
+            Some(AlertCheck::Listed(by_type)) => by_type.get(&kind).map_or(&[], Vec::as_slice),
+            _ => &[],
+        }
+    }
+
+    /// Why the alert configurations could not be listed, if they could not.
+    pub fn alerts_unavailable(&self) -> Option<&str> {
+        match &self.alerts {
+            Some(AlertCheck::Unavailable(reason)) => Some(reason),
+            _ => None,
+        }
     }
 
     /// Whether anything beyond "all unchanged" is worth showing. Notes alone

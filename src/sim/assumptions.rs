@@ -149,3 +149,54 @@ pub mod codes {
     pub const RESOURCE_NOT_FOUND: &str = "RESOURCE_NOT_FOUND";
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
 }
+
+/// Project events (atlas-api.md, "Project events"): what the facts leave
+/// open, decided once.
+pub mod events {
+    /// `GET /groups/{id}/events` lists the newest event first (unverified:
+    /// the reference does not state the order; tether asks for one small
+    /// page and relies on it).
+    pub const NEWEST_FIRST: bool = true;
+    /// An integration written through the API records this `remoteAddress`:
+    /// the simulator listens on loopback.
+    pub const API_REMOTE_ADDRESS: &str = "127.0.0.1";
+    /// A change "made in the UI" (`/__sim/ui/...` or
+    /// `SimHandle::change_as_user`) records this `remoteAddress` unless told
+    /// another.
+    pub const UI_REMOTE_ADDRESS: &str = "127.0.0.1";
+    /// A change made by a service account records its client id in
+    /// `publicKey` (unverified: the facts name `publicKey`/`apiKeyId` for
+    /// API keys only).
+    pub const SERVICE_ACCOUNT_IN_PUBLIC_KEY: bool = true;
+    /// Written with `PUT` or `POST`.
+    pub const CONFIGURED: &str = "INTEGRATION_CONFIGURED";
+    /// Written with `DELETE`.
+    pub const REMOVED: &str = "INTEGRATION_REMOVED";
+}
+
+/// Alert configurations (atlas-api.md, "Alert configurations").
+pub mod alerts {
+    /// Notification fields that hold a credential of the notification's
+    /// own (names from Atlas's alert configuration reference; which of them
+    /// Atlas masks on read is unverified: the simulator masks them all, like
+    /// integration secrets).
+    pub const CREDENTIAL_FIELDS: &[&str] = &[
+        "serviceKey",
+        "apiToken",
+        "datadogApiKey",
+        "opsGenieApiKey",
+        "victorOpsApiKey",
+        "victorOpsRoutingKey",
+        "webhookSecret",
+        "notificationToken",
+    ];
+    /// Credential fields that are URLs: masked as URLs.
+    pub const CREDENTIAL_URL_FIELDS: &[&str] = &["webhookUrl", "microsoftTeamsWebhookUrl"];
+    /// Notification fields served as numbers (the state file keeps text).
+    pub const NUMBER_FIELDS: &[&str] = &["delayMin", "intervalMin"];
+    /// A notification of an integration type with no credential of its own
+    /// and no `integrationId` is served with the id of the project's
+    /// integration of that type filled in ("since 2024 Atlas fills
+    /// `integrationId` in by itself").
+    pub const FILL_INTEGRATION_ID: bool = true;
+}

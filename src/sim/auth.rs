@@ -30,6 +30,23 @@ pub enum Role {
     ReadOnly,
 }
 
+/// Who made a request, as Atlas records it in the project's events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Actor {
+    /// A programmatic API key, by its public key.
+    ApiKey(String),
+    /// A service account, by its client id.
+    ServiceAccount(String),
+}
+
+/// An authenticated request's caller: what it may do, and who it is
+/// (nobody known when credentials are not checked).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub role: Role,
+    pub actor: Option<Actor>,
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum AuthMode {
     /// Every request is accepted as an owner.
@@ -94,7 +111,8 @@ pub struct Authenticator {
     token_lifetime: Duration,
     nc_policy: NcPolicy,
     nonces: Mutex<HashMap<String, NonceState>>,
-    tokens: Mutex<HashMap<String, (Role, Instant)>>,
+    /// Bearer token → (role, client id, expiry).
+    tokens: Mutex<HashMap<String, (Role, String, Instant)>>,
 }
 
 // Bearer tokens are credentials: never shown.
@@ -197,16 +215,19 @@ impl Authenticator {
         self.accounts.values()
     }
 
-    /// The role of the caller, or the 401 answer to send.
+    /// The caller, or the 401 answer to send.
     pub fn authenticate(
         &self,
         method: &str,
         uri: &str,
         headers: &HeaderMap,
         rng: &Mutex<fastrand::Rng>,
-    ) -> Result<Role, Box<Response>> {
+    ) -> Result<Caller, Box<Response>> {
         if self.mode == AuthMode::None {
-            return Ok(Role::Owner);
+            return Ok(Caller {
+                role: Role::Owner,
+                actor: None,
+            });
         }
         let value = headers
             .get(header::AUTHORIZATION)
@@ -214,12 +235,22 @@ impl Authenticator {
             .unwrap_or("");
         let refusal = if let Some(params) = strip_scheme(value, "Digest") {
             match self.check_digest(method, uri, &parse_params(params)) {
-                Ok(role) => return Ok(role),
+                Ok((role, public_key)) => {
+                    return Ok(Caller {
+                        role,
+                        actor: Some(Actor::ApiKey(public_key)),
+                    });
+                }
                 Err(refusal) => refusal,
             }
         } else if let Some(token) = strip_scheme(value, "Bearer") {
             match self.check_bearer(token.trim()) {
-                Some(role) => return Ok(role),
+                Some((role, client_id)) => {
+                    return Ok(Caller {
+                        role,
+                        actor: Some(Actor::ServiceAccount(client_id)),
+                    });
+                }
                 None => Refusal::Unauthorized,
             }
         } else {
@@ -230,10 +261,12 @@ impl Authenticator {
         ))
     }
 
-    fn check_bearer(&self, token: &str) -> Option<Role> {
+    fn check_bearer(&self, token: &str) -> Option<(Role, String)> {
         let tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
         match tokens.get(token) {
-            Some((role, expires)) if *expires > Instant::now() => Some(*role),
+            Some((role, client_id, expires)) if *expires > Instant::now() => {
+                Some((*role, client_id.clone()))
+            }
             _ => None,
         }
     }
@@ -243,7 +276,7 @@ impl Authenticator {
         method: &str,
         uri: &str,
         p: &HashMap<String, String>,
-    ) -> Result<Role, Refusal> {
+    ) -> Result<(Role, String), Refusal> {
         let get = |k: &str| p.get(k).map(String::as_str).ok_or(Refusal::Unauthorized);
         let (user, nonce, digest_uri, response) = (
             get("username")?,
@@ -286,7 +319,7 @@ impl Authenticator {
         }
         state.seen.insert(nc);
         state.highest = state.highest.max(nc);
-        Ok(key.role)
+        Ok((key.role, key.public_key.clone()))
     }
 
     fn challenge(&self, stale: bool, rng: &Mutex<fastrand::Rng>) -> Response {
@@ -365,12 +398,12 @@ impl Authenticator {
                     .ok()
             })
             .and_then(|raw| String::from_utf8(raw).ok());
-        let role = credentials.as_deref().and_then(|c| {
+        let account = credentials.as_deref().and_then(|c| {
             let (id, secret) = c.split_once(':')?;
             let account = self.accounts.get(id)?;
-            (account.client_secret == secret).then_some(account.role)
+            (account.client_secret == secret).then_some((account.role, account.client_id.clone()))
         });
-        let Some(role) = role else {
+        let Some((role, client_id)) = account else {
             let mut response = oauth_error(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
@@ -390,9 +423,9 @@ impl Authenticator {
         {
             let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
             if tokens.len() > 10_000 {
-                tokens.retain(|_, (_, expires)| *expires > now);
+                tokens.retain(|_, (_, _, expires)| *expires > now);
             }
-            tokens.insert(token.clone(), (role, now + self.token_lifetime));
+            tokens.insert(token.clone(), (role, client_id, now + self.token_lifetime));
         }
         let body = json!({
             "access_token": token,

@@ -37,6 +37,10 @@ pub struct Faults {
     /// Projects (by id) whose writes always answer 500: a project that is
     /// broken on Atlas's side, for partial-failure tests.
     pub failing_projects: Vec<String>,
+    /// Endpoints answered 403 (as for a key that lacks the role, or an IP
+    /// not on its access list), by path template after the version, such
+    /// as `groups/{groupId}/events`; any version.
+    pub forbidden: Vec<String>,
 }
 
 /// What the fault layer decided for one request.
@@ -81,6 +85,17 @@ impl Injector {
         let jitter = self.faults.jitter.as_micros() as u64;
         let extra = if jitter == 0 { 0 } else { rng.u64(0..=jitter) };
         self.faults.latency + Duration::from_micros(extra)
+    }
+
+    /// Whether the endpoint of `template` (a matched path template) is
+    /// one of `forbidden`.
+    pub fn forbids(&self, template: &str) -> bool {
+        self.faults.forbidden.iter().any(|endpoint| {
+            template
+                .strip_prefix("/api/atlas/")
+                .and_then(|rest| rest.split_once('/'))
+                .is_some_and(|(_, path)| path == endpoint.trim_matches('/'))
+        })
     }
 
     /// Whether a write to `path` goes to one of `failing_projects`.

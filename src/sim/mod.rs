@@ -32,6 +32,7 @@ pub use auth::{ApiKey, AuthMode, REALM, Role, ServiceAccount};
 pub use counters::Counts;
 pub use faults::{Faults, RateLimit};
 pub use schema::{AtlasField, Version, fields};
+pub use state::{AlertConfig, Event};
 pub use state_file::{ProjectFile, Scalar, StateError, StateFile, TagFile};
 pub use wire::{DEFAULT_ITEMS_PER_PAGE, MAX_ITEMS_PER_PAGE, V2_MEDIA_TYPE};
 
@@ -213,6 +214,49 @@ impl SimHandle {
     /// are included.
     pub fn snapshot(&self) -> StateFile {
         self.sim.snapshot()
+    }
+
+    /// Changes one integration "as a person in the Atlas UI": the change is
+    /// validated like a v2 write and recorded in the project's events with
+    /// `username` (an e-mail) instead of an API key. `settings` is the
+    /// integration's JSON as the API takes it (`{"type": "WEBHOOK", ...}`).
+    /// `Err` holds Atlas's error text.
+    pub fn change_as_user(
+        &self,
+        group_id: &str,
+        kind: &str,
+        settings: &serde_json::Value,
+        username: &str,
+    ) -> Result<(), String> {
+        routes::ui_change(&self.sim, group_id, kind, Some(settings), username, None)
+            .map_err(|e| e.detail)
+    }
+
+    /// Removes one integration "as a person in the Atlas UI" (see
+    /// [`SimHandle::change_as_user`]).
+    pub fn remove_as_user(&self, group_id: &str, kind: &str, username: &str) -> Result<(), String> {
+        routes::ui_change(&self.sim, group_id, kind, None, username, None).map_err(|e| e.detail)
+    }
+
+    /// Adds an alert configuration to a project (its id is generated when
+    /// empty) and returns its id.
+    pub fn add_alert_config(&self, group_id: &str, mut alert: AlertConfig) -> Option<String> {
+        if alert.id.is_empty() {
+            alert.id = self.sim.new_id();
+        }
+        let id = alert.id.clone();
+        let mut state = self.sim.write();
+        state.get_mut(group_id)?.alert_configs.push(alert);
+        Some(id)
+    }
+
+    /// A project's events, oldest first.
+    pub fn events(&self, group_id: &str) -> Vec<Event> {
+        self.sim
+            .read()
+            .get(group_id)
+            .map(|project| project.events.clone())
+            .unwrap_or_default()
     }
 
     /// Stops serving and writes the state back when configured to.

@@ -18,12 +18,13 @@ use crate::model::{GroupId, IntegrationType};
 
 use super::Sim;
 use super::assumptions::PutAbsent;
-use super::auth::Role;
+use super::assumptions::events as event_facts;
+use super::auth::{Actor, Caller, Role};
 use super::counters::WRITE_METHODS;
 use super::errors::ApiError;
 use super::faults::Verdict;
 use super::schema::{Version, has_no_schema, type_exists};
-use super::state::{Project, State as SimState, Stored};
+use super::state::{Event, Project, State as SimState, Stored};
 use super::validate::validate;
 use super::wire::{self, Page, V2_MEDIA_TYPE, base_url};
 
@@ -56,10 +57,19 @@ pub fn router(sim: Arc<Sim>) -> Router {
                     .post(create_integration)
                     .put(upsert_integration)
                     .delete(delete_integration),
+            )
+            .route(&format!("{p}/groups/{{groupId}}/events"), get(list_events))
+            .route(
+                &format!("{p}/groups/{{groupId}}/alertConfigs"),
+                get(list_alert_configs),
             );
     }
     router
         .route("/api/oauth/token", post(token))
+        .route(
+            "/__sim/ui/groups/{groupId}/integrations/{integrationType}",
+            axum::routing::put(ui_write).delete(ui_delete),
+        )
         .route("/__sim/counters", get(counters).delete(reset_counters))
         .route("/__sim/counters/reset", post(reset_counters))
         .route("/__sim/health", get(|| async { "ok" }))
@@ -108,13 +118,21 @@ async fn gate(State(sim): Shared, request: Request, next: Next) -> Response {
                 .auth
                 .authenticate(&method, uri, request.headers(), &sim.rng)
             {
-                Ok(Role::ReadOnly) if WRITE_METHODS.contains(&method.as_str()) => {
+                Ok(caller)
+                    if caller.role == Role::ReadOnly
+                        && WRITE_METHODS.contains(&method.as_str()) =>
+                {
                     ApiError::forbidden().into_response()
                 }
+                Ok(_) if sim.faults.forbids(&template) => ApiError::forbidden().into_response(),
                 Ok(_) if sim.faults.fails_write(&method, &path) => {
                     ApiError::unexpected().into_response()
                 }
-                Ok(_) => next.run(request).await,
+                Ok(caller) => {
+                    let mut request = request;
+                    request.extensions_mut().insert(caller);
+                    next.run(request).await
+                }
                 Err(challenge) => *challenge,
             }
         }
@@ -254,16 +272,20 @@ fn parse_body(body: &Bytes) -> Result<Value, ApiError> {
     serde_json::from_slice(body).map_err(|_| ApiError::invalid_json())
 }
 
+type Caller_ = Option<axum::Extension<Caller>>;
+
 async fn create_integration(
     version: Version,
     State(sim): Shared,
     Path((group_id, raw_type)): Path<(String, String)>,
     Query(query): Query_,
+    caller: Caller_,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    let who = Who::of(caller);
     write_integration(
-        &sim, version, &group_id, &raw_type, &query, &headers, &body, true,
+        &sim, version, &group_id, &raw_type, &query, &headers, &body, true, who,
     )
 }
 
@@ -272,12 +294,61 @@ async fn upsert_integration(
     State(sim): Shared,
     Path((group_id, raw_type)): Path<(String, String)>,
     Query(query): Query_,
+    caller: Caller_,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    let who = Who::of(caller);
     write_integration(
-        &sim, version, &group_id, &raw_type, &query, &headers, &body, false,
+        &sim, version, &group_id, &raw_type, &query, &headers, &body, false, who,
     )
+}
+
+/// Who an event records as having made a change.
+pub(crate) enum Who {
+    /// Through the API, with these credentials (none known without auth).
+    Api(Option<Actor>),
+    /// A person in the Atlas UI, by e-mail, from an address.
+    User {
+        username: String,
+        remote_address: String,
+    },
+}
+
+impl Who {
+    fn of(caller: Caller_) -> Who {
+        Who::Api(caller.and_then(|axum::Extension(caller)| caller.actor))
+    }
+}
+
+/// Appends the event a change of an integration leaves in its project.
+fn record(sim: &Sim, project: &mut Project, event_type: &str, who: Who) {
+    let (username, public_key, remote_address) = match who {
+        Who::Api(actor) => {
+            let public_key = match actor {
+                Some(Actor::ApiKey(public_key)) => Some(public_key),
+                Some(Actor::ServiceAccount(client_id))
+                    if event_facts::SERVICE_ACCOUNT_IN_PUBLIC_KEY =>
+                {
+                    Some(client_id)
+                }
+                Some(Actor::ServiceAccount(_)) | None => None,
+            };
+            (None, public_key, event_facts::API_REMOTE_ADDRESS.to_owned())
+        }
+        Who::User {
+            username,
+            remote_address,
+        } => (Some(username), None, remote_address),
+    };
+    project.events.push(Event {
+        id: sim.new_id(),
+        created: crate::clock::format_utc(std::time::SystemTime::now()),
+        event_type_name: event_type.to_owned(),
+        username,
+        public_key,
+        remote_address: Some(remote_address),
+    });
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -290,6 +361,7 @@ fn write_integration(
     headers: &HeaderMap,
     body: &Bytes,
     create: bool,
+    who: Who,
 ) -> Result<Response, ApiError> {
     let kind = writable_type(sim, version, raw_type)?;
     let page = Page::from_query(query, &sim.assumptions)?;
@@ -320,6 +392,7 @@ fn write_integration(
     let id = existing.map_or_else(|| sim.new_id(), |s| s.id.clone());
     let delay = sim.faults.faults().read_after_write_delay;
     project.write(kind, Some(Stored { id, fields }), delay);
+    record(sim, project, event_facts::CONFIGURED, who);
     let url = integrations_url(headers, version, group_id);
     Ok(envelope_response(
         sim,
@@ -334,6 +407,7 @@ async fn delete_integration(
     version: Version,
     State(sim): Shared,
     Path((group_id, raw_type)): Path<(String, String)>,
+    caller: Caller_,
 ) -> Result<Response, ApiError> {
     let kind = path_type(&sim, version, &raw_type)?;
     let mut state = sim.write();
@@ -343,7 +417,188 @@ async fn delete_integration(
     }
     let delay = sim.faults.faults().read_after_write_delay;
     project.write(kind, None, delay);
+    record(&sim, project, event_facts::REMOVED, Who::of(caller));
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// A change "made by a person in the Atlas UI": written like the API's
+/// writes (validated as v2 would, Slack allowed), recorded as an event with
+/// the person's e-mail. `None` removes the type.
+pub(crate) fn ui_change(
+    sim: &Sim,
+    group_id: &str,
+    raw_type: &str,
+    body: Option<&Value>,
+    username: &str,
+    remote_address: Option<&str>,
+) -> Result<(), ApiError> {
+    let kind = writable_type(sim, Version::V2, raw_type)?;
+    let mut state = sim.write();
+    let project = group_mut(&mut state, group_id)?;
+    let delay = sim.faults.faults().read_after_write_delay;
+    let event_type = match body {
+        Some(body) => {
+            let existing = project.integrations.get(&kind);
+            let fields = validate(
+                kind,
+                Version::V2,
+                body,
+                existing.map(|s| &s.fields),
+                &sim.assumptions,
+            )?;
+            let id = existing.map_or_else(|| sim.new_id(), |s| s.id.clone());
+            project.write(kind, Some(Stored { id, fields }), delay);
+            event_facts::CONFIGURED
+        }
+        None => {
+            if !project.integrations.contains_key(&kind) {
+                return Err(ApiError::not_configured(kind.as_str()));
+            }
+            project.write(kind, None, delay);
+            event_facts::REMOVED
+        }
+    };
+    let who = Who::User {
+        username: username.to_owned(),
+        remote_address: remote_address
+            .unwrap_or(event_facts::UI_REMOTE_ADDRESS)
+            .to_owned(),
+    };
+    record(sim, project, event_type, who);
+    Ok(())
+}
+
+/// The person a `/__sim/ui` request acts as (`X-Sim-Username`, required)
+/// and from where (`X-Sim-Remote-Address`, optional).
+fn ui_person(headers: &HeaderMap) -> Result<(String, Option<String>), ApiError> {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let username = text("x-sim-username").ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "SIM_USERNAME_REQUIRED",
+            "a change made in the UI needs the person's e-mail in `X-Sim-Username`",
+        )
+    })?;
+    Ok((username, text("x-sim-remote-address")))
+}
+
+async fn ui_write(
+    State(sim): Shared,
+    Path((group_id, raw_type)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    let (username, address) = ui_person(&headers)?;
+    let body = parse_body(&body)?;
+    ui_change(
+        &sim,
+        &group_id,
+        &raw_type,
+        Some(&body),
+        &username,
+        address.as_deref(),
+    )?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn ui_delete(
+    State(sim): Shared,
+    Path((group_id, raw_type)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let (username, address) = ui_person(&headers)?;
+    ui_change(
+        &sim,
+        &group_id,
+        &raw_type,
+        None,
+        &username,
+        address.as_deref(),
+    )?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A date query parameter (`minDate`, `maxDate`), in seconds since the epoch.
+fn date_param(query: &HashMap<String, String>, name: &str) -> Result<Option<u64>, ApiError> {
+    query
+        .get(name)
+        .map(|text| {
+            crate::clock::parse_utc(text)
+                .ok_or_else(|| ApiError::invalid_query(name, "must be an ISO 8601 date and time"))
+        })
+        .transpose()
+}
+
+async fn list_events(
+    version: Version,
+    State(sim): Shared,
+    Path(group_id): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let query: HashMap<String, String> = pairs.iter().cloned().collect();
+    let page = Page::from_query(&query, &sim.assumptions)?;
+    let types: Vec<&str> = pairs
+        .iter()
+        .filter(|(name, _)| name == "eventType")
+        .map(|(_, value)| value.as_str())
+        .collect();
+    let (min, max) = (
+        date_param(&query, "minDate")?,
+        date_param(&query, "maxDate")?,
+    );
+    let state = sim.read();
+    let project = group(&state, &group_id)?;
+    let base = base_url(&headers);
+    let keep = |event: &&Event| {
+        let at = crate::clock::parse_utc(&event.created).unwrap_or(0);
+        (types.is_empty() || types.contains(&event.event_type_name.as_str()))
+            && min.is_none_or(|min| at >= min)
+            && max.is_none_or(|max| at <= max)
+    };
+    let mut events: Vec<&Event> = project.events.iter().filter(keep).collect();
+    if event_facts::NEWEST_FIRST {
+        events.reverse();
+    }
+    let all = events
+        .into_iter()
+        .map(|event| wire::event(event, project, version, &base))
+        .collect();
+    let url = format!(
+        "{base}/api/atlas/{}/groups/{group_id}/events",
+        version.path()
+    );
+    let body = page.envelope(all, &url, &sim.assumptions);
+    Ok(wire::ok(version, StatusCode::OK, body, Some(&page)))
+}
+
+async fn list_alert_configs(
+    version: Version,
+    State(sim): Shared,
+    Path(group_id): Path<String>,
+    Query(query): Query_,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let page = Page::from_query(&query, &sim.assumptions)?;
+    let state = sim.read();
+    let project = group(&state, &group_id)?;
+    let base = base_url(&headers);
+    let all = project
+        .alert_configs
+        .iter()
+        .map(|alert| wire::alert_config(alert, project, version, &base))
+        .collect();
+    let url = format!(
+        "{base}/api/atlas/{}/groups/{group_id}/alertConfigs",
+        version.path()
+    );
+    let body = page.envelope(all, &url, &sim.assumptions);
+    Ok(wire::ok(version, StatusCode::OK, body, Some(&page)))
 }
 
 fn projects_response(

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::model::IntegrationType;
 
+use super::state_file::Scalar;
 use super::validate::Fields;
 
 #[derive(Clone, Debug)]
@@ -33,6 +34,55 @@ pub struct Project {
     /// The truth, as the last write left it.
     pub integrations: BTreeMap<IntegrationType, Stored>,
     lagging: BTreeMap<IntegrationType, Lag>,
+    /// The project's events, oldest first (as they happened).
+    pub events: Vec<Event>,
+    /// The project's alert configurations, in creation order.
+    pub alert_configs: Vec<AlertConfig>,
+}
+
+/// One project event (`GET /groups/{id}/events`), with the fields
+/// atlas-api.md lists ("Project events").
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Event {
+    /// 24 hex characters; generated when a state file leaves it out.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    /// ISO 8601, UTC: `2026-12-02T06:20:02Z`.
+    pub created: String,
+    /// `INTEGRATION_CONFIGURED`, `INTEGRATION_REMOVED`, ...
+    pub event_type_name: String,
+    /// The console user's e-mail, for a change made in the UI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The API key's public key (or the service account's client id, see
+    /// `assumptions::SERVICE_ACCOUNT_IN_PUBLIC_KEY`), for a change made
+    /// through the API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_address: Option<String>,
+}
+
+/// One alert configuration (`GET /groups/{id}/alertConfigs`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AlertConfig {
+    /// 24 hex characters; generated when a state file leaves it out.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    pub event_type_name: String,
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
+    /// Each notification's fields as Atlas names them (`typeName`,
+    /// `integrationId`, `serviceKey`, `delayMin`, ...). Credentials are kept
+    /// in clear, like integration secrets, and masked on every read.
+    #[serde(default)]
+    pub notifications: Vec<BTreeMap<String, Scalar>>,
+}
+
+fn enabled_by_default() -> bool {
+    true
 }
 
 impl Project {
@@ -46,6 +96,8 @@ impl Project {
             tags: Vec::new(),
             integrations: BTreeMap::new(),
             lagging: BTreeMap::new(),
+            events: Vec::new(),
+            alert_configs: Vec::new(),
         }
     }
 

@@ -14,7 +14,7 @@ use crate::secret::Secret;
 
 use super::auth::{ApiKey, ServiceAccount};
 use super::schema;
-use super::state::{DEFAULT_CREATED, Project, State, Stored};
+use super::state::{AlertConfig, DEFAULT_CREATED, Event, Project, State, Stored};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -46,6 +46,13 @@ pub struct ProjectFile {
     /// integration's id (generated when left out).
     #[serde(default)]
     pub integrations: BTreeMap<String, BTreeMap<String, Scalar>>,
+    /// The project's events, oldest first: changes made before the
+    /// simulator started, such as a person's in the Atlas UI (`username`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+    /// The project's alert configurations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alert_configs: Vec<AlertConfig>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -268,6 +275,29 @@ impl StateFile {
                 }
                 project.integrations.insert(kind, stored);
             }
+            for event in &p.events {
+                let mut event = event.clone();
+                if event.id.is_empty() {
+                    event.id = new_id();
+                }
+                check_id(&event.id).map_err(|m| invalid(format!("event id: {m}")))?;
+                if crate::clock::parse_utc(&event.created).is_none() {
+                    return Err(invalid(format!(
+                        "event {}: `created` is not an ISO 8601 UTC time such as \
+                         2026-12-02T06:20:02Z",
+                        event.id
+                    )));
+                }
+                project.events.push(event);
+            }
+            for alert in &p.alert_configs {
+                let mut alert = alert.clone();
+                if alert.id.is_empty() {
+                    alert.id = new_id();
+                }
+                check_id(&alert.id).map_err(|m| invalid(format!("alert config id: {m}")))?;
+                project.alert_configs.push(alert);
+            }
             state.push(project);
         }
         Ok(state)
@@ -317,6 +347,8 @@ impl StateFile {
                             (kind.as_str().to_owned(), values)
                         })
                         .collect(),
+                    events: p.events.clone(),
+                    alert_configs: p.alert_configs.clone(),
                 }
             })
             .collect();

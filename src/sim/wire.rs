@@ -228,3 +228,110 @@ pub fn base_url(headers: &HeaderMap) -> String {
         .unwrap_or("localhost");
     format!("http://{host}")
 }
+
+/// One event as `GET /groups/{id}/events` lists it.
+pub fn event(
+    event: &super::state::Event,
+    project: &Project,
+    version: Version,
+    base: &str,
+) -> Value {
+    let mut value = json!({
+        "id": event.id,
+        "created": event.created,
+        "eventTypeName": event.event_type_name,
+        "groupId": project.id,
+        "orgId": project.org_id,
+        "isGlobalAdmin": false,
+        "links": [{
+            "href": format!(
+                "{base}/api/atlas/{}/groups/{}/events/{}",
+                version.path(),
+                project.id,
+                event.id
+            ),
+            "rel": "self",
+        }],
+    });
+    for (key, field) in [
+        ("username", &event.username),
+        ("publicKey", &event.public_key),
+        ("remoteAddress", &event.remote_address),
+    ] {
+        if let Some(text) = field {
+            value[key] = Value::String(text.clone());
+        }
+    }
+    value
+}
+
+/// One alert configuration as `GET /groups/{id}/alertConfigs` lists it:
+/// the notifications' credentials masked, and `integrationId` filled in
+/// where Atlas fills it (see `assumptions::alerts`).
+pub fn alert_config(
+    alert: &super::state::AlertConfig,
+    project: &Project,
+    version: Version,
+    base: &str,
+) -> Value {
+    use super::assumptions::alerts::{
+        CREDENTIAL_FIELDS, CREDENTIAL_URL_FIELDS, FILL_INTEGRATION_ID, NUMBER_FIELDS,
+    };
+    use super::state_file::Scalar;
+    let notifications: Vec<Value> = alert
+        .notifications
+        .iter()
+        .map(|fields| {
+            let mut object = Map::new();
+            for (key, value) in fields {
+                let shown = match value {
+                    Scalar::Bool(b) => Value::Bool(*b),
+                    Scalar::Text(t) if CREDENTIAL_FIELDS.contains(&key.as_str()) => {
+                        Value::String(mask(t))
+                    }
+                    Scalar::Text(t) if CREDENTIAL_URL_FIELDS.contains(&key.as_str()) => {
+                        Value::String(url_mask(t))
+                    }
+                    Scalar::Text(t) if NUMBER_FIELDS.contains(&key.as_str()) => t
+                        .parse::<i64>()
+                        .map_or_else(|_| Value::String(t.clone()), Value::from),
+                    Scalar::Text(t) => Value::String(t.clone()),
+                };
+                object.insert(key.clone(), shown);
+            }
+            let own_credentials = fields.keys().any(|key| {
+                CREDENTIAL_FIELDS.contains(&key.as_str())
+                    || CREDENTIAL_URL_FIELDS.contains(&key.as_str())
+            });
+            let integration = fields
+                .get("typeName")
+                .and_then(Scalar::as_text)
+                .and_then(|name| name.parse::<IntegrationType>().ok())
+                .and_then(|kind| project.integrations.get(&kind));
+            if let Some(stored) = integration
+                && FILL_INTEGRATION_ID
+                && !own_credentials
+                && !object.contains_key("integrationId")
+            {
+                object.insert("integrationId".into(), Value::String(stored.id.clone()));
+            }
+            Value::Object(object)
+        })
+        .collect();
+    json!({
+        "id": alert.id,
+        "groupId": project.id,
+        "eventTypeName": alert.event_type_name,
+        "enabled": alert.enabled,
+        "notifications": notifications,
+        "links": [{
+            "href": format!(
+                "{base}/api/atlas/{}/groups/{}/alertConfigs/{}",
+                version.path(),
+                project.id,
+                alert.id
+            ),
+            "rel": "self",
+        }],
+    })
+}

@@ -117,6 +117,6 @@ fn the_files_api_is_used_and_the_flag_wins() {
         let run = run_in(work.path(), &sim, &args, ENV);
         assert_eq!(run.code, 0, "{}", run.transcript());
         assert_eq!(lists(expected), 4, "{file_api:?} {flag:?}");
-        assert_eq!(sim.counters().total(), 6, "{file_api:?} {flag:?}");
+        assert_eq!(sim.counters().total(), 11, "{file_api:?} {flag:?}");
     }
 }

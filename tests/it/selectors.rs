@@ -91,7 +91,12 @@ fn selectors_pick_up_new_projects_and_explicit_entries_win() {
         2,
         "the selected and the named: {counts:?}"
     );
-    assert_eq!(counts.total(), 3, "{counts:?}");
+    assert_eq!(
+        counts.get("GET", "/api/atlas/v2/groups/{groupId}/events"),
+        1,
+        "who changed the one project that differs: {counts:?}"
+    );
+    assert_eq!(counts.total(), 4, "{counts:?}");
 
     let applied = run(&sim, work.path(), &["apply", "--auto-approve"]);
     assert_eq!(applied.code, 0, "{}", applied.transcript());

@@ -1,5 +1,6 @@
 //! The Atlas simulator over HTTP: every documented Atlas behaviour it models.
 
+mod activity;
 mod auth;
 mod counters;
 mod faults;

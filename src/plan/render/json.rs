@@ -50,10 +50,24 @@
 //!       "errors": [ { "kind": "needs_api_v2" | "cannot_create_without", "field": name,
 //!                     "message": string } ]
 //!     } ],
-//!     "unmanaged": [ { "type": "HIP_CHAT", "known": bool } ]
+//!     "unmanaged": [ { "type": "HIP_CHAT", "known": bool } ],
+//!     "attribution": null | {   // projects that differ from the file (unless --no-attribution)
+//!       "window_days": 30,
+//!       "events": [ { "created": "2026-12-02T06:20:02Z",   // newest first
+//!                     "event_type": "INTEGRATION_CONFIGURED" | "INTEGRATION_REMOVED",
+//!                     "username": string | null,           // a console user's e-mail
+//!                     "public_key": string | null,         // an API key's public key
+//!                     "remote_address": string | null } ],
+//!       "error": string | null  // why the events could not be read (a note)
+//!     },
+//!     "alerts_checked": bool,   // the alert configurations were listed (the plan deletes here)
+//!     "alerts_error": string | null  // why they could not be listed
 //!   } ]
 //! }
 //! ```
+//!
+//! A delete item also lists `"alerts": [ { "id", "event_type", "enabled" } ]`:
+//! the alert configurations with a notification that uses the integration.
 //!
 //! A VALUE is `null` (no value), a string or a boolean for plain fields, and
 //! for sensitive fields `{"mask": "****9c0d"}` (as Atlas masks it) or
@@ -64,8 +78,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::plan::Summary;
 use crate::plan::types::{
-    Change, DeleteReason, FieldChange, Item, ItemError, Note, Plan, ProjectPlan, ReportOnly, Shown,
-    Unmanaged,
+    AlertCheck, AlertRef, Attribution, Change, DeleteReason, FieldChange, Item, ItemError, Note,
+    Plan, ProjectPlan, ReportOnly, Shown, Unmanaged,
 };
 
 pub const FORMAT_VERSION: u32 = 2;
@@ -112,6 +126,54 @@ pub struct ProjectDocument {
     pub items: Vec<ItemDocument>,
     /// Live integrations the file leaves alone, for information.
     pub unmanaged: Vec<UnmanagedDocument>,
+    /// Who changed the project's integrations lately (Atlas's events), for
+    /// a project that differs from the file; null when not looked up.
+    #[serde(default)]
+    pub attribution: Option<AttributionDocument>,
+    /// The project's alert configurations were listed (the plan deletes an
+    /// integration here); each delete item lists those that use it.
+    #[serde(default)]
+    pub alerts_checked: bool,
+    /// Why the alert configurations could not be listed.
+    #[serde(default)]
+    pub alerts_error: Option<String>,
+}
+
+/// The last integration changes in a project: Atlas's events do not name
+/// the integration, so they are per project.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttributionDocument {
+    /// How far back the events were asked for.
+    pub window_days: u32,
+    /// Newest first.
+    pub events: Vec<EventDocument>,
+    /// Why the events could not be read (a note, not a failure).
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventDocument {
+    /// ISO 8601, UTC.
+    pub created: String,
+    /// `INTEGRATION_CONFIGURED` or `INTEGRATION_REMOVED`.
+    pub event_type: String,
+    /// The console user's e-mail, for a change made in the Atlas UI.
+    pub username: Option<String>,
+    /// The API key's public key, for a change made through the API.
+    pub public_key: Option<String>,
+    pub remote_address: Option<String>,
+}
+
+/// An alert configuration that notifies through an integration (never its
+/// notifications' settings).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertDocument {
+    pub id: String,
+    pub event_type: String,
+    pub enabled: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -139,6 +201,10 @@ pub struct ItemDocument {
     pub fields: Vec<FieldDocument>,
     pub notes: Vec<NoteDocument>,
     pub errors: Vec<ItemErrorDocument>,
+    /// A delete: the alert configurations with a notification that uses the
+    /// integration.
+    #[serde(default)]
+    pub alerts: Vec<AlertDocument>,
 }
 
 /// What the plan does to one type: a write's verb, or nothing.
@@ -264,7 +330,26 @@ fn project(project: &ProjectPlan) -> ProjectDocument {
         error: project.failure().map(str::to_owned),
         deletes: project.delete_count(),
         deletes_last_paging: project.deletes_last_paging(),
-        items: project.items().iter().map(item).collect(),
+        items: project
+            .items()
+            .iter()
+            .map(|it| {
+                let mut document = item(it);
+                document.alerts = project
+                    .alert_refs(it.kind)
+                    .iter()
+                    .map(|alert| AlertDocument {
+                        id: alert.id.clone(),
+                        event_type: alert.event_type.clone(),
+                        enabled: alert.enabled,
+                    })
+                    .collect();
+                document
+            })
+            .collect(),
+        attribution: project.attribution.as_ref().map(attribution),
+        alerts_checked: project.alerts.is_some(),
+        alerts_error: project.alerts_unavailable().map(str::to_owned),
         unmanaged: project
             .unmanaged()
             .iter()
@@ -313,6 +398,37 @@ fn item(item: &Item) -> ItemDocument {
             .iter()
             .map(|error| item_error(error, item))
             .collect(),
+        alerts: Vec::new(),
+    }
+}
+
+fn attribution(attribution: &Attribution) -> AttributionDocument {
+    match attribution {
+        Attribution::Events {
+            window_days,
+            events,
+        } => AttributionDocument {
+            window_days: *window_days,
+            events: events
+                .iter()
+                .map(|e| EventDocument {
+                    created: e.created.clone(),
+                    event_type: e.event_type.clone(),
+                    username: e.username.clone(),
+                    public_key: e.public_key.clone(),
+                    remote_address: e.remote_address.clone(),
+                })
+                .collect(),
+            error: None,
+        },
+        Attribution::Unavailable {
+            window_days,
+            reason,
+        } => AttributionDocument {
+            window_days: *window_days,
+            events: Vec::new(),
+            error: Some(reason.clone()),
+        },
     }
 }
 
@@ -398,6 +514,49 @@ pub fn plan_of(document: &PlanDocument) -> Result<Plan, String> {
                         .collect(),
                 },
             };
+            let alerts = match (&p.alerts_error, p.alerts_checked) {
+                (Some(reason), _) => Some(AlertCheck::Unavailable(reason.clone())),
+                (None, true) => Some(AlertCheck::Listed(
+                    p.items
+                        .iter()
+                        .filter(|i| !i.alerts.is_empty())
+                        .filter_map(|i| {
+                            let kind = i.kind.parse::<IntegrationType>().ok()?;
+                            let refs = i
+                                .alerts
+                                .iter()
+                                .map(|a| AlertRef {
+                                    id: a.id.clone(),
+                                    event_type: a.event_type.clone(),
+                                    enabled: a.enabled,
+                                })
+                                .collect();
+                            Some((kind, refs))
+                        })
+                        .collect(),
+                )),
+                (None, false) => None,
+            };
+            let attribution = p.attribution.as_ref().map(|a| match &a.error {
+                Some(reason) => Attribution::Unavailable {
+                    window_days: a.window_days,
+                    reason: reason.clone(),
+                },
+                None => Attribution::Events {
+                    window_days: a.window_days,
+                    events: a
+                        .events
+                        .iter()
+                        .map(|e| crate::model::ChangeEvent {
+                            created: e.created.clone(),
+                            event_type: e.event_type.clone(),
+                            username: e.username.clone(),
+                            public_key: e.public_key.clone(),
+                            remote_address: e.remote_address.clone(),
+                        })
+                        .collect(),
+                },
+            });
             Ok(ProjectPlan {
                 id,
                 name: p.name.clone(),
@@ -405,6 +564,8 @@ pub fn plan_of(document: &PlanDocument) -> Result<Plan, String> {
                 mode,
                 outcome,
                 selected_by: p.selected_by.clone(),
+                attribution,
+                alerts,
             })
         })
         .collect::<Result<Vec<_>, String>>()?;

@@ -5,7 +5,7 @@ use similar::{ChangeTag, TextDiff};
 
 use crate::model::Mode;
 use crate::plan::types::{
-    Change, DeleteReason, FieldChange, Item, Note, ProjectPlan, ReportOnly, Shown,
+    Attribution, Change, DeleteReason, FieldChange, Item, Note, ProjectPlan, ReportOnly, Shown,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +96,31 @@ pub(crate) fn project_body(project: &ProjectPlan) -> Vec<Line> {
             ),
         ));
     }
+    let operations = project.operations();
+    for (kind, alerts) in project.orphaned_alerts_by(&operations) {
+        lines.push(line(
+            Tone::Error,
+            format!(
+                "{ITEM}! deleting {kind} leaves {} without this destination: apply refuses it \
+                 without `--allow-orphaned-alerts`",
+                crate::plural::count(
+                    alerts.len(),
+                    "enabled alert configuration",
+                    "enabled alert configurations"
+                )
+            ),
+        ));
+    }
+    if project.deletes_unchecked_by(&operations) {
+        lines.push(line(
+            Tone::Error,
+            format!(
+                "{ITEM}! the alert configurations that may use the deleted integrations could not \
+                 be listed ({}): apply refuses the delete without `--allow-orphaned-alerts`",
+                project.alerts_unavailable().unwrap_or_default()
+            ),
+        ));
+    }
     let mut quiet_unchanged = Vec::new();
     for item in project.items() {
         if !item.is_change() && item.errors.is_empty() && item.notes.is_empty() {
@@ -103,6 +128,21 @@ pub(crate) fn project_body(project: &ProjectPlan) -> Vec<Line> {
             continue;
         }
         item_lines(item, &mut lines);
+        for alert in project.alert_refs(item.kind) {
+            lines.push(line(
+                if alert.enabled {
+                    Tone::Error
+                } else {
+                    Tone::Quiet
+                },
+                format!(
+                    "{FIELD}used by alert configuration {} ({}, {})",
+                    alert.id,
+                    alert.event_type,
+                    if alert.enabled { "enabled" } else { "disabled" }
+                ),
+            ));
+        }
     }
     if !quiet_unchanged.is_empty() {
         lines.push(line(
@@ -120,7 +160,63 @@ pub(crate) fn project_body(project: &ProjectPlan) -> Vec<Line> {
             ),
         ));
     }
+    attribution_lines(project, &mut lines);
     lines
+}
+
+/// The project's last integration changes (Atlas's events), or why they
+/// are unknown.
+fn attribution_lines(project: &ProjectPlan, lines: &mut Vec<Line>) {
+    match &project.attribution {
+        None => {}
+        Some(Attribution::Unavailable {
+            window_days,
+            reason,
+        }) => lines.push(line(
+            Tone::Quiet,
+            format!(
+                "{ITEM}note: who changed this project's integrations (Atlas's events of the last \
+                 {window_days} days) is unknown: {reason}"
+            ),
+        )),
+        Some(Attribution::Events {
+            window_days,
+            events,
+        }) if events.is_empty() => lines.push(line(
+            Tone::Quiet,
+            format!(
+                "{ITEM}last integration changes in this project: none recorded by Atlas in the \
+                 last {window_days} days"
+            ),
+        )),
+        Some(Attribution::Events {
+            window_days,
+            events,
+        }) => {
+            lines.push(line(
+                Tone::Plain,
+                format!(
+                    "{ITEM}last integration changes in this project (Atlas's events, last \
+                     {window_days} days, newest first):"
+                ),
+            ));
+            for event in events {
+                let who = match (&event.username, &event.public_key) {
+                    (Some(user), _) => format!("by {user} (Atlas UI user)"),
+                    (None, Some(key)) => format!("by API key {key}"),
+                    (None, None) => "by an unknown caller".to_owned(),
+                };
+                let from = event
+                    .remote_address
+                    .as_ref()
+                    .map_or_else(String::new, |address| format!(" from {address}"));
+                lines.push(line(
+                    Tone::Plain,
+                    format!("{FIELD}{} {} {who}{from}", event.created, event.event_type),
+                ));
+            }
+        }
+    }
 }
 
 fn item_lines(item: &Item, lines: &mut Vec<Line>) {

@@ -8,9 +8,10 @@ mod markdown;
 mod text;
 
 pub use json::{
-    DeleteReasonName, FORMAT_VERSION, FieldDocument, ItemAction, ItemDocument, ItemErrorDocument,
-    ItemErrorKind, NoteDocument, NoteKind, PlanDocument, ProjectDocument, ProjectStatus,
-    ReportOnlyReason, UnmanagedDocument, ValueDocument, json, plan_of,
+    AlertDocument, AttributionDocument, DeleteReasonName, EventDocument, FORMAT_VERSION,
+    FieldDocument, ItemAction, ItemDocument, ItemErrorDocument, ItemErrorKind, NoteDocument,
+    NoteKind, PlanDocument, ProjectDocument, ProjectStatus, ReportOnlyReason, UnmanagedDocument,
+    ValueDocument, json, plan_of,
 };
 pub use markdown::{MARKDOWN_LIMIT, drift_markdown, markdown};
 pub use text::{drift_text, text};
