@@ -18,6 +18,7 @@ use super::auth::{Challenge, DigestAuth, ServiceAccountAuth, Token};
 use super::credentials::Credentials;
 use super::error::{ApiError, ConnectionFailure, LongWait, RedirectRefusal};
 use super::limit::AdaptiveLimit;
+use super::pacing::{BucketReading, Pacer, PacingStats};
 use super::redact::Redactor;
 use super::retry::{RetryPolicy, parse_retry_after};
 use super::server_text::{MAX_SHOWN_BYTES, server_text};
@@ -34,9 +35,11 @@ const MAX_PAGES: usize = 10_000;
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// Redirects of one read followed at most, all within the base URL's origin.
 const MAX_REDIRECTS: u32 = 10;
+/// How often a pacing wait looks at the stop flag.
+const STOP_POLL: Duration = Duration::from_millis(50);
 
-/// Receives one line per request for `-v`: method, path, status, time and
-/// attempt. Never a header or a body.
+/// Receives one line per request for `-v`: method, path, status, time,
+/// attempt and any pacing wait. Never a header or a body.
 pub type RequestLog = Arc<dyn Fn(&str) + Send + Sync>;
 
 pub struct ClientConfig {
@@ -52,9 +55,14 @@ pub struct ClientConfig {
     /// Once set, a write (PUT, POST or DELETE) that has not sent its first
     /// attempt yet is not sent: it ends in [`ApiError::NotStarted`]. The
     /// flag is read after the write has its concurrency slot and before
-    /// anything is sent (a token request included); a write already sent
-    /// is finished, retries included. Reads are not affected.
+    /// anything is sent (a token request included), and all through a
+    /// pacing wait; a write already sent is finished, retries included.
+    /// Reads are not affected.
     pub stop: Option<Arc<AtomicBool>>,
+    /// Slow down before Atlas's token bucket is empty, from the
+    /// `RateLimit-*` headers of its answers (see `pacing`). Off, only 429s
+    /// slow a run down: benchmarks compare the two.
+    pub pacing: bool,
 }
 
 impl ClientConfig {
@@ -69,6 +77,7 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(30),
             log: None,
             stop: None,
+            pacing: true,
         }
     }
 }
@@ -94,6 +103,7 @@ pub struct Client {
     auth: AuthState,
     credential_kind: super::credentials::CredentialKind,
     limit: AdaptiveLimit,
+    pacer: Pacer,
     retry: RetryPolicy,
     request_timeout: Duration,
     log: Option<RequestLog>,
@@ -222,6 +232,7 @@ impl Client {
             auth,
             credential_kind,
             limit: AdaptiveLimit::new(config.concurrency),
+            pacer: Pacer::new(config.pacing),
             retry: config.retry,
             request_timeout: config.request_timeout,
             log: config.log,
@@ -237,6 +248,11 @@ impl Client {
     /// The concurrency limit in force now (lower after throttling).
     pub fn current_concurrency(&self) -> usize {
         self.limit.current()
+    }
+
+    /// How much pacing has slowed this client down so far.
+    pub fn pacing_stats(&self) -> PacingStats {
+        self.pacer.stats()
     }
 
     fn api_url(&self, segments: &[&str], query: &[(&str, String)]) -> Url {
@@ -661,15 +677,11 @@ impl Client {
             RequestAuth::Api => Some(self.limit.acquire().await),
             RequestAuth::Basic(_) => None,
         };
-        if stoppable
-            && self
-                .stop
-                .as_ref()
-                .is_some_and(|stop| stop.load(Ordering::SeqCst))
-        {
-            return Err(ApiError::NotStarted {
-                request: shown.to_owned(),
-            });
+        let not_started = || ApiError::NotStarted {
+            request: shown.to_owned(),
+        };
+        if stoppable && self.stop_requested() {
+            return Err(not_started());
         }
         // The first Digest request takes the challenge; the others wait for
         // it rather than each taking one of their own.
@@ -684,6 +696,16 @@ impl Client {
             }
             _ => None,
         };
+        // The token endpoint has a bucket of its own, which pacing does not
+        // follow.
+        let turn = match request.auth {
+            RequestAuth::Api => Some(self.pacer.turn(Instant::now())),
+            RequestAuth::Basic(_) => None,
+        };
+        let paced = turn.as_ref().map_or(Duration::ZERO, |turn| turn.wait());
+        if !paced.is_zero() && !self.wait_unless_stopped(paced, stoppable).await {
+            return Err(not_started());
+        }
         let (authorization, token) = match &request.auth {
             RequestAuth::Api => self.authorization(&request.method, &request.url).await?,
             RequestAuth::Basic(header) => (Some(header.expose().to_owned()), None),
@@ -703,6 +725,13 @@ impl Client {
         let started = Instant::now();
         let outcome = self.exchange(request, authorization).await;
         let elapsed = started.elapsed().as_millis();
+        let attempt_note = || {
+            if paced.is_zero() {
+                format!("attempt {attempt}")
+            } else {
+                format!("attempt {attempt}, paced {} ms", paced.as_millis())
+            }
+        };
         let (status, headers, body) = match outcome {
             Ok(answered) => {
                 if let AuthState::Digest(digest) = &self.auth
@@ -710,12 +739,17 @@ impl Client {
                 {
                     digest.answered_unchallenged();
                 }
+                if let Some(turn) = turn {
+                    let throttled = answered.0 == StatusCode::TOO_MANY_REQUESTS;
+                    turn.answered(Instant::now(), bucket_reading(&answered.1), throttled);
+                }
                 answered
             }
             Err(failure) => {
                 self.log(|| {
                     format!(
-                        "{shown} failed after {elapsed} ms (attempt {attempt}): {}",
+                        "{shown} failed after {elapsed} ms ({}): {}",
+                        attempt_note(),
                         failure.reason
                     )
                 });
@@ -724,8 +758,9 @@ impl Client {
         };
         self.log(|| {
             format!(
-                "{shown} {} {elapsed} ms (attempt {attempt})",
-                status.as_u16()
+                "{shown} {} {elapsed} ms ({})",
+                status.as_u16(),
+                attempt_note()
             )
         });
         if status.is_redirection()
@@ -788,6 +823,32 @@ impl Client {
                 }
                 Ok(Outcome::Answered(answer))
             }
+        }
+    }
+
+    fn stop_requested(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|stop| stop.load(Ordering::SeqCst))
+    }
+
+    /// Sleeps `wait`; when `stoppable`, ends early once a stop is requested
+    /// and says so with `false`. The flag is polled: it is a plain bool.
+    async fn wait_unless_stopped(&self, wait: Duration, stoppable: bool) -> bool {
+        if !stoppable {
+            tokio::time::sleep(wait).await;
+            return true;
+        }
+        let until = tokio::time::Instant::now() + wait;
+        loop {
+            if self.stop_requested() {
+                return false;
+            }
+            let now = tokio::time::Instant::now();
+            if now >= until {
+                return true;
+            }
+            tokio::time::sleep((until - now).min(STOP_POLL)).await;
         }
     }
 
@@ -963,6 +1024,13 @@ fn status_text(status: StatusCode) -> String {
 fn is_not_configured(answer: &Answer) -> bool {
     answer.status == StatusCode::NOT_FOUND
         && answer.error().error_code.as_deref() == Some("INTEGRATION_NOT_CONFIGURED")
+}
+
+/// The bucket as the answer's `RateLimit-Limit` and `RateLimit-Remaining`
+/// describe it; `None` without them or when they cannot be read.
+fn bucket_reading(headers: &HeaderMap) -> Option<BucketReading> {
+    let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    BucketReading::parse(text("ratelimit-limit"), text("ratelimit-remaining"))
 }
 
 fn header_retry_after(headers: &HeaderMap) -> Option<Duration> {

@@ -13,6 +13,7 @@ mod gitops;
 mod hostile;
 mod import;
 mod install_script;
+mod pacing;
 mod recipe_runs;
 mod reliability;
 mod schema;
