@@ -18,7 +18,7 @@ use super::auth::{Challenge, DigestAuth, ServiceAccountAuth, Token};
 use super::credentials::Credentials;
 use super::error::{ApiError, ConnectionFailure, LongWait, RedirectRefusal};
 use super::limit::AdaptiveLimit;
-use super::pacing::{BucketReading, Pacer, PacingStats};
+use super::pacing::{BucketReading, Pacer, PacingStats, Turn};
 use super::redact::Redactor;
 use super::retry::{RetryPolicy, parse_retry_after};
 use super::server_text::{MAX_SHOWN_BYTES, server_text};
@@ -35,8 +35,9 @@ const MAX_PAGES: usize = 10_000;
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// Redirects of one read followed at most, all within the base URL's origin.
 const MAX_REDIRECTS: u32 = 10;
-/// How often a pacing wait looks at the stop flag.
-const STOP_POLL: Duration = Duration::from_millis(50);
+/// A request held back by pacing asks again at least this often: it then
+/// sees a better estimate, or a stop request (a plain flag, polled).
+const PACING_RECHECK: Duration = Duration::from_millis(50);
 
 /// Receives one line per request for `-v`: method, path, status, time,
 /// attempt and any pacing wait. Never a header or a body.
@@ -698,14 +699,13 @@ impl Client {
         };
         // The token endpoint has a bucket of its own, which pacing does not
         // follow.
-        let turn = match request.auth {
-            RequestAuth::Api => Some(self.pacer.turn(Instant::now())),
-            RequestAuth::Basic(_) => None,
+        let (turn, paced) = match request.auth {
+            RequestAuth::Api => match self.paced_turn(stoppable).await {
+                Some((turn, paced)) => (Some(turn), paced),
+                None => return Err(not_started()),
+            },
+            RequestAuth::Basic(_) => (None, Duration::ZERO),
         };
-        let paced = turn.as_ref().map_or(Duration::ZERO, |turn| turn.wait());
-        if !paced.is_zero() && !self.wait_unless_stopped(paced, stoppable).await {
-            return Err(not_started());
-        }
         let (authorization, token) = match &request.auth {
             RequestAuth::Api => self.authorization(&request.method, &request.url).await?,
             RequestAuth::Basic(header) => (Some(header.expose().to_owned()), None),
@@ -832,23 +832,35 @@ impl Client {
             .is_some_and(|stop| stop.load(Ordering::SeqCst))
     }
 
-    /// Sleeps `wait`; when `stoppable`, ends early once a stop is requested
-    /// and says so with `false`. The flag is polled: it is a plain bool.
-    async fn wait_unless_stopped(&self, wait: Duration, stoppable: bool) -> bool {
-        if !stoppable {
-            tokio::time::sleep(wait).await;
-            return true;
-        }
-        let until = tokio::time::Instant::now() + wait;
+    /// Waits until pacing lets the request go: its turn, and how long it
+    /// waited. `None` when it is `stoppable` and a stop came first.
+    async fn paced_turn(&self, stoppable: bool) -> Option<(Turn<'_>, Duration)> {
+        let since = Instant::now();
+        let mut waited = false;
         loop {
-            if self.stop_requested() {
-                return false;
+            match self.pacer.try_turn(Instant::now(), since) {
+                Ok(turn) => {
+                    let paced = if waited {
+                        since.elapsed()
+                    } else {
+                        Duration::ZERO
+                    };
+                    if waited {
+                        self.pacer.waited(paced);
+                    }
+                    return Some((turn, paced));
+                }
+                Err(wait) => {
+                    if stoppable && self.stop_requested() {
+                        return None;
+                    }
+                    if !waited {
+                        self.pacer.held_back();
+                        waited = true;
+                    }
+                    tokio::time::sleep(wait.min(PACING_RECHECK)).await;
+                }
             }
-            let now = tokio::time::Instant::now();
-            if now >= until {
-                return true;
-            }
-            tokio::time::sleep((until - now).min(STOP_POLL)).await;
         }
     }
 
