@@ -16,11 +16,12 @@
 //! - Below the reserve, a request waits until that estimate says a token
 //!   is there, and asks again: requests go out one after another at the
 //!   rate the bucket refills. A wait is never promised in advance, so a
-//!   better estimate (from any answer) takes effect at once. The headers do not give that rate and Atlas sends no
-//!   reset time to spread the remaining tokens over, so it is measured:
-//!   between two answers, `Remaining` plus the tokens our answers took in
-//!   between grows by the refill. Requests of other clients on the same
-//!   bucket show as a slower refill, which is the share left to us.
+//!   better estimate (from any answer) takes effect at once.
+//! - The headers do not give that rate, and Atlas sends no reset time to
+//!   spread the remaining tokens over, so the rate is measured: between two
+//!   answers, `Remaining` plus the tokens our answers took in between grows
+//!   by the refill. Requests of other clients on the same bucket show as a
+//!   slower refill, which is the share left to us.
 //! - Until that rate is measured (or while it is not positive), a bucket
 //!   at its reserve is probed a few requests a second: a 429 costs a whole
 //!   `Retry-After`, and answers spread out in time are what measures the
@@ -61,7 +62,7 @@ const MIN_WAIT: Duration = Duration::from_millis(1);
 
 /// No request waits longer, whatever the estimate: a wrong one then costs
 /// a 429 and its `Retry-After`, as without pacing, not a stalled run.
-pub const MAX_WAIT: Duration = Duration::from_secs(60);
+const MAX_WAIT: Duration = Duration::from_secs(60);
 
 /// Tokens kept back for what the estimate may be off by (answers that
 /// overtook each other, other clients of the bucket): what refills in
