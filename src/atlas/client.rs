@@ -18,6 +18,7 @@ use super::auth::{Challenge, DigestAuth, ServiceAccountAuth, Token};
 use super::credentials::Credentials;
 use super::error::{ApiError, ConnectionFailure, LongWait, RedirectRefusal};
 use super::limit::AdaptiveLimit;
+use super::pacing::{BucketReading, Pacer, PacingStats, Turn};
 use super::redact::Redactor;
 use super::retry::{RetryPolicy, parse_retry_after};
 use super::server_text::{MAX_SHOWN_BYTES, server_text};
@@ -34,9 +35,12 @@ const MAX_PAGES: usize = 10_000;
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// Redirects of one read followed at most, all within the base URL's origin.
 const MAX_REDIRECTS: u32 = 10;
+/// A request held back by pacing asks again at least this often: it then
+/// sees a better estimate, or a stop request (a plain flag, polled).
+const PACING_RECHECK: Duration = Duration::from_millis(50);
 
-/// Receives one line per request for `-v`: method, path, status, time and
-/// attempt. Never a header or a body.
+/// Receives one line per request for `-v`: method, path, status, time,
+/// attempt and any pacing wait. Never a header or a body.
 pub type RequestLog = Arc<dyn Fn(&str) + Send + Sync>;
 
 pub struct ClientConfig {
@@ -52,9 +56,14 @@ pub struct ClientConfig {
     /// Once set, a write (PUT, POST or DELETE) that has not sent its first
     /// attempt yet is not sent: it ends in [`ApiError::NotStarted`]. The
     /// flag is read after the write has its concurrency slot and before
-    /// anything is sent (a token request included); a write already sent
-    /// is finished, retries included. Reads are not affected.
+    /// anything is sent (a token request included), and all through a
+    /// pacing wait; a write already sent is finished, retries included.
+    /// Reads are not affected.
     pub stop: Option<Arc<AtomicBool>>,
+    /// Slow down before Atlas's token bucket is empty, from the
+    /// `RateLimit-*` headers of its answers (see `pacing`). Off, only 429s
+    /// slow a run down: benchmarks compare the two.
+    pub pacing: bool,
 }
 
 impl ClientConfig {
@@ -69,6 +78,7 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(30),
             log: None,
             stop: None,
+            pacing: true,
         }
     }
 }
@@ -94,6 +104,7 @@ pub struct Client {
     auth: AuthState,
     credential_kind: super::credentials::CredentialKind,
     limit: AdaptiveLimit,
+    pacer: Pacer,
     retry: RetryPolicy,
     request_timeout: Duration,
     log: Option<RequestLog>,
@@ -222,6 +233,7 @@ impl Client {
             auth,
             credential_kind,
             limit: AdaptiveLimit::new(config.concurrency),
+            pacer: Pacer::new(config.pacing),
             retry: config.retry,
             request_timeout: config.request_timeout,
             log: config.log,
@@ -237,6 +249,11 @@ impl Client {
     /// The concurrency limit in force now (lower after throttling).
     pub fn current_concurrency(&self) -> usize {
         self.limit.current()
+    }
+
+    /// How much pacing has slowed this client down so far.
+    pub fn pacing_stats(&self) -> PacingStats {
+        self.pacer.stats()
     }
 
     fn api_url(&self, segments: &[&str], query: &[(&str, String)]) -> Url {
@@ -768,15 +785,11 @@ impl Client {
             RequestAuth::Api => Some(self.limit.acquire().await),
             RequestAuth::Basic(_) => None,
         };
-        if stoppable
-            && self
-                .stop
-                .as_ref()
-                .is_some_and(|stop| stop.load(Ordering::SeqCst))
-        {
-            return Err(ApiError::NotStarted {
-                request: shown.to_owned(),
-            });
+        let not_started = || ApiError::NotStarted {
+            request: shown.to_owned(),
+        };
+        if stoppable && self.stop_requested() {
+            return Err(not_started());
         }
         // The first Digest request takes the challenge; the others wait for
         // it rather than each taking one of their own.
@@ -790,6 +803,15 @@ impl Client {
                 (!digest.settled()).then_some(guard)
             }
             _ => None,
+        };
+        // The token endpoint has a bucket of its own, which pacing does not
+        // follow.
+        let (turn, paced) = match request.auth {
+            RequestAuth::Api => match self.paced_turn(stoppable).await {
+                Some((turn, paced)) => (Some(turn), paced),
+                None => return Err(not_started()),
+            },
+            RequestAuth::Basic(_) => (None, Duration::ZERO),
         };
         let (authorization, token) = match &request.auth {
             RequestAuth::Api => self.authorization(&request.method, &request.url).await?,
@@ -810,6 +832,13 @@ impl Client {
         let started = Instant::now();
         let outcome = self.exchange(request, authorization).await;
         let elapsed = started.elapsed().as_millis();
+        let attempt_note = || {
+            if paced.is_zero() {
+                format!("attempt {attempt}")
+            } else {
+                format!("attempt {attempt}, paced {} ms", paced.as_millis())
+            }
+        };
         let (status, headers, body) = match outcome {
             Ok(answered) => {
                 if let AuthState::Digest(digest) = &self.auth
@@ -817,12 +846,17 @@ impl Client {
                 {
                     digest.answered_unchallenged();
                 }
+                if let Some(turn) = turn {
+                    let throttled = answered.0 == StatusCode::TOO_MANY_REQUESTS;
+                    turn.answered(Instant::now(), bucket_reading(&answered.1), throttled);
+                }
                 answered
             }
             Err(failure) => {
                 self.log(|| {
                     format!(
-                        "{shown} failed after {elapsed} ms (attempt {attempt}): {}",
+                        "{shown} failed after {elapsed} ms ({}): {}",
+                        attempt_note(),
                         failure.reason
                     )
                 });
@@ -831,8 +865,9 @@ impl Client {
         };
         self.log(|| {
             format!(
-                "{shown} {} {elapsed} ms (attempt {attempt})",
-                status.as_u16()
+                "{shown} {} {elapsed} ms ({})",
+                status.as_u16(),
+                attempt_note()
             )
         });
         if status.is_redirection()
@@ -894,6 +929,44 @@ impl Client {
                     self.limit.on_success();
                 }
                 Ok(Outcome::Answered(answer))
+            }
+        }
+    }
+
+    fn stop_requested(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|stop| stop.load(Ordering::SeqCst))
+    }
+
+    /// Waits until pacing lets the request go: its turn, and how long it
+    /// waited. `None` when it is `stoppable` and a stop came first.
+    async fn paced_turn(&self, stoppable: bool) -> Option<(Turn<'_>, Duration)> {
+        let since = Instant::now();
+        let mut waited = false;
+        loop {
+            match self.pacer.try_turn(Instant::now(), since) {
+                Ok(turn) => {
+                    let paced = if waited {
+                        since.elapsed()
+                    } else {
+                        Duration::ZERO
+                    };
+                    if waited {
+                        self.pacer.waited(paced);
+                    }
+                    return Some((turn, paced));
+                }
+                Err(wait) => {
+                    if stoppable && self.stop_requested() {
+                        return None;
+                    }
+                    if !waited {
+                        self.pacer.held_back();
+                        waited = true;
+                    }
+                    tokio::time::sleep(wait.min(PACING_RECHECK)).await;
+                }
             }
         }
     }
@@ -1070,6 +1143,13 @@ fn status_text(status: StatusCode) -> String {
 fn is_not_configured(answer: &Answer) -> bool {
     answer.status == StatusCode::NOT_FOUND
         && answer.error().error_code.as_deref() == Some("INTEGRATION_NOT_CONFIGURED")
+}
+
+/// The bucket as the answer's `RateLimit-Limit` and `RateLimit-Remaining`
+/// describe it; `None` without them or when they cannot be read.
+fn bucket_reading(headers: &HeaderMap) -> Option<BucketReading> {
+    let text = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    BucketReading::parse(text("ratelimit-limit"), text("ratelimit-remaining"))
 }
 
 fn header_retry_after(headers: &HeaderMap) -> Option<Duration> {

@@ -8,6 +8,7 @@ mod credentials;
 mod error;
 pub mod keyring;
 mod limit;
+mod pacing;
 mod profile;
 mod redact;
 mod retry;
@@ -19,6 +20,7 @@ pub use access::{Access, AccessRequest, BaseUrlSource, CredentialSource, Profile
 pub use client::{Client, ClientConfig, Deletion, RequestLog};
 pub use credentials::{CredentialKind, Credentials, DEFAULT_BASE_URL, base_url};
 pub use error::{ApiError, ConnectionFailure, LongWait, RedirectRefusal};
+pub use pacing::PacingStats;
 pub use profile::{PROFILE_VARIABLE, SecretOrigin, config_dir};
 pub use redact::{Redactor, fragment_len};
 pub use retry::RetryPolicy;

@@ -55,6 +55,11 @@ pub struct SimArgs {
     )]
     pub rate_limit_period: u64,
 
+    /// Throttle without sending the `RateLimit-Limit` and
+    /// `RateLimit-Remaining` headers (Atlas does not always send them).
+    #[arg(long, requires = "rate_limit")]
+    pub rate_limit_no_headers: bool,
+
     /// Share of requests (0 to 1) answered 500 UNEXPECTED_ERROR.
     #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
     pub error_500_rate: f64,
@@ -137,6 +142,7 @@ impl SimArgs {
                     refill: self.rate_limit_refill.unwrap_or(capacity),
                     period: Duration::from_secs(self.rate_limit_period.max(1)),
                 }),
+                omit_rate_limit_headers: self.rate_limit_no_headers,
                 error_500_rate: self.error_500_rate,
                 error_503_rate: self.error_503_rate,
                 drop_rate: self.drop_rate,

@@ -9,6 +9,12 @@ use axum::http::{HeaderName, HeaderValue, header};
 
 use super::errors::ApiError;
 
+/// Atlas's token bucket: every API request takes a token; an empty bucket
+/// answers 429 `RATE_LIMITED_TOKEN_BUCKET` with `Retry-After`. Answers carry
+/// `RateLimit-Limit` (the capacity) and `RateLimit-Remaining` (the tokens
+/// left once this request took its own, counted when it took it). Atlas
+/// leaves open, and this reads: tokens come back continuously, and a refused
+/// request takes none.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RateLimit {
     /// Bucket size: requests that may burst.
@@ -25,6 +31,9 @@ pub struct Faults {
     /// Plus a uniform random extra in `0..=jitter`.
     pub jitter: Duration,
     pub rate_limit: Option<RateLimit>,
+    /// The bucket limits, but answers do not say so: Atlas does not always
+    /// send the `RateLimit-*` headers.
+    pub omit_rate_limit_headers: bool,
     /// Share of requests (0.0..=1.0) answered 500 `UNEXPECTED_ERROR`.
     pub error_500_rate: f64,
     /// Share of requests answered 503.
@@ -50,6 +59,9 @@ pub enum Verdict {
     Drop,
     Fail(ApiError),
 }
+
+/// Headers for the answer, whatever it turns out to be.
+pub type Headers = Vec<(HeaderName, HeaderValue)>;
 
 #[derive(Debug)]
 struct Bucket {
@@ -110,32 +122,44 @@ impl Injector {
 
     /// `endpoint` names the endpoint set in the 429 text; `limited` says
     /// whether the request draws from the token bucket (the Atlas API does;
-    /// the token endpoint does not).
-    pub fn decide(&self, rng: &mut fastrand::Rng, endpoint: &str, limited: bool) -> Verdict {
+    /// the token endpoint does not). With the verdict, the bucket's headers.
+    pub fn decide(
+        &self,
+        rng: &mut fastrand::Rng,
+        endpoint: &str,
+        limited: bool,
+    ) -> (Verdict, Headers) {
         if self.faults.drop_rate > 0.0 && rng.f64() < self.faults.drop_rate {
-            return Verdict::Drop;
+            return (Verdict::Drop, Vec::new());
         }
-        if let Some(limit) = self.faults.rate_limit.filter(|_| limited)
-            && let Err(wait) = self.take(limit)
-        {
-            return Verdict::Fail(rate_limited(limit, wait, endpoint));
+        let mut headers = Vec::new();
+        if let Some(limit) = self.faults.rate_limit.filter(|_| limited) {
+            let taken = self.take(limit);
+            if !self.faults.omit_rate_limit_headers {
+                let remaining = taken.unwrap_or(0);
+                headers = bucket_headers(limit, remaining);
+            }
+            if let Err(wait) = taken {
+                return (Verdict::Fail(rate_limited(limit, wait, endpoint)), headers);
+            }
         }
         let roll = rng.f64();
         if roll < self.faults.error_500_rate {
-            return Verdict::Fail(ApiError::unexpected());
+            return (Verdict::Fail(ApiError::unexpected()), headers);
         }
         if roll < self.faults.error_500_rate + self.faults.error_503_rate {
             let mut error = ApiError::service_unavailable();
             if let Some(secs) = self.retry_after_503 {
                 error = error.header(header::RETRY_AFTER, HeaderValue::from(secs));
             }
-            return Verdict::Fail(error);
+            return (Verdict::Fail(error), headers);
         }
-        Verdict::Pass
+        (Verdict::Pass, headers)
     }
 
-    /// Takes one token, or says how many seconds until one is available.
-    fn take(&self, limit: RateLimit) -> Result<(), u64> {
+    /// Takes one token: the whole tokens left; or the seconds until one is
+    /// available.
+    fn take(&self, limit: RateLimit) -> Result<u64, u64> {
         let mut bucket = self.bucket.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         let per_sec = f64::from(limit.refill) / limit.period.as_secs_f64().max(1e-9);
@@ -144,36 +168,27 @@ impl Injector {
         bucket.last = now;
         if bucket.tokens >= 1.0 {
             bucket.tokens -= 1.0;
-            Ok(())
+            Ok(bucket.tokens.floor() as u64)
         } else if per_sec <= 0.0 {
             Err(limit.period.as_secs().max(1))
         } else {
             Err((((1.0 - bucket.tokens) / per_sec).ceil() as u64).max(1))
         }
     }
+}
 
-    /// `RateLimit-Limit` and `RateLimit-Remaining`, when a limit is set.
-    pub fn headers(&self) -> Vec<(HeaderName, HeaderValue)> {
-        let Some(limit) = self.faults.rate_limit else {
-            return Vec::new();
-        };
-        let remaining = self
-            .bucket
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .tokens
-            .floor() as u64;
-        vec![
-            (
-                HeaderName::from_static("ratelimit-limit"),
-                HeaderValue::from(limit.capacity),
-            ),
-            (
-                HeaderName::from_static("ratelimit-remaining"),
-                HeaderValue::from(remaining),
-            ),
-        ]
-    }
+/// `RateLimit-Limit` and `RateLimit-Remaining`.
+fn bucket_headers(limit: RateLimit, remaining: u64) -> Headers {
+    vec![
+        (
+            HeaderName::from_static("ratelimit-limit"),
+            HeaderValue::from(limit.capacity),
+        ),
+        (
+            HeaderName::from_static("ratelimit-remaining"),
+            HeaderValue::from(remaining),
+        ),
+    ]
 }
 
 fn rate_limited(limit: RateLimit, wait: u64, endpoint: &str) -> ApiError {

@@ -92,7 +92,7 @@ async fn gate(State(sim): Shared, request: Request, next: Next) -> Response {
         .map_or_else(|| path.clone(), |m| m.as_str().to_owned());
     sim.counters.request(&method, &template);
     let is_api = path.starts_with("/api/atlas/");
-    let (delay, verdict) = {
+    let (delay, (verdict, bucket_headers)) = {
         let mut rng = sim.rng();
         let delay = sim.faults.delay(&mut rng);
         let endpoint = template.trim_start_matches('/');
@@ -139,10 +139,8 @@ async fn gate(State(sim): Shared, request: Request, next: Next) -> Response {
         Verdict::Pass => next.run(request).await,
     };
     let mut response = response;
-    if is_api {
-        for (name, value) in sim.faults.headers() {
-            response.headers_mut().insert(name, value);
-        }
+    for (name, value) in bucket_headers {
+        response.headers_mut().insert(name, value);
     }
     sim.counters.answered(response.status().as_u16());
     response

@@ -617,6 +617,38 @@ async fn a_wait_longer_than_the_budget_stops_at_once_and_says_how_long() {
     }
 }
 
+#[tokio::test]
+async fn malformed_rate_limit_headers_are_ignored() {
+    const MALFORMED: [(&str, &str); 9] = [
+        ("ten", "5"),
+        ("100", "-1"),
+        ("100", "1.5"),
+        ("10", "11"),
+        ("0", "0"),
+        ("", ""),
+        ("100, 100;w=60", "0"),
+        ("5", "0x1"),
+        ("99999999999", "0"),
+    ];
+    let next = Arc::new(Mutex::new(0usize));
+    let atlas = Server::start(move |_| {
+        let mut next = next.lock().expect("lock");
+        let (limit, remaining) = MALFORMED[*next % MALFORMED.len()];
+        *next += 1;
+        Reply::new("200 OK", EMPTY_LIST)
+            .header("RateLimit-Limit", limit)
+            .header("RateLimit-Remaining", remaining)
+    });
+    let client = client(&atlas.base);
+    for _ in 0..3 * MALFORMED.len() {
+        client.list_integrations(&group()).await.expect("served");
+    }
+    let stats = client.pacing_stats();
+    assert_eq!(stats.paced_requests, 0, "{stats:?}");
+    assert_eq!(stats.refill_per_second, None);
+    assert_eq!(atlas.seen().len(), 3 * MALFORMED.len());
+}
+
 // --- Credentials and headers -----------------------------------------------
 
 #[tokio::test]

@@ -50,6 +50,82 @@ fn token_bucket_answers_429_with_retry_after_and_atlas_body() {
 }
 
 #[test]
+fn a_429_says_the_bucket_is_empty() {
+    let sim = with_faults(Faults {
+        rate_limit: Some(RateLimit {
+            capacity: 1,
+            refill: 1,
+            period: Duration::from_secs(3600),
+        }),
+        ..Faults::default()
+    });
+    let mut client = Client::new(&sim);
+    assert_eq!(
+        client.get(&integrations()).header("ratelimit-remaining"),
+        Some("0")
+    );
+    let limited = client.get(&integrations());
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.header("ratelimit-limit"), Some("1"));
+    assert_eq!(limited.header("ratelimit-remaining"), Some("0"));
+}
+
+#[test]
+fn remaining_is_counted_when_the_request_takes_its_token() {
+    // Three requests side by side, answered 300 ms later: each answer gives
+    // the count its own token left, not the count when it is answered.
+    let sim = with_faults(Faults {
+        latency: Duration::from_millis(300),
+        rate_limit: Some(RateLimit {
+            capacity: 3,
+            refill: 1,
+            period: Duration::from_secs(3600),
+        }),
+        ..Faults::default()
+    });
+    let mut remaining: Vec<String> = std::thread::scope(|scope| {
+        let requests: Vec<_> = (0..3)
+            .map(|_| {
+                scope.spawn(|| {
+                    let reply = Client::new(&sim).get(&integrations());
+                    assert_eq!(reply.status, 200);
+                    reply.header("ratelimit-remaining").map(str::to_owned)
+                })
+            })
+            .collect();
+        requests
+            .into_iter()
+            .map(|request| request.join().expect("joins").expect("the header"))
+            .collect()
+    });
+    remaining.sort();
+    assert_eq!(remaining, ["0", "1", "2"]);
+}
+
+#[test]
+fn the_bucket_can_limit_without_headers() {
+    let sim = with_faults(Faults {
+        rate_limit: Some(RateLimit {
+            capacity: 1,
+            refill: 1,
+            period: Duration::from_secs(3600),
+        }),
+        omit_rate_limit_headers: true,
+        ..Faults::default()
+    });
+    let mut client = Client::new(&sim);
+    let served = client.get(&integrations());
+    assert_eq!(served.status, 200);
+    let limited = client.get(&integrations());
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.header("retry-after"), Some("3600"));
+    for reply in [served, limited] {
+        assert_eq!(reply.header("ratelimit-limit"), None);
+        assert_eq!(reply.header("ratelimit-remaining"), None);
+    }
+}
+
+#[test]
 fn the_bucket_refills() {
     let sim = with_faults(Faults {
         rate_limit: Some(RateLimit {
