@@ -567,12 +567,29 @@ async fn list_events(
         .into_iter()
         .map(|event| wire::event(event, project, version, &base))
         .collect();
+    Ok(project_list(
+        &sim,
+        version,
+        &page,
+        all,
+        (&base, &group_id, "events"),
+    ))
+}
+
+/// One page of a project's list at `/groups/{id}/{resource}`.
+fn project_list(
+    sim: &Sim,
+    version: Version,
+    page: &Page,
+    all: Vec<Value>,
+    (base, group_id, resource): (&str, &str, &str),
+) -> Response {
     let url = format!(
-        "{base}/api/atlas/{}/groups/{group_id}/events",
+        "{base}/api/atlas/{}/groups/{group_id}/{resource}",
         version.path()
     );
     let body = page.envelope(all, &url, &sim.assumptions);
-    Ok(wire::ok(version, StatusCode::OK, body, Some(&page)))
+    wire::ok(version, StatusCode::OK, body, Some(page))
 }
 
 async fn list_alert_configs(
@@ -591,12 +608,13 @@ async fn list_alert_configs(
         .iter()
         .map(|alert| wire::alert_config(alert, project, version, &base))
         .collect();
-    let url = format!(
-        "{base}/api/atlas/{}/groups/{group_id}/alertConfigs",
-        version.path()
-    );
-    let body = page.envelope(all, &url, &sim.assumptions);
-    Ok(wire::ok(version, StatusCode::OK, body, Some(&page)))
+    Ok(project_list(
+        &sim,
+        version,
+        &page,
+        all,
+        (&base, &group_id, "alertConfigs"),
+    ))
 }
 
 fn projects_response(
