@@ -36,7 +36,7 @@ type Res<T> = Result<T, Box<dyn Error>>;
 const KEY: &str = "9f3c2a7e5b1d4c8fa0e6b2d4c8f10022";
 /// Same length as `KEY`, other last four: a change through the mask.
 const OLD_KEY: &str = "9f3c2a7e5b1d4c8fa0e6b2d4c8f1beef";
-const INTEGRATIONS: &str = "/api/atlas/v1.0/groups/{groupId}/integrations";
+const INTEGRATIONS: &str = "/api/atlas/v2/groups/{groupId}/integrations";
 /// Atlas states its refill rates per minute.
 const PERIOD: Duration = Duration::from_secs(60);
 

@@ -49,9 +49,14 @@ mod support;
 
 type Res<T> = Result<T, Box<dyn Error>>;
 
-const INTEGRATIONS: &str = "/api/atlas/v1.0/groups/{groupId}/integrations";
-const INTEGRATION: &str = "/api/atlas/v1.0/groups/{groupId}/integrations/{integrationType}";
-const BY_NAME: &str = "/api/atlas/v1.0/groups/byName/{groupName}";
+// tether speaks v2, its default; the other tools' patterns are replayed on
+// the v1.0 paths (plain JSON, no versioned media type to send).
+const INTEGRATIONS: &str = "/api/atlas/v2/groups/{groupId}/integrations";
+const INTEGRATION: &str = "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}";
+const BY_NAME: &str = "/api/atlas/v2/groups/byName/{groupName}";
+const BASELINE_INTEGRATIONS: &str = "/api/atlas/v1.0/groups/{groupId}/integrations";
+const BASELINE_INTEGRATION: &str =
+    "/api/atlas/v1.0/groups/{groupId}/integrations/{integrationType}";
 const EVENTS: &str = "/api/atlas/v2/groups/{groupId}/events";
 const ALERTS: &str = "/api/atlas/v2/groups/{groupId}/alertConfigs";
 
@@ -163,7 +168,7 @@ enum Drift {
     None,
     /// PAGER_DUTY's key differs: one PUT.
     Update,
-    /// The WEBHOOK is missing: one PUT.
+    /// The WEBHOOK is missing: one POST.
     Create,
     /// An undeclared OPS_GENIE is live in an authoritative project: one DELETE.
     Delete,
@@ -1061,13 +1066,13 @@ fn main() -> Res<()> {
     let started = Instant::now();
     let failed = runtime.block_on(terraform_refresh(http.clone(), url.clone(), targets, 10));
     let terraform = started.elapsed();
-    let terraform_requests = sim.counters().get("GET", INTEGRATION);
+    let terraform_requests = sim.counters().get("GET", BASELINE_INTEGRATION);
     assert_eq!(failed, 0, "every GET-one answered");
     sim.reset_counters();
     let started = Instant::now();
     let failed = runtime.block_on(cli_loop(http, url.clone(), groups));
     let cli = started.elapsed();
-    let cli_requests = sim.counters().get("GET", INTEGRATIONS);
+    let cli_requests = sim.counters().get("GET", BASELINE_INTEGRATIONS);
     assert_eq!(failed, 0, "every GET-all answered");
     let scaled = s < n;
     let scale = n as f64 / s as f64;
@@ -1263,8 +1268,9 @@ fn main() -> Res<()> {
     let counts = sim.counters();
     let writes = counts.writes();
     println!(
-        "    {writes} writes sent for {k} changes ({} PUT, {} DELETE), {} reads; {} succeeded, {} \
-         failed; wall {}",
+        "    {writes} writes sent for {k} changes ({} POST, {} PUT, {} DELETE), {} reads; {} \
+         succeeded, {} failed; wall {}",
+        counts.get("POST", INTEGRATION),
         counts.get("PUT", INTEGRATION),
         counts.get("DELETE", INTEGRATION),
         counts.reads(),
@@ -1291,7 +1297,8 @@ fn main() -> Res<()> {
         "4",
         &format!("apply of K={k} changes over N={n}"),
         format!(
-            "{writes} writes ({} PUT + {} DELETE), {} reads, {}; re-plan: {left} left",
+            "{writes} writes ({} POST + {} PUT + {} DELETE), {} reads, {}; re-plan: {left} left",
+            counts.get("POST", INTEGRATION),
             counts.get("PUT", INTEGRATION),
             counts.get("DELETE", INTEGRATION),
             counts.reads(),

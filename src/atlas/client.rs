@@ -70,7 +70,7 @@ impl ClientConfig {
     pub fn new(base_url: Url, credentials: Credentials) -> Self {
         ClientConfig {
             base_url,
-            api: ApiVersion::V1,
+            api: ApiVersion::default(),
             credentials,
             concurrency: 16,
             retry: RetryPolicy::default(),

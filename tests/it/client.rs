@@ -148,7 +148,7 @@ async fn lists_a_project_in_one_get_with_secrets_masked() {
     let counts = sim.counters();
     assert_eq!(counts.total(), 1);
     assert_eq!(
-        counts.get("GET", "/api/atlas/v1.0/groups/{groupId}/integrations"),
+        counts.get("GET", "/api/atlas/v2/groups/{groupId}/integrations"),
         1
     );
 }
@@ -596,7 +596,7 @@ async fn organization_projects_across_pages() {
     assert_eq!(projects[1202].name, "project-1202");
     assert_eq!(
         sim.counters()
-            .get("GET", "/api/atlas/v1.0/orgs/{orgId}/groups"),
+            .get("GET", "/api/atlas/v2/orgs/{orgId}/groups"),
         3
     );
 }
@@ -682,7 +682,10 @@ async fn v1_refuses_v2_only_fields_before_any_request() {
             ),
         ],
     };
-    let err = client(&sim, Credentials::None)
+    let mut config = config_for(&sim.base_url(), Credentials::None);
+    config.api = ApiVersion::V1;
+    let err = Client::new(config)
+        .expect("client")
         .put_integration(&group(PROD), &webhook)
         .await
         .expect_err("v1.0 has no such field");
@@ -733,12 +736,11 @@ async fn verbose_log_has_one_line_per_request_and_no_secrets() {
         assert!(!all.contains(secret), "{secret} in {all}");
     }
     assert!(
-        lines[0]
-            .starts_with("GET /api/atlas/v1.0/groups/65f1a2b3c4d5e6f7a8b9c0d1/integrations 401")
+        lines[0].starts_with("GET /api/atlas/v2/groups/65f1a2b3c4d5e6f7a8b9c0d1/integrations 401")
     );
     assert!(lines[1].contains(" 200 ") && lines[1].ends_with("(attempt 1)"));
     assert!(lines[2].starts_with(
-        "PUT /api/atlas/v1.0/groups/65f1a2b3c4d5e6f7a8b9c0d1/integrations/PAGER_DUTY 200"
+        "PUT /api/atlas/v2/groups/65f1a2b3c4d5e6f7a8b9c0d1/integrations/PAGER_DUTY 200"
     ));
 }
 

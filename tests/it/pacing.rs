@@ -20,8 +20,8 @@ use crate::client::pager_duty;
 const KEY: &str = "9f3c2a7e5b1d4c8fa0e6b2d4c8f10022";
 /// Same length as `KEY`, other last four: a change through the mask.
 const OLD_KEY: &str = "9f3c2a7e5b1d4c8fa0e6b2d4c8f1beef";
-const INTEGRATIONS: &str = "/api/atlas/v1.0/groups/{groupId}/integrations";
-const INTEGRATION: &str = "/api/atlas/v1.0/groups/{groupId}/integrations/{integrationType}";
+const INTEGRATIONS: &str = "/api/atlas/v2/groups/{groupId}/integrations";
+const INTEGRATION: &str = "/api/atlas/v2/groups/{groupId}/integrations/{integrationType}";
 
 fn id(n: usize) -> String {
     format!("65f1a2b3c4d5{n:012x}")
