@@ -72,17 +72,28 @@ async fn write(client: &Client, operation: &Operation, options: &PlanOptions) ->
             Ok(Deletion::AlreadyAbsent) => Outcome::AlreadyAbsent,
             Err(err) => failed(err),
         },
-        Action::Create(desired) | Action::Update(desired) => {
-            let written = if matches!(operation.action, Action::Create(_)) {
-                client.create_integration(group, desired).await
-            } else {
-                client.put_integration(group, desired).await
-            };
-            match written {
-                Ok(after) => verify(group, desired, &after, options),
-                Err(err) => failed(err),
-            }
-        }
+        Action::Create(desired) => written(
+            client.create_integration(group, desired).await,
+            (group, desired),
+            options,
+        ),
+        Action::Update(desired) => written(
+            client.put_integration(group, desired).await,
+            (group, desired),
+            options,
+        ),
+    }
+}
+
+/// The outcome of a POST or PUT: verified against the list Atlas answered.
+fn written(
+    answer: Result<LiveIntegrations, ApiError>,
+    (group, desired): (&GroupId, &Integration),
+    options: &PlanOptions,
+) -> Outcome {
+    match answer {
+        Ok(after) => verify(group, desired, &after, options),
+        Err(err) => failed(err),
     }
 }
 

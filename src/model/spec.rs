@@ -150,10 +150,6 @@ impl FieldSpec {
         self.format = format;
         self
     }
-
-    pub fn is_required(&self) -> bool {
-        self.required == Required::Always
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -23,7 +23,7 @@ use super::auth::{Actor, Caller, Role};
 use super::counters::WRITE_METHODS;
 use super::errors::ApiError;
 use super::faults::Verdict;
-use super::schema::{Version, has_no_schema, type_exists};
+use super::schema::{Version, has_no_schema, in_enum};
 use super::state::{Event, Project, State as SimState, Stored};
 use super::validate::validate;
 use super::wire::{self, Page, V2_MEDIA_TYPE, base_url};
@@ -169,9 +169,9 @@ impl FromRequestParts<Arc<Sim>> for Version {
 }
 
 /// The type named in the path, when the version's enum has it.
-fn path_type(sim: &Sim, version: Version, raw: &str) -> Result<IntegrationType, ApiError> {
+fn path_type(sim: &Sim, raw: &str) -> Result<IntegrationType, ApiError> {
     match raw.parse::<IntegrationType>() {
-        Ok(kind) if type_exists(kind, version) => Ok(kind),
+        Ok(kind) if in_enum(kind) => Ok(kind),
         _ => {
             let status = StatusCode::from_u16(sim.assumptions.unknown_type_status)
                 .unwrap_or(StatusCode::BAD_REQUEST);
@@ -180,8 +180,8 @@ fn path_type(sim: &Sim, version: Version, raw: &str) -> Result<IntegrationType, 
     }
 }
 
-fn writable_type(sim: &Sim, version: Version, raw: &str) -> Result<IntegrationType, ApiError> {
-    let kind = path_type(sim, version, raw)?;
+fn writable_type(sim: &Sim, raw: &str) -> Result<IntegrationType, ApiError> {
+    let kind = path_type(sim, raw)?;
     if has_no_schema(kind) {
         return Err(ApiError::invalid_settings(
             raw,
@@ -255,7 +255,7 @@ async fn get_integration(
     Path((group_id, raw_type)): Path<(String, String)>,
     Query(query): Query_,
 ) -> Result<Response, ApiError> {
-    let kind = path_type(&sim, version, &raw_type)?;
+    let kind = path_type(&sim, &raw_type)?;
     let page = Page::from_query(&query, &sim.assumptions)?;
     let state = sim.read();
     let project = group(&state, &group_id)?;
@@ -361,7 +361,7 @@ fn write_integration(
     create: bool,
     who: Who,
 ) -> Result<Response, ApiError> {
-    let kind = writable_type(sim, version, raw_type)?;
+    let kind = writable_type(sim, raw_type)?;
     let page = Page::from_query(query, &sim.assumptions)?;
     let mut state = sim.write();
     let project = group_mut(&mut state, group_id)?;
@@ -402,12 +402,13 @@ fn write_integration(
 }
 
 async fn delete_integration(
-    version: Version,
+    // Extracted for its check of the versioned `Accept` header.
+    _version: Version,
     State(sim): Shared,
     Path((group_id, raw_type)): Path<(String, String)>,
     caller: Caller_,
 ) -> Result<Response, ApiError> {
-    let kind = path_type(&sim, version, &raw_type)?;
+    let kind = path_type(&sim, &raw_type)?;
     let mut state = sim.write();
     let project = group_mut(&mut state, &group_id)?;
     if !project.integrations.contains_key(&kind) {
@@ -430,7 +431,7 @@ pub(crate) fn ui_change(
     username: &str,
     remote_address: Option<&str>,
 ) -> Result<(), ApiError> {
-    let kind = writable_type(sim, Version::V2, raw_type)?;
+    let kind = writable_type(sim, raw_type)?;
     let mut state = sim.write();
     let project = group_mut(&mut state, group_id)?;
     let delay = sim.faults.faults().read_after_write_delay;

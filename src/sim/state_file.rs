@@ -240,7 +240,7 @@ impl StateFile {
                 let kind: IntegrationType = type_name
                     .parse()
                     .ok()
-                    .filter(|&kind| schema::type_exists(kind, schema::Version::V2))
+                    .filter(|&kind| schema::in_enum(kind))
                     .ok_or_else(|| invalid(format!("unknown integration type `{type_name}`")))?;
                 let mut stored = Stored {
                     id: String::new(),

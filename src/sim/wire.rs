@@ -53,15 +53,10 @@ pub fn integration(kind: IntegrationType, stored: &Stored, version: Version) -> 
     Value::Object(object)
 }
 
-/// Whether a list shows this integration (see the assumptions on FLOWDOCK in
-/// v2 and VICTOR_OPS without a routing key).
-pub fn listed(
-    kind: IntegrationType,
-    stored: &Stored,
-    version: Version,
-    assumptions: &Assumptions,
-) -> bool {
-    if !super::schema::type_exists(kind, version) {
+/// Whether a list shows this integration (see the assumptions on FLOWDOCK
+/// and VICTOR_OPS without a routing key).
+pub fn listed(kind: IntegrationType, stored: &Stored, assumptions: &Assumptions) -> bool {
+    if !super::schema::in_enum(kind) {
         return false;
     }
     !(kind == IntegrationType::VictorOps
@@ -78,7 +73,7 @@ pub fn integrations_page(
 ) -> Value {
     let results: Vec<Value> = items
         .iter()
-        .filter(|(kind, stored)| listed(*kind, stored, version, assumptions))
+        .filter(|(kind, stored)| listed(*kind, stored, assumptions))
         .map(|(kind, stored)| integration(*kind, stored, version))
         .collect();
     page.envelope(results, self_url, assumptions)
