@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::credentials::Credentials;
 use super::error::ApiError;
 use super::keyring::{Keyring, KeyringFailure};
+use crate::model::Origin;
 use crate::secret::Secret;
 
 /// The variable that names the profile when `--profile` does not.
@@ -380,14 +381,10 @@ enum Found {
 /// (a line may hold a secret).
 fn parse(text: &str, file: &Path) -> Result<toml::Table, ApiError> {
     text.parse::<toml::Table>().map_err(|err| {
+        let file = file.display().to_string();
         let place = match err.span() {
-            Some(span) => {
-                let before = text.get(..span.start).unwrap_or(text);
-                let line = before.matches('\n').count() + 1;
-                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                format!("{}:{line}:{column}", file.display())
-            }
-            None => file.display().to_string(),
+            Some(span) => Origin::in_text(&file, text, span.start).to_string(),
+            None => file,
         };
         ApiError::Config(format!(
             "`{place}`: the Atlas CLI configuration is not valid TOML: {}; fix it (or run \

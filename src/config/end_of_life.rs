@@ -229,11 +229,11 @@ mod tests {
             .iter()
             .filter(|p| p.severity == Severity::Warning)
             .map(|p| {
-                let start = p.span.clone().unwrap().start;
-                let line = source[..start].matches('\n').count() + 1;
-                let column = start - source[..start].rfind('\n').map_or(0, |at| at + 1) + 1;
+                let at = crate::model::Origin::in_text("", source, p.span.clone().unwrap().start);
                 format!(
-                    "{line}:{column} {} | {}",
+                    "{}:{} {} | {}",
+                    at.line,
+                    at.column,
                     p.message,
                     p.help.clone().unwrap_or_default()
                 )

@@ -224,6 +224,21 @@ pub struct Origin {
     pub column: usize,
 }
 
+impl Origin {
+    /// Where byte `offset` falls in `text`: the 1-based line and character
+    /// column. One position at a time; many positions in one file go
+    /// through `config`'s line index instead, which does not rescan.
+    pub fn in_text(file: &str, text: &str, offset: usize) -> Origin {
+        let before = text.get(..offset).unwrap_or(text);
+        let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+        Origin {
+            file: file.into(),
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+}
+
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}", self.file, self.line, self.column)
@@ -281,6 +296,19 @@ pub struct Safety {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offset_is_a_line_and_a_character_column() {
+        let text = "a = 1\nnamé = [\n";
+        let at = Origin::in_text("c.toml", text, text.find('[').unwrap());
+        assert_eq!(at.to_string(), "c.toml:2:8");
+        assert_eq!(Origin::in_text("c.toml", text, 0).to_string(), "c.toml:1:1");
+        assert_eq!(
+            Origin::in_text("c.toml", text, 99).to_string(),
+            "c.toml:3:1",
+            "past the end: the end"
+        );
+    }
 
     #[test]
     fn field_names_as_variable_names() {
