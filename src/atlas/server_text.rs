@@ -51,11 +51,7 @@ pub fn server_text(raw: impl AsRef<[u8]>, redactor: &Redactor, max: usize) -> St
 
 /// `c`, or `\u{..}` for a character that would act on a terminal or hide.
 fn escaped(c: char) -> String {
-    let invisible = matches!(
-        c,
-        '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}'
-    );
-    if (c.is_control() && c != '\n' && c != '\t') || invisible {
+    if crate::printable::is_unsafe(c) && c != '\n' && c != '\t' {
         format!("\\u{{{:x}}}", c as u32)
     } else {
         c.to_string()

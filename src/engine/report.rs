@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{GroupId, IntegrationType};
 use crate::plan::Verb;
-use crate::printable::printable;
+use crate::printable::one_line;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -186,11 +186,15 @@ pub fn report_text(report: &Report) -> String {
     let mut out = String::from("\n");
     for op in &report.operations {
         let (mark, text) = outcome_text(&op.outcome);
-        // The project's name and the failure can come from Atlas.
-        out.push_str(&printable(&format!(
-            "{mark} {} {} in {}: {text}\n",
-            op.verb, op.kind, op.project
-        )));
+        // The project's name and the failure can come from Atlas: one line
+        // each, so that no text of theirs can forge another operation's line.
+        out.push_str(&format!(
+            "{mark} {} {} in {}: {}\n",
+            op.verb,
+            op.kind,
+            one_line(&op.project),
+            one_line(&text)
+        ));
     }
     out.push_str(&format!("\n{}\n", report.summary_line()));
     if report.failed() > 0 || report.interrupted {
