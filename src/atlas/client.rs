@@ -211,11 +211,9 @@ impl Client {
         match &config.credentials {
             Credentials::None => {}
             Credentials::ApiKey { private, .. } => secrets.credential(private),
-            Credentials::ServiceAccount { client_id, secret } => {
-                secrets.credential(secret);
-                // The Basic value `client_id:secret`, as sent.
-                secrets.credential(&Secret::new(format!("{client_id}:{}", secret.expose())));
-            }
+            // The client id is an identifier, never redacted; the Basic
+            // value `client_id:secret` is found as base64 holding the secret.
+            Credentials::ServiceAccount { secret, .. } => secrets.credential(secret),
         }
         let auth = match config.credentials {
             Credentials::None => AuthState::None,

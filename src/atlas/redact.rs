@@ -1,6 +1,9 @@
 //! Finding known secrets in text a server sent, in the forms a server may
 //! echo them: as sent, JSON-escaped, percent-encoded (`%2F` or `+` for a
-//! space), in another letter case, base64-encoded, or in part.
+//! space), in another letter case, in part, or inside base64 (standard or
+//! URL-safe, of the secret alone or of any text that holds it, at any
+//! offset): every run of base64 characters is read from each of its four
+//! alignments, and a run whose reading holds a secret is redacted whole.
 //!
 //! A part of a secret is found when it is at least [`fragment_len`] bytes
 //! long: half the secret, 4 bytes at the least and [`MAX_FRAGMENT`] at the
@@ -11,8 +14,6 @@
 //! whole. Letter case is folded for ASCII letters only.
 
 use std::collections::{HashMap, HashSet};
-
-use base64::Engine;
 
 use crate::secret::Secret;
 
@@ -56,14 +57,9 @@ pub struct Hit {
 }
 
 impl Redactor {
-    /// A credential or a token: never shown in any part, and looked for in
-    /// base64 too.
+    /// A credential or a token: never shown in any part.
     pub fn credential(&mut self, value: &Secret) {
         self.push(value.expose(), false);
-        if !value.expose().is_empty() {
-            let encoded = base64::engine::general_purpose::STANDARD.encode(value.expose());
-            self.push(&encoded, false);
-        }
     }
 
     /// A value tether sent: when quoted whole, it is shown as Atlas masks
@@ -123,6 +119,7 @@ impl Redactor {
         let twice = decoded.decoded();
         for view in [&plain, &decoded, &twice] {
             view.mark(&windows, &mut covered);
+            view.mark_base64(&windows, &mut covered);
         }
         self.runs(text, &covered)
     }
@@ -177,8 +174,9 @@ fn fold(byte: u8) -> u8 {
 }
 
 /// Text as bytes to match, each with the stretch of the original text it
-/// came from.
+/// came from: `raw` as it reads, `bytes` folded (see [`fold`]).
 struct View {
+    raw: Vec<u8>,
     bytes: Vec<u8>,
     spans: Vec<(usize, usize)>,
 }
@@ -186,6 +184,7 @@ struct View {
 impl View {
     fn plain(text: &[u8]) -> View {
         View {
+            raw: text.to_vec(),
             bytes: text.iter().copied().map(fold).collect(),
             spans: (0..text.len()).map(|i| (i, i + 1)).collect(),
         }
@@ -194,8 +193,9 @@ impl View {
     /// One round of decoding: `%XX`, and the JSON escapes `\uXXXX` (with
     /// surrogate pairs), `\"`, `\\`, `\/`, `\n`, `\r`, `\t`, `\b`, `\f`.
     fn decoded(&self) -> View {
-        let b = &self.bytes;
+        let b = &self.raw;
         let mut out = View {
+            raw: Vec::with_capacity(b.len()),
             bytes: Vec::with_capacity(b.len()),
             spans: Vec::with_capacity(b.len()),
         };
@@ -204,12 +204,49 @@ impl View {
             let (produced, used) = decode_at(b, i);
             let span = (self.spans[i].0, self.spans[i + used - 1].1);
             for byte in produced {
+                out.raw.push(byte);
                 out.bytes.push(fold(byte));
                 out.spans.push(span);
             }
             i += used;
         }
         out
+    }
+
+    /// Marks every run of base64 characters whose reading, from any of its
+    /// four alignments, holds a secret in any of the forms [`View`] finds.
+    fn mark_base64(&self, windows: &HashMap<usize, HashSet<&[u8]>>, covered: &mut [bool]) {
+        let shortest = windows.keys().copied().filter(|&len| len > 0).min();
+        let Some(shortest) = shortest else { return };
+        // Four base64 characters carry three bytes.
+        let min_run = shortest.div_ceil(3) * 4;
+        let mut i = 0;
+        while i < self.raw.len() {
+            if !is_base64(self.raw[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < self.raw.len() && is_base64(self.raw[i]) {
+                i += 1;
+            }
+            if i - start < min_run {
+                continue;
+            }
+            let run = &self.raw[start..i];
+            let holds_secret = (0..4).any(|skip| {
+                let reading = View::plain(&base64_reading(&run[skip.min(run.len())..]));
+                let decoded = reading.decoded();
+                let mut found = vec![false; reading.raw.len()];
+                reading.mark(windows, &mut found);
+                decoded.mark(windows, &mut found);
+                found.contains(&true)
+            });
+            if holds_secret {
+                let (from, to) = (self.spans[start].0, self.spans[i - 1].1);
+                covered[from..to].iter_mut().for_each(|c| *c = true);
+            }
+        }
     }
 
     fn mark(&self, windows: &HashMap<usize, HashSet<&[u8]>>, covered: &mut [bool]) {
@@ -226,6 +263,36 @@ impl View {
             }
         }
     }
+}
+
+/// A character of the standard or the URL-safe base64 alphabet.
+fn is_base64(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'/' | b'-' | b'_')
+}
+
+/// What base64 `chars` stand for, read from their first character: each
+/// whole group of four gives three bytes, a last group of two or three
+/// gives one or two.
+fn base64_reading(chars: &[u8]) -> Vec<u8> {
+    let value = |c: u8| -> u32 {
+        match c {
+            b'A'..=b'Z' => u32::from(c - b'A'),
+            b'a'..=b'z' => u32::from(c - b'a') + 26,
+            b'0'..=b'9' => u32::from(c - b'0') + 52,
+            b'+' | b'-' => 62,
+            _ => 63,
+        }
+    };
+    let mut out = Vec::with_capacity(chars.len() / 4 * 3 + 2);
+    for group in chars.chunks(4) {
+        let bits = group
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (k, &c)| acc | value(c) << (18 - 6 * k));
+        let bytes = [(bits >> 16) as u8, (bits >> 8) as u8, bits as u8];
+        out.extend_from_slice(&bytes[..group.len().saturating_sub(1)]);
+    }
+    out
 }
 
 /// The bytes one escape at `i` stands for, and how many bytes it takes;
@@ -278,6 +345,7 @@ fn decode_at(b: &[u8], i: usize) -> (Vec<u8>, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
 
     const SECRET: &str = "Zx9/q+Rk\"Lm2 Tp7é0022";
 

@@ -143,11 +143,11 @@ fn serve_one(mut stream: TcpStream, handler: &Handler, record: &Mutex<Vec<Seen>>
     let _ = stream.write_all(&reply.body);
 }
 
-fn group() -> GroupId {
+pub fn group() -> GroupId {
     PROD.parse().expect("a valid id")
 }
 
-fn config(base: &str, credentials: Credentials) -> ClientConfig {
+pub fn config(base: &str, credentials: Credentials) -> ClientConfig {
     let mut config = ClientConfig::new(
         base_url(Some(base), |_| None).expect("a valid base URL"),
         credentials,

@@ -21,6 +21,7 @@ mod profiles;
 mod prometheus;
 mod readme_walkthrough;
 mod recipe_runs;
+mod redaction;
 mod reliability;
 mod repository;
 mod schema;

@@ -1,0 +1,149 @@
+//! What redaction must find and what it must leave alone: secrets a
+//! hostile server hides inside base64 (issue 23, item 9), secrets of the
+//! file that Atlas holds in a plain field (item 10), and identifiers that
+//! merely look like a credential (item 11).
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+use tether::atlas::{Client, Credentials};
+
+use crate::client::{pager_duty, shown};
+use crate::client_hostile::{Reply, Server, config, group};
+
+const PD_KEY: &str = "9f3c2a7e5b1d4c8fa0e6b2d4c8f10022";
+const CLIENT_ID: &str = "mdb_sa_id_01";
+const CLIENT_SECRET: &str = "mdb_sa_sk_client-secret-value-91c2";
+const TOKEN: &str = "tok-bearer-7d1e9a0c55b2f4e8aa01";
+
+/// The bytes every base64 run of `text` stands for, read from each of its
+/// four alignments, in the standard and the URL-safe alphabet.
+fn base64_readings(text: &str) -> Vec<Vec<u8>> {
+    let is_b64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_');
+    let mut readings = Vec::new();
+    for run in text.split(|c: char| !is_b64(c)).filter(|r| r.len() >= 4) {
+        let run = run.replace('-', "+").replace('_', "/");
+        for skip in 0..4.min(run.len()) {
+            let part = &run[skip..];
+            let whole = &part[..part.len() - part.len() % 4];
+            if let Ok(bytes) = STANDARD_NO_PAD.decode(whole) {
+                readings.push(bytes);
+            }
+        }
+    }
+    readings
+}
+
+/// Fails when `message` holds a fragment of a secret as long as the
+/// redaction threshold, in clear or inside base64 at any offset.
+fn assert_hidden(message: &str, secrets: &[&str]) {
+    let mut texts = vec![message.to_lowercase()];
+    texts.extend(
+        base64_readings(message)
+            .into_iter()
+            .map(|b| String::from_utf8_lossy(&b).to_lowercase()),
+    );
+    for secret in secrets {
+        let len = tether::atlas::fragment_len(secret.len());
+        for window in secret.as_bytes().windows(len) {
+            let window = String::from_utf8_lossy(window).to_lowercase();
+            for text in &texts {
+                assert!(!text.contains(&window), "`{window}` in:\n{message}");
+            }
+        }
+    }
+}
+
+/// A server that hands out `TOKEN` and refuses everything else with a
+/// detail `echo` writes from the request.
+fn echoing(echo: fn(&crate::client_hostile::Seen) -> String) -> Server {
+    Server::start(move |seen| {
+        if seen.target == "/api/oauth/token" {
+            return Reply::new(
+                "200 OK",
+                format!(r#"{{"access_token":"{TOKEN}","expires_in":3600}}"#),
+            );
+        }
+        Reply::new(
+            "400 Bad Request",
+            serde_json::json!({"errorCode": "ECHO", "detail": echo(seen)}).to_string(),
+        )
+    })
+}
+
+fn service_account() -> Credentials {
+    Credentials::ServiceAccount {
+        client_id: CLIENT_ID.into(),
+        secret: tether::secret::Secret::new(CLIENT_SECRET),
+    }
+}
+
+async fn refused_write(atlas: &Server) -> String {
+    let err = Client::new(config(&atlas.base, service_account()))
+        .expect("client")
+        .put_integration(&group(), &pager_duty(PD_KEY))
+        .await
+        .expect_err("refused");
+    shown(&err)
+}
+
+#[tokio::test]
+async fn base64_of_the_body_being_written_is_redacted_at_any_offset() {
+    let atlas = echoing(|seen| {
+        let body = &seen.body;
+        let shifted: Vec<u8> = [b"x".as_slice(), body].concat();
+        let twice: Vec<u8> = [b"ab".as_slice(), body].concat();
+        format!(
+            "got {} and {} and {} and url {} and cut {}",
+            STANDARD.encode(body),
+            STANDARD.encode(&shifted),
+            STANDARD.encode(&twice),
+            URL_SAFE_NO_PAD.encode(body),
+            &STANDARD.encode(body)[5..41],
+        )
+    });
+    let message = refused_write(&atlas).await;
+    assert!(
+        String::from_utf8_lossy(&atlas.seen()[1].body).contains(PD_KEY),
+        "the key was sent"
+    );
+    assert_hidden(&message, &[PD_KEY]);
+    assert!(message.contains("[redacted]"), "{message}");
+}
+
+#[tokio::test]
+async fn base64_of_a_secret_being_written_alone_is_redacted() {
+    let atlas = echoing(|_| format!("bad key {}", STANDARD.encode(PD_KEY)));
+    let message = refused_write(&atlas).await;
+    assert_hidden(&message, &[PD_KEY]);
+    assert!(message.contains("bad key [redacted]"), "{message}");
+}
+
+#[tokio::test]
+async fn base64_of_the_authorization_header_is_redacted() {
+    let atlas = echoing(|seen| {
+        let auth = seen.header("authorization").unwrap_or_default().to_owned();
+        format!(
+            "auth {} and {}",
+            STANDARD.encode(&auth),
+            STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
+        )
+    });
+    let message = refused_write(&atlas).await;
+    assert_hidden(&message, &[TOKEN, CLIENT_SECRET, PD_KEY]);
+}
+
+#[tokio::test]
+async fn base64_that_holds_no_secret_is_left_alone() {
+    let atlas = echoing(|_| {
+        format!(
+            "see {} in group 65f1a2b3c4d5e6f7a8b9c0d1",
+            STANDARD.encode("a harmless message")
+        )
+    });
+    let message = refused_write(&atlas).await;
+    assert!(
+        message.contains(&STANDARD.encode("a harmless message")),
+        "{message}"
+    );
+    assert!(message.contains("65f1a2b3c4d5e6f7a8b9c0d1"), "{message}");
+}
