@@ -7,7 +7,8 @@ use super::redact::Redactor;
 use super::server_text::server_text;
 use super::version::ApiVersion;
 
-/// An unknown integration type's name is cut after this many bytes.
+/// An identifier or a name Atlas sent (an unknown type's, a field's, an
+/// alert configuration's id) is cut after this many bytes.
 const MAX_TYPE_NAME_BYTES: usize = 100;
 pub use crate::model::{AlertConfig, ChangeEvent};
 use crate::model::{
@@ -76,11 +77,7 @@ pub fn live_integrations(results: &[Value]) -> Result<LiveIntegrations, String> 
             .ok_or_else(|| "an integration in `results` has no `type`".to_owned())?;
         let Ok(kind) = type_name.parse::<IntegrationType>() else {
             // Shown as is in plans: escaped and capped like any server text.
-            live.unknown_types.push(server_text(
-                type_name,
-                &Redactor::default(),
-                MAX_TYPE_NAME_BYTES,
-            ));
+            live.unknown_types.push(identifier(type_name));
             continue;
         };
         let integration = live_integration(kind, object)?;
@@ -124,7 +121,7 @@ fn live_integration(
                 && !matches!(name.as_str(), "id" | "type" | "links")
                 && table.field(name).is_none()
         })
-        .map(|(name, _)| server_text(name, &Redactor::default(), MAX_TYPE_NAME_BYTES))
+        .map(|(name, _)| identifier(name))
         .collect();
     Ok(LiveIntegration {
         kind,
@@ -132,6 +129,12 @@ fn live_integration(
         fields,
         unmodelled,
     })
+}
+
+/// An identifier Atlas sent, fit to show: escaped and capped, never
+/// redacted.
+fn identifier(text: &str) -> String {
+    server_text(text, &Redactor::default(), MAX_TYPE_NAME_BYTES)
 }
 
 fn json_kind(value: &Value) -> &'static str {
@@ -221,7 +224,11 @@ pub fn change_event(value: &Value, shown: &dyn Fn(&str) -> String) -> Result<Cha
 /// One alert configuration of `GET /groups/{id}/alertConfigs`: its id,
 /// event type, whether it is enabled, and per notification its type, the
 /// integration it names and whether it has credentials of its own (never
-/// their values).
+/// their values). The identifiers are kept as Atlas sent them (the id only
+/// escaped and capped for showing): redaction could rewrite one that
+/// shares characters with a credential, and a rewritten `integrationId`
+/// would no longer name the integration a delete silences. `shown` is for
+/// the free text.
 pub fn alert_config(value: &Value, shown: &dyn Fn(&str) -> String) -> Result<AlertConfig, String> {
     let id = value
         .get("id")
@@ -241,11 +248,11 @@ pub fn alert_config(value: &Value, shown: &dyn Fn(&str) -> String) -> Result<Ale
                     .ok_or("a notification of an alert configuration has no `typeName`")?;
                 let set = |v: &Value| !(v.is_null() || v.as_str() == Some(""));
                 Ok(Notification {
-                    type_name: shown(type_name),
+                    type_name: type_name.to_owned(),
                     integration_id: object
                         .get("integrationId")
                         .and_then(Value::as_str)
-                        .map(shown),
+                        .map(str::to_owned),
                     own_credentials: NOTIFICATION_CREDENTIALS
                         .iter()
                         .any(|key| object.get(*key).is_some_and(set)),
@@ -255,7 +262,7 @@ pub fn alert_config(value: &Value, shown: &dyn Fn(&str) -> String) -> Result<Ale
         Some(_) => return Err("`notifications` of an alert configuration is not a list".into()),
     };
     Ok(AlertConfig {
-        id: shown(id),
+        id: identifier(id),
         event_type: value
             .get("eventTypeName")
             .and_then(Value::as_str)

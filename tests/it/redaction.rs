@@ -147,3 +147,103 @@ async fn base64_that_holds_no_secret_is_left_alone() {
     );
     assert!(message.contains("65f1a2b3c4d5e6f7a8b9c0d1"), "{message}");
 }
+
+// --- Identifiers are never redacted (item 11) ----------------------------
+
+/// ObjectIds made in the same second share their first 8 hex digits (the
+/// timestamp), and a service account's client id is `mdb_sa_id_` plus one.
+const PROJECT: &str = "6610a1b2c3d4e5f6a7b8c9e1";
+const HOOK_ID: &str = "6610a1b2c3d4e5f6a7b8c9e2";
+const ALERT_ID: &str = "6610a1b2c3d4e5f6a7b8c9a1";
+const SA_ID: &str = "mdb_sa_id_6610a1b2c3d4e5f6a7b8c9f0";
+const SA_SECRET: &str = "mdb_sa_sk_6610a1b2c3d4e5f6a7b8c9f0-secret";
+const HOOK_URL: &str = "https://hooks.example.com/ids/secret-path-0042";
+
+fn ids_sim() -> tether::sim::SimHandle {
+    let state = tether::sim::StateFile::parse(&format!(
+        "projects:
+  - id: {PROJECT}
+    name: checkout
+    orgId: 6600000000000000000000aa
+    integrations:
+      PAGER_DUTY: {{serviceKey: {PD_KEY}}}
+      WEBHOOK: {{id: {HOOK_ID}, url: \"{HOOK_URL}\"}}
+    alertConfigs:
+      - id: {ALERT_ID}
+        eventTypeName: HOST_DOWN
+        enabled: true
+        notifications:
+          - {{typeName: WEBHOOK, integrationId: {HOOK_ID}, webhookUrl: \"https://own.example/x\"}}
+"
+    ))
+    .expect("the state parses");
+    tether::sim::spawn(tether::sim::SimConfig {
+        state,
+        auth: tether::sim::AuthMode::Required,
+        service_accounts: vec![tether::sim::ServiceAccount {
+            client_id: SA_ID.to_owned(),
+            client_secret: SA_SECRET.to_owned(),
+            role: tether::sim::Role::Owner,
+        }],
+        worker_threads: 1,
+        ..tether::sim::SimConfig::default()
+    })
+    .expect("the simulator starts")
+}
+
+fn run_with_service_account(
+    dir: &std::path::Path,
+    sim: &tether::sim::SimHandle,
+    args: &[&str],
+) -> crate::common::Run {
+    let env = [
+        ("PD_KEY", PD_KEY),
+        ("MONGODB_ATLAS_CLIENT_ID", SA_ID),
+        ("MONGODB_ATLAS_CLIENT_SECRET", SA_SECRET),
+    ];
+    let run = crate::common::tether_against(dir, sim, args, &env);
+    let all = run.all_output();
+    for secret in [PD_KEY, SA_SECRET, HOOK_URL, "secret-path"] {
+        assert!(!all.contains(secret), "a secret was printed:\n{all}");
+    }
+    run
+}
+
+#[test]
+fn ids_that_share_digits_with_the_client_id_are_shown_whole_and_still_gate_a_delete() {
+    let sim = ids_sim();
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(
+        dir.path().join("tether.yaml"),
+        format!(
+            "version: 1\nprojects:\n  - id: {PROJECT}\n    integrations:\n      PAGER_DUTY:\n        \
+             serviceKey: ${{PD_KEY}}\n"
+        ),
+    )
+    .expect("write the file");
+
+    let plan = run_with_service_account(dir.path(), &sim, &["plan", "--output", "json"]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    assert!(!plan.all_output().contains("[redacted]"), "{}", plan.transcript());
+    let document: serde_json::Value = serde_json::from_str(&plan.stdout).expect("JSON");
+    let project = &document["projects"][0];
+    assert_eq!(project["group_id"], PROJECT);
+    let webhook = project["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["type"] == "WEBHOOK")
+        .expect("the webhook item");
+    assert_eq!(webhook["alerts"][0]["id"], ALERT_ID, "{}", plan.stdout);
+
+    sim.reset_counters();
+    let refused = run_with_service_account(dir.path(), &sim, &["apply", "--auto-approve"]);
+    assert_eq!(refused.code, 4, "{}", refused.transcript());
+    assert!(
+        refused.stderr.contains("`--allow-orphaned-alerts`") && refused.stderr.contains(ALERT_ID),
+        "{}",
+        refused.stderr
+    );
+    let counts = sim.counters();
+    assert_eq!(counts.writes(), counts.get("POST", "/api/oauth/token"), "{counts:?}");
+}
