@@ -87,6 +87,51 @@ pub fn shown_mask(value: &str) -> String {
     }
 }
 
+/// The secrets of a file, to hide wherever they stand in text tether did not
+/// write: a key Atlas keeps in a plain field (a Slack channel name holding
+/// the PagerDuty key), an event's author, a project's name.
+#[derive(Clone, Debug, Default)]
+pub struct KnownSecrets {
+    /// Longest first, so that a secret holding another is hidden whole.
+    secrets: Vec<Secret>,
+}
+
+impl KnownSecrets {
+    pub fn new(secrets: impl IntoIterator<Item = Secret>) -> Self {
+        let mut secrets: Vec<Secret> = secrets
+            .into_iter()
+            .filter(|s| !s.expose().is_empty())
+            .collect();
+        secrets.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        secrets.dedup();
+        KnownSecrets { secrets }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.secrets.is_empty()
+    }
+
+    /// `text` with every occurrence of a known secret replaced by its mask
+    /// (see [`Secret::mask`]).
+    pub fn hide(&self, text: &str) -> Option<String> {
+        let mut hidden: Option<String> = None;
+        for secret in &self.secrets {
+            let current = hidden.as_deref().unwrap_or(text);
+            if current.contains(secret.expose()) {
+                hidden = Some(current.replace(secret.expose(), &secret.mask()));
+            }
+        }
+        hidden
+    }
+
+    /// [`KnownSecrets::hide`] in place.
+    pub fn hide_in(&self, text: &mut String) {
+        if let Some(hidden) = self.hide(text) {
+            *text = hidden;
+        }
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(<redacted>)")

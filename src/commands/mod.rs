@@ -148,6 +148,7 @@ fn plan(
     for warning in &expanded.warnings {
         printer.warnings(warning);
     }
+    let secrets = engine::file_secrets(&expanded.projects);
     let projects = engine::select(expanded.projects, &filter, file)?;
     let mut planned = plan_with_progress(
         &session,
@@ -164,6 +165,8 @@ fn plan(
         lookups,
         std::time::SystemTime::now(),
     ))?;
+    // After the lookups, so that their text is covered too.
+    crate::plan::hide_secrets(&mut planned.plan, &secrets);
     Ok(Planning {
         planned,
         client,

@@ -35,10 +35,12 @@ use crate::exit::ExitStatus;
 use crate::filter::Filter;
 use crate::import::Source;
 use crate::model::{
-    Day, DesiredProject, GroupId, IntegrationType, LiveIntegrations, Project, ProjectRef,
+    Day, DesiredProject, FieldValue, GroupId, IntegrationType, LiveIntegrations, Project,
+    ProjectRef, Slot,
 };
 use crate::plan::saved::{self, SavedPlan};
 use crate::plan::{Operation, Plan, PlanOptions, ProjectPlan, plan_project};
+use crate::secret::{KnownSecrets, Secret};
 
 /// Reads and validates the file; nothing is sent to Atlas when it fails.
 /// End-of-life warnings count days from `today`.
@@ -172,6 +174,25 @@ impl Planned {
             salt,
         )
     }
+}
+
+/// Every secret the file gives `projects` (from `${NAME}`, and literal
+/// values of secret fields), to hide wherever outside text repeats one.
+pub fn file_secrets(projects: &[DesiredProject]) -> KnownSecrets {
+    let values = projects
+        .iter()
+        .flat_map(|project| project.integrations.values())
+        .filter_map(|slot| match slot {
+            Slot::Present(integration) => Some(integration),
+            Slot::Absent => None,
+        })
+        .flat_map(|integration| &integration.fields)
+        .filter_map(|(spec, value)| match value {
+            FieldValue::Secret(secret) => Some(secret.clone()),
+            FieldValue::Text(text) if spec.sensitive => Some(Secret::new(text.as_str())),
+            FieldValue::Text(_) | FieldValue::Bool(_) => None,
+        });
+    KnownSecrets::new(values)
 }
 
 /// A salt for a saved plan: 128 random bits, new for every plan.

@@ -4,6 +4,7 @@
 
 mod compare;
 mod diff;
+mod hide;
 mod operation;
 pub mod render;
 pub mod saved;
@@ -19,6 +20,7 @@ mod proptests;
 pub(crate) mod testing;
 
 pub use diff::{Fetched, PlanOptions, plan, plan_project};
+pub use hide::hide_secrets;
 pub use operation::{Action, Operation};
 pub use summary::Summary;
 pub use types::{

@@ -224,7 +224,11 @@ fn ids_that_share_digits_with_the_client_id_are_shown_whole_and_still_gate_a_del
 
     let plan = run_with_service_account(dir.path(), &sim, &["plan", "--output", "json"]);
     assert_eq!(plan.code, 0, "{}", plan.transcript());
-    assert!(!plan.all_output().contains("[redacted]"), "{}", plan.transcript());
+    assert!(
+        !plan.all_output().contains("[redacted]"),
+        "{}",
+        plan.transcript()
+    );
     let document: serde_json::Value = serde_json::from_str(&plan.stdout).expect("JSON");
     let project = &document["projects"][0];
     assert_eq!(project["group_id"], PROJECT);
@@ -245,5 +249,72 @@ fn ids_that_share_digits_with_the_client_id_are_shown_whole_and_still_gate_a_del
         refused.stderr
     );
     let counts = sim.counters();
-    assert_eq!(counts.writes(), counts.get("POST", "/api/oauth/token"), "{counts:?}");
+    assert_eq!(
+        counts.writes(),
+        counts.get("POST", "/api/oauth/token"),
+        "{counts:?}"
+    );
+}
+
+// --- A secret of the file in a live plain field (item 10) ----------------
+
+const SLACK_TOKEN: &str = "xoxb-slack-token-0000-1111-2222";
+
+#[test]
+fn a_secret_of_the_file_that_atlas_holds_in_a_plain_field_is_never_shown() {
+    let state = tether::sim::StateFile::parse(&format!(
+        "projects:
+  - id: {PROJECT}
+    name: checkout
+    orgId: 6600000000000000000000aa
+    integrations:
+      PAGER_DUTY: {{serviceKey: {PD_KEY}}}
+      SLACK: {{apiToken: {SLACK_TOKEN}, teamName: acme, channelName: \"#{PD_KEY}\"}}
+"
+    ))
+    .expect("the state parses");
+    let sim = crate::common::simulator(state);
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(
+        dir.path().join("tether.yaml"),
+        format!(
+            "version: 1\nprojects:\n  - id: {PROJECT}\n    integrations:\n      PAGER_DUTY:\n        \
+             serviceKey: ${{PD_KEY}}\n"
+        ),
+    )
+    .expect("write the file");
+    let summary = dir.path().join("summary.md");
+    let summary_path = summary.to_str().expect("a UTF-8 path");
+    let env = [("PD_KEY", PD_KEY), ("GITHUB_STEP_SUMMARY", summary_path)];
+    let mut everything = String::new();
+    for args in [
+        &["plan"][..],
+        &["plan", "--output", "json"],
+        &["plan", "--output", "markdown"],
+        &["plan", "--out", "plan.json"],
+        &["show", "plan.json"],
+        &["show", "plan.json", "--output", "json"],
+        &["drift"],
+        &["drift", "--output", "json"],
+    ] {
+        let run = crate::common::tether_against(dir.path(), &sim, args, &env);
+        assert!(
+            run.code == 0 || run.code == 2,
+            "{args:?}: {}",
+            run.transcript()
+        );
+        everything.push_str(&run.all_output());
+    }
+    for file in ["plan.json", "summary.md"] {
+        everything.push_str(&std::fs::read_to_string(dir.path().join(file)).expect(file));
+    }
+    assert!(everything.contains("channelName"), "{everything}");
+    for secret in [PD_KEY, SLACK_TOKEN] {
+        assert!(
+            !everything.contains(secret),
+            "`{secret}` shown:\n{everything}"
+        );
+    }
+    let mask = tether::secret::Secret::new(PD_KEY).mask();
+    assert!(everything.contains(&format!("#{mask}")), "{everything}");
 }
