@@ -30,4 +30,5 @@ mod sim;
 mod sim_command;
 mod specification;
 mod validate;
+mod versions;
 mod whoami;

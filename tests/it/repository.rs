@@ -24,6 +24,7 @@ const OTHER_FILES: &[&str] = &[
     "CONTRIBUTING.md",
     "CHANGELOG.md",
     ".github/workflows/release.yml",
+    ".pre-commit-hooks.yaml",
 ];
 
 /// `owner/name` after each `github.com/`, `ghcr.io/` and `uses: ` in `text`;
