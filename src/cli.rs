@@ -217,8 +217,9 @@ pub enum Command {
     /// Prints the address it bound, serves until Ctrl-C, then writes the
     /// state back with `--write-back`.
     Sim(crate::commands::sim::SimArgs),
-    /// See the whole loop work: validate, plan, apply and drift against the
-    /// built-in Atlas simulator, offline, in a few seconds.
+    /// See the whole loop work against the built-in Atlas simulator,
+    /// offline, in a second: validate, plan, apply, drift that names who
+    /// changed Atlas, and a mistake a safety gate refuses.
     Demo,
     /// Print a completion script for a shell, e.g.
     /// `tether completions bash > /etc/bash_completion.d/tether`.
