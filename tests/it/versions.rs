@@ -24,6 +24,7 @@ const PIN_PREFIXES: &[&str] = &[
     "--version ",
     "--version=",
     "tether:",
+    "tether-",
     "--tag v",
     "tether@v",
     "TETHER_VERSION: ",
