@@ -7,7 +7,7 @@ use std::fmt;
 /// A secret value. It cannot be printed: `Debug` shows a placeholder and there
 /// is no `Display`. The plan compares it through [`Secret::matches_mask`]
 /// and shows it through [`Secret::mask`]; a saved plan keeps only
-/// [`Secret::salted_sha256`].
+/// [`Secret::salted_hash`].
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Secret(String);
 
