@@ -90,6 +90,8 @@ mod printable;
 #[doc(hidden)]
 pub mod prometheus;
 #[doc(hidden)]
+pub mod schemas;
+#[doc(hidden)]
 pub mod secret;
 pub mod sim;
 mod tasks;

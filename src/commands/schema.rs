@@ -6,8 +6,8 @@ use crate::output::Printer;
 pub fn run(which: SchemaKind, printer: &Printer) {
     printer.data(&match which {
         SchemaKind::File => crate::config::json_schema(),
-        SchemaKind::Plan => crate::json::plan_schema(),
-        SchemaKind::ApplyReport => crate::json::apply_report_schema(),
-        SchemaKind::SavedPlan => crate::json::saved_plan_schema(),
+        SchemaKind::Plan => crate::schemas::plan_schema(),
+        SchemaKind::ApplyReport => crate::schemas::apply_report_schema(),
+        SchemaKind::SavedPlan => crate::schemas::saved_plan_schema(),
     });
 }

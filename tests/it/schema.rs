@@ -111,9 +111,9 @@ fn the_schema_accepts_the_examples_and_refuses_bad_shapes() {
 #[test]
 fn committed_output_schemas_are_the_generated_ones() {
     for (which, generated) in [
-        ("plan", tether::json::plan_schema()),
-        ("apply-report", tether::json::apply_report_schema()),
-        ("saved-plan", tether::json::saved_plan_schema()),
+        ("plan", tether::schemas::plan_schema()),
+        ("apply-report", tether::schemas::apply_report_schema()),
+        ("saved-plan", tether::schemas::saved_plan_schema()),
     ] {
         let path = format!("schemas/{which}.schema.json");
         let committed = std::fs::read_to_string(repo_root().join(&path))
