@@ -16,6 +16,7 @@ mod gitops;
 mod hostile;
 mod import;
 mod install_script;
+mod man_pages;
 mod pacing;
 mod profiles;
 mod prometheus;
