@@ -78,7 +78,21 @@ struct JobRun {
     /// Step name (or `uses`) and whether it ran, in order.
     steps: Vec<(String, Option<bool>)>,
     log: String,
+    /// The values steps registered with `::add-mask::`, which GitHub keeps
+    /// out of the log (so the harness does too).
+    masked: Vec<String>,
+    /// What the job appended to its summary page.
+    summary: String,
     work: tempfile::TempDir,
+}
+
+/// What the checkout holds: the recipes' file as `tether.yaml`, or the same
+/// configuration as a directory of team files, `teams/`, with the
+/// workflow's `TETHER_FILE` set to it (the one line a team edits).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Checkout {
+    File,
+    Directory,
 }
 
 impl JobRun {
@@ -118,17 +132,47 @@ impl World {
     /// Runs one job of `examples/ci/github/WORKFLOW` in a fresh checkout of
     /// the fixture, with `context` answering the expressions it reads.
     fn run_job(&self, workflow: &str, job: &str, context: &BTreeMap<&str, String>) -> JobRun {
+        self.run_job_on(Checkout::File, workflow, job, context)
+    }
+
+    fn run_job_on(
+        &self,
+        checkout: Checkout,
+        workflow: &str,
+        job: &str,
+        context: &BTreeMap<&str, String>,
+    ) -> JobRun {
         let path = repo_root().join("examples/ci/github").join(workflow);
         let text = std::fs::read_to_string(&path).expect("recipe");
-        let doc: Value = serde_saphyr::from_str(&text).expect("recipe is YAML");
+        let mut doc: Value = serde_saphyr::from_str(&text).expect("recipe is YAML");
+        assert_eq!(
+            doc["env"]["TETHER_FILE"], "tether.yaml",
+            "{workflow} names its file once, in `env.TETHER_FILE`"
+        );
+        let work = tempfile::tempdir().expect("work dir");
+        match checkout {
+            Checkout::File => {
+                std::fs::copy(
+                    fixtures().join("recipes/tether.yaml"),
+                    work.path().join("tether.yaml"),
+                )
+                .expect("checkout");
+            }
+            Checkout::Directory => {
+                let teams = work.path().join("teams");
+                std::fs::create_dir(&teams).expect("teams/");
+                for file in ["shared.yaml", "payments.yaml"] {
+                    std::fs::copy(
+                        fixtures().join("recipes/teams").join(file),
+                        teams.join(file),
+                    )
+                    .expect("checkout");
+                }
+                doc["env"]["TETHER_FILE"] = Value::from("teams");
+            }
+        }
         let spec = &doc["jobs"][job];
         assert!(spec.is_object(), "{workflow} has no job {job}");
-        let work = tempfile::tempdir().expect("work dir");
-        std::fs::copy(
-            fixtures().join("recipes/tether.yaml"),
-            work.path().join("tether.yaml"),
-        )
-        .expect("checkout");
         let files = tempfile::tempdir().expect("runner files");
 
         let mut ctx = context.clone();
@@ -153,6 +197,7 @@ impl World {
         let mut success = true;
         let mut steps = Vec::new();
         let mut log = String::new();
+        let mut masked = Vec::new();
         for (i, step) in spec["steps"].as_array().expect("steps").iter().enumerate() {
             let id = step["id"].as_str().map(str::to_owned);
             let name = step["name"]
@@ -203,10 +248,17 @@ impl World {
                     .env("MONGODB_ATLAS_BASE_URL", self.sim.base_url())
                     .output()
                     .expect("bash runs");
+                let stdout = String::from_utf8_lossy(&result.stdout);
+                let mut shown = String::new();
+                for line in stdout.split_inclusive('\n') {
+                    match line.strip_prefix("::add-mask::") {
+                        Some(value) => masked.push(value.trim_end_matches('\n').to_owned()),
+                        None => shown.push_str(line),
+                    }
+                }
                 log.push_str(&format!(
-                    "--- {name} (exit {:?})\n{}{}",
+                    "--- {name} (exit {:?})\n{shown}{}",
                     result.status.code(),
-                    String::from_utf8_lossy(&result.stdout),
                     String::from_utf8_lossy(&result.stderr)
                 ));
                 if let Some(id) = &id {
@@ -228,6 +280,8 @@ impl World {
             success,
             steps,
             log,
+            masked,
+            summary: std::fs::read_to_string(files.path().join("summary.md")).unwrap_or_default(),
             work,
         }
     }
@@ -381,9 +435,23 @@ fn secrets() -> Vec<(&'static str, String)> {
             "secrets.TETHER_OWNER_CLIENT_SECRET",
             OWNER_SECRET.to_owned(),
         ),
-        ("secrets.PD_SERVICE_KEY", PD_SERVICE_KEY.to_owned()),
-        ("secrets.DD_API_KEY", DD_API_KEY.to_owned()),
+        (
+            "secrets.TETHER_SECRETS_JSON",
+            secrets_json(&[
+                ("PD_SERVICE_KEY", PD_SERVICE_KEY),
+                ("DD_API_KEY", DD_API_KEY),
+            ]),
+        ),
     ]
+}
+
+/// The one `TETHER_SECRETS_JSON` secret the recipes read.
+fn secrets_json(values: &[(&str, &str)]) -> String {
+    let object: serde_json::Map<String, Value> = values
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
+        .collect();
+    Value::Object(object).to_string()
 }
 
 fn push_to_main() -> BTreeMap<&'static str, String> {
@@ -428,6 +496,11 @@ fn plan_posts_then_updates_one_comment_and_keeps_the_plan() {
     ));
     let run = world.run_job("tether-plan.yml", "plan", &ctx);
     assert!(run.success, "{}", run.log);
+    assert_eq!(
+        run.masked,
+        [DD_API_KEY, PD_SERVICE_KEY],
+        "each value of TETHER_SECRETS_JSON is masked on its own"
+    );
     let calls = world.calls();
     assert_eq!(calls.len(), 2, "{calls:#?}");
     assert!(
@@ -472,7 +545,10 @@ fn plan_posts_then_updates_one_comment_and_keeps_the_plan() {
 fn a_failed_plan_is_commented_with_its_error_and_fails_the_job() {
     let world = World::new();
     let mut ctx = pull_request(false);
-    ctx.insert("secrets.DD_API_KEY", String::new());
+    ctx.insert(
+        "secrets.TETHER_SECRETS_JSON",
+        secrets_json(&[("PD_SERVICE_KEY", PD_SERVICE_KEY)]),
+    );
     let run = world.run_job("tether-plan.yml", "plan", &ctx);
     assert!(!run.success, "{}", run.log);
     assert!(run.ran("Comment the plan") && run.ran("Fail on a plan error"));
@@ -691,4 +767,75 @@ pub(crate) fn apply_as_owner(dir: &Path, sim: &SimHandle) -> crate::common::Run 
             ("DD_API_KEY", DD_API_KEY),
         ],
     )
+}
+
+/// The same loop on a directory of team files, the one `TETHER_FILE` line
+/// changed: plan comments and keeps the plan, the merge applies it, drift is
+/// then in sync.
+#[test]
+fn the_loop_runs_on_a_directory_of_team_files() {
+    let world = World::new();
+    let plan = world.run_job_on(
+        Checkout::Directory,
+        "tether-plan.yml",
+        "plan",
+        &pull_request(false),
+    );
+    assert!(plan.success, "{}", plan.log);
+    let calls = world.calls();
+    let body = calls[1].1.as_deref().expect("a comment");
+    assert!(
+        body.contains("DATADOG") && body.contains("exit 2"),
+        "{body}"
+    );
+
+    world.respond(&[
+        (&format!("repos/{REPO}/commits/{MERGE_SHA}/pulls"), HEAD_SHA),
+        (
+            &format!("actions/workflows/tether-plan.yml/runs?head_sha={HEAD_SHA}&status=success"),
+            "4242",
+        ),
+    ]);
+    let ctx = push_to_main();
+    let found = world.run_job_on(
+        Checkout::Directory,
+        "tether-apply.yml",
+        "reviewed-plan",
+        &ctx,
+    );
+    assert!(found.success, "{}", found.log);
+    let apply = world.run_job_on(Checkout::Directory, "tether-apply.yml", "apply", &ctx);
+    assert!(apply.success, "{}", apply.log);
+    assert!(has_datadog(&world), "the reviewed create was applied");
+
+    let mut nightly = push_to_main();
+    nightly.insert("github.event_name", "schedule".to_owned());
+    let drift = world.run_job_on(Checkout::Directory, "tether-drift.yml", "drift", &nightly);
+    assert!(drift.success, "in sync after the apply: {}", drift.log);
+}
+
+/// Run by hand, the apply workflow plans main for the environment's
+/// reviewers: the plan is in the job summary once (tether writes it there),
+/// and kept for the apply job.
+#[test]
+fn a_manual_apply_run_shows_its_plan_in_the_summary_once() {
+    let world = World::new();
+    let mut ctx = push_to_main();
+    ctx.insert("github.event_name", "workflow_dispatch".to_owned());
+    let run = world.run_job("tether-apply.yml", "reviewed-plan", &ctx);
+    assert!(run.success, "{}", run.log);
+    assert!(run.ran("Plan main for review"));
+    assert_eq!(
+        run.summary.matches("<details").count(),
+        1,
+        "the plan once: {}",
+        run.summary
+    );
+    assert_eq!(run.masked, [DD_API_KEY, PD_SERVICE_KEY]);
+    assert!(
+        world
+            .artifact("tether-reviewed-plan")
+            .join("plan.json")
+            .is_file()
+    );
 }
