@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
 
 use crate::model::{
-    FieldSpec, IntegrationType, LiveIntegration, LiveIntegrations, LiveValue, Project, ReadBack,
-    Required, screaming_snake, spec,
+    FieldSpec, GroupId, IntegrationType, LiveIntegration, LiveIntegrations, LiveValue, Project,
+    ReadBack, Required, screaming_snake, spec,
 };
 
 /// One project as read from Atlas.
@@ -103,9 +103,12 @@ fn variable_part(text: &str) -> String {
     }
 }
 
-/// A YAML scalar for a string: plain when that cannot be misread, else
-/// double-quoted (JSON's quoting is valid YAML).
+/// A YAML scalar that tether reads back as `text`: plain when that cannot
+/// be misread, else double-quoted (JSON's quoting is valid YAML). Every
+/// `${` is written `$${`, so that text from Atlas is never taken for a
+/// reference to a variable (see `config::interpolate`).
 fn scalar(text: &str) -> String {
+    let text = &text.replace("${", "$${");
     let safe = !text.is_empty()
         && text
             .chars()
@@ -351,7 +354,11 @@ pub fn import(sources: &[Source], options: &ImportOptions, org: Option<&str>) ->
         let _ = writeln!(
             writer.out,
             "  # Every project of the organization is alike: this entry manages them all,\n  \
-             # and any project created there later.\n  - select:\n      org: {org}"
+             # and any project created there later.\n  - select:\n      org: {}",
+            match org.parse::<GroupId>() {
+                Ok(_) => org.to_owned(),
+                Err(_) => scalar(org),
+            }
         );
         return Imported {
             yaml: writer.out,
@@ -465,6 +472,7 @@ mod tests {
         assert_eq!(scalar("yes"), "\"yes\"");
         assert_eq!(scalar("123"), "\"123\"");
         assert_eq!(scalar("a: b"), "\"a: b\"");
+        assert_eq!(scalar("a ${B} $${C} $"), "\"a $${B} $$${C} $\"");
     }
 
     /// A URL mask that kept `user:password@` is masked again before it

@@ -386,3 +386,66 @@ fn an_organization_of_alike_projects_imports_as_one_selector() {
         drift.stdout
     );
 }
+
+/// Atlas text holding `${...}` (a webhook's body template, a project's
+/// name) is written with `$${`, so the next run reads it as the text it is:
+/// the plan shows no change, and a later write sends the text as Atlas had
+/// it, never the value of the variable it names.
+#[test]
+fn atlas_text_with_variable_references_is_imported_as_literal_text() {
+    let body = r#"{"text":"alert ${CI_DEPLOY_TOKEN} $${KEEP} $$ ${"}"#;
+    let name = "team ${CI_DEPLOY_TOKEN}";
+    let state = StateFile::parse(&format!(
+        "projects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: {}\n    orgId: 6600000000000000000000aa\n    \
+         integrations:\n      WEBHOOK:\n        url: https://alerts.example.com/hooks/path-0001\n        \
+         secret: imported-webhook-secret-0001\n        bodyTemplate: {}\n",
+        serde_json::to_string(name).expect("json"),
+        serde_json::to_string(body).expect("json"),
+    ))
+    .expect("state");
+    let leaked = "value-of-the-ci-deploy-token-0042";
+    let sim = start(state);
+    let work = tempfile::tempdir().expect("tempdir");
+    let imported = run(
+        work.path(),
+        &sim,
+        &[
+            "import",
+            "--org",
+            "6600000000000000000000aa",
+            "-o",
+            "tether.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(imported.code, 0, "{}", imported.transcript());
+    let written = std::fs::read_to_string(work.path().join("tether.yaml")).expect("written");
+    assert!(
+        !written.contains("\"team ${CI_DEPLOY_TOKEN}\""),
+        "a reference was copied as is:\n{written}"
+    );
+    let mut env = variables(&imported.stderr, &sim.snapshot());
+    env.push(("CI_DEPLOY_TOKEN".to_owned(), leaked.to_owned()));
+    let plan = run(work.path(), &sim, &["plan", "--detailed-exitcode"], &env);
+    assert_eq!(plan.code, 0, "{}\n{written}", plan.transcript());
+    assert!(!plan.all_output().contains(leaked), "{}", plan.transcript());
+
+    // A new URL makes apply send the whole webhook, its template included.
+    for (variable, value) in &mut env {
+        if variable.ends_with("_URL") {
+            *value = "https://alerts.example.com/hooks/path-0002".to_owned();
+        }
+    }
+    let applied = run(work.path(), &sim, &["apply", "--auto-approve"], &env);
+    assert_eq!(applied.code, 0, "{}\n{written}", applied.transcript());
+    assert_eq!(sim.counters().writes(), 1, "{}", applied.transcript());
+    let after = sim.snapshot();
+    let project = &after.projects[0];
+    assert_eq!(project.name, name);
+    let webhook = &project.integrations["WEBHOOK"];
+    assert_eq!(webhook["bodyTemplate"].as_text(), Some(body));
+    assert_eq!(
+        webhook["url"].as_text(),
+        Some("https://alerts.example.com/hooks/path-0002")
+    );
+}
