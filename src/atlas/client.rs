@@ -920,6 +920,7 @@ impl Client {
                 request: shown.to_owned(),
                 detail: answer.detail(),
                 write: request.method != Method::GET,
+                credentials: self.credential_kind,
             }),
             StatusCode::TOO_MANY_REQUESTS => {
                 self.limit.on_throttled();

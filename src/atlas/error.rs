@@ -23,6 +23,7 @@ pub enum ApiError {
         request: String,
         detail: Option<String>,
         write: bool,
+        credentials: CredentialKind,
     },
 
     #[error("Atlas has no project with id `{group}`, or the API key cannot see it")]
@@ -249,14 +250,24 @@ impl ApiError {
                     or `MONGODB_ATLAS_PUBLIC_API_KEY` and `MONGODB_ATLAS_PRIVATE_API_KEY`"
                     .to_owned(),
             },
-            ApiError::Forbidden { write: true, .. } => "the key needs the Project Owner role on \
-                this project to change integrations; if it has it, add this machine's IP address \
-                to the key's API access list"
-                .to_owned(),
-            ApiError::Forbidden { write: false, .. } => "the key needs at least the Project Read \
-                Only role on this project; if it has it, add this machine's IP address to the \
-                key's API access list"
-                .to_owned(),
+            ApiError::Forbidden {
+                write, credentials, ..
+            } => {
+                let (who, whose) = match credentials {
+                    CredentialKind::ServiceAccount => ("the service account", "its"),
+                    CredentialKind::ApiKey => ("the API key", "the key's"),
+                    CredentialKind::None => ("the credentials", "their"),
+                };
+                let role = if *write {
+                    "the Project Owner role on this project to change integrations"
+                } else {
+                    "at least the Project Read Only role on this project"
+                };
+                format!(
+                    "{who} needs {role}; if it has it, add this machine's IP address to {whose} \
+                     API access list"
+                )
+            }
             ApiError::GroupNotFound { .. } => "check the project's `id` in the file against the \
                 Atlas URL of the project, and that the key belongs to its organization"
                 .to_owned(),
@@ -395,6 +406,30 @@ mod tests {
         .hint();
         assert!(token.starts_with("check `client_id` and `client_secret` of Atlas CLI profile"));
         assert!(!token.contains("MONGODB_ATLAS"), "{token}");
+    }
+
+    #[test]
+    fn a_forbidden_answer_names_the_kind_of_credentials() {
+        let forbidden = |credentials, write| {
+            ApiError::Forbidden {
+                request: "PUT /api/atlas/v2/groups/x/integrations/SLACK".into(),
+                detail: None,
+                write,
+                credentials,
+            }
+            .hint()
+        };
+        let account = forbidden(CredentialKind::ServiceAccount, true);
+        assert!(
+            account.starts_with("the service account needs the Project Owner role"),
+            "{account}"
+        );
+        assert!(!account.contains("key"), "{account}");
+        let key = forbidden(CredentialKind::ApiKey, false);
+        assert!(
+            key.starts_with("the API key needs at least the Project Read Only role"),
+            "{key}"
+        );
     }
 
     #[test]
