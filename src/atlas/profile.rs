@@ -741,6 +741,10 @@ mod tests {
         assert!(err.contains("`--profile PROD`"), "{err}");
         assert!(err.contains("`Prod`, `prod`"), "{err}");
         assert!(err.contains("exact name"), "{err}");
+        let (_home, vars) = setup("[Default]\n[DEFAULT]\n");
+        let err = message(load(None, &vars).err().unwrap());
+        assert!(err.starts_with("the `default` profile"), "{err}");
+        assert!(err.contains("`DEFAULT`, `Default`"), "{err}");
     }
 
     /// Names from the file, the flag or the variable are shown on one line,
