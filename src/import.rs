@@ -7,9 +7,10 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
 
 use crate::model::{
-    FieldSpec, IntegrationType, LiveIntegration, LiveIntegrations, LiveValue, Project, ReadBack,
-    Required, screaming_snake, spec,
+    FieldSpec, GroupId, IntegrationType, LiveIntegration, LiveIntegrations, LiveValue, Project,
+    ReadBack, Required, screaming_snake, spec,
 };
+use crate::printable::{is_unsafe, one_line};
 
 /// One project as read from Atlas.
 pub struct Source {
@@ -103,9 +104,13 @@ fn variable_part(text: &str) -> String {
     }
 }
 
-/// A YAML scalar for a string: plain when that cannot be misread, else
-/// double-quoted (JSON's quoting is valid YAML).
+/// A YAML scalar that tether reads back as `text`: plain when that cannot
+/// be misread, else double-quoted (JSON's quoting is valid YAML, and so are
+/// its `\uXXXX` escapes, used for every character that could break or
+/// hide a line). Every `${` is written `$${`, so that text from Atlas is
+/// never taken for a reference to a variable (see `config::interpolate`).
 fn scalar(text: &str) -> String {
+    let text = &text.replace("${", "$${");
     let safe = !text.is_empty()
         && text
             .chars()
@@ -116,10 +121,19 @@ fn scalar(text: &str) -> String {
             "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
         );
     if safe {
-        text.to_owned()
-    } else {
-        serde_json::to_string(text).expect("a string serializes")
+        return text.to_owned();
     }
+    let quoted = serde_json::to_string(text).expect("a string serializes");
+    let mut out = String::with_capacity(quoted.len());
+    for c in quoted.chars() {
+        if is_unsafe(c) {
+            // All of them are in the Basic Multilingual Plane.
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The fields of a live integration worth writing, with Atlas's defaults
@@ -248,7 +262,8 @@ impl Writer<'_> {
         for name in &integration.unmodelled {
             let _ = writeln!(
                 self.out,
-                "{indent}  # {name}: set in Atlas, but this tether does not know the field; not managed"
+                "{indent}  # {}: set in Atlas, but this tether does not know the field; not managed",
+                one_line(name)
             );
         }
         for field in spec(kind).fields {
@@ -279,9 +294,11 @@ impl Writer<'_> {
                     }
                     _ => "Atlas returns it in clear; it is not written here".to_owned(),
                 };
+                // A mask ends with what Atlas returned: it stays in its comment.
+                let comment = one_line(&comment).into_owned();
                 let name = self.variable(
                     &base,
-                    format!("{used_by} {kind}.{}", field.name),
+                    format!("{} {kind}.{}", one_line(used_by), field.name),
                     comment.clone(),
                 );
                 format!("{}: ${{{name}}}    # {comment}", field.name)
@@ -351,7 +368,11 @@ pub fn import(sources: &[Source], options: &ImportOptions, org: Option<&str>) ->
         let _ = writeln!(
             writer.out,
             "  # Every project of the organization is alike: this entry manages them all,\n  \
-             # and any project created there later.\n  - select:\n      org: {org}"
+             # and any project created there later.\n  - select:\n      org: {}",
+            match org.parse::<GroupId>() {
+                Ok(_) => org.to_owned(),
+                Err(_) => scalar(org),
+            }
         );
         return Imported {
             yaml: writer.out,
@@ -392,7 +413,7 @@ pub fn import(sources: &[Source], options: &ImportOptions, org: Option<&str>) ->
             let _ = writeln!(
                 writer.out,
                 "    # also in Atlas, not managed by tether: {}",
-                source.live.unknown_types.join(", ")
+                one_line(&source.live.unknown_types.join(", "))
             );
         }
         if own.is_empty() && defaults_not_live.is_empty() {
@@ -465,6 +486,58 @@ mod tests {
         assert_eq!(scalar("yes"), "\"yes\"");
         assert_eq!(scalar("123"), "\"123\"");
         assert_eq!(scalar("a: b"), "\"a: b\"");
+        assert_eq!(scalar("a ${B} $${C} $"), "\"a $${B} $$${C} $\"");
+        assert_eq!(
+            scalar("a\u{202e}b\u{2028}c\nd"),
+            "\"a\\u202eb\\u2028c\\nd\""
+        );
+    }
+
+    /// Names Atlas sends of types and fields tether does not know are
+    /// written in comments, where a line break cannot end the comment.
+    #[test]
+    fn unknown_type_and_field_names_stay_in_their_comments() {
+        let live = LiveIntegrations {
+            known: [(
+                IntegrationType::Slack,
+                LiveIntegration {
+                    kind: IntegrationType::Slack,
+                    id: None,
+                    fields: Vec::new(),
+                    unmodelled: vec!["retry\nINJECTED_FIELD: 1".into()],
+                },
+            )]
+            .into(),
+            unknown_types: vec!["NEW\r\nINJECTED_TYPE: 1".into()],
+        };
+        let source = Source {
+            project: Project {
+                id: "65f1a2b3c4d5e6f7a8b9c0d1".parse().expect("id"),
+                name: "payments".into(),
+                org_id: None,
+                tags: Vec::new(),
+            },
+            live,
+        };
+        let imported = import(&[source], &ImportOptions::default(), None);
+        let read: serde_json::Value =
+            serde_saphyr::from_str(&imported.yaml).expect("the file reads");
+        let project = read["projects"][0].as_object().expect("a project");
+        let keys: Vec<&String> = project.keys().collect();
+        assert_eq!(keys, ["id", "integrations", "name"], "{}", imported.yaml);
+        assert_eq!(
+            read["projects"][0]["integrations"]["SLACK"],
+            serde_json::Value::Null,
+            "{}",
+            imported.yaml
+        );
+        assert!(
+            imported.yaml.contains(
+                "# also in Atlas, not managed by tether: NEW\\u{d}\\u{a}INJECTED_TYPE: 1"
+            ),
+            "{}",
+            imported.yaml
+        );
     }
 
     /// A URL mask that kept `user:password@` is masked again before it

@@ -42,12 +42,23 @@ pub struct ProfileName {
     pub file: PathBuf,
 }
 
+impl ProfileName {
+    /// "Atlas CLI profile `NAME` in `FILE`", on one line.
+    pub fn described(&self) -> String {
+        super::profile::described(&self.name, &self.file)
+    }
+}
+
+/// Where the credentials came from: what hints tell the user to check.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CredentialSource {
     /// The two variables the credentials came from.
     Variables([&'static str; 2]),
     /// An Atlas CLI profile, its secret from the keyring or the file.
-    Profile(SecretOrigin),
+    Profile {
+        profile: ProfileName,
+        secret: SecretOrigin,
+    },
     /// No credentials anywhere.
     None,
 }
@@ -80,8 +91,12 @@ impl Access {
         let (credentials, credentials_from) = match (names, &profile) {
             (Some(names), _) => (from_variables, CredentialSource::Variables(names)),
             (None, Some(profile)) => {
-                let (credentials, origin) = profile.credentials(keyring)?;
-                (credentials, CredentialSource::Profile(origin))
+                let (credentials, secret) = profile.credentials(keyring)?;
+                let profile = ProfileName {
+                    name: profile.name.clone(),
+                    file: profile.file.clone(),
+                };
+                (credentials, CredentialSource::Profile { profile, secret })
             }
             (None, None) => (Credentials::None, CredentialSource::None),
         };
@@ -154,10 +169,13 @@ mod tests {
         let home = folder(PROFILES);
         let access =
             Access::resolve(AccessRequest::default(), vars(&home, &[]), &NoKeyring).unwrap();
-        assert_eq!(
+        assert!(matches!(
             access.credentials_from,
-            CredentialSource::Profile(SecretOrigin::File)
-        );
+            CredentialSource::Profile {
+                secret: SecretOrigin::File,
+                ..
+            }
+        ));
         assert_eq!(access.base_url.as_str(), "http://127.0.0.1:9/");
         assert_eq!(
             access.base_url_from,
@@ -196,10 +214,13 @@ mod tests {
         let with_url = [("MONGODB_ATLAS_BASE_URL", "http://127.0.0.1:7")];
         let access = Access::resolve(request, vars(&home, &with_url), &keyring).unwrap();
         assert_eq!(access.base_url_from, BaseUrlSource::Variable);
-        assert_eq!(
+        assert!(matches!(
             access.credentials_from,
-            CredentialSource::Profile(SecretOrigin::File)
-        );
+            CredentialSource::Profile {
+                secret: SecretOrigin::File,
+                ..
+            }
+        ));
         let flagged = AccessRequest {
             base_url: Some("http://127.0.0.1:8"),
             profile: Some("gov"),

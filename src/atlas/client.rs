@@ -14,6 +14,7 @@ use reqwest::header::{
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 
+use super::access::CredentialSource;
 use super::auth::{Challenge, DigestAuth, ServiceAccountAuth, Token};
 use super::credentials::Credentials;
 use super::error::{ApiError, ConnectionFailure, LongWait, RedirectRefusal};
@@ -64,6 +65,9 @@ pub struct ClientConfig {
     /// `RateLimit-*` headers of its answers (see `pacing`). Off, only 429s
     /// slow a run down: benchmarks compare the two.
     pub pacing: bool,
+    /// Where `credentials` came from, so that a refusal's hint names what
+    /// to check; unknown, it names every variable tether reads.
+    pub credentials_from: Option<CredentialSource>,
 }
 
 impl ClientConfig {
@@ -79,6 +83,7 @@ impl ClientConfig {
             log: None,
             stop: None,
             pacing: true,
+            credentials_from: None,
         }
     }
 }
@@ -103,6 +108,7 @@ pub struct Client {
     api: ApiVersion,
     auth: AuthState,
     credential_kind: super::credentials::CredentialKind,
+    credentials_from: Option<CredentialSource>,
     limit: AdaptiveLimit,
     pacer: Pacer,
     retry: RetryPolicy,
@@ -230,6 +236,7 @@ impl Client {
             api: config.api,
             auth,
             credential_kind,
+            credentials_from: config.credentials_from,
             limit: AdaptiveLimit::new(config.concurrency),
             pacer: Pacer::new(config.pacing),
             retry: config.retry,
@@ -638,6 +645,7 @@ impl Client {
         let answer = Box::pin(self.send(request)).await?;
         if !answer.status.is_success() {
             return Err(ApiError::Token {
+                from: self.credentials_from.clone(),
                 reason: format!(
                     "Atlas answered {}{}",
                     answer.status,
@@ -653,6 +661,7 @@ impl Client {
             .and_then(Value::as_str)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| ApiError::Token {
+                from: self.credentials_from.clone(),
                 reason: "the answer has no `access_token`".to_owned(),
             })?;
         let expires_in = body
@@ -661,6 +670,7 @@ impl Client {
             .unwrap_or(3600);
         if HeaderValue::from_str(&format!("Bearer {token}")).is_err() {
             return Err(ApiError::Token {
+                from: self.credentials_from.clone(),
                 reason: "the token Atlas returned holds a character that cannot go in an HTTP \
                     header"
                     .to_owned(),
@@ -901,12 +911,14 @@ impl Client {
                 Err(ApiError::Unauthorized {
                     request: shown.to_owned(),
                     credentials: self.credential_kind,
+                    from: self.credentials_from.clone(),
                 })
             }
             StatusCode::FORBIDDEN => Err(ApiError::Forbidden {
                 request: shown.to_owned(),
                 detail: answer.detail(),
                 write: request.method != Method::GET,
+                credentials: self.credential_kind,
             }),
             StatusCode::TOO_MANY_REQUESTS => {
                 self.limit.on_throttled();

@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
+use super::access::CredentialSource;
 use super::credentials::CredentialKind;
+use super::profile::{SecretOrigin, keyring_service, keys_for};
+use crate::printable::one_line;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -11,6 +14,8 @@ pub enum ApiError {
     Unauthorized {
         request: String,
         credentials: CredentialKind,
+        /// Where they came from, when the client was told.
+        from: Option<CredentialSource>,
     },
 
     #[error("Atlas answered 403 Forbidden to `{request}`{}", detail_suffix(.detail))]
@@ -18,6 +23,7 @@ pub enum ApiError {
         request: String,
         detail: Option<String>,
         write: bool,
+        credentials: CredentialKind,
     },
 
     #[error("Atlas has no project with id `{group}`, or the API key cannot see it")]
@@ -98,7 +104,11 @@ pub enum ApiError {
     InvalidResponse { request: String, reason: String },
 
     #[error("the service-account token request failed: {reason}")]
-    Token { reason: String },
+    Token {
+        reason: String,
+        /// Where the service account came from, when the client was told.
+        from: Option<CredentialSource>,
+    },
 
     #[error("`{kind}.{field}` exists only in Atlas's v2 API")]
     NeedsV2 {
@@ -215,29 +225,49 @@ impl ApiError {
     /// What the user can do about it.
     pub fn hint(&self) -> String {
         match self {
-            ApiError::Unauthorized { credentials, .. } => match credentials {
-                CredentialKind::ApiKey => "the API key pair is wrong or revoked: check \
+            ApiError::Unauthorized {
+                credentials, from, ..
+            } => match (credentials, held_in(*credentials, from)) {
+                (CredentialKind::ApiKey, Some(place)) => format!(
+                    "the API key pair is wrong or revoked: check {place}, and that the base URL \
+                     is the Atlas the key belongs to"
+                ),
+                (CredentialKind::ApiKey, None) => "the API key pair is wrong or revoked: check \
                     `MONGODB_ATLAS_PUBLIC_API_KEY` and `MONGODB_ATLAS_PRIVATE_API_KEY` (or the \
                     Terraform names `MONGODB_ATLAS_PUBLIC_KEY` and `MONGODB_ATLAS_PRIVATE_KEY`), \
                     and that the base URL is the Atlas the key belongs to"
                     .to_owned(),
-                CredentialKind::ServiceAccount => "the service account was refused: check \
-                    `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET`, and that the \
-                    secret has not expired"
+                (CredentialKind::ServiceAccount, Some(place)) => format!(
+                    "the service account was refused: check {place}, and that the secret has \
+                     not expired"
+                ),
+                (CredentialKind::ServiceAccount, None) => "the service account was refused: \
+                    check `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET`, and that \
+                    the secret has not expired"
                     .to_owned(),
-                CredentialKind::None => "no Atlas credentials are set: export \
+                (CredentialKind::None, _) => "no Atlas credentials are set: export \
                     `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET` (service account), \
                     or `MONGODB_ATLAS_PUBLIC_API_KEY` and `MONGODB_ATLAS_PRIVATE_API_KEY`"
                     .to_owned(),
             },
-            ApiError::Forbidden { write: true, .. } => "the key needs the Project Owner role on \
-                this project to change integrations; if it has it, add this machine's IP address \
-                to the key's API access list"
-                .to_owned(),
-            ApiError::Forbidden { write: false, .. } => "the key needs at least the Project Read \
-                Only role on this project; if it has it, add this machine's IP address to the \
-                key's API access list"
-                .to_owned(),
+            ApiError::Forbidden {
+                write, credentials, ..
+            } => {
+                let (who, whose) = match credentials {
+                    CredentialKind::ServiceAccount => ("the service account", "its"),
+                    CredentialKind::ApiKey => ("the API key", "the key's"),
+                    CredentialKind::None => ("the credentials", "their"),
+                };
+                let role = if *write {
+                    "the Project Owner role on this project to change integrations"
+                } else {
+                    "at least the Project Read Only role on this project"
+                };
+                format!(
+                    "{who} needs {role}; if it has it, add this machine's IP address to {whose} \
+                     API access list"
+                )
+            }
             ApiError::GroupNotFound { .. } => "check the project's `id` in the file against the \
                 Atlas URL of the project, and that the key belongs to its organization"
                 .to_owned(),
@@ -293,9 +323,12 @@ impl ApiError {
             ApiError::InvalidResponse { .. } => "something other than Atlas may have answered \
                 (a proxy or captive portal); run with `-v` to see each request"
                 .to_owned(),
-            ApiError::Token { .. } => "check `MONGODB_ATLAS_CLIENT_ID`, \
-                `MONGODB_ATLAS_CLIENT_SECRET` and the base URL"
-                .to_owned(),
+            ApiError::Token { from, .. } => match held_in(CredentialKind::ServiceAccount, from) {
+                Some(place) => format!("check {place}, and the base URL"),
+                None => "check `MONGODB_ATLAS_CLIENT_ID`, `MONGODB_ATLAS_CLIENT_SECRET` and \
+                        the base URL"
+                    .to_owned(),
+            },
             ApiError::NeedsV2 { .. } => "use the v2 API (the default: drop `--api v1` or the \
                 file's `api: v1`), or leave the field at its default"
                 .to_owned(),
@@ -309,5 +342,111 @@ impl ApiError {
     /// The message and what to do, on one line (for reports and plans).
     pub fn explained(&self) -> String {
         format!("{self}; {}", self.hint())
+    }
+}
+
+/// The two settings that hold credentials of `kind`, and where they are:
+/// what a refusal's hint says to check. `None` when the client was not told.
+fn held_in(kind: CredentialKind, from: &Option<CredentialSource>) -> Option<String> {
+    match from.as_ref()? {
+        CredentialSource::Variables([id, secret]) => Some(format!("`{id}` and `{secret}`")),
+        CredentialSource::Profile { profile, secret } => {
+            let [id_key, secret_key] = keys_for(kind)?;
+            let found = match secret {
+                SecretOrigin::Keyring => format!(
+                    "the secret from the OS keyring, service `{}`",
+                    one_line(&keyring_service(&profile.name))
+                ),
+                SecretOrigin::File => "the secret from the file".to_owned(),
+            };
+            Some(format!(
+                "`{id_key}` and `{secret_key}` of {} ({found})",
+                profile.described()
+            ))
+        }
+        CredentialSource::None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::atlas::ProfileName;
+
+    fn refused(credentials: CredentialKind, from: Option<CredentialSource>) -> String {
+        ApiError::Unauthorized {
+            request: "GET /api/atlas/v2/groups".into(),
+            credentials,
+            from,
+        }
+        .hint()
+    }
+
+    #[test]
+    fn a_refusal_names_the_profile_keys_and_the_keyring_that_held_the_secret() {
+        let from = CredentialSource::Profile {
+            profile: ProfileName {
+                name: "ci\nnext".into(),
+                file: "/home/u/.config/atlascli/config.toml".into(),
+            },
+            secret: SecretOrigin::Keyring,
+        };
+        let hint = refused(CredentialKind::ServiceAccount, Some(from.clone()));
+        assert_eq!(
+            hint,
+            "the service account was refused: check `client_id` and `client_secret` of Atlas \
+             CLI profile `ci\\u{a}next` in `/home/u/.config/atlascli/config.toml` (the secret \
+             from the OS keyring, service `atlascli_ci\\u{a}next`), and that the secret has not \
+             expired"
+        );
+        let token = ApiError::Token {
+            reason: "Atlas answered 401".into(),
+            from: Some(from),
+        }
+        .hint();
+        assert!(token.starts_with("check `client_id` and `client_secret` of Atlas CLI profile"));
+        assert!(!token.contains("MONGODB_ATLAS"), "{token}");
+    }
+
+    #[test]
+    fn a_forbidden_answer_names_the_kind_of_credentials() {
+        let forbidden = |credentials, write| {
+            ApiError::Forbidden {
+                request: "PUT /api/atlas/v2/groups/x/integrations/SLACK".into(),
+                detail: None,
+                write,
+                credentials,
+            }
+            .hint()
+        };
+        let account = forbidden(CredentialKind::ServiceAccount, true);
+        assert!(
+            account.starts_with("the service account needs the Project Owner role"),
+            "{account}"
+        );
+        assert!(!account.contains("key"), "{account}");
+        let key = forbidden(CredentialKind::ApiKey, false);
+        assert!(
+            key.starts_with("the API key needs at least the Project Read Only role"),
+            "{key}"
+        );
+    }
+
+    #[test]
+    fn a_refusal_names_the_variables_that_were_set_or_all_when_unknown() {
+        let from =
+            CredentialSource::Variables(["MONGODB_ATLAS_PUBLIC_KEY", "MONGODB_ATLAS_PRIVATE_KEY"]);
+        let hint = refused(CredentialKind::ApiKey, Some(from));
+        assert!(
+            hint.contains("check `MONGODB_ATLAS_PUBLIC_KEY` and `MONGODB_ATLAS_PRIVATE_KEY`,"),
+            "{hint}"
+        );
+        assert!(!hint.contains("MONGODB_ATLAS_PUBLIC_API_KEY"), "{hint}");
+        let unknown = refused(CredentialKind::ApiKey, None);
+        assert!(
+            unknown.contains("MONGODB_ATLAS_PUBLIC_API_KEY"),
+            "{unknown}"
+        );
+        assert!(unknown.contains("MONGODB_ATLAS_PUBLIC_KEY"), "{unknown}");
     }
 }

@@ -4,10 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::credentials::Credentials;
+use super::credentials::{CredentialKind, Credentials};
 use super::error::ApiError;
 use super::keyring::{Keyring, KeyringFailure};
 use crate::model::Origin;
+use crate::printable::one_line;
 use crate::secret::Secret;
 
 /// The variable that names the profile when `--profile` does not.
@@ -64,6 +65,16 @@ impl AuthType {
     }
 }
 
+/// The TOML keys of the identifier and of the secret of credentials of
+/// `kind`, as a profile holds them.
+pub fn keys_for(kind: CredentialKind) -> Option<[&'static str; 2]> {
+    match kind {
+        CredentialKind::ApiKey => Some(AuthType::ApiKeys.keys()),
+        CredentialKind::ServiceAccount => Some(AuthType::ServiceAccount.keys()),
+        CredentialKind::None => None,
+    }
+}
+
 /// The folder the Atlas CLI keeps `config.toml` in, as Go's
 /// `os.UserConfigDir` finds it (the CLI's `CLIConfigHome`), then `atlascli`.
 pub fn config_dir(var: &impl Fn(&str) -> Option<String>) -> Result<PathBuf, String> {
@@ -102,9 +113,12 @@ impl Profile {
                 .map(|name| (name, Asked::Variable)),
         };
         let asking = match &named {
-            Some((name, Asked::Flag)) => format!("`--profile {name}`"),
-            Some((name, _)) => format!("`{PROFILE_VARIABLE}={name}`"),
-            None => String::new(),
+            Some((name, Asked::Flag)) => format!("`--profile {}`", one_line(name)),
+            Some((name, _)) => format!("`{PROFILE_VARIABLE}={}`", one_line(name)),
+            None => format!(
+                "the `{DEFAULT_PROFILE}` profile (read when neither `--profile` nor \
+                 `{PROFILE_VARIABLE}` names one)"
+            ),
         };
         let dir = match config_dir(var) {
             Ok(dir) => dir,
@@ -118,6 +132,7 @@ impl Profile {
             }
         };
         let file = dir.join("config.toml");
+        let shown = shown_path(&file);
         let text = match std::fs::read_to_string(&file) {
             Ok(text) => text,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound && named.is_none() => {
@@ -126,16 +141,14 @@ impl Profile {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 return Err(ApiError::Config(format!(
                     "{asking} names an Atlas CLI profile, but there is no Atlas CLI \
-                     configuration at `{}` (the `atlascli` folder of `XDG_CONFIG_HOME`, else of \
+                     configuration at `{shown}` (the `atlascli` folder of `XDG_CONFIG_HOME`, else of \
                      `~/.config`): run `atlas auth login --profile NAME` first, or use the \
-                     `MONGODB_ATLAS_*` credential variables instead",
-                    file.display()
+                     `MONGODB_ATLAS_*` credential variables instead"
                 )));
             }
             Err(err) => {
                 return Err(ApiError::Config(format!(
-                    "cannot read the Atlas CLI configuration `{}`: {err}",
-                    file.display()
+                    "cannot read the Atlas CLI configuration `{shown}`: {err}"
                 )));
             }
         };
@@ -146,12 +159,35 @@ impl Profile {
             .map(|(name, _)| name)
             .collect();
         let (wanted, asked) = named.unwrap_or_else(|| (DEFAULT_PROFILE.to_owned(), Asked::Default));
-        // The Atlas CLI lowercases profile names (and viper, the keys).
-        let found = profiles.iter().find(|name| **name == &wanted).or_else(|| {
-            profiles
-                .iter()
-                .find(|name| name.eq_ignore_ascii_case(&wanted))
-        });
+        let listed = |names: &[&String]| {
+            let names: Vec<String> = names.iter().map(|n| format!("`{}`", one_line(n))).collect();
+            names.join(", ")
+        };
+        // The exact name wins. The Atlas CLI lowercases profile names (and
+        // viper, the keys), so one that differs only in case is taken too,
+        // but only when it is the only one: never a guess between two.
+        let found = match profiles.iter().find(|name| ***name == wanted) {
+            Some(name) => Some(*name),
+            None => {
+                let alike: Vec<&String> = profiles
+                    .iter()
+                    .filter(|name| name.eq_ignore_ascii_case(&wanted))
+                    .copied()
+                    .collect();
+                match alike.as_slice() {
+                    [] => None,
+                    [one] => Some(*one),
+                    several => {
+                        return Err(ApiError::Config(format!(
+                            "{asking}: `{shown}` has no profile `{}`, and its profiles {} differ \
+                             from it only in case; give the exact name of the one to use",
+                            one_line(&wanted),
+                            listed(several)
+                        )));
+                    }
+                }
+            }
+        };
         let Some(name) = found else {
             if asked == Asked::Default {
                 return Ok(None);
@@ -159,12 +195,11 @@ impl Profile {
             let known = if profiles.is_empty() {
                 "it has no profile".to_owned()
             } else {
-                let names: Vec<String> = profiles.iter().map(|n| format!("`{n}`")).collect();
-                format!("its profiles are {}", names.join(", "))
+                format!("its profiles are {}", listed(&profiles))
             };
             return Err(ApiError::Config(format!(
-                "{asking}: `{}` has no profile `{wanted}`; {known}",
-                file.display()
+                "{asking}: `{shown}` has no profile `{}`; {known}",
+                one_line(&wanted)
             )));
         };
         let settings = match table.get(name.as_str()) {
@@ -172,24 +207,20 @@ impl Profile {
             _ => toml::Table::new(),
         };
         Ok(Some(Profile {
-            name: (*name).clone(),
+            name: name.clone(),
             file,
             settings,
         }))
     }
 
-    /// "profile `NAME` in `FILE`", for messages.
+    /// "Atlas CLI profile `NAME` in `FILE`", for messages.
     pub fn described(&self) -> String {
-        format!(
-            "Atlas CLI profile `{}` in `{}`",
-            self.name,
-            self.file.display()
-        )
+        described(&self.name, &self.file)
     }
 
     /// The keyring service the Atlas CLI keeps this profile's secrets under.
     pub fn keyring_service(&self) -> String {
-        format!("atlascli_{}", self.name)
+        keyring_service(&self.name)
     }
 
     /// The profile's `org_id`, when it has one.
@@ -209,9 +240,11 @@ impl Profile {
         match self.text("service")?.as_deref() {
             None | Some("cloud") => Ok(None),
             Some("cloudgov") => Ok(Some((ATLAS_FOR_GOVERNMENT.to_owned(), "service"))),
-            Some(other) => Err(ApiError::Config(format!(
-                "{} has `service = \"{other}\"`: tether speaks only to Atlas (`cloud`, or \
-                 `cloudgov` for Atlas for Government)",
+            // The value is not repeated: the file is not tether's to quote.
+            Some(_) => Err(ApiError::Config(format!(
+                "{} sets `service` to another service than Atlas, and tether speaks only to \
+                 Atlas: set `service` to `cloud` or `cloudgov` (Atlas for Government), or leave \
+                 it out",
                 self.described()
             ))),
         }
@@ -275,10 +308,12 @@ impl Profile {
             Some("api_keys") => Ok(AuthType::ApiKeys),
             Some("service_account") => Ok(AuthType::ServiceAccount),
             Some("user_account") => Ok(AuthType::UserAccount),
-            Some(other) => Err(ApiError::Config(format!(
-                "{} has `auth_type = \"{other}\"`; tether knows `api_keys` and \
-                 `service_account` (and refuses `user_account`)",
-                self.described()
+            Some(_) => Err(ApiError::Config(format!(
+                "{} has an `auth_type` tether does not know: set it to `api_keys` or \
+                 `service_account` (`user_account` is refused), or run `atlas auth login \
+                 --profile {}` again",
+                self.described(),
+                one_line(&self.name)
             ))),
             None => {
                 let holds = |auth: AuthType| {
@@ -313,7 +348,7 @@ impl Profile {
     /// The error for credentials with keys found nowhere: which keys, and
     /// why the keyring did not give them.
     fn missing(&self, missing: &[(&str, Option<KeyringFailure>)], keys: [&str; 2]) -> ApiError {
-        let service = self.keyring_service();
+        let service = one_line(&self.keyring_service()).into_owned();
         let names: Vec<String> = missing.iter().map(|(key, _)| format!("`{key}`")).collect();
         let names = names.join(" and ");
         let held = keys
@@ -328,7 +363,10 @@ impl Profile {
         let (place, what) = match failure {
             None => (
                 format!("neither in the file nor in the OS keyring (service `{service}`)"),
-                format!("run `atlas auth login --profile {}` again", self.name),
+                format!(
+                    "run `atlas auth login --profile {}` again",
+                    one_line(&self.name)
+                ),
             ),
             Some(failure @ KeyringFailure::Absent) => (
                 format!(
@@ -370,6 +408,26 @@ impl Profile {
     }
 }
 
+/// "Atlas CLI profile `NAME` in `FILE`", on one line whatever the name and
+/// the path hold.
+pub fn described(name: &str, file: &Path) -> String {
+    format!(
+        "Atlas CLI profile `{}` in `{}`",
+        one_line(name),
+        shown_path(file)
+    )
+}
+
+/// The keyring service the Atlas CLI keeps profile `name`'s secrets under.
+pub fn keyring_service(name: &str) -> String {
+    format!("atlascli_{name}")
+}
+
+/// A path from the environment (`XDG_CONFIG_HOME`, `HOME`), for messages.
+fn shown_path(path: &Path) -> String {
+    one_line(&path.display().to_string()).into_owned()
+}
+
 /// A secure key, as looked up.
 enum Found {
     Value(Secret, SecretOrigin),
@@ -381,7 +439,7 @@ enum Found {
 /// (a line may hold a secret).
 fn parse(text: &str, file: &Path) -> Result<toml::Table, ApiError> {
     text.parse::<toml::Table>().map_err(|err| {
-        let file = file.display().to_string();
+        let file = shown_path(file);
         let place = match err.span() {
             Some(span) => Origin::in_text(&file, text, span.start).to_string(),
             None => file,
@@ -638,5 +696,70 @@ mod tests {
         );
         let om = load(Some("om"), &vars).unwrap().unwrap();
         assert!(message(om.base_url().unwrap_err()).contains("speaks only to Atlas"));
+    }
+
+    /// A profile's `auth_type` or `service` may be anything the file holds:
+    /// the error names the key, the profile and the file, and what is
+    /// allowed, never the value.
+    #[test]
+    fn a_bad_auth_type_or_service_is_named_by_key_never_by_value() {
+        let (home, vars) = setup(
+            "[a]\nauth_type = \"s3cret-auth\\nX\"\n[s]\nservice = \"s3cret-service\\u202e\"\n",
+        );
+        let file = home
+            .path()
+            .join("atlascli/config.toml")
+            .display()
+            .to_string();
+        let a = load(Some("a"), &vars).unwrap().unwrap();
+        let err = message(a.credentials(&NoKeyring).unwrap_err());
+        assert!(!err.contains("s3cret"), "{err}");
+        assert!(err.contains("`auth_type`"), "{err}");
+        assert!(err.contains("profile `a`"), "{err}");
+        assert!(err.contains(&file), "{err}");
+        assert!(err.contains("`api_keys` or `service_account`"), "{err}");
+        let s = load(Some("s"), &vars).unwrap().unwrap();
+        let err = message(s.base_url().unwrap_err());
+        assert!(!err.contains("s3cret"), "{err}");
+        assert!(err.contains("`service`"), "{err}");
+        assert!(err.contains("`cloud` or `cloudgov`"), "{err}");
+    }
+
+    /// `--profile` takes the profile of that exact name; a name that differs
+    /// only in case is taken when it is the only one (the Atlas CLI ignores
+    /// case), and is an error listing them when there are several.
+    #[test]
+    fn the_exact_profile_name_wins_and_a_case_only_match_must_be_unique() {
+        let (_home, vars) =
+            setup("[Prod]\norg_id = \"upper\"\n[prod]\norg_id = \"lower\"\n[Dev]\n");
+        let exact = |name: &str| load(Some(name), &vars).unwrap().unwrap();
+        assert_eq!(exact("prod").name, "prod");
+        assert_eq!(exact("prod").org_id().unwrap().as_deref(), Some("lower"));
+        assert_eq!(exact("Prod").name, "Prod");
+        assert_eq!(exact("dev").name, "Dev", "the only one, whatever its case");
+        let err = message(load(Some("PROD"), &vars).err().unwrap());
+        assert!(err.contains("`--profile PROD`"), "{err}");
+        assert!(err.contains("`Prod`, `prod`"), "{err}");
+        assert!(err.contains("exact name"), "{err}");
+        let (_home, vars) = setup("[Default]\n[DEFAULT]\n");
+        let err = message(load(None, &vars).err().unwrap());
+        assert!(err.starts_with("the `default` profile"), "{err}");
+        assert!(err.contains("`DEFAULT`, `Default`"), "{err}");
+    }
+
+    /// Names from the file, the flag or the variable are shown on one line,
+    /// their control and invisible characters escaped.
+    #[test]
+    fn profile_names_in_errors_are_one_line() {
+        let (_home, vars) = setup("[\"a\\nb\"]\nauth_type = \"api_keys\"\n[\"c\\u202ed\"]\n");
+        let err = message(load(Some("x\ny"), &vars).err().unwrap());
+        assert!(err.contains("`--profile x\\u{a}y`"), "{err}");
+        assert!(err.contains("no profile `x\\u{a}y`"), "{err}");
+        assert!(err.contains("`a\\u{a}b`, `c\\u{202e}d`"), "{err}");
+        let profile = load(Some("a\nb"), &vars).unwrap().unwrap();
+        let err = message(profile.credentials(&NoKeyring).unwrap_err());
+        assert!(err.contains("profile `a\\u{a}b`"), "{err}");
+        assert!(err.contains("service `atlascli_a\\u{a}b`"), "{err}");
+        assert!(!err.contains('\n'), "{err}");
     }
 }

@@ -120,6 +120,7 @@ fn connect_with(
         connection,
         access.base_url,
         access.credentials,
+        access.credentials_from,
     )?))
 }
 

@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::model::ApiVersion;
 use crate::output::Printer;
+use crate::printable::one_line;
 
 pub fn run(args: &WhoamiArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     // Resolved first: a base URL that holds credentials is refused, not shown.
@@ -16,28 +17,26 @@ pub fn run(args: &WhoamiArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         Credentials::ApiKey { .. } => "a programmatic API key (HTTP Digest)",
         Credentials::None => "none",
     };
-    let profile = access
-        .profile
-        .as_ref()
-        .map(|p| format!("Atlas CLI profile `{}` in `{}`", p.name, p.file.display()));
-    let source = match (&access.credentials_from, &profile) {
-        (CredentialSource::Variables([id, secret]), _) => format!(", from `{id}` and `{secret}`"),
-        (CredentialSource::Profile(origin), Some(profile)) => {
-            let secret = match origin {
+    let source = match &access.credentials_from {
+        CredentialSource::Variables([id, secret]) => format!(", from `{id}` and `{secret}`"),
+        CredentialSource::Profile { profile, secret } => {
+            let secret = match secret {
                 SecretOrigin::Keyring => "the secret from the OS keyring",
                 SecretOrigin::File => "the secret from the file",
             };
-            format!(", from {profile} ({secret})")
+            format!(", from {} ({secret})", profile.described())
         }
-        _ => " (set `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET`, an API key, \
+        CredentialSource::None => {
+            " (set `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET`, an API key, \
               or use an Atlas CLI profile with `--profile`)"
-            .to_owned(),
+                .to_owned()
+        }
     };
     let from = match (&access.base_url_from, &access.profile) {
         (BaseUrlSource::Flag, _) => " (from `--base-url`)".to_owned(),
         (BaseUrlSource::Variable, _) => " (from `MONGODB_ATLAS_BASE_URL`)".to_owned(),
         (BaseUrlSource::Profile(key), Some(profile)) => {
-            format!(" (from `{key}` of profile `{}`)", profile.name)
+            format!(" (from `{key}` of profile `{}`)", one_line(&profile.name))
         }
         _ => String::new(),
     };
@@ -49,8 +48,9 @@ pub fn run(args: &WhoamiArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let mut lines = format!("Credentials: {kind}{source}\nAtlas:       {base}, API {api}\n");
     if let (Some(org), Some(profile)) = (&access.profile_org, &access.profile) {
         lines.push_str(&format!(
-            "Org:         {org} (`org_id` of profile `{}`)\n",
-            profile.name
+            "Org:         {} (`org_id` of profile `{}`)\n",
+            one_line(org),
+            one_line(&profile.name)
         ));
     }
     printer.data(&lines);

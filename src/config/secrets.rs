@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use super::interpolate::{Env, NotUnicode, ProcessEnv};
 use super::lines::LineIndex;
 use super::tree::{self, NodeValue, SyntaxError};
+use crate::printable::one_line;
 
 /// The variable that holds a JSON object of secrets.
 pub const SECRETS_JSON: &str = "TETHER_SECRETS_JSON";
@@ -75,24 +76,67 @@ fn json_object(text: &str) -> Result<HashMap<String, String>, SourceError> {
         ),
         hint: format!("set `{SECRETS_JSON}` to one JSON object, such as {{\"PD_KEY\": \"...\"}}"),
     })?;
-    let serde_json::Value::Object(object) = value else {
+    if !value.is_object() {
         return Err(SourceError {
             message: format!("`{SECRETS_JSON}` is JSON but not an object of names to strings"),
             hint: format!(
                 "set `{SECRETS_JSON}` to one JSON object, such as {{\"PD_KEY\": \"...\"}}"
             ),
         });
-    };
-    object
-        .into_iter()
-        .map(|(name, value)| match value {
-            serde_json::Value::String(text) => Ok((name, text)),
-            _ => Err(SourceError {
-                message: format!("`{name}` in `{SECRETS_JSON}` is not a string"),
+    }
+    // Read again entry by entry: a JSON object keeps only the last of two
+    // equal names, and which value a name gets must never be a guess.
+    let Entries(entries) = serde_json::from_str(text).map_err(|err| SourceError {
+        message: format!(
+            "`{SECRETS_JSON}` cannot be read (line {}, column {})",
+            err.line(),
+            err.column()
+        ),
+        hint: format!("set `{SECRETS_JSON}` to one JSON object, such as {{\"PD_KEY\": \"...\"}}"),
+    })?;
+    let mut map = HashMap::with_capacity(entries.len());
+    for (name, value) in entries {
+        let serde_json::Value::String(text) = value else {
+            return Err(SourceError {
+                message: format!("`{}` in `{SECRETS_JSON}` is not a string", one_line(&name)),
                 hint: "give every name a string value".to_owned(),
-            }),
-        })
-        .collect()
+            });
+        };
+        if map.contains_key(&name) {
+            return Err(SourceError {
+                message: format!("`{}` is written twice in `{SECRETS_JSON}`", one_line(&name)),
+                hint: "keep one of the two".to_owned(),
+            });
+        }
+        map.insert(name, text);
+    }
+    Ok(map)
+}
+
+/// A JSON object's entries in order, equal names kept.
+struct Entries(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for Entries {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Entries;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of names to strings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Entries, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// A flat YAML (or JSON) mapping of names to strings, and a warning when
@@ -139,7 +183,7 @@ fn secrets_file(path: &Path) -> Result<(HashMap<String, String>, Option<String>)
                 return Err(SourceError {
                     message: format!(
                         "`{}` in the secrets file ({}) is {}, not a string",
-                        key.text,
+                        one_line(&key.text),
                         place(value.span.start),
                         other.describe()
                     ),
@@ -151,7 +195,7 @@ fn secrets_file(path: &Path) -> Result<(HashMap<String, String>, Option<String>)
             return Err(SourceError {
                 message: format!(
                     "`{}` is written twice in the secrets file ({})",
-                    key.text,
+                    one_line(&key.text),
                     place(key.span.start)
                 ),
                 hint: "keep one of the two".to_owned(),
@@ -182,4 +226,53 @@ fn permission_warning(path: &Path) -> Option<String> {
 #[cfg(not(unix))]
 fn permission_warning(_path: &Path) -> Option<String> {
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_json(json: &str) -> Result<SecretSources, SourceError> {
+        SecretSources::read(|name| (name == SECRETS_JSON).then(|| json.to_owned()), &[])
+            .map(|(sources, _)| sources)
+    }
+
+    #[test]
+    fn a_name_written_twice_in_the_json_variable_is_refused_by_name() {
+        let err = from_json(
+            r#"{"PD_KEY": "first-value-0001", "OTHER": "x", "PD_KEY": "second-value-0002"}"#,
+        )
+        .err()
+        .expect("refused");
+        assert_eq!(
+            err.message,
+            "`PD_KEY` is written twice in `TETHER_SECRETS_JSON`"
+        );
+        for text in [&err.message, &err.hint] {
+            assert!(!text.contains("value-000"), "{text}");
+        }
+        assert!(err.hint.contains("keep one"), "{}", err.hint);
+    }
+
+    #[test]
+    fn names_in_messages_are_one_line() {
+        let err = from_json("{\"PD\\nKEY\": 5}").err().expect("refused");
+        assert_eq!(
+            err.message,
+            "`PD\\u{a}KEY` in `TETHER_SECRETS_JSON` is not a string"
+        );
+        let twice = from_json("{\"A\\u202e\": \"x\", \"A\\u202e\": \"y\"}")
+            .err()
+            .expect("refused");
+        assert_eq!(
+            twice.message,
+            "`A\\u{202e}` is written twice in `TETHER_SECRETS_JSON`"
+        );
+    }
+
+    #[test]
+    fn distinct_names_are_read() {
+        let sources = from_json(r#"{"A": "1", "B": "2"}"#).expect("read");
+        assert_eq!(sources.maps[0].1.get("B").map(String::as_str), Some("2"));
+    }
 }

@@ -28,7 +28,9 @@ pub use report::{
 pub use selectors::{Expanded, expand};
 pub use stop::Stop;
 
-use crate::atlas::{ApiError, ApiVersion, Client, ClientConfig, Credentials, RequestLog, base_url};
+use crate::atlas::{
+    ApiError, ApiVersion, Client, ClientConfig, CredentialSource, Credentials, RequestLog, base_url,
+};
 use crate::config::{self, Env, Loaded, Unset};
 use crate::error::{Error, Message};
 use crate::exit::ExitStatus;
@@ -131,17 +133,22 @@ pub fn connect(
     var: impl Fn(&str) -> Option<String>,
 ) -> Result<Client, Error> {
     let url = base_url(connection.base_url.as_deref(), &var)?;
-    connect_to(connection, url, Credentials::from_env(&var)?)
+    let (credentials, names) = Credentials::from_env_named(&var)?;
+    let from = names.map_or(CredentialSource::None, CredentialSource::Variables);
+    connect_to(connection, url, credentials, from)
 }
 
-/// A client for Atlas at `url` with `credentials`, found already (see
-/// [`crate::atlas::Access`]); `connection.base_url` is not read.
+/// A client for Atlas at `url` with `credentials`, found already where
+/// `from` says (see [`crate::atlas::Access`]); `connection.base_url` is not
+/// read.
 pub fn connect_to(
     connection: Connection,
     url: reqwest::Url,
     credentials: Credentials,
+    from: CredentialSource,
 ) -> Result<Client, Error> {
     let mut config = ClientConfig::new(url, credentials);
+    config.credentials_from = Some(from);
     config.api = connection.api;
     config.concurrency = connection.concurrency;
     config.retry.max_attempts = connection.retries + 1;

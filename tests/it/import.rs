@@ -386,3 +386,169 @@ fn an_organization_of_alike_projects_imports_as_one_selector() {
         drift.stdout
     );
 }
+
+/// Atlas text holding `${...}` (a webhook's body template, a project's
+/// name) is written with `$${`, so the next run reads it as the text it is:
+/// the plan shows no change, and a later write sends the text as Atlas had
+/// it, never the value of the variable it names.
+#[test]
+fn atlas_text_with_variable_references_is_imported_as_literal_text() {
+    let body = r#"{"text":"alert ${CI_DEPLOY_TOKEN} $${KEEP} $$ ${"}"#;
+    let name = "team ${CI_DEPLOY_TOKEN}";
+    let state = StateFile::parse(&format!(
+        "projects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: {}\n    orgId: 6600000000000000000000aa\n    \
+         integrations:\n      WEBHOOK:\n        url: https://alerts.example.com/hooks/path-0001\n        \
+         secret: imported-webhook-secret-0001\n        bodyTemplate: {}\n",
+        serde_json::to_string(name).expect("json"),
+        serde_json::to_string(body).expect("json"),
+    ))
+    .expect("state");
+    let leaked = "value-of-the-ci-deploy-token-0042";
+    let sim = start(state);
+    let work = tempfile::tempdir().expect("tempdir");
+    let imported = run(
+        work.path(),
+        &sim,
+        &[
+            "import",
+            "--org",
+            "6600000000000000000000aa",
+            "-o",
+            "tether.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(imported.code, 0, "{}", imported.transcript());
+    let written = std::fs::read_to_string(work.path().join("tether.yaml")).expect("written");
+    assert!(
+        !written.contains("\"team ${CI_DEPLOY_TOKEN}\""),
+        "a reference was copied as is:\n{written}"
+    );
+    let mut env = variables(&imported.stderr, &sim.snapshot());
+    env.push(("CI_DEPLOY_TOKEN".to_owned(), leaked.to_owned()));
+    let plan = run(work.path(), &sim, &["plan", "--detailed-exitcode"], &env);
+    assert_eq!(plan.code, 0, "{}\n{written}", plan.transcript());
+    assert!(!plan.all_output().contains(leaked), "{}", plan.transcript());
+
+    // A new URL makes apply send the whole webhook, its template included.
+    for (variable, value) in &mut env {
+        if variable.ends_with("_URL") {
+            *value = "https://alerts.example.com/hooks/path-0002".to_owned();
+        }
+    }
+    let applied = run(work.path(), &sim, &["apply", "--auto-approve"], &env);
+    assert_eq!(applied.code, 0, "{}\n{written}", applied.transcript());
+    assert_eq!(sim.counters().writes(), 1, "{}", applied.transcript());
+    let after = sim.snapshot();
+    let project = &after.projects[0];
+    assert_eq!(project.name, name);
+    let webhook = &project.integrations["WEBHOOK"];
+    assert_eq!(webhook["bodyTemplate"].as_text(), Some(body));
+    assert_eq!(
+        webhook["url"].as_text(),
+        Some("https://alerts.example.com/hooks/path-0002")
+    );
+}
+
+/// The keys of a YAML mapping, after reading `text` as tether's files are
+/// read.
+fn keys(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_object()
+        .map(|object| object.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn yaml(text: &str) -> serde_json::Value {
+    serde_saphyr::from_str(text).unwrap_or_else(|err| panic!("{err}:\n{text}"))
+}
+
+/// A project name and masks from Atlas holding line breaks, a tab and
+/// invisible characters stay in their comment or value: both written files
+/// read back with only the keys import meant, the name reads back as Atlas
+/// has it, and the list of variables on stderr is one line per variable.
+#[test]
+fn hostile_names_and_masks_cannot_add_keys_to_the_written_files() {
+    let name = "evil\nINJECTED_NAME: \"1\"\r\nALSO: x\u{2028}LS: y\u{85}\u{202e}\tz";
+    let state = StateFile::parse(&format!(
+        "projects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: {}\n    orgId: 6600000000000000000000aa\n    \
+         integrations:\n      PAGER_DUTY:\n        serviceKey: {}\n      WEBHOOK:\n        url: {}\n        \
+         secret: {}\n",
+        serde_json::to_string(name).expect("json"),
+        serde_json::to_string("hostile-service-key-0\nzz:").expect("json"),
+        serde_json::to_string("https://alerts.example.com/hooks/a\ryy:").expect("json"),
+        serde_json::to_string("hostile-webhook-secret\u{2029}ww:").expect("json"),
+    ))
+    .expect("state");
+    let sim = start(state);
+    let work = tempfile::tempdir().expect("tempdir");
+    let imported = run(
+        work.path(),
+        &sim,
+        &[
+            "import",
+            "--project",
+            "65f1a2b3c4d5e6f7a8b9c0d1",
+            "-o",
+            "tether.yaml",
+            "--secrets-out",
+            "secrets.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(imported.code, 0, "{}", imported.transcript());
+    let written = std::fs::read_to_string(work.path().join("tether.yaml")).expect("written");
+    let template = std::fs::read_to_string(work.path().join("secrets.yaml")).expect("secrets");
+    for text in [&written, &template, &imported.stderr] {
+        assert!(
+            !text.contains(|c: char| (c.is_control() && c != '\n')
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}')),
+            "a raw control or invisible character:\n{text}"
+        );
+    }
+
+    let file = yaml(&written);
+    assert_eq!(keys(&file), ["projects", "version"], "{written}");
+    let project = &file["projects"][0];
+    assert_eq!(keys(project), ["id", "integrations", "name"], "{written}");
+    assert_eq!(project["name"].as_str(), Some(name), "{written}");
+    assert_eq!(
+        keys(&project["integrations"]),
+        ["PAGER_DUTY", "WEBHOOK"],
+        "{written}"
+    );
+    assert_eq!(
+        keys(&project["integrations"]["PAGER_DUTY"]),
+        ["serviceKey"],
+        "{written}"
+    );
+    assert_eq!(
+        keys(&project["integrations"]["WEBHOOK"]),
+        ["secret", "url"],
+        "{written}"
+    );
+
+    let listed: Vec<&str> = imported
+        .stderr
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .filter(|l| l.starts_with("  "))
+        .collect();
+    let names: Vec<String> = listed
+        .iter()
+        .map(|l| l.split_whitespace().next().expect("a name").to_owned())
+        .collect();
+    assert_eq!(names.len(), 3, "{}", imported.stderr);
+    let mut expected = names.clone();
+    expected.sort();
+    assert_eq!(keys(&yaml(&template)), expected, "{template}");
+    for line in imported.stderr.lines() {
+        for injected in ["INJECTED_NAME", "ALSO", "LS", "zz:", "yy:", "ww:"] {
+            assert!(
+                !line.starts_with(injected),
+                "a line of its own: {}",
+                imported.stderr
+            );
+        }
+    }
+}

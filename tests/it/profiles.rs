@@ -353,10 +353,13 @@ fn a_secret_from_the_keyring_reaches_atlas() {
     let keyring = MemoryKeyring::default();
     keyring.insert("atlascli_ci", "client_secret", CLIENT_SECRET);
     let access = Access::resolve(request, var, &keyring).expect("the profile resolves");
-    assert_eq!(
+    assert!(matches!(
         access.credentials_from,
-        CredentialSource::Profile(SecretOrigin::Keyring)
-    );
+        CredentialSource::Profile {
+            secret: SecretOrigin::Keyring,
+            ..
+        }
+    ));
     assert!(
         !format!("{access:?}").contains(CLIENT_SECRET),
         "Debug hides it"
@@ -365,6 +368,7 @@ fn a_secret_from_the_keyring_reaches_atlas() {
         tether::Connection::default(),
         access.base_url,
         access.credentials,
+        access.credentials_from,
     )
     .expect("client");
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -384,4 +388,78 @@ fn a_secret_from_the_keyring_reaches_atlas() {
         .to_string();
     assert!(err.contains("Atlas CLI profile `ci`"), "{err}");
     assert!(err.contains("locked"), "{err}");
+}
+
+/// When Atlas refuses the credentials, the hint names where they came from:
+/// the profile's keys and its file, or the variables that were set, never
+/// variables that were not.
+#[test]
+fn a_refused_credential_is_traced_to_where_it_came_from() {
+    let sim = tether::sim::spawn(tether::sim::SimConfig {
+        state: state(),
+        auth: tether::sim::AuthMode::Required,
+        worker_threads: 1,
+        ..tether::sim::SimConfig::default()
+    })
+    .expect("simulator starts");
+    let url = sim.base_url();
+    let wrong_key = format!(
+        "[default]\nauth_type = \"api_keys\"\npublic_api_key = \"{PUBLIC}\"\n\
+         private_api_key = \"not-the-private-key\"\nops_manager_url = \"{url}\"\n"
+    );
+    let wrong_secret = format!(
+        "[ci]\nauth_type = \"service_account\"\nclient_id = \"{CLIENT_ID}\"\n\
+         client_secret = \"not-the-client-secret\"\nops_manager_url = \"{url}\"\n"
+    );
+    let refused = |case: &str, profiles: &str, args: &[&str], env: &[(&str, &str)]| {
+        let dir = workspace((!profiles.is_empty()).then_some(profiles));
+        let failed = run(dir.path(), args, env);
+        assert_eq!(failed.code, 1, "{case}: {}", failed.transcript());
+        let output = failed.all_output();
+        assert!(!output.contains("not-the-"), "{case}: {output}");
+        if !profiles.is_empty() {
+            assert!(
+                output.contains(&config_file(dir.path())),
+                "{case}: the file is named: {output}"
+            );
+        }
+        output
+    };
+    let output = refused("API key profile", &wrong_key, &["plan"], &[]);
+    assert!(
+        output.contains(
+            "check `public_api_key` and `private_api_key` of Atlas CLI profile `default`"
+        ),
+        "{output}"
+    );
+    assert!(output.contains("(the secret from the file)"), "{output}");
+    assert!(!output.contains("MONGODB_ATLAS_PUBLIC"), "{output}");
+
+    let output = refused(
+        "service account profile",
+        &wrong_secret,
+        &["plan", "--profile", "ci"],
+        &[],
+    );
+    assert!(
+        output.contains("check `client_id` and `client_secret` of Atlas CLI profile `ci`"),
+        "{output}"
+    );
+    assert!(!output.contains("MONGODB_ATLAS_CLIENT"), "{output}");
+
+    let output = refused(
+        "Terraform variables",
+        "",
+        &["plan", "--base-url", url.as_str()],
+        &[
+            ("MONGODB_ATLAS_PUBLIC_KEY", PUBLIC),
+            ("MONGODB_ATLAS_PRIVATE_KEY", "not-the-private-key"),
+        ],
+    );
+    assert!(
+        output.contains("check `MONGODB_ATLAS_PUBLIC_KEY` and `MONGODB_ATLAS_PRIVATE_KEY`,"),
+        "{output}"
+    );
+    assert!(!output.contains("MONGODB_ATLAS_PUBLIC_API_KEY"), "{output}");
+    assert!(!output.contains("profile"), "{output}");
 }
