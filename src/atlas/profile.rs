@@ -8,6 +8,7 @@ use super::credentials::Credentials;
 use super::error::ApiError;
 use super::keyring::{Keyring, KeyringFailure};
 use crate::model::Origin;
+use crate::regular_file::{self, FileError};
 use crate::secret::Secret;
 
 /// The variable that names the profile when `--profile` does not.
@@ -15,6 +16,9 @@ pub const PROFILE_VARIABLE: &str = "MONGODB_ATLAS_PROFILE";
 
 /// The profile read when none is named, if the file has it.
 pub const DEFAULT_PROFILE: &str = "default";
+
+/// A larger `config.toml` is refused: a profile is a few hundred bytes.
+pub const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
 
 const ATLAS_FOR_GOVERNMENT: &str = "https://cloud.mongodbgov.com";
 
@@ -118,12 +122,12 @@ impl Profile {
             }
         };
         let file = dir.join("config.toml");
-        let text = match std::fs::read_to_string(&file) {
+        let text = match regular_file::read_text(&file, MAX_CONFIG_BYTES) {
             Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound && named.is_none() => {
+            Err(FileError::NotFound { dangling: false }) if named.is_none() => {
                 return Ok(None);
             }
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            Err(FileError::NotFound { dangling: false }) => {
                 return Err(ApiError::Config(format!(
                     "{asking} names an Atlas CLI profile, but there is no Atlas CLI \
                      configuration at `{}` (the `atlascli` folder of `XDG_CONFIG_HOME`, else of \
@@ -134,7 +138,7 @@ impl Profile {
             }
             Err(err) => {
                 return Err(ApiError::Config(format!(
-                    "cannot read the Atlas CLI configuration `{}`: {err}",
+                    "the Atlas CLI configuration `{}` {err}",
                     file.display()
                 )));
             }
