@@ -11,23 +11,35 @@ use crate::regular_file::{self, FileError};
 /// projects is a few megabytes.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Where a file to read was named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Named {
+    /// By `-f FILE`.
+    Flag,
+    /// As an entry of `-f DIR`.
+    InDirectory,
+}
+
 /// Reads the file as UTF-8 text.
-pub fn read(path: &Path, problems: &mut Problems) -> Option<String> {
+pub fn read(path: &Path, named: Named, problems: &mut Problems) -> Option<String> {
     let bytes = match regular_file::read(path, MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
         Err(err) => {
-            let help = match &err {
-                FileError::NotFound { dangling: false } => {
+            let help = match (&err, named) {
+                (FileError::NotFound { dangling: false }, _) => {
                     "create it (see `examples/minimal.yaml`), or point at another file with \
                      `-f FILE`"
                 }
-                FileError::NotFound { dangling: true } => {
+                (FileError::NotFound { dangling: true }, _) => {
                     "point the link at the tether file, or remove the link"
                 }
-                FileError::NotRegular(_) => {
+                (FileError::NotRegular(_), Named::Flag) => {
                     "pass the YAML file itself, for example `-f tether.yaml`"
                 }
-                FileError::TooLarge { .. } => "check that `-f` points at the right file",
+                (FileError::NotRegular(_), Named::InDirectory) => {
+                    "put the YAML file itself in the directory, or move this out of it"
+                }
+                (FileError::TooLarge { .. }, _) => "check that `-f` points at the right file",
                 _ if err.is_permission_denied() => "check the file's permissions",
                 _ => "check that the path names a readable file",
             };
