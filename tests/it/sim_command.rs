@@ -121,4 +121,16 @@ fn an_address_beyond_loopback_without_credentials_is_refused_before_binding() {
             "{args:?}: {stderr}"
         );
     }
+    // With its credentials required, it goes on to bind (which fails: no
+    // machine has the address).
+    let output = Command::new(env!("CARGO_BIN_EXE_tether"))
+        .args(["sim", "--state", &state, "--listen", "192.0.2.1:0"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("tether sim runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot start the simulator on `192.0.2.1:0`"),
+        "{stderr}"
+    );
 }
