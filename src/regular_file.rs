@@ -65,10 +65,10 @@ impl fmt::Display for FileError {
 }
 
 /// `cap` bytes in the largest whole unit.
-pub fn size(cap: u64) -> String {
+fn size(cap: u64) -> String {
     match cap {
-        _ if cap >= 1 << 20 && cap % (1 << 20) == 0 => format!("{} MiB", cap >> 20),
-        _ if cap >= 1 << 10 && cap % (1 << 10) == 0 => format!("{} KiB", cap >> 10),
+        _ if cap >= 1 << 20 && cap.is_multiple_of(1 << 20) => format!("{} MiB", cap >> 20),
+        _ if cap >= 1 << 10 && cap.is_multiple_of(1 << 10) => format!("{} KiB", cap >> 10),
         _ => format!("{cap} bytes"),
     }
 }

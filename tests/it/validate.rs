@@ -350,7 +350,9 @@ fn a_value_longer_than_the_cap_is_refused_where_it_stands_without_being_printed(
     )
     .expect("write");
     let secrets = ["--secrets", "secrets.yaml"];
-    let cases: [(&str, &[&str], &[(&str, &str)], &str); 4] = [
+    // The file, extra arguments, the environment, and what the error says.
+    type Case<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 4] = [
         (
             "literal.yaml",
             &[],
