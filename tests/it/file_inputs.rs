@@ -221,3 +221,21 @@ fn a_job_summary_that_is_a_fifo_or_a_device_is_a_warning_and_the_plan_still_ends
         assert!(!run.all_output().contains(PD_KEY), "{}", run.transcript());
     }
 }
+
+#[test]
+fn a_tether_file_that_is_a_device_a_fifo_or_too_large_is_refused_at_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for kind in KINDS {
+        let path = hostile(dir.path(), &format!("tether-{kind}.yaml"), kind, 64 << 20);
+        let shown = path.to_str().expect("utf-8");
+        let (run, elapsed) = bounded(dir.path(), &["validate", "-f", shown], &[]);
+        assert_eq!(run.code, 1, "{}", run.transcript());
+        assert!(elapsed < DEADLINE, "{elapsed:?}");
+        let expected = format!("{shown}: {}", said(kind, "64 MiB"));
+        assert!(
+            run.stderr.contains(&expected),
+            "{expected}: {}",
+            run.transcript()
+        );
+    }
+}
