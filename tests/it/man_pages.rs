@@ -53,7 +53,13 @@ fn man_pages_are_the_generated_ones() {
     }
     let committed: Vec<String> = std::fs::read_dir(&dir)
         .expect("docs/man")
-        .map(|entry| entry.expect("an entry").file_name().to_string_lossy().into_owned())
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     for name in committed {
         assert!(
@@ -61,5 +67,8 @@ fn man_pages_are_the_generated_ones() {
             "docs/man/{name} is no page of today's command line: remove it"
         );
     }
-    assert!(pages["tether.1"].contains("tether\\-plan(1)"), "the top page links the others");
+    assert!(
+        pages["tether.1"].contains("tether\\-plan(1)"),
+        "the top page links the others"
+    );
 }
