@@ -89,6 +89,7 @@ mod plural;
 mod printable;
 #[doc(hidden)]
 pub mod prometheus;
+mod regular_file;
 #[doc(hidden)]
 pub mod schemas;
 #[doc(hidden)]

@@ -19,6 +19,7 @@ use super::auth::{Challenge, DigestAuth, ServiceAccountAuth, Token};
 use super::credentials::Credentials;
 use super::error::{ApiError, ConnectionFailure, LongWait, RedirectRefusal};
 use super::limit::AdaptiveLimit;
+use super::listing::Listing;
 use super::pacing::{BucketReading, Pacer, PacingStats, Turn};
 use super::redact::Redactor;
 use super::retry::{RetryPolicy, parse_retry_after};
@@ -30,8 +31,6 @@ use crate::secret::Secret;
 
 /// Atlas's largest page.
 const ITEMS_PER_PAGE: usize = 500;
-/// A list longer than this many pages is taken for a server that never stops.
-const MAX_PAGES: usize = 10_000;
 /// Larger answers are refused; Atlas's are a few kilobytes.
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// Redirects of one read followed at most, all within the base URL's origin.
@@ -326,8 +325,8 @@ impl Client {
         api: ApiVersion,
         segments: &[&str],
     ) -> Result<Vec<Value>, ApiError> {
-        let mut items = Vec::new();
-        for page in 1..=MAX_PAGES {
+        let mut listing = Listing::default();
+        for page in 1usize.. {
             let url = self.url_at(
                 api,
                 segments,
@@ -344,15 +343,17 @@ impl Client {
             }
             let envelope = answer.json()?;
             let results = wire::results(&envelope).map_err(|reason| answer.invalid(reason))?;
-            items.extend_from_slice(results);
+            listing.add(answer.body.len(), results).map_err(|reason| {
+                ApiError::InvalidResponse {
+                    request: format!("GET /{}", segments.join("/")),
+                    reason,
+                }
+            })?;
             if results.len() < ITEMS_PER_PAGE {
-                return Ok(items);
+                break;
             }
         }
-        Err(ApiError::InvalidResponse {
-            request: format!("GET /{}", segments.join("/")),
-            reason: format!("the list did not end after {MAX_PAGES} pages"),
-        })
+        Ok(listing.into_items())
     }
 
     fn not_found_or_rejected(&self, answer: &Answer, segments: &[&str]) -> ApiError {

@@ -8,6 +8,7 @@ mod credentials;
 mod error;
 pub mod keyring;
 mod limit;
+mod listing;
 mod pacing;
 mod profile;
 mod redact;

@@ -9,6 +9,7 @@ use super::error::ApiError;
 use super::keyring::{Keyring, KeyringFailure};
 use crate::model::Origin;
 use crate::printable::one_line;
+use crate::regular_file::{self, FileError};
 use crate::secret::Secret;
 
 /// The variable that names the profile when `--profile` does not.
@@ -16,6 +17,9 @@ pub const PROFILE_VARIABLE: &str = "MONGODB_ATLAS_PROFILE";
 
 /// The profile read when none is named, if the file has it.
 pub const DEFAULT_PROFILE: &str = "default";
+
+/// A larger `config.toml` is refused: a profile is a few hundred bytes.
+pub const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
 
 const ATLAS_FOR_GOVERNMENT: &str = "https://cloud.mongodbgov.com";
 
@@ -133,12 +137,12 @@ impl Profile {
         };
         let file = dir.join("config.toml");
         let shown = shown_path(&file);
-        let text = match std::fs::read_to_string(&file) {
+        let text = match regular_file::read_text(&file, MAX_CONFIG_BYTES) {
             Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound && named.is_none() => {
+            Err(FileError::NotFound { dangling: false }) if named.is_none() => {
                 return Ok(None);
             }
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            Err(FileError::NotFound { dangling: false }) => {
                 return Err(ApiError::Config(format!(
                     "{asking} names an Atlas CLI profile, but there is no Atlas CLI \
                      configuration at `{shown}` (the `atlascli` folder of `XDG_CONFIG_HOME`, else of \
@@ -148,7 +152,7 @@ impl Profile {
             }
             Err(err) => {
                 return Err(ApiError::Config(format!(
-                    "cannot read the Atlas CLI configuration `{shown}`: {err}"
+                    "the Atlas CLI configuration `{shown}` {err}"
                 )));
             }
         };

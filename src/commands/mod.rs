@@ -347,17 +347,17 @@ fn step_summary(markdown: &str, printer: &Printer) {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return;
     };
-    let appended = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
+    let path = Path::new(&path);
+    let appended = crate::regular_file::append(path)
+        .map_err(|err| err.to_string())
         .and_then(|mut file| {
             std::io::Write::write_all(&mut file, format!("{markdown}\n").as_bytes())
+                .map_err(|err| format!("cannot be written: {err}"))
         });
     if let Err(err) = appended {
         printer.warnings(&format!(
-            "warning: cannot append to the job summary `{}`: {err}\n",
-            Path::new(&path).display()
+            "warning: the job summary `{}` {err}; nothing was added to it\n",
+            path.display()
         ));
     }
 }

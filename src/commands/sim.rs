@@ -128,6 +128,16 @@ impl SimArgs {
         } else {
             AuthMode::Required
         };
+        if auth == AuthMode::None && !is_loopback(self.listen) {
+            return Err(miette!(
+                help = "listen on loopback (`--listen 127.0.0.1:0`, the default), or give a \
+                        `--state` file that lists `apiKeys` or `serviceAccounts`, without \
+                        `--no-auth`, so that callers must sign in",
+                "`--listen {}` is not a loopback address, and this simulator would answer \
+                 anyone without credentials",
+                self.listen
+            ));
+        }
         let mut config = SimConfig {
             listen: self.listen,
             state,
@@ -162,6 +172,11 @@ impl SimArgs {
         }
         Ok(config)
     }
+}
+
+/// Whether only this machine can reach `addr` (`::ffff:127.0.0.1` too).
+fn is_loopback(addr: SocketAddr) -> bool {
+    addr.ip().to_canonical().is_loopback()
 }
 
 /// Serves until Ctrl-C (or SIGTERM), then writes the state back if asked.
@@ -216,5 +231,25 @@ async fn wait_for_stop() -> miette::Result<()> {
     #[cfg(not(unix))]
     {
         tokio::signal::ctrl_c().await.into_diagnostic()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_addresses_count_as_loopback() {
+        for addr in [
+            "127.0.0.1:0",
+            "127.0.0.2:8080",
+            "[::1]:0",
+            "[::ffff:127.0.0.1]:0",
+        ] {
+            assert!(is_loopback(addr.parse().unwrap()), "{addr}");
+        }
+        for addr in ["0.0.0.0:0", "[::]:0", "10.0.0.1:0", "[::ffff:10.0.0.1]:0"] {
+            assert!(!is_loopback(addr.parse().unwrap()), "{addr}");
+        }
     }
 }

@@ -2,7 +2,9 @@
 //! is one configuration, so that each team can own a file. `defaults` and
 //! `safety` may stand in one file only; template names and projects are
 //! unique across files, and a duplicate points at both. Every problem is
-//! reported in the file it is in.
+//! reported in the file it is in. An entry named like a configuration that
+//! cannot be read as one (a dangling link, a FIFO, a device, a directory, a
+//! name in `.YAML`) is an error, never skipped.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -39,10 +41,28 @@ pub fn load_dir(dir: &Path, env: (&dyn Env, Unset), today: Day) -> Result<Loaded
     })?;
     let mut parts = Vec::with_capacity(files.len());
     let mut unread = Vec::new();
-    for path in files {
+    for entry in files {
+        let path = match entry {
+            Entry::Read(path) => path,
+            Entry::Misnamed(path) => {
+                let mut problems = Problems::default();
+                problems
+                    .file_error("is not read: tether reads `*.yaml` and `*.yml` in lowercase only")
+                    .help(format!(
+                        "rename it to `{}`, or move it out of the directory",
+                        lowercase_extension(&path)
+                    ));
+                unread.push(FileReport {
+                    path: path.display().to_string(),
+                    source: None,
+                    problems,
+                });
+                continue;
+            }
+        };
         let shown = path.display().to_string();
         let mut problems = Problems::default();
-        let Some(text) = load::read(&path, &mut problems) else {
+        let Some(text) = load::read(&path, load::Named::InDirectory, &mut problems) else {
             unread.push(FileReport {
                 path: shown,
                 source: None,
@@ -87,24 +107,56 @@ pub fn load_dir(dir: &Path, env: (&dyn Env, Unset), today: Day) -> Result<Loaded
     }
 }
 
-/// The `*.yaml` and `*.yml` files directly in `dir`, in name order.
-fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+/// An entry of the directory whose name says it is a configuration.
+enum Entry {
+    /// Named `*.yaml` or `*.yml`: read, and an error if it cannot be.
+    Read(PathBuf),
+    /// Named so in another case (`team.YAML`): refused, not guessed at, so
+    /// that one spelling names every configuration (a CODEOWNERS rule for
+    /// `*.yaml` does not cover `team.YAML`).
+    Misnamed(PathBuf),
+}
+
+/// Every entry directly in `dir` whose name ends in `.yaml` or `.yml`, in
+/// any case, in name order. Nothing that looks like a configuration is
+/// skipped: another file's selector would take over its projects.
+fn yaml_files(dir: &Path) -> Result<Vec<Entry>, String> {
     let entries = std::fs::read_dir(dir).map_err(|err| format!("cannot be read: {err}"))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| {
-            path.is_file()
-                && path
-                    .extension()
-                    .is_some_and(|ext| ext == "yaml" || ext == "yml")
+    let mut paths = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|err| format!("cannot be listed: {err}"))?;
+        paths.push(entry.path());
+    }
+    paths.sort();
+    let files: Vec<Entry> = paths
+        .into_iter()
+        .filter_map(|path| {
+            let name = path.file_name()?.as_encoded_bytes();
+            let suffix = |ext: &[u8]| {
+                name.len() > ext.len() && name[name.len() - ext.len()..].eq_ignore_ascii_case(ext)
+            };
+            if name.ends_with(b".yaml") || name.ends_with(b".yml") {
+                Some(Entry::Read(path))
+            } else if suffix(b".yaml") || suffix(b".yml") {
+                Some(Entry::Misnamed(path))
+            } else {
+                None
+            }
         })
         .collect();
-    files.sort();
     if files.is_empty() {
         return Err("is a directory with no `*.yaml` or `*.yml` file in it".to_owned());
     }
     Ok(files)
+}
+
+/// The name `path` would have with its extension in lowercase.
+fn lowercase_extension(path: &Path) -> String {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{}", ext.to_ascii_lowercase()),
+        None => name.into_owned(),
+    }
 }
 
 /// Resolves every part against what all of them share, reporting what two

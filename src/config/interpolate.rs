@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use super::problem::Problems;
 use super::tree::Span;
+use crate::model::Origin;
 
 /// Where variable values come from: the process environment in the binary, a
 /// map in tests.
@@ -81,6 +82,12 @@ fn is_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// One value may be at most this long, as written or once its `${NAME}`s
+/// are put in: twice Atlas's longest field (a webhook `bodyTemplate`, 16
+/// KB). Checked as the value grows, so that many references to a long
+/// variable stop at once.
+pub const MAX_VALUE_BYTES: usize = 32 * 1024;
+
 /// Replaces every `${NAME}` in `text`. Problems point into `span` (the
 /// scalar's place in `source`), at the reference itself when it can be found.
 /// A variable's value is never part of a message.
@@ -91,6 +98,10 @@ pub fn interpolate(
     (env, unset): (&dyn Env, Unset),
     problems: &mut Problems,
 ) -> Option<Interpolated> {
+    if text.len() > MAX_VALUE_BYTES {
+        too_long(span, source, None, problems);
+        return None;
+    }
     if !text.contains('$') {
         return Some(Interpolated {
             value: text.to_owned(),
@@ -166,6 +177,10 @@ pub fn interpolate(
                     ok = false;
                 }
                 Ok(Some(v)) => {
+                    if value.len() + v.len() > MAX_VALUE_BYTES {
+                        too_long(span, source, Some(name), problems);
+                        return None;
+                    }
                     value.push_str(&v);
                     from_env = true;
                 }
@@ -199,6 +214,29 @@ pub fn interpolate(
         from_env,
         unresolved,
     })
+}
+
+/// A value past [`MAX_VALUE_BYTES`], `name` the variable that took it
+/// there. The place is in the message, not a span: the snippet would print
+/// the long line.
+fn too_long(span: &Span, source: &str, name: Option<&str>, problems: &mut Problems) {
+    let at = Origin::in_text("", source, span.start);
+    let place = format!("the value at line {}, column {}", at.line, at.column);
+    let cap = MAX_VALUE_BYTES / 1024;
+    let (message, help) = match name {
+        None => (
+            format!("{place} is longer than {cap} KiB, the most tether takes for one value"),
+            "shorten it: Atlas's longest field, a webhook `bodyTemplate`, takes 16 KB".to_owned(),
+        ),
+        Some(name) => (
+            format!(
+                "with `${{{name}}}` put in, {place} is longer than {cap} KiB, the most tether \
+                 takes for one value"
+            ),
+            format!("check what `{name}` holds: Atlas's longest field takes 16 KB"),
+        ),
+    };
+    problems.file_error(message).help(help);
 }
 
 fn reference_span(span: &Span, source: &str, reference: &str) -> Span {

@@ -1,58 +1,49 @@
 //! Reading the file and parsing it into a spanned tree. Only syntax is
 //! checked here; the schema walk and the semantic checks come after.
 
-use std::io;
 use std::path::Path;
 
 use super::problem::Problems;
 use super::tree::{self, Node, NodeValue, Span, SyntaxError};
+use crate::regular_file::{self, FileError};
 
 /// Larger files are refused before parsing. A tether.yaml for thousands of
 /// projects is a few megabytes.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Where a file to read was named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Named {
+    /// By `-f FILE`.
+    Flag,
+    /// As an entry of `-f DIR`.
+    InDirectory,
+}
+
 /// Reads the file as UTF-8 text.
-pub fn read(path: &Path, problems: &mut Problems) -> Option<String> {
-    match std::fs::metadata(path) {
-        // A device or a FIFO never ends (`/dev/zero`) or blocks; refused
-        // before a byte is read. (A directory is read by `config::load`.)
-        Ok(meta) if !meta.is_file() => {
-            problems
-                .file_error("is not a regular file (a device, a pipe or a socket)")
-                .help("pass the YAML file itself, for example `-f tether.yaml`");
-            return None;
-        }
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            problems
-                .file_error(format!(
-                    "is {} MiB; tether reads files of at most {} MiB",
-                    meta.len() / (1024 * 1024),
-                    MAX_FILE_BYTES / (1024 * 1024)
-                ))
-                .help("check that `-f` points at the right file");
-            return None;
-        }
-        _ => {}
-    }
-    let bytes = match std::fs::read(path) {
+pub fn read(path: &Path, named: Named, problems: &mut Problems) -> Option<String> {
+    let bytes = match regular_file::read(path, MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
         Err(err) => {
-            let (message, help) = match err.kind() {
-                io::ErrorKind::NotFound => (
-                    "does not exist".to_owned(),
+            let help = match (&err, named) {
+                (FileError::NotFound { dangling: false }, _) => {
                     "create it (see `examples/minimal.yaml`), or point at another file with \
-                     `-f FILE`",
-                ),
-                io::ErrorKind::PermissionDenied => (
-                    "cannot be read: permission denied".to_owned(),
-                    "check the file's permissions",
-                ),
-                _ => (
-                    format!("cannot be read: {err}"),
-                    "check that the path names a readable file",
-                ),
+                     `-f FILE`"
+                }
+                (FileError::NotFound { dangling: true }, _) => {
+                    "point the link at the tether file, or remove the link"
+                }
+                (FileError::NotRegular(_), Named::Flag) => {
+                    "pass the YAML file itself, for example `-f tether.yaml`"
+                }
+                (FileError::NotRegular(_), Named::InDirectory) => {
+                    "put the YAML file itself in the directory, or move this out of it"
+                }
+                (FileError::TooLarge { .. }, _) => "check that `-f` points at the right file",
+                _ if err.is_permission_denied() => "check the file's permissions",
+                _ => "check that the path names a readable file",
             };
-            problems.file_error(message).help(help);
+            problems.file_error(err.to_string()).help(help);
             return None;
         }
     };

@@ -51,7 +51,7 @@ pub fn load_on(path: &Path, env: (&dyn Env, Unset), today: Day) -> Result<Loaded
     }
     let mut problems = Problems::default();
     let shown = path.display().to_string();
-    match load::read(path, &mut problems) {
+    match load::read(path, load::Named::Flag, &mut problems) {
         Some(text) => load_str_on(&shown, &text, env, today),
         None => Err(Reports::from(FileReport {
             path: shown,

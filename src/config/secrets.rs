@@ -11,9 +11,14 @@ use super::interpolate::{Env, NotUnicode, ProcessEnv};
 use super::lines::LineIndex;
 use super::tree::{self, NodeValue, SyntaxError};
 use crate::printable::one_line;
+use crate::regular_file;
 
 /// The variable that holds a JSON object of secrets.
 pub const SECRETS_JSON: &str = "TETHER_SECRETS_JSON";
+
+/// A secrets file larger than this is refused: a secret for each of
+/// thousands of integrations is well under a megabyte.
+pub const MAX_SECRETS_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Every source, read once.
 #[derive(Default)]
@@ -143,10 +148,11 @@ impl<'de> serde::Deserialize<'de> for Entries {
 /// group or others may read it.
 fn secrets_file(path: &Path) -> Result<(HashMap<String, String>, Option<String>), SourceError> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|err| SourceError {
-        message: format!("cannot read the secrets file `{shown}`: {err}"),
-        hint: "check the path given to `--secrets` or `TETHER_SECRETS_FILE`".to_owned(),
-    })?;
+    let text =
+        regular_file::read_text(path, MAX_SECRETS_FILE_BYTES).map_err(|err| SourceError {
+            message: format!("the secrets file `{shown}` {err}"),
+            hint: "check the path given to `--secrets` or `TETHER_SECRETS_FILE`".to_owned(),
+        })?;
     let place = |offset: usize| {
         let at = LineIndex::new(&text).origin(&text, offset);
         format!("{shown}:{}:{}", at.line, at.column)

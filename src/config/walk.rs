@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::interpolate::{Env, Unset, interpolate};
+use super::interpolate::{Env, MAX_VALUE_BYTES, Unset, interpolate};
 use super::problem::Problems;
 use super::raw::{
     RawDefaults, RawEntry, RawField, RawFile, RawIntegrations, RawProject, RawSafety, RawSelect,
@@ -858,6 +858,11 @@ impl<'a> Walker<'a> {
             return self.boolean(node, &what);
         }
         let written = self.scalar_text(node, &what)?;
+        // Refused for its length, a literal secret is still blanked from
+        // the lines quoted around other problems.
+        if field.sensitive && written.len() > MAX_VALUE_BYTES {
+            self.literal_secrets.push(node.span.clone());
+        }
         let interpolated = interpolate(
             written,
             &node.span,

@@ -42,6 +42,7 @@ use crate::model::{
 };
 use crate::plan::saved::{self, SavedPlan};
 use crate::plan::{Operation, Plan, PlanOptions, ProjectPlan, plan_project};
+use crate::regular_file;
 use crate::secret::{KnownSecrets, Secret};
 
 /// Reads and validates the file; nothing is sent to Atlas when it fails.
@@ -370,10 +371,14 @@ fn check_identities(projects: &[DesiredProject], targets: &[Target]) -> Result<(
     }
 }
 
+/// A larger saved plan is refused: the plan of thousands of projects, all
+/// changing, is a few megabytes.
+pub const MAX_SAVED_PLAN_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Reads a plan file written by `tether plan --out`.
 pub fn read_saved(path: &Path) -> Result<SavedPlan, Error> {
-    std::fs::read_to_string(path)
-        .map_err(|err| format!("cannot read the saved plan `{}`: {err}", path.display()))
+    regular_file::read_text(path, MAX_SAVED_PLAN_BYTES)
+        .map_err(|err| format!("the saved plan `{}` {err}", path.display()))
         .and_then(|text| saved::from_json(&text, &path.display().to_string()))
         .map_err(|message| Error::new(message, "pass a file written by `tether plan --out`"))
 }

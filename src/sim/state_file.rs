@@ -10,6 +10,7 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::{FieldKind, FieldValue, GroupId, IntegrationType};
+use crate::regular_file;
 use crate::secret::Secret;
 
 use super::auth::{ApiKey, ServiceAccount};
@@ -127,11 +128,8 @@ impl<'de> Deserialize<'de> for Scalar {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
-    #[error("cannot read the simulator state file `{path}`: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error("the simulator state file `{path}` {reason}")]
+    Read { path: PathBuf, reason: String },
     #[error("cannot write the simulator state file `{path}`: {source}")]
     Write {
         path: PathBuf,
@@ -144,6 +142,9 @@ pub enum StateError {
     #[error("project `{project}`: {message}")]
     Invalid { project: String, message: String },
 }
+
+/// A larger state file is refused, as a tether file of that size is.
+pub const MAX_STATE_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 impl StateFile {
     /// A stored field's text, as the simulator keeps it (secrets in clear):
@@ -159,9 +160,11 @@ impl StateFile {
     }
 
     pub fn load(path: &Path) -> Result<StateFile, StateError> {
-        let text = std::fs::read_to_string(path).map_err(|source| StateError::Read {
-            path: path.to_owned(),
-            source,
+        let text = regular_file::read_text(path, MAX_STATE_FILE_BYTES).map_err(|err| {
+            StateError::Read {
+                path: path.to_owned(),
+                reason: err.to_string(),
+            }
         })?;
         StateFile::parse(&text).map_err(|message| StateError::Parse {
             path: path.to_owned(),

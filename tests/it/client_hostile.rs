@@ -923,3 +923,73 @@ async fn without_a_challenge_requests_still_run_in_parallel() {
         most.load(Ordering::SeqCst)
     );
 }
+
+// --- Listings that never end ---------------------------------------------
+
+/// A server whose every page is full (500 items of `item`): the listing
+/// never ends by itself.
+fn paging_forever(item: serde_json::Value) -> Server {
+    let results: Vec<serde_json::Value> = vec![item; 500];
+    let page =
+        serde_json::json!({ "results": results, "totalCount": 1_000_000_000u64 }).to_string();
+    Server::start(move |_| Reply::new("200 OK", page.clone()))
+}
+
+#[tokio::test]
+async fn an_organization_that_pages_projects_without_end_stops_at_the_item_cap() {
+    let org = "6600000000000000000000aa";
+    let atlas = paging_forever(serde_json::json!({
+        "id": PROD, "name": "payments-prod", "orgId": org,
+    }));
+    let started = Instant::now();
+    let err = tokio::time::timeout(
+        Duration::from_secs(60),
+        client(&atlas.base).org_projects(org),
+    )
+    .await
+    .expect("ends well before a minute")
+    .expect_err("a listing past the cap");
+    let message = shown(&err);
+    assert!(
+        message.contains(&format!("`GET /orgs/{org}/groups`")),
+        "names the listing: {message}"
+    );
+    assert!(
+        message.contains("more than 100000 items, the most tether takes from one listing"),
+        "{message}"
+    );
+    let pages = atlas.seen().len();
+    assert!(pages <= 201, "{pages} pages read");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn alert_configurations_that_page_without_end_stop_at_the_byte_cap() {
+    let atlas = paging_forever(serde_json::json!({
+        "id": "6600000000000000000000bb",
+        "eventTypeName": "OUTSIDE_METRIC_THRESHOLD",
+        "padding": "x".repeat(20_000),
+    }));
+    let err = tokio::time::timeout(
+        Duration::from_secs(60),
+        client(&atlas.base).alert_configs(&group()),
+    )
+    .await
+    .expect("ends well before a minute")
+    .expect_err("a listing past the cap");
+    let message = shown(&err);
+    assert!(
+        message.contains(&format!("`GET /groups/{PROD}/alertConfigs`")),
+        "names the listing: {message}"
+    );
+    assert!(
+        message.contains("more than 64 MiB, the most tether takes from one listing"),
+        "{message}"
+    );
+    let pages = atlas.seen().len();
+    assert!(pages <= 8, "{pages} pages of 10 MB read");
+}

@@ -113,3 +113,122 @@ fn an_output_in_the_configuration_directory_is_refused() {
     );
     assert_eq!(sim.counters().total(), 0);
 }
+
+/// What looks like a configuration of the directory (a name ending in
+/// `.yaml` or `.yml`, in any case) and cannot be read as one is an error
+/// naming it: skipped, it would let another file's selector take over the
+/// team's project and delete what the team declared.
+#[cfg(unix)]
+#[test]
+fn an_entry_named_like_a_configuration_that_cannot_be_read_is_an_error_never_skipped() {
+    use std::os::unix::fs::symlink;
+    type Make = fn(&Path);
+    let cases: [(&str, Make, &str, &str); 8] = [
+        (
+            "team-b.yaml",
+            |path| symlink(path.with_file_name("gone.yaml"), path).expect("symlink"),
+            "is a symbolic link to a file that does not exist",
+            "point the link at the tether file, or remove the link",
+        ),
+        (
+            "team-b.YAML",
+            |path| std::fs::write(path, "version: 1\nprojects: []\n").expect("write"),
+            "is not read: tether reads `*.yaml` and `*.yml` in lowercase only",
+            "rename it to `team-b.yaml`, or move it out of the directory",
+        ),
+        (
+            "team-b.Yml",
+            |path| std::fs::write(path, "version: 1\nprojects: []\n").expect("write"),
+            "is not read: tether reads `*.yaml` and `*.yml` in lowercase only",
+            "rename it to `team-b.yml`, or move it out of the directory",
+        ),
+        (
+            "team-b.yaml",
+            |path| {
+                let made = std::process::Command::new("mkfifo")
+                    .arg(path)
+                    .status()
+                    .expect("mkfifo runs");
+                assert!(made.success());
+            },
+            "is not a regular file: it is a named pipe (FIFO)",
+            "put the YAML file itself in the directory, or move this out of it",
+        ),
+        (
+            "team-b.yaml",
+            |path| symlink("/dev/null", path).expect("symlink"),
+            "is not a regular file: it is a device",
+            "put the YAML file itself in the directory, or move this out of it",
+        ),
+        (
+            "team-b.yml",
+            |path| symlink("/dev/zero", path).expect("symlink"),
+            "is not a regular file: it is a device",
+            "put the YAML file itself in the directory, or move this out of it",
+        ),
+        (
+            "team-b.yaml",
+            |path| std::fs::create_dir(path).expect("mkdir"),
+            "is not a regular file: it is a directory",
+            "put the YAML file itself in the directory, or move this out of it",
+        ),
+        (
+            "TEAM-B.YML",
+            |path| symlink("/dev/zero", path).expect("symlink"),
+            "is not read: tether reads `*.yaml` and `*.yml` in lowercase only",
+            "rename it to `TEAM-B.yml`, or move it out of the directory",
+        ),
+    ];
+    for (name, make, message, help) in cases {
+        let work = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            work.path().join("team-a.yaml"),
+            "version: 1\nprojects:\n  - select: {org: 6600000000000000000000aa}\n    \
+             integrations:\n      PAGER_DUTY: absent\n",
+        )
+        .expect("write");
+        std::fs::write(work.path().join("notes.md"), "not a configuration").expect("write");
+        make(&work.path().join(name));
+        let run = tether(
+            work.path(),
+            &["validate", "--color", "never", "-f", "."],
+            &[],
+        );
+        assert_eq!(run.code, 1, "{name}: {}", run.transcript());
+        assert!(
+            run.stderr.contains(&format!("./{name}: {message}")),
+            "{name}: {}",
+            run.transcript()
+        );
+        assert!(run.stderr.contains(help), "{name}: {}", run.transcript());
+        assert!(
+            !run.stdout.contains("valid"),
+            "{name}: {}",
+            run.transcript()
+        );
+    }
+}
+
+/// Hidden files and every letter of a name are as before: `.team.yaml` is
+/// read; backups and editors' files (`team.yaml~`, `team.yaml.swp`) are not
+/// configurations.
+#[test]
+fn hidden_files_are_read_and_backups_are_not_configurations() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: &str| {
+        std::fs::write(work.path().join(name), text).expect("write");
+    };
+    write("a.yaml", "version: 1\nprojects: []\n");
+    write(".b.yaml", "version: 1\nbogus: 1\n");
+    write("a.yaml~", "not: [yaml");
+    write("a.yaml.swp", "\u{0}binary");
+    let run = tether(
+        work.path(),
+        &["validate", "--color", "never", "-f", "."],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(run.stderr.contains("./.b.yaml"), "{}", run.transcript());
+    assert!(!run.stderr.contains("a.yaml~"), "{}", run.transcript());
+    assert!(!run.stderr.contains("a.yaml.swp"), "{}", run.transcript());
+}

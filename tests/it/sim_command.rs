@@ -72,3 +72,65 @@ fn serves_prints_its_address_and_writes_state_back() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("written-by-the-test-0001"));
 }
+
+/// A simulator that answers without credentials listens on loopback only:
+/// on another address it is refused before anything is bound. The
+/// addresses here are documentation ranges that no machine has, so even a
+/// regression binds nothing.
+#[test]
+fn an_address_beyond_loopback_without_credentials_is_refused_before_binding() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state.yaml");
+    std::fs::copy(repo_root().join("examples/sim-state.yaml"), &state).expect("copy");
+    let state = state.to_str().expect("utf-8").to_owned();
+    let runs: [&[&str]; 3] = [
+        &["sim", "--no-auth", "--listen", "192.0.2.1:0"],
+        &["sim", "--listen", "[2001:db8::1]:0"],
+        &[
+            "sim",
+            "--no-auth",
+            "--state",
+            &state,
+            "--listen",
+            "192.0.2.1:0",
+        ],
+    ];
+    for args in runs {
+        let output = Command::new(env!("CARGO_BIN_EXE_tether"))
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("tether sim runs");
+        // As one line: the report wraps long messages.
+        let stderr = String::from_utf8_lossy(&output.stderr)
+            .split_whitespace()
+            .filter(|word| *word != "│")
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{args:?}: nothing listens");
+        assert!(
+            stderr.contains(
+                "is not a loopback address, and this simulator would answer anyone without \
+                 credentials"
+            ),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("--listen 127.0.0.1:0"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // With its credentials required, it goes on to bind (which fails: no
+    // machine has the address).
+    let output = Command::new(env!("CARGO_BIN_EXE_tether"))
+        .args(["sim", "--state", &state, "--listen", "192.0.2.1:0"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("tether sim runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot start the simulator on `192.0.2.1:0`"),
+        "{stderr}"
+    );
+}

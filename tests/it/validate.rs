@@ -321,3 +321,95 @@ fn quiet_prints_nothing_on_success() {
         (0, "", "")
     );
 }
+
+/// One value may be at most 32 KiB, twice Atlas's longest field (a webhook
+/// `bodyTemplate`, 16 KB), whether it is written in the file, comes from a
+/// variable or a secrets file, or grows from many `${NAME}`s. The error says
+/// where, never quotes the value, and does not print the long line.
+#[test]
+fn a_value_longer_than_the_cap_is_refused_where_it_stands_without_being_printed() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let file = |value: &str| {
+        format!(
+            "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    integrations:\n      \
+             PAGER_DUTY:\n        serviceKey: {value}\n"
+        )
+    };
+    let long_key = "ab".repeat(20 * 1024);
+    let kib = "c".repeat(1024);
+    std::fs::write(work.path().join("literal.yaml"), file(&long_key)).expect("write");
+    std::fs::write(work.path().join("variable.yaml"), file("${LONG_KEY}")).expect("write");
+    std::fs::write(
+        work.path().join("repeated.yaml"),
+        file(&"${KIB}".repeat(100)),
+    )
+    .expect("write");
+    std::fs::write(
+        work.path().join("secrets.yaml"),
+        format!("LONG_KEY: {long_key}\n"),
+    )
+    .expect("write");
+    let secrets = ["--secrets", "secrets.yaml"];
+    // The file, extra arguments, the environment, and what the error says.
+    type Case<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 4] = [
+        (
+            "literal.yaml",
+            &[],
+            &[],
+            "the value at line 6, column 21 is",
+        ),
+        (
+            "variable.yaml",
+            &[],
+            &[("LONG_KEY", &long_key)],
+            "with `${LONG_KEY}` put in, the value at line 6, column 21 is",
+        ),
+        (
+            "variable.yaml",
+            &secrets,
+            &[],
+            "with `${LONG_KEY}` put in, the value at line 6, column 21 is",
+        ),
+        (
+            "repeated.yaml",
+            &[],
+            &[("KIB", &kib)],
+            "with `${KIB}` put in, the value at line 6, column 21 is",
+        ),
+    ];
+    for (name, extra, env, said) in cases {
+        let mut args = vec!["validate", "--color", "never", "-f", name];
+        args.extend_from_slice(extra);
+        let run = tether(work.path(), &args, env);
+        assert_eq!(run.code, 1, "{name}: {}", run.transcript());
+        // As one line: the report wraps long messages.
+        let flat: Vec<&str> = run
+            .stderr
+            .split_whitespace()
+            .filter(|word| *word != "│")
+            .collect();
+        assert!(
+            flat.join(" ").contains(&format!(
+                "{name}: {said} longer than 32 KiB, the most tether takes for one value"
+            )),
+            "{name}: {}",
+            run.transcript()
+        );
+        assert!(
+            run.all_output().len() < 4096,
+            "{name}: {}",
+            run.transcript()
+        );
+        assert!(
+            !run.all_output().contains("abab"),
+            "{name}: {}",
+            run.transcript()
+        );
+        assert!(
+            !run.all_output().contains("cccc"),
+            "{name}: {}",
+            run.transcript()
+        );
+    }
+}
