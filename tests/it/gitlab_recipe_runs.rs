@@ -172,14 +172,22 @@ impl World {
             std::env::var("PATH").unwrap_or_default()
         );
         let base = self.sim.base_url();
+        // The file's secrets as the recipe advises: a File variable, which
+        // GitLab hands to the job as the path of a file holding its value.
+        let secrets = self.stub.path().join("tether-secrets.yaml");
+        std::fs::write(
+            &secrets,
+            format!("PD_SERVICE_KEY: {PD_SERVICE_KEY}\nDD_API_KEY: {DD_API_KEY}\n"),
+        )
+        .expect("the secrets file");
+        let secrets = secrets.display().to_string();
         let project_variables = [
             ("TETHER_READ_CLIENT_ID", READ_ID),
             ("TETHER_READ_CLIENT_SECRET", READ_SECRET),
             ("TETHER_OWNER_CLIENT_ID", OWNER_ID),
             ("TETHER_OWNER_CLIENT_SECRET", OWNER_SECRET),
             ("GITLAB_API_TOKEN", API_TOKEN),
-            ("PD_SERVICE_KEY", PD_SERVICE_KEY),
-            ("DD_API_KEY", DD_API_KEY),
+            ("TETHER_SECRETS_FILE", secrets.as_str()),
             ("MONGODB_ATLAS_BASE_URL", base.as_str()),
             ("TETHER_TODAY", crate::common::TODAY),
         ];
@@ -233,6 +241,14 @@ fn job_output(log: &str) -> String {
 }
 
 const SCHEDULE: &[(&str, &str)] = &[("CI_PIPELINE_SOURCE", "schedule")];
+
+/// A merge request pipeline of a branch of the project itself.
+const MERGE_REQUEST: &[(&str, &str)] = &[
+    ("CI_PIPELINE_SOURCE", "merge_request_event"),
+    ("CI_MERGE_REQUEST_IID", "7"),
+    ("CI_MERGE_REQUEST_PROJECT_ID", "1217"),
+    ("CI_MERGE_REQUEST_SOURCE_PROJECT_ID", "1217"),
+];
 
 /// Drift on a schedule: an issue opened while Atlas differs (and the job
 /// fails), then, once in sync, a note and the issue closed.
@@ -292,12 +308,7 @@ fn gitlab_plan_posts_then_updates_one_note() {
         return;
     };
     let world = World::new(runner);
-    let merge_request: &[(&str, &str)] = &[
-        ("CI_PIPELINE_SOURCE", "merge_request_event"),
-        ("CI_MERGE_REQUEST_IID", "7"),
-        ("CI_MERGE_REQUEST_PROJECT_ID", "1217"),
-        ("CI_MERGE_REQUEST_SOURCE_PROJECT_ID", "1217"),
-    ];
+    let merge_request = MERGE_REQUEST;
     world.respond(&[("/user", r#"{"id":3,"username":"project_1217_bot"}"#)]);
     let first = world.run_job("tether-plan", merge_request);
     assert!(first.success, "{}", first.log);
@@ -308,7 +319,7 @@ fn gitlab_plan_posts_then_updates_one_note() {
         names,
         [
             "GET https://gitlab.example.com/api/v4/user".to_owned(),
-            format!("GET {notes}?per_page=100&sort=asc"),
+            format!("GET {notes}?per_page=100&sort=asc&page=1"),
             format!("POST {notes}"),
         ],
         "{}",
@@ -331,5 +342,108 @@ fn gitlab_plan_posts_then_updates_one_note() {
     assert_eq!(
         calls.last().map(|c| c.0.as_str()),
         Some(&*format!("PUT {notes}/88"))
+    );
+}
+
+/// A busy merge request: tether's note is on the second page of notes; it is
+/// found there and updated, not posted again.
+#[test]
+fn gitlab_plan_finds_its_note_past_the_first_page() {
+    let Some(runner) = gitlab_ci_local() else {
+        return;
+    };
+    let world = World::new(runner);
+    let notes = "https://gitlab.example.com/api/v4/projects/1217/merge_requests/7/notes";
+    let others: Vec<String> = (1..=100)
+        .map(|i| {
+            format!(
+                r#"{{"id":{i},"type":null,"body":"lgtm","author":{{"id":9,"username":"dev"}}}}"#
+            )
+        })
+        .collect();
+    let first_page = format!("[{}]", others.join(","));
+    world.respond(&[
+        ("/user", r#"{"id":3,"username":"project_1217_bot"}"#),
+        (
+            "&page=2",
+            r#"[{"id":188,"type":null,"body":"<!-- tether-plan -->\nold","author":{"id":3,"username":"project_1217_bot"}}]"#,
+        ),
+        ("&page=1", &first_page),
+    ]);
+    let run = world.run_job("tether-plan", MERGE_REQUEST);
+    assert!(run.success, "{}", run.log);
+    let calls = world.calls();
+    let names: Vec<&str> = calls.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(
+        names[1..],
+        [
+            format!("GET {notes}?per_page=100&sort=asc&page=1"),
+            format!("GET {notes}?per_page=100&sort=asc&page=2"),
+            format!("PUT {notes}/188"),
+        ],
+        "{}",
+        run.log
+    );
+}
+
+/// Merge to the default branch with merged results pipelines: the plan is
+/// taken from the ref of the merge request's latest pipeline
+/// (`refs/merge-requests/7/merge`), applied, and the branch then plans to no
+/// change.
+#[test]
+fn gitlab_apply_takes_the_plan_of_a_merged_results_pipeline() {
+    let Some(runner) = gitlab_ci_local() else {
+        return;
+    };
+    let world = World::new(runner);
+    let planned = crate::common::tether(
+        world.repo.path(),
+        &["plan", "--no-progress", "--out", "reviewed.json"],
+        &[
+            ("MONGODB_ATLAS_BASE_URL", &world.sim.base_url()),
+            ("MONGODB_ATLAS_CLIENT_ID", READ_ID),
+            ("MONGODB_ATLAS_CLIENT_SECRET", READ_SECRET),
+            ("PD_SERVICE_KEY", PD_SERVICE_KEY),
+            ("DD_API_KEY", DD_API_KEY),
+        ],
+    );
+    assert_eq!(planned.code, 0, "{}", planned.transcript());
+    let saved = std::fs::read_to_string(world.repo.path().join("reviewed.json")).expect("plan");
+    std::fs::remove_file(world.repo.path().join("reviewed.json")).expect("not in the checkout");
+    let saved: serde_json::Value = serde_json::from_str(&saved).expect("JSON");
+    let api = "https://gitlab.example.com/api/v4/projects/1217";
+    world.respond(&[
+        ("/merge_requests?state=merged", r#"[{"id":900,"iid":7,"project_id":1217}]"#),
+        (
+            "/merge_requests/7/pipelines",
+            r#"[{"id":55,"iid":3,"project_id":1217,"sha":"abc","ref":"refs/merge-requests/7/merge","status":"success"},{"id":54,"iid":2,"project_id":1217,"sha":"abd","ref":"refs/merge-requests/7/head","status":"success"}]"#,
+        ),
+        ("/raw/plan.json", &saved.to_string()),
+    ]);
+    let push: &[(&str, &str)] = &[
+        ("CI_PIPELINE_SOURCE", "push"),
+        ("CI_COMMIT_BRANCH", "main"),
+        ("CI_DEFAULT_BRANCH", "main"),
+    ];
+    let run = world.run_job("tether-apply", push);
+    assert!(run.success, "{}", run.log);
+    let calls = world.calls();
+    let names: Vec<&str> = calls.iter().map(|(c, _)| c.as_str()).collect();
+    assert!(
+        names.contains(&&*format!("GET {api}/merge_requests/7/pipelines"))
+            && names.contains(&&*format!(
+                "GET {api}/jobs/artifacts/refs%2Fmerge-requests%2F7%2Fmerge/raw/plan.json?job=tether-plan"
+            )),
+        "{names:#?}\n{}",
+        run.log
+    );
+    assert!(
+        world
+            .sim
+            .snapshot()
+            .projects
+            .iter()
+            .any(|p| p.integrations.contains_key("DATADOG")),
+        "the reviewed plan was applied"
     );
 }
