@@ -17,6 +17,7 @@ mod hostile;
 mod import;
 mod install_script;
 mod pacing;
+mod paging_replacement;
 mod profiles;
 mod prometheus;
 mod readme_walkthrough;
