@@ -11,6 +11,7 @@ mod directory;
 mod drift_output;
 mod end_of_life;
 mod faults;
+mod foreign_projects;
 mod gitlab_recipe_runs;
 mod gitops;
 mod hostile;
