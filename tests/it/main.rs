@@ -12,6 +12,7 @@ mod drift_output;
 mod end_of_life;
 mod faults;
 mod foreign_projects;
+mod gate_weights;
 mod gitlab_recipe_runs;
 mod gitops;
 mod hostile;
