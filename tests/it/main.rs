@@ -26,6 +26,7 @@ mod readme_walkthrough;
 mod recipe_runs;
 mod reliability;
 mod repository;
+mod saved_plan_parts;
 mod schema;
 mod selectors;
 mod sim;
