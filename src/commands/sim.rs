@@ -159,6 +159,7 @@ impl SimArgs {
                 read_after_write_delay: Duration::from_millis(self.read_after_write_delay_ms),
                 failing_projects: self.fail_writes_to.clone(),
                 forbidden: self.forbid.clone(),
+                ..Faults::default()
             },
             seed: self.seed,
             worker_threads: self.threads,

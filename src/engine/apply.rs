@@ -1,16 +1,17 @@
 //! Carrying out a plan: only the PUT and DELETE calls its changes need,
 //! each checked, and a report of every operation after the last.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::report::{OperationReport, Outcome, Report};
 use crate::atlas::{ApiError, Client, Deletion};
 use crate::model::{
-    DesiredProject, GroupId, Integration, LiveIntegrations, Mode, Origin, ProjectRef, Slot,
+    DesiredProject, GroupId, Integration, IntegrationType, LiveIntegrations, Mode, Origin,
+    ProjectRef, Slot,
 };
-use crate::plan::{Action, Operation, PlanOptions, plan_project};
+use crate::plan::{Action, Operation, PlanOptions, Verb, plan_project};
 
 /// Sends the operations: projects in parallel under the client's limit,
 /// the writes of one project one after another. A failed write does not stop
@@ -38,14 +39,21 @@ pub async fn execute(
         let on_done = Arc::clone(&on_done);
         async move {
             let mut reports = Vec::with_capacity(project_operations.len());
+            let mut created = BTreeSet::new();
             for operation in project_operations {
                 let outcome = if stop.load(Ordering::SeqCst) {
                     Outcome::NotStarted
+                } else if let Some(why) = withheld(&operation, &created) {
+                    on_done();
+                    Outcome::Withheld(why)
                 } else {
                     let outcome = write(&client, &operation, &options).await;
                     on_done();
                     outcome
                 };
+                if operation.verb() == Verb::Create && outcome == Outcome::Done {
+                    created.insert(operation.kind);
+                }
                 reports.push(OperationReport {
                     verb: operation.verb(),
                     group: operation.group,
@@ -62,6 +70,24 @@ pub async fn execute(
         operations: per_project.into_iter().flatten().collect(),
         interrupted: stop.load(Ordering::SeqCst),
     }
+}
+
+/// Why a delete that waits for a replacement is not sent: none of the
+/// creates it waits for (this project's, sent before it) is done.
+fn withheld(operation: &Operation, created: &BTreeSet<IntegrationType>) -> Option<String> {
+    if operation.waits_for.is_empty() || operation.waits_for.iter().any(|k| created.contains(k)) {
+        return None;
+    }
+    let replacements: Vec<String> = operation
+        .waits_for
+        .iter()
+        .map(|kind| format!("`{kind}`"))
+        .collect();
+    Some(format!(
+        "it is the project's last paging integration, and its replacement ({}) was not \
+         created (above); it stays so that alerts still page someone",
+        replacements.join(" or ")
+    ))
 }
 
 async fn write(client: &Client, operation: &Operation, options: &PlanOptions) -> Outcome {

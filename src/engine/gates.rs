@@ -2,7 +2,7 @@
 //! after the full plan, writing nothing). `plan` weighs the same gates to say
 //! in advance which one apply would hit.
 
-use crate::model::Safety;
+use crate::model::{Mode, Safety};
 use crate::plan::{Change, Operation, Plan, Verb};
 
 /// Apply's safety settings.
@@ -168,12 +168,16 @@ fn percent(count: usize, of: usize) -> f64 {
     }
 }
 
-/// Integrations the plan covers that exist in Atlas: those it leaves,
-/// updates or deletes (creates are not yet managed).
+/// Integrations in Atlas that apply may write: those the plan leaves,
+/// updates or deletes outside `observe` projects, report-only items aside
+/// (creates are not yet managed). What apply may not touch must not dilute
+/// a share.
 pub fn managed_count(plan: &Plan) -> usize {
     plan.projects
         .iter()
+        .filter(|project| project.mode != Mode::Observe)
         .flat_map(|project| project.items())
+        .filter(|item| item.report_only.is_none())
         .filter(|item| !matches!(item.change, Change::Create { .. }))
         .count()
 }

@@ -19,11 +19,17 @@ pub enum Outcome {
     Failed(String),
     /// Not started: apply was interrupted first.
     NotStarted,
+    /// Not started on purpose: a delete whose replacement failed.
+    Withheld(String),
 }
 
 impl Outcome {
     pub fn succeeded(&self) -> bool {
         matches!(self, Outcome::Done | Outcome::AlreadyAbsent)
+    }
+
+    pub fn not_started(&self) -> bool {
+        matches!(self, Outcome::NotStarted | Outcome::Withheld(_))
     }
 }
 
@@ -47,7 +53,7 @@ impl Report {
     pub fn failed(&self) -> usize {
         self.operations
             .iter()
-            .filter(|op| !op.outcome.succeeded() && op.outcome != Outcome::NotStarted)
+            .filter(|op| !op.outcome.succeeded() && !op.outcome.not_started())
             .count()
     }
 
@@ -61,7 +67,7 @@ impl Report {
     pub fn not_started(&self) -> usize {
         self.operations
             .iter()
-            .filter(|op| op.outcome == Outcome::NotStarted)
+            .filter(|op| op.outcome.not_started())
             .count()
     }
 }
@@ -97,7 +103,7 @@ pub struct OperationDocument {
     pub kind: String,
     pub action: Verb,
     pub result: OperationResult,
-    /// Why it failed or could not be verified.
+    /// Why it failed, could not be verified, or was not started on purpose.
     pub detail: Option<String>,
 }
 
@@ -125,6 +131,7 @@ impl From<&Report> for ReportDocument {
                     Outcome::NotVerified(why) => (OperationResult::NotVerified, Some(why.clone())),
                     Outcome::Failed(why) => (OperationResult::Failed, Some(why.clone())),
                     Outcome::NotStarted => (OperationResult::NotStarted, None),
+                    Outcome::Withheld(why) => (OperationResult::NotStarted, Some(why.clone())),
                 };
                 OperationDocument {
                     project: op.project.clone(),
@@ -178,6 +185,7 @@ fn outcome_text(outcome: &Outcome) -> (char, String) {
         Outcome::NotVerified(why) => ('!', format!("not verified: {why}")),
         Outcome::Failed(why) => ('✗', format!("failed: {why}")),
         Outcome::NotStarted => ('-', "not started (interrupted)".to_owned()),
+        Outcome::Withheld(why) => ('-', format!("not started: {why}")),
     }
 }
 

@@ -9,6 +9,7 @@ use crate::atlas::{ApiVersion, Client};
 use crate::error::{Error, Message};
 use crate::filter::glob_match;
 use crate::model::{Desired, DesiredProject, Project, ProjectRef, Selector};
+use crate::printable::one_line;
 
 /// The projects a file manages once its selectors are expanded.
 #[derive(Debug)]
@@ -69,6 +70,7 @@ pub async fn expand(client: &Client, desired: Desired) -> Result<Expanded, Error
                 crate::exit::ExitStatus::Error,
             )
         })?;
+        check_repeats(selector, &listed)?;
         listings.insert(&selector.org, listed);
     }
     let named_ids: HashSet<String> = projects
@@ -78,8 +80,13 @@ pub async fn expand(client: &Client, desired: Desired) -> Result<Expanded, Error
     let named_names: HashSet<&str> = projects.iter().filter_map(|p| p.project.name()).collect();
     let mut chosen: Vec<Vec<DesiredProject>> = vec![Vec::new(); selectors.len()];
     let mut unmanaged = Vec::new();
+    let mut foreign = Vec::new();
     for (org, listed) in &listings {
         for project in listed {
+            if project.org_id.as_deref() != Some(*org) {
+                foreign.push(foreign_warning(org, project));
+                continue;
+            }
             if named_ids.contains(project.id.as_str())
                 || named_names.contains(project.name.as_str())
             {
@@ -94,8 +101,9 @@ pub async fn expand(client: &Client, desired: Desired) -> Result<Expanded, Error
             }
         }
     }
-    let warnings = selectors
-        .iter()
+    let warnings = foreign
+        .into_iter()
+        .chain(selectors.iter()
         .zip(&chosen)
         .filter(|(_, chosen)| chosen.is_empty())
         .map(|(selector, _)| {
@@ -104,7 +112,7 @@ pub async fn expand(client: &Client, desired: Desired) -> Result<Expanded, Error
                  entry does not manage\n",
                 selector.origin, selector.org
             )
-        })
+        }))
         .collect();
     let mut projects = projects;
     projects.extend(chosen.into_iter().flatten());
@@ -114,6 +122,73 @@ pub async fn expand(client: &Client, desired: Desired) -> Result<Expanded, Error
         unmanaged,
     })
 }
+
+/// A project that an organization's listing holds but that belongs to
+/// another organization (or to none it says): a selector of `org` never
+/// manages it.
+fn foreign_warning(org: &str, project: &Project) -> String {
+    let owner = match &project.org_id {
+        Some(owner) => format!("organization {}", one_line(owner)),
+        None => "no organization".to_owned(),
+    };
+    format!(
+        "warning: Atlas listed the project `{}` ({}) in organization {org}, but the project \
+         says it belongs to {owner}: no selector manages it, and nothing is written to it\n",
+        one_line(&project.name),
+        project.id
+    )
+}
+
+/// Refuses a listing that names a project more than once, in one message:
+/// which entry would manage it is then a guess.
+fn check_repeats(selector: &Selector, listed: &[Project]) -> Result<(), Error> {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for project in listed {
+        *seen.entry(project.id.as_str()).or_default() += 1;
+    }
+    let repeated: Vec<(&Project, usize)> = listed
+        .iter()
+        .filter_map(|project| {
+            let times = seen.remove(project.id.as_str())?;
+            (times > 1).then_some((project, times))
+        })
+        .collect();
+    if repeated.is_empty() {
+        return Ok(());
+    }
+    let examples: Vec<String> = repeated
+        .iter()
+        .take(REPEATS_SHOWN)
+        .map(|(project, times)| {
+            format!(
+                "`{}` ({}) {times} times",
+                one_line(&project.name),
+                project.id
+            )
+        })
+        .collect();
+    let more = repeated.len().saturating_sub(REPEATS_SHOWN);
+    Err(Error::new(
+        format!(
+            "the listing of organization {} (for the selector at {}) names {} more than once: \
+             {}{}",
+            selector.org,
+            selector.origin,
+            crate::plural::count(repeated.len(), "project", "projects"),
+            examples.join(", "),
+            if more > 0 {
+                format!(", and {more} more")
+            } else {
+                String::new()
+            }
+        ),
+        "Atlas's listing changed while it was read, or is broken: run the command again; \
+         nothing was planned",
+    ))
+}
+
+/// Repeated projects a message names; the count says the rest.
+const REPEATS_SHOWN: usize = 3;
 
 /// Whether `selector` matches `project` (its organization aside).
 fn selects(selector: &Selector, project: &Project) -> bool {

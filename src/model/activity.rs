@@ -46,10 +46,12 @@ pub struct Notification {
 impl Notification {
     /// Whether it reaches its destination through the project's integration
     /// of `kind` whose id is `id`: it names that id, or it is of that type
-    /// with no credentials of its own.
+    /// with no credentials of its own. Type names compare without case, as
+    /// Atlas reads them: `webhook` is WEBHOOK.
     pub fn uses(&self, kind: IntegrationType, id: Option<&str>) -> bool {
         let by_id = matches!((&self.integration_id, id), (Some(a), Some(b)) if a == b);
-        by_id || (self.type_name == kind.as_str() && !self.own_credentials)
+        let by_type = self.type_name.eq_ignore_ascii_case(kind.as_str());
+        by_id || (by_type && !self.own_credentials)
     }
 }
 
@@ -73,6 +75,9 @@ mod tests {
         assert!(notification("PAGER_DUTY", None, false).uses(pd, None));
         assert!(!notification("PAGER_DUTY", None, true).uses(pd, Some("abc")));
         assert!(notification("PAGER_DUTY", Some("abc"), true).uses(pd, Some("abc")));
+        assert!(notification("pager_duty", None, false).uses(pd, None));
+        assert!(notification("Pager_Duty", None, false).uses(pd, Some("abc")));
+        assert!(!notification("pager_duty", None, true).uses(pd, Some("abc")));
         assert!(!notification("EMAIL", None, false).uses(pd, Some("abc")));
         assert!(!notification("WEBHOOK", Some("xyz"), true).uses(pd, Some("abc")));
     }

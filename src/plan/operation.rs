@@ -14,6 +14,10 @@ pub struct Operation {
     pub project: String,
     pub kind: IntegrationType,
     pub action: Action,
+    /// A delete the last-paging gate allows only because the project gets
+    /// another paging integration: sent only once one of these creates (in
+    /// the same project) has succeeded. Empty for every other operation.
+    pub waits_for: Vec<IntegrationType>,
 }
 
 impl Operation {
@@ -50,9 +54,10 @@ impl Action {
 }
 
 impl Plan {
-    /// Every write apply must send, project by project in plan order, types
-    /// in `IntegrationType` order. Observe projects, report-only items,
-    /// items with errors and failed projects yield none.
+    /// Every write apply must send, project by project in plan order; within
+    /// a project creates and updates first, then deletes, each in
+    /// `IntegrationType` order. Observe projects, report-only items, items
+    /// with errors and failed projects yield none.
     pub fn operations(&self) -> Vec<Operation> {
         self.projects
             .iter()
@@ -67,11 +72,14 @@ impl Plan {
 }
 
 impl ProjectPlan {
+    /// This project's writes: creates and updates before deletes, so that a
+    /// replacement exists before what it replaces goes (see `waits_for`).
     pub fn operations(&self) -> Vec<Operation> {
         let Some(group) = &self.id else {
             return Vec::new();
         };
-        self.items()
+        let mut operations: Vec<Operation> = self
+            .items()
             .iter()
             .filter(|item| item.applies())
             .filter_map(|item| {
@@ -86,8 +94,40 @@ impl ProjectPlan {
                     project: self.label.clone(),
                     kind: item.kind,
                     action,
+                    waits_for: Vec::new(),
                 })
             })
+            .collect();
+        operations.sort_by_key(|op| op.verb() == Verb::Delete);
+        let replacements = self.paging_replacements(&operations);
+        for operation in &mut operations {
+            if operation.verb() == Verb::Delete && operation.kind.is_paging() {
+                operation.waits_for.clone_from(&replacements);
+            }
+        }
+        operations
+    }
+
+    /// The paging types these operations create, when the project keeps a
+    /// paging integration only through them: every live paging type is
+    /// deleted. Empty otherwise (no paging delete, or one survives).
+    fn paging_replacements(&self, operations: &[Operation]) -> Vec<IntegrationType> {
+        let deleted: BTreeSet<IntegrationType> = operations
+            .iter()
+            .filter(|op| op.verb() == Verb::Delete)
+            .map(|op| op.kind)
+            .collect();
+        let survives = self
+            .live_types()
+            .into_iter()
+            .any(|kind| kind.is_paging() && !deleted.contains(&kind));
+        if survives || !deleted.iter().any(|kind| kind.is_paging()) {
+            return Vec::new();
+        }
+        operations
+            .iter()
+            .filter(|op| op.verb() == Verb::Create && op.kind.is_paging())
+            .map(|op| op.kind)
             .collect()
     }
 

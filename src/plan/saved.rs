@@ -12,7 +12,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::render::PlanDocument;
+use super::render::{PlanDocument, ValueDocument};
 use super::{Plan, Verb};
 use crate::model::{
     FieldValue, GroupId, Integration, IntegrationType, LiveIntegrations, LiveValue,
@@ -191,8 +191,96 @@ pub fn from_json(text: &str, name: &str) -> Result<SavedPlan, String> {
             ));
         }
     }
-    serde_json::from_value(value)
-        .map_err(|err| format!("`{name}` is not a valid saved plan: {err}"))
+    let saved: SavedPlan = serde_json::from_value(value)
+        .map_err(|err| format!("`{name}` is not a valid saved plan: {err}"))?;
+    check_parts(&saved).map_err(|why| {
+        format!(
+            "`{name}` was changed after `tether plan --out` wrote it: {why}; what it shows is \
+             not what it would apply, so it is neither shown nor applied"
+        )
+    })?;
+    Ok(saved)
+}
+
+/// Differences a message names; the count says the rest.
+const DIFFERENCES_SHOWN: usize = 3;
+
+/// Checks that the plan a saved plan shows is the one its operations carry
+/// out: every write it shows is held and every held write is shown (verb,
+/// type, project), the plain values a write shows are those it sends, and
+/// every count and flag follows from the items. `show` and `apply` render
+/// the shown part and send the held part, so an edit of either is refused.
+fn check_parts(saved: &SavedPlan) -> Result<(), String> {
+    let plan = super::render::plan_of(&saved.plan)?;
+    let write = |verb: Verb, kind: &str, project: &str, group: &str| {
+        format!("{verb} {kind} in {project} [{group}]")
+    };
+    let mut shown: Vec<String> = plan
+        .operations()
+        .iter()
+        .map(|op| write(op.verb(), op.kind.as_str(), &op.project, op.group.as_str()))
+        .collect();
+    let mut held: Vec<String> = saved
+        .operations
+        .iter()
+        .map(|op| write(op.action, &op.kind, &op.project, &op.group_id))
+        .collect();
+    shown.sort();
+    held.sort();
+    let mut differences: Vec<String> = Vec::new();
+    for (what, ours, theirs) in [
+        ("it applies, but does not show,", &held, &shown),
+        ("it shows, but does not apply,", &shown, &held),
+    ] {
+        let mut others = theirs.clone();
+        for write in ours {
+            match others.iter().position(|other| other == write) {
+                Some(at) => {
+                    others.remove(at);
+                }
+                None => differences.push(format!("{what} `{write}`")),
+            }
+        }
+    }
+    for op in &saved.operations {
+        let Some(item) = saved
+            .plan
+            .projects
+            .iter()
+            .filter(|p| p.group_id.as_deref() == Some(op.group_id.as_str()))
+            .flat_map(|p| &p.items)
+            .find(|item| item.kind == op.kind)
+        else {
+            continue;
+        };
+        for field in item.fields.iter().filter(|f| !f.sensitive) {
+            let sent = op.fields.get(&field.field);
+            let agrees = match (&field.after, sent) {
+                (ValueDocument::Text(text), Some(Value::String(sent))) => text == sent,
+                (ValueDocument::Bool(b), Some(Value::Bool(sent))) => b == sent,
+                (ValueDocument::None, None) => true,
+                _ => op.action == Verb::Delete,
+            };
+            if !agrees {
+                differences.push(format!(
+                    "it shows `{}` of `{} {} in {}` with another value than it sends",
+                    field.field, op.action, op.kind, op.project
+                ));
+            }
+        }
+    }
+    if differences.is_empty() && super::render::PlanDocument::from(&plan) != saved.plan {
+        differences.push("its counts or flags do not follow from its items".to_owned());
+    }
+    if differences.is_empty() {
+        return Ok(());
+    }
+    let more = differences.len().saturating_sub(DIFFERENCES_SHOWN);
+    differences.truncate(DIFFERENCES_SHOWN);
+    if more > 0 {
+        differences.push(format!("and {more} more"));
+    }
+    Err(crate::printable::one_line(&differences.join("; ")).into_owned())
 }
 
 /// Compares a saved plan with a plan made now. `Ok` holds the saved

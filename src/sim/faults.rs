@@ -46,6 +46,10 @@ pub struct Faults {
     /// Projects (by id) whose writes always answer 500: a project that is
     /// broken on Atlas's side, for partial-failure tests.
     pub failing_projects: Vec<String>,
+    /// Integration types (`VICTOR_OPS`) whose POST and PUT, in any project,
+    /// answer 400 `INVALID_INTEGRATION_SETTINGS`: a provider that rejects
+    /// the settings, for tests of what apply does after a refused write.
+    pub refused_types: Vec<String>,
     /// Endpoints answered 403 (as for a key that lacks the role, or an IP
     /// not on its access list), by path template after the version, such
     /// as `groups/{groupId}/events`; any version.
@@ -118,6 +122,19 @@ impl Injector {
                 .failing_projects
                 .iter()
                 .any(|id| path.contains(&format!("/groups/{id}/")))
+    }
+
+    /// The type of `refused_types` that a POST or PUT to `path` writes.
+    pub fn refused_type(&self, method: &str, path: &str) -> Option<&str> {
+        if !matches!(method, "POST" | "PUT") {
+            return None;
+        }
+        let (_, kind) = path.trim_end_matches('/').rsplit_once("/integrations/")?;
+        self.faults
+            .refused_types
+            .iter()
+            .find(|refused| refused.as_str() == kind)
+            .map(String::as_str)
     }
 
     /// `endpoint` names the endpoint set in the 429 text; `limited` says

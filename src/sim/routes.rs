@@ -110,6 +110,7 @@ async fn gate(State(sim): Shared, request: Request, next: Next) -> Response {
         }
         Verdict::Fail(error) => error.into_response(),
         Verdict::Pass if is_api => {
+            let refused = sim.faults.refused_type(&method, &path);
             let uri = request
                 .uri()
                 .path_and_query()
@@ -128,6 +129,11 @@ async fn gate(State(sim): Shared, request: Request, next: Next) -> Response {
                 Ok(_) if sim.faults.fails_write(&method, &path) => {
                     ApiError::unexpected().into_response()
                 }
+                Ok(_) if refused.is_some() => ApiError::invalid_settings(
+                    refused.unwrap_or_default(),
+                    "the provider refused these settings",
+                )
+                .into_response(),
                 Ok(caller) => {
                     let mut request = request;
                     request.extensions_mut().insert(caller);

@@ -405,6 +405,40 @@ fn deleting_an_integration_an_enabled_alert_uses_is_refused_then_allowed() {
     }
 }
 
+/// Atlas's type names are compared the way Atlas reads them, whatever
+/// their case: an enabled alert whose notification says `webhook` still
+/// stops the WEBHOOK's delete.
+#[test]
+fn an_alert_naming_the_type_in_lower_case_still_stops_its_delete() {
+    let mut text = format!(
+        "projects:
+  - id: {PROJECT}
+    name: checkout
+    orgId: 6600000000000000000000aa
+    integrations:
+      PAGER_DUTY: {{id: {PD_ID}, serviceKey: {PD_KEY}}}
+      WEBHOOK: {{id: {HOOK_ID}, url: \"{HOOK_URL}\"}}
+"
+    );
+    text.push_str(
+        "    alertConfigs:
+      - id: 6620000000000000000000b1
+        eventTypeName: NO_PRIMARY
+        enabled: true
+        notifications:
+          - {typeName: webhook, delayMin: 0}
+",
+    );
+    let sim = start(StateFile::parse(&text).expect("state"), Faults::default());
+    let dir = file(false);
+    let refused = run(
+        dir.path(),
+        &sim,
+        &["apply", "--api", "v2", "--auto-approve", "--no-progress"],
+    );
+    assert_refused(&refused, &sim, "6620000000000000000000b1 NO_PRIMARY");
+}
+
 #[test]
 fn a_saved_plan_is_gated_on_the_alerts_of_the_moment_it_is_applied() {
     let mut quiet = state(true);

@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::IntegrationType as T;
+use crate::plan::Verb;
 use crate::plan::operation::Action;
 use crate::plan::testing::{atlas_state, atlas_view, desired, group, integration};
 use crate::plan::types::Note;
@@ -315,6 +316,52 @@ fn replacing_one_paging_type_by_another_is_not_losing_the_last() {
     let plan = plan_of(&file, &live, &v1());
     assert_eq!(plan.delete_count(), 1);
     assert!(!plan.deletes_last_paging());
+}
+
+#[test]
+fn a_replaced_pager_is_deleted_after_its_replacement_and_waits_for_it() {
+    let live = atlas_state(&[pager_duty("pd-key-0000000001")], false);
+    let file = desired(
+        Mode::Authoritative,
+        vec![(
+            T::OpsGenie,
+            Slot::Present(integration(T::OpsGenie, &[("apiKey", "og-key-000002")])),
+        )],
+    );
+    let operations = plan_of(&file, &live, &v1()).operations();
+    let order: Vec<_> = operations
+        .iter()
+        .map(|op| (op.verb(), op.kind, op.waits_for.clone()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (Verb::Create, T::OpsGenie, vec![]),
+            (Verb::Delete, T::PagerDuty, vec![T::OpsGenie]),
+        ]
+    );
+}
+
+#[test]
+fn a_pager_delete_waits_for_nothing_while_another_pager_stays() {
+    let victor = integration(T::VictorOps, &[("apiKey", "vo-key-1"), ("routingKey", "r")]);
+    let live = atlas_state(&[pager_duty("pd-key-0000000001"), victor.clone()], false);
+    let file = desired(
+        Mode::Authoritative,
+        vec![
+            (T::VictorOps, Slot::Present(victor)),
+            (
+                T::OpsGenie,
+                Slot::Present(integration(T::OpsGenie, &[("apiKey", "og-key-000002")])),
+            ),
+        ],
+    );
+    let operations = plan_of(&file, &live, &v1()).operations();
+    assert!(
+        operations.iter().all(|op| op.waits_for.is_empty()),
+        "{operations:#?}"
+    );
+    assert_eq!(operations.last().map(|op| op.verb()), Some(Verb::Delete));
 }
 
 #[test]
