@@ -16,6 +16,7 @@ mod gitops;
 mod hostile;
 mod import;
 mod install_script;
+mod outside_text;
 mod pacing;
 mod profiles;
 mod prometheus;
