@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::config::Reports;
 use crate::exit::ExitStatus;
+use crate::printable::one_line;
 
 /// Why a command stopped. Built where the failure is found, returned with
 /// `?`, rendered by [`crate::run`].
@@ -153,6 +154,7 @@ impl fmt::Display for Error {
             f.write_str(&lead)?;
         }
         for Message { message, hint } in &self.messages {
+            let (message, hint) = (one_line(message), one_line(hint));
             writeln!(f, "error: {message}\n  hint: {hint}")?;
         }
         if let Some(closing) = &self.closing {
@@ -167,5 +169,23 @@ impl std::error::Error for Error {}
 impl From<crate::atlas::ApiError> for Error {
     fn from(err: crate::atlas::ApiError) -> Self {
         Error::new(err.to_string(), err.hint())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    #[test]
+    fn each_message_and_hint_is_shown_on_one_line() {
+        let error = Error::new(
+            "Atlas answered 400: bad\n✓ update PAGER_DUTY in p: done\u{202e}",
+            "retry\nhint: forged",
+        );
+        assert_eq!(
+            error.to_string(),
+            "error: Atlas answered 400: bad\\u{a}✓ update PAGER_DUTY in p: done\\u{202e}\n  \
+             hint: retry\\u{a}hint: forged\n"
+        );
     }
 }

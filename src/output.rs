@@ -10,7 +10,7 @@ use owo_colors::{OwoColorize, Style};
 use crate::atlas::RequestLog;
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::error::Error;
-use crate::printable::printable;
+use crate::printable::one_line;
 
 #[derive(Debug)]
 pub struct Printer {
@@ -126,7 +126,9 @@ impl Printer {
         } else {
             ("error".to_owned(), "hint".to_owned())
         };
-        let (message, hint) = (printable(message), printable(hint));
+        // Each is one line: a newline in Atlas's text (a name, an error's
+        // `detail`) cannot make a line of its own.
+        let (message, hint) = (one_line(message), one_line(hint));
         self.diagnostics(&format!("{error}: {message}\n  {hint_word}: {hint}\n"));
     }
 

@@ -5,28 +5,19 @@
 
 use std::borrow::Cow;
 
-/// `text` with every control character but newline and tab, and every
-/// invisible character that reorders or hides text, written as `\u{1b}`:
-/// what the terminal shows cannot be steered by the text. For text that
-/// may span lines; a value from outside shown in a line of tether's own
-/// takes [`one_line`].
-pub fn printable(text: &str) -> Cow<'_, str> {
-    escape(text, |c| is_unsafe(c) && c != '\n' && c != '\t')
-}
-
 /// `text` as one line that cannot be mistaken for anything tether writes:
-/// like [`printable`], and newline, carriage return and tab escaped too.
+/// every control character (newline, carriage return and tab included) and
+/// every invisible character that reorders or hides text written as
+/// `\u{1b}`, so what the terminal shows cannot be steered by the text.
+/// Every rendering shows a value from outside this way, within a line of
+/// tether's own; text that spans lines (a template) is shown line by line.
 pub fn one_line(text: &str) -> Cow<'_, str> {
-    escape(text, is_unsafe)
-}
-
-fn escape(text: &str, escaped: impl Fn(char) -> bool) -> Cow<'_, str> {
-    if !text.chars().any(&escaped) {
+    if !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if escaped(c) {
+        if is_unsafe(c) {
             out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
         } else {
             out.push(c);
@@ -53,22 +44,21 @@ pub fn is_unsafe(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{one_line, printable};
+    use super::one_line;
 
     #[test]
     fn control_characters_are_escaped_and_the_rest_kept() {
-        assert_eq!(printable("plain\ttext\nnext"), "plain\ttext\nnext");
         assert_eq!(
-            printable("a\u{1b}[2Jb\u{0}c\rd\u{9b}e"),
+            one_line("a\u{1b}[2Jb\u{0}c\rd\u{9b}e"),
             "a\\u{1b}[2Jb\\u{0}c\\u{d}d\\u{9b}e"
         );
-        assert_eq!(printable("naïve ✓"), "naïve ✓");
+        assert_eq!(one_line("naïve ✓"), "naïve ✓");
     }
 
     #[test]
     fn invisible_characters_that_reorder_or_hide_text_are_escaped() {
         assert_eq!(
-            printable("a\u{202e}b\u{2066}c\u{200b}d\u{feff}e\u{2028}f"),
+            one_line("a\u{202e}b\u{2066}c\u{200b}d\u{feff}e\u{2028}f"),
             "a\\u{202e}b\\u{2066}c\\u{200b}d\\u{feff}e\\u{2028}f"
         );
     }

@@ -18,6 +18,7 @@
 use std::fmt::Write as _;
 
 use crate::model::{LiveIntegration, LiveValue, Project};
+use crate::printable::one_line;
 
 /// One project's Prometheus integration, as Atlas returned it.
 pub struct Scraped<'a> {
@@ -112,16 +113,20 @@ fn job(out: &mut String, origin: &str, project: &Project, integration: &LiveInte
     }
 }
 
-/// A YAML double-quoted scalar (JSON's quoting is valid YAML).
+/// A YAML double-quoted scalar (JSON's quoting is valid YAML), with the
+/// characters that reorder or hide text written as `\uXXXX` escapes, which
+/// both read back as the same value.
 fn quoted(text: &str) -> String {
-    serde_json::to_string(text).expect("a string serializes")
-}
-
-/// Text for a comment: one line, no control characters.
-fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    let json = serde_json::to_string(text).expect("a string serializes");
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if crate::printable::is_unsafe(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -150,6 +155,31 @@ mod tests {
             org_id: None,
             tags: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_name_from_atlas_is_one_comment_line_with_nothing_hidden() {
+        let p = project("pay\n- job_name: evil\u{202e}\u{200b}");
+        let i = integration("http", true);
+        let text = scrape_configs(
+            "https://cloud.mongodb.com",
+            &[Scraped {
+                project: &p,
+                integration: &i,
+            }],
+        );
+        assert!(
+            text.contains(
+                "  # pay\\u{a}- job_name: evil\\u{202e}\\u{200b} (65f1a2b3c4d5e6f7a8b9c0d2)\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains(['\u{202e}', '\u{200b}']), "{text}");
+        let parsed: serde_json::Value = serde_saphyr::from_str(&text).expect(&text);
+        assert_eq!(
+            parsed["scrape_configs"][0]["job_name"],
+            "pay\n- job_name: evil\u{202e}\u{200b}-mongo-metrics"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::output::Printer;
 use crate::plan::render::{self, Purpose};
+use crate::printable::one_line;
 
 pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     if let Some(path) = &args.out {
@@ -27,10 +28,11 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     super::step_summary(&render::markdown(plan), printer);
     let gates = super::gates(&args.gates, &safety, false);
     for refusal in engine::refusals(plan, &plan.operations(), &gates) {
+        // The reasons name projects and alerts as Atlas does.
         printer.warnings(&format!(
             "warning: apply would refuse this plan: {}\n  hint: {}\n",
-            refusal.message(),
-            refusal.hint()
+            one_line(&refusal.message()),
+            one_line(&refusal.hint())
         ));
     }
     if let Some(path) = &args.out {

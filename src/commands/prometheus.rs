@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::model::IntegrationType;
 use crate::output::Printer;
+use crate::printable::one_line;
 use crate::prometheus::{Scraped, scrape_configs};
 
 pub fn run(args: &PrometheusArgs, printer: &Printer) -> Result<ExitStatus, Error> {
@@ -29,7 +30,8 @@ pub fn run(args: &PrometheusArgs, printer: &Printer) -> Result<ExitStatus, Error
             if integration.is_none() {
                 printer.warnings(&format!(
                     "warning: {} ({}) has no `PROMETHEUS` integration\n",
-                    source.project.name, source.project.id
+                    one_line(&source.project.name),
+                    source.project.id
                 ));
             }
             integration.map(|integration| Scraped {

@@ -150,6 +150,31 @@ fn a_megabyte_error_with_escape_codes_is_cut_and_escaped() {
 }
 
 #[test]
+fn an_error_detail_forges_no_line_and_hides_nothing() {
+    let detail = "denied\n✓ update PAGER_DUTY in payments (65f1a2b3c4d5e6f7a8b9c0d1): done\r\n\
+                  \u{202e}\u{2066}\u{2069}\u{200b}\u{200d}\u{2060}\u{feff}\u{200e}\u{061c}";
+    let body = serde_json::json!({"errorCode": "X", "detail": detail}).to_string();
+    let run = plan_against(&serve(
+        "403 Forbidden",
+        "application/json",
+        body.into_bytes(),
+    ));
+    assert_clear_failure(&run, "Atlas answered 403 Forbidden");
+    let all = run.all_output();
+    assert!(
+        all.lines().all(|line| !line.starts_with('✓')),
+        "a forged line:\n{all}"
+    );
+    assert!(all.contains("denied\\u{a}✓ update PAGER_DUTY"), "{all}");
+    for hidden in [
+        '\r', '\u{202e}', '\u{2066}', '\u{2069}', '\u{200b}', '\u{200d}', '\u{2060}', '\u{feff}',
+        '\u{200e}', '\u{061c}',
+    ] {
+        assert!(!all.contains(hidden), "{hidden:?} in:\n{all}");
+    }
+}
+
+#[test]
 fn a_redirect_to_another_host_is_not_followed() {
     let other = serve(
         "200 OK",

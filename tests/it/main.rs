@@ -20,6 +20,7 @@ mod hostile;
 mod import;
 mod install_script;
 mod man_pages;
+mod outside_text;
 mod pacing;
 mod paging_replacement;
 mod profiles;

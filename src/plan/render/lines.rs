@@ -44,33 +44,43 @@ const DIFF_CONTEXT: usize = 2;
 
 /// `name (id) · mode`, with what the mode means when it limits apply.
 pub(crate) fn project_title(project: &ProjectPlan) -> String {
-    let mode = match project.mode {
-        Mode::Observe => "observe (report only: apply changes nothing here)".to_owned(),
-        Mode::Additive => "additive (never deletes)".to_owned(),
-        Mode::Authoritative => "authoritative".to_owned(),
-    };
+    let mode = mode_words(project.mode);
     match &project.selected_by {
         Some(entry) => format!("{} · {mode} · selected by {entry}", project.label),
         None => format!("{} · {mode}", project.label),
     }
 }
 
+/// A project's mode, with what it means when it limits apply.
+pub(crate) fn mode_words(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Observe => "observe (report only: apply changes nothing here)",
+        Mode::Additive => "additive (never deletes)",
+        Mode::Authoritative => "authoritative",
+    }
+}
+
+/// How the line of projects no entry manages begins.
+pub(crate) const UNMANAGED_PROJECTS: &str = "Not managed by any entry (for information): ";
+
+/// Projects that line names at most; the others are counted.
+pub(crate) const UNMANAGED_LISTED: usize = 50;
+
 /// The line that lists, for information, the projects of selected
 /// organizations that no entry manages; `None` when there are none.
 pub(crate) fn unmanaged_projects_line(plan: &crate::plan::types::Plan) -> Option<String> {
-    const LISTED: usize = 50;
     let all = &plan.unmanaged_projects;
     (!all.is_empty()).then(|| {
         let mut line = format!(
-            "Not managed by any entry (for information): {}",
+            "{UNMANAGED_PROJECTS}{}",
             all.iter()
-                .take(LISTED)
+                .take(UNMANAGED_LISTED)
                 .cloned()
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        if all.len() > LISTED {
-            line.push_str(&format!(" and {} more", all.len() - LISTED));
+        if all.len() > UNMANAGED_LISTED {
+            line.push_str(&format!(" and {} more", all.len() - UNMANAGED_LISTED));
         }
         line
     })

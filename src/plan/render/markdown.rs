@@ -1,11 +1,16 @@
 //! The plan as a pull-request comment: a summary table, then one collapsible
 //! section per project worth a look, never longer than GitHub accepts.
+//!
+//! Names and values from Atlas or the file are never markdown: in the
+//! `<summary>` they are HTML-escaped inside `<code>`, in the text code
+//! spans, in the diff fence one line each. GitHub finds mentions and links
+//! in text, not in code.
 
-use super::lines::{project_body, project_title};
+use super::lines::{UNMANAGED_LISTED, UNMANAGED_PROJECTS, mode_words, project_body};
 use super::{Purpose, drift_line, summary_line};
 use crate::plan::types::{Plan, ProjectPlan};
 use crate::plural::{count, noun};
-use crate::printable::printable;
+use crate::printable::one_line;
 
 /// GitHub refuses comments longer than this many characters; the rendering
 /// stays within it counted in bytes, which is stricter.
@@ -13,6 +18,13 @@ pub const MARKDOWN_LIMIT: usize = 65_536;
 
 /// Room kept for the note that says what was cut.
 const NOTE_ROOM: usize = 400;
+
+/// Room for the line of projects no entry manages, at most: the names that
+/// do not fit are counted.
+const UNMANAGED_ROOM: usize = 4_096;
+
+/// Characters of one unmanaged project's name shown in that line.
+const NAME_CHARS: usize = 100;
 
 /// The markdown rendering, at most `MARKDOWN_LIMIT` bytes.
 pub fn markdown(plan: &Plan) -> String {
@@ -57,7 +69,8 @@ pub(super) fn markdown_within(plan: &Plan, limit: usize, purpose: Purpose) -> St
             count(quiet.len(), "project", "projects")
         )
     };
-    let budget = limit.saturating_sub(footer.len() + NOTE_ROOM);
+    let unmanaged = unmanaged_projects(&plan.unmanaged_projects, UNMANAGED_ROOM.min(limit / 8));
+    let budget = limit.saturating_sub(footer.len() + unmanaged.len() + NOTE_ROOM);
     let mut not_shown = 0;
     for project in noteworthy {
         let section = section(project);
@@ -68,9 +81,7 @@ pub(super) fn markdown_within(plan: &Plan, limit: usize, purpose: Purpose) -> St
         }
     }
     out.push_str(&footer);
-    if let Some(line) = super::lines::unmanaged_projects_line(plan) {
-        out.push_str(&format!("\n{}\n", escape(&line)));
-    }
+    out.push_str(&unmanaged);
     if not_shown > 0 {
         out.push_str(&format!(
             "\n> **Cut to fit a comment:** {} not shown; run `tether plan` locally for the full plan.\n",
@@ -80,15 +91,74 @@ pub(super) fn markdown_within(plan: &Plan, limit: usize, purpose: Purpose) -> St
     out
 }
 
+/// `\nNot managed by any entry (for information): `a (id)`, `b (id)` and 3
+/// more\n` in at most `room` bytes, or nothing when every project is managed.
+fn unmanaged_projects(names: &[String], room: usize) -> String {
+    if names.is_empty() {
+        return String::new();
+    }
+    let more_room = format!(" and {} more\n", names.len()).len();
+    let mut used = 1 + UNMANAGED_PROJECTS.len() + more_room;
+    let mut listed = Vec::new();
+    for name in names.iter().take(UNMANAGED_LISTED) {
+        let mut name = one_line(name).into_owned();
+        if let Some((cut, _)) = name.char_indices().nth(NAME_CHARS) {
+            name.truncate(cut);
+            name.push('…');
+        }
+        let span = code_span(&name);
+        if used + span.len() + 2 > room {
+            break;
+        }
+        used += span.len() + 2;
+        listed.push(span);
+    }
+    let rest = names.len() - listed.len();
+    let mut line = format!("\n{UNMANAGED_PROJECTS}{}", listed.join(", "));
+    match (rest, listed.is_empty()) {
+        (0, _) => {}
+        (rest, true) => line.push_str(&count(rest, "project", "projects")),
+        (rest, false) => line.push_str(&format!(" and {rest} more")),
+    }
+    line.push('\n');
+    line
+}
+
+/// `text` (one line) as a code span that shows it as it is: fenced by more
+/// backticks than it holds in a row, and padded when it begins or ends with
+/// a backtick or a space, which the padding's removal keeps.
+fn code_span(text: &str) -> String {
+    let fence = "`".repeat(longest_backtick_run(text) + 1);
+    let pad = if text.is_empty() || text.starts_with(['`', ' ']) || text.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+fn longest_backtick_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+/// `<details><summary>` with the project's name (and the entry that
+/// selected it) in `<code>`, then its lines in a diff fence.
 fn section(project: &ProjectPlan) -> String {
+    let mut title = format!(
+        "<code>{}</code> · {}",
+        escape(&project.label),
+        mode_words(project.mode)
+    );
+    if let Some(entry) = &project.selected_by {
+        title.push_str(&format!(" · selected by <code>{}</code>", escape(entry)));
+    }
     let mut out = format!(
-        "\n<details><summary>{}{}</summary>\n\n",
-        escape(&project_title(project)),
+        "\n<details><summary>{title}{}</summary>\n\n",
         escape(&project_counts(project)),
     );
     let body: Vec<String> = project_body(project)
         .into_iter()
-        .map(|line| to_diff_line(&printable(&line.text)))
+        .map(|line| to_diff_line(&one_line(&line.text)))
         .collect();
     let body = body.join("\n");
     let fence = fence_for(&body);
@@ -136,14 +206,16 @@ fn to_diff_line(text: &str) -> String {
 
 /// A code fence longer than any run of backticks in the body.
 fn fence_for(body: &str) -> String {
-    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    "`".repeat(longest.max(2) + 1)
+    "`".repeat(longest_backtick_run(body).max(2) + 1)
 }
 
-/// Text for HTML and markdown, with no control character left in it.
+/// One line of text for HTML (and markdown outside code), with no control
+/// or invisible character left in it.
 fn escape(text: &str) -> String {
-    printable(text)
+    one_line(text)
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }

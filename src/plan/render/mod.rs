@@ -82,4 +82,6 @@ pub(crate) fn summary_line(summary: &Summary) -> String {
 }
 
 #[cfg(test)]
+mod injection_tests;
+#[cfg(test)]
 mod tests;

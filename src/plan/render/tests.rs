@@ -81,7 +81,7 @@ fn no_rendering_shows_a_secret() {
     }
 }
 
-fn many_projects(copies: usize) -> Plan {
+pub(super) fn many_projects(copies: usize) -> Plan {
     let fixture = fixture_plan();
     let projects = (0..copies)
         .flat_map(|_| fixture.projects.iter().cloned())

@@ -24,9 +24,9 @@ pub fn drift_text(plan: &Plan, color: bool) -> String {
 
 fn rendering(plan: &Plan, color: bool, purpose: Purpose) -> String {
     let paint = |tone: Tone, text: &str| -> String {
-        // Names and values come from Atlas too: no control character of
-        // theirs reaches the terminal.
-        let text = crate::printable::printable(text);
+        // Each line is one line of tether's: a newline or an invisible
+        // character in a name or value from Atlas or the file is escaped.
+        let text = crate::printable::one_line(text);
         let style = match tone {
             Tone::Plain => return text.into_owned(),
             Tone::Header => Style::new().bold(),
