@@ -101,3 +101,66 @@ fn a_stale_name_is_caught() {
     );
     assert_eq!(named, ["tether-cli/tether", "old-owner/tether"]);
 }
+
+/// Every `uses:` of tether's setup action in the recipes, the README and
+/// the action's own example names the same full commit SHA, with the
+/// version as a comment: the action runs where credentials are, and a tag
+/// can be moved. When this checkout has that commit, its `action.yml`
+/// reads as today's (comments aside), so the pin runs today's action.
+#[test]
+fn the_setup_action_is_pinned_by_one_full_commit_sha() {
+    let ours = repository();
+    let needle = format!("uses: {ours}@");
+    let mut pins = Vec::new();
+    for file in [
+        "README.md",
+        "action.yml",
+        "examples/ci/github/tether-plan.yml",
+        "examples/ci/github/tether-apply.yml",
+        "examples/ci/github/tether-drift.yml",
+    ] {
+        let text = std::fs::read_to_string(repo_root().join(file)).expect(file);
+        for (at, _) in text.match_indices(&needle) {
+            let rest = &text[at + needle.len()..];
+            let sha: String = rest
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            assert!(
+                sha.len() == 40 && sha.chars().all(|c| c.is_ascii_hexdigit()),
+                "{file}: `{needle}{sha}` is not pinned by a full commit SHA"
+            );
+            assert!(
+                rest[40..].starts_with(&format!(" # v{}", env!("CARGO_PKG_VERSION"))),
+                "{file}: the pin's comment names the version"
+            );
+            pins.push(sha);
+        }
+    }
+    assert!(pins.len() >= 5, "{pins:?}");
+    pins.dedup();
+    assert_eq!(pins.len(), 1, "one SHA everywhere: {pins:?}");
+    let pinned = std::process::Command::new("git")
+        .args(["show", &format!("{}:action.yml", pins[0])])
+        .current_dir(repo_root())
+        .output();
+    match pinned {
+        Ok(out) if out.status.success() => {
+            let then: serde_json::Value =
+                serde_saphyr::from_str(&String::from_utf8_lossy(&out.stdout)).expect("YAML");
+            let now: serde_json::Value = serde_saphyr::from_str(
+                &std::fs::read_to_string(repo_root().join("action.yml")).expect("action.yml"),
+            )
+            .expect("YAML");
+            assert_eq!(
+                then, now,
+                "action.yml changed since the pinned commit {}: pin the commit that last changed it",
+                pins[0]
+            );
+        }
+        _ => eprintln!(
+            "note: commit {} is not in this checkout (shallow?): its action.yml is not compared",
+            pins[0]
+        ),
+    }
+}

@@ -27,6 +27,7 @@ const PIN_PREFIXES: &[&str] = &[
     "tether-",
     "--tag v",
     "tether@v",
+    "# v",
     "TETHER_VERSION: ",
     "version: ",
     "rev: v",
