@@ -174,7 +174,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Fetch the declared projects from Atlas and show what apply would change.
     ///
-    /// Exit 0 (with `--detailed-exitcode`: 0 no changes, 2 changes), 1 error.
+    /// Exit 0 (with `--detailed-exitcode`: 0 no changes, 2 changes, 4 apply
+    /// would refuse the plan by a safety gate), 1 error.
     Plan(PlanArgs),
     /// Send the PUT and DELETE calls the plan needs, and nothing else.
     ///
@@ -312,7 +313,10 @@ pub struct PlanArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
 
-    /// Exit 2 when there are changes, 0 when there are none.
+    /// Exit 2 when there are changes, 0 when there are none, and 4 when
+    /// apply would refuse the plan by a safety gate (the plan is printed
+    /// all the same, the refusal at its top): what a pull request's check
+    /// needs to turn red before the merge would fail.
     #[arg(long)]
     pub detailed_exitcode: bool,
 

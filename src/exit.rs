@@ -12,7 +12,8 @@ pub enum ExitStatus {
     Changes = 2,
     /// Some apply operations failed.
     Partial = 3,
-    /// Apply refused by a safety gate.
+    /// Apply refused by a safety gate (or, `plan --detailed-exitcode`,
+    /// would refuse the plan).
     Refused = 4,
     /// Interrupted by Ctrl-C.
     Interrupted = 130,
@@ -31,5 +32,6 @@ Exit codes:
   1    error (with apply: before any write)
   2    changes pending (plan --detailed-exitcode) or drift found
   3    apply finished with some operations failed
-  4    apply refused by a safety gate (--max-deletes, last paging integration)
+  4    apply refused by a safety gate (--max-deletes, last paging integration);
+       plan --detailed-exitcode: apply would refuse the plan
   130  interrupted";

@@ -1,6 +1,6 @@
 //! `tether plan`: what apply would change, optionally saved for `apply PLAN`.
 
-use crate::cli::PlanArgs;
+use crate::cli::{OutputFormat, PlanArgs};
 use crate::engine;
 use crate::error::Error;
 use crate::exit::ExitStatus;
@@ -13,7 +13,9 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         super::check_output(path, Some(&args.inputs.file.file), super::Replace::Yes)?;
     }
     let super::Planning {
-        planned, safety, ..
+        mut planned,
+        safety,
+        ..
     } = super::plan(
         &args.inputs,
         args.rotate_secrets,
@@ -23,12 +25,16 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         },
         printer,
     )?;
+    // What apply would refuse is part of the plan: every rendering shows it.
+    let gates = super::gates(&args.gates, &safety, false);
+    planned.plan.refusals = engine::refusals(&planned.plan, &planned.plan.operations(), &gates);
     let plan = &planned.plan;
     printer.data(&super::render(plan, args.output, Purpose::Plan, printer));
     super::step_summary(&render::markdown(plan), printer);
-    let gates = super::gates(&args.gates, &safety, false);
-    for refusal in engine::refusals(plan, &plan.operations(), &gates) {
-        // The reasons name projects and alerts as Atlas does.
+    // The plan shows them at its top; the log says them again last, with
+    // what to do, after a plan that may be long (and goes to a file or a
+    // comment when it is JSON or markdown).
+    for refusal in &plan.refusals {
         printer.warnings(&format!(
             "warning: apply would refuse this plan: {}\n  hint: {}\n",
             one_line(&refusal.message()),
@@ -44,14 +50,27 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
             Some(&args.inputs.file.file),
             super::Replace::Yes,
         )?;
-        printer.result(&format!(
+        let saved = format!(
             "Saved the plan to {}; `tether apply {}` applies exactly it.",
             path.display(),
             path.display()
-        ));
+        );
+        if args.output == OutputFormat::Text {
+            printer.result(&saved);
+        } else {
+            // A JSON or markdown plan on stdout stays only that.
+            printer.warnings(&format!("{saved}\n"));
+        }
     }
-    Ok(super::plan_status(
+    let status = super::plan_status(
         plan,
         args.detailed_exitcode && !plan.operations().is_empty(),
-    ))
+    );
+    Ok(
+        if args.detailed_exitcode && status != ExitStatus::Error && !plan.refusals.is_empty() {
+            ExitStatus::Refused
+        } else {
+            status
+        },
+    )
 }

@@ -3,7 +3,7 @@
 //! in advance which one apply would hit.
 
 use crate::model::{Mode, Safety};
-use crate::plan::{Change, Operation, Plan, Verb};
+use crate::plan::{Change, Operation, Plan, Refusal, Verb};
 
 /// Apply's safety settings.
 #[derive(Clone, Copy, Debug)]
@@ -55,116 +55,6 @@ impl Gates {
             force: false,
             allow_orphaned_alerts: false,
         }
-    }
-}
-
-/// Why apply refuses a plan before writing anything.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    TooManyDeletes {
-        deletes: usize,
-        max: usize,
-    },
-    /// More than a share of the managed integrations changes at once: the
-    /// mark of a one-line mistake in `defaults` or a template.
-    TooLargeAShare {
-        verb: Verb,
-        count: usize,
-        managed: usize,
-        max_percent: u32,
-    },
-    /// Projects whose last paging integration (PagerDuty, Opsgenie,
-    /// VictorOps) the plan deletes.
-    LastPaging {
-        projects: Vec<String>,
-    },
-    /// Deletes of integrations that enabled alert configurations notify
-    /// through, as `WEBHOOK in name (id): 2 enabled alert configurations
-    /// (id, id)`.
-    OrphanedAlerts {
-        deletes: Vec<String>,
-    },
-    /// Projects where the plan deletes but the alert configurations could
-    /// not be listed, with why.
-    AlertsUnchecked {
-        projects: Vec<String>,
-    },
-}
-
-impl Refusal {
-    pub fn message(&self) -> String {
-        match self {
-            Refusal::TooManyDeletes { deletes, max } => format!(
-                "the plan deletes {deletes} integrations, more than `--max-deletes` allows ({max})"
-            ),
-            Refusal::TooLargeAShare {
-                verb,
-                count,
-                managed,
-                max_percent,
-            } => format!(
-                "the plan {verb}s {count} of {managed} managed integrations ({}%), more than \
-                 `--max-{verb}-percent` allows ({max_percent}%)",
-                percent(*count, *managed)
-            ),
-            Refusal::LastPaging { projects } => format!(
-                "the plan deletes the last paging integration (PagerDuty, Opsgenie or VictorOps) \
-                 of {}",
-                projects.join(", ")
-            ),
-            Refusal::OrphanedAlerts { deletes } => format!(
-                "the plan deletes integrations that enabled alerts notify through, leaving them \
-                 without that destination: {}",
-                deletes.join("; ")
-            ),
-            Refusal::AlertsUnchecked { projects } => format!(
-                "the plan deletes integrations in projects whose alert configurations could not \
-                 be listed, so what the deletes silence is unknown: {}",
-                projects.join("; ")
-            ),
-        }
-    }
-
-    pub fn hint(&self) -> String {
-        match self {
-            Refusal::TooManyDeletes { deletes, .. } => format!(
-                "check that the file is the one you meant; raise `--max-deletes` (to {deletes}, \
-                 or `safety.max_deletes` in the file), or pass `--force`, when the deletes are \
-                 intended"
-            ),
-            Refusal::TooLargeAShare {
-                verb,
-                count,
-                managed,
-                ..
-            } => format!(
-                "a one-line change in `defaults` or a template reaches every project: check it; \
-                 when it is intended, pass `--max-{verb}-percent {}` (or set \
-                 `safety.max_{verb}_percent` in the file), or `--force`",
-                percent(*count, *managed).ceil() as u32
-            ),
-            Refusal::LastPaging { .. } => "nobody would be paged for these projects' alerts; add \
-                                           another paging integration first, or pass `--force` \
-                                           if that is intended"
-                .to_owned(),
-            Refusal::OrphanedAlerts { .. } => "point those alerts at another destination in Atlas \
-                                               first, or pass `--allow-orphaned-alerts` (or \
-                                               `--force`) when silencing them is intended"
-                .to_owned(),
-            Refusal::AlertsUnchecked { .. } => "give the key read access to the project's alert \
-                                                configurations (Project Read Only), or pass \
-                                                `--allow-orphaned-alerts` (or `--force`) to delete \
-                                                without this check"
-                .to_owned(),
-        }
-    }
-}
-
-fn percent(count: usize, of: usize) -> f64 {
-    if of == 0 {
-        0.0
-    } else {
-        (count as f64 * 1000.0 / of as f64).round() / 10.0
     }
 }
 

@@ -18,8 +18,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+pub use crate::plan::Refusal;
 pub use fetch::{Observed, OnDone, fetch_all};
-pub use gates::{Gates, Refusal, SHARE_FROM, managed_count, refusals};
+pub use gates::{Gates, SHARE_FROM, managed_count, refusals};
 pub use lookups::{EVENTS_SHOWN, Lookups, WINDOW_DAYS, look_around};
 pub use report::{
     OperationDocument, OperationReport, OperationResult, Outcome, REPORT_FORMAT_VERSION, Report,

@@ -489,5 +489,6 @@ pub(crate) fn fixture_plan() -> Plan {
             docs(),
         ],
         unmanaged_projects: Vec::new(),
+        refusals: Vec::new(),
     }
 }

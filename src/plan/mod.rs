@@ -6,6 +6,7 @@ mod compare;
 mod diff;
 mod hide;
 mod operation;
+mod refusal;
 pub mod render;
 pub mod saved;
 mod summary;
@@ -22,6 +23,7 @@ pub(crate) mod testing;
 pub use diff::{Fetched, PlanOptions, plan, plan_project};
 pub use hide::hide_secrets;
 pub use operation::{Action, Operation};
+pub use refusal::Refusal;
 pub use summary::Summary;
 pub use types::{
     AlertCheck, AlertRef, Attribution, Change, DeleteReason, FieldChange, Item, ItemError, Note,

@@ -15,6 +15,9 @@ pub struct Plan {
     /// Projects of the organizations `select` entries look at that no entry
     /// manages, as output names them: for information.
     pub unmanaged_projects: Vec<String>,
+    /// The safety gates apply would refuse this plan by, with the settings
+    /// of the run that made it (`plan` weighs them; none for drift).
+    pub refusals: Vec<super::Refusal>,
 }
 
 impl From<Vec<ProjectPlan>> for Plan {
@@ -22,6 +25,7 @@ impl From<Vec<ProjectPlan>> for Plan {
         Plan {
             projects,
             unmanaged_projects: Vec::new(),
+            refusals: Vec::new(),
         }
     }
 }

@@ -28,6 +28,7 @@ mod prometheus;
 mod readme_walkthrough;
 mod recipe_runs;
 mod redaction;
+mod refusals_shown;
 mod reliability;
 mod repository;
 mod saved_plan_parts;

@@ -93,6 +93,9 @@ struct JobRun {
 enum Checkout {
     File,
     Directory,
+    /// The file with `defaults` dropped: the plan deletes the project's
+    /// only paging integration, which apply refuses.
+    WithoutPager,
 }
 
 impl JobRun {
@@ -151,6 +154,16 @@ impl World {
         );
         let work = tempfile::tempdir().expect("work dir");
         match checkout {
+            Checkout::WithoutPager => {
+                let file = std::fs::read_to_string(fixtures().join("recipes/tether.yaml"))
+                    .expect("the fixture");
+                let without = file.replace(
+                    "defaults:\n  integrations:\n    PAGER_DUTY:\n      serviceKey: ${PD_SERVICE_KEY}\n",
+                    "",
+                );
+                assert_ne!(file, without, "the fixture's defaults declare PagerDuty");
+                std::fs::write(work.path().join("tether.yaml"), without).expect("checkout");
+            }
             Checkout::File => {
                 std::fs::copy(
                     fixtures().join("recipes/tether.yaml"),
@@ -838,4 +851,33 @@ fn a_manual_apply_run_shows_its_plan_in_the_summary_once() {
             .join("plan.json")
             .is_file()
     );
+}
+
+/// A pull request whose merge apply would refuse (it drops the project's
+/// only pager): the comment shows the plan with the refusal at its top, and
+/// the check fails, so nobody merges what would be refused.
+#[test]
+fn a_plan_apply_would_refuse_turns_the_check_red_with_the_plan_in_the_comment() {
+    let world = World::new();
+    let run = world.run_job_on(
+        Checkout::WithoutPager,
+        "tether-plan.yml",
+        "plan",
+        &pull_request(false),
+    );
+    assert!(!run.success, "{}", run.log);
+    assert!(run.ran("Comment the plan") && run.ran("Fail on a plan apply would refuse"));
+    assert!(!run.ran("Fail on a plan error"));
+    let calls = world.calls();
+    let body = calls[1].1.as_deref().expect("a comment");
+    let top = body.split("<details>").next().expect("the top");
+    assert!(
+        top.contains("[!CAUTION]") && top.contains("last paging integration"),
+        "the refusal at the top: {body}"
+    );
+    assert!(
+        body.contains("PAGER_DUTY will be deleted") && body.contains("exit 4"),
+        "{body}"
+    );
+    assert_eq!(integration_writes(&world), 0);
 }

@@ -144,6 +144,17 @@ fn hostile_plan() -> Plan {
     }
     let mut plan = Plan::from(projects);
     plan.unmanaged_projects = hostile().iter().map(|v| (*v).to_owned()).collect();
+    let labels: Vec<String> = hostile().iter().map(|v| (*v).to_owned()).collect();
+    plan.refusals = vec![
+        crate::plan::Refusal::TooManyDeletes { deletes: 9, max: 5 },
+        crate::plan::Refusal::LastPaging {
+            projects: labels.clone(),
+        },
+        crate::plan::Refusal::OrphanedAlerts {
+            deletes: labels.clone(),
+        },
+        crate::plan::Refusal::AlertsUnchecked { projects: labels },
+    ];
     plan
 }
 
@@ -321,7 +332,8 @@ fn text_of_hostile_values_is_one_line_per_line_and_forges_nothing() {
         .map(|p| 2 + project_body(p).len())
         .sum::<usize>()
         + 1 // the summary line
-        + 2; // the unmanaged line and its blank
+        + 2 // the unmanaged line and its blank
+        + 2 + 2 * plan.refusals.len(); // the refusals' blank and heading, two lines each
     assert_eq!(rendered.lines().count(), expected, "{rendered}");
 }
 

@@ -76,11 +76,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::plan::Summary;
 use crate::plan::types::{
     AlertCheck, AlertRef, Attribution, Change, DeleteReason, FieldChange, Item, ItemError, Note,
     Plan, ProjectPlan, ReportOnly, Shown, Unmanaged,
 };
+use crate::plan::{Refusal, Summary};
 
 pub const FORMAT_VERSION: u32 = 2;
 
@@ -99,6 +99,37 @@ pub struct PlanDocument {
     /// manages (`name (id)`), for information.
     #[serde(default)]
     pub unmanaged_projects: Vec<String>,
+    /// The safety gates `tether apply` would refuse this plan by (exit 4,
+    /// nothing written), with the settings of the run that made it; empty
+    /// when apply would go ahead. Drift weighs none.
+    #[serde(default)]
+    pub refusals: Vec<RefusalDocument>,
+}
+
+/// One safety gate the plan trips.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefusalDocument {
+    /// What apply would refuse, as one sentence.
+    pub message: String,
+    /// What to do about it.
+    pub hint: String,
+    /// The flags that let apply pass it (the file's `safety:` settings
+    /// do too, for the limits).
+    pub passed_by: Vec<String>,
+    /// The gate and its figures.
+    pub refusal: Refusal,
+}
+
+impl From<&Refusal> for RefusalDocument {
+    fn from(refusal: &Refusal) -> Self {
+        RefusalDocument {
+            message: refusal.message(),
+            hint: refusal.hint(),
+            passed_by: refusal.passed_by(),
+            refusal: refusal.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -311,6 +342,7 @@ impl From<&Plan> for PlanDocument {
             summary: plan.summary(),
             projects: plan.projects.iter().map(project).collect(),
             unmanaged_projects: plan.unmanaged_projects.clone(),
+            refusals: plan.refusals.iter().map(RefusalDocument::from).collect(),
         }
     }
 }
@@ -572,6 +604,11 @@ pub fn plan_of(document: &PlanDocument) -> Result<Plan, String> {
     return Ok(Plan {
         projects,
         unmanaged_projects: document.unmanaged_projects.clone(),
+        refusals: document
+            .refusals
+            .iter()
+            .map(|r| r.refusal.clone())
+            .collect(),
     });
 
     fn item_of(item: &ItemDocument) -> Result<Item, String> {

@@ -60,6 +60,10 @@ pub(crate) fn mode_words(mode: Mode) -> &'static str {
     }
 }
 
+/// The heading of the safety gates apply would refuse a plan by.
+pub(crate) const REFUSED_HEADING: &str =
+    "tether apply would refuse this plan (exit 4, nothing written):";
+
 /// How the line of projects no entry manages begins.
 pub(crate) const UNMANAGED_PROJECTS: &str = "Not managed by any entry (for information): ";
 

@@ -6,8 +6,11 @@
 //! spans, in the diff fence one line each. GitHub finds mentions and links
 //! in text, not in code.
 
-use super::lines::{UNMANAGED_LISTED, UNMANAGED_PROJECTS, mode_words, project_body};
+use super::lines::{
+    REFUSED_HEADING, UNMANAGED_LISTED, UNMANAGED_PROJECTS, mode_words, project_body,
+};
 use super::{Purpose, drift_line, summary_line};
+use crate::plan::Refusal;
 use crate::plan::types::{Plan, ProjectPlan};
 use crate::plural::{count, noun};
 use crate::printable::one_line;
@@ -22,6 +25,9 @@ const NOTE_ROOM: usize = 400;
 /// Room for the line of projects no entry manages, at most: the names that
 /// do not fit are counted.
 const UNMANAGED_ROOM: usize = 4_096;
+
+/// Room for the safety gates apply would refuse the plan by, at most.
+const REFUSALS_ROOM: usize = 8_192;
 
 /// Characters of one unmanaged project's name shown in that line.
 const NAME_CHARS: usize = 100;
@@ -44,6 +50,7 @@ pub(super) fn markdown_within(plan: &Plan, limit: usize, purpose: Purpose) -> St
     };
     let mut out = format!("{heading}\n\n");
     out.push_str(&format!("**{}**\n\n", escape(&first)));
+    out.push_str(&refusals(&plan.refusals, REFUSALS_ROOM.min(limit / 8)));
     out.push_str(
         "| Create | Update | Delete | Unchanged | Report-only | Errors | Failed projects | Unmanaged |\n\
          |---:|---:|---:|---:|---:|---:|---:|---:|\n",
@@ -98,7 +105,21 @@ fn unmanaged_projects(names: &[String], room: usize) -> String {
         return String::new();
     }
     let more_room = format!(" and {} more\n", names.len()).len();
-    let mut used = 1 + UNMANAGED_PROJECTS.len() + more_room;
+    let listed = spans_within(
+        names,
+        room.saturating_sub(1 + UNMANAGED_PROJECTS.len() + more_room),
+    );
+    let mut line = format!("\n{UNMANAGED_PROJECTS}{}", listed.join(", "));
+    line.push_str(&rest_of(names.len(), listed.len(), "project", "projects"));
+    line.push('\n');
+    line
+}
+
+/// The first of `names` (at most [`UNMANAGED_LISTED`], each cut to
+/// [`NAME_CHARS`] characters) as code spans that fit in `room` bytes with
+/// their separators.
+fn spans_within(names: &[String], room: usize) -> Vec<String> {
+    let mut used = 0;
     let mut listed = Vec::new();
     for name in names.iter().take(UNMANAGED_LISTED) {
         let mut name = one_line(name).into_owned();
@@ -113,15 +134,48 @@ fn unmanaged_projects(names: &[String], room: usize) -> String {
         used += span.len() + 2;
         listed.push(span);
     }
-    let rest = names.len() - listed.len();
-    let mut line = format!("\n{UNMANAGED_PROJECTS}{}", listed.join(", "));
-    match (rest, listed.is_empty()) {
-        (0, _) => {}
-        (rest, true) => line.push_str(&count(rest, "project", "projects")),
-        (rest, false) => line.push_str(&format!(" and {rest} more")),
+    listed
+}
+
+/// ` and N more` after a list of `listed` of `all`, or `N things` when none
+/// was listed; nothing when all were.
+fn rest_of(all: usize, listed: usize, one: &str, many: &str) -> String {
+    match (all - listed, listed) {
+        (0, _) => String::new(),
+        (rest, 0) => count(rest, one, many),
+        (rest, _) => format!(" and {rest} more"),
     }
-    line.push('\n');
-    line
+}
+
+/// The safety gates apply would refuse the plan by, as a caution at the top
+/// of the comment, in at most `room` bytes: tether's words as text, the
+/// projects and alerts they are about as code spans.
+fn refusals(refusals: &[Refusal], room: usize) -> String {
+    if refusals.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("> [!CAUTION]\n> **{REFUSED_HEADING}**\n");
+    let share = room.saturating_sub(out.len()) / refusals.len();
+    for refusal in refusals {
+        let flags: Vec<String> = refusal.passed_by().iter().map(|f| code_span(f)).collect();
+        let mut line = format!("> - {}", escape(&refusal.headline()));
+        let passes = format!(". Passes with {}.\n", flags.join(" or "));
+        let subjects = refusal.subjects();
+        if !subjects.is_empty() {
+            let more = format!(" and {} more", subjects.len()).len();
+            let listed = spans_within(
+                subjects,
+                share.saturating_sub(line.len() + passes.len() + more + 2),
+            );
+            line.push_str(refusal.before_subjects());
+            line.push_str(&listed.join(", "));
+            line.push_str(&rest_of(subjects.len(), listed.len(), "entry", "entries"));
+        }
+        line.push_str(&passes);
+        out.push_str(&line);
+    }
+    out.push('\n');
+    out
 }
 
 /// `text` (one line) as a code span that shows it as it is: fenced by more

@@ -4,7 +4,9 @@
 
 use owo_colors::{OwoColorize, Style};
 
-use super::lines::{Line, Tone, project_body, project_title, unmanaged_projects_line};
+use super::lines::{
+    Line, REFUSED_HEADING, Tone, project_body, project_title, unmanaged_projects_line,
+};
 use super::{Purpose, drift_line, summary_line};
 use crate::plan::types::{Note, Plan};
 
@@ -52,6 +54,20 @@ fn rendering(plan: &Plan, color: bool, purpose: Purpose) -> String {
     if purpose == Purpose::Plan && !plan.has_changes() && !plan.has_errors() && !plan.has_failures()
     {
         out.push_str("No changes: Atlas matches the file.\n");
+    }
+    if !plan.refusals.is_empty() {
+        out.push('\n');
+        out.push_str(&paint(Tone::Error, REFUSED_HEADING));
+        out.push('\n');
+        for refusal in &plan.refusals {
+            out.push_str(&paint(Tone::Error, &format!("  ! {}", refusal.message())));
+            out.push('\n');
+            out.push_str(&paint(
+                Tone::Plain,
+                &format!("    passes with: {}", refusal.passed_by().join(" or ")),
+            ));
+            out.push('\n');
+        }
     }
     let (noteworthy, quiet): (Vec<_>, Vec<_>) =
         plan.projects.iter().partition(|p| p.is_noteworthy());

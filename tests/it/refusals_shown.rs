@@ -1,0 +1,196 @@
+//! What the pull request shows is what the merge does (issue 25, case 1): a
+//! plan that apply would refuse says so in every output (the text at its
+//! top, the markdown before the details, the JSON in `refusals`, a saved
+//! plan's `show`), names the flag that passes, and with
+//! `--detailed-exitcode` exits 4, the code the merge's apply would exit
+//! with, so the pull request's check turns red.
+
+use serde_json::Value;
+use tether::sim::StateFile;
+
+use crate::common::{Run, simulator, tether_against};
+
+const PROJECT: &str = "65f1a2b3c4d5e6f7a8b9c0d1";
+const PD_KEY: &str = "9f3c2a7e5b1d4c8fa0e6b2d4c8f10022";
+
+/// A project with PagerDuty and five other integrations; the file keeps
+/// only PagerDuty, so the plan deletes five.
+fn sim() -> tether::sim::SimHandle {
+    simulator(
+        StateFile::parse(&format!(
+            "projects:
+  - id: {PROJECT}
+    name: payments-prod
+    orgId: 6600000000000000000000aa
+    integrations:
+      PAGER_DUTY: {{serviceKey: {PD_KEY}, region: US}}
+      DATADOG: {{apiKey: 3b8d9e2f1a4c5b6d7e8f9a0b1c2da1b2, region: EU}}
+      WEBHOOK: {{url: \"https://alerts.example.com/hooks/atlas/7c1e2101\"}}
+      MICROSOFT_TEAMS: {{microsoftTeamsWebhookUrl: \"https://acme.example.com/teams/77c3\"}}
+      VICTOR_OPS: {{apiKey: 5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d, routingKey: oncall}}
+      PROMETHEUS: {{username: prom, password: prompass, serviceDiscovery: http, enabled: true}}
+"
+        ))
+        .expect("the state parses"),
+    )
+}
+
+fn work() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(
+        dir.path().join("tether.yaml"),
+        format!(
+            "version: 1\nprojects:\n  - id: {PROJECT}\n    integrations:\n      PAGER_DUTY:\n        \
+             serviceKey: ${{PD_KEY}}\n"
+        ),
+    )
+    .expect("write the file");
+    dir
+}
+
+fn run(dir: &std::path::Path, sim: &tether::sim::SimHandle, args: &[&str]) -> Run {
+    let run = tether_against(dir, sim, args, &[("PD_KEY", PD_KEY)]);
+    assert!(!run.all_output().contains(PD_KEY), "{}", run.transcript());
+    run
+}
+
+const HEADLINE: &str = "the plan deletes 5 integrations, more than `--max-deletes` allows (2)";
+
+#[test]
+fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
+    let sim = sim();
+    let dir = work();
+
+    let text = run(dir.path(), &sim, &["plan", "--max-deletes", "2"]);
+    assert_eq!(
+        text.code,
+        0,
+        "without --detailed-exitcode, a plan is a plan: {}",
+        text.transcript()
+    );
+    let top = text
+        .stdout
+        .split(&format!("\n{PROJECT}"))
+        .next()
+        .expect("the top");
+    assert!(
+        top.contains("tether apply would refuse this plan (exit 4, nothing written):")
+            && top.contains(HEADLINE)
+            && top.contains("passes with: --max-deletes 5 or --force"),
+        "the refusal at the top of the text plan:\n{}",
+        text.stdout
+    );
+
+    let markdown = run(
+        dir.path(),
+        &sim,
+        &[
+            "plan",
+            "--max-deletes",
+            "2",
+            "--output",
+            "markdown",
+            "--detailed-exitcode",
+        ],
+    );
+    assert_eq!(markdown.code, 4, "{}", markdown.transcript());
+    let before_details = markdown.stdout.split("<details>").next().expect("the top");
+    assert!(
+        before_details.contains("> [!CAUTION]")
+            && before_details.contains(HEADLINE)
+            && before_details.contains("Passes with `--max-deletes 5` or `--force`."),
+        "the refusal before the details:\n{}",
+        markdown.stdout
+    );
+    assert!(
+        markdown.stdout.contains("DATADOG will be deleted"),
+        "the refusal does not hide the plan:\n{}",
+        markdown.stdout
+    );
+
+    let json = run(
+        dir.path(),
+        &sim,
+        &[
+            "plan",
+            "--max-deletes",
+            "2",
+            "--output",
+            "json",
+            "--out",
+            "plan.json",
+        ],
+    );
+    assert_eq!(json.code, 0, "{}", json.transcript());
+    let document: Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(
+        document["refusals"],
+        serde_json::json!([{
+            "message": HEADLINE,
+            "hint": "check that the file is the one you meant; raise `--max-deletes` (to 5, or \
+                     `safety.max_deletes` in the file), or pass `--force`, when the deletes are \
+                     intended",
+            "passed_by": ["--max-deletes 5", "--force"],
+            "refusal": {"gate": "too_many_deletes", "deletes": 5, "max": 2},
+        }])
+    );
+
+    let shown = run(dir.path(), &sim, &["show", "plan.json"]);
+    assert_eq!(shown.code, 0, "{}", shown.transcript());
+    assert!(shown.stdout.contains(HEADLINE), "{}", shown.stdout);
+
+    let merge = run(
+        dir.path(),
+        &sim,
+        &["apply", "--max-deletes", "2", "--auto-approve"],
+    );
+    assert_eq!(merge.code, 4, "the merge does what the plan said");
+    assert_eq!(sim.counters().writes(), 0);
+
+    let allowed = run(
+        dir.path(),
+        &sim,
+        &[
+            "plan",
+            "--max-deletes",
+            "5",
+            "--output",
+            "json",
+            "--detailed-exitcode",
+        ],
+    );
+    assert_eq!(allowed.code, 2, "{}", allowed.transcript());
+    let document: Value = serde_json::from_str(&allowed.stdout).expect("JSON");
+    assert_eq!(document["refusals"], serde_json::json!([]));
+}
+
+/// `plan --output json --out plan.json` prints only the JSON on stdout (the
+/// "Saved the plan" line is talk, on stderr): a script can parse it, and a
+/// markdown plan posted as a comment holds only the plan.
+#[test]
+fn a_saved_json_or_markdown_plan_keeps_stdout_to_the_plan() {
+    let sim = sim();
+    let dir = work();
+    let json = run(
+        dir.path(),
+        &sim,
+        &["plan", "--output", "json", "--out", "plan.json"],
+    );
+    assert_eq!(json.code, 0, "{}", json.transcript());
+    serde_json::from_str::<Value>(&json.stdout).expect("stdout is one JSON document");
+    assert!(
+        json.stderr.contains("Saved the plan to plan.json"),
+        "{}",
+        json.stderr
+    );
+    let markdown = run(
+        dir.path(),
+        &sim,
+        &["plan", "--output", "markdown", "--out", "plan.json"],
+    );
+    assert!(
+        !markdown.stdout.contains("Saved the plan"),
+        "{}",
+        markdown.stdout
+    );
+}
