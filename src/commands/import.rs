@@ -261,6 +261,28 @@ fn write_directory(
     for (path, file) in paths.iter().zip(&imported.files) {
         super::write_file(path, &file.yaml, None, replace)?;
     }
+    let mut others: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| !paths.contains(path))
+        .filter_map(|path| {
+            let name = path.file_name()?.to_string_lossy().into_owned();
+            let lower = name.to_ascii_lowercase();
+            (lower.ends_with(".yaml") || lower.ends_with(".yml"))
+                .then(|| format!("`{}`", one_line(&name)))
+        })
+        .collect();
+    others.sort();
+    if !others.is_empty() {
+        printer.warnings(&format!(
+            "warning: `{}` also holds {}: `-f {}` reads them with the imported files, so the \
+             plan may differ from what Atlas has; move them out to plan the import alone\n",
+            dir.display(),
+            others.join(", "),
+            dir.display()
+        ));
+    }
     printer.result(&format!(
         "Wrote {} in {} with {} project(s); read them together with `-f {}`.",
         crate::plural::count(paths.len(), "file", "files"),

@@ -247,6 +247,49 @@ fn three_organizations_import_into_a_directory_that_plans_to_zero() {
     assert_eq!(sim.counters().writes(), 0);
 }
 
+/// Several organizations into one file (`-o FILE`): the same guarantees.
+#[test]
+fn several_organizations_into_one_file_plan_to_zero() {
+    let sim = crate::common::simulator(fleet());
+    let work = tempfile::tempdir().expect("tempdir");
+    let imported = run(
+        work.path(),
+        &sim,
+        &[
+            "import",
+            "--org",
+            ORG_A,
+            "--org",
+            ORG_B,
+            "--org",
+            ORG_C,
+            "--factor",
+            "-o",
+            "tether.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(imported.code, 0, "{}", imported.transcript());
+    let written = std::fs::read_to_string(work.path().join("tether.yaml")).expect("written");
+    let mut masks: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (name, mask) in uses(&written) {
+        masks.entry(name).or_default().insert(mask);
+    }
+    for (name, seen) in &masks {
+        assert_eq!(
+            seen.len(),
+            1,
+            "`{name}` names different secrets:\n{written}"
+        );
+    }
+    assert_eq!(written.matches("version: 1").count(), 1, "{written}");
+    let env = variables(&imported.stderr);
+    sim.reset_counters();
+    let plan = run(work.path(), &sim, &["plan", "--detailed-exitcode"], &env);
+    assert_eq!(plan.code, 0, "{}\n{written}", plan.transcript());
+    assert_eq!(sim.counters().writes(), 0);
+}
+
 /// `--org` is checked as an organization id before it goes into any URL:
 /// a list, a path, an uppercase id or an empty value is refused with no
 /// request made, and so is a bad `MONGODB_ATLAS_ORG_ID`.
@@ -362,6 +405,7 @@ fn output_directory_files_are_not_replaced_without_force() {
     assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
     assert_eq!(std::fs::read_to_string(&kept).expect("kept"), "# mine\n");
     assert_eq!(yaml_files(&dir).len(), 1, "nothing else was written");
+    assert!(!refused.stderr.contains("also holds"), "{}", refused.stderr);
     let by_org = run(
         work.path(),
         &sim,
@@ -369,6 +413,7 @@ fn output_directory_files_are_not_replaced_without_force() {
         &[],
     );
     assert_eq!(by_org.code, 1, "{}", by_org.transcript());
+    std::fs::write(dir.join("team.yaml"), "version: 1\n").expect("write");
     let forced = run(
         work.path(),
         &sim,
@@ -376,7 +421,13 @@ fn output_directory_files_are_not_replaced_without_force() {
         &[],
     );
     assert_eq!(forced.code, 0, "{}", forced.transcript());
-    assert_eq!(yaml_files(&dir).len(), 3);
+    assert_eq!(yaml_files(&dir).len(), 4);
+    // A file import did not write is read with the others: said once.
+    assert!(
+        forced.stderr.contains("also holds `team.yaml`"),
+        "{}",
+        forced.stderr
+    );
     assert!(
         std::fs::read_to_string(&kept)
             .expect("replaced")
@@ -406,4 +457,28 @@ fn the_modeline_names_the_schema_at_the_repository() {
             .join("schemas/tether.schema.json")
             .is_file()
     );
+}
+
+/// An organization listing is Atlas's text: an id in it that is not an
+/// organization id is refused, shown escaped, and never goes into a URL.
+#[tokio::test]
+async fn a_listed_organization_id_that_is_not_one_is_refused() {
+    use crate::client_hostile::{Reply, Server, config};
+    let server = Server::start(|_| {
+        Reply::new(
+            "200 OK",
+            format!(
+                r#"{{"results":[{{"id":"{ORG_A}","name":"ok"}},{{"id":"../../groups/\u001b[31m","name":"x"}}],"totalCount":2}}"#
+            ),
+        )
+    });
+    let client = tether::atlas::Client::new(config(&server.base, tether::atlas::Credentials::None))
+        .expect("the client builds");
+    let err = client.organizations().await.expect_err("refused");
+    let message = crate::client::shown(&err);
+    assert!(message.contains("is not valid: it has"), "{message}");
+    assert!(!message.contains('\u{1b}'), "{message}");
+    let seen: Vec<String> = server.seen().into_iter().map(|s| s.target).collect();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert!(seen[0].starts_with("/api/atlas/v2/orgs?"), "{seen:?}");
 }
