@@ -50,8 +50,13 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         (Some(path), Layout::OneFile, _) => super::check_output(path, None, replace)?,
         (None, _, _) => {}
     }
+    // In the directory the files go to, the secrets would be read as one of them.
+    let written_dir = args
+        .output
+        .as_deref()
+        .filter(|_| layout == Layout::PerOrganization);
     if let Some(path) = &args.secrets_out {
-        super::check_output(path, None, replace)?;
+        super::check_output(path, written_dir, replace)?;
     }
     let origin = super::atlas_origin(&access);
     let session = super::session::Session::start()?;
@@ -99,7 +104,7 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     }
     let sources: Vec<&crate::import::Source> = read.iter().flat_map(|o| &o.sources).collect();
     if let Some(path) = &args.secrets_out {
-        super::write_file(path, &imported.secrets_template(), None, replace)?;
+        super::write_file(path, &imported.secrets_template(), written_dir, replace)?;
         owner_only(path).map_err(|err| {
             Error::new(
                 format!(

@@ -482,3 +482,79 @@ async fn a_listed_organization_id_that_is_not_one_is_refused() {
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert!(seen[0].starts_with("/api/atlas/v2/orgs?"), "{seen:?}");
 }
+
+/// `--secrets-out` into the directory `-o DIR` writes would be read as one
+/// of the tether files: refused before any request.
+#[test]
+fn the_secrets_file_is_not_written_among_the_imported_files() {
+    let sim = crate::common::simulator(fleet());
+    let work = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(work.path().join("orgs")).expect("mkdir");
+    let refused = run(
+        work.path(),
+        &sim,
+        &[
+            "import",
+            "--all-orgs",
+            "-o",
+            "orgs",
+            "--secrets-out",
+            "orgs/secrets.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(refused.code, 1, "{}", refused.transcript());
+    assert!(
+        refused
+            .stderr
+            .contains("would be read as part of the configuration"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(sim.counters().total(), 0, "a request was made");
+    assert!(yaml_files(&work.path().join("orgs")).is_empty());
+}
+
+/// `--project` into `-o DIR`: each project in the file of the organization
+/// Atlas says it is of, and no `select` entry (the rest of the organization
+/// was not read).
+#[test]
+fn projects_into_a_directory_go_to_their_organizations_files() {
+    let sim = crate::common::simulator(fleet());
+    let work = tempfile::tempdir().expect("tempdir");
+    let imported = run(
+        work.path(),
+        &sim,
+        &[
+            "import",
+            "--project",
+            "a-api",
+            "--project",
+            "c-api",
+            "--project",
+            "c-web",
+            "--factor",
+            "-o",
+            "orgs/",
+        ],
+        &[],
+    );
+    assert_eq!(imported.code, 0, "{}", imported.transcript());
+    let files = yaml_files(&work.path().join("orgs"));
+    assert_eq!(files.len(), 2, "{files:?}");
+    let c = &files[&format!("{ORG_C}.yaml")];
+    assert!(
+        c.contains("name: c-api") && c.contains("name: c-web"),
+        "{c}"
+    );
+    assert!(!c.contains("select:"), "{c}");
+    assert!(files[&format!("{ORG_A}.yaml")].contains("name: a-api"));
+    let env = variables(&imported.stderr);
+    let plan = run(
+        work.path(),
+        &sim,
+        &["plan", "-f", "orgs", "--detailed-exitcode"],
+        &env,
+    );
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+}
