@@ -62,6 +62,13 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let session = super::session::Session::start()?;
     let client = super::connect_with(&args.atlas, None, access, &session, printer)?;
     let found = session.read(engine::find_projects(&client, scope))??;
+    if found.is_empty() && matches!(scope, ImportScope::AllOrgs) {
+        return Err(Error::new(
+            "Atlas lists no organization for these credentials; nothing was written",
+            "check with `tether whoami` which credentials are in use, or name the projects \
+             with `--project`",
+        ));
+    }
     let projects: Vec<_> = found.iter().flat_map(|f| f.projects.clone()).collect();
     let progress = printer.progress(projects.len(), "reading");
     let step = progress.clone();

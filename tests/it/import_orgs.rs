@@ -382,6 +382,22 @@ fn all_orgs_imports_every_organization_the_credentials_can_see() {
         &[],
     );
     assert_eq!(both.code, 1, "{}", both.transcript());
+    drop(sim);
+    let empty = crate::common::simulator(StateFile::default());
+    let work = tempfile::tempdir().expect("tempdir");
+    let none = run(
+        work.path(),
+        &empty,
+        &["import", "--all-orgs", "-o", "orgs/"],
+        &[],
+    );
+    assert_eq!(none.code, 1, "{}", none.transcript());
+    assert!(
+        none.stderr.contains("lists no organization"),
+        "{}",
+        none.stderr
+    );
+    assert!(!work.path().join("orgs").exists());
 }
 
 /// `-o DIR` refuses to replace a file it would write unless `--force`, and
