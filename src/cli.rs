@@ -200,7 +200,8 @@ pub enum Command {
     /// names, secrets as `${VARIABLES}` with Atlas's masks in comments.
     ///
     /// Name the projects with `--project ID|NAME` (repeatable; exact, not a
-    /// glob here) or all of an organization's with `--org ORG_ID`.
+    /// glob here), all of an organization's with `--org ORG_ID`
+    /// (repeatable), or all the credentials can see with `--all-orgs`.
     Import(ImportArgs),
     /// Print the Prometheus scrape configuration of projects' `PROMETHEUS`
     /// integrations: Atlas's HTTP service discovery, as the Atlas UI shows
@@ -428,12 +429,19 @@ pub struct ImportArgs {
     #[arg(long = "project", value_name = "ID|NAME")]
     pub projects: Vec<String>,
 
-    /// Import every project of this organization.
-    #[arg(long, value_name = "ORG_ID")]
-    pub org: Option<String>,
+    /// Import every project of this organization (its 24-character id);
+    /// repeatable.
+    #[arg(long = "org", value_name = "ORG_ID")]
+    pub orgs: Vec<String>,
 
-    /// Write the file here instead of to stdout.
-    #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+    /// Import every project of every organization the credentials can see.
+    #[arg(long, conflicts_with_all = ["orgs", "projects"])]
+    pub all_orgs: bool,
+
+    /// Write the file here instead of to stdout. A directory (one that
+    /// exists, or a path ending in `/`) gets one file per organization,
+    /// `ORG_ID.yaml`, that `-f DIR` reads as one configuration.
+    #[arg(short = 'o', long = "output-file", value_name = "FILE|DIR")]
     pub output: Option<PathBuf>,
 
     /// Move integrations that several projects share (same settings, same
@@ -447,7 +455,8 @@ pub struct ImportArgs {
     #[arg(long, value_name = "FILE")]
     pub secrets_out: Option<PathBuf>,
 
-    /// Replace the files `-o` and `--secrets-out` name when they exist.
+    /// Replace the files `-o` and `--secrets-out` name (or, with `-o DIR`,
+    /// the files import writes there) when they exist.
     #[arg(long)]
     pub force: bool,
 }

@@ -27,23 +27,22 @@ pub struct ImportOptions {
     pub v2_fields: bool,
 }
 
-/// Whether every project, after factoring, has exactly what `defaults`
-/// gives it: then one `select` entry can manage them all.
-fn all_alike(sources: &[Source], homes: &BTreeMap<(usize, IntegrationType), Home>) -> bool {
-    let in_defaults: BTreeSet<IntegrationType> = homes
+/// Whether every project, after factoring, has exactly what is shared by
+/// all of them (`defaults`, or templates every project uses): then one
+/// `select` entry can manage them all.
+fn all_alike(sources: &[&Source], homes: &BTreeMap<(usize, IntegrationType), Home>) -> bool {
+    let universal: BTreeSet<IntegrationType> = IntegrationType::ALL
         .iter()
-        .filter(|(_, home)| **home == Home::Defaults)
-        .map(|((_, kind), _)| *kind)
+        .copied()
+        .filter(|kind| {
+            let first = homes.get(&(0, *kind));
+            first.is_some() && (0..sources.len()).all(|i| homes.get(&(i, *kind)) == first)
+        })
         .collect();
     !sources.is_empty()
-        && sources.iter().enumerate().all(|(index, source)| {
+        && sources.iter().all(|source| {
             source.live.unknown_types.is_empty()
-                && source.live.known.keys().copied().collect::<BTreeSet<_>>() == in_defaults
-                && source
-                    .live
-                    .known
-                    .keys()
-                    .all(|kind| homes.get(&(index, *kind)) == Some(&Home::Defaults))
+                && source.live.known.keys().copied().collect::<BTreeSet<_>>() == universal
         })
 }
 
@@ -58,8 +57,36 @@ pub struct Variable {
     pub hint: String,
 }
 
-pub struct Imported {
+/// The projects of one organization, as read from Atlas.
+pub struct Organization {
+    /// Its id, when Atlas gave one.
+    pub id: Option<GroupId>,
+    /// All of the organization's projects were read (`--org`,
+    /// `--all-orgs`): then, with `--factor`, a `select` entry may stand for
+    /// them.
+    pub whole: bool,
+    pub sources: Vec<Source>,
+}
+
+/// What import writes: one file, or one per organization (`-o DIR`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    OneFile,
+    PerOrganization,
+}
+
+/// One file import writes, and the organization it is of (`None` for the
+/// one file of [`Layout::OneFile`], or projects of no known organization).
+pub struct ImportedFile {
+    pub org: Option<GroupId>,
     pub yaml: String,
+    pub projects: usize,
+}
+
+/// The files, and the variables they read: each name unique across the
+/// files, and used only where Atlas shows the same mask.
+pub struct Imported {
+    pub files: Vec<ImportedFile>,
     pub variables: Vec<Variable>,
 }
 
@@ -180,39 +207,183 @@ enum Home {
     Template(String),
 }
 
-/// Decides which integrations move to `defaults` or templates.
-fn factor(sources: &[Source], options: &ImportOptions) -> BTreeMap<(usize, IntegrationType), Home> {
-    let mut homes = BTreeMap::new();
+/// Integrations of one type that several projects have alike: the
+/// indexes of those projects, at least two.
+struct Group {
+    kind: IntegrationType,
+    members: Vec<usize>,
+}
+
+/// The integrations that `--factor` may move out of their projects.
+fn groups(sources: &[&Source], options: &ImportOptions) -> Vec<Group> {
+    let mut found = Vec::new();
     if !options.factor || sources.len() < 2 {
-        return homes;
+        return found;
     }
     for kind in IntegrationType::ALL {
-        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut by_shape: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (index, source) in sources.iter().enumerate() {
             if let Some(integration) = source.live.known.get(&kind) {
-                groups
+                by_shape
                     .entry(shape(integration, options))
                     .or_default()
                     .push(index);
             }
         }
-        let mut numbered = 0;
-        for members in groups.values().filter(|m| m.len() >= 2) {
-            let home = if members.len() == sources.len() {
-                Home::Defaults
-            } else {
-                numbered += 1;
-                Home::Template(format!(
-                    "{}-{numbered}",
-                    kind.as_str().to_lowercase().replace('_', "-")
-                ))
-            };
-            for &index in members {
-                homes.insert((index, kind), home.clone());
-            }
+        found.extend(
+            by_shape
+                .into_values()
+                .filter(|members| members.len() >= 2)
+                .map(|members| Group { kind, members }),
+        );
+    }
+    found
+}
+
+/// `team ${X}/EU!` → `team-x-eu`: lowercase letters and digits, the rest
+/// one `-`, at most 24 characters; empty when nothing is left.
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
         }
     }
-    homes
+    out.truncate(24);
+    out.trim_matches('-').to_owned()
+}
+
+/// What a template's name may say of the integration it holds, by field,
+/// in the order tried: its enum fields (a region, even when Atlas's
+/// default), its other plain fields, then the last characters of its
+/// secrets' masks (shown beside the variable anyway).
+fn name_words(
+    integration: &LiveIntegration,
+    options: &ImportOptions,
+) -> [Vec<(&'static str, String)>; 3] {
+    let written = written_fields(integration, options);
+    let text = |value: &LiveValue| match value {
+        LiveValue::Text(t) => t.clone(),
+        LiveValue::Bool(b) => b.to_string(),
+    };
+    let enums = spec(integration.kind)
+        .fields
+        .iter()
+        .filter(|f| !f.sensitive && !f.allowed.is_empty())
+        .filter(|f| options.v2_fields || !f.v2_only)
+        .filter_map(|f| {
+            let value = integration
+                .get(f.name)
+                .cloned()
+                .or_else(|| f.live_default())?;
+            Some((f.name, slug(&text(&value))))
+        })
+        .collect();
+    let plain = written
+        .iter()
+        .filter(|(f, _)| !f.sensitive && f.allowed.is_empty())
+        .map(|(f, value)| match value {
+            LiveValue::Bool(true) => (f.name, slug(f.name)),
+            LiveValue::Bool(false) => (f.name, format!("no-{}", slug(f.name))),
+            LiveValue::Text(t) => (f.name, slug(t)),
+        })
+        .collect();
+    let masks = written
+        .iter()
+        .filter(|(f, _)| f.sensitive)
+        .filter_map(|(f, value)| match value {
+            LiveValue::Text(t) if crate::secret::looks_masked(t) => {
+                let tail: String = t.chars().filter(char::is_ascii_alphanumeric).collect();
+                let tail = &tail[tail.len().saturating_sub(4)..];
+                Some((f.name, slug(tail)))
+            }
+            _ => None,
+        })
+        .collect();
+    [enums, plain, masks]
+}
+
+/// Appends to each name that others share the words (of `said`, per
+/// name) of the fields whose values tell those names apart.
+fn refine(names: &mut [String], said: &[&[(&str, String)]]) {
+    let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, name) in names.iter().enumerate() {
+        by_name.entry(name.clone()).or_default().push(index);
+    }
+    for members in by_name.values().filter(|m| m.len() > 1) {
+        let word = |m: usize, field: &str| {
+            said[m]
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, w)| w.as_str())
+        };
+        let fields: BTreeSet<&str> = members
+            .iter()
+            .flat_map(|&m| said[m].iter().map(|(f, _)| *f))
+            .collect();
+        let telling: Vec<&str> = fields
+            .into_iter()
+            .filter(|field| {
+                let values: BTreeSet<Option<&str>> =
+                    members.iter().map(|&m| word(m, field)).collect();
+                values.len() > 1
+            })
+            .collect();
+        for &m in members {
+            let mut parts = vec![names[m].clone()];
+            parts.extend(
+                said[m]
+                    .iter()
+                    .filter(|(f, w)| telling.contains(f) && !w.is_empty())
+                    .map(|(_, w)| w.clone()),
+            );
+            names[m] = parts.join("-");
+        }
+    }
+}
+
+/// A name for each template, unique among them all (every file of the
+/// output): the type and its enum values (`datadog-eu`), then, only
+/// between templates that would share a name, the plain fields that tell
+/// them apart, then their masks' last characters (`pager-duty-us-8237`),
+/// then a number.
+fn template_names(templates: &[&LiveIntegration], options: &ImportOptions) -> Vec<String> {
+    let words: Vec<[Vec<(&str, String)>; 3]> = templates
+        .iter()
+        .map(|integration| name_words(integration, options))
+        .collect();
+    let join = |parts: Vec<String>| {
+        parts
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("-")
+    };
+    let mut names: Vec<String> = templates
+        .iter()
+        .zip(&words)
+        .map(|(integration, words)| {
+            let mut parts = vec![slug(integration.kind.as_str())];
+            parts.extend(words[0].iter().map(|(_, w)| w.clone()));
+            join(parts)
+        })
+        .collect();
+    for level in [1, 2] {
+        let said: Vec<&[(&str, String)]> = words.iter().map(|w| w[level].as_slice()).collect();
+        refine(&mut names, &said);
+    }
+    let mut taken: HashSet<String> = HashSet::new();
+    for name in &mut names {
+        let base = name.clone();
+        let mut n = 2;
+        while !taken.insert(name.clone()) {
+            *name = format!("{base}-{n}");
+            n += 1;
+        }
+    }
+    names
 }
 
 struct Writer<'a> {
@@ -313,30 +484,136 @@ impl Writer<'_> {
     }
 }
 
-/// The tether file for these projects.
-/// The file for `sources`; `org` is the organization they are all of, when
-/// the import was of a whole organization (then, with `--factor`, projects
-/// that are all alike become one `select` entry).
-pub fn import(sources: &[Source], options: &ImportOptions, org: Option<&str>) -> Imported {
-    let homes = factor(sources, options);
+/// The URL of the file's JSON Schema, as the repository keeps it
+/// (`schemas/tether.schema.json` on `main`), for the modeline.
+fn schema_url() -> String {
+    let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    let owner_name = repository
+        .strip_prefix("https://github.com/")
+        .unwrap_or(repository);
+    format!("https://raw.githubusercontent.com/{owner_name}/main/schemas/tether.schema.json")
+}
+
+/// One file to write: its projects, and the organization a `select` entry
+/// may name when they are all of its projects.
+struct Part<'a> {
+    org: Option<GroupId>,
+    select_org: Option<GroupId>,
+    sources: Vec<&'a Source>,
+}
+
+/// The files for `orgs`: one, or one per organization (projects of the
+/// same organization together, in the order first seen).
+pub fn import(orgs: &[Organization], options: &ImportOptions, layout: Layout) -> Imported {
+    let parts: Vec<Part<'_>> = match layout {
+        Layout::OneFile => {
+            let select_org = match orgs {
+                [only] if only.whole => only.id.clone(),
+                _ => None,
+            };
+            vec![Part {
+                org: None,
+                select_org,
+                sources: orgs.iter().flat_map(|o| &o.sources).collect(),
+            }]
+        }
+        Layout::PerOrganization => {
+            let mut parts: Vec<Part<'_>> = Vec::new();
+            let mut whole: Vec<bool> = Vec::new();
+            for org in orgs {
+                match parts.iter().position(|p| p.org == org.id) {
+                    Some(at) => {
+                        parts[at].sources.extend(&org.sources);
+                        whole[at] &= org.whole;
+                    }
+                    None => {
+                        parts.push(Part {
+                            org: org.id.clone(),
+                            select_org: None,
+                            sources: org.sources.iter().collect(),
+                        });
+                        whole.push(org.whole);
+                    }
+                }
+            }
+            for (part, whole) in parts.iter_mut().zip(whole) {
+                part.select_org = part.org.clone().filter(|_| whole);
+            }
+            parts
+        }
+    };
+    // `defaults` stands once in a directory: there, what all of one
+    // organization's projects share goes to a template.
+    let defaults_allowed = layout == Layout::OneFile;
+    let mut homes: Vec<BTreeMap<(usize, IntegrationType), Home>> =
+        vec![BTreeMap::new(); parts.len()];
+    let mut templated: Vec<(usize, Group)> = Vec::new();
+    for (at, part) in parts.iter().enumerate() {
+        for group in groups(&part.sources, options) {
+            if defaults_allowed && group.members.len() == part.sources.len() {
+                for &index in &group.members {
+                    homes[at].insert((index, group.kind), Home::Defaults);
+                }
+            } else {
+                templated.push((at, group));
+            }
+        }
+    }
+    let representatives: Vec<&LiveIntegration> = templated
+        .iter()
+        .map(|(at, group)| &parts[*at].sources[group.members[0]].live.known[&group.kind])
+        .collect();
+    let names = template_names(&representatives, options);
+    for ((at, group), name) in templated.iter().zip(names) {
+        for &index in &group.members {
+            homes[*at].insert((index, group.kind), Home::Template(name.clone()));
+        }
+    }
     let mut writer = Writer {
         out: String::new(),
         variables: Vec::new(),
         taken: HashSet::new(),
         options,
     };
-    writer.out.push_str(
-        "# yaml-language-server: $schema=./tether.schema.json\n\
-         # (write the schema beside this file with `tether schema > tether.schema.json`)\n\
-         # Written by `tether import` from what Atlas has. Secrets are `${VARIABLES}`:\n\
+    let mut files = Vec::with_capacity(parts.len());
+    for (part, homes) in parts.iter().zip(&homes) {
+        write_part(&mut writer, part, homes);
+        files.push(ImportedFile {
+            org: part.org.clone(),
+            yaml: std::mem::take(&mut writer.out),
+            projects: part.sources.len(),
+        });
+    }
+    Imported {
+        files,
+        variables: writer.variables,
+    }
+}
+
+/// Writes one file into `writer.out`.
+fn write_part(
+    writer: &mut Writer<'_>,
+    part: &Part<'_>,
+    homes: &BTreeMap<(usize, IntegrationType), Home>,
+) {
+    let sources = &part.sources;
+    let _ = write!(
+        writer.out,
+        "# yaml-language-server: $schema={}\n\
+         # Written by `tether import` from what Atlas has. Secrets are `${{VARIABLES}}`:\n\
          # set them (the masks Atlas returned are in the comments), then `tether plan`\n\
-         # should show no changes.\n\
-         version: 1\n",
+         # should show no changes. The schema of this very version, for editors\n\
+         # offline: `tether schema > tether.schema.json`.\n",
+        schema_url()
     );
+    if let Some(org) = &part.org {
+        let _ = writeln!(writer.out, "# The projects of organization {org}.");
+    }
+    writer.out.push_str("version: 1\n");
     // Defaults and templates first: one representative project each.
     let mut defaults: Vec<&LiveIntegration> = Vec::new();
     let mut templates: BTreeMap<String, &LiveIntegration> = BTreeMap::new();
-    for ((index, kind), home) in &homes {
+    for ((index, kind), home) in homes {
         let integration = &sources[*index].live.known[kind];
         match home {
             Home::Defaults if !defaults.iter().any(|i| i.kind == *kind) => {
@@ -364,20 +641,30 @@ pub fn import(sources: &[Source], options: &ImportOptions, org: Option<&str>) ->
         }
     }
     writer.out.push_str("\nprojects:\n");
-    if let Some(org) = org.filter(|_| options.factor && all_alike(sources, &homes)) {
+    let used = |index: usize| -> Vec<String> {
+        IntegrationType::ALL
+            .iter()
+            .filter_map(|kind| match homes.get(&(index, *kind)) {
+                Some(Home::Template(name)) => Some(scalar(name)),
+                _ => None,
+            })
+            .collect()
+    };
+    if let Some(org) = part
+        .select_org
+        .as_ref()
+        .filter(|_| writer.options.factor && all_alike(sources, homes))
+    {
         let _ = writeln!(
             writer.out,
             "  # Every project of the organization is alike: this entry manages them all,\n  \
-             # and any project created there later.\n  - select:\n      org: {}",
-            match org.parse::<GroupId>() {
-                Ok(_) => org.to_owned(),
-                Err(_) => scalar(org),
-            }
+             # and any project created there later.\n  - select:\n      org: {org}"
         );
-        return Imported {
-            yaml: writer.out,
-            variables: writer.variables,
-        };
+        let names = used(0);
+        if !names.is_empty() {
+            let _ = writeln!(writer.out, "    use: [{}]", names.join(", "));
+        }
+        return;
     }
     if sources.is_empty() {
         writer.out.push_str("  []\n");
@@ -386,15 +673,8 @@ pub fn import(sources: &[Source], options: &ImportOptions, org: Option<&str>) ->
         let project = &source.project;
         let _ = writeln!(writer.out, "  - id: {}", project.id);
         let _ = writeln!(writer.out, "    name: {}", scalar(&project.name));
-        let used: Vec<&String> = IntegrationType::ALL
-            .iter()
-            .filter_map(|kind| match homes.get(&(index, *kind)) {
-                Some(Home::Template(name)) => Some(name),
-                _ => None,
-            })
-            .collect();
-        if !used.is_empty() {
-            let names: Vec<String> = used.iter().map(|n| scalar(n)).collect();
+        let names = used(index);
+        if !names.is_empty() {
             let _ = writeln!(writer.out, "    use: [{}]", names.join(", "));
         }
         let own: Vec<&LiveIntegration> = source
@@ -407,6 +687,8 @@ pub fn import(sources: &[Source], options: &ImportOptions, org: Option<&str>) ->
             .iter()
             .filter(|(_, home)| **home == Home::Defaults)
             .map(|((_, kind), _)| *kind)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
             .filter(|kind| !source.live.known.contains_key(kind))
             .collect();
         if !source.live.unknown_types.is_empty() {
@@ -430,10 +712,6 @@ pub fn import(sources: &[Source], options: &ImportOptions, org: Option<&str>) ->
         for kind in defaults_not_live {
             let _ = writeln!(writer.out, "      {kind}: absent");
         }
-    }
-    Imported {
-        yaml: writer.out,
-        variables: writer.variables,
     }
 }
 
@@ -459,6 +737,79 @@ fn variable_name(prefix: &str, field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn import_one(source: Source) -> (String, Vec<Variable>) {
+        let org = Organization {
+            id: None,
+            whole: false,
+            sources: vec![source],
+        };
+        let imported = import(&[org], &ImportOptions::default(), Layout::OneFile);
+        let [file] = <[ImportedFile; 1]>::try_from(imported.files)
+            .ok()
+            .expect("one file");
+        (file.yaml, imported.variables)
+    }
+
+    fn live(kind: IntegrationType, fields: &[(&str, &str)]) -> LiveIntegration {
+        let specs = spec(kind).fields;
+        LiveIntegration {
+            kind,
+            id: None,
+            fields: fields
+                .iter()
+                .map(|(name, value)| {
+                    let field = specs.iter().find(|f| f.name == *name).expect("a field");
+                    (field, LiveValue::Text((*value).to_owned()))
+                })
+                .collect(),
+            unmodelled: Vec::new(),
+        }
+    }
+
+    fn names(templates: &[LiveIntegration]) -> Vec<String> {
+        let refs: Vec<&LiveIntegration> = templates.iter().collect();
+        template_names(&refs, &ImportOptions::default())
+    }
+
+    #[test]
+    fn template_names_say_the_type_and_what_tells_them_apart() {
+        use IntegrationType::{Datadog, PagerDuty, Slack};
+        let key = |tail: &str| format!("****************************{tail}");
+        assert_eq!(
+            names(&[
+                live(Datadog, &[("apiKey", &key("ab12")), ("region", "EU")]),
+                live(Datadog, &[("apiKey", &key("cd34")), ("region", "US")]),
+            ]),
+            ["datadog-eu", "datadog-us"]
+        );
+        // Atlas's default region is named too; then the keys tell them apart.
+        assert_eq!(
+            names(&[
+                live(PagerDuty, &[("serviceKey", &key("8237"))]),
+                live(PagerDuty, &[("serviceKey", &key("51cd"))]),
+                live(PagerDuty, &[("serviceKey", &key("efdf")), ("region", "EU")]),
+            ]),
+            ["pager-duty-us-8237", "pager-duty-us-51cd", "pager-duty-eu"]
+        );
+        // Only the plain field that differs is said, made safe to write.
+        assert_eq!(
+            names(&[
+                live(Slack, &[("channelName", "#alerts"), ("teamName", "acme")]),
+                live(
+                    Slack,
+                    &[("channelName", "\n${X}: ops"), ("teamName", "acme")]
+                ),
+            ]),
+            ["slack-alerts", "slack-x-ops"]
+        );
+        // Alike in all Atlas shows (one organization's key in another): numbered.
+        let same = live(PagerDuty, &[("serviceKey", &key("8237"))]);
+        assert_eq!(
+            names(&[same.clone(), same.clone(), same]),
+            ["pager-duty-us", "pager-duty-us-2", "pager-duty-us-3"]
+        );
+    }
 
     #[test]
     fn variable_names_say_the_type_once() {
@@ -519,24 +870,23 @@ mod tests {
             },
             live,
         };
-        let imported = import(&[source], &ImportOptions::default(), None);
-        let read: serde_json::Value =
-            serde_saphyr::from_str(&imported.yaml).expect("the file reads");
+        let (yaml, _) = import_one(source);
+        let read: serde_json::Value = serde_saphyr::from_str(&yaml).expect("the file reads");
         let project = read["projects"][0].as_object().expect("a project");
         let keys: Vec<&String> = project.keys().collect();
-        assert_eq!(keys, ["id", "integrations", "name"], "{}", imported.yaml);
+        assert_eq!(keys, ["id", "integrations", "name"], "{}", yaml);
         assert_eq!(
             read["projects"][0]["integrations"]["SLACK"],
             serde_json::Value::Null,
             "{}",
-            imported.yaml
+            yaml
         );
         assert!(
-            imported.yaml.contains(
+            yaml.contains(
                 "# also in Atlas, not managed by tether: NEW\\u{d}\\u{a}INJECTED_TYPE: 1"
             ),
             "{}",
-            imported.yaml
+            yaml
         );
     }
 
@@ -575,20 +925,18 @@ mod tests {
             },
             live,
         };
-        let imported = import(&[source], &ImportOptions::default(), None);
-        let hints: String = imported.variables.iter().map(|v| v.hint.clone()).collect();
-        for text in [&imported.yaml, &hints] {
+        let (yaml, variables) = import_one(source);
+        let hints: String = variables.iter().map(|v| v.hint.clone()).collect();
+        for text in [&yaml, &hints] {
             assert!(!text.contains("hunter2"), "{text}");
             assert!(!text.contains("admin"), "{text}");
         }
-        assert!(imported.yaml.contains("https://hooks.example.com/****ab12"));
+        assert!(yaml.contains("https://hooks.example.com/****ab12"));
         // A field this tether does not know is named, never dropped silently.
         assert!(
-            imported
-                .yaml
-                .contains("# retryPolicy: set in Atlas, but this tether does not know the field"),
+            yaml.contains("# retryPolicy: set in Atlas, but this tether does not know the field"),
             "{}",
-            imported.yaml
+            yaml
         );
     }
 }

@@ -592,6 +592,32 @@ impl Client {
             .collect()
     }
 
+    /// The id of every organization the credentials can see (`GET /orgs`,
+    /// all pages), in Atlas's order. An id that is not one is refused: it
+    /// would go into the next URL.
+    pub async fn organizations(&self) -> Result<Vec<GroupId>, ApiError> {
+        let items = self.list_all(&["orgs"]).await?;
+        items
+            .iter()
+            .map(|item| {
+                let id = item
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| "an organization has no `id`".to_owned())?;
+                id.parse::<GroupId>().map_err(|reason| {
+                    format!(
+                        "an organization id `{}` is not valid: {reason}",
+                        self.shown(id)
+                    )
+                })
+            })
+            .collect::<Result<_, String>>()
+            .map_err(|reason| ApiError::InvalidResponse {
+                request: "GET /orgs".to_owned(),
+                reason,
+            })
+    }
+
     fn read_project(&self, answer: &Answer) -> Result<Project, ApiError> {
         wire::project(&answer.json()?).map_err(|reason| answer.invalid(reason))
     }

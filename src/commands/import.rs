@@ -1,44 +1,75 @@
 //! `tether import`: write a tether file from what Atlas has today.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::atlas::ApiVersion;
 use crate::cli::ImportArgs;
-use crate::engine;
+use crate::engine::{self, ImportScope};
 use crate::error::Error;
 use crate::exit::ExitStatus;
-use crate::import::{ImportOptions, import};
-use crate::model::IntegrationType;
+use crate::import::{ImportOptions, Imported, Layout, Organization, import};
+use crate::model::{GroupId, IntegrationType};
 use crate::output::Printer;
+use crate::printable::one_line;
 use crate::prometheus::{Scraped, scrape_configs};
 
 pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let access = super::access(&args.atlas)?;
-    let org = organization(args, access.profile_org.as_deref());
-    if args.projects.is_empty() == org.is_none() {
-        return Err(Error::new(
-            "say which projects to import: `--project ID|NAME` (repeatable) or `--org ORG_ID`",
-            "for example `tether import --org 5f1e3b2c9d8e7f6a5b4c3d2e -o tether.yaml`; without \
-             `--project`, `MONGODB_ATLAS_ORG_ID` or the Atlas CLI profile's `org_id` names the \
-             organization",
-        ));
-    }
+    let orgs = organizations(args, access.profile_org.as_deref())?;
+    let scope = match (args.all_orgs, args.projects.is_empty(), orgs.is_empty()) {
+        (true, _, _) => ImportScope::AllOrgs,
+        (false, false, true) => ImportScope::Projects(&args.projects),
+        (false, true, false) => ImportScope::Orgs(&orgs),
+        _ => {
+            return Err(Error::new(
+                "say which projects to import: `--project ID|NAME` (repeatable), `--org ORG_ID` \
+                 (repeatable) or `--all-orgs`",
+                "for example `tether import --org 5f1e3b2c9d8e7f6a5b4c3d2e -o tether.yaml`; without \
+                 `--project`, `MONGODB_ATLAS_ORG_ID` or the Atlas CLI profile's `org_id` names the \
+                 organization",
+            ));
+        }
+    };
     let replace = if args.force {
         super::Replace::Yes
     } else {
         super::Replace::No
     };
-    for path in args.output.iter().chain(&args.secrets_out) {
-        super::check_output(path, None, replace)?;
+    let layout = match &args.output {
+        Some(path) if is_directory(path) => Layout::PerOrganization,
+        _ => Layout::OneFile,
+    };
+    match (&args.output, layout, scope) {
+        (Some(dir), Layout::PerOrganization, ImportScope::Orgs(orgs)) => {
+            for org in orgs {
+                super::check_output(&dir.join(file_name(Some(org))), None, replace)?;
+            }
+        }
+        (Some(_), Layout::PerOrganization, _) => {}
+        (Some(path), Layout::OneFile, _) => super::check_output(path, None, replace)?,
+        (None, _, _) => {}
+    }
+    // In the directory the files go to, the secrets would be read as one of them.
+    let written_dir = args
+        .output
+        .as_deref()
+        .filter(|_| layout == Layout::PerOrganization);
+    if let Some(path) = &args.secrets_out {
+        super::check_output(path, written_dir, replace)?;
     }
     let origin = super::atlas_origin(&access);
     let session = super::session::Session::start()?;
     let client = super::connect_with(&args.atlas, None, access, &session, printer)?;
-    let projects = session.read(engine::find_projects(
-        &client,
-        &args.projects,
-        org.as_deref(),
-    ))??;
+    let found = session.read(engine::find_projects(&client, scope))??;
+    if found.is_empty() && matches!(scope, ImportScope::AllOrgs) {
+        return Err(Error::new(
+            "Atlas lists no organization for these credentials; nothing was written",
+            "check with `tether whoami` which credentials are in use, or name the projects \
+             with `--project`",
+        ));
+    }
+    let projects: Vec<_> = found.iter().flat_map(|f| f.projects.clone()).collect();
     let progress = printer.progress(projects.len(), "reading");
     let step = progress.clone();
     let sources = session.read(engine::read_for_import(
@@ -47,25 +78,40 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         Arc::new(move || step.step()),
     ));
     progress.finish();
-    let sources = sources??;
+    let mut sources = sources??.into_iter();
+    let read: Vec<Organization> = found
+        .into_iter()
+        .map(|f| Organization {
+            id: f.org,
+            whole: f.whole,
+            sources: sources.by_ref().take(f.projects.len()).collect(),
+        })
+        .collect();
     let options = ImportOptions {
         factor: args.factor,
         v2_fields: client.api() == ApiVersion::V2,
     };
-    let imported = import(&sources, &options, org.as_deref());
-    match &args.output {
-        Some(path) => {
-            super::write_file(path, &imported.yaml, None, replace)?;
+    let imported = import(&read, &options, layout);
+    match (&args.output, layout) {
+        (Some(dir), Layout::PerOrganization) => write_directory(dir, &imported, replace, printer)?,
+        (Some(path), Layout::OneFile) => {
+            let yaml: String = imported.files.iter().map(|f| f.yaml.as_str()).collect();
+            super::write_file(path, &yaml, None, replace)?;
             printer.result(&format!(
                 "Wrote {} with {} project(s).",
                 path.display(),
-                sources.len()
+                imported.files.iter().map(|f| f.projects).sum::<usize>()
             ));
         }
-        None => printer.data(&imported.yaml),
+        (None, _) => {
+            for file in &imported.files {
+                printer.data(&file.yaml);
+            }
+        }
     }
+    let sources: Vec<&crate::import::Source> = read.iter().flat_map(|o| &o.sources).collect();
     if let Some(path) = &args.secrets_out {
-        super::write_file(path, &imported.secrets_template(), None, replace)?;
+        super::write_file(path, &imported.secrets_template(), written_dir, replace)?;
         owner_only(path).map_err(|err| {
             Error::new(
                 format!(
@@ -102,7 +148,7 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         printer.warnings(&lines);
     }
     let scraped: Vec<Scraped<'_>> = sources
-        .iter()
+        .into_iter()
         .filter_map(|source| {
             let integration = source.live.known.get(&IntegrationType::Prometheus)?;
             Some(Scraped {
@@ -124,16 +170,139 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     Ok(ExitStatus::Success)
 }
 
-/// The organization to import: `--org`; without `--project`, else
+/// The organizations to import, each checked as an id before it goes into
+/// a URL: `--org`; without `--project` or `--all-orgs`, else
 /// `MONGODB_ATLAS_ORG_ID`, else the profile's `org_id`.
-fn organization(args: &ImportArgs, profile_org: Option<&str>) -> Option<String> {
-    if args.org.is_some() || !args.projects.is_empty() {
-        return args.org.clone();
+fn organizations(args: &ImportArgs, profile_org: Option<&str>) -> Result<Vec<GroupId>, Error> {
+    if !args.orgs.is_empty() || !args.projects.is_empty() || args.all_orgs {
+        return args
+            .orgs
+            .iter()
+            .map(|org| org_id(org, "--org ", "`--org`"))
+            .collect();
     }
-    std::env::var("MONGODB_ATLAS_ORG_ID")
+    if let Some(org) = std::env::var("MONGODB_ATLAS_ORG_ID")
         .ok()
         .filter(|org| !org.is_empty())
-        .or_else(|| profile_org.map(str::to_owned))
+    {
+        return Ok(vec![org_id(
+            &org,
+            "MONGODB_ATLAS_ORG_ID=",
+            "`MONGODB_ATLAS_ORG_ID`",
+        )?]);
+    }
+    profile_org
+        .map(|org| org_id(org, "org_id = ", "the Atlas CLI profile's `org_id`"))
+        .transpose()
+        .map(|org| org.into_iter().collect())
+}
+
+/// `value` as an organization id, or an error that shows it as given
+/// (`shown` before it) and says where it came from (`from`).
+fn org_id(value: &str, shown: &str, from: &str) -> Result<GroupId, Error> {
+    let reason = match value.parse::<GroupId>() {
+        Ok(id) => return Ok(id),
+        Err(reason) => reason,
+    };
+    let mut text: String = one_line(value).chars().take(64).collect();
+    if text.chars().count() < one_line(value).chars().count() {
+        text.push('…');
+    }
+    let message = if value.is_empty() {
+        format!("{from} is empty: it is not an organization id")
+    } else {
+        format!("`{shown}{text}` is not an organization id: {reason}")
+    };
+    let lower = value.to_ascii_lowercase();
+    let help = if value.contains([',', ' ', ';']) {
+        "repeat `--org` for each organization (`--org ID --org ID`), or import every \
+         organization the credentials can see with `--all-orgs`"
+            .to_owned()
+    } else if lower != value && lower.parse::<GroupId>().is_ok() {
+        format!("Atlas ids are lowercase: did you mean `{lower}`?")
+    } else {
+        format!(
+            "fix {from}: an organization id is 24 lowercase hexadecimal characters, as in the \
+             organization's Atlas URL; nothing was sent to Atlas"
+        )
+    };
+    Err(Error::new(message, help))
+}
+
+/// Whether `-o` names a directory: one that exists, or a path ending in a
+/// separator (created).
+fn is_directory(path: &Path) -> bool {
+    path.is_dir()
+        || path
+            .as_os_str()
+            .to_string_lossy()
+            .ends_with(std::path::is_separator)
+}
+
+/// The file of an organization in `-o DIR`: its id, which is always a safe
+/// file name, unique, and does not change when the organization is renamed.
+fn file_name(org: Option<&GroupId>) -> String {
+    match org {
+        Some(org) => format!("{org}.yaml"),
+        None => "projects.yaml".to_owned(),
+    }
+}
+
+/// Writes one file per organization into `dir` (made when missing), after
+/// checking that none would replace a file without `--force`.
+fn write_directory(
+    dir: &Path,
+    imported: &Imported,
+    replace: super::Replace,
+    printer: &Printer,
+) -> Result<(), Error> {
+    let paths: Vec<PathBuf> = imported
+        .files
+        .iter()
+        .map(|f| dir.join(file_name(f.org.as_ref())))
+        .collect();
+    for path in &paths {
+        super::check_output(path, None, replace)?;
+    }
+    std::fs::create_dir_all(dir).map_err(|err| {
+        Error::new(
+            format!("cannot make the directory `{}`: {err}", dir.display()),
+            "check the path, or make the directory first",
+        )
+    })?;
+    for (path, file) in paths.iter().zip(&imported.files) {
+        super::write_file(path, &file.yaml, None, replace)?;
+    }
+    let mut others: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| !paths.contains(path))
+        .filter_map(|path| {
+            let name = path.file_name()?.to_string_lossy().into_owned();
+            let lower = name.to_ascii_lowercase();
+            (lower.ends_with(".yaml") || lower.ends_with(".yml"))
+                .then(|| format!("`{}`", one_line(&name)))
+        })
+        .collect();
+    others.sort();
+    if !others.is_empty() {
+        printer.warnings(&format!(
+            "warning: `{}` also holds {}: `-f {}` reads them with the imported files, so the \
+             plan may differ from what Atlas has; move them out to plan the import alone\n",
+            dir.display(),
+            others.join(", "),
+            dir.display()
+        ));
+    }
+    printer.result(&format!(
+        "Wrote {} in {} with {} project(s); read them together with `-f {}`.",
+        crate::plural::count(paths.len(), "file", "files"),
+        dir.display(),
+        imported.files.iter().map(|f| f.projects).sum::<usize>(),
+        dir.display()
+    ));
+    Ok(())
 }
 
 #[cfg(unix)]

@@ -17,7 +17,14 @@ pub fn run(args: &PrometheusArgs, printer: &Printer) -> Result<ExitStatus, Error
     let origin = super::atlas_origin(&access);
     let session = super::session::Session::start()?;
     let client = super::connect_with(&args.atlas, None, access, &session, printer)?;
-    let projects = session.read(engine::find_projects(&client, &args.projects, None))??;
+    let projects = session
+        .read(engine::find_projects(
+            &client,
+            engine::ImportScope::Projects(&args.projects),
+        ))??
+        .into_iter()
+        .flat_map(|found| found.projects)
+        .collect();
     let sources = session.read(engine::read_for_import(
         Arc::clone(&client),
         projects,

@@ -14,7 +14,7 @@ mod report;
 mod selectors;
 mod stop;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -485,35 +485,85 @@ pub async fn read_for_import(
     Ok(sources)
 }
 
-/// The projects to import: those asked for by id or exact name, in the
-/// order asked, or every project of `org` in Atlas's order.
-pub async fn find_projects(
-    client: &Client,
-    asked: &[String],
-    org: Option<&str>,
-) -> Result<Vec<Project>, Error> {
-    find(client, asked, org).await.map_err(Error::from)
+/// Which projects `import` reads.
+#[derive(Clone, Copy, Debug)]
+pub enum ImportScope<'a> {
+    /// By id or exact name, in the order asked.
+    Projects(&'a [String]),
+    /// Every project of each of these organizations.
+    Orgs(&'a [GroupId]),
+    /// Every project of every organization the credentials can see.
+    AllOrgs,
 }
 
-async fn find(
+/// The projects found of one organization; `whole` when they are all of
+/// its projects.
+#[derive(Debug)]
+pub struct OrgProjects {
+    pub org: Option<GroupId>,
+    pub whole: bool,
+    pub projects: Vec<Project>,
+}
+
+/// The projects to import, by organization: for `--project`, each project
+/// in the order asked with the organization Atlas says it is of; else each
+/// organization's projects in Atlas's order, a project listed twice once.
+pub async fn find_projects(
     client: &Client,
-    asked: &[String],
-    org: Option<&str>,
-) -> Result<Vec<Project>, ApiError> {
-    if let Some(org) = org {
-        return client.org_projects(org).await;
+    scope: ImportScope<'_>,
+) -> Result<Vec<OrgProjects>, Error> {
+    find(client, scope).await.map_err(Error::from)
+}
+
+async fn find(client: &Client, scope: ImportScope<'_>) -> Result<Vec<OrgProjects>, ApiError> {
+    let orgs = match scope {
+        ImportScope::Projects(asked) => return by_name_or_id(client, asked).await,
+        ImportScope::Orgs(orgs) => orgs.to_vec(),
+        ImportScope::AllOrgs => client.organizations().await?,
+    };
+    let mut found: Vec<OrgProjects> = Vec::with_capacity(orgs.len());
+    let mut seen: HashSet<GroupId> = HashSet::new();
+    for org in orgs {
+        if found.iter().any(|f| f.org.as_ref() == Some(&org)) {
+            continue;
+        }
+        let projects = client
+            .org_projects(org.as_str())
+            .await?
+            .into_iter()
+            .filter(|p| seen.insert(p.id.clone()))
+            .collect();
+        found.push(OrgProjects {
+            org: Some(org),
+            whole: true,
+            projects,
+        });
     }
-    let mut projects = Vec::with_capacity(asked.len());
+    Ok(found)
+}
+
+async fn by_name_or_id(client: &Client, asked: &[String]) -> Result<Vec<OrgProjects>, ApiError> {
+    let mut found: Vec<OrgProjects> = Vec::new();
     for id_or_name in asked {
         let project = match id_or_name.parse::<GroupId>() {
             Ok(id) => client.project(&id).await?,
             Err(_) => client.project_by_name(id_or_name).await?,
         };
-        if !projects.iter().any(|p: &Project| p.id == project.id) {
-            projects.push(project);
+        if found
+            .iter()
+            .any(|f| f.projects.iter().any(|p| p.id == project.id))
+        {
+            continue;
         }
+        // Atlas's word for the organization is kept only when it is an id.
+        let org = project.org_id.as_deref().and_then(|o| o.parse().ok());
+        found.push(OrgProjects {
+            org,
+            whole: false,
+            projects: vec![project],
+        });
     }
-    Ok(projects)
+    Ok(found)
 }
 
 #[cfg(test)]

@@ -46,6 +46,7 @@ pub fn router(sim: Arc<Sim>) -> Router {
                 get(project_by_name),
             )
             .route(&format!("{p}/groups/{{groupId}}"), get(get_project))
+            .route(&format!("{p}/orgs"), get(list_orgs))
             .route(&format!("{p}/orgs/{{orgId}}/groups"), get(org_projects))
             .route(
                 &format!("{p}/groups/{{groupId}}/integrations"),
@@ -654,6 +655,29 @@ async fn list_projects(
     Ok(projects_response(
         &sim, version, &headers, &page, &projects, "/groups",
     ))
+}
+
+/// `GET /orgs`: every organization the caller can see (the simulator's
+/// credentials see them all), in id order. The simulator keeps no names:
+/// each is named after its id, as Atlas requires a name.
+async fn list_orgs(
+    version: Version,
+    State(sim): Shared,
+    Query(query): Query_,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let page = Page::from_query(&query, &sim.assumptions)?;
+    let state = sim.read();
+    let mut ids: Vec<&String> = state.orgs().collect();
+    ids.sort();
+    let base = base_url(&headers);
+    let all = ids
+        .into_iter()
+        .map(|id| wire::organization(id, version, &base))
+        .collect();
+    let url = format!("{base}/api/atlas/{}/orgs", version.path());
+    let body = page.envelope(all, &url, &sim.assumptions);
+    Ok(wire::ok(version, StatusCode::OK, body, Some(&page)))
 }
 
 async fn org_projects(

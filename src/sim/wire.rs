@@ -101,6 +101,19 @@ pub fn project(project: &Project, version: Version, base: &str) -> Value {
     value
 }
 
+/// An organization as `GET /orgs` lists it.
+pub fn organization(id: &str, version: Version, base: &str) -> Value {
+    json!({
+        "id": id,
+        "name": format!("org-{id}"),
+        "isDeleted": false,
+        "links": [{
+            "href": format!("{base}/api/atlas/{}/orgs/{id}", version.path()),
+            "rel": "self",
+        }],
+    })
+}
+
 /// The list query parameters of Atlas.
 #[derive(Clone, Debug)]
 pub struct Page {

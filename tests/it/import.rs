@@ -132,8 +132,9 @@ fn factored_file_plans_the_same() {
         written.contains("defaults:\n  integrations:\n    PAGER_DUTY:"),
         "{written}"
     );
-    assert!(written.contains("templates:\n  datadog-1:"), "{written}");
-    assert_eq!(written.matches("use: [datadog-1]").count(), 2, "{written}");
+    // The template says what it holds: Datadog, in the EU region.
+    assert!(written.contains("templates:\n  datadog-eu:"), "{written}");
+    assert_eq!(written.matches("use: [datadog-eu]").count(), 2, "{written}");
 }
 
 #[test]

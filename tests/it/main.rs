@@ -18,6 +18,7 @@ mod gitlab_recipe_runs;
 mod gitops;
 mod hostile;
 mod import;
+mod import_orgs;
 mod install_script;
 mod man_pages;
 mod outside_text;
