@@ -15,6 +15,65 @@ use crate::plural::{count, noun};
 pub enum Severity {
     Error,
     Warning,
+    /// Something not checked, said so that a pass is not read as more than
+    /// it is.
+    Note,
+}
+
+/// Problems of one kind, each about a subject (a variable's name), that are
+/// shown as one block with one line per subject rather than framed one by
+/// one: twenty unset variables are twenty lines, not two hundred.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Alike {
+    /// An environment variable that is not set.
+    UnsetVariable,
+    /// An environment variable that is set but empty.
+    EmptyVariable,
+    /// A variable `--ignore-unset` kept as written.
+    KeptVariable,
+}
+
+impl Alike {
+    /// How many problems of the kind make a block; fewer are framed.
+    fn block_from(self) -> usize {
+        match self {
+            Alike::UnsetVariable | Alike::EmptyVariable => 2,
+            Alike::KeptVariable => 1,
+        }
+    }
+
+    /// The block's first line, for `n` subjects.
+    fn heading(self, n: usize) -> String {
+        match self {
+            Alike::UnsetVariable => format!(
+                "{} not set:",
+                count(n, "environment variable is", "environment variables are")
+            ),
+            Alike::EmptyVariable => format!(
+                "{} set but empty:",
+                count(n, "environment variable is", "environment variables are")
+            ),
+            Alike::KeptVariable => format!(
+                "{} no value, so the checks that need {} were skipped:",
+                count(n, "variable has", "variables have"),
+                if n == 1 { "it" } else { "them" },
+            ),
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            Alike::UnsetVariable => {
+                "export each before running tether (in CI, from a secret), or give them in \
+                 `TETHER_SECRETS_JSON` or a `--secrets` file"
+            }
+            Alike::EmptyVariable => "give each a value in the environment tether runs in",
+            Alike::KeptVariable => {
+                "`--ignore-unset` takes a variable with no value as unknown; everything else was \
+                 checked, and `tether plan` needs them set"
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +87,8 @@ pub struct Problem {
     pub help: Option<String>,
     /// Other places worth showing, such as the first of two duplicates.
     pub related: Vec<(Span, String)>,
+    /// The kind and subject, for problems shown as one block.
+    pub alike: Option<(Alike, String)>,
 }
 
 impl Problem {
@@ -43,6 +104,11 @@ impl Problem {
 
     pub fn related(&mut self, span: Span, label: impl Into<String>) -> &mut Self {
         self.related.push((span, label.into()));
+        self
+    }
+
+    pub fn alike(&mut self, kind: Alike, subject: impl Into<String>) -> &mut Self {
+        self.alike = Some((kind, subject.into()));
         self
     }
 }
@@ -86,6 +152,7 @@ impl Problems {
             label: None,
             help: None,
             related: Vec::new(),
+            alike: None,
         });
         self.list.last_mut().expect("just pushed")
     }
@@ -96,6 +163,10 @@ impl Problems {
 
     pub fn warning(&mut self, span: Span, message: impl Into<String>) -> &mut Problem {
         self.push(Severity::Warning, Some(span), message.into())
+    }
+
+    pub fn note(&mut self, span: Span, message: impl Into<String>) -> &mut Problem {
+        self.push(Severity::Note, Some(span), message.into())
     }
 
     /// An error about the file as a whole, with no place inside it.
@@ -227,11 +298,21 @@ impl FileReport {
                 out.push('\n');
             }
         };
+        let mut blocks = source
+            .as_ref()
+            .map(|source| Blocks::of(&self.problems, source, &self.path))
+            .unwrap_or_default();
         // Per message: how many so far, and where its summary is, if any.
         let mut alike: HashMap<(Severity, &str), (usize, Option<usize>)> = HashMap::new();
         // Per message past the first few: the lines of the ones not shown.
         let mut not_shown: Vec<(&Problem, Vec<usize>)> = Vec::new();
         for problem in self.problems.iter() {
+            if let Some(shown) = blocks.take(problem) {
+                if let Some(block) = shown {
+                    render(&block, None);
+                }
+                continue;
+            }
             let (seen, summary) = alike
                 .entry((problem.severity, problem.message.as_str()))
                 .or_default();
@@ -270,11 +351,107 @@ impl FileReport {
     }
 }
 
+/// Places of one subject listed on its line of a block.
+const PLACES_LISTED: usize = 10;
+
+/// The blocks of a file's problems: per kind, its subjects in order of first
+/// use, each with the places it is used.
+#[derive(Default)]
+struct Blocks {
+    kinds: Vec<(Severity, Alike, Vec<(String, Vec<String>)>, bool)>,
+}
+
+impl Blocks {
+    fn of(problems: &Problems, source: &IndexedSource, path: &str) -> Blocks {
+        let mut blocks = Blocks::default();
+        let mut uses: HashMap<(Severity, Alike), usize> = HashMap::new();
+        for problem in problems.iter() {
+            let (Some((kind, subject)), Some(span)) = (&problem.alike, &problem.span) else {
+                continue;
+            };
+            *uses.entry((problem.severity, *kind)).or_default() += 1;
+            let at = match blocks
+                .kinds
+                .iter()
+                .position(|(s, k, _, _)| *s == problem.severity && k == kind)
+            {
+                Some(at) => at,
+                None => {
+                    blocks
+                        .kinds
+                        .push((problem.severity, *kind, Vec::new(), false));
+                    blocks.kinds.len() - 1
+                }
+            };
+            let subjects = &mut blocks.kinds[at].2;
+            let place = source.line_column(span.start);
+            match subjects.iter_mut().find(|(name, _)| name == subject) {
+                Some((_, places)) => places.push(place),
+                None => subjects.push((subject.clone(), vec![format!("{path}:{place}")])),
+            }
+        }
+        blocks
+            .kinds
+            .retain(|(severity, kind, _, _)| uses[&(*severity, *kind)] >= kind.block_from());
+        blocks
+    }
+
+    /// For a problem that belongs to a block: `Some(Some(block))` the first
+    /// time, to show it there, `Some(None)` after; `None` for the others.
+    fn take(&mut self, problem: &Problem) -> Option<Option<Problem>> {
+        let (kind, _) = problem.alike.as_ref()?;
+        let (severity, kind, subjects, shown) = self
+            .kinds
+            .iter_mut()
+            .find(|(s, k, _, _)| *s == problem.severity && k == kind)?;
+        if std::mem::replace(shown, true) {
+            return Some(None);
+        }
+        let mut message = kind.heading(subjects.len());
+        for (subject, places) in subjects.iter() {
+            message.push_str(&format!("\n  `{subject}` at {}", places_of(places)));
+        }
+        Some(Some(Problem {
+            severity: *severity,
+            message,
+            span: None,
+            label: None,
+            help: Some(kind.help().to_owned()),
+            related: Vec::new(),
+            alike: None,
+        }))
+    }
+}
+
+/// Where a subject is used: the first place as `file:line:col`, the others
+/// (`line:col`) by their lines.
+fn places_of(places: &[String]) -> String {
+    let mut text = places[0].clone();
+    let lines: Vec<&str> = places[1..]
+        .iter()
+        .take(PLACES_LISTED)
+        .filter_map(|place| place.split(':').next())
+        .collect();
+    if !lines.is_empty() {
+        text.push_str(&format!(
+            ", also {} {}",
+            noun(lines.len(), "line", "lines"),
+            lines.join(", ")
+        ));
+    }
+    let more = places.len().saturating_sub(1 + PLACES_LISTED);
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
+}
+
 /// One problem standing for the others with the same message.
 fn summary_of_alike(problem: &Problem, lines: &[usize]) -> Problem {
     let kind = match problem.severity {
         Severity::Error => noun(lines.len(), "error", "errors"),
         Severity::Warning => noun(lines.len(), "warning", "warnings"),
+        Severity::Note => noun(lines.len(), "note", "notes"),
     };
     let listed: Vec<String> = lines
         .iter()
@@ -300,6 +477,7 @@ fn summary_of_alike(problem: &Problem, lines: &[usize]) -> Problem {
         label: None,
         help: problem.help.clone(),
         related: Vec::new(),
+        alike: None,
     }
 }
 
@@ -333,6 +511,7 @@ impl Diagnostic for ProblemDiagnostic<'_> {
         Some(match self.problem.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
         })
     }
 

@@ -159,7 +159,12 @@ fn project_ref(project: &RawProject, problems: &mut Problems) -> Option<ProjectR
     let Some(id) = &project.id else {
         return name.map(ProjectRef::Name);
     };
-    let id = match id.value.parse::<GroupId>() {
+    let parsed = if project.id_unset {
+        Ok(GroupId::placeholder(&id.value))
+    } else {
+        id.value.parse::<GroupId>()
+    };
+    let id = match parsed {
         Ok(id) => id,
         Err(reason) => {
             problems

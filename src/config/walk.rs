@@ -4,8 +4,8 @@
 
 use std::fmt;
 
-use super::interpolate::{Env, MAX_VALUE_BYTES, Unset, interpolate};
-use super::problem::Problems;
+use super::interpolate::{Env, Interpolated, MAX_VALUE_BYTES, Unset, interpolate};
+use super::problem::{Alike, Problems};
 use super::raw::{
     RawDefaults, RawEntry, RawField, RawFile, RawIntegrations, RawProject, RawSafety, RawSelect,
     RawSlot, RawTags, RawTemplate, RawTemplates, RawValue, Sp,
@@ -368,6 +368,7 @@ impl<'a> Walker<'a> {
             mode: None,
             integrations: None,
             span: node.span.clone(),
+            id_unset: false,
         };
         let mut select_key = None;
         let mut named = false;
@@ -375,7 +376,10 @@ impl<'a> Walker<'a> {
             match key.text.as_ref() {
                 "id" => {
                     named = true;
-                    project.id = self.text(value, &"`id`");
+                    if let Some((id, unset)) = self.text_or_unset(value, &"`id`") {
+                        project.id = Some(id);
+                        project.id_unset = unset;
+                    }
                 }
                 "name" => {
                     named = true;
@@ -467,7 +471,10 @@ impl<'a> Walker<'a> {
     }
 
     fn org_id(&mut self, node: &Node<'_>) -> Option<Sp<String>> {
-        let org = self.text(node, &"`select.org`")?;
+        let (org, unset) = self.text_or_unset(node, &"`select.org`")?;
+        if unset {
+            return Some(org);
+        }
         let valid = org.value.len() == 24
             && org
                 .value
@@ -489,7 +496,11 @@ impl<'a> Walker<'a> {
     /// special, and the characters other glob dialects use are refused
     /// rather than taken literally by surprise.
     fn glob(&mut self, node: &Node<'_>, what: &dyn fmt::Display) -> Option<Sp<String>> {
-        let glob = self.text(node, what)?;
+        let (glob, unset) = self.text_or_unset(node, what)?;
+        if unset {
+            // `${NAME}` has braces; what the variable holds is unknown.
+            return Some(glob);
+        }
         if let Some(c) = glob
             .value
             .chars()
@@ -535,7 +546,10 @@ impl<'a> Walker<'a> {
     }
 
     fn project_name(&mut self, node: &Node<'_>) -> Option<Sp<String>> {
-        let name = self.text(node, &"`name`")?;
+        let (name, unset) = self.text_or_unset(node, &"`name`")?;
+        if unset {
+            return Some(name);
+        }
         if name.value == "." || name.value == ".." {
             self.problems
                 .error(
@@ -576,9 +590,29 @@ impl<'a> Walker<'a> {
         Some(name)
     }
 
-    /// A string scalar, interpolated. Numbers are taken as written.
-    fn text(&mut self, node: &Node<'_>, what: &dyn fmt::Display) -> Option<Sp<String>> {
+    /// A string scalar, interpolated (numbers are taken as written), and
+    /// whether it holds a `${NAME}` kept as written, whose value cannot be
+    /// checked.
+    fn text_or_unset(
+        &mut self,
+        node: &Node<'_>,
+        what: &dyn fmt::Display,
+    ) -> Option<(Sp<String>, bool)> {
         let written = self.scalar_text(node, what)?;
+        let interpolated = self.interpolate(written, node)?;
+        if interpolated.value.trim().is_empty() {
+            self.problems
+                .error(node.span.clone(), format!("{what} is empty"))
+                .help("give it a value");
+            return None;
+        }
+        let unset = interpolated.unresolved();
+        Some((Sp::new(interpolated.value, node.span.clone()), unset))
+    }
+
+    /// Puts in the variables of a value; one note for each use of a
+    /// variable kept as written (the report shows one line per variable).
+    fn interpolate(&mut self, written: &str, node: &Node<'_>) -> Option<Interpolated> {
         let interpolated = interpolate(
             written,
             &node.span,
@@ -586,13 +620,12 @@ impl<'a> Walker<'a> {
             (self.env, self.unset),
             self.problems,
         )?;
-        if interpolated.value.trim().is_empty() {
+        for (name, span) in &interpolated.kept {
             self.problems
-                .error(node.span.clone(), format!("{what} is empty"))
-                .help("give it a value");
-            return None;
+                .note(span.clone(), format!("`{name}` has no value"))
+                .alike(Alike::KeptVariable, name.clone());
         }
-        Some(Sp::new(interpolated.value, node.span.clone()))
+        Some(interpolated)
     }
 
     fn scalar_text<'n>(&mut self, node: &'n Node<'_>, what: &dyn fmt::Display) -> Option<&'n str> {
@@ -863,13 +896,7 @@ impl<'a> Walker<'a> {
         if field.sensitive && written.len() > MAX_VALUE_BYTES {
             self.literal_secrets.push(node.span.clone());
         }
-        let interpolated = interpolate(
-            written,
-            &node.span,
-            self.source,
-            (self.env, self.unset),
-            self.problems,
-        )?;
+        let interpolated = self.interpolate(written, node)?;
         let value = interpolated.value;
         if value.is_empty() {
             self.problems
@@ -882,7 +909,7 @@ impl<'a> Walker<'a> {
         if literal_secret {
             self.literal_secrets.push(node.span.clone());
         }
-        if interpolated.unresolved {
+        if !interpolated.kept.is_empty() {
             return Some(Sp::new(
                 if field.sensitive {
                     RawValue::Secret(Secret::new(value))
