@@ -187,11 +187,15 @@ fn project_ref(project: &RawProject, problems: &mut Problems) -> Option<ProjectR
 }
 
 /// Projects seen so far, by id and by name, to catch one declared twice.
+/// Atlas allows one name in several organizations, so a name is ambiguous
+/// only where it finds the project: in an entry with a name and no id.
 #[derive(Default)]
 struct Seen<'a> {
     /// Keys borrow the file's text: a valid id is its own written form.
     ids: HashMap<&'a str, &'a Span>,
-    names: HashMap<&'a str, &'a Span>,
+    /// The first entry with the name, the first with it and no id, and
+    /// whether that one was reported as ambiguous.
+    names: HashMap<&'a str, (&'a Span, Option<&'a Span>, bool)>,
 }
 
 impl<'a> Seen<'a> {
@@ -211,14 +215,31 @@ impl<'a> Seen<'a> {
                 }
             }
         }
-        if let Some(written) = &project.name {
-            let name = written.value.as_str();
-            match self.names.get(name) {
-                Some(first) => duplicate(problems, &written.span, first, &format!("name `{name}`")),
-                None => {
-                    self.names.insert(name, &written.span);
-                }
+        let Some(written) = &project.name else {
+            return;
+        };
+        let name = written.value.as_str();
+        let finds = project.id.is_none();
+        match self.names.get_mut(name) {
+            None => {
+                let name_only = finds.then_some(&written.span);
+                self.names.insert(name, (&written.span, name_only, false));
             }
+            Some((first, name_only, reported)) => match (*name_only, finds) {
+                (Some(other), true) => {
+                    duplicate(problems, &written.span, other, &format!("name `{name}`"));
+                }
+                (None, true) => {
+                    ambiguous(problems, &written.span, first, name);
+                    *name_only = Some(&written.span);
+                    *reported = true;
+                }
+                (Some(other), false) if !*reported => {
+                    ambiguous(problems, other, &written.span, name);
+                    *reported = true;
+                }
+                (_, false) => {}
+            },
         }
     }
 }
@@ -232,6 +253,22 @@ fn duplicate(problems: &mut Problems, again: &Span, first: &Span, what: &str) {
         .label("declared again here")
         .related(first.clone(), "first declared here")
         .help("merge the two entries into one: a project has one entry in the file");
+}
+
+/// `finding` is an entry that finds its project by `name` alone; `other`
+/// has the same name and an id.
+fn ambiguous(problems: &mut Problems, finding: &Span, other: &Span, name: &str) {
+    problems
+        .error(
+            finding.clone(),
+            format!("the project name `{name}` finds a project, but another entry has it too"),
+        )
+        .label("found by this name")
+        .related(other.clone(), "the same name, with an id")
+        .help(
+            "Atlas allows one name in several organizations: give this entry the project's \
+             `id`, or merge the two entries if they are one project",
+        );
 }
 
 fn unknown_template(

@@ -232,3 +232,48 @@ fn hidden_files_are_read_and_backups_are_not_configurations() {
     assert!(!run.stderr.contains("a.yaml~"), "{}", run.transcript());
     assert!(!run.stderr.contains("a.yaml.swp"), "{}", run.transcript());
 }
+
+/// One team file per organization: the same project name with different
+/// ids in two files is two projects; a name alone in one file that another
+/// file also has cannot tell which it means.
+#[test]
+fn one_name_in_two_files_is_ambiguous_only_where_it_finds_the_project() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: &str| {
+        std::fs::write(work.path().join(name), text).expect("write");
+    };
+    write(
+        "org-a.yaml",
+        "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: api-prod\n",
+    );
+    write(
+        "org-b.yaml",
+        "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d2\n    name: api-prod\n",
+    );
+    let validate = || {
+        tether(
+            work.path(),
+            &["validate", "--color", "never", "-f", "."],
+            &[],
+        )
+    };
+    let run = validate();
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stdout.contains("2 projects"), "{}", run.stdout);
+
+    write("org-c.yaml", "version: 1\nprojects:\n  - name: api-prod\n");
+    let run = validate();
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stderr
+            .contains("project `api-prod` is also declared at ./org-a.yaml:3:5"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("[./org-c.yaml:3:11]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("1 error and 0 warnings"),
+        "{}",
+        run.stderr
+    );
+}

@@ -542,3 +542,54 @@ fn unset_variables_are_one_block_with_one_line_per_variable() {
     );
     insta::assert_snapshot!(run.transcript());
 }
+
+/// Atlas allows one project name in several organizations: two entries
+/// with different ids and one name are two projects. A name is ambiguous
+/// only where it finds the project (an entry with a name and no id).
+#[test]
+fn one_name_is_ambiguous_only_where_it_finds_the_project() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let by_id = "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: api-prod\n  \
+        - id: 65f1a2b3c4d5e6f7a8b9c0d2\n    name: api-prod\n";
+    std::fs::write(dir.path().join("ids.yaml"), by_id).expect("write");
+    let run = validate_in(dir.path(), "ids.yaml", &[]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_eq!(
+        run.stdout,
+        "ids.yaml is valid: 2 projects, 0 integrations declared\n"
+    );
+
+    let cases = [
+        ("names.yaml", "  - name: api-prod\n  - name: api-prod\n", 4),
+        (
+            "name-after-id.yaml",
+            "  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: api-prod\n  - name: api-prod\n",
+            5,
+        ),
+        (
+            "id-after-name.yaml",
+            "  - name: api-prod\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: api-prod\n  \
+             - id: 65f1a2b3c4d5e6f7a8b9c0d2\n    name: api-prod\n",
+            3,
+        ),
+    ];
+    for (file, projects, line) in cases {
+        std::fs::write(
+            dir.path().join(file),
+            format!("version: 1\nprojects:\n{projects}"),
+        )
+        .expect("write");
+        let run = validate_in(dir.path(), file, &[]);
+        assert_eq!(run.code, 1, "{file}: {}", run.transcript());
+        assert!(
+            run.stderr.contains("`api-prod`") && run.stderr.contains(&format!("[{file}:{line}:")),
+            "{file}: {}",
+            run.transcript()
+        );
+        assert!(
+            run.stderr.ends_with(&format!("{file}: 1 error\n")),
+            "{file}: {}",
+            run.stderr
+        );
+    }
+}
