@@ -12,8 +12,8 @@ use super::raw::{
 use super::suggest::did_you_mean;
 use super::tree::Span;
 use crate::model::{
-    ApiVersion, Desired, DesiredProject, FieldValue, GroupId, Integration, IntegrationType, Mode,
-    ProjectRef, Safety, Selector, Slot, spec,
+    ApiVersion, Desired, DesiredProject, FieldValue, GroupId, Integration, IntegrationType,
+    InvalidGroupId, Mode, ProjectRef, Safety, Selector, Slot, spec,
 };
 
 /// What every file of a configuration sees: the templates and the
@@ -90,7 +90,7 @@ pub fn resolve_with(
         let reference = if project.select.is_some() {
             None
         } else {
-            let reference = project_ref(project, problems);
+            let reference = project_ref(project, source, problems);
             seen.check(reference.as_ref(), project, problems);
             reference
         };
@@ -154,7 +154,14 @@ pub fn resolve_with(
     )
 }
 
-fn project_ref(project: &RawProject, problems: &mut Problems) -> Option<ProjectRef> {
+/// Whether `value` is written as is in the file, not put in from a variable.
+fn written_in(source: &str, value: &Sp<String>) -> bool {
+    source
+        .get(value.span.clone())
+        .is_some_and(|written| written.contains(value.value.as_str()))
+}
+
+fn project_ref(project: &RawProject, source: &str, problems: &mut Problems) -> Option<ProjectRef> {
     let name = project.name.as_ref().map(|n| n.value.clone());
     let Some(id) = &project.id else {
         return name.map(ProjectRef::Name);
@@ -167,16 +174,21 @@ fn project_ref(project: &RawProject, problems: &mut Problems) -> Option<ProjectR
     let id = match parsed {
         Ok(id) => id,
         Err(reason) => {
+            let lowercase = id.value.to_ascii_lowercase();
+            let help = if reason == InvalidGroupId::Uppercase && written_in(source, id) {
+                format!("did you mean `{lowercase}`? Atlas ids are lowercase")
+            } else {
+                "a project id is 24 lowercase hexadecimal characters, as in the project's Atlas \
+                 URL; or give the project's `name` instead"
+                    .to_owned()
+            };
             problems
                 .error(
                     id.span.clone(),
                     format!("`{}` is not an Atlas project id: {reason}", id.value),
                 )
                 .label("not a project id")
-                .help(
-                    "a project id is 24 lowercase hexadecimal characters, as in the project's \
-                     Atlas URL; or give the project's `name` instead",
-                );
+                .help(help);
             return None;
         }
     };

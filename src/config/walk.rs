@@ -13,7 +13,7 @@ use super::raw::{
 use super::suggest::{did_you_mean, guess_or, one_of};
 use super::tree::{Key, Node, NodeValue, Span};
 use crate::model::{
-    ApiVersion, FieldKind, FieldSpec, Format, IntegrationType, Lifecycle, Mode, Required,
+    ApiVersion, FieldKind, FieldSpec, Format, GroupId, IntegrationType, Lifecycle, Mode, Required,
     screaming_snake, spec,
 };
 use crate::secret::Secret;
@@ -481,13 +481,19 @@ impl<'a> Walker<'a> {
                 .chars()
                 .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
         if !valid {
+            let lowercase = org.value.to_ascii_lowercase();
+            let written_here = node.value.scalar_text() == Some(org.value.as_str());
+            let help = if written_here && lowercase.parse::<GroupId>().is_ok() {
+                format!("did you mean `{lowercase}`? Atlas ids are lowercase")
+            } else {
+                "an organization id is 24 lowercase hexadecimal characters, as in the \
+                 organization's Atlas URL"
+                    .to_owned()
+            };
             self.problems
                 .error(node.span.clone(), "`select.org` is not an organization id")
                 .label("not an organization id")
-                .help(
-                    "an organization id is 24 lowercase hexadecimal characters, as in the \
-                     organization's Atlas URL",
-                );
+                .help(help);
         }
         valid.then_some(org)
     }
@@ -697,7 +703,16 @@ impl<'a> Walker<'a> {
             "integration types such as `PAGER_DUTY:` with their fields below them",
         )?;
         let mut out = Vec::with_capacity(entries.len());
+        // The types written beside with fields (not `absent`).
+        let present: Vec<IntegrationType> = entries
+            .iter()
+            .filter(|(_, value)| matches!(value.value, NodeValue::Map(_) | NodeValue::Null))
+            .filter_map(|(key, _)| key.text.parse().ok())
+            .collect();
         for (key, value) in self.first_of_each(pairs(entries), place) {
+            if self.misplaced_field(key, value, &present) {
+                continue;
+            }
             let Some(kind) = self.integration_type(key) else {
                 self.blank_secret_like_values(value);
                 continue;
@@ -710,6 +725,57 @@ impl<'a> Walker<'a> {
             }
         }
         Some(RawIntegrations(out))
+    }
+
+    /// A field of some integration type written among the types (indented
+    /// one step too little): named as such, with the type to indent it
+    /// under, preferring one written beside it. Its value is kept out of the
+    /// quoted lines when the field is a secret of any type.
+    fn misplaced_field(
+        &mut self,
+        key: &Key<'_>,
+        value: &Node<'_>,
+        present: &[IntegrationType],
+    ) -> bool {
+        let owners: Vec<IntegrationType> = IntegrationType::ALL
+            .into_iter()
+            .filter(|kind| spec(*kind).field(&key.text).is_some())
+            .collect();
+        if owners.is_empty() {
+            return false;
+        }
+        if owners
+            .iter()
+            .any(|kind| spec(*kind).field(&key.text).is_some_and(|f| f.sensitive))
+        {
+            self.literal_secrets.push(value.span.clone());
+        }
+        let beside: Vec<IntegrationType> = owners
+            .iter()
+            .copied()
+            .filter(|kind| present.contains(kind))
+            .collect();
+        let named = if beside.is_empty() { &owners } else { &beside };
+        let names: Vec<&str> = named.iter().map(|kind| kind.as_str()).collect();
+        let of: Vec<&str> = owners.iter().map(|kind| kind.as_str()).collect();
+        let under = match names.as_slice() {
+            [one] => format!("`{one}:`"),
+            _ => format!("its type ({})", one_of(&names)),
+        };
+        self.problems
+            .error(
+                key.span.clone(),
+                format!(
+                    "`{}` is a field of {}, not an integration type",
+                    key.text,
+                    one_of(&of)
+                ),
+            )
+            .label("a field among the types")
+            .help(format!(
+                "indent it under {under}: a field goes one level below its type"
+            ));
+        true
     }
 
     fn integration_type(&mut self, key: &Key<'_>) -> Option<IntegrationType> {

@@ -593,3 +593,49 @@ fn one_name_is_ambiguous_only_where_it_finds_the_project() {
         );
     }
 }
+
+/// A field written at the level of the integration types (indented one
+/// step too little) is named as a field, with the type to indent it under;
+/// its value, a secret, is never quoted.
+#[test]
+fn a_mis_indented_field_is_named_with_the_type_to_indent_it_under() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    integrations:\n      \
+        PAGER_DUTY:\n        region: EU\n      serviceKey: literal-pd-key-4f1d9c0e5a7b\n";
+    std::fs::write(dir.path().join("indent.yaml"), text).expect("write");
+    let run = validate_in(dir.path(), "indent.yaml", &[]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        !run.all_output().contains("4f1d9c0e5a7b"),
+        "{}",
+        run.transcript()
+    );
+    let flat = run.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("`serviceKey` is a field of `PAGER_DUTY`, not an integration type"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        flat.contains("indent it under `PAGER_DUTY:`"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// An id in uppercase is refused, with the lowercase id to write instead.
+#[test]
+fn an_uppercase_project_or_organization_id_suggests_the_lowercase_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "version: 1\nprojects:\n  - id: 65F1A2B3C4D5E6F7A8B9C0D1\n  - select:\n      \
+        org: 6600000000000000000000AA\n";
+    std::fs::write(dir.path().join("upper.yaml"), text).expect("write");
+    let run = validate_in(dir.path(), "upper.yaml", &[]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    for hint in [
+        "did you mean `65f1a2b3c4d5e6f7a8b9c0d1`?",
+        "did you mean `6600000000000000000000aa`?",
+    ] {
+        assert!(run.stderr.contains(hint), "{hint}: {}", run.stderr);
+    }
+}
