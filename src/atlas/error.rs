@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::access::CredentialSource;
-use super::credentials::CredentialKind;
+use super::credentials::{BaseUrlFix, CredentialKind, DEFAULT_BASE_URL};
 use super::profile::{SecretOrigin, keyring_service, keys_for};
 use crate::printable::one_line;
 
@@ -114,6 +114,14 @@ pub enum ApiError {
     NeedsV2 {
         kind: crate::model::IntegrationType,
         field: &'static str,
+    },
+
+    #[error("{setting} is not a base URL tether can use: {problem}")]
+    BaseUrl {
+        /// Where the value was set: `--base-url`, a variable, a profile's key.
+        setting: String,
+        problem: String,
+        fix: BaseUrlFix,
     },
 
     #[error("{0}")]
@@ -332,6 +340,20 @@ impl ApiError {
             ApiError::NeedsV2 { .. } => "use the v2 API (the default: drop `--api v1` or the \
                 file's `api: v1`), or leave the field at its default"
                 .to_owned(),
+            ApiError::BaseUrl { setting, fix, .. } => match fix {
+                BaseUrlFix::Scheme(url) => format!(
+                    "did you mean `{}`? A base URL starts with `http://` or `https://`",
+                    one_line(url)
+                ),
+                BaseUrlFix::Credentials => format!(
+                    "remove them from {setting}: credentials go in the `MONGODB_ATLAS_*` \
+                     variables or a profile"
+                ),
+                BaseUrlFix::Other => format!(
+                    "set {setting} to an http(s) URL such as `{DEFAULT_BASE_URL}` (Atlas for \
+                     Government is `https://cloud.mongodbgov.com`)"
+                ),
+            },
             ApiError::Config(_) => "fix the setting named above".to_owned(),
             ApiError::NotStarted { .. } => "nothing of this change was made; run `tether apply` \
                 again to make it"
