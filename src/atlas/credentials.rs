@@ -14,6 +14,26 @@ pub enum CredentialKind {
     None,
 }
 
+impl CredentialKind {
+    /// The credentials as messages name them: `the service account`.
+    pub fn described(self) -> &'static str {
+        match self {
+            CredentialKind::ApiKey => "the API key",
+            CredentialKind::ServiceAccount => "the service account",
+            CredentialKind::None => "the credentials",
+        }
+    }
+
+    /// Theirs, after [`CredentialKind::described`] was said: `its`.
+    pub fn possessive(self) -> &'static str {
+        match self {
+            CredentialKind::ApiKey => "the key's",
+            CredentialKind::ServiceAccount => "its",
+            CredentialKind::None => "their",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Credentials {
     /// A programmatic API key, answered with HTTP Digest.
@@ -177,7 +197,7 @@ pub fn parse_base_url(raw: &str, setting: &str) -> Result<reqwest::Url, ApiError
     };
     if !url.username().is_empty() || url.password().is_some() {
         return Err(refused(
-            "it holds a user name or password".into(),
+            "it must not hold credentials (a user name or password)".into(),
             BaseUrlFix::Credentials,
         ));
     }
