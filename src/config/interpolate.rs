@@ -180,7 +180,7 @@ pub fn interpolate(
                         .help(format!(
                             "give `{name}` a value in the environment tether runs in"
                         ))
-                        .alike(Alike::EmptyVariable, name.to_owned());
+                        .alike(Alike::SetButEmpty, name.to_owned());
                     ok = false;
                 }
                 Ok(Some(v)) => {
@@ -207,7 +207,7 @@ pub fn interpolate(
                             "export `{name}` before running tether (in CI, from a secret), or \
                              give it in `TETHER_SECRETS_JSON` or a `--secrets` file"
                         ))
-                        .alike(Alike::UnsetVariable, name.to_owned());
+                        .alike(Alike::NotSet, name.to_owned());
                     ok = false;
                 }
             }

@@ -26,49 +26,49 @@ pub enum Severity {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Alike {
     /// An environment variable that is not set.
-    UnsetVariable,
+    NotSet,
     /// An environment variable that is set but empty.
-    EmptyVariable,
-    /// A variable `--ignore-unset` kept as written.
-    KeptVariable,
+    SetButEmpty,
+    /// A variable with no value that `--ignore-unset` kept as written.
+    KeptAsWritten,
 }
 
 impl Alike {
     /// How many problems of the kind make a block; fewer are framed.
     fn block_from(self) -> usize {
         match self {
-            Alike::UnsetVariable | Alike::EmptyVariable => 2,
-            Alike::KeptVariable => 1,
+            Alike::NotSet | Alike::SetButEmpty => 2,
+            Alike::KeptAsWritten => 1,
         }
     }
 
     /// The block's first line, for `n` subjects.
     fn heading(self, n: usize) -> String {
         match self {
-            Alike::UnsetVariable => format!(
+            Alike::NotSet => format!(
                 "{} not set:",
                 count(n, "environment variable is", "environment variables are")
             ),
-            Alike::EmptyVariable => format!(
+            Alike::SetButEmpty => format!(
                 "{} set but empty:",
                 count(n, "environment variable is", "environment variables are")
             ),
-            Alike::KeptVariable => format!(
+            Alike::KeptAsWritten => format!(
                 "{} no value, so the checks that need {} were skipped:",
                 count(n, "variable has", "variables have"),
-                if n == 1 { "it" } else { "them" },
+                if n == 1 { "its value" } else { "their values" },
             ),
         }
     }
 
     fn help(self) -> &'static str {
         match self {
-            Alike::UnsetVariable => {
+            Alike::NotSet => {
                 "export each before running tether (in CI, from a secret), or give them in \
                  `TETHER_SECRETS_JSON` or a `--secrets` file"
             }
-            Alike::EmptyVariable => "give each a value in the environment tether runs in",
-            Alike::KeptVariable => {
+            Alike::SetButEmpty => "give each a value in the environment tether runs in",
+            Alike::KeptAsWritten => {
                 "`--ignore-unset` takes a variable with no value as unknown; everything else was \
                  checked, and `tether plan` needs them set"
             }
@@ -354,69 +354,78 @@ impl FileReport {
 /// Places of one subject listed on its line of a block.
 const PLACES_LISTED: usize = 10;
 
-/// The blocks of a file's problems: per kind, its subjects in order of first
-/// use, each with the places it is used.
+/// The blocks of a file's problems.
 #[derive(Default)]
-struct Blocks {
-    kinds: Vec<(Severity, Alike, Vec<(String, Vec<String>)>, bool)>,
+struct Blocks(Vec<Block>);
+
+/// Problems of one severity and kind: its subjects in order of first use,
+/// each with the places it is used.
+struct Block {
+    severity: Severity,
+    kind: Alike,
+    subjects: Vec<(String, Vec<String>)>,
+    uses: usize,
+    shown: bool,
 }
 
 impl Blocks {
     fn of(problems: &Problems, source: &IndexedSource, path: &str) -> Blocks {
-        let mut blocks = Blocks::default();
-        let mut uses: HashMap<(Severity, Alike), usize> = HashMap::new();
+        let mut blocks: Vec<Block> = Vec::new();
         for problem in problems.iter() {
             let (Some((kind, subject)), Some(span)) = (&problem.alike, &problem.span) else {
                 continue;
             };
-            *uses.entry((problem.severity, *kind)).or_default() += 1;
             let at = match blocks
-                .kinds
                 .iter()
-                .position(|(s, k, _, _)| *s == problem.severity && k == kind)
+                .position(|b| b.severity == problem.severity && b.kind == *kind)
             {
                 Some(at) => at,
                 None => {
-                    blocks
-                        .kinds
-                        .push((problem.severity, *kind, Vec::new(), false));
-                    blocks.kinds.len() - 1
+                    blocks.push(Block {
+                        severity: problem.severity,
+                        kind: *kind,
+                        subjects: Vec::new(),
+                        uses: 0,
+                        shown: false,
+                    });
+                    blocks.len() - 1
                 }
             };
-            let subjects = &mut blocks.kinds[at].2;
+            let block = &mut blocks[at];
+            block.uses += 1;
             let place = source.line_column(span.start);
-            match subjects.iter_mut().find(|(name, _)| name == subject) {
+            match block.subjects.iter_mut().find(|(name, _)| name == subject) {
                 Some((_, places)) => places.push(place),
-                None => subjects.push((subject.clone(), vec![format!("{path}:{place}")])),
+                None => block
+                    .subjects
+                    .push((subject.clone(), vec![format!("{path}:{place}")])),
             }
         }
-        blocks
-            .kinds
-            .retain(|(severity, kind, _, _)| uses[&(*severity, *kind)] >= kind.block_from());
-        blocks
+        blocks.retain(|b| b.uses >= b.kind.block_from());
+        Blocks(blocks)
     }
 
     /// For a problem that belongs to a block: `Some(Some(block))` the first
     /// time, to show it there, `Some(None)` after; `None` for the others.
     fn take(&mut self, problem: &Problem) -> Option<Option<Problem>> {
         let (kind, _) = problem.alike.as_ref()?;
-        let (severity, kind, subjects, shown) = self
-            .kinds
+        let block = self
+            .0
             .iter_mut()
-            .find(|(s, k, _, _)| *s == problem.severity && k == kind)?;
-        if std::mem::replace(shown, true) {
+            .find(|b| b.severity == problem.severity && b.kind == *kind)?;
+        if std::mem::replace(&mut block.shown, true) {
             return Some(None);
         }
-        let mut message = kind.heading(subjects.len());
-        for (subject, places) in subjects.iter() {
+        let mut message = block.kind.heading(block.subjects.len());
+        for (subject, places) in &block.subjects {
             message.push_str(&format!("\n  `{subject}` at {}", places_of(places)));
         }
         Some(Some(Problem {
-            severity: *severity,
+            severity: block.severity,
             message,
             span: None,
             label: None,
-            help: Some(kind.help().to_owned()),
+            help: Some(block.kind.help().to_owned()),
             related: Vec::new(),
             alike: None,
         }))

@@ -629,7 +629,7 @@ impl<'a> Walker<'a> {
         for (name, span) in &interpolated.kept {
             self.problems
                 .note(span.clone(), format!("`{name}` has no value"))
-                .alike(Alike::KeptVariable, name.clone());
+                .alike(Alike::KeptAsWritten, name.clone());
         }
         Some(interpolated)
     }
