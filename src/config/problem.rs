@@ -232,9 +232,23 @@ impl From<FileReport> for Reports {
 }
 
 impl Reports {
-    /// Every file's problems, file by file.
+    /// Every file's problems, file by file; a block of alike problems
+    /// covers every file, shown where its first problem is.
     pub fn render(&self, color: bool) -> String {
-        self.0.iter().map(|report| report.render(color)).collect()
+        let sourced: Vec<(&FileReport, Option<IndexedSource>)> = self
+            .0
+            .iter()
+            .map(|report| (report, report.indexed()))
+            .collect();
+        let mut blocks = Blocks::of(
+            sourced
+                .iter()
+                .filter_map(|(report, source)| Some((*report, source.as_ref()?))),
+        );
+        sourced
+            .iter()
+            .map(|(report, source)| report.render_with(color, source.as_ref(), &mut blocks))
+            .collect()
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -269,8 +283,25 @@ impl Reports {
 }
 
 impl FileReport {
-    /// Renders every problem, then a summary line.
+    /// Renders every problem.
     pub fn render(&self, color: bool) -> String {
+        let source = self.indexed();
+        let mut blocks = Blocks::of(source.as_ref().map(|source| (self, source)));
+        self.render_with(color, source.as_ref(), &mut blocks)
+    }
+
+    fn indexed(&self) -> Option<IndexedSource> {
+        self.source
+            .as_ref()
+            .map(|text| IndexedSource::new(&self.path, Arc::clone(text)))
+    }
+
+    fn render_with(
+        &self,
+        color: bool,
+        source: Option<&IndexedSource>,
+        blocks: &mut Blocks,
+    ) -> String {
         if self.problems.list.is_empty() {
             return String::new();
         }
@@ -282,34 +313,27 @@ impl FileReport {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(100)
             .with_context_lines(1);
-        let source = self
-            .source
-            .as_ref()
-            .map(|text| IndexedSource::new(&self.path, Arc::clone(text)));
         let mut out = String::new();
-        let mut render = |problem: &Problem, source: Option<&IndexedSource>| {
+        let mut render = |problem: &Problem, source: Option<&IndexedSource>, path: &str| {
             let diagnostic = ProblemDiagnostic {
                 problem,
                 source: source.filter(|_| problem.span.is_some()),
-                path: &self.path,
+                path,
             };
             if handler.render_report(&mut out, &diagnostic).is_err() {
                 out.push_str(&diagnostic.to_string());
                 out.push('\n');
             }
         };
-        let mut blocks = source
-            .as_ref()
-            .map(|source| Blocks::of(&self.problems, source, &self.path))
-            .unwrap_or_default();
         // Per message: how many so far, and where its summary is, if any.
         let mut alike: HashMap<(Severity, &str), (usize, Option<usize>)> = HashMap::new();
         // Per message past the first few: the lines of the ones not shown.
         let mut not_shown: Vec<(&Problem, Vec<usize>)> = Vec::new();
         for problem in self.problems.iter() {
             if let Some(shown) = blocks.take(problem) {
-                if let Some(block) = shown {
-                    render(&block, None);
+                if let Some((block, one_file)) = shown {
+                    // A block of several files names them on its lines.
+                    render(&block, None, if one_file { &self.path } else { "" });
                 }
                 continue;
             }
@@ -317,7 +341,7 @@ impl FileReport {
                 .entry((problem.severity, problem.message.as_str()))
                 .or_default();
             *seen += 1;
-            match (&source, &problem.span) {
+            match (source, &problem.span) {
                 (Some(source), Some(span)) if *seen > SHOWN_ALIKE => {
                     let line = source.line_number(span.start);
                     match summary {
@@ -328,11 +352,11 @@ impl FileReport {
                         }
                     }
                 }
-                _ => render(problem, source.as_ref()),
+                _ => render(problem, source, &self.path),
             }
         }
         for (problem, lines) in not_shown {
-            render(&summary_of_alike(problem, &lines), None);
+            render(&summary_of_alike(problem, &lines), None, &self.path);
         }
         out
     }
@@ -354,51 +378,68 @@ impl FileReport {
 /// Places of one subject listed on its line of a block.
 const PLACES_LISTED: usize = 10;
 
-/// The blocks of a file's problems.
+/// Files listed on a subject's line of a block.
+const FILES_LISTED: usize = 5;
+
+/// The blocks of a configuration's problems.
 #[derive(Default)]
 struct Blocks(Vec<Block>);
 
 /// Problems of one severity and kind: its subjects in order of first use,
-/// each with the places it is used.
+/// each with the places it is used, file by file (`line:col`).
 struct Block {
     severity: Severity,
     kind: Alike,
-    subjects: Vec<(String, Vec<String>)>,
+    subjects: Vec<(String, Vec<(String, Vec<String>)>)>,
+    files: usize,
     uses: usize,
     shown: bool,
 }
 
 impl Blocks {
-    fn of(problems: &Problems, source: &IndexedSource, path: &str) -> Blocks {
+    fn of<'r>(reports: impl IntoIterator<Item = (&'r FileReport, &'r IndexedSource)>) -> Blocks {
         let mut blocks: Vec<Block> = Vec::new();
-        for problem in problems.iter() {
-            let (Some((kind, subject)), Some(span)) = (&problem.alike, &problem.span) else {
-                continue;
-            };
-            let at = match blocks
-                .iter()
-                .position(|b| b.severity == problem.severity && b.kind == *kind)
-            {
-                Some(at) => at,
-                None => {
-                    blocks.push(Block {
-                        severity: problem.severity,
-                        kind: *kind,
-                        subjects: Vec::new(),
-                        uses: 0,
-                        shown: false,
-                    });
-                    blocks.len() - 1
+        for (report, source) in reports {
+            let mut counted: Vec<usize> = Vec::new();
+            for problem in report.problems.iter() {
+                let (Some((kind, subject)), Some(span)) = (&problem.alike, &problem.span) else {
+                    continue;
+                };
+                let at = match blocks
+                    .iter()
+                    .position(|b| b.severity == problem.severity && b.kind == *kind)
+                {
+                    Some(at) => at,
+                    None => {
+                        blocks.push(Block {
+                            severity: problem.severity,
+                            kind: *kind,
+                            subjects: Vec::new(),
+                            files: 0,
+                            uses: 0,
+                            shown: false,
+                        });
+                        blocks.len() - 1
+                    }
+                };
+                let block = &mut blocks[at];
+                if !counted.contains(&at) {
+                    counted.push(at);
+                    block.files += 1;
                 }
-            };
-            let block = &mut blocks[at];
-            block.uses += 1;
-            let place = source.line_column(span.start);
-            match block.subjects.iter_mut().find(|(name, _)| name == subject) {
-                Some((_, places)) => places.push(place),
-                None => block
-                    .subjects
-                    .push((subject.clone(), vec![format!("{path}:{place}")])),
+                block.uses += 1;
+                let place = source.line_column(span.start);
+                let files = match block.subjects.iter_mut().find(|(name, _)| name == subject) {
+                    Some((_, files)) => files,
+                    None => {
+                        block.subjects.push((subject.clone(), Vec::new()));
+                        &mut block.subjects.last_mut().expect("just pushed").1
+                    }
+                };
+                match files.iter_mut().find(|(path, _)| *path == report.path) {
+                    Some((_, places)) => places.push(place),
+                    None => files.push((report.path.clone(), vec![place])),
+                }
             }
         }
         blocks.retain(|b| b.uses >= b.kind.block_from());
@@ -406,8 +447,9 @@ impl Blocks {
     }
 
     /// For a problem that belongs to a block: `Some(Some(block))` the first
-    /// time, to show it there, `Some(None)` after; `None` for the others.
-    fn take(&mut self, problem: &Problem) -> Option<Option<Problem>> {
+    /// time, to show it there (with whether it is of one file only),
+    /// `Some(None)` after; `None` for the others.
+    fn take(&mut self, problem: &Problem) -> Option<Option<(Problem, bool)>> {
         let (kind, _) = problem.alike.as_ref()?;
         let block = self
             .0
@@ -417,10 +459,21 @@ impl Blocks {
             return Some(None);
         }
         let mut message = block.kind.heading(block.subjects.len());
-        for (subject, places) in &block.subjects {
-            message.push_str(&format!("\n  `{subject}` at {}", places_of(places)));
+        for (subject, files) in &block.subjects {
+            let mut listed: Vec<String> = files
+                .iter()
+                .take(FILES_LISTED)
+                .map(|(path, places)| places_of(path, places))
+                .collect();
+            if files.len() > FILES_LISTED {
+                listed.push(format!(
+                    "and in {} more",
+                    count(files.len() - FILES_LISTED, "file", "files")
+                ));
+            }
+            message.push_str(&format!("\n  `{subject}` at {}", listed.join("; ")));
         }
-        Some(Some(Problem {
+        let block_problem = Problem {
             severity: block.severity,
             message,
             span: None,
@@ -428,14 +481,15 @@ impl Blocks {
             help: Some(block.kind.help().to_owned()),
             related: Vec::new(),
             alike: None,
-        }))
+        };
+        Some(Some((block_problem, block.files == 1)))
     }
 }
 
-/// Where a subject is used: the first place as `file:line:col`, the others
-/// (`line:col`) by their lines.
-fn places_of(places: &[String]) -> String {
-    let mut text = places[0].clone();
+/// Where a subject is used in one file: the first place as
+/// `file:line:col`, the others by their lines.
+fn places_of(path: &str, places: &[String]) -> String {
+    let mut text = format!("{path}:{}", places[0]);
     let lines: Vec<&str> = places[1..]
         .iter()
         .take(PLACES_LISTED)
@@ -506,7 +560,7 @@ impl fmt::Debug for ProblemDiagnostic<'_> {
 
 impl fmt::Display for ProblemDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.source.is_none() {
+        if self.source.is_none() && !self.path.is_empty() {
             write!(f, "{}: ", self.path)?;
         }
         f.write_str(&self.problem.message)

@@ -277,3 +277,49 @@ fn one_name_in_two_files_is_ambiguous_only_where_it_finds_the_project() {
         run.stderr
     );
 }
+
+/// A directory of team files that use the same unset variables: one block
+/// for the whole directory, one line per variable naming each file's place.
+#[test]
+fn unset_variables_of_a_directory_are_one_line_each() {
+    let work = tempfile::tempdir().expect("tempdir");
+    for team in ["a", "b", "c"] {
+        std::fs::write(
+            work.path().join(format!("{team}.yaml")),
+            format!(
+                "version: 1\nprojects:\n  - name: {team}-prod\n    integrations:\n      \
+                 PAGER_DUTY:\n        serviceKey: ${{PD_KEY}}\n      DATADOG:\n        \
+                 apiKey: ${{DD_KEY}}\n"
+            ),
+        )
+        .expect("write");
+    }
+    let run = tether(
+        work.path(),
+        &["validate", "--color", "never", "-f", "."],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    for name in ["`PD_KEY`", "`DD_KEY`"] {
+        let lines: Vec<&str> = run.stderr.lines().filter(|l| l.contains(name)).collect();
+        assert_eq!(lines.len(), 1, "{name}: {}", run.stderr);
+        for team in ["a", "b", "c"] {
+            assert!(
+                lines[0].contains(&format!("./{team}.yaml:")),
+                "{}",
+                run.stderr
+            );
+        }
+    }
+    assert!(
+        run.stderr
+            .contains("  × 2 environment variables are not set:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("6 errors and 0 warnings"),
+        "{}",
+        run.stderr
+    );
+}
