@@ -385,12 +385,15 @@ const FILES_LISTED: usize = 5;
 #[derive(Default)]
 struct Blocks(Vec<Block>);
 
+/// A file's path and the `line:col` places in it.
+type FilePlaces = (String, Vec<String>);
+
 /// Problems of one severity and kind: its subjects in order of first use,
 /// each with the places it is used, file by file (`line:col`).
 struct Block {
     severity: Severity,
     kind: Alike,
-    subjects: Vec<(String, Vec<(String, Vec<String>)>)>,
+    subjects: Vec<(String, Vec<FilePlaces>)>,
     files: usize,
     uses: usize,
     shown: bool,
