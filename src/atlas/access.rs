@@ -114,12 +114,15 @@ impl Access {
         } else {
             (DEFAULT_BASE_URL.to_owned(), BaseUrlSource::Default)
         };
-        let base_url = parse_base_url(&raw).map_err(|err| match (&profile, &base_url_from) {
+        let setting = match (&profile, &base_url_from) {
             (Some(profile), BaseUrlSource::Profile(key)) => {
-                ApiError::Config(format!("{}: `{key}`: {err}", profile.described()))
+                format!("`{key}` of {}", profile.described())
             }
-            _ => err,
-        })?;
+            (_, BaseUrlSource::Flag) => "`--base-url`".to_owned(),
+            (_, BaseUrlSource::Variable) => "`MONGODB_ATLAS_BASE_URL`".to_owned(),
+            _ => "the default base URL".to_owned(),
+        };
+        let base_url = parse_base_url(&raw, &setting)?;
         let profile_org = match &profile {
             Some(profile) => profile.org_id()?,
             None => None,

@@ -362,6 +362,7 @@ impl Client {
             (StatusCode::NOT_FOUND, Some("GROUP_NOT_FOUND"), ["groups", group, ..]) => {
                 ApiError::GroupNotFound {
                     group: (*group).to_owned(),
+                    credentials: self.credential_kind,
                 }
             }
             _ => answer.rejected(),
@@ -496,6 +497,7 @@ impl Client {
             (StatusCode::NOT_FOUND, _) | (_, Some("NOT_IN_GROUP")) => {
                 Err(ApiError::ProjectNameNotFound {
                     name: name.to_owned(),
+                    credentials: self.credential_kind,
                 })
             }
             _ => Err(answer.rejected()),

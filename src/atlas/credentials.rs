@@ -14,6 +14,26 @@ pub enum CredentialKind {
     None,
 }
 
+impl CredentialKind {
+    /// The credentials as messages name them: `the service account`.
+    pub fn described(self) -> &'static str {
+        match self {
+            CredentialKind::ApiKey => "the API key",
+            CredentialKind::ServiceAccount => "the service account",
+            CredentialKind::None => "the credentials",
+        }
+    }
+
+    /// Theirs, after [`CredentialKind::described`] was said: `its`.
+    pub fn possessive(self) -> &'static str {
+        match self {
+            CredentialKind::ApiKey => "the key's",
+            CredentialKind::ServiceAccount => "its",
+            CredentialKind::None => "their",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Credentials {
     /// A programmatic API key, answered with HTTP Digest.
@@ -148,29 +168,80 @@ pub fn base_url(
     flag: Option<&str>,
     var: impl Fn(&str) -> Option<String>,
 ) -> Result<reqwest::Url, ApiError> {
-    let raw = flag
-        .map(str::to_owned)
-        .or_else(|| var("MONGODB_ATLAS_BASE_URL").filter(|v| !v.is_empty()))
-        .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-    parse_base_url(&raw)
+    if let Some(flag) = flag {
+        return parse_base_url(flag, "`--base-url`");
+    }
+    match var("MONGODB_ATLAS_BASE_URL").filter(|v| !v.is_empty()) {
+        Some(variable) => parse_base_url(&variable, "`MONGODB_ATLAS_BASE_URL`"),
+        None => parse_base_url(DEFAULT_BASE_URL, "the default base URL"),
+    }
 }
 
-/// A base URL, checked: http(s), a host, no credentials in it.
-pub fn parse_base_url(raw: &str) -> Result<reqwest::Url, ApiError> {
+/// A base URL, checked: http(s), a host, no credentials in it. `setting`
+/// names where it was set, for the message.
+pub fn parse_base_url(raw: &str, setting: &str) -> Result<reqwest::Url, ApiError> {
+    let refused = |problem: String, fix: BaseUrlFix| ApiError::BaseUrl {
+        setting: setting.to_owned(),
+        problem,
+        fix,
+    };
     // The text is never repeated in a message: it could hold credentials.
-    let url = reqwest::Url::parse(raw.trim_end_matches('/'))
-        .map_err(|err| ApiError::Config(format!("the base URL is not a URL: {err}")))?;
+    let url = match reqwest::Url::parse(raw.trim_end_matches('/')) {
+        Ok(url) => url,
+        Err(err) => {
+            return Err(refused(
+                format!("it is not a URL ({err})"),
+                with_scheme(raw).map_or(BaseUrlFix::Other, BaseUrlFix::Scheme),
+            ));
+        }
+    };
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(ApiError::Config(
-            "the base URL must not hold credentials: use the `MONGODB_ATLAS_*` variables".into(),
+        return Err(refused(
+            "it must not hold credentials (a user name or password)".into(),
+            BaseUrlFix::Credentials,
         ));
     }
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(ApiError::Config(format!(
-            "the base URL `{url}` must be an http(s) URL such as `{DEFAULT_BASE_URL}`"
-        )));
+        let fix = with_scheme(raw).map_or(BaseUrlFix::Other, BaseUrlFix::Scheme);
+        return Err(refused("it is not an http(s) URL".into(), fix));
     }
     Ok(url)
+}
+
+/// What to do about a base URL that was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BaseUrlFix {
+    /// The value lacks its scheme: this is the URL it likely means.
+    Scheme(String),
+    /// The value holds credentials.
+    Credentials,
+    Other,
+}
+
+/// `raw` with the scheme it lacks (`127.0.0.1:18080`, `localhost:8080`,
+/// `cloud.mongodb.com`): `http://` for this machine, `https://` for any
+/// other host. `None` when it has a scheme, or would not be a plain URL
+/// with one (a user name, a query, characters a URL does not hold).
+fn with_scheme(raw: &str) -> Option<String> {
+    if raw.contains("://") || raw.len() > 255 || !raw.bytes().all(|b| b.is_ascii_graphic()) {
+        return None;
+    }
+    let url = reqwest::Url::parse(&format!("http://{}", raw.trim_end_matches('/'))).ok()?;
+    let plain = url.username().is_empty()
+        && url.password().is_none()
+        && url.query().is_none()
+        && url.fragment().is_none();
+    let host = url.host_str()?;
+    if !plain || host.is_empty() {
+        return None;
+    }
+    let local = host == "localhost"
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    let scheme = if local { "http" } else { "https" };
+    Some(format!("{scheme}://{}", raw.trim_end_matches('/')))
 }
 
 #[cfg(test)]
@@ -298,6 +369,19 @@ mod tests {
             "https://cloud.mongodb.com/"
         );
         assert!(base_url(Some("ftp://x"), env(&[])).is_err());
+        let fix = |raw: &str| match base_url(Some(raw), env(&[])) {
+            Err(ApiError::BaseUrl { fix, .. }) => fix,
+            other => panic!("{raw}: {other:?}"),
+        };
+        let scheme = |url: &str| BaseUrlFix::Scheme(url.to_owned());
+        assert_eq!(fix("127.0.0.1:18080"), scheme("http://127.0.0.1:18080"));
+        assert_eq!(fix("localhost:8080/"), scheme("http://localhost:8080"));
+        assert_eq!(
+            fix("cloud.mongodb.com"),
+            scheme("https://cloud.mongodb.com")
+        );
+        assert_eq!(fix("user:pw@10.0.0.1:80"), BaseUrlFix::Other);
+        assert_eq!(fix("ftp://x"), BaseUrlFix::Other);
         let err = base_url(Some("https://user:pw@x.example"), env(&[])).unwrap_err();
         assert!(!err.to_string().contains("pw"));
     }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::access::CredentialSource;
-use super::credentials::CredentialKind;
+use super::credentials::{BaseUrlFix, CredentialKind, DEFAULT_BASE_URL};
 use super::profile::{SecretOrigin, keyring_service, keys_for};
 use crate::printable::one_line;
 
@@ -26,11 +26,17 @@ pub enum ApiError {
         credentials: CredentialKind,
     },
 
-    #[error("Atlas has no project with id `{group}`, or the API key cannot see it")]
-    GroupNotFound { group: String },
+    #[error("Atlas has no project with id `{group}`, or {} cannot see it", .credentials.described())]
+    GroupNotFound {
+        group: String,
+        credentials: CredentialKind,
+    },
 
-    #[error("Atlas has no project named `{name}`, or the API key cannot see it")]
-    ProjectNameNotFound { name: String },
+    #[error("Atlas has no project named `{name}`, or {} cannot see it", .credentials.described())]
+    ProjectNameNotFound {
+        name: String,
+        credentials: CredentialKind,
+    },
 
     #[error("Atlas refused `{request}` ({status}{}){}", code_suffix(.error_code), detail_suffix(.detail))]
     Rejected {
@@ -114,6 +120,14 @@ pub enum ApiError {
     NeedsV2 {
         kind: crate::model::IntegrationType,
         field: &'static str,
+    },
+
+    #[error("{setting} is not a base URL tether can use: {problem}")]
+    BaseUrl {
+        /// Where the value was set: `--base-url`, a variable, a profile's key.
+        setting: String,
+        problem: String,
+        fix: BaseUrlFix,
     },
 
     #[error("{0}")]
@@ -253,11 +267,7 @@ impl ApiError {
             ApiError::Forbidden {
                 write, credentials, ..
             } => {
-                let (who, whose) = match credentials {
-                    CredentialKind::ServiceAccount => ("the service account", "its"),
-                    CredentialKind::ApiKey => ("the API key", "the key's"),
-                    CredentialKind::None => ("the credentials", "their"),
-                };
+                let (who, whose) = (credentials.described(), credentials.possessive());
                 let role = if *write {
                     "the Project Owner role on this project to change integrations"
                 } else {
@@ -268,9 +278,11 @@ impl ApiError {
                      API access list"
                 )
             }
-            ApiError::GroupNotFound { .. } => "check the project's `id` in the file against the \
-                Atlas URL of the project, and that the key belongs to its organization"
-                .to_owned(),
+            ApiError::GroupNotFound { credentials, .. } => format!(
+                "check the project's `id` in the file against the Atlas URL of the project, and \
+                 that {} can reach its organization",
+                credentials.described()
+            ),
             ApiError::ProjectNameNotFound { .. } => "check the `name` in the file (names are \
                 case-sensitive), or give the project's `id` instead"
                 .to_owned(),
@@ -332,6 +344,20 @@ impl ApiError {
             ApiError::NeedsV2 { .. } => "use the v2 API (the default: drop `--api v1` or the \
                 file's `api: v1`), or leave the field at its default"
                 .to_owned(),
+            ApiError::BaseUrl { setting, fix, .. } => match fix {
+                BaseUrlFix::Scheme(url) => format!(
+                    "did you mean `{}`? A base URL starts with `http://` or `https://`",
+                    one_line(url)
+                ),
+                BaseUrlFix::Credentials => format!(
+                    "remove them from {setting}: credentials go in the `MONGODB_ATLAS_*` \
+                     variables or a profile"
+                ),
+                BaseUrlFix::Other => format!(
+                    "set {setting} to an http(s) URL such as `{DEFAULT_BASE_URL}` (Atlas for \
+                     Government is `https://cloud.mongodbgov.com`)"
+                ),
+            },
             ApiError::Config(_) => "fix the setting named above".to_owned(),
             ApiError::NotStarted { .. } => "nothing of this change was made; run `tether apply` \
                 again to make it"
@@ -406,6 +432,24 @@ mod tests {
         .hint();
         assert!(token.starts_with("check `client_id` and `client_secret` of Atlas CLI profile"));
         assert!(!token.contains("MONGODB_ATLAS"), "{token}");
+    }
+
+    #[test]
+    fn a_project_not_found_names_the_kind_of_credentials() {
+        for credentials in [CredentialKind::ServiceAccount, CredentialKind::None] {
+            let by_id = ApiError::GroupNotFound {
+                group: "65f1a2b3c4d5e6f7a8b9c0ff".into(),
+                credentials,
+            };
+            let by_name = ApiError::ProjectNameNotFound {
+                name: "api-prod".into(),
+                credentials,
+            };
+            for said in [by_id.explained(), by_name.explained()] {
+                assert!(said.contains(credentials.described()), "{said}");
+                assert!(!said.contains("key"), "{said}");
+            }
+        }
     }
 
     #[test]

@@ -172,7 +172,8 @@ fn resolve_parts(parts: &mut [Part]) -> Desired {
     let mut first_of: [Option<usize>; 3] = [None; 3];
     let mut templates: HashMap<String, String> = HashMap::new();
     let mut clashes: Vec<(usize, String)> = Vec::new();
-    let mut span_clashes: Vec<(usize, std::ops::Range<usize>, String)> = Vec::new();
+    let mut span_clashes: Vec<(usize, std::ops::Range<usize>, String, &str)> = Vec::new();
+    const ONE_FILE: &str = "declare it in one file of the directory";
     for (at, part) in parts.iter().enumerate() {
         let lines = LineIndex::new(&part.text);
         for ((key, present), first) in once.iter().zip(first_of.iter_mut()) {
@@ -201,31 +202,54 @@ fn resolve_parts(parts: &mut [Part]) -> Desired {
                         "template `{}` is also defined at {first}",
                         template.name.value
                     ),
+                    ONE_FILE,
                 ));
             } else {
                 templates.insert(template.name.value.clone(), place);
             }
         }
     }
-    let mut seen: HashMap<String, String> = HashMap::new();
+    // A name clashes only where it finds the project (an entry with a name
+    // and no id): Atlas allows one name in several organizations. Repeats
+    // within one file are the file's own problem.
+    let mut ids: HashMap<&str, (usize, String)> = HashMap::new();
+    let mut names: HashMap<&str, Vec<(usize, String, bool)>> = HashMap::new();
     for (at, part) in parts.iter().enumerate() {
         let lines = LineIndex::new(&part.text);
         for project in &part.raw.projects {
-            for written in project.id.iter().chain(&project.name) {
-                let here = lines.origin(&part.text, project.span.start);
-                let place = format!("{}:{}:{}", part.path, here.line, here.column);
-                match seen.get(&written.value) {
-                    Some(first) if !first.starts_with(&format!("{}:", part.path)) => span_clashes
-                        .push((
-                            at,
-                            written.span.clone(),
-                            format!("project `{}` is also declared at {first}", written.value),
-                        )),
+            let here = lines.origin(&part.text, project.span.start);
+            let place = format!("{}:{}:{}", part.path, here.line, here.column);
+            if let Some(written) = &project.id {
+                match ids.get(written.value.as_str()) {
+                    Some((first, place)) if *first != at => span_clashes.push((
+                        at,
+                        written.span.clone(),
+                        format!("project `{}` is also declared at {place}", written.value),
+                        ONE_FILE,
+                    )),
                     Some(_) => {}
                     None => {
-                        seen.insert(written.value.clone(), place);
+                        ids.insert(&written.value, (at, place.clone()));
                     }
                 }
+            }
+            if let Some(written) = &project.name {
+                let finds = project.id.is_none();
+                let seen = names.entry(&written.value).or_default();
+                if let Some((_, first, _)) = seen
+                    .iter()
+                    .find(|(file, _, name_only)| *file != at && (finds || *name_only))
+                {
+                    span_clashes.push((
+                        at,
+                        written.span.clone(),
+                        format!("project `{}` is also declared at {first}", written.value),
+                        "a name alone finds one project, and Atlas allows one name in several \
+                         organizations: give the entries their `id`s, or declare the project in \
+                         one file",
+                    ));
+                }
+                seen.push((at, place, finds));
             }
         }
     }
@@ -235,12 +259,12 @@ fn resolve_parts(parts: &mut [Part]) -> Desired {
             .file_error(message)
             .help("keep it in one file of the directory");
     }
-    for (at, span, message) in span_clashes {
+    for (at, span, message, help) in span_clashes {
         parts[at]
             .problems
             .error(span, message)
             .label("declared twice")
-            .help("declare it in one file of the directory");
+            .help(help);
     }
 
     let raws: Vec<&RawFile> = parts.iter().map(|part| &part.raw).collect();

@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use super::problem::Problems;
+use super::problem::{Alike, Problems};
 use super::tree::Span;
 use crate::model::Origin;
 
@@ -69,9 +69,15 @@ pub struct Interpolated {
     /// True when at least one `${NAME}` was replaced, so the value did not
     /// come from the file itself.
     pub from_env: bool,
-    /// True when a reference was kept as written (`Unset::Keep`): the value
-    /// is a placeholder and cannot be checked.
-    pub unresolved: bool,
+    /// The references kept as written (`Unset::Keep`), by name and place:
+    /// when there is one, the value is a placeholder and cannot be checked.
+    pub kept: Vec<(String, Span)>,
+}
+
+impl Interpolated {
+    pub fn unresolved(&self) -> bool {
+        !self.kept.is_empty()
+    }
 }
 
 fn is_name(name: &str) -> bool {
@@ -106,12 +112,12 @@ pub fn interpolate(
         return Some(Interpolated {
             value: text.to_owned(),
             from_env: false,
-            unresolved: false,
+            kept: Vec::new(),
         });
     }
     let mut value = String::with_capacity(text.len());
     let mut from_env = false;
-    let mut unresolved = false;
+    let mut kept = Vec::new();
     let mut ok = true;
     let mut rest = text;
     while let Some(at) = rest.find('$') {
@@ -162,7 +168,7 @@ pub fn interpolate(
                 Ok(Some(v)) if v.is_empty() && unset == Unset::Keep => {
                     value.push_str(reference);
                     from_env = true;
-                    unresolved = true;
+                    kept.push((name.to_owned(), reference_span(span, source, reference)));
                 }
                 Ok(Some(v)) if v.is_empty() => {
                     problems
@@ -173,7 +179,8 @@ pub fn interpolate(
                         .label("empty")
                         .help(format!(
                             "give `{name}` a value in the environment tether runs in"
-                        ));
+                        ))
+                        .alike(Alike::SetButEmpty, name.to_owned());
                     ok = false;
                 }
                 Ok(Some(v)) => {
@@ -187,7 +194,7 @@ pub fn interpolate(
                 Ok(None) if unset == Unset::Keep => {
                     value.push_str(reference);
                     from_env = true;
-                    unresolved = true;
+                    kept.push((name.to_owned(), reference_span(span, source, reference)));
                 }
                 Ok(None) => {
                     problems
@@ -199,7 +206,8 @@ pub fn interpolate(
                         .help(format!(
                             "export `{name}` before running tether (in CI, from a secret), or \
                              give it in `TETHER_SECRETS_JSON` or a `--secrets` file"
-                        ));
+                        ))
+                        .alike(Alike::NotSet, name.to_owned());
                     ok = false;
                 }
             }
@@ -212,7 +220,7 @@ pub fn interpolate(
     ok.then_some(Interpolated {
         value,
         from_env,
-        unresolved,
+        kept,
     })
 }
 
@@ -308,7 +316,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out.value, "a${NOPE}");
-        assert!(out.unresolved && out.from_env);
+        assert!(out.unresolved() && out.from_env);
+        assert_eq!(out.kept, [("NOPE".to_owned(), 4..11)]);
         assert!(!problems.has_errors());
     }
 

@@ -68,6 +68,12 @@ impl IndexedSource {
     pub fn line_number(&self, offset: usize) -> usize {
         self.lines.line_of(offset) + 1
     }
+
+    /// The 1-based line and column of `offset`, as `line:column`.
+    pub fn line_column(&self, offset: usize) -> String {
+        let at = self.lines.origin(&self.text, offset);
+        format!("{}:{}", at.line, at.column)
+    }
 }
 
 impl SourceCode for IndexedSource {

@@ -15,6 +15,65 @@ use crate::plural::{count, noun};
 pub enum Severity {
     Error,
     Warning,
+    /// Something not checked, said so that a pass is not read as more than
+    /// it is.
+    Note,
+}
+
+/// Problems of one kind, each about a subject (a variable's name), that are
+/// shown as one block with one line per subject rather than framed one by
+/// one: twenty unset variables are twenty lines, not two hundred.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Alike {
+    /// An environment variable that is not set.
+    NotSet,
+    /// An environment variable that is set but empty.
+    SetButEmpty,
+    /// A variable with no value that `--ignore-unset` kept as written.
+    KeptAsWritten,
+}
+
+impl Alike {
+    /// How many problems of the kind make a block; fewer are framed.
+    fn block_from(self) -> usize {
+        match self {
+            Alike::NotSet | Alike::SetButEmpty => 2,
+            Alike::KeptAsWritten => 1,
+        }
+    }
+
+    /// The block's first line, for `n` subjects.
+    fn heading(self, n: usize) -> String {
+        match self {
+            Alike::NotSet => format!(
+                "{} not set:",
+                count(n, "environment variable is", "environment variables are")
+            ),
+            Alike::SetButEmpty => format!(
+                "{} set but empty:",
+                count(n, "environment variable is", "environment variables are")
+            ),
+            Alike::KeptAsWritten => format!(
+                "{} no value, so the checks that need {} were skipped:",
+                count(n, "variable has", "variables have"),
+                if n == 1 { "its value" } else { "their values" },
+            ),
+        }
+    }
+
+    fn help(self) -> &'static str {
+        match self {
+            Alike::NotSet => {
+                "export each before running tether (in CI, from a secret), or give them in \
+                 `TETHER_SECRETS_JSON` or a `--secrets` file"
+            }
+            Alike::SetButEmpty => "give each a value in the environment tether runs in",
+            Alike::KeptAsWritten => {
+                "`--ignore-unset` takes a variable with no value as unknown; everything else was \
+                 checked, and `tether plan` needs them set"
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +87,8 @@ pub struct Problem {
     pub help: Option<String>,
     /// Other places worth showing, such as the first of two duplicates.
     pub related: Vec<(Span, String)>,
+    /// The kind and subject, for problems shown as one block.
+    pub alike: Option<(Alike, String)>,
 }
 
 impl Problem {
@@ -43,6 +104,11 @@ impl Problem {
 
     pub fn related(&mut self, span: Span, label: impl Into<String>) -> &mut Self {
         self.related.push((span, label.into()));
+        self
+    }
+
+    pub fn alike(&mut self, kind: Alike, subject: impl Into<String>) -> &mut Self {
+        self.alike = Some((kind, subject.into()));
         self
     }
 }
@@ -86,6 +152,7 @@ impl Problems {
             label: None,
             help: None,
             related: Vec::new(),
+            alike: None,
         });
         self.list.last_mut().expect("just pushed")
     }
@@ -96,6 +163,10 @@ impl Problems {
 
     pub fn warning(&mut self, span: Span, message: impl Into<String>) -> &mut Problem {
         self.push(Severity::Warning, Some(span), message.into())
+    }
+
+    pub fn note(&mut self, span: Span, message: impl Into<String>) -> &mut Problem {
+        self.push(Severity::Note, Some(span), message.into())
     }
 
     /// An error about the file as a whole, with no place inside it.
@@ -161,9 +232,23 @@ impl From<FileReport> for Reports {
 }
 
 impl Reports {
-    /// Every file's problems, file by file.
+    /// Every file's problems, file by file; a block of alike problems
+    /// covers every file, shown where its first problem is.
     pub fn render(&self, color: bool) -> String {
-        self.0.iter().map(|report| report.render(color)).collect()
+        let sourced: Vec<(&FileReport, Option<IndexedSource>)> = self
+            .0
+            .iter()
+            .map(|report| (report, report.indexed()))
+            .collect();
+        let mut blocks = Blocks::of(
+            sourced
+                .iter()
+                .filter_map(|(report, source)| Some((*report, source.as_ref()?))),
+        );
+        sourced
+            .iter()
+            .map(|(report, source)| report.render_with(color, source.as_ref(), &mut blocks))
+            .collect()
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -198,8 +283,25 @@ impl Reports {
 }
 
 impl FileReport {
-    /// Renders every problem, then a summary line.
+    /// Renders every problem.
     pub fn render(&self, color: bool) -> String {
+        let source = self.indexed();
+        let mut blocks = Blocks::of(source.as_ref().map(|source| (self, source)));
+        self.render_with(color, source.as_ref(), &mut blocks)
+    }
+
+    fn indexed(&self) -> Option<IndexedSource> {
+        self.source
+            .as_ref()
+            .map(|text| IndexedSource::new(&self.path, Arc::clone(text)))
+    }
+
+    fn render_with(
+        &self,
+        color: bool,
+        source: Option<&IndexedSource>,
+        blocks: &mut Blocks,
+    ) -> String {
         if self.problems.list.is_empty() {
             return String::new();
         }
@@ -211,16 +313,12 @@ impl FileReport {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(100)
             .with_context_lines(1);
-        let source = self
-            .source
-            .as_ref()
-            .map(|text| IndexedSource::new(&self.path, Arc::clone(text)));
         let mut out = String::new();
-        let mut render = |problem: &Problem, source: Option<&IndexedSource>| {
+        let mut render = |problem: &Problem, source: Option<&IndexedSource>, path: &str| {
             let diagnostic = ProblemDiagnostic {
                 problem,
                 source: source.filter(|_| problem.span.is_some()),
-                path: &self.path,
+                path,
             };
             if handler.render_report(&mut out, &diagnostic).is_err() {
                 out.push_str(&diagnostic.to_string());
@@ -232,11 +330,18 @@ impl FileReport {
         // Per message past the first few: the lines of the ones not shown.
         let mut not_shown: Vec<(&Problem, Vec<usize>)> = Vec::new();
         for problem in self.problems.iter() {
+            if let Some(shown) = blocks.take(problem) {
+                if let Some((block, one_file)) = shown {
+                    // A block of several files names them on its lines.
+                    render(&block, None, if one_file { &self.path } else { "" });
+                }
+                continue;
+            }
             let (seen, summary) = alike
                 .entry((problem.severity, problem.message.as_str()))
                 .or_default();
             *seen += 1;
-            match (&source, &problem.span) {
+            match (source, &problem.span) {
                 (Some(source), Some(span)) if *seen > SHOWN_ALIKE => {
                     let line = source.line_number(span.start);
                     match summary {
@@ -247,11 +352,11 @@ impl FileReport {
                         }
                     }
                 }
-                _ => render(problem, source.as_ref()),
+                _ => render(problem, source, &self.path),
             }
         }
         for (problem, lines) in not_shown {
-            render(&summary_of_alike(problem, &lines), None);
+            render(&summary_of_alike(problem, &lines), None, &self.path);
         }
         out
     }
@@ -270,11 +375,149 @@ impl FileReport {
     }
 }
 
+/// Places of one subject listed on its line of a block.
+const PLACES_LISTED: usize = 10;
+
+/// Files listed on a subject's line of a block.
+const FILES_LISTED: usize = 5;
+
+/// The blocks of a configuration's problems.
+#[derive(Default)]
+struct Blocks(Vec<Block>);
+
+/// A file's path and the `line:col` places in it.
+type FilePlaces = (String, Vec<String>);
+
+/// Problems of one severity and kind: its subjects in order of first use,
+/// each with the places it is used, file by file (`line:col`).
+struct Block {
+    severity: Severity,
+    kind: Alike,
+    subjects: Vec<(String, Vec<FilePlaces>)>,
+    files: usize,
+    uses: usize,
+    shown: bool,
+}
+
+impl Blocks {
+    fn of<'r>(reports: impl IntoIterator<Item = (&'r FileReport, &'r IndexedSource)>) -> Blocks {
+        let mut blocks: Vec<Block> = Vec::new();
+        for (report, source) in reports {
+            let mut counted: Vec<usize> = Vec::new();
+            for problem in report.problems.iter() {
+                let (Some((kind, subject)), Some(span)) = (&problem.alike, &problem.span) else {
+                    continue;
+                };
+                let at = match blocks
+                    .iter()
+                    .position(|b| b.severity == problem.severity && b.kind == *kind)
+                {
+                    Some(at) => at,
+                    None => {
+                        blocks.push(Block {
+                            severity: problem.severity,
+                            kind: *kind,
+                            subjects: Vec::new(),
+                            files: 0,
+                            uses: 0,
+                            shown: false,
+                        });
+                        blocks.len() - 1
+                    }
+                };
+                let block = &mut blocks[at];
+                if !counted.contains(&at) {
+                    counted.push(at);
+                    block.files += 1;
+                }
+                block.uses += 1;
+                let place = source.line_column(span.start);
+                let files = match block.subjects.iter_mut().find(|(name, _)| name == subject) {
+                    Some((_, files)) => files,
+                    None => {
+                        block.subjects.push((subject.clone(), Vec::new()));
+                        &mut block.subjects.last_mut().expect("just pushed").1
+                    }
+                };
+                match files.iter_mut().find(|(path, _)| *path == report.path) {
+                    Some((_, places)) => places.push(place),
+                    None => files.push((report.path.clone(), vec![place])),
+                }
+            }
+        }
+        blocks.retain(|b| b.uses >= b.kind.block_from());
+        Blocks(blocks)
+    }
+
+    /// For a problem that belongs to a block: `Some(Some(block))` the first
+    /// time, to show it there (with whether it is of one file only),
+    /// `Some(None)` after; `None` for the others.
+    fn take(&mut self, problem: &Problem) -> Option<Option<(Problem, bool)>> {
+        let (kind, _) = problem.alike.as_ref()?;
+        let block = self
+            .0
+            .iter_mut()
+            .find(|b| b.severity == problem.severity && b.kind == *kind)?;
+        if std::mem::replace(&mut block.shown, true) {
+            return Some(None);
+        }
+        let mut message = block.kind.heading(block.subjects.len());
+        for (subject, files) in &block.subjects {
+            let mut listed: Vec<String> = files
+                .iter()
+                .take(FILES_LISTED)
+                .map(|(path, places)| places_of(path, places))
+                .collect();
+            if files.len() > FILES_LISTED {
+                listed.push(format!(
+                    "and in {} more",
+                    count(files.len() - FILES_LISTED, "file", "files")
+                ));
+            }
+            message.push_str(&format!("\n  `{subject}` at {}", listed.join("; ")));
+        }
+        let block_problem = Problem {
+            severity: block.severity,
+            message,
+            span: None,
+            label: None,
+            help: Some(block.kind.help().to_owned()),
+            related: Vec::new(),
+            alike: None,
+        };
+        Some(Some((block_problem, block.files == 1)))
+    }
+}
+
+/// Where a subject is used in one file: the first place as
+/// `file:line:col`, the others by their lines.
+fn places_of(path: &str, places: &[String]) -> String {
+    let mut text = format!("{path}:{}", places[0]);
+    let lines: Vec<&str> = places[1..]
+        .iter()
+        .take(PLACES_LISTED)
+        .filter_map(|place| place.split(':').next())
+        .collect();
+    if !lines.is_empty() {
+        text.push_str(&format!(
+            ", also {} {}",
+            noun(lines.len(), "line", "lines"),
+            lines.join(", ")
+        ));
+    }
+    let more = places.len().saturating_sub(1 + PLACES_LISTED);
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
+}
+
 /// One problem standing for the others with the same message.
 fn summary_of_alike(problem: &Problem, lines: &[usize]) -> Problem {
     let kind = match problem.severity {
         Severity::Error => noun(lines.len(), "error", "errors"),
         Severity::Warning => noun(lines.len(), "warning", "warnings"),
+        Severity::Note => noun(lines.len(), "note", "notes"),
     };
     let listed: Vec<String> = lines
         .iter()
@@ -300,6 +543,7 @@ fn summary_of_alike(problem: &Problem, lines: &[usize]) -> Problem {
         label: None,
         help: problem.help.clone(),
         related: Vec::new(),
+        alike: None,
     }
 }
 
@@ -319,7 +563,7 @@ impl fmt::Debug for ProblemDiagnostic<'_> {
 
 impl fmt::Display for ProblemDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.source.is_none() {
+        if self.source.is_none() && !self.path.is_empty() {
             write!(f, "{}: ", self.path)?;
         }
         f.write_str(&self.problem.message)
@@ -333,6 +577,7 @@ impl Diagnostic for ProblemDiagnostic<'_> {
         Some(match self.problem.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
         })
     }
 

@@ -109,6 +109,10 @@ pub struct RawProject {
     /// The whole entry, for messages about the project.
     #[schemars(skip)]
     pub span: Span,
+    /// The `id` holds a `${NAME}` that `--ignore-unset` kept as written: it
+    /// cannot be checked.
+    #[schemars(skip)]
+    pub id_unset: bool,
 }
 
 /// Which projects of an organization an entry manages.

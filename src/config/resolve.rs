@@ -12,8 +12,8 @@ use super::raw::{
 use super::suggest::did_you_mean;
 use super::tree::Span;
 use crate::model::{
-    ApiVersion, Desired, DesiredProject, FieldValue, GroupId, Integration, IntegrationType, Mode,
-    ProjectRef, Safety, Selector, Slot, spec,
+    ApiVersion, Desired, DesiredProject, FieldValue, GroupId, Integration, IntegrationType,
+    InvalidGroupId, Mode, ProjectRef, Safety, Selector, Slot, spec,
 };
 
 /// What every file of a configuration sees: the templates and the
@@ -90,7 +90,7 @@ pub fn resolve_with(
         let reference = if project.select.is_some() {
             None
         } else {
-            let reference = project_ref(project, problems);
+            let reference = project_ref(project, source, problems);
             seen.check(reference.as_ref(), project, problems);
             reference
         };
@@ -154,24 +154,41 @@ pub fn resolve_with(
     )
 }
 
-fn project_ref(project: &RawProject, problems: &mut Problems) -> Option<ProjectRef> {
+/// Whether `value` is written as is in the file, not put in from a variable.
+fn written_in(source: &str, value: &Sp<String>) -> bool {
+    source
+        .get(value.span.clone())
+        .is_some_and(|written| written.contains(value.value.as_str()))
+}
+
+fn project_ref(project: &RawProject, source: &str, problems: &mut Problems) -> Option<ProjectRef> {
     let name = project.name.as_ref().map(|n| n.value.clone());
     let Some(id) = &project.id else {
         return name.map(ProjectRef::Name);
     };
-    let id = match id.value.parse::<GroupId>() {
+    let parsed = if project.id_unset {
+        Ok(GroupId::placeholder(&id.value))
+    } else {
+        id.value.parse::<GroupId>()
+    };
+    let id = match parsed {
         Ok(id) => id,
         Err(reason) => {
+            let lowercase = id.value.to_ascii_lowercase();
+            let help = if reason == InvalidGroupId::Uppercase && written_in(source, id) {
+                format!("did you mean `{lowercase}`? Atlas ids are lowercase")
+            } else {
+                "a project id is 24 lowercase hexadecimal characters, as in the project's Atlas \
+                 URL; or give the project's `name` instead"
+                    .to_owned()
+            };
             problems
                 .error(
                     id.span.clone(),
                     format!("`{}` is not an Atlas project id: {reason}", id.value),
                 )
                 .label("not a project id")
-                .help(
-                    "a project id is 24 lowercase hexadecimal characters, as in the project's \
-                     Atlas URL; or give the project's `name` instead",
-                );
+                .help(help);
             return None;
         }
     };
@@ -182,11 +199,15 @@ fn project_ref(project: &RawProject, problems: &mut Problems) -> Option<ProjectR
 }
 
 /// Projects seen so far, by id and by name, to catch one declared twice.
+/// Atlas allows one name in several organizations, so a name is ambiguous
+/// only where it finds the project: in an entry with a name and no id.
 #[derive(Default)]
 struct Seen<'a> {
     /// Keys borrow the file's text: a valid id is its own written form.
     ids: HashMap<&'a str, &'a Span>,
-    names: HashMap<&'a str, &'a Span>,
+    /// The first entry with the name, the first with it and no id, and
+    /// whether that one was reported as ambiguous.
+    names: HashMap<&'a str, (&'a Span, Option<&'a Span>, bool)>,
 }
 
 impl<'a> Seen<'a> {
@@ -206,14 +227,31 @@ impl<'a> Seen<'a> {
                 }
             }
         }
-        if let Some(written) = &project.name {
-            let name = written.value.as_str();
-            match self.names.get(name) {
-                Some(first) => duplicate(problems, &written.span, first, &format!("name `{name}`")),
-                None => {
-                    self.names.insert(name, &written.span);
-                }
+        let Some(written) = &project.name else {
+            return;
+        };
+        let name = written.value.as_str();
+        let finds = project.id.is_none();
+        match self.names.get_mut(name) {
+            None => {
+                let name_only = finds.then_some(&written.span);
+                self.names.insert(name, (&written.span, name_only, false));
             }
+            Some((first, name_only, reported)) => match (*name_only, finds) {
+                (Some(other), true) => {
+                    duplicate(problems, &written.span, other, &format!("name `{name}`"));
+                }
+                (None, true) => {
+                    ambiguous(problems, &written.span, first, name);
+                    *name_only = Some(&written.span);
+                    *reported = true;
+                }
+                (Some(other), false) if !*reported => {
+                    ambiguous(problems, other, &written.span, name);
+                    *reported = true;
+                }
+                (_, false) => {}
+            },
         }
     }
 }
@@ -227,6 +265,22 @@ fn duplicate(problems: &mut Problems, again: &Span, first: &Span, what: &str) {
         .label("declared again here")
         .related(first.clone(), "first declared here")
         .help("merge the two entries into one: a project has one entry in the file");
+}
+
+/// `finding` is an entry that finds its project by `name` alone; `other`
+/// has the same name and an id.
+fn ambiguous(problems: &mut Problems, finding: &Span, other: &Span, name: &str) {
+    problems
+        .error(
+            finding.clone(),
+            format!("the project name `{name}` finds a project, but another entry has it too"),
+        )
+        .label("found by this name")
+        .related(other.clone(), "the same name, with an id")
+        .help(
+            "Atlas allows one name in several organizations: give this entry the project's \
+             `id`, or merge the two entries if they are one project",
+        );
 }
 
 fn unknown_template(

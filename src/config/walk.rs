@@ -4,8 +4,8 @@
 
 use std::fmt;
 
-use super::interpolate::{Env, MAX_VALUE_BYTES, Unset, interpolate};
-use super::problem::Problems;
+use super::interpolate::{Env, Interpolated, MAX_VALUE_BYTES, Unset, interpolate};
+use super::problem::{Alike, Problems};
 use super::raw::{
     RawDefaults, RawEntry, RawField, RawFile, RawIntegrations, RawProject, RawSafety, RawSelect,
     RawSlot, RawTags, RawTemplate, RawTemplates, RawValue, Sp,
@@ -13,7 +13,7 @@ use super::raw::{
 use super::suggest::{did_you_mean, guess_or, one_of};
 use super::tree::{Key, Node, NodeValue, Span};
 use crate::model::{
-    ApiVersion, FieldKind, FieldSpec, Format, IntegrationType, Lifecycle, Mode, Required,
+    ApiVersion, FieldKind, FieldSpec, Format, GroupId, IntegrationType, Lifecycle, Mode, Required,
     screaming_snake, spec,
 };
 use crate::secret::Secret;
@@ -368,6 +368,7 @@ impl<'a> Walker<'a> {
             mode: None,
             integrations: None,
             span: node.span.clone(),
+            id_unset: false,
         };
         let mut select_key = None;
         let mut named = false;
@@ -375,7 +376,10 @@ impl<'a> Walker<'a> {
             match key.text.as_ref() {
                 "id" => {
                     named = true;
-                    project.id = self.text(value, &"`id`");
+                    if let Some((id, unset)) = self.text_or_unset(value, &"`id`") {
+                        project.id = Some(id);
+                        project.id_unset = unset;
+                    }
                 }
                 "name" => {
                     named = true;
@@ -467,20 +471,29 @@ impl<'a> Walker<'a> {
     }
 
     fn org_id(&mut self, node: &Node<'_>) -> Option<Sp<String>> {
-        let org = self.text(node, &"`select.org`")?;
+        let (org, unset) = self.text_or_unset(node, &"`select.org`")?;
+        if unset {
+            return Some(org);
+        }
         let valid = org.value.len() == 24
             && org
                 .value
                 .chars()
                 .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
         if !valid {
+            let lowercase = org.value.to_ascii_lowercase();
+            let written_here = node.value.scalar_text() == Some(org.value.as_str());
+            let help = if written_here && lowercase.parse::<GroupId>().is_ok() {
+                format!("did you mean `{lowercase}`? Atlas ids are lowercase")
+            } else {
+                "an organization id is 24 lowercase hexadecimal characters, as in the \
+                 organization's Atlas URL"
+                    .to_owned()
+            };
             self.problems
                 .error(node.span.clone(), "`select.org` is not an organization id")
                 .label("not an organization id")
-                .help(
-                    "an organization id is 24 lowercase hexadecimal characters, as in the \
-                     organization's Atlas URL",
-                );
+                .help(help);
         }
         valid.then_some(org)
     }
@@ -489,7 +502,11 @@ impl<'a> Walker<'a> {
     /// special, and the characters other glob dialects use are refused
     /// rather than taken literally by surprise.
     fn glob(&mut self, node: &Node<'_>, what: &dyn fmt::Display) -> Option<Sp<String>> {
-        let glob = self.text(node, what)?;
+        let (glob, unset) = self.text_or_unset(node, what)?;
+        if unset {
+            // `${NAME}` has braces; what the variable holds is unknown.
+            return Some(glob);
+        }
         if let Some(c) = glob
             .value
             .chars()
@@ -535,7 +552,10 @@ impl<'a> Walker<'a> {
     }
 
     fn project_name(&mut self, node: &Node<'_>) -> Option<Sp<String>> {
-        let name = self.text(node, &"`name`")?;
+        let (name, unset) = self.text_or_unset(node, &"`name`")?;
+        if unset {
+            return Some(name);
+        }
         if name.value == "." || name.value == ".." {
             self.problems
                 .error(
@@ -576,9 +596,29 @@ impl<'a> Walker<'a> {
         Some(name)
     }
 
-    /// A string scalar, interpolated. Numbers are taken as written.
-    fn text(&mut self, node: &Node<'_>, what: &dyn fmt::Display) -> Option<Sp<String>> {
+    /// A string scalar, interpolated (numbers are taken as written), and
+    /// whether it holds a `${NAME}` kept as written, whose value cannot be
+    /// checked.
+    fn text_or_unset(
+        &mut self,
+        node: &Node<'_>,
+        what: &dyn fmt::Display,
+    ) -> Option<(Sp<String>, bool)> {
         let written = self.scalar_text(node, what)?;
+        let interpolated = self.interpolate(written, node)?;
+        if interpolated.value.trim().is_empty() {
+            self.problems
+                .error(node.span.clone(), format!("{what} is empty"))
+                .help("give it a value");
+            return None;
+        }
+        let unset = interpolated.unresolved();
+        Some((Sp::new(interpolated.value, node.span.clone()), unset))
+    }
+
+    /// Puts in the variables of a value; one note for each use of a
+    /// variable kept as written (the report shows one line per variable).
+    fn interpolate(&mut self, written: &str, node: &Node<'_>) -> Option<Interpolated> {
         let interpolated = interpolate(
             written,
             &node.span,
@@ -586,13 +626,12 @@ impl<'a> Walker<'a> {
             (self.env, self.unset),
             self.problems,
         )?;
-        if interpolated.value.trim().is_empty() {
+        for (name, span) in &interpolated.kept {
             self.problems
-                .error(node.span.clone(), format!("{what} is empty"))
-                .help("give it a value");
-            return None;
+                .note(span.clone(), format!("`{name}` has no value"))
+                .alike(Alike::KeptAsWritten, name.clone());
         }
-        Some(Sp::new(interpolated.value, node.span.clone()))
+        Some(interpolated)
     }
 
     fn scalar_text<'n>(&mut self, node: &'n Node<'_>, what: &dyn fmt::Display) -> Option<&'n str> {
@@ -664,7 +703,16 @@ impl<'a> Walker<'a> {
             "integration types such as `PAGER_DUTY:` with their fields below them",
         )?;
         let mut out = Vec::with_capacity(entries.len());
+        // The types written beside with fields (not `absent`).
+        let present: Vec<IntegrationType> = entries
+            .iter()
+            .filter(|(_, value)| matches!(value.value, NodeValue::Map(_) | NodeValue::Null))
+            .filter_map(|(key, _)| key.text.parse().ok())
+            .collect();
         for (key, value) in self.first_of_each(pairs(entries), place) {
+            if self.misplaced_field(key, value, &present) {
+                continue;
+            }
             let Some(kind) = self.integration_type(key) else {
                 self.blank_secret_like_values(value);
                 continue;
@@ -677,6 +725,57 @@ impl<'a> Walker<'a> {
             }
         }
         Some(RawIntegrations(out))
+    }
+
+    /// A field of some integration type written among the types (indented
+    /// one step too little): named as such, with the type to indent it
+    /// under, preferring one written beside it. Its value is kept out of the
+    /// quoted lines when the field is a secret of any type.
+    fn misplaced_field(
+        &mut self,
+        key: &Key<'_>,
+        value: &Node<'_>,
+        present: &[IntegrationType],
+    ) -> bool {
+        let owners: Vec<IntegrationType> = IntegrationType::ALL
+            .into_iter()
+            .filter(|kind| spec(*kind).field(&key.text).is_some())
+            .collect();
+        if owners.is_empty() {
+            return false;
+        }
+        if owners
+            .iter()
+            .any(|kind| spec(*kind).field(&key.text).is_some_and(|f| f.sensitive))
+        {
+            self.literal_secrets.push(value.span.clone());
+        }
+        let beside: Vec<IntegrationType> = owners
+            .iter()
+            .copied()
+            .filter(|kind| present.contains(kind))
+            .collect();
+        let named = if beside.is_empty() { &owners } else { &beside };
+        let names: Vec<&str> = named.iter().map(|kind| kind.as_str()).collect();
+        let of: Vec<&str> = owners.iter().map(|kind| kind.as_str()).collect();
+        let under = match names.as_slice() {
+            [one] => format!("`{one}:`"),
+            _ => format!("its type ({})", one_of(&names)),
+        };
+        self.problems
+            .error(
+                key.span.clone(),
+                format!(
+                    "`{}` is a field of {}, not an integration type",
+                    key.text,
+                    one_of(&of)
+                ),
+            )
+            .label("a field among the types")
+            .help(format!(
+                "indent it under {under}: a field goes one level below its type"
+            ));
+        true
     }
 
     fn integration_type(&mut self, key: &Key<'_>) -> Option<IntegrationType> {
@@ -863,13 +962,7 @@ impl<'a> Walker<'a> {
         if field.sensitive && written.len() > MAX_VALUE_BYTES {
             self.literal_secrets.push(node.span.clone());
         }
-        let interpolated = interpolate(
-            written,
-            &node.span,
-            self.source,
-            (self.env, self.unset),
-            self.problems,
-        )?;
+        let interpolated = self.interpolate(written, node)?;
         let value = interpolated.value;
         if value.is_empty() {
             self.problems
@@ -882,7 +975,7 @@ impl<'a> Walker<'a> {
         if literal_secret {
             self.literal_secrets.push(node.span.clone());
         }
-        if interpolated.unresolved {
+        if !interpolated.kept.is_empty() {
             return Some(Sp::new(
                 if field.sensitive {
                     RawValue::Secret(Secret::new(value))

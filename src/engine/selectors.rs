@@ -77,7 +77,16 @@ pub async fn expand(client: &Client, desired: Desired) -> Result<Expanded, Error
         .iter()
         .filter_map(|p| p.project.id().map(ToString::to_string))
         .collect();
-    let named_names: HashSet<&str> = projects.iter().filter_map(|p| p.project.name()).collect();
+    // Only an entry that finds its project by name claims the name: Atlas
+    // allows one name in several organizations, and beside an id a name is
+    // a label.
+    let named_names: HashSet<&str> = projects
+        .iter()
+        .filter_map(|p| match &p.project {
+            ProjectRef::Name(name) => Some(name.as_str()),
+            ProjectRef::Id(_) | ProjectRef::Both { .. } => None,
+        })
+        .collect();
     let mut chosen: Vec<Vec<DesiredProject>> = vec![Vec::new(); selectors.len()];
     let mut unmanaged = Vec::new();
     let mut foreign = Vec::new();

@@ -23,6 +23,13 @@ impl fmt::Display for InvalidGroupId {
 }
 
 impl GroupId {
+    /// An id written as a `${NAME}` that `tether validate --ignore-unset`
+    /// kept as written: it stands in the model that command checks and
+    /// counts, which is never planned nor sent.
+    pub fn placeholder(written: &str) -> GroupId {
+        GroupId(written.to_owned())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

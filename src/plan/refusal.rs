@@ -129,10 +129,10 @@ impl Refusal {
                                                first, or pass `--allow-orphaned-alerts` (or \
                                                `--force`) when silencing them is intended"
                 .to_owned(),
-            Refusal::AlertsUnchecked { .. } => "give the key read access to the project's alert \
-                                                configurations (Project Read Only), or pass \
-                                                `--allow-orphaned-alerts` (or `--force`) to delete \
-                                                without this check"
+            Refusal::AlertsUnchecked { .. } => "give the credentials read access to the \
+                                                project's alert configurations (Project Read \
+                                                Only), or pass `--allow-orphaned-alerts` (or \
+                                                `--force`) to delete without this check"
                 .to_owned(),
         }
     }

@@ -93,3 +93,43 @@ fn each_subcommand_shows_only_its_own_options() {
         );
     }
 }
+
+/// A base URL without its scheme names the setting it came from and the URL
+/// to write instead; nothing is sent anywhere.
+#[test]
+fn a_base_url_without_a_scheme_names_its_setting_and_suggests_the_url() {
+    let work = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        work.path().join("tether.yaml"),
+        "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n",
+    )
+    .expect("write");
+    let flag = tether(
+        work.path(),
+        &["plan", "--color", "never", "--base-url", "127.0.0.1:18080"],
+        &[],
+    );
+    let variable = tether(
+        work.path(),
+        &["whoami", "--color", "never"],
+        &[("MONGODB_ATLAS_BASE_URL", "localhost:18080")],
+    );
+    for (run, setting, url) in [
+        (&flag, "`--base-url`", "`http://127.0.0.1:18080`"),
+        (
+            &variable,
+            "`MONGODB_ATLAS_BASE_URL`",
+            "`http://localhost:18080`",
+        ),
+    ] {
+        assert_eq!(run.code, 1, "{}", run.transcript());
+        let first = run.stderr.lines().next().unwrap_or_default();
+        assert!(first.contains(setting), "{setting}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("did you mean {url}?")),
+            "{url}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("named above"), "{}", run.stderr);
+    }
+}

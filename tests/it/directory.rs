@@ -232,3 +232,94 @@ fn hidden_files_are_read_and_backups_are_not_configurations() {
     assert!(!run.stderr.contains("a.yaml~"), "{}", run.transcript());
     assert!(!run.stderr.contains("a.yaml.swp"), "{}", run.transcript());
 }
+
+/// One team file per organization: the same project name with different
+/// ids in two files is two projects; a name alone in one file that another
+/// file also has cannot tell which it means.
+#[test]
+fn one_name_in_two_files_is_ambiguous_only_where_it_finds_the_project() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: &str| {
+        std::fs::write(work.path().join(name), text).expect("write");
+    };
+    write(
+        "org-a.yaml",
+        "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: api-prod\n",
+    );
+    write(
+        "org-b.yaml",
+        "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d2\n    name: api-prod\n",
+    );
+    let validate = || {
+        tether(
+            work.path(),
+            &["validate", "--color", "never", "-f", "."],
+            &[],
+        )
+    };
+    let run = validate();
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stdout.contains("2 projects"), "{}", run.stdout);
+
+    write("org-c.yaml", "version: 1\nprojects:\n  - name: api-prod\n");
+    let run = validate();
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stderr
+            .contains("project `api-prod` is also declared at ./org-a.yaml:3:5"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("[./org-c.yaml:3:11]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("1 error and 0 warnings"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A directory of team files that use the same unset variables: one block
+/// for the whole directory, one line per variable naming each file's place.
+#[test]
+fn unset_variables_of_a_directory_are_one_line_each() {
+    let work = tempfile::tempdir().expect("tempdir");
+    for team in ["a", "b", "c"] {
+        std::fs::write(
+            work.path().join(format!("{team}.yaml")),
+            format!(
+                "version: 1\nprojects:\n  - name: {team}-prod\n    integrations:\n      \
+                 PAGER_DUTY:\n        serviceKey: ${{PD_KEY}}\n      DATADOG:\n        \
+                 apiKey: ${{DD_KEY}}\n"
+            ),
+        )
+        .expect("write");
+    }
+    let run = tether(
+        work.path(),
+        &["validate", "--color", "never", "-f", "."],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    for name in ["`PD_KEY`", "`DD_KEY`"] {
+        let lines: Vec<&str> = run.stderr.lines().filter(|l| l.contains(name)).collect();
+        assert_eq!(lines.len(), 1, "{name}: {}", run.stderr);
+        for team in ["a", "b", "c"] {
+            assert!(
+                lines[0].contains(&format!("./{team}.yaml:")),
+                "{}",
+                run.stderr
+            );
+        }
+    }
+    assert!(
+        run.stderr
+            .contains("  × 2 environment variables are not set:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("6 errors and 0 warnings"),
+        "{}",
+        run.stderr
+    );
+}

@@ -232,3 +232,41 @@ projects:
     );
     assert_eq!(fine.code, 1, "an empty file is still not valid");
 }
+
+/// One name in two organizations: an entry with an id claims that project
+/// only, so a selector of the other organization still manages the
+/// project of the same name there.
+#[test]
+fn an_entry_with_an_id_does_not_claim_a_project_of_the_same_name_in_another_organization() {
+    let sim = simulator(state(&[
+        project(1, "api-prod", ORG, ""),
+        project(7, "api-prod", OTHER_ORG, ""),
+    ]));
+    let file = "version: 1
+projects:
+  - id: 65f1a2b3c4d5e6f7a8b90001
+    name: api-prod
+    mode: observe
+  - select:
+      org: 6600000000000000000000bb
+      name: \"api-*\"
+    integrations:
+      PAGER_DUTY:
+        serviceKey: ${PD_KEY}
+";
+    let work = work(file);
+    let planned = run(&sim, work.path(), &["plan"]);
+    assert_eq!(planned.code, 0, "{}", planned.transcript());
+    assert!(
+        planned.stdout.contains(
+            "api-prod (65f1a2b3c4d5e6f7a8b90007) · authoritative · selected by tether.yaml:6:5"
+        ),
+        "{}",
+        planned.stdout
+    );
+    assert!(
+        planned.stdout.contains("Plan: 1 to create"),
+        "{}",
+        planned.stdout
+    );
+}

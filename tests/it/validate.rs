@@ -123,7 +123,7 @@ fn ignore_unset_accepts_empty_variables() {
     let strict = tether(&dir, &args, &empty);
     assert_eq!(strict.code, 1, "{}", strict.transcript());
     assert!(
-        strict.stderr.contains("is set but empty"),
+        strict.stderr.contains("are set but empty"),
         "{}",
         strict.stderr
     );
@@ -304,7 +304,12 @@ fn readme_file_examples_are_valid() {
             "README block {n}:\n{block}\n{}",
             run.transcript()
         );
-        assert_eq!(run.stderr, "", "README block {n} has warnings");
+        // Notes say which variables had no value; nothing else is printed.
+        assert!(
+            !run.stderr.contains('⚠') && !run.stderr.contains('×'),
+            "README block {n} has warnings:\n{}",
+            run.stderr
+        );
     }
 }
 
@@ -411,5 +416,226 @@ fn a_value_longer_than_the_cap_is_refused_where_it_stands_without_being_printed(
             "{name}: {}",
             run.transcript()
         );
+    }
+}
+
+/// The fork-PR recipe's command, exactly: a fork's pull request has no
+/// secrets, so every `${VAR}` is unset, in ids, organizations, names and
+/// enum fields alike. Each unset variable gets one note, however often it
+/// is used, and nothing is an error.
+#[test]
+fn the_fork_pr_command_passes_with_unset_ids_organizations_names_and_enums() {
+    let dir = fixtures().join("validate");
+    let run = tether(
+        &dir,
+        &[
+            "validate",
+            "-f",
+            "fork-pr.yaml",
+            "--ignore-unset",
+            "--color",
+            "never",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    for name in [
+        "PAYMENTS_PROJECT_ID",
+        "PAYMENTS_PROJECT_NAME",
+        "PD_KEY",
+        "PD_REGION",
+        "SEARCH_PROJECT_ID",
+        "TEAM",
+        "ATLAS_ORG_ID",
+        "DD_KEY",
+        "DD_REGION",
+    ] {
+        let lines = run
+            .stderr
+            .lines()
+            .filter(|line| line.contains(&format!("`{name}`")))
+            .count();
+        assert_eq!(lines, 1, "{name}: {}", run.transcript());
+    }
+    insta::assert_snapshot!(run.transcript());
+}
+
+/// `--ignore-unset` relaxes only what needs a variable's value: an id, an
+/// organization or a glob written wrong in the file is still an error, and
+/// so is `$${` (a literal `${`, not a variable).
+#[test]
+fn ignore_unset_still_refuses_what_is_written_wrong() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "version: 1\nprojects:\n  - id: 65F1A2B3C4D5E6F7A8B9C0D1\n  - id: $${PROJECT_ID}\n  \
+        - select:\n      org: not-an-org\n      name: \"[ab]-*\"\n";
+    std::fs::write(dir.path().join("bad.yaml"), text).expect("write");
+    let run = tether(
+        dir.path(),
+        &[
+            "validate",
+            "-f",
+            "bad.yaml",
+            "--ignore-unset",
+            "--color",
+            "never",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    for said in [
+        "`65F1A2B3C4D5E6F7A8B9C0D1` is not an Atlas project id",
+        "`${PROJECT_ID}` is not an Atlas project id",
+        "`select.org` is not an organization id",
+        "`select.name` has `[`",
+    ] {
+        assert!(run.stderr.contains(said), "{said}: {}", run.transcript());
+    }
+    assert!(
+        run.stderr.ends_with("bad.yaml: 4 errors\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Twenty variables unset, each used three times: one block with one line
+/// per variable, each line naming `file:line:col` of its first use and the
+/// lines of the others, instead of sixty framed errors.
+#[test]
+fn unset_variables_are_one_block_with_one_line_per_variable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from("version: 1\nprojects:\n");
+    for n in 0..60 {
+        text.push_str(&format!(
+            "  - id: {n:024x}\n    integrations:\n      PAGER_DUTY:\n        \
+             serviceKey: ${{TEAM_{}_PD_KEY}}\n",
+            n % 20
+        ));
+    }
+    std::fs::write(dir.path().join("fleet.yaml"), text).expect("write");
+    let run = validate_in(dir.path(), "fleet.yaml", &[]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    for n in 0..20 {
+        let name = format!("`TEAM_{n}_PD_KEY`");
+        let lines: Vec<&str> = run
+            .stderr
+            .lines()
+            .filter(|line| line.contains(&name))
+            .collect();
+        assert_eq!(lines.len(), 1, "{name}: {}", run.stderr);
+        let first = 4 * n + 6;
+        assert!(
+            lines[0].contains(&format!("fleet.yaml:{first}:21")),
+            "{name}: {}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.lines().count() <= 26,
+        "{} lines:\n{}",
+        run.stderr.lines().count(),
+        run.stderr
+    );
+    assert!(
+        run.stderr.ends_with("fleet.yaml: 60 errors\n"),
+        "{}",
+        run.stderr
+    );
+    insta::assert_snapshot!(run.transcript());
+}
+
+/// Atlas allows one project name in several organizations: two entries
+/// with different ids and one name are two projects. A name is ambiguous
+/// only where it finds the project (an entry with a name and no id).
+#[test]
+fn one_name_is_ambiguous_only_where_it_finds_the_project() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let by_id = "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: api-prod\n  \
+        - id: 65f1a2b3c4d5e6f7a8b9c0d2\n    name: api-prod\n";
+    std::fs::write(dir.path().join("ids.yaml"), by_id).expect("write");
+    let run = validate_in(dir.path(), "ids.yaml", &[]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_eq!(
+        run.stdout,
+        "ids.yaml is valid: 2 projects, 0 integrations declared\n"
+    );
+
+    let cases = [
+        ("names.yaml", "  - name: api-prod\n  - name: api-prod\n", 4),
+        (
+            "name-after-id.yaml",
+            "  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: api-prod\n  - name: api-prod\n",
+            5,
+        ),
+        (
+            "id-after-name.yaml",
+            "  - name: api-prod\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: api-prod\n  \
+             - id: 65f1a2b3c4d5e6f7a8b9c0d2\n    name: api-prod\n",
+            3,
+        ),
+    ];
+    for (file, projects, line) in cases {
+        std::fs::write(
+            dir.path().join(file),
+            format!("version: 1\nprojects:\n{projects}"),
+        )
+        .expect("write");
+        let run = validate_in(dir.path(), file, &[]);
+        assert_eq!(run.code, 1, "{file}: {}", run.transcript());
+        assert!(
+            run.stderr.contains("`api-prod`") && run.stderr.contains(&format!("[{file}:{line}:")),
+            "{file}: {}",
+            run.transcript()
+        );
+        assert!(
+            run.stderr.ends_with(&format!("{file}: 1 error\n")),
+            "{file}: {}",
+            run.stderr
+        );
+    }
+}
+
+/// A field written at the level of the integration types (indented one
+/// step too little) is named as a field, with the type to indent it under;
+/// its value, a secret, is never quoted.
+#[test]
+fn a_mis_indented_field_is_named_with_the_type_to_indent_it_under() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    integrations:\n      \
+        PAGER_DUTY:\n        region: EU\n      serviceKey: literal-pd-key-4f1d9c0e5a7b\n";
+    std::fs::write(dir.path().join("indent.yaml"), text).expect("write");
+    let run = validate_in(dir.path(), "indent.yaml", &[]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        !run.all_output().contains("4f1d9c0e5a7b"),
+        "{}",
+        run.transcript()
+    );
+    let flat = run.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("`serviceKey` is a field of `PAGER_DUTY`, not an integration type"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        flat.contains("indent it under `PAGER_DUTY:`"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// An id in uppercase is refused, with the lowercase id to write instead.
+#[test]
+fn an_uppercase_project_or_organization_id_suggests_the_lowercase_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "version: 1\nprojects:\n  - id: 65F1A2B3C4D5E6F7A8B9C0D1\n  - select:\n      \
+        org: 6600000000000000000000AA\n";
+    std::fs::write(dir.path().join("upper.yaml"), text).expect("write");
+    let run = validate_in(dir.path(), "upper.yaml", &[]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    for hint in [
+        "did you mean `65f1a2b3c4d5e6f7a8b9c0d1`?",
+        "did you mean `6600000000000000000000aa`?",
+    ] {
+        assert!(run.stderr.contains(hint), "{hint}: {}", run.stderr);
     }
 }

@@ -81,3 +81,37 @@ fn a_base_url_with_credentials_is_refused_not_shown() {
         run.transcript()
     );
 }
+
+/// With a service account, a project Atlas does not show is one the
+/// service account cannot see: no message speaks of an API key.
+#[test]
+fn a_project_not_found_names_the_service_account_not_an_api_key() {
+    let state =
+        tether::sim::StateFile::load(&fixtures().join("recipes/state.yaml")).expect("state");
+    let sim = simulator(state);
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("tether.yaml"),
+        "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0ff\n  - name: no-such-project\n",
+    )
+    .expect("write");
+    let run = tether_against(
+        dir.path(),
+        &sim,
+        &["plan"],
+        &[
+            ("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_read_only"),
+            ("MONGODB_ATLAS_CLIENT_SECRET", SECRET),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    let output = run.all_output();
+    assert!(
+        output.contains("or the service account cannot see it"),
+        "{}",
+        run.transcript()
+    );
+    assert!(!output.contains("API key"), "{}", run.transcript());
+    assert!(!output.contains("the key"), "{}", run.transcript());
+    assert!(!output.contains(SECRET));
+}
