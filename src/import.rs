@@ -738,6 +738,19 @@ fn variable_name(prefix: &str, field: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The project `payments` with `live` as its integrations.
+    fn payments(live: LiveIntegrations) -> Source {
+        Source {
+            project: Project {
+                id: "65f1a2b3c4d5e6f7a8b9c0d1".parse().expect("id"),
+                name: "payments".into(),
+                org_id: None,
+                tags: Vec::new(),
+            },
+            live,
+        }
+    }
+
     fn import_one(source: Source) -> (String, Vec<Variable>) {
         let org = Organization {
             id: None,
@@ -861,15 +874,7 @@ mod tests {
             .into(),
             unknown_types: vec!["NEW\r\nINJECTED_TYPE: 1".into()],
         };
-        let source = Source {
-            project: Project {
-                id: "65f1a2b3c4d5e6f7a8b9c0d1".parse().expect("id"),
-                name: "payments".into(),
-                org_id: None,
-                tags: Vec::new(),
-            },
-            live,
-        };
+        let source = payments(live);
         let (yaml, _) = import_one(source);
         let read: serde_json::Value = serde_saphyr::from_str(&yaml).expect("the file reads");
         let project = read["projects"][0].as_object().expect("a project");
@@ -916,15 +921,7 @@ mod tests {
             .into(),
             unknown_types: Vec::new(),
         };
-        let source = Source {
-            project: Project {
-                id: "65f1a2b3c4d5e6f7a8b9c0d1".parse().expect("id"),
-                name: "payments".into(),
-                org_id: None,
-                tags: Vec::new(),
-            },
-            live,
-        };
+        let source = payments(live);
         let (yaml, variables) = import_one(source);
         let hints: String = variables.iter().map(|v| v.hint.clone()).collect();
         for text in [&yaml, &hints] {
