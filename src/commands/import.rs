@@ -69,6 +69,23 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
              with `--project`",
         ));
     }
+    for (org, project) in found
+        .iter()
+        .flat_map(|f| f.foreign.iter().map(move |p| (&f.org, p)))
+    {
+        printer.warnings(&format!(
+            "warning: Atlas listed the project `{}` ({}) in organization {}, but the project says \
+             it belongs to {}: it is not imported\n",
+            one_line(&project.name),
+            project.id,
+            org.as_ref()
+                .map_or_else(|| "?".to_owned(), ToString::to_string),
+            project.org_id.as_deref().map_or_else(
+                || "no organization".to_owned(),
+                |o| format!("organization {}", one_line(o))
+            ),
+        ));
+    }
     let projects: Vec<_> = found.iter().flat_map(|f| f.projects.clone()).collect();
     let progress = printer.progress(projects.len(), "reading");
     let step = progress.clone();

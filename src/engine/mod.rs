@@ -503,6 +503,9 @@ pub struct OrgProjects {
     pub org: Option<GroupId>,
     pub whole: bool,
     pub projects: Vec<Project>,
+    /// Projects the organization's listing returned that say they belong to
+    /// another organization (or to none): never imported as its own.
+    pub foreign: Vec<Project>,
 }
 
 /// The projects to import, by organization: for `--project`, each project
@@ -527,16 +530,17 @@ async fn find(client: &Client, scope: ImportScope<'_>) -> Result<Vec<OrgProjects
         if found.iter().any(|f| f.org.as_ref() == Some(&org)) {
             continue;
         }
-        let projects = client
+        let (projects, foreign) = client
             .org_projects(org.as_str())
             .await?
             .into_iter()
             .filter(|p| seen.insert(p.id.clone()))
-            .collect();
+            .partition(|p| p.org_id.as_deref() == Some(org.as_str()));
         found.push(OrgProjects {
             org: Some(org),
             whole: true,
             projects,
+            foreign,
         });
     }
     Ok(found)
@@ -561,6 +565,7 @@ async fn by_name_or_id(client: &Client, asked: &[String]) -> Result<Vec<OrgProje
             org,
             whole: false,
             projects: vec![project],
+            foreign: Vec::new(),
         });
     }
     Ok(found)

@@ -173,3 +173,31 @@ fn a_listing_that_repeats_a_project_is_refused_in_one_message() {
         "nothing planned"
     );
 }
+
+/// `import --org` believes the listing no more than a selector does: a
+/// project that says it belongs to another organization is not imported as
+/// this one's, and a warning names it.
+#[test]
+fn import_of_an_organization_leaves_out_a_listed_project_of_another() {
+    let server = atlas(vec![
+        project(OURS, "ours", ORG),
+        project(THEIRS, "theirs\n✓ forged", OTHER_ORG),
+    ]);
+    let run = run(&server, &["import", "--org", ORG]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stdout.contains(OURS), "{}", run.stdout);
+    assert!(!run.stdout.contains(THEIRS), "{}", run.stdout);
+    assert!(
+        run.stderr.contains(&format!(
+            "Atlas listed the project `theirs\\u{{a}}✓ forged` ({THEIRS}) in organization {ORG}, \
+             but the project says it belongs to organization {OTHER_ORG}: it is not imported"
+        )),
+        "{}",
+        run.stderr
+    );
+    let seen = server.seen();
+    assert!(
+        !seen.iter().any(|s| s.target.contains(THEIRS)),
+        "nothing is read of the other organization's project"
+    );
+}
