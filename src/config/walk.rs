@@ -574,8 +574,11 @@ impl<'a> Walker<'a> {
                 .warning(
                     node.span.clone(),
                     format!(
-                        "the project name has non-ASCII letters (`{c}`, U+{:04X}, character {}), \
+                        "the project name has non-ASCII letters (`{}`, U+{:04X}, character {}), \
                          which can look like ASCII ones",
+                        // A bidi control or a zero-width character shows as
+                        // its escape, not as itself.
+                        crate::printable::one_line(&c.to_string()),
                         u32::from(c),
                         at + 1
                     ),

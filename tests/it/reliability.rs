@@ -582,6 +582,16 @@ fn validate_small_contracts() {
         "{}",
         homoglyph.stderr
     );
+    // A right-to-left override is named by its escape, never printed as
+    // itself, where it would reorder the rest of the line.
+    let reordering = check("version: 1\nprojects:\n  - name: pay\u{202e}ments\n");
+    assert!(
+        reordering
+            .stderr
+            .contains("non-ASCII letters (`\\u{202e}`, U+202E, character 4)"),
+        "{}",
+        reordering.stderr
+    );
 
     let after_block = check(
         "version: 1
