@@ -31,6 +31,7 @@ mod redaction;
 mod reliability;
 mod repository;
 mod saved_plan_parts;
+mod saved_plan_resume;
 mod schema;
 mod selectors;
 mod sim;
