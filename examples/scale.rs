@@ -483,6 +483,7 @@ fn plan_with_lookups(
     let mut planned = engine::Planned {
         plan: planned.plan,
         lives: planned.lives,
+        declared: Default::default(),
         options: PlanOptions::default(),
     };
     runtime.block_on(engine::look_around(

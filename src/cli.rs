@@ -179,9 +179,17 @@ pub enum Command {
     Plan(PlanArgs),
     /// Send the PUT and DELETE calls the plan needs, and nothing else.
     ///
-    /// With PLAN (from `tether plan --out`), apply exactly that plan, after
-    /// checking that Atlas and the file have not changed since. Exit 0 done,
-    /// 1 error before any write, 3 some operations failed, 4 refused.
+    /// With PLAN (from `tether plan --out`), send that plan's operations and
+    /// nothing else. Each is checked against Atlas and the file now: one
+    /// whose target already holds what it sends is already applied and not
+    /// sent (so running a plan that failed part way again finishes it); one
+    /// whose object changed in Atlas in any other way, or for which the file
+    /// now asks for something else (another value, another secret, no longer
+    /// that write), is refused, and nothing is written. A difference found
+    /// now that the plan does not hold is left alone with a note (`left_alone`
+    /// in the JSON report): make a new plan to apply it. Exit 0 done (or
+    /// nothing left), 1 error before any write, 3 some operations failed, 4
+    /// refused.
     Apply(ApplyArgs),
     /// The plan, for schedules: never writes; lists unmanaged integrations for
     /// information.

@@ -202,6 +202,16 @@ pub fn looks_masked(value: &str) -> bool {
     value.contains("****") || (!value.is_empty() && value.chars().all(|c| c == MASK_CHAR))
 }
 
+/// Whether a secret field's value as Atlas returned it is one of its masks
+/// and so tells no more than output shows: every character but the last
+/// four a `*`, longer than [`SHORT_SECRET`] (output shows only stars for
+/// shorter ones), or `scheme://host/****` and the last four. Anything else
+/// may be the secret in clear.
+pub fn shows_only_mask(value: &str) -> bool {
+    let plain = value.chars().count() > SHORT_SECRET && mask(value) == value;
+    plain || (value.contains("://") && url_mask(value) == value)
+}
+
 /// How a desired secret relates to the masked value Atlas returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MaskMatch {
@@ -353,6 +363,26 @@ mod hashing_and_showing {
             memory >= 19 * 1024 && passes >= 2,
             "OWASP's minimum or more"
         );
+    }
+
+    #[test]
+    fn only_a_mask_shows_only_a_mask() {
+        let key = "0123456789abcdef0123456789abcdef";
+        assert!(shows_only_mask(&mask(key)));
+        assert!(shows_only_mask(&url_mask(
+            "https://hooks.example.com/x/abcd"
+        )));
+        for clear in [
+            key,
+            "****abcd",
+            "*****bcd",
+            "abcd",
+            "",
+            "https://hooks.example.com/x/abcd",
+            "**********ab*d1234",
+        ] {
+            assert!(!shows_only_mask(clear), "{clear}");
+        }
     }
 
     #[test]

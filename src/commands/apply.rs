@@ -43,15 +43,22 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     )?;
     let plan = &planned.plan;
     let format = args.output;
+    // Talk about the writes: on stdout beside a text report, on stderr
+    // when stdout is JSON.
+    let note = |line: &str| match format {
+        ReportFormat::Text => printer.result(line),
+        ReportFormat::Json => printer.warnings(&format!("{line}\n")),
+    };
+    // With a saved plan, what is shown is what was reviewed and is applied;
+    // a plan made now only decides whether it still may be.
+    let shown = match (&saved, &args.plan) {
+        (Some(saved), Some(path)) => Some(super::saved_plan(saved, path)?),
+        _ => None,
+    };
+    let shown_plan = shown.as_ref().unwrap_or(plan);
     if format == ReportFormat::Text {
-        // With a saved plan, what is shown is what was reviewed and is
-        // applied; a plan made now only decides whether it still may be.
-        let shown = match (&saved, &args.plan) {
-            (Some(saved), Some(path)) => &super::saved_plan(saved, path)?,
-            _ => plan,
-        };
         printer.data(&super::render(
-            shown,
+            shown_plan,
             OutputFormat::Text,
             Purpose::Plan,
             printer,
@@ -69,46 +76,81 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
             "fix them and run `tether apply` again",
         ));
     }
-    let operations = match &saved {
+    let gates = super::gates(&args.gates, &safety, args.force);
+    let approved = match &saved {
         Some(saved) => {
+            // The gates first: they cost nothing, the check hashes secrets.
+            engine::check_gates(plan, &engine::candidates(saved, plan), &gates)?;
             let approved = engine::approve(saved, &planned)?;
-            if approved.left_alone > 0 {
-                printer.result(&format!(
+            if !approved.left_alone.is_empty() {
+                note(&format!(
                     "{} change(s) found now are not in the saved plan and are left alone.",
-                    approved.left_alone
+                    approved.left_alone.len()
                 ));
             }
-            approved.operations
+            Some(approved)
         }
+        None => None,
+    };
+    let operations = match &approved {
+        Some(approved) => approved.operations.clone(),
         None => plan.operations(),
     };
+    let finish = |sent: Report| match &approved {
+        Some(approved) => approved.report(sent),
+        None => sent,
+    };
     if operations.is_empty() {
-        printer.result(if plan.has_changes() {
+        let report = finish(Report::default());
+        note(if report.already_applied() > 0 {
+            "Nothing left to apply: the saved plan is already applied."
+        } else if plan.has_changes() {
             "Nothing to apply: the differences above are report-only (observe projects, or \
              types declared `absent` in additive projects)."
         } else {
             "Nothing to apply: Atlas already matches the file."
         });
-        if format == ReportFormat::Json {
-            printer.data(&engine::report_json(&Report::default()));
+        match format {
+            ReportFormat::Json => printer.data(&engine::report_json(&report)),
+            ReportFormat::Text if !report.operations.is_empty() => {
+                printer.data(&engine::report_text(&report));
+            }
+            ReportFormat::Text => {}
+        }
+        if approved.is_some() {
+            super::step_summary(
+                &format!(
+                    "{}\n{}",
+                    render::markdown(shown_plan),
+                    engine::report_markdown(&report)
+                ),
+                printer,
+            );
         }
         return Ok(ExitStatus::Success);
     }
-    let gates = super::gates(&args.gates, &safety, args.force);
-    engine::check_gates(plan, &operations, &gates)?;
+    if approved.is_none() {
+        engine::check_gates(plan, &operations, &gates)?;
+    }
     if !args.auto_approve {
         confirm(operations.len(), &session)?;
     }
-    let report = super::write(&session, &client, operations, planned.options, printer);
+    let report = finish(super::write(
+        &session,
+        &client,
+        operations,
+        planned.options,
+        printer,
+    ));
     match format {
         ReportFormat::Json => printer.data(&engine::report_json(&report)),
         ReportFormat::Text => printer.data(&engine::report_text(&report)),
     }
     super::step_summary(
         &format!(
-            "{}\n**{}**\n",
-            render::markdown(plan),
-            report.summary_line()
+            "{}\n{}",
+            render::markdown(shown_plan),
+            engine::report_markdown(&report)
         ),
         printer,
     );

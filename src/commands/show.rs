@@ -17,7 +17,8 @@ pub fn run(args: &ShowArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     printer.data(&super::render(&plan, args.output, Purpose::Plan, printer));
     printer.result(&format!(
         "Saved by tether {} for `--api {}`{}: `tether apply {}` applies these {} and \
-         nothing else, after checking that Atlas and the file have not changed.",
+         nothing else, after checking each against Atlas and the file (one already applied is \
+         not sent again; `tether apply --help` says how).",
         saved.tether_version,
         saved.api,
         if saved.rotate_secrets {

@@ -69,6 +69,7 @@ pub async fn execute(
     Report {
         operations: per_project.into_iter().flatten().collect(),
         interrupted: stop.load(Ordering::SeqCst),
+        left_alone: Vec::new(),
     }
 }
 

@@ -23,8 +23,9 @@ pub use fetch::{Observed, OnDone, fetch_all};
 pub use gates::{Gates, SHARE_FROM, managed_count, refusals};
 pub use lookups::{EVENTS_SHOWN, Lookups, WINDOW_DAYS, look_around};
 pub use report::{
-    OperationDocument, OperationReport, OperationResult, Outcome, REPORT_FORMAT_VERSION, Report,
-    ReportDocument, ReportSummary, report_json, report_text,
+    LeftAlone, LeftAloneDocument, OperationDocument, OperationReport, OperationResult, Outcome,
+    REPORT_FORMAT_VERSION, Report, ReportDocument, ReportSummary, report_json, report_markdown,
+    report_text,
 };
 pub use selectors::{Expanded, expand};
 pub use stop::Stop;
@@ -38,8 +39,8 @@ use crate::exit::ExitStatus;
 use crate::filter::Filter;
 use crate::import::Source;
 use crate::model::{
-    Day, DesiredProject, FieldValue, GroupId, IntegrationType, LiveIntegrations, Project,
-    ProjectRef, Slot,
+    Day, DesiredProject, FieldValue, GroupId, Integration, IntegrationType, LiveIntegrations,
+    Project, ProjectRef, Slot,
 };
 use crate::plan::saved::{self, SavedPlan};
 use crate::plan::{Operation, Plan, PlanOptions, ProjectPlan, plan_project};
@@ -164,6 +165,9 @@ pub struct Planned {
     pub plan: Plan,
     /// The live state each project was planned against (after `--type`).
     pub lives: BTreeMap<GroupId, LiveIntegrations>,
+    /// What the file declares present, by project and type (after
+    /// `--type`): what a saved plan's operation is checked against.
+    pub declared: BTreeMap<(GroupId, IntegrationType), Integration>,
     pub options: PlanOptions,
 }
 
@@ -238,6 +242,7 @@ pub async fn plan(
         .await
         .into_iter();
     let mut lives = BTreeMap::new();
+    let mut declared = BTreeMap::new();
     let mut plans = Vec::with_capacity(projects.len());
     for (desired, target) in projects.iter().zip(targets) {
         let project = match target {
@@ -247,6 +252,11 @@ pub async fn plan(
                     let mut planned =
                         plan_project(&group, name.as_deref(), desired, &live, &options);
                     planned.selected_by = desired.selected_by.as_ref().map(ToString::to_string);
+                    for (kind, slot) in &desired.integrations {
+                        if let Slot::Present(integration) = slot {
+                            declared.insert((group.clone(), *kind), integration.clone());
+                        }
+                    }
                     lives.insert(group, live);
                     planned
                 }
@@ -264,6 +274,7 @@ pub async fn plan(
     Ok(Planned {
         plan: Plan::from(plans),
         lives,
+        declared,
         options,
     })
 }
@@ -387,24 +398,91 @@ pub fn read_saved(path: &Path) -> Result<SavedPlan, Error> {
 /// The operations of a saved plan that apply may carry out now.
 #[derive(Debug)]
 pub struct Approved {
+    /// What is left to send.
     pub operations: Vec<Operation>,
+    /// Saved operations whose target already holds what they send.
+    pub already_applied: Vec<OperationReport>,
     /// Changes a plan made now finds that the saved plan does not hold:
     /// left alone.
-    pub left_alone: usize,
+    pub left_alone: Vec<Operation>,
+    /// Each saved operation's place in the saved plan, by project and type.
+    order: BTreeMap<(GroupId, IntegrationType), usize>,
 }
 
-/// Checks a saved plan against a plan made now (from the same file and
-/// Atlas): every saved operation must still be called for, unchanged.
-/// Refuses (exit 4), naming each object that moved.
+impl Approved {
+    /// The report of `sent` (what was left to send) completed with what was
+    /// already applied and what was left alone, in the saved plan's order.
+    pub fn report(&self, sent: Report) -> Report {
+        let mut operations = sent.operations;
+        operations.extend(self.already_applied.iter().cloned());
+        operations.sort_by_key(|op| self.order.get(&(op.group.clone(), op.kind)).copied());
+        Report {
+            operations,
+            left_alone: self.left_alone.iter().map(LeftAlone::from).collect(),
+            ..sent
+        }
+    }
+}
+
+/// The writes a plan made now has for the objects a saved plan names: at
+/// most what [`approve`] lets through, found without hashing anything, for
+/// the safety gates to weigh first.
+pub fn candidates(saved: &SavedPlan, plan: &Plan) -> Vec<Operation> {
+    let named: std::collections::BTreeSet<(&str, &str)> = saved
+        .operations
+        .iter()
+        .map(|op| (op.group_id.as_str(), op.kind.as_str()))
+        .collect();
+    let mut operations = plan.operations();
+    operations.retain(|op| named.contains(&(op.group.as_str(), op.kind.as_str())));
+    operations
+}
+
+/// Checks a saved plan against what is found now (a plan made from the
+/// same file and Atlas): each saved operation is already applied, or still
+/// called for, unchanged. Refuses (exit 4), naming each object that moved.
 pub fn approve(saved: &SavedPlan, planned: &Planned) -> Result<Approved, Error> {
-    match saved::check(saved, &planned.plan, &planned.lives, planned.api_name()) {
-        Ok(approved) => {
-            let mut operations = planned.plan.operations();
-            let now = operations.len();
-            operations.retain(|op| approved.contains(&(op.group.clone(), op.kind)));
+    let now = saved::Now {
+        plan: &planned.plan,
+        lives: &planned.lives,
+        declared: &planned.declared,
+        options: planned.options,
+    };
+    match saved::check(saved, &now) {
+        Ok(checked) => {
+            let (operations, left_alone) = planned
+                .plan
+                .operations()
+                .into_iter()
+                .partition(|op| checked.send.contains(&(op.group.clone(), op.kind)));
+            let already_applied = checked
+                .already_applied
+                .into_iter()
+                .map(|(index, group, kind)| {
+                    let op = &saved.operations[index];
+                    OperationReport {
+                        group,
+                        project: op.project.clone(),
+                        kind,
+                        verb: op.action,
+                        outcome: Outcome::AlreadyApplied,
+                    }
+                })
+                .collect();
+            let order = saved
+                .operations
+                .iter()
+                .enumerate()
+                .filter_map(|(index, op)| {
+                    let object = (op.group_id.parse().ok()?, op.kind.parse().ok()?);
+                    Some((object, index))
+                })
+                .collect();
             Ok(Approved {
-                left_alone: now - operations.len(),
                 operations,
+                already_applied,
+                left_alone,
+                order,
             })
         }
         Err(moved) => {

@@ -3,8 +3,10 @@
 //!
 //! Per operation it keeps a fingerprint of the live object the plan was
 //! computed against, the non-secret fields it will send, and a salted hash of
-//! each secret it will send. `apply PLAN` fetches the affected projects again
-//! and refuses, naming the object, when any of these differ now.
+//! each secret it will send. `apply PLAN` fetches the affected projects again:
+//! an operation whose target already holds what it sends is already applied;
+//! any other operation is refused, naming the object, when one of these
+//! differs now.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -12,16 +14,21 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use sha2::{Digest, Sha256};
+
 use super::render::{PlanDocument, ValueDocument};
-use super::{Plan, Verb};
+use super::{Plan, PlanOptions, Verb, plan_project};
 use crate::model::{
-    FieldValue, GroupId, Integration, IntegrationType, LiveIntegrations, LiveValue,
+    DesiredProject, FieldValue, GroupId, Integration, IntegrationType, LiveIntegrations, LiveValue,
+    Mode, Origin, ProjectRef, Slot,
 };
-use crate::secret::Secret;
+use crate::secret::{Secret, shows_only_mask};
 
 /// Version 2 holds the plan as `--output json` prints it, and names keys as
-/// the plan and the apply report do (`group_id`).
-pub const FORMAT_VERSION: u32 = 2;
+/// the plan and the apply report do (`group_id`). Version 3 fingerprints the
+/// live object with a keyed SHA-256, a secret Atlas returned in clear hashed
+/// with Argon2id first (see [`fingerprint`]).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// What `tether plan --out` writes: the plan a reviewer saw, and per
 /// operation what `apply PLAN` checks before writing.
@@ -52,27 +59,52 @@ pub struct SavedOperation {
     #[serde(rename = "type")]
     pub kind: String,
     pub action: Verb,
-    /// Salted fingerprint of the live integration; null when it did not exist.
+    /// Salted fingerprint of the live integration (SHA-256 of the salt and
+    /// its fields, a secret Atlas returned in clear by its Argon2id hash);
+    /// null when it did not exist.
     pub live: Option<String>,
     /// The non-secret fields the PUT sends (Atlas's defaults included).
     pub fields: BTreeMap<String, Value>,
-    /// Salted SHA-256 of each secret the PUT sends, by field.
+    /// Salted Argon2id hash of each secret the PUT sends, by field.
     pub secrets: BTreeMap<String, String>,
 }
 
-/// A fingerprint of an integration as Atlas listed it, salted: Atlas returns
-/// some secrets in clear, and the plan file must not let anyone guess them.
-pub fn fingerprint(live: &LiveIntegrations, kind: IntegrationType, salt: &str) -> Option<String> {
+/// A fingerprint of an integration as Atlas listed it, salted. Plain fields
+/// and Atlas's masks are no secrets: they go into one fast keyed hash. A
+/// secret field whose value is anything but a mask (Atlas returns some in
+/// clear, and any answer may) enters it only as its Argon2id hash, computed
+/// once per distinct value.
+fn fingerprint(
+    live: &LiveIntegrations,
+    kind: IntegrationType,
+    hashes: &mut Hashes<'_>,
+) -> Option<String> {
     let integration = live.known.get(&kind)?;
     let mut canonical = format!("{kind}\nid={:?}\n", integration.id);
     for (spec, value) in &integration.fields {
-        match value {
-            LiveValue::Text(text) => canonical.push_str(&format!("{}={text:?}\n", spec.name)),
-            LiveValue::Bool(b) => canonical.push_str(&format!("{}={b}\n", spec.name)),
-        }
+        let shown = match value {
+            LiveValue::Bool(b) => b.to_string(),
+            LiveValue::Text(text) if spec.sensitive && !shows_only_mask(text) => {
+                format!("argon2id:{}", hashes.of(&Secret::new(text.as_str())))
+            }
+            LiveValue::Text(text) => format!("{text:?}"),
+        };
+        canonical.push_str(&format!("{}={shown}\n", spec.name));
     }
-    // It holds whatever Atlas returns in clear: hashed like a secret.
-    Some(Secret::new(canonical).salted_hash(salt))
+    Some(keyed_hash(hashes.salt, &canonical))
+}
+
+/// SHA-256 of the salt's length, the salt and `text`, hex.
+fn keyed_hash(salt: &str, text: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update((salt.len() as u64).to_be_bytes());
+    hasher.update(salt.as_bytes());
+    hasher.update(text.as_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The non-secret fields and the salted secret hashes of a desired
@@ -117,6 +149,12 @@ impl<'a> Hashes<'a> {
         }
     }
 
+    /// How many Argon2id hashes were computed.
+    #[cfg(test)]
+    fn computed(&self) -> usize {
+        self.done.len()
+    }
+
     fn of(&mut self, secret: &Secret) -> String {
         let salt = self.salt;
         self.done
@@ -137,7 +175,7 @@ pub fn save(
     salt: String,
 ) -> SavedPlan {
     let mut hashes = Hashes::new(&salt);
-    let operations = plan
+    let operations: Vec<SavedOperation> = plan
         .operations()
         .into_iter()
         .map(|operation| {
@@ -148,7 +186,7 @@ pub fn save(
             SavedOperation {
                 live: lives
                     .get(&operation.group)
-                    .and_then(|live| fingerprint(live, operation.kind, &salt)),
+                    .and_then(|live| fingerprint(live, operation.kind, &mut hashes)),
                 project: operation.project,
                 group_id: operation.group.to_string(),
                 kind: operation.kind.to_string(),
@@ -283,15 +321,34 @@ fn check_parts(saved: &SavedPlan) -> Result<(), String> {
     Err(crate::printable::one_line(&differences.join("; ")).into_owned())
 }
 
-/// Compares a saved plan with a plan made now. `Ok` holds the saved
-/// operations still called for, as (project id, type); `Err` names
+/// What `apply PLAN` finds now: a plan made from the same file and Atlas,
+/// the live state it was made against, and what the file declares.
+pub struct Now<'a> {
+    pub plan: &'a Plan,
+    pub lives: &'a BTreeMap<GroupId, LiveIntegrations>,
+    /// Every integration the file declares present, by project and type.
+    pub declared: &'a BTreeMap<(GroupId, IntegrationType), Integration>,
+    pub options: PlanOptions,
+}
+
+/// The saved operations that pass the check.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Still to send, as (project id, type).
+    pub send: BTreeSet<(GroupId, IntegrationType)>,
+    /// Already applied: the target holds what they send. By index into the
+    /// saved operations.
+    pub already_applied: Vec<(usize, GroupId, IntegrationType)>,
+}
+
+/// Compares a saved plan with what is found now. An operation whose object
+/// changed in Atlas since the plan is already applied when the object now
+/// holds what it sends (a delete: the object is gone), and refused
+/// otherwise. One whose object did not change must still be called for by
+/// a plan made now, with the same verb, fields and secrets. `Err` names
 /// everything that moved.
-pub fn check(
-    saved: &SavedPlan,
-    now: &Plan,
-    lives: &BTreeMap<GroupId, LiveIntegrations>,
-    api: &str,
-) -> Result<BTreeSet<(GroupId, IntegrationType)>, Vec<String>> {
+pub fn check(saved: &SavedPlan, now: &Now<'_>) -> Result<Checked, Vec<String>> {
+    let api = if now.options.v2_fields { "v2" } else { "v1" };
     if saved.api != api {
         return Err(vec![format!(
             "the plan was made with `--api {}`; apply it with the same",
@@ -300,14 +357,15 @@ pub fn check(
     }
     // What a plan made now would do, per object, computed once.
     let now_by_object: BTreeMap<_, _> = now
+        .plan
         .operations()
         .into_iter()
         .map(|operation| ((operation.group.clone(), operation.kind), operation))
         .collect();
     let mut moved = Vec::new();
-    let mut approved = BTreeSet::new();
+    let mut checked = Checked::default();
     let mut hashes = Hashes::new(&saved.salt);
-    for op in &saved.operations {
+    for (index, op) in saved.operations.iter().enumerate() {
         let (Ok(group), Ok(kind)) = (
             op.group_id.parse::<GroupId>(),
             op.kind.parse::<IntegrationType>(),
@@ -319,15 +377,17 @@ pub fn check(
             continue;
         };
         let what = format!("`{}` in {}", op.kind, op.project);
-        let current = now_by_object.get(&(group.clone(), kind));
-        let live_now = lives
-            .get(&group)
-            .and_then(|live| fingerprint(live, kind, &saved.salt));
+        let live = now.lives.get(&group);
+        let live_now = live.and_then(|live| fingerprint(live, kind, &mut hashes));
         if live_now != op.live {
-            moved.push(format!("{what} changed in Atlas since the plan was made"));
+            if live.is_some_and(|live| holds(op, (&group, kind), live, now, &mut hashes)) {
+                checked.already_applied.push((index, group, kind));
+            } else {
+                moved.push(format!("{what} changed in Atlas since the plan was made"));
+            }
             continue;
         }
-        let Some(operation) = current else {
+        let Some(operation) = now_by_object.get(&(group.clone(), kind)) else {
             moved.push(format!(
                 "{what}: the saved plan would {} it, but the file and Atlas no longer call for that",
                 op.action
@@ -370,11 +430,155 @@ pub fn check(
                 continue;
             }
         }
-        approved.insert((group, kind));
+        checked.send.insert((group, kind));
     }
     if moved.is_empty() {
-        Ok(approved)
+        Ok(checked)
     } else {
         Err(moved)
+    }
+}
+
+/// Whether `live` holds what the saved operation sends: a delete's object
+/// is gone; a create's or update's is there, the file still declares what
+/// the operation sends (same fields, secrets of the same hashes), and
+/// planning that declaration against `live` finds nothing to change.
+fn holds(
+    op: &SavedOperation,
+    (group, kind): (&GroupId, IntegrationType),
+    live: &LiveIntegrations,
+    now: &Now<'_>,
+    hashes: &mut Hashes<'_>,
+) -> bool {
+    if op.action == Verb::Delete {
+        return !live.known.contains_key(&kind);
+    }
+    let Some(declared) = now.declared.get(&(group.clone(), kind)) else {
+        return false;
+    };
+    let (fields, secrets) = describe(declared, hashes);
+    if fields != op.fields || secrets != op.secrets || !live.known.contains_key(&kind) {
+        return false;
+    }
+    let only_this = DesiredProject {
+        project: ProjectRef::Id(group.clone()),
+        mode: Mode::Additive,
+        integrations: BTreeMap::from([(kind, Slot::Present(declared.clone()))]),
+        origin: Origin::default(),
+        selected_by: None,
+    };
+    let options = PlanOptions {
+        rotate_secrets: false,
+        ..now.options
+    };
+    plan_project(group, None, &only_this, live, &options)
+        .items()
+        .iter()
+        .find(|item| item.kind == kind)
+        .is_some_and(|item| !item.is_change() && item.errors.is_empty())
+}
+
+#[cfg(test)]
+mod fingerprint_tests {
+    use super::{Hashes, fingerprint};
+    use crate::model::{IntegrationType, LiveIntegration, LiveIntegrations, LiveValue, spec};
+    use crate::secret::mask;
+
+    const SALT: &str = "0123456789abcdef0123456789abcdef";
+
+    fn live(kind: IntegrationType, fields: &[(&str, &str)]) -> LiveIntegrations {
+        let table = spec(kind);
+        let fields = fields
+            .iter()
+            .map(|(name, value)| {
+                let field = table.field(name).expect("a field of the type");
+                (field, LiveValue::Text((*value).to_owned()))
+            })
+            .collect();
+        let integration = LiveIntegration {
+            kind,
+            id: Some("id-1".to_owned()),
+            fields,
+            unmodelled: Vec::new(),
+        };
+        LiveIntegrations {
+            known: [(kind, integration)].into(),
+            unknown_types: Vec::new(),
+        }
+    }
+
+    fn pager_duty(key: &str) -> LiveIntegrations {
+        live(
+            IntegrationType::PagerDuty,
+            &[("serviceKey", &mask(key)), ("region", "US")],
+        )
+    }
+
+    fn new_relic(license: &str) -> LiveIntegrations {
+        live(
+            IntegrationType::NewRelic,
+            &[
+                ("accountId", "a".repeat(40).as_str()),
+                ("licenseKey", license),
+                ("readToken", "read-token-in-clear-0001"),
+                ("writeToken", "write-token-in-clear-0001"),
+            ],
+        )
+    }
+
+    #[test]
+    fn masks_and_plain_fields_are_fingerprinted_without_argon2id() {
+        let mut hashes = Hashes::new(SALT);
+        let fingerprints: Vec<_> = (0..1000)
+            .map(|i| {
+                let key = format!("pagerduty-key-of-project-{i:05}");
+                fingerprint(&pager_duty(&key), IntegrationType::PagerDuty, &mut hashes)
+            })
+            .collect();
+        assert_eq!(hashes.computed(), 0);
+        assert_ne!(
+            fingerprints[0], fingerprints[1],
+            "another mask, another print"
+        );
+        assert_eq!(
+            fingerprints[0],
+            fingerprint(
+                &pager_duty("pagerduty-key-of-project-00000"),
+                IntegrationType::PagerDuty,
+                &mut hashes
+            )
+        );
+    }
+
+    #[test]
+    fn secrets_atlas_returns_in_clear_are_argon2id_hashed_once_per_value() {
+        let mut hashes = Hashes::new(SALT);
+        let license = "b".repeat(40);
+        let first = fingerprint(&new_relic(&license), IntegrationType::NewRelic, &mut hashes);
+        for _ in 0..100 {
+            let again = fingerprint(&new_relic(&license), IntegrationType::NewRelic, &mut hashes);
+            assert_eq!(again, first);
+        }
+        // licenseKey, readToken and writeToken: one hash each.
+        assert_eq!(hashes.computed(), 3);
+        let other = fingerprint(
+            &new_relic(&"c".repeat(40)),
+            IntegrationType::NewRelic,
+            &mut hashes,
+        );
+        assert_eq!(hashes.computed(), 4);
+        assert_ne!(other, first);
+    }
+
+    #[test]
+    fn a_value_in_a_masked_field_that_is_no_mask_is_hashed_as_a_secret() {
+        let mut hashes = Hashes::new(SALT);
+        let clear = live(
+            IntegrationType::PagerDuty,
+            &[("serviceKey", "a-key-atlas-sent-in-clear-01")],
+        );
+        let print = fingerprint(&clear, IntegrationType::PagerDuty, &mut hashes);
+        assert!(print.is_some());
+        assert_eq!(hashes.computed(), 1);
     }
 }

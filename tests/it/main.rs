@@ -33,6 +33,7 @@ mod refusals_shown;
 mod reliability;
 mod repository;
 mod saved_plan_parts;
+mod saved_plan_resume;
 mod schema;
 mod selectors;
 mod sim;

@@ -561,3 +561,34 @@ fn filters_limit_what_is_read_and_planned() {
     assert!(!run.stdout.contains("sandbox"));
     assert_eq!(sim.counters().get("GET", &integrations()), 2);
 }
+
+#[test]
+fn a_partly_failed_saved_plan_resumes_then_applies_as_nothing() {
+    let broken = start(Faults {
+        failing_projects: vec![SANDBOX.to_owned()],
+        ..Faults::default()
+    });
+    let work = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
+    let planned = run_in(work.path(), &broken, &["plan", "--out", "plan.json"], ENV);
+    assert_eq!(planned.code, 0, "{}", planned.transcript());
+    let apply = ["apply", "plan.json", "--auto-approve", "--retries", "0"];
+    let partial = run_in(work.path(), &broken, &apply, ENV);
+    assert_eq!(partial.code, 3, "{}", partial.transcript());
+    let state = broken.snapshot();
+    drop(broken);
+    let healed = crate::common::simulator(state);
+    let rerun = run_in(work.path(), &healed, &apply, ENV);
+    assert_eq!(rerun.code, 0, "{}", rerun.transcript());
+    assert_eq!(healed.counters().writes(), 2, "only what was left");
+    assert!(
+        rerun.stdout.contains("; 4 already applied"),
+        "{}",
+        rerun.stdout
+    );
+    healed.reset_counters();
+    let third = run_in(work.path(), &healed, &apply, ENV);
+    assert_eq!(third.code, 0, "{}", third.transcript());
+    assert_eq!(healed.counters().writes(), 0);
+    assert_no_secret(&third.all_output(), ENV);
+}
