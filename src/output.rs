@@ -79,6 +79,11 @@ impl Printer {
         }
     }
 
+    /// Whether `-q` asked for errors and data only.
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// What the command was asked for, on stdout: a plan, a report, a
     /// file, a schema. Printed even with `-q`: it is the command's output,
     /// not talk about it.

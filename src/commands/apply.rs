@@ -56,7 +56,9 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         _ => None,
     };
     let shown_plan = shown.as_ref().unwrap_or(plan);
-    if format == ReportFormat::Text {
+    // apply's data is its report; the plan it shows first is talk, which
+    // `-q` drops, except when a person is asked to confirm what it shows.
+    if format == ReportFormat::Text && (!printer.is_quiet() || !args.auto_approve) {
         printer.data(&super::render(
             shown_plan,
             OutputFormat::Text,

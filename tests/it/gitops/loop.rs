@@ -182,6 +182,19 @@ fn quiet_keeps_the_plan_and_drops_the_talk() {
     assert!(work.path().join("plan.json").exists());
 }
 
+/// On `apply`, the report is the data and the plan it shows first is talk:
+/// `-q --auto-approve` prints the report alone.
+#[test]
+fn quiet_apply_prints_its_report_and_not_the_plan() {
+    let sim = start(Faults::default());
+    let quiet = run(&sim, &["-q", "apply", "--auto-approve"], ENV);
+    assert_eq!(quiet.code, 0, "{}", quiet.transcript());
+    assert!(!quiet.stdout.contains("Plan: "), "{}", quiet.stdout);
+    assert!(!quiet.stdout.contains("will be created"), "{}", quiet.stdout);
+    assert!(quiet.stdout.contains("\nApply: 6 done, 0 failed"), "{}", quiet.stdout);
+    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+}
+
 #[test]
 fn apply_sends_exactly_the_needed_writes_then_nothing() {
     let sim = start(Faults::default());
