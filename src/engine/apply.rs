@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::report::{OperationReport, Outcome, Report};
@@ -33,10 +34,15 @@ pub async fn execute(
             _ => projects.push(vec![operation]),
         }
     }
+    // The first write Atlas refuses with 403 says the credentials cannot
+    // write (read-only ones): the client sends no further write, and the
+    // report says so once.
+    let forbidden: Arc<OnceLock<String>> = Arc::new(OnceLock::new());
     let per_project = crate::tasks::in_order(projects.into_iter().map(|project_operations| {
         let client = Arc::clone(&client);
         let stop = Arc::clone(&stop);
         let on_done = Arc::clone(&on_done);
+        let forbidden = Arc::clone(&forbidden);
         async move {
             let mut reports = Vec::with_capacity(project_operations.len());
             let mut created = BTreeSet::new();
@@ -47,7 +53,19 @@ pub async fn execute(
                     on_done();
                     Outcome::Withheld(why)
                 } else {
-                    let outcome = write(&client, &operation, &options).await;
+                    let outcome = match write(&client, &operation, &options).await {
+                        Err(err @ ApiError::Forbidden { write: true, .. }) => {
+                            let shown = err.explained();
+                            let _ = forbidden.set(shown.clone());
+                            Outcome::Failed(shown)
+                        }
+                        Err(ApiError::WritesRefused { .. }) => Outcome::Withheld(
+                            "the credentials cannot write (Atlas refused a write with 403, above)"
+                                .to_owned(),
+                        ),
+                        Err(err) => failed(err),
+                        Ok(outcome) => outcome,
+                    };
                     on_done();
                     outcome
                 };
@@ -70,6 +88,7 @@ pub async fn execute(
         operations: per_project.into_iter().flatten().collect(),
         interrupted: stop.load(Ordering::SeqCst),
         left_alone: Vec::new(),
+        cannot_write: forbidden.get().cloned(),
     }
 }
 
@@ -91,37 +110,27 @@ fn withheld(operation: &Operation, created: &BTreeSet<IntegrationType>) -> Optio
     ))
 }
 
-async fn write(client: &Client, operation: &Operation, options: &PlanOptions) -> Outcome {
-    let group = &operation.group;
-    match &operation.action {
-        Action::Delete => match client.delete_integration(group, operation.kind).await {
-            Ok(Deletion::Deleted) => Outcome::Done,
-            Ok(Deletion::AlreadyAbsent) => Outcome::AlreadyAbsent,
-            Err(err) => failed(err),
-        },
-        Action::Create(desired) => written(
-            client.create_integration(group, desired).await,
-            (group, desired),
-            options,
-        ),
-        Action::Update(desired) => written(
-            client.put_integration(group, desired).await,
-            (group, desired),
-            options,
-        ),
-    }
-}
-
-/// The outcome of a POST or PUT: verified against the list Atlas answered.
-fn written(
-    answer: Result<LiveIntegrations, ApiError>,
-    (group, desired): (&GroupId, &Integration),
+/// One write and its outcome; Atlas's refusal as the error.
+async fn write(
+    client: &Client,
+    operation: &Operation,
     options: &PlanOptions,
-) -> Outcome {
-    match answer {
-        Ok(after) => verify(group, desired, &after, options),
-        Err(err) => failed(err),
-    }
+) -> Result<Outcome, ApiError> {
+    let group = &operation.group;
+    Ok(match &operation.action {
+        Action::Delete => match client.delete_integration(group, operation.kind).await? {
+            Deletion::Deleted => Outcome::Done,
+            Deletion::AlreadyAbsent => Outcome::AlreadyAbsent,
+        },
+        Action::Create(desired) => {
+            let after = client.create_integration(group, desired).await?;
+            verify(group, desired, &after, options)
+        }
+        Action::Update(desired) => {
+            let after = client.put_integration(group, desired).await?;
+            verify(group, desired, &after, options)
+        }
+    })
 }
 
 /// A write that did not happen: never sent because of a stop request, or

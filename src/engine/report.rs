@@ -77,6 +77,9 @@ pub struct Report {
     pub interrupted: bool,
     /// With a saved plan: what a plan made now adds, not sent.
     pub left_alone: Vec<LeftAlone>,
+    /// Atlas refused a write with 403: the credentials cannot write, so no
+    /// further write was started. Atlas's answer, fit to show.
+    pub cannot_write: Option<String>,
 }
 
 impl Report {
@@ -314,7 +317,13 @@ pub fn report_text(report: &Report) -> String {
         out.push('\n');
     }
     out.push_str(&format!("\n{}\n", report.summary_line()));
-    if report.failed() > 0 || report.interrupted {
+    if report.cannot_write.is_some() {
+        out.push_str(
+            "The credentials cannot write (Atlas answered 403 Forbidden to a write, so no other \
+             write was started): use credentials with the Project Owner role, then run `tether \
+             apply` again.\n",
+        );
+    } else if report.failed() > 0 || report.interrupted {
         out.push_str("Run `tether apply` again to finish: it sends only what is still needed.\n");
     }
     out

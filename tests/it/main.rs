@@ -26,6 +26,7 @@ mod pacing;
 mod paging_replacement;
 mod profiles;
 mod prometheus;
+mod read_only;
 mod readme_walkthrough;
 mod recipe_runs;
 mod redaction;

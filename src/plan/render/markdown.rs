@@ -66,8 +66,7 @@ pub(super) fn markdown_within(plan: &Plan, limit: usize, purpose: Purpose) -> St
         summary.failed_projects,
         summary.unmanaged,
     ));
-    let (noteworthy, quiet): (Vec<_>, Vec<_>) =
-        plan.projects.iter().partition(|p| p.is_noteworthy());
+    let (noteworthy, quiet) = super::reading_order(plan);
     let footer = if quiet.is_empty() {
         String::new()
     } else {

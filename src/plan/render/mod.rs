@@ -17,7 +17,7 @@ pub use markdown::{MARKDOWN_LIMIT, drift_markdown, markdown};
 pub use text::{drift_text, text};
 
 use super::summary::Summary;
-use super::types::Plan;
+use super::types::{Plan, ProjectPlan};
 
 /// What a rendering is for: the plan apply would carry out, or the drift a
 /// schedule checks for. They differ in their headings and last line.
@@ -85,3 +85,14 @@ pub(crate) fn summary_line(summary: &Summary) -> String {
 mod injection_tests;
 #[cfg(test)]
 mod tests;
+
+/// The projects worth a look, in reading order: those that differ from the
+/// file, have errors or failed, in the order given, then those shown only for
+/// information (live integrations the file leaves alone), then the quiet
+/// rest, which renderings sum up.
+pub(crate) fn reading_order(plan: &Plan) -> (Vec<&ProjectPlan>, Vec<&ProjectPlan>) {
+    let (mut noteworthy, quiet): (Vec<&ProjectPlan>, Vec<&ProjectPlan>) =
+        plan.projects.iter().partition(|p| p.is_noteworthy());
+    noteworthy.sort_by_key(|p| !(p.has_changes() || p.has_errors() || p.failure().is_some()));
+    (noteworthy, quiet)
+}

@@ -166,3 +166,52 @@ fn a_plan_read_back_from_its_document_renders_the_same() {
     assert_eq!(markdown(&again), markdown(&plan));
     assert_eq!(json(&again), json(&plan));
 }
+
+/// What differs comes first and what is only for information last, whatever
+/// the file's order: a drifted project is never read after five projects
+/// that merely have integrations the file leaves alone.
+#[test]
+fn projects_that_differ_come_before_those_shown_for_information() {
+    use crate::model::{IntegrationType, Mode};
+    use crate::plan::types::{Change, DeleteReason, Item, ProjectPlan, Unmanaged};
+    let id = |c: char| c.to_string().repeat(24).parse().expect("an id");
+    let mut projects: Vec<ProjectPlan> = ['a', 'b', 'c', 'd', 'e']
+        .into_iter()
+        .map(|c| {
+            ProjectPlan::planned(
+                id(c),
+                Some(&format!("info-{c}")),
+                Mode::Additive,
+                Vec::new(),
+                vec![Unmanaged::Known(IntegrationType::Slack)],
+            )
+        })
+        .collect();
+    projects.push(ProjectPlan::planned(
+        id('f'),
+        Some("drifted"),
+        Mode::Authoritative,
+        vec![Item {
+            kind: IntegrationType::Webhook,
+            change: Change::Delete {
+                reason: DeleteReason::NotDeclared,
+                fields: Vec::new(),
+            },
+            report_only: None,
+            notes: Vec::new(),
+            errors: Vec::new(),
+        }],
+        Vec::new(),
+    ));
+    let plan = Plan::from(projects);
+    for rendered in [
+        text(&plan, false),
+        drift_text(&plan, false),
+        markdown(&plan),
+        drift_markdown(&plan),
+    ] {
+        let drifted = rendered.find("drifted").expect("the drifted project");
+        let info = rendered.find("info-a").expect("an informational project");
+        assert!(drifted < info, "{rendered}");
+    }
+}

@@ -69,8 +69,7 @@ fn rendering(plan: &Plan, color: bool, purpose: Purpose) -> String {
             out.push('\n');
         }
     }
-    let (noteworthy, quiet): (Vec<_>, Vec<_>) =
-        plan.projects.iter().partition(|p| p.is_noteworthy());
+    let (noteworthy, quiet) = super::reading_order(plan);
     for project in noteworthy {
         out.push('\n');
         let header_tone = if project.failure().is_some() {

@@ -1,0 +1,92 @@
+//! Apply with credentials that cannot write (issue 26): Atlas's first 403
+//! to a write says so for all of them, so apply starts no other write, says
+//! once that the credentials cannot write, and does not suggest running
+//! again as if the failure would pass.
+
+use tether::sim::{AuthMode, Role, ServiceAccount, SimConfig, StateFile};
+
+use crate::common::tether_against;
+
+const READ_ID: &str = "mdb_sa_id_read_only";
+const READ_SECRET: &str = "mdb_sa_sk_read_only_secret_value";
+const PD_KEY: &str = "read-only-test-pd-key-0000000042";
+
+#[test]
+fn read_only_credentials_fail_one_write_and_start_no_other() {
+    let ids: Vec<String> = (1..=5)
+        .map(|n| format!("65f1a2b3c4d5e6f7a8b9c0{n:02}"))
+        .collect();
+    let mut state = String::from("projects:\n");
+    for (n, id) in ids.iter().enumerate() {
+        state.push_str(&format!(
+            "  - id: {id}\n    name: p{n}\n    orgId: 6600000000000000000000aa\n    integrations: {{}}\n"
+        ));
+    }
+    let sim = tether::sim::spawn(SimConfig {
+        state: StateFile::parse(&state).expect("the state parses"),
+        auth: AuthMode::Required,
+        service_accounts: vec![ServiceAccount {
+            client_id: READ_ID.to_owned(),
+            client_secret: READ_SECRET.to_owned(),
+            role: Role::ReadOnly,
+        }],
+        worker_threads: 1,
+        ..SimConfig::default()
+    })
+    .expect("the simulator starts");
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let mut file = String::from(
+        "version: 1\ndefaults:\n  integrations:\n    PAGER_DUTY:\n      serviceKey: ${PD_KEY}\nprojects:\n",
+    );
+    for id in &ids {
+        file.push_str(&format!("  - id: {id}\n"));
+    }
+    std::fs::write(dir.path().join("tether.yaml"), file).expect("write the file");
+
+    let run = tether_against(
+        dir.path(),
+        &sim,
+        &[
+            "apply",
+            "--auto-approve",
+            "--concurrency",
+            "1",
+            "--no-progress",
+        ],
+        &[
+            ("PD_KEY", PD_KEY),
+            ("MONGODB_ATLAS_CLIENT_ID", READ_ID),
+            ("MONGODB_ATLAS_CLIENT_SECRET", READ_SECRET),
+        ],
+    );
+    assert_eq!(run.code, 3, "{}", run.transcript());
+    for secret in [PD_KEY, READ_SECRET] {
+        assert!(!run.all_output().contains(secret), "{}", run.transcript());
+    }
+    let counts = sim.counters();
+    assert_eq!(
+        counts.writes() - counts.get("POST", "/api/oauth/token"),
+        1,
+        "one write tried: {counts:?}"
+    );
+    assert_eq!(counts.status(403), 1, "{counts:?}");
+    assert_eq!(
+        run.stdout
+            .matches("not started: the credentials cannot write")
+            .count(),
+        4,
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("The credentials cannot write (Atlas answered 403 Forbidden to a write"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("Run `tether apply` again to finish"),
+        "{}",
+        run.stdout
+    );
+}
