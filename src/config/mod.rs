@@ -12,7 +12,7 @@ mod reference;
 mod resolve;
 mod schema;
 mod secrets;
-mod suggest;
+pub(crate) mod suggest;
 mod tree;
 mod walk;
 

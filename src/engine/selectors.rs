@@ -116,10 +116,13 @@ pub async fn expand(client: &Client, desired: Desired) -> Result<Expanded, Error
         .zip(&chosen)
         .filter(|(_, chosen)| chosen.is_empty())
         .map(|(selector, _)| {
+            let listed = listings.get(selector.org.as_str()).map_or(&[][..], Vec::as_slice);
             format!(
                 "warning: the selector at {} matches no project of organization {} that another \
-                 entry does not manage\n",
-                selector.origin, selector.org
+                 entry does not manage{}\n",
+                selector.origin,
+                selector.org,
+                closest_name(selector, listed)
             )
         }))
         .collect();
@@ -130,6 +133,39 @@ pub async fn expand(client: &Client, desired: Desired) -> Result<Expanded, Error
         warnings,
         unmanaged,
     })
+}
+
+/// `; did you mean `NAME`?` when the selector's name glob is a likely typo
+/// of a project the organization's listing holds (its wildcards aside);
+/// nothing otherwise.
+fn closest_name(selector: &Selector, listed: &[Project]) -> String {
+    let Some(glob) = &selector.name else {
+        return String::new();
+    };
+    let literal: String = glob.chars().filter(|c| !matches!(c, '*' | '?')).collect();
+    let names = listed.iter().map(|p| {
+        // A glob that ends in `*` is compared with as much of each name.
+        let keep = if glob.ends_with('*') {
+            p.name
+                .char_indices()
+                .nth(literal.chars().count())
+                .map_or(p.name.len(), |(at, _)| at)
+        } else {
+            p.name.len()
+        };
+        (&p.name[..keep], p.name.as_str())
+    });
+    let pairs: Vec<(&str, &str)> = names.collect();
+    match crate::config::suggest::did_you_mean(&literal, pairs.iter().map(|(part, _)| *part)) {
+        Some(part) => {
+            let name = pairs
+                .iter()
+                .find(|(p, _)| *p == part)
+                .map_or(part, |(_, n)| n);
+            format!("; did you mean `{}`?", one_line(name))
+        }
+        None => String::new(),
+    }
 }
 
 /// A project that an organization's listing holds but that belongs to

@@ -195,6 +195,32 @@ fn an_organization_that_cannot_be_listed_fails_and_an_empty_selector_warns() {
         "{}",
         warned.stderr
     );
+    assert!(!warned.stderr.contains("did you mean"), "{}", warned.stderr);
+}
+
+/// A selector whose name glob is a typo of a listed project's name says
+/// which one it likely meant, from the listing already fetched.
+#[test]
+fn a_selector_that_matches_nothing_suggests_the_name_it_likely_meant() {
+    let sim = simulator(state(&[
+        project(1, "payments-prod", ORG, ""),
+        project(2, "search-prod", ORG, ""),
+    ]));
+    for glob in ["paymnets-*", "paymnets-prod"] {
+        let typo = work(&format!(
+            "version: 1\nprojects:\n  - select:\n      org: {ORG}\n      name: \"{glob}\"\n"
+        ));
+        let warned = run(&sim, typo.path(), &["plan"]);
+        assert_eq!(warned.code, 0, "{}", warned.transcript());
+        assert!(
+            warned.stderr.contains(
+                "matches no project of organization 6600000000000000000000aa that another entry \
+                 does not manage; did you mean `payments-prod`?"
+            ),
+            "{glob}: {}",
+            warned.stderr
+        );
+    }
 }
 
 #[test]
