@@ -160,6 +160,7 @@ fn plan(
         printer,
     )?;
     planned.plan.unmanaged_projects = expanded.unmanaged;
+    suggest_names(&mut planned.plan, &expanded.listed);
     session.read(engine::look_around(
         Arc::clone(&client),
         &mut planned,
@@ -174,6 +175,26 @@ fn plan(
         session,
         safety,
     })
+}
+
+/// A project named in the file that Atlas does not know by that name gets
+/// "did you mean" when an organization a selector lists holds a project of
+/// a close name.
+fn suggest_names(plan: &mut crate::plan::Plan, listed: &[String]) {
+    for project in &mut plan.projects {
+        let (None, Some(name)) = (&project.id, &project.name) else {
+            continue;
+        };
+        let guess = crate::config::suggest::did_you_mean(name, listed.iter().map(String::as_str));
+        if let (Some(guess), crate::plan::Outcome::Failed { message }) =
+            (guess, &mut project.outcome)
+        {
+            message.push_str(&format!(
+                "; did you mean `{}`? (a project of an organization a selector lists)",
+                crate::printable::one_line(guess)
+            ));
+        }
+    }
 }
 
 /// A plan made against Atlas, and what apply goes on with.

@@ -22,6 +22,9 @@ pub struct Expanded {
     /// Projects of the selected organizations that no entry manages, as
     /// `name (id)`.
     pub unmanaged: Vec<String>,
+    /// The names of every project the organizations' listings hold: what a
+    /// misspelled name can be told it likely meant.
+    pub listed: Vec<String>,
 }
 
 /// Lists the organizations the selectors name and picks each project's
@@ -39,6 +42,7 @@ pub async fn expand(client: &Client, desired: Desired) -> Result<Expanded, Error
             projects,
             warnings: Vec::new(),
             unmanaged: Vec::new(),
+            listed: Vec::new(),
         });
     }
     if client.api() == ApiVersion::V1
@@ -126,12 +130,22 @@ pub async fn expand(client: &Client, desired: Desired) -> Result<Expanded, Error
             )
         }))
         .collect();
+    let listed = listings
+        .iter()
+        .flat_map(|(org, listed)| {
+            listed
+                .iter()
+                .filter(move |p| p.org_id.as_deref() == Some(*org))
+        })
+        .map(|p| p.name.clone())
+        .collect();
     let mut projects = projects;
     projects.extend(chosen.into_iter().flatten());
     Ok(Expanded {
         projects,
         warnings,
         unmanaged,
+        listed,
     })
 }
 

@@ -223,6 +223,29 @@ fn a_selector_that_matches_nothing_suggests_the_name_it_likely_meant() {
     }
 }
 
+/// A misspelled project name gets "did you mean" from the listing of an
+/// organization a selector already fetched.
+#[test]
+fn a_misspelled_project_name_suggests_one_a_selector_listed() {
+    let sim = simulator(state(&[
+        project(1, "payments-prod", ORG, ""),
+        project(2, "search-prod", ORG, ""),
+    ]));
+    let typo = work(&format!(
+        "version: 1\nprojects:\n  - name: paymnets-prod\n  - select:\n      org: {ORG}\n      \
+         name: \"search-*\"\n"
+    ));
+    let planned = run(&sim, typo.path(), &["plan"]);
+    assert_eq!(planned.code, 1, "{}", planned.transcript());
+    assert!(
+        planned.stdout.contains(
+            "did you mean `payments-prod`? (a project of an organization a selector lists)"
+        ),
+        "{}",
+        planned.stdout
+    );
+}
+
 #[test]
 fn validate_checks_selectors_offline() {
     let work = work(
