@@ -2,6 +2,7 @@
 //! has changed before (a shorter fixed mask, once values in clear), so every
 //! rule about it lives in this file and nowhere else.
 
+use std::collections::HashMap;
 use std::fmt;
 
 /// A secret value. It cannot be printed: `Debug` shows a placeholder and there
@@ -89,11 +90,29 @@ pub fn shown_mask(value: &str) -> String {
 
 /// The secrets of a file, to hide wherever they stand in text tether did not
 /// write: a key Atlas keeps in a plain field (a Slack channel name holding
-/// the PagerDuty key), an event's author, a project's name.
-#[derive(Clone, Debug, Default)]
+/// the PagerDuty key), an event's author, a project's name. A fleet has
+/// thousands of secrets and a plan thousands of values: each value is
+/// scanned once, looking its positions up by the next few bytes, rather than
+/// searched once per secret.
+#[derive(Clone, Default)]
 pub struct KnownSecrets {
-    /// Longest first, so that a secret holding another is hidden whole.
-    secrets: Vec<Secret>,
+    /// Secrets of [`PREFIX`] bytes or more by their first bytes, longest
+    /// first, so that a secret holding another is hidden whole.
+    by_prefix: HashMap<[u8; PREFIX], Vec<Secret>>,
+    /// The shorter ones, longest first.
+    short: Vec<Secret>,
+}
+
+/// The bytes a position of text is looked up by.
+const PREFIX: usize = 4;
+
+/// How many secrets, never a byte of one (the index keys are secrets'
+/// first bytes).
+impl fmt::Debug for KnownSecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.by_prefix.values().map(Vec::len).sum::<usize>() + self.short.len();
+        write!(f, "KnownSecrets({count} secrets)")
+    }
 }
 
 impl KnownSecrets {
@@ -104,18 +123,49 @@ impl KnownSecrets {
             .collect();
         secrets.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         secrets.dedup();
-        KnownSecrets { secrets }
+        let mut known = KnownSecrets::default();
+        for secret in secrets {
+            match secret.0.as_bytes().first_chunk::<PREFIX>() {
+                Some(prefix) => known.by_prefix.entry(*prefix).or_default().push(secret),
+                None => known.short.push(secret),
+            }
+        }
+        known
     }
 
     pub fn is_empty(&self) -> bool {
-        self.secrets.is_empty()
+        self.by_prefix.is_empty() && self.short.is_empty()
     }
 
     /// `text` with every occurrence of a known secret replaced by its mask
-    /// (see [`Secret::mask`]).
-    pub fn hide(&self, text: &str) -> Option<String> {
+    /// (see [`Secret::mask`]), when it holds one.
+    fn hide(&self, text: &str) -> Option<String> {
+        let bytes = text.as_bytes();
         let mut hidden: Option<String> = None;
-        for secret in &self.secrets {
+        let (mut at, mut i) = (0, 0);
+        while let Some(window) = bytes.get(i..).and_then(<[u8]>::first_chunk::<PREFIX>) {
+            // A secret is valid UTF-8, so a match never starts inside a
+            // character of `text`.
+            let found = self.by_prefix.get(window).and_then(|candidates| {
+                candidates
+                    .iter()
+                    .find(|s| bytes[i..].starts_with(s.0.as_bytes()))
+            });
+            match found {
+                Some(secret) => {
+                    let out = hidden.get_or_insert_with(String::new);
+                    out.push_str(&text[at..i]);
+                    out.push_str(&secret.mask());
+                    i += secret.0.len();
+                    at = i;
+                }
+                None => i += 1,
+            }
+        }
+        if let Some(out) = &mut hidden {
+            out.push_str(&text[at..]);
+        }
+        for secret in &self.short {
             let current = hidden.as_deref().unwrap_or(text);
             if current.contains(secret.expose()) {
                 hidden = Some(current.replace(secret.expose(), &secret.mask()));
@@ -124,7 +174,7 @@ impl KnownSecrets {
         hidden
     }
 
-    /// [`KnownSecrets::hide`] in place.
+    /// Every known secret in `text` replaced by its mask.
     pub fn hide_in(&self, text: &mut String) {
         if let Some(hidden) = self.hide(text) {
             *text = hidden;
@@ -249,6 +299,28 @@ fn compare_plain_mask(desired: &str, live_masked: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_secrets_are_hidden_wherever_they_stand_longest_first() {
+        let known = KnownSecrets::new([
+            Secret::new("pd-key-0123456789abcdef"),
+            Secret::new("pd-key-0123"),
+            Secret::new("abc"),
+        ]);
+        let mut text = "x pd-key-0123456789abcdef, pd-key-0123 and abc é".to_owned();
+        known.hide_in(&mut text);
+        assert_eq!(
+            text,
+            format!(
+                "x {}, {} and *** é",
+                Secret::new("pd-key-0123456789abcdef").mask(),
+                Secret::new("pd-key-0123").mask()
+            )
+        );
+        let mut plain = "nothing here: pd-key".to_owned();
+        known.hide_in(&mut plain);
+        assert_eq!(plain, "nothing here: pd-key");
+    }
 
     #[test]
     fn mask_keeps_length_and_last_four() {
