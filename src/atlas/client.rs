@@ -117,9 +117,6 @@ pub struct Client {
     /// everything a server sends back.
     secrets: std::sync::Mutex<Redactor>,
     stop: Option<Arc<AtomicBool>>,
-    /// Atlas refused a write of this run with 403 Forbidden: the
-    /// credentials cannot write, and no further write is sent.
-    writes_refused: AtomicBool,
 }
 
 /// How one request authenticates.
@@ -246,7 +243,6 @@ impl Client {
             log: config.log,
             secrets: std::sync::Mutex::new(secrets),
             stop: config.stop,
-            writes_refused: AtomicBool::new(false),
         })
     }
 
@@ -832,12 +828,6 @@ impl Client {
         if stoppable && self.stop_requested() {
             return Err(not_started());
         }
-        if stoppable && self.writes_refused.load(Ordering::SeqCst) {
-            return Err(ApiError::WritesRefused {
-                request: shown.to_owned(),
-                credentials: self.credential_kind,
-            });
-        }
         // The first Digest request takes the challenge; the others wait for
         // it rather than each taking one of their own.
         // Once the first answer is in (a challenge, or none asked), those
@@ -953,18 +943,12 @@ impl Client {
                     from: self.credentials_from.clone(),
                 })
             }
-            StatusCode::FORBIDDEN => {
-                let write = request.method != Method::GET;
-                if write {
-                    self.writes_refused.store(true, Ordering::SeqCst);
-                }
-                Err(ApiError::Forbidden {
-                    request: shown.to_owned(),
-                    detail: answer.detail(),
-                    write,
-                    credentials: self.credential_kind,
-                })
-            }
+            StatusCode::FORBIDDEN => Err(ApiError::Forbidden {
+                request: shown.to_owned(),
+                detail: answer.detail(),
+                write: request.method != Method::GET,
+                credentials: self.credential_kind,
+            }),
             StatusCode::TOO_MANY_REQUESTS => {
                 self.limit.on_throttled();
                 Ok(Outcome::Busy {

@@ -138,17 +138,6 @@ pub enum ApiError {
     /// it, so nothing of it changed.
     #[error("`{request}` was not sent: tether was asked to stop")]
     NotStarted { request: String },
-
-    /// A write that was never sent because Atlas had refused an earlier
-    /// write of this run with 403 Forbidden: the credentials cannot write.
-    #[error(
-        "`{request}` was not sent: Atlas refused an earlier write with 403 Forbidden, so {} cannot write",
-        .credentials.described()
-    )]
-    WritesRefused {
-        request: String,
-        credentials: CredentialKind,
-    },
 }
 
 /// Why a redirect was not followed.
@@ -373,10 +362,6 @@ impl ApiError {
             ApiError::NotStarted { .. } => "nothing of this change was made; run `tether apply` \
                 again to make it"
                 .to_owned(),
-            ApiError::WritesRefused { credentials, .. } => format!(
-                "nothing of this change was made; apply with {} that has the Project Owner role",
-                credentials.described()
-            ),
         }
     }
 

@@ -166,8 +166,8 @@ pub fn run(printer: &Printer) -> Result<ExitStatus, Error> {
     for refusal in &refusals {
         printer.data(&format!(
             "\napply refuses (exit 4) and writes nothing: {}\n  hint: {}\n",
-            refusal.message(),
-            refusal.hint()
+            crate::printable::one_line(&refusal.message()),
+            crate::printable::one_line(&refusal.hint())
         ));
     }
 

@@ -146,10 +146,13 @@ fn plan(
     let client = connect(&inputs.atlas, loaded.desired.api, &session, printer)?;
     let safety = loaded.desired.safety;
     let expanded = session.read(engine::expand(&client, loaded.desired))??;
-    for warning in &expanded.warnings {
-        printer.warnings(warning);
-    }
     let secrets = engine::file_secrets(&expanded.projects);
+    for warning in &expanded.warnings {
+        // They name projects as Atlas lists them.
+        let mut warning = warning.clone();
+        secrets.hide_in(&mut warning);
+        printer.warnings(&warning);
+    }
     let projects = engine::select(expanded.projects, &filter, file)?;
     let mut planned = plan_with_progress(
         &session,
@@ -185,10 +188,16 @@ fn suggest_names(plan: &mut crate::plan::Plan, listed: &[String]) {
         let (None, Some(name)) = (&project.id, &project.name) else {
             continue;
         };
-        let guess = crate::config::suggest::did_you_mean(name, listed.iter().map(String::as_str));
-        if let (Some(guess), crate::plan::Outcome::Failed { message }) =
-            (guess, &mut project.outcome)
-        {
+        let crate::plan::Outcome::Failed { message } = &mut project.outcome else {
+            continue;
+        };
+        // Only where Atlas knows no project of that name, not where the
+        // lookup failed some other way.
+        if !message.starts_with("Atlas has no project named") {
+            continue;
+        }
+        let others = listed.iter().map(String::as_str).filter(|l| l != name);
+        if let Some(guess) = crate::config::suggest::did_you_mean(name, others) {
             message.push_str(&format!(
                 "; did you mean `{}`? (a project of an organization a selector lists)",
                 crate::printable::one_line(guess)

@@ -50,7 +50,7 @@ pub fn load_dir(dir: &Path, env: (&dyn Env, Unset), today: Day) -> Result<Loaded
                     .file_error("is not read: tether reads `*.yaml` and `*.yml` in lowercase only")
                     .help(format!(
                         "rename it to `{}`, or move it out of the directory",
-                        lowercase_extension(&path)
+                        crate::printable::one_line(&lowercase_extension(&path).to_string())
                     ));
                 unread.push(FileReport {
                     path: path.display().to_string(),

@@ -182,11 +182,18 @@ fn project_ref(project: &RawProject, source: &str, problems: &mut Problems) -> O
                  URL; or give the project's `name` instead"
                     .to_owned()
             };
-            problems
-                .error(
-                    id.span.clone(),
-                    format!("`{}` is not an Atlas project id: {reason}", id.value),
+            // A value that came from `${NAME}` is treated as a secret: the
+            // pointer into the file shows where, never the value.
+            let message = if written_in(source, id) {
+                format!(
+                    "`{}` is not an Atlas project id: {reason}",
+                    crate::printable::one_line(&id.value)
                 )
+            } else {
+                format!("the `id` is not an Atlas project id: {reason}")
+            };
+            problems
+                .error(id.span.clone(), message)
                 .label("not a project id")
                 .help(help);
             return None;

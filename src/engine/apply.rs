@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::report::{OperationReport, Outcome, Report};
@@ -34,10 +33,10 @@ pub async fn execute(
             _ => projects.push(vec![operation]),
         }
     }
-    // The first write Atlas refuses with 403 says the credentials cannot
-    // write (read-only ones): the client sends no further write, and the
-    // report says so once.
-    let forbidden: Arc<OnceLock<String>> = Arc::new(OnceLock::new());
+    // A write Atlas refuses with 403 says the credentials cannot write to
+    // that project (Atlas grants roles per project): its other writes are
+    // not sent, and the report says so once.
+    let forbidden = Arc::new(AtomicBool::new(false));
     let per_project = crate::tasks::in_order(projects.into_iter().map(|project_operations| {
         let client = Arc::clone(&client);
         let stop = Arc::clone(&stop);
@@ -46,23 +45,27 @@ pub async fn execute(
         async move {
             let mut reports = Vec::with_capacity(project_operations.len());
             let mut created = BTreeSet::new();
+            let mut refused = false;
             for operation in project_operations {
                 let outcome = if stop.load(Ordering::SeqCst) {
                     Outcome::NotStarted
+                } else if refused {
+                    on_done();
+                    Outcome::Withheld(
+                        "the credentials cannot write to this project (Atlas refused a write \
+                         with 403, above)"
+                            .to_owned(),
+                    )
                 } else if let Some(why) = withheld(&operation, &created) {
                     on_done();
                     Outcome::Withheld(why)
                 } else {
                     let outcome = match write(&client, &operation, &options).await {
                         Err(err @ ApiError::Forbidden { write: true, .. }) => {
-                            let shown = err.explained();
-                            let _ = forbidden.set(shown.clone());
-                            Outcome::Failed(shown)
+                            refused = true;
+                            forbidden.store(true, Ordering::SeqCst);
+                            failed(err)
                         }
-                        Err(ApiError::WritesRefused { .. }) => Outcome::Withheld(
-                            "the credentials cannot write (Atlas refused a write with 403, above)"
-                                .to_owned(),
-                        ),
                         Err(err) => failed(err),
                         Ok(outcome) => outcome,
                     };
@@ -88,7 +91,7 @@ pub async fn execute(
         operations: per_project.into_iter().flatten().collect(),
         interrupted: stop.load(Ordering::SeqCst),
         left_alone: Vec::new(),
-        cannot_write: forbidden.get().cloned(),
+        cannot_write: forbidden.load(Ordering::SeqCst),
     }
 }
 

@@ -608,12 +608,17 @@ async fn find(client: &Client, scope: ImportScope<'_>) -> Result<Vec<OrgProjects
         if found.iter().any(|f| f.org.as_ref() == Some(&org)) {
             continue;
         }
-        let (projects, foreign) = client
+        // Only a project of this organization counts as seen: one that
+        // another organization's listing returned stays importable here.
+        let (listed, foreign): (Vec<Project>, Vec<Project>) = client
             .org_projects(org.as_str())
             .await?
             .into_iter()
-            .filter(|p| seen.insert(p.id.clone()))
             .partition(|p| p.org_id.as_deref() == Some(org.as_str()));
+        let projects = listed
+            .into_iter()
+            .filter(|p| seen.insert(p.id.clone()))
+            .collect();
         found.push(OrgProjects {
             org: Some(org),
             whole: true,

@@ -77,9 +77,9 @@ pub struct Report {
     pub interrupted: bool,
     /// With a saved plan: what a plan made now adds, not sent.
     pub left_alone: Vec<LeftAlone>,
-    /// Atlas refused a write with 403: the credentials cannot write, so no
-    /// further write was started. Atlas's answer, fit to show.
-    pub cannot_write: Option<String>,
+    /// Atlas refused a write with 403: the credentials cannot write to that
+    /// project, whose other writes were not started.
+    pub cannot_write: bool,
 }
 
 impl Report {
@@ -317,11 +317,11 @@ pub fn report_text(report: &Report) -> String {
         out.push('\n');
     }
     out.push_str(&format!("\n{}\n", report.summary_line()));
-    if report.cannot_write.is_some() {
+    if report.cannot_write {
         out.push_str(
-            "The credentials cannot write (Atlas answered 403 Forbidden to a write, so no other \
-             write was started): use credentials with the Project Owner role, then run `tether \
-             apply` again.\n",
+            "The credentials cannot write to some projects (Atlas answered 403 Forbidden to a \
+             write, so that project's other writes were not started): use credentials with the \
+             Project Owner role there, then run `tether apply` again.\n",
         );
     } else if report.failed() > 0 || report.interrupted {
         out.push_str("Run `tether apply` again to finish: it sends only what is still needed.\n");

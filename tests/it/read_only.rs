@@ -1,7 +1,8 @@
 //! Apply with credentials that cannot write (issue 26): Atlas's first 403
-//! to a write says so for all of them, so apply starts no other write, says
-//! once that the credentials cannot write, and does not suggest running
-//! again as if the failure would pass.
+//! to a write of a project says so for that project (Atlas grants roles per
+//! project), so apply starts no other write there, says once that the
+//! credentials cannot write, and does not suggest running again as if the
+//! failure would pass.
 
 use tether::sim::{AuthMode, Role, ServiceAccount, SimConfig, StateFile};
 
@@ -12,8 +13,8 @@ const READ_SECRET: &str = "mdb_sa_sk_read_only_secret_value";
 const PD_KEY: &str = "read-only-test-pd-key-0000000042";
 
 #[test]
-fn read_only_credentials_fail_one_write_and_start_no_other() {
-    let ids: Vec<String> = (1..=5)
+fn read_only_credentials_fail_one_write_of_a_project_and_start_no_other_there() {
+    let ids: Vec<String> = (1..=1)
         .map(|n| format!("65f1a2b3c4d5e6f7a8b9c0{n:02}"))
         .collect();
     let mut state = String::from("projects:\n");
@@ -36,7 +37,9 @@ fn read_only_credentials_fail_one_write_and_start_no_other() {
     .expect("the simulator starts");
     let dir = tempfile::tempdir().expect("a temp dir");
     let mut file = String::from(
-        "version: 1\ndefaults:\n  integrations:\n    PAGER_DUTY:\n      serviceKey: ${PD_KEY}\nprojects:\n",
+        "version: 1\ndefaults:\n  integrations:\n    PAGER_DUTY:\n      serviceKey: ${PD_KEY}\n    \
+         DATADOG:\n      apiKey: ${DD_KEY}\n    WEBHOOK:\n      url: https://hooks.example.com/x\n\
+         projects:\n",
     );
     for id in &ids {
         file.push_str(&format!("  - id: {id}\n"));
@@ -55,6 +58,7 @@ fn read_only_credentials_fail_one_write_and_start_no_other() {
         ],
         &[
             ("PD_KEY", PD_KEY),
+            ("DD_KEY", "0123456789abcdef0123456789abcdef"),
             ("MONGODB_ATLAS_CLIENT_ID", READ_ID),
             ("MONGODB_ATLAS_CLIENT_SECRET", READ_SECRET),
         ],
@@ -72,15 +76,15 @@ fn read_only_credentials_fail_one_write_and_start_no_other() {
     assert_eq!(counts.status(403), 1, "{counts:?}");
     assert_eq!(
         run.stdout
-            .matches("not started: the credentials cannot write")
+            .matches("not started: the credentials cannot write to this project")
             .count(),
-        4,
+        2,
         "{}",
         run.stdout
     );
     assert!(
         run.stdout
-            .contains("The credentials cannot write (Atlas answered 403 Forbidden to a write"),
+            .contains("The credentials cannot write to some projects (Atlas answered 403"),
         "{}",
         run.stdout
     );
