@@ -1,6 +1,7 @@
 //! `tether apply`: plan (or load a saved plan and check it), pass the safety
 //! gates, confirm, write, report.
 
+use std::borrow::Cow;
 use std::io::{BufRead, IsTerminal, Write};
 
 use crate::cli::{ApplyArgs, OutputFormat, ReportFormat};
@@ -8,7 +9,7 @@ use crate::engine::{self, Report};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::output::Printer;
-use crate::plan::render::{self, Purpose};
+use crate::plan::render::{self, AsDocument, Purpose};
 
 use super::session::Session;
 
@@ -51,11 +52,11 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     };
     // With a saved plan, what is shown is what was reviewed and is applied;
     // a plan made now only decides whether it still may be.
-    let shown = match (&saved, &args.plan) {
-        (Some(saved), Some(path)) => Some(super::saved_plan(saved, path)?),
-        _ => None,
+    let shown_plan = match &saved {
+        Some(saved) => Cow::Borrowed(&saved.plan),
+        None => plan.document(),
     };
-    let shown_plan = shown.as_ref().unwrap_or(plan);
+    let shown_plan = &*shown_plan;
     // apply's data is its report; the plan it shows first is talk, which
     // `-q` drops, except when a person is asked to confirm what it shows.
     if format == ReportFormat::Text && (!printer.is_quiet() || !args.auto_approve) {

@@ -27,7 +27,7 @@ use crate::exit::ExitStatus;
 use crate::filter::Filter;
 use crate::model::{Day, Safety};
 use crate::output::Printer;
-use crate::plan::render::{self, Purpose};
+use crate::plan::render::{self, AsDocument, Purpose};
 use crate::plan::{Operation, Plan, PlanOptions};
 use session::Session;
 
@@ -360,7 +360,12 @@ enum Replace {
 }
 
 /// The plan (or the drift report) in the format asked for.
-fn render(plan: &Plan, format: OutputFormat, purpose: Purpose, printer: &Printer) -> String {
+fn render(
+    plan: &impl AsDocument,
+    format: OutputFormat,
+    purpose: Purpose,
+    printer: &Printer,
+) -> String {
     match (format, purpose) {
         (OutputFormat::Text, Purpose::Plan) => render::text(plan, printer.stdout_color()),
         (OutputFormat::Text, Purpose::Drift) => render::drift_text(plan, printer.stdout_color()),
@@ -390,20 +395,4 @@ fn step_summary(markdown: &str, printer: &Printer) {
             path.display()
         ));
     }
-}
-
-/// The plan a saved plan holds, to render.
-fn saved_plan(
-    saved: &crate::plan::saved::SavedPlan,
-    path: &std::path::Path,
-) -> Result<crate::plan::Plan, Error> {
-    render::plan_of(&saved.plan).map_err(|why| {
-        Error::new(
-            format!(
-                "`{}` is not a saved plan this tether can show: {why}",
-                path.display()
-            ),
-            "make the plan again with `tether plan --out`",
-        )
-    })
 }

@@ -9,12 +9,15 @@ use crate::plan::render::Purpose;
 
 pub fn run(args: &ShowArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let saved = engine::read_saved(&args.plan)?;
+    printer.data(&super::render(
+        &saved.plan,
+        args.output,
+        Purpose::Plan,
+        printer,
+    ));
     if args.output == OutputFormat::Json {
-        printer.data(&crate::json::pretty(&saved.plan));
         return Ok(ExitStatus::Success);
     }
-    let plan = super::saved_plan(&saved, &args.plan)?;
-    printer.data(&super::render(&plan, args.output, Purpose::Plan, printer));
     printer.result(&format!(
         "Saved by tether {} for `--api {}`{}: `tether apply {}` applies these {} and \
          nothing else, after checking each against Atlas and the file (one already applied is \

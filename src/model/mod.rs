@@ -51,7 +51,10 @@ impl ApiVersion {
 }
 
 /// How far tether may go in one project.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Live integrations the file does not declare are deleted.
     #[default]

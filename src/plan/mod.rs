@@ -29,4 +29,4 @@ pub use types::{
     AlertCheck, AlertRef, Attribution, Change, DeleteReason, FieldChange, Item, ItemError, Note,
     Outcome, Plan, ProjectPlan, ReportOnly, Shown, Unmanaged,
 };
-pub use verb::Verb;
+pub use verb::{ItemAction, Verb};

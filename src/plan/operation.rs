@@ -184,8 +184,7 @@ impl ProjectPlan {
     /// leave it without any paging integration although it had one: what a
     /// saved plan is gated on, since it writes only its own operations.
     pub fn deletes_last_paging_by(&self, operations: &[Operation]) -> bool {
-        let paging = |types: BTreeSet<IntegrationType>| types.into_iter().any(|t| t.is_paging());
-        paging(self.live_types()) && !paging(self.live_types_after(operations))
+        leaves_no_paging(&self.live_types(), &self.live_types_after(operations))
     }
 
     /// The types these operations (of this project; others are ignored)
@@ -223,4 +222,14 @@ impl ProjectPlan {
     pub fn deletes_unchecked_by(&self, operations: &[Operation]) -> bool {
         self.alerts_unavailable().is_some() && !self.deleted_by(operations).is_empty()
     }
+}
+
+/// Whether a project with the live types `before` has a paging integration
+/// (PagerDuty, Opsgenie, VictorOps) and none once it has `after`.
+pub(crate) fn leaves_no_paging(
+    before: &BTreeSet<IntegrationType>,
+    after: &BTreeSet<IntegrationType>,
+) -> bool {
+    let paging = |types: &BTreeSet<IntegrationType>| types.iter().any(|t| t.is_paging());
+    paging(before) && !paging(after)
 }

@@ -259,6 +259,34 @@ proptest! {
         }
     }
 
+    /// (d) Every plan's document passes the check a saved plan must pass:
+    /// its counts, flags and messages follow from its items, as read back
+    /// from its JSON, and it renders the same read back.
+    #[test]
+    fn every_plans_document_follows_from_its_items(
+        desired in desired(),
+        stored in stored(),
+        unknown in unknown_types(),
+        v2_fields in any::<bool>(),
+        rotate_secrets in any::<bool>(),
+    ) {
+        let mut live = atlas_state(&stored, v2_fields);
+        live.unknown_types = unknown;
+        let options = PlanOptions { rotate_secrets, v2_fields };
+        let plan = crate::plan::Plan::from(vec![
+            plan_project(&group('c'), Some("p"), &desired, &live, &options),
+        ]);
+        let json = crate::plan::render::json(&plan);
+        let document: crate::plan::render::PlanDocument =
+            serde_json::from_str(&json).expect("the document reads back");
+        prop_assert_eq!(document.check_derived(), Ok(()));
+        prop_assert_eq!(crate::plan::render::json(&document), json);
+        prop_assert_eq!(
+            crate::plan::render::text(&document, false),
+            crate::plan::render::text(&plan, false)
+        );
+    }
+
     /// (c) A secret compared with the mask Atlas returns for it is never a
     /// change, for every sensitive field and any text.
     #[test]

@@ -249,14 +249,28 @@ const DIFFERENCES_SHOWN: usize = 3;
 /// every count and flag follows from the items. `show` and `apply` render
 /// the shown part and send the held part, so an edit of either is refused.
 fn check_parts(saved: &SavedPlan) -> Result<(), String> {
-    let plan = super::render::plan_of(&saved.plan)?;
     let write = |verb: Verb, kind: &str, project: &str, group: &str| {
         format!("{verb} {kind} in {project} [{group}]")
     };
-    let mut shown: Vec<String> = plan
-        .operations()
+    let mut shown: Vec<String> = saved
+        .plan
+        .projects
         .iter()
-        .map(|op| write(op.verb(), op.kind.as_str(), &op.project, op.group.as_str()))
+        .filter_map(|project| Some((project, project.group_id.as_deref()?)))
+        .flat_map(|(project, group)| {
+            project
+                .items
+                .iter()
+                .filter(|item| item.applies)
+                .filter_map(move |item| {
+                    Some(write(
+                        item.action.verb()?,
+                        &item.kind,
+                        &project.project,
+                        group,
+                    ))
+                })
+        })
         .collect();
     let mut held: Vec<String> = saved
         .operations
@@ -307,11 +321,11 @@ fn check_parts(saved: &SavedPlan) -> Result<(), String> {
             }
         }
     }
-    if differences.is_empty() && super::render::PlanDocument::from(&plan) != saved.plan {
-        differences.push("its counts or flags do not follow from its items".to_owned());
-    }
     if differences.is_empty() {
-        return Ok(());
+        return saved
+            .plan
+            .check_derived()
+            .map_err(|why| crate::printable::one_line(&why).into_owned());
     }
     let more = differences.len().saturating_sub(DIFFERENCES_SHOWN);
     differences.truncate(DIFFERENCES_SHOWN);

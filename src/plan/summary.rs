@@ -1,6 +1,7 @@
 //! The counts a plan leads with, and the questions exit codes ask.
 
-use super::types::{Change, Plan, ProjectPlan};
+use super::ItemAction;
+use super::types::{Plan, ProjectPlan};
 
 /// Counts over a whole plan.
 #[derive(
@@ -40,6 +41,37 @@ impl Summary {
     pub fn to_apply(&self) -> usize {
         self.create + self.update + self.delete
     }
+
+    /// Counts one item: an error, unchanged, a difference apply will not
+    /// act on, or the write apply makes. The plan and its document both
+    /// count this way.
+    pub(crate) fn count_item(&mut self, action: ItemAction, report_only: bool, has_errors: bool) {
+        if has_errors {
+            self.errors += 1;
+        } else if action == ItemAction::Unchanged {
+            self.unchanged += 1;
+        } else if report_only {
+            self.report_only += 1;
+        } else {
+            match action {
+                ItemAction::Create => self.create += 1,
+                ItemAction::Update => self.update += 1,
+                ItemAction::Delete => self.delete += 1,
+                ItemAction::Unchanged => {}
+            }
+        }
+    }
+
+    pub(crate) fn add(&mut self, other: &Summary) {
+        self.create += other.create;
+        self.update += other.update;
+        self.delete += other.delete;
+        self.unchanged += other.unchanged;
+        self.report_only += other.report_only;
+        self.errors += other.errors;
+        self.failed_projects += other.failed_projects;
+        self.unmanaged += other.unmanaged;
+    }
 }
 
 impl ProjectPlan {
@@ -51,20 +83,11 @@ impl ProjectPlan {
             ..Summary::default()
         };
         for item in self.items() {
-            if !item.errors.is_empty() {
-                summary.errors += 1;
-            } else if !item.is_change() {
-                summary.unchanged += 1;
-            } else if item.report_only.is_some() {
-                summary.report_only += 1;
-            } else {
-                match item.change {
-                    Change::Create { .. } => summary.create += 1,
-                    Change::Update { .. } => summary.update += 1,
-                    Change::Delete { .. } => summary.delete += 1,
-                    Change::Unchanged => {}
-                }
-            }
+            summary.count_item(
+                item.change.action(),
+                item.report_only.is_some(),
+                !item.errors.is_empty(),
+            );
         }
         summary
     }
@@ -73,15 +96,8 @@ impl ProjectPlan {
 impl Plan {
     pub fn summary(&self) -> Summary {
         let mut total = Summary::default();
-        for project in self.projects.iter().map(ProjectPlan::summary) {
-            total.create += project.create;
-            total.update += project.update;
-            total.delete += project.delete;
-            total.unchanged += project.unchanged;
-            total.report_only += project.report_only;
-            total.errors += project.errors;
-            total.failed_projects += project.failed_projects;
-            total.unmanaged += project.unmanaged;
+        for project in &self.projects {
+            total.add(&project.summary());
         }
         total
     }

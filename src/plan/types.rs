@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::Verb;
+use super::{ItemAction, Verb};
 use crate::model::{ChangeEvent, GroupId, Integration, IntegrationType, Mode};
 
 /// The plan of every project of a run, in the order the projects were given.
@@ -256,18 +256,25 @@ pub enum Change {
 }
 
 impl Change {
+    pub fn action(&self) -> ItemAction {
+        match self {
+            Change::Create { .. } => ItemAction::Create,
+            Change::Update { .. } => ItemAction::Update,
+            Change::Delete { .. } => ItemAction::Delete,
+            Change::Unchanged => ItemAction::Unchanged,
+        }
+    }
+
     /// The write this change calls for; `None` when unchanged.
     pub fn verb(&self) -> Option<Verb> {
-        match self {
-            Change::Create { .. } => Some(Verb::Create),
-            Change::Update { .. } => Some(Verb::Update),
-            Change::Delete { .. } => Some(Verb::Delete),
-            Change::Unchanged => None,
-        }
+        self.action().verb()
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum DeleteReason {
     /// An authoritative project's file does not declare the type.
     NotDeclared,
@@ -276,7 +283,10 @@ pub enum DeleteReason {
 }
 
 /// Why apply will not act on a difference the plan shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum ReportOnly {
     /// The project is in `observe` mode.
     ObserveMode,

@@ -8,7 +8,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use super::lines::project_body;
 use super::markdown::markdown_within;
-use super::{MARKDOWN_LIMIT, Purpose, drift_markdown, drift_text, markdown, text};
+use super::{MARKDOWN_LIMIT, PlanDocument, Purpose, drift_markdown, drift_text, markdown, text};
 use crate::model::{ChangeEvent, IntegrationType as T, Mode, Slot};
 use crate::plan::testing::{atlas_state, desired, group, integration};
 use crate::plan::types::{AlertCheck, AlertRef, Attribution, Plan, ProjectPlan};
@@ -254,7 +254,8 @@ fn assert_tethers_own(document: &str, lines: &[usize]) {
 }
 
 fn body_lines(plan: &Plan) -> Vec<usize> {
-    plan.projects
+    PlanDocument::from(plan)
+        .projects
         .iter()
         .filter(|p| p.is_noteworthy())
         .map(|p| project_body(p).len())
@@ -326,7 +327,7 @@ fn text_of_hostile_values_is_one_line_per_line_and_forges_nothing() {
     }
     // Every project's lines are its title and body, one each.
     let rendered = text(&plan, false);
-    let expected: usize = plan
+    let expected: usize = PlanDocument::from(&plan)
         .projects
         .iter()
         .map(|p| 2 + project_body(p).len())
@@ -351,7 +352,7 @@ fn markdown_stays_within_its_budget_with_long_names_and_many_projects() {
     plan.unmanaged_projects = (0..500).map(|n| format!("{n} {long}")).collect();
     for limit in [2_000, 10_000, MARKDOWN_LIMIT] {
         for purpose in [Purpose::Plan, Purpose::Drift] {
-            let document = markdown_within(&plan, limit, purpose);
+            let document = markdown_within(&PlanDocument::from(&plan), limit, purpose);
             assert!(document.len() <= limit, "{limit}: {}", document.len());
             assert!(document.contains("not shown"), "{limit}");
             assert!(document.contains("Not managed by any entry"), "{limit}");

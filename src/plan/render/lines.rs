@@ -3,10 +3,11 @@
 
 use similar::{ChangeTag, TextDiff};
 
-use crate::model::Mode;
-use crate::plan::types::{
-    Attribution, Change, DeleteReason, FieldChange, Item, Note, ProjectPlan, ReportOnly, Shown,
+use super::document::{
+    FieldDocument, ItemDocument, NoteKind, PlanDocument, ProjectDocument, ValueDocument,
 };
+use crate::model::Mode;
+use crate::plan::{DeleteReason, ItemAction, ReportOnly};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Tone {
@@ -43,11 +44,11 @@ const LONG_MASK: usize = 40;
 const DIFF_CONTEXT: usize = 2;
 
 /// `name (id) · mode`, with what the mode means when it limits apply.
-pub(crate) fn project_title(project: &ProjectPlan) -> String {
+pub(crate) fn project_title(project: &ProjectDocument) -> String {
     let mode = mode_words(project.mode);
     match &project.selected_by {
-        Some(entry) => format!("{} · {mode} · selected by {entry}", project.label),
-        None => format!("{} · {mode}", project.label),
+        Some(entry) => format!("{} · {mode} · selected by {entry}", project.project),
+        None => format!("{} · {mode}", project.project),
     }
 }
 
@@ -72,7 +73,7 @@ pub(crate) const UNMANAGED_LISTED: usize = 50;
 
 /// The line that lists, for information, the projects of selected
 /// organizations that no entry manages; `None` when there are none.
-pub(crate) fn unmanaged_projects_line(plan: &crate::plan::types::Plan) -> Option<String> {
+pub(crate) fn unmanaged_projects_line(plan: &PlanDocument) -> Option<String> {
     let all = &plan.unmanaged_projects;
     (!all.is_empty()).then(|| {
         let mut line = format!(
@@ -92,7 +93,7 @@ pub(crate) fn unmanaged_projects_line(plan: &crate::plan::types::Plan) -> Option
 
 /// The lines under a project's title: a failure, or its items, notes and
 /// unmanaged integrations.
-pub(crate) fn project_body(project: &ProjectPlan) -> Vec<Line> {
+pub(crate) fn project_body(project: &ProjectDocument) -> Vec<Line> {
     let mut lines = Vec::new();
     if let Some(message) = project.failure() {
         lines.push(line(
@@ -101,7 +102,7 @@ pub(crate) fn project_body(project: &ProjectPlan) -> Vec<Line> {
         ));
         return lines;
     }
-    if project.deletes_last_paging() {
+    if project.deletes_last_paging {
         lines.push(line(
             Tone::Error,
             format!(
@@ -110,8 +111,7 @@ pub(crate) fn project_body(project: &ProjectPlan) -> Vec<Line> {
             ),
         ));
     }
-    let operations = project.operations();
-    for (kind, alerts) in project.orphaned_alerts_by(&operations) {
+    for (kind, alerts) in project.orphaned_alerts() {
         lines.push(line(
             Tone::Error,
             format!(
@@ -125,24 +125,24 @@ pub(crate) fn project_body(project: &ProjectPlan) -> Vec<Line> {
             ),
         ));
     }
-    if project.deletes_unchecked_by(&operations) {
+    if project.deletes_unchecked() {
         lines.push(line(
             Tone::Error,
             format!(
                 "{ITEM}! the alert configurations that may use the deleted integrations could not \
                  be listed ({}): apply refuses the delete without `--allow-orphaned-alerts`",
-                project.alerts_unavailable().unwrap_or_default()
+                project.alerts_error.as_deref().unwrap_or_default()
             ),
         ));
     }
     let mut quiet_unchanged = Vec::new();
-    for item in project.items() {
+    for item in &project.items {
         if !item.is_change() && item.errors.is_empty() && item.notes.is_empty() {
             quiet_unchanged.push(item.kind.as_str());
             continue;
         }
         item_lines(item, &mut lines);
-        for alert in project.alert_refs(item.kind) {
+        for alert in &item.alerts {
             lines.push(line(
                 if alert.enabled {
                     Tone::Error
@@ -164,8 +164,8 @@ pub(crate) fn project_body(project: &ProjectPlan) -> Vec<Line> {
             format!("{ITEM}= unchanged: {}", quiet_unchanged.join(", ")),
         ));
     }
-    if !project.unmanaged().is_empty() {
-        let names: Vec<&str> = project.unmanaged().iter().map(|u| u.type_name()).collect();
+    if !project.unmanaged.is_empty() {
+        let names: Vec<&str> = project.unmanaged.iter().map(|u| u.kind.as_str()).collect();
         lines.push(line(
             Tone::Quiet,
             format!(
@@ -180,33 +180,27 @@ pub(crate) fn project_body(project: &ProjectPlan) -> Vec<Line> {
 
 /// The project's last integration changes (Atlas's events), or why they
 /// are unknown.
-fn attribution_lines(project: &ProjectPlan, lines: &mut Vec<Line>) {
-    match &project.attribution {
-        None => {}
-        Some(Attribution::Unavailable {
-            window_days,
-            reason,
-        }) => lines.push(line(
+fn attribution_lines(project: &ProjectDocument, lines: &mut Vec<Line>) {
+    let Some(attribution) = &project.attribution else {
+        return;
+    };
+    let (window_days, events) = (attribution.window_days, &attribution.events);
+    match &attribution.error {
+        Some(reason) => lines.push(line(
             Tone::Quiet,
             format!(
                 "{ITEM}note: who changed this project's integrations (Atlas's events of the last \
                  {window_days} days) is unknown: {reason}"
             ),
         )),
-        Some(Attribution::Events {
-            window_days,
-            events,
-        }) if events.is_empty() => lines.push(line(
+        None if events.is_empty() => lines.push(line(
             Tone::Quiet,
             format!(
                 "{ITEM}last integration changes in this project: none recorded by Atlas in the \
                  last {window_days} days"
             ),
         )),
-        Some(Attribution::Events {
-            window_days,
-            events,
-        }) => {
+        None => {
             lines.push(line(
                 Tone::Plain,
                 format!(
@@ -233,37 +227,31 @@ fn attribution_lines(project: &ProjectPlan, lines: &mut Vec<Line>) {
     }
 }
 
-fn item_lines(item: &Item, lines: &mut Vec<Line>) {
-    let kind = item.kind;
-    let (tone, marker, verb) = match &item.change {
-        Change::Create { .. } => (Tone::Add, '+', "created"),
-        Change::Update { .. } => (Tone::Change, '~', "updated"),
-        Change::Delete { .. } => (Tone::Remove, '-', "deleted"),
-        Change::Unchanged => (Tone::Quiet, '=', "unchanged"),
+fn item_lines(item: &ItemDocument, lines: &mut Vec<Line>) {
+    let kind = &item.kind;
+    let (tone, marker, verb) = match item.action {
+        ItemAction::Create => (Tone::Add, '+', "created"),
+        ItemAction::Update => (Tone::Change, '~', "updated"),
+        ItemAction::Delete => (Tone::Remove, '-', "deleted"),
+        ItemAction::Unchanged => (Tone::Quiet, '=', "unchanged"),
     };
     let headline = if !item.errors.is_empty() {
-        let what = match &item.change {
-            Change::Create { .. } => "cannot be created",
-            Change::Update { .. } => "cannot be updated",
-            Change::Delete { .. } => "cannot be deleted",
-            Change::Unchanged => "cannot be checked",
+        let what = match item.action {
+            ItemAction::Create => "cannot be created",
+            ItemAction::Update => "cannot be updated",
+            ItemAction::Delete => "cannot be deleted",
+            ItemAction::Unchanged => "cannot be checked",
         };
         line(Tone::Error, format!("{ITEM}! {kind} {what}"))
     } else if !item.is_change() {
         line(tone, format!("{ITEM}{marker} {kind} unchanged"))
     } else {
         let mut reasons = Vec::new();
-        match &item.change {
-            Change::Delete {
-                reason: DeleteReason::NotDeclared,
-                ..
-            } => reasons.push("not in the file"),
-            Change::Delete {
-                reason: DeleteReason::DeclaredAbsent,
-                ..
-            } => reasons.push("declared `absent`"),
-            Change::Update { rotation: true, .. } => reasons.push("`--rotate-secrets`"),
-            _ => {}
+        match item.delete_reason {
+            Some(DeleteReason::NotDeclared) => reasons.push("not in the file"),
+            Some(DeleteReason::DeclaredAbsent) => reasons.push("declared `absent`"),
+            None if item.rotation => reasons.push("`--rotate-secrets`"),
+            None => {}
         }
         let text = match item.report_only {
             None => format!("{ITEM}{marker} {kind} will be {verb}"),
@@ -286,18 +274,18 @@ fn item_lines(item: &Item, lines: &mut Vec<Line>) {
     for error in &item.errors {
         lines.push(line(
             Tone::Error,
-            format!("{FIELD}error: {}", error.message(kind)),
+            format!("{FIELD}error: {}", error.message),
         ));
     }
-    match &item.change {
-        Change::Create { fields, .. } => field_lines(fields, FieldSide::After, lines),
-        Change::Delete { fields, .. } => field_lines(fields, FieldSide::Before, lines),
-        Change::Update { fields, .. } => update_lines(fields, lines),
-        Change::Unchanged => {}
+    match item.action {
+        ItemAction::Create => field_lines(&item.fields, FieldSide::After, lines),
+        ItemAction::Delete => field_lines(&item.fields, FieldSide::Before, lines),
+        ItemAction::Update => update_lines(&item.fields, lines),
+        ItemAction::Unchanged => {}
     }
     for note in &item.notes {
-        let mut text = format!("{FIELD}note: {}", note.message());
-        if let Note::NotCleared { live, .. } = note {
+        let mut text = format!("{FIELD}note: {}", note.message);
+        if let (NoteKind::NotCleared, Some(live)) = (note.kind, &note.live) {
             text.push_str(&format!(" (Atlas has {})", value(live, is_secret(live))));
         }
         lines.push(line(Tone::Quiet, text));
@@ -310,7 +298,7 @@ enum FieldSide {
     After,
 }
 
-fn width(fields: &[FieldChange]) -> usize {
+fn width(fields: &[FieldDocument]) -> usize {
     fields
         .iter()
         .map(|f| f.field.chars().count())
@@ -319,16 +307,16 @@ fn width(fields: &[FieldChange]) -> usize {
 }
 
 /// The fields of a create or a delete: one value each.
-fn field_lines(fields: &[FieldChange], side: FieldSide, lines: &mut Vec<Line>) {
+fn field_lines(fields: &[FieldDocument], side: FieldSide, lines: &mut Vec<Line>) {
     let width = width(fields);
     for field in fields {
         let shown = match side {
             FieldSide::Before => &field.before,
             FieldSide::After => &field.after,
         };
-        let name = field.field;
+        let name = &field.field;
         match shown {
-            Shown::Text(text) if text.contains('\n') => {
+            ValueDocument::Text(text) if text.contains('\n') => {
                 lines.push(line(Tone::Plain, format!("{FIELD}{name:width$} = <<EOT")));
                 for text_line in text.lines() {
                     lines.push(line(Tone::Plain, format!("{DIFF}{text_line}")));
@@ -343,13 +331,13 @@ fn field_lines(fields: &[FieldChange], side: FieldSide, lines: &mut Vec<Line>) {
     }
 }
 
-fn update_lines(fields: &[FieldChange], lines: &mut Vec<Line>) {
+fn update_lines(fields: &[FieldDocument], lines: &mut Vec<Line>) {
     let width = width(fields) + 1;
     for field in fields {
         let name = format!("{}:", field.field);
         if field.rotated {
             let text = match field.after {
-                Shown::WriteOnly => {
+                ValueDocument::WriteOnly { .. } => {
                     format!("{FIELD}{name:width$} {SENSITIVE}(write-only; sent again to rotate it)")
                 }
                 _ => format!(
@@ -360,7 +348,8 @@ fn update_lines(fields: &[FieldChange], lines: &mut Vec<Line>) {
             lines.push(line(Tone::Change, text));
             continue;
         }
-        if let (Shown::Text(before), Shown::Text(after)) = (&field.before, &field.after)
+        if let (ValueDocument::Text(before), ValueDocument::Text(after)) =
+            (&field.before, &field.after)
             && is_long(before, after)
         {
             lines.push(line(Tone::Change, format!("{FIELD}{name}")));
@@ -436,26 +425,29 @@ fn long_diff(before: &str, after: &str, lines: &mut Vec<Line>) {
 
 const SENSITIVE: &str = "(sensitive) ";
 
-fn is_secret(shown: &Shown) -> bool {
-    matches!(shown, Shown::Masked(_) | Shown::WriteOnly)
+fn is_secret(shown: &ValueDocument) -> bool {
+    matches!(
+        shown,
+        ValueDocument::Masked { .. } | ValueDocument::WriteOnly { .. }
+    )
 }
 
 /// One value as text: plain values quoted, secrets as `(sensitive) <mask>`.
-pub(crate) fn value(shown: &Shown, sensitive: bool) -> String {
+pub(crate) fn value(shown: &ValueDocument, sensitive: bool) -> String {
     match shown {
-        Shown::None => bare(shown),
+        ValueDocument::None => bare(shown),
         _ if sensitive => format!("{SENSITIVE}{}", bare(shown)),
         _ => bare(shown),
     }
 }
 
-fn bare(shown: &Shown) -> String {
+fn bare(shown: &ValueDocument) -> String {
     match shown {
-        Shown::None => "(none)".to_owned(),
-        Shown::Text(text) => format!("{text:?}"),
-        Shown::Bool(b) => b.to_string(),
-        Shown::Masked(mask) => short_mask(mask),
-        Shown::WriteOnly => "(write-only, never shown)".to_owned(),
+        ValueDocument::None => "(none)".to_owned(),
+        ValueDocument::Text(text) => format!("{text:?}"),
+        ValueDocument::Bool(b) => b.to_string(),
+        ValueDocument::Masked { mask } => short_mask(mask),
+        ValueDocument::WriteOnly { .. } => "(write-only, never shown)".to_owned(),
     }
 }
 

@@ -6,12 +6,11 @@
 //! spans, in the diff fence one line each. GitHub finds mentions and links
 //! in text, not in code.
 
+use super::document::{AsDocument, PlanDocument, ProjectDocument, RefusalDocument};
 use super::lines::{
     REFUSED_HEADING, UNMANAGED_LISTED, UNMANAGED_PROJECTS, mode_words, project_body,
 };
 use super::{Purpose, drift_line, summary_line};
-use crate::plan::Refusal;
-use crate::plan::types::{Plan, ProjectPlan};
 use crate::plural::{count, noun};
 use crate::printable::one_line;
 
@@ -33,17 +32,17 @@ const REFUSALS_ROOM: usize = 8_192;
 const NAME_CHARS: usize = 100;
 
 /// The markdown rendering, at most `MARKDOWN_LIMIT` bytes.
-pub fn markdown(plan: &Plan) -> String {
-    markdown_within(plan, MARKDOWN_LIMIT, Purpose::Plan)
+pub fn markdown(plan: &impl AsDocument) -> String {
+    markdown_within(&plan.document(), MARKDOWN_LIMIT, Purpose::Plan)
 }
 
 /// The drift report as markdown, for an issue or a job summary.
-pub fn drift_markdown(plan: &Plan) -> String {
-    markdown_within(plan, MARKDOWN_LIMIT, Purpose::Drift)
+pub fn drift_markdown(plan: &impl AsDocument) -> String {
+    markdown_within(&plan.document(), MARKDOWN_LIMIT, Purpose::Drift)
 }
 
-pub(super) fn markdown_within(plan: &Plan, limit: usize, purpose: Purpose) -> String {
-    let summary = plan.summary();
+pub(super) fn markdown_within(plan: &PlanDocument, limit: usize, purpose: Purpose) -> String {
+    let summary = plan.summary;
     let (heading, first) = match purpose {
         Purpose::Plan => ("### tether plan", summary_line(&summary)),
         Purpose::Drift => ("### tether drift", drift_line(plan)),
@@ -149,14 +148,17 @@ fn rest_of(all: usize, listed: usize, one: &str, many: &str) -> String {
 /// The safety gates apply would refuse the plan by, as a caution at the top
 /// of the comment, in at most `room` bytes: tether's words as text, the
 /// projects and alerts they are about as code spans.
-fn refusals(refusals: &[Refusal], room: usize) -> String {
+fn refusals(refusals: &[RefusalDocument], room: usize) -> String {
     if refusals.is_empty() {
         return String::new();
     }
     let mut out = format!("> [!CAUTION]\n> **{REFUSED_HEADING}**\n");
     let share = room.saturating_sub(out.len()) / refusals.len();
-    for refusal in refusals {
-        let flags: Vec<String> = refusal.passed_by().iter().map(|f| code_span(f)).collect();
+    for RefusalDocument {
+        refusal, passed_by, ..
+    } in refusals
+    {
+        let flags: Vec<String> = passed_by.iter().map(|f| code_span(f)).collect();
         let mut line = format!("> - {}", escape(&refusal.headline()));
         let passes = format!(". Passes with {}.\n", flags.join(" or "));
         let subjects = refusal.subjects();
@@ -196,10 +198,10 @@ fn longest_backtick_run(text: &str) -> usize {
 
 /// `<details><summary>` with the project's name (and the entry that
 /// selected it) in `<code>`, then its lines in a diff fence.
-fn section(project: &ProjectPlan) -> String {
+fn section(project: &ProjectDocument) -> String {
     let mut title = format!(
         "<code>{}</code> · {}",
-        escape(&project.label),
+        escape(&project.project),
         mode_words(project.mode)
     );
     if let Some(entry) = &project.selected_by {
@@ -220,7 +222,7 @@ fn section(project: &ProjectPlan) -> String {
 }
 
 /// ` — 1 to create, 2 to update`, or ` — failed`.
-fn project_counts(project: &ProjectPlan) -> String {
+fn project_counts(project: &ProjectDocument) -> String {
     if project.failure().is_some() {
         return " — failed".to_owned();
     }

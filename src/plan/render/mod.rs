@@ -2,22 +2,21 @@
 //! markdown for pull-request comments. None of them can show a secret: they
 //! only ever see `Shown` values, where secrets are already masks.
 
-mod json;
+mod derived;
+mod document;
 mod lines;
 mod markdown;
 mod text;
 
-pub use json::{
-    AlertDocument, AttributionDocument, DeleteReasonName, EventDocument, FORMAT_VERSION,
-    FieldDocument, ItemAction, ItemDocument, ItemErrorDocument, ItemErrorKind, NoteDocument,
-    NoteKind, PlanDocument, ProjectDocument, ProjectStatus, ReportOnlyReason, UnmanagedDocument,
-    ValueDocument, json, plan_of,
+pub use document::{
+    AlertDocument, AsDocument, AttributionDocument, EventDocument, FORMAT_VERSION, FieldDocument,
+    ItemDocument, ItemErrorDocument, ItemErrorKind, NoteDocument, NoteKind, PlanDocument,
+    ProjectDocument, ProjectStatus, RefusalDocument, UnmanagedDocument, ValueDocument,
 };
 pub use markdown::{MARKDOWN_LIMIT, drift_markdown, markdown};
 pub use text::{drift_text, text};
 
 use super::summary::Summary;
-use super::types::{Plan, ProjectPlan};
 
 /// What a rendering is for: the plan apply would carry out, or the drift a
 /// schedule checks for. They differ in their headings and last line.
@@ -30,11 +29,11 @@ pub enum Purpose {
 /// `Drift: 3 differences in 2 projects (exit 2)`, `No drift (exit 0)`, or,
 /// when some project could not be checked, how many (exit 1): the last line
 /// of drift's text, and its exit code in words.
-pub(crate) fn drift_line(plan: &Plan) -> String {
-    let summary = plan.summary();
+pub(crate) fn drift_line(plan: &PlanDocument) -> String {
+    let summary = plan.summary;
     let differences = summary.create + summary.update + summary.delete + summary.report_only;
     let projects = plan.projects.iter().filter(|p| p.has_changes()).count();
-    if plan.has_failures() || plan.has_errors() {
+    if plan.has_failures() || plan.has_errors {
         let unchecked = plan
             .projects
             .iter()
@@ -81,6 +80,12 @@ pub(crate) fn summary_line(summary: &Summary) -> String {
     line
 }
 
+/// The JSON rendering (`--output json`), pretty-printed, with a final
+/// newline.
+pub fn json(plan: &impl AsDocument) -> String {
+    crate::json::pretty(&*plan.document())
+}
+
 #[cfg(test)]
 mod injection_tests;
 #[cfg(test)]
@@ -90,8 +95,8 @@ mod tests;
 /// file, have errors or failed, in the order given, then those shown only for
 /// information (live integrations the file leaves alone), then the quiet
 /// rest, which renderings sum up.
-pub(crate) fn reading_order(plan: &Plan) -> (Vec<&ProjectPlan>, Vec<&ProjectPlan>) {
-    let (mut noteworthy, quiet): (Vec<&ProjectPlan>, Vec<&ProjectPlan>) =
+pub(crate) fn reading_order(plan: &PlanDocument) -> (Vec<&ProjectDocument>, Vec<&ProjectDocument>) {
+    let (mut noteworthy, quiet): (Vec<&ProjectDocument>, Vec<&ProjectDocument>) =
         plan.projects.iter().partition(|p| p.is_noteworthy());
     noteworthy.sort_by_key(|p| !(p.has_changes() || p.has_errors() || p.failure().is_some()));
     (noteworthy, quiet)

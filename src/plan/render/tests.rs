@@ -111,7 +111,11 @@ fn markdown_that_fits_is_not_cut() {
     let rendered = markdown(&fixture_plan());
     assert!(!rendered.contains("not shown"));
     assert_eq!(rendered.matches("<details>").count(), 5);
-    let tiny = markdown::markdown_within(&fixture_plan(), 2_000, super::Purpose::Plan);
+    let tiny = markdown::markdown_within(
+        &PlanDocument::from(&fixture_plan()),
+        2_000,
+        super::Purpose::Plan,
+    );
     assert!(tiny.len() <= 2_000, "{}", tiny.len());
     assert!(tiny.contains("5 projects not shown"), "{tiny}");
 }
@@ -155,13 +159,14 @@ fn a_rotated_write_only_password_is_not_called_unchanged() {
     assert!(!json(&plan).contains("rotate-me-please"));
 }
 
-/// A plan read back from its JSON document renders as the plan did: what
-/// `tether show` relies on.
+/// A plan's document read back from its JSON renders as the plan did, and
+/// its derived parts follow from its items: what `tether show` and `apply
+/// PLAN` rely on.
 #[test]
 fn a_plan_read_back_from_its_document_renders_the_same() {
     let plan = fixture_plan();
-    let document = super::PlanDocument::from(&plan);
-    let again = super::plan_of(&document).expect("reads back");
+    let again: super::PlanDocument = serde_json::from_str(&json(&plan)).expect("reads back");
+    assert_eq!(again.check_derived(), Ok(()));
     assert_eq!(text(&again, false), text(&plan, false));
     assert_eq!(markdown(&again), markdown(&plan));
     assert_eq!(json(&again), json(&plan));
@@ -213,5 +218,59 @@ fn projects_that_differ_come_before_those_shown_for_information() {
         let drifted = rendered.find("drifted").expect("the drifted project");
         let info = rendered.find("info-a").expect("an informational project");
         assert!(drifted < info, "{rendered}");
+    }
+}
+
+/// Each derived part of a document that an edit makes disagree with its
+/// items is named, and the document is refused.
+#[test]
+fn a_document_whose_derived_parts_were_edited_fails_its_check() {
+    let json = json(&fixture_plan());
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(&str, Edit); 6] = [
+        ("its counts or flags", |d| d["summary"]["create"] = 9.into()),
+        ("`applies`", |d| {
+            d["projects"][0]["items"][0]["applies"] = (!d["projects"][0]["items"][0]["applies"]
+                .as_bool()
+                .expect("a flag"))
+            .into();
+        }),
+        ("`deletes`", |d| d["projects"][0]["deletes"] = 7.into()),
+        ("`deletes_last_paging`", |d| {
+            d["projects"][0]["deletes_last_paging"] = (!d["projects"][0]["deletes_last_paging"]
+                .as_bool()
+                .expect("a flag"))
+            .into();
+        }),
+        ("unknown integration type", |d| {
+            d["projects"][0]["items"][0]["type"] = "NOT_A_TYPE".into();
+        }),
+        ("a failed project says no error", |d| {
+            d["projects"][0]["status"] = "failed".into();
+        }),
+    ];
+    for (why, edit) in edits {
+        let mut value: serde_json::Value = serde_json::from_str(&json).expect("json");
+        edit(&mut value);
+        let document: PlanDocument = serde_json::from_value(value).expect("still a document");
+        let err = document.check_derived().expect_err(why);
+        assert!(err.contains(why), "{why}: {err}");
+    }
+}
+
+/// A message a reviewer reads is tether's own: an edited note or error
+/// message is refused.
+#[test]
+fn a_document_with_an_edited_message_fails_its_check() {
+    let json = json(&fixture_plan());
+    for message in [
+        "is not verifiable: Atlas never returns it",
+        "tokens come from connecting Slack",
+    ] {
+        assert!(json.contains(message), "the fixture says {message:?}");
+        let edited = json.replacen(message, "is fine, nothing to see", 1);
+        let document: PlanDocument = serde_json::from_str(&edited).expect("still a document");
+        let err = document.check_derived().expect_err("refused");
+        assert!(err.contains("message"), "{err}");
     }
 }

@@ -4,27 +4,27 @@
 
 use owo_colors::{OwoColorize, Style};
 
+use super::document::{AsDocument, NoteKind, PlanDocument};
 use super::lines::{
     Line, REFUSED_HEADING, Tone, project_body, project_title, unmanaged_projects_line,
 };
 use super::{Purpose, drift_line, summary_line};
-use crate::plan::types::{Note, Plan};
 
 /// More unchanged projects than this are summed up in one line: at 300
 /// projects, a line each is noise.
 const QUIET_LINES: usize = 10;
 
 /// The text rendering; ANSI colour only when `color` is true.
-pub fn text(plan: &Plan, color: bool) -> String {
-    rendering(plan, color, Purpose::Plan)
+pub fn text(plan: &impl AsDocument, color: bool) -> String {
+    rendering(&plan.document(), color, Purpose::Plan)
 }
 
 /// The drift report: the plan's body, with drift's own first and last line.
-pub fn drift_text(plan: &Plan, color: bool) -> String {
-    rendering(plan, color, Purpose::Drift)
+pub fn drift_text(plan: &impl AsDocument, color: bool) -> String {
+    rendering(&plan.document(), color, Purpose::Drift)
 }
 
-fn rendering(plan: &Plan, color: bool, purpose: Purpose) -> String {
+fn rendering(plan: &PlanDocument, color: bool, purpose: Purpose) -> String {
     let paint = |tone: Tone, text: &str| -> String {
         // Each line is one line of tether's: a newline or an invisible
         // character in a name or value from Atlas or the file is escaped.
@@ -46,13 +46,12 @@ fn rendering(plan: &Plan, color: bool, purpose: Purpose) -> String {
     };
     let mut out = String::new();
     let first = match purpose {
-        Purpose::Plan => summary_line(&plan.summary()),
-        Purpose::Drift => summary_line(&plan.summary()).replacen("Plan: ", "tether drift: ", 1),
+        Purpose::Plan => summary_line(&plan.summary),
+        Purpose::Drift => summary_line(&plan.summary).replacen("Plan: ", "tether drift: ", 1),
     };
     out.push_str(&paint(Tone::Header, &first));
     out.push('\n');
-    if purpose == Purpose::Plan && !plan.has_changes() && !plan.has_errors() && !plan.has_failures()
-    {
+    if purpose == Purpose::Plan && !plan.has_changes && !plan.has_errors && !plan.has_failures() {
         out.push_str("No changes: Atlas matches the file.\n");
     }
     if !plan.refusals.is_empty() {
@@ -60,11 +59,11 @@ fn rendering(plan: &Plan, color: bool, purpose: Purpose) -> String {
         out.push_str(&paint(Tone::Error, REFUSED_HEADING));
         out.push('\n');
         for refusal in &plan.refusals {
-            out.push_str(&paint(Tone::Error, &format!("  ! {}", refusal.message())));
+            out.push_str(&paint(Tone::Error, &format!("  ! {}", refusal.message)));
             out.push('\n');
             out.push_str(&paint(
                 Tone::Plain,
-                &format!("    passes with: {}", refusal.passed_by().join(" or ")),
+                &format!("    passes with: {}", refusal.passed_by.join(" or ")),
             ));
             out.push('\n');
         }
@@ -85,7 +84,7 @@ fn rendering(plan: &Plan, color: bool, purpose: Purpose) -> String {
         }
     }
     if quiet.len() > QUIET_LINES {
-        let integrations: usize = quiet.iter().map(|p| p.items().len()).sum();
+        let integrations: usize = quiet.iter().map(|p| p.items.len()).sum();
         out.push('\n');
         out.push_str(&paint(
             Tone::Quiet,
@@ -102,15 +101,15 @@ fn rendering(plan: &Plan, color: bool, purpose: Purpose) -> String {
             let mut summary = format!(
                 "= {}: {} unchanged",
                 project_title(project),
-                crate::plural::count(project.items().len(), "integration", "integrations")
+                crate::plural::count(project.items.len(), "integration", "integrations")
             );
-            for item in project.items() {
+            for item in &project.items {
                 for note in &item.notes {
-                    let what = match note {
-                        Note::NotVerifiable { .. } => "not verifiable",
-                        Note::NotCleared { .. } => "kept, not in the file",
+                    let what = match note.kind {
+                        NoteKind::NotVerifiable => "not verifiable",
+                        NoteKind::NotCleared => "kept, not in the file",
                     };
-                    summary.push_str(&format!("; {what}: {}.{}", item.kind, note.field()));
+                    summary.push_str(&format!("; {what}: {}.{}", item.kind, note.field));
                 }
             }
             out.push_str(&paint(Tone::Quiet, &summary));

@@ -1,4 +1,6 @@
-//! The plan for machines.
+//! The plan's document: the one view every rendering reads (text, markdown
+//! and JSON, of a plan made now or of a saved plan for `show` and `apply
+//! PLAN`), and what `--output json` prints.
 //!
 //! # Format (`format_version` 2)
 //!
@@ -47,7 +49,7 @@
 //!       } ],
 //!       "notes": [ { "kind": "not_verifiable" | "not_cleared", "field": name,
 //!                    "live": VALUE (not_cleared only), "message": string } ],
-//!       "errors": [ { "kind": "needs_api_v2" | "cannot_create_without", "field": name,
+//!       "errors": [ { "kind": "needs_api_v2" | "cannot_write_without", "field": name,
 //!                     "message": string } ]
 //!     } ],
 //!     "unmanaged": [ { "type": "HIP_CHAT", "known": bool } ],
@@ -73,14 +75,16 @@
 //! for sensitive fields `{"mask": "****9c0d"}` (as Atlas masks it) or
 //! `{"write_only": true}` (a secret Atlas never returns, never shown).
 
+use std::borrow::Cow;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::model::Mode;
 use crate::plan::types::{
-    AlertCheck, AlertRef, Attribution, Change, DeleteReason, FieldChange, Item, ItemError, Note,
-    Plan, ProjectPlan, ReportOnly, Shown, Unmanaged,
+    Attribution, Change, FieldChange, Item, ItemError, Note, Plan, ProjectPlan, Shown, Unmanaged,
 };
-use crate::plan::{Refusal, Summary};
+use crate::plan::{DeleteReason, ItemAction, Refusal, ReportOnly, Summary};
 
 pub const FORMAT_VERSION: u32 = 2;
 
@@ -145,8 +149,7 @@ pub struct ProjectDocument {
     /// null for a project the file names.
     #[serde(default)]
     pub selected_by: Option<String>,
-    /// `authoritative`, `additive` or `observe`.
-    pub mode: String,
+    pub mode: Mode,
     pub status: ProjectStatus,
     /// Why a failed project could not be planned.
     pub error: Option<String>,
@@ -223,8 +226,8 @@ pub struct ItemDocument {
     pub action: ItemAction,
     /// Apply will make this change.
     pub applies: bool,
-    pub report_only: Option<ReportOnlyReason>,
-    pub delete_reason: Option<DeleteReasonName>,
+    pub report_only: Option<ReportOnly>,
+    pub delete_reason: Option<DeleteReason>,
     /// An update asked for by `--rotate-secrets`.
     pub rotation: bool,
     /// Create: every field set; update: the fields that differ; delete: the
@@ -236,30 +239,6 @@ pub struct ItemDocument {
     /// integration.
     #[serde(default)]
     pub alerts: Vec<AlertDocument>,
-}
-
-/// What the plan does to one type: a write's verb, or nothing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemAction {
-    Create,
-    Update,
-    Delete,
-    Unchanged,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReportOnlyReason {
-    ObserveMode,
-    AdditiveNeverDeletes,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DeleteReasonName {
-    NotDeclared,
-    DeclaredAbsent,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -328,11 +307,6 @@ pub struct UnmanagedDocument {
     pub known: bool,
 }
 
-/// The JSON rendering, pretty-printed, with a final newline.
-pub fn json(plan: &Plan) -> String {
-    crate::json::pretty(&PlanDocument::from(plan))
-}
-
 impl From<&Plan> for PlanDocument {
     fn from(plan: &Plan) -> Self {
         PlanDocument {
@@ -353,7 +327,7 @@ fn project(project: &ProjectPlan) -> ProjectDocument {
         name: project.name.clone(),
         project: project.label.clone(),
         selected_by: project.selected_by.clone(),
-        mode: project.mode.as_str().to_owned(),
+        mode: project.mode,
         status: if project.failure().is_some() {
             ProjectStatus::Failed
         } else {
@@ -399,28 +373,14 @@ fn item(item: &Item) -> ItemDocument {
         Change::Update {
             fields, rotation, ..
         } => (fields.as_slice(), None, *rotation),
-        Change::Delete { reason, fields } => {
-            let reason = match reason {
-                DeleteReason::NotDeclared => DeleteReasonName::NotDeclared,
-                DeleteReason::DeclaredAbsent => DeleteReasonName::DeclaredAbsent,
-            };
-            (fields.as_slice(), Some(reason), false)
-        }
+        Change::Delete { reason, fields } => (fields.as_slice(), Some(*reason), false),
         Change::Unchanged => (&[][..], None, false),
     };
     ItemDocument {
         kind: item.kind.as_str().to_owned(),
-        action: match item.change.verb() {
-            Some(crate::plan::Verb::Create) => ItemAction::Create,
-            Some(crate::plan::Verb::Update) => ItemAction::Update,
-            Some(crate::plan::Verb::Delete) => ItemAction::Delete,
-            None => ItemAction::Unchanged,
-        },
+        action: item.change.action(),
         applies: item.applies(),
-        report_only: item.report_only.map(|r| match r {
-            ReportOnly::ObserveMode => ReportOnlyReason::ObserveMode,
-            ReportOnly::AdditiveNeverDeletes => ReportOnlyReason::AdditiveNeverDeletes,
-        }),
+        report_only: item.report_only,
         delete_reason,
         rotation,
         fields: fields.iter().map(field).collect(),
@@ -509,202 +469,103 @@ fn value(shown: &Shown) -> ValueDocument {
     }
 }
 
-/// A plan read back from its document (a saved plan's `plan`), to be shown
-/// again: `tether show`. It is for showing only: its creates and updates
-/// carry no values to write. `Err` says what in the document is not one
-/// this tether writes.
-pub fn plan_of(document: &PlanDocument) -> Result<Plan, String> {
-    use crate::model::{Integration, IntegrationType, Mode};
+/// What a rendering reads: the document of a plan made now, or the one a
+/// saved plan holds.
+pub trait AsDocument {
+    fn document(&self) -> Cow<'_, PlanDocument>;
+}
 
-    let projects = document
-        .projects
-        .iter()
-        .map(|p| {
-            let mode = Mode::ALL
-                .into_iter()
-                .find(|m| m.as_str() == p.mode)
-                .ok_or_else(|| format!("unknown mode `{}`", p.mode))?;
-            let id = p
-                .group_id
-                .as_deref()
-                .map(str::parse)
-                .transpose()
-                .map_err(|_| format!("`{}` is not a project id", p.project))?;
-            let outcome = match p.status {
-                ProjectStatus::Failed => crate::plan::Outcome::Failed {
-                    message: p.error.clone().unwrap_or_default(),
-                },
-                ProjectStatus::Planned => crate::plan::Outcome::Planned {
-                    items: p.items.iter().map(item_of).collect::<Result<_, _>>()?,
-                    unmanaged: p
-                        .unmanaged
-                        .iter()
-                        .map(|u| match u.kind.parse::<IntegrationType>() {
-                            Ok(kind) if u.known => Unmanaged::Known(kind),
-                            _ => Unmanaged::Unknown(u.kind.clone()),
-                        })
-                        .collect(),
-                },
-            };
-            let alerts = match (&p.alerts_error, p.alerts_checked) {
-                (Some(reason), _) => Some(AlertCheck::Unavailable(reason.clone())),
-                (None, true) => Some(AlertCheck::Listed(
-                    p.items
-                        .iter()
-                        .filter(|i| !i.alerts.is_empty())
-                        .filter_map(|i| {
-                            let kind = i.kind.parse::<IntegrationType>().ok()?;
-                            let refs = i
-                                .alerts
-                                .iter()
-                                .map(|a| AlertRef {
-                                    id: a.id.clone(),
-                                    event_type: a.event_type.clone(),
-                                    enabled: a.enabled,
-                                })
-                                .collect();
-                            Some((kind, refs))
-                        })
-                        .collect(),
-                )),
-                (None, false) => None,
-            };
-            let attribution = p.attribution.as_ref().map(|a| match &a.error {
-                Some(reason) => Attribution::Unavailable {
-                    window_days: a.window_days,
-                    reason: reason.clone(),
-                },
-                None => Attribution::Events {
-                    window_days: a.window_days,
-                    events: a
-                        .events
-                        .iter()
-                        .map(|e| crate::model::ChangeEvent {
-                            created: e.created.clone(),
-                            event_type: e.event_type.clone(),
-                            username: e.username.clone(),
-                            public_key: e.public_key.clone(),
-                            remote_address: e.remote_address.clone(),
-                        })
-                        .collect(),
-                },
-            });
-            Ok(ProjectPlan {
-                id,
-                name: p.name.clone(),
-                label: p.project.clone(),
-                mode,
-                outcome,
-                selected_by: p.selected_by.clone(),
-                attribution,
-                alerts,
-            })
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    return Ok(Plan {
-        projects,
-        unmanaged_projects: document.unmanaged_projects.clone(),
-        refusals: document
-            .refusals
-            .iter()
-            .map(|r| r.refusal.clone())
-            .collect(),
-    });
+impl AsDocument for Plan {
+    fn document(&self) -> Cow<'_, PlanDocument> {
+        Cow::Owned(PlanDocument::from(self))
+    }
+}
 
-    fn item_of(item: &ItemDocument) -> Result<Item, String> {
-        let kind: IntegrationType = item
-            .kind
-            .parse()
-            .map_err(|_| format!("unknown integration type `{}`", item.kind))?;
-        let field_name = |name: &str| -> Result<&'static str, String> {
-            crate::model::spec(kind)
-                .fields
-                .iter()
-                .find(|f| f.name == name)
-                .map(|f| f.name)
-                .ok_or_else(|| format!("`{kind}` has no field `{name}`"))
-        };
-        let fields = item
-            .fields
-            .iter()
-            .map(|f| {
-                Ok(FieldChange {
-                    field: field_name(&f.field)?,
-                    sensitive: f.sensitive,
-                    before: shown(&f.before),
-                    after: shown(&f.after),
-                    rotated: f.rotated,
-                })
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        // Shown, never written: no value to send.
-        let nothing = || Integration {
-            kind,
-            fields: Vec::new(),
-        };
-        let change = match item.action {
-            ItemAction::Create => Change::Create {
-                desired: nothing(),
-                fields,
-            },
-            ItemAction::Update => Change::Update {
-                desired: nothing(),
-                fields,
-                rotation: item.rotation,
-            },
-            ItemAction::Delete => Change::Delete {
-                reason: match item.delete_reason {
-                    Some(DeleteReasonName::DeclaredAbsent) => DeleteReason::DeclaredAbsent,
-                    _ => DeleteReason::NotDeclared,
-                },
-                fields,
-            },
-            ItemAction::Unchanged => Change::Unchanged,
-        };
-        let notes = item
-            .notes
-            .iter()
-            .map(|n| {
-                let field = field_name(&n.field)?;
-                Ok(match n.kind {
-                    NoteKind::NotVerifiable => Note::NotVerifiable { field },
-                    NoteKind::NotCleared => Note::NotCleared {
-                        field,
-                        live: n.live.as_ref().map_or(Shown::None, shown),
-                    },
-                })
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        let errors = item
-            .errors
-            .iter()
-            .map(|e| {
-                let field = field_name(&e.field)?;
-                Ok(match e.kind {
-                    ItemErrorKind::NeedsApiV2 => ItemError::NeedsApiV2 { field },
-                    ItemErrorKind::CannotWriteWithout => ItemError::CannotWriteWithout { field },
-                })
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        Ok(Item {
-            kind,
-            change,
-            report_only: item.report_only.map(|r| match r {
-                ReportOnlyReason::ObserveMode => ReportOnly::ObserveMode,
-                ReportOnlyReason::AdditiveNeverDeletes => ReportOnly::AdditiveNeverDeletes,
-            }),
-            notes,
-            errors,
-        })
+impl AsDocument for PlanDocument {
+    fn document(&self) -> Cow<'_, PlanDocument> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl PlanDocument {
+    pub fn has_failures(&self) -> bool {
+        self.projects.iter().any(|p| p.failure().is_some())
+    }
+}
+
+impl ProjectDocument {
+    pub fn failure(&self) -> Option<&str> {
+        match self.status {
+            ProjectStatus::Failed => Some(self.error.as_deref().unwrap_or_default()),
+            ProjectStatus::Planned => None,
+        }
     }
 
-    fn shown(value: &ValueDocument) -> Shown {
-        match value {
-            ValueDocument::None => Shown::None,
-            ValueDocument::Text(text) => Shown::Text(text.clone()),
-            ValueDocument::Bool(b) => Shown::Bool(*b),
-            ValueDocument::Masked { mask } => Shown::Masked(mask.clone()),
-            ValueDocument::WriteOnly { .. } => Shown::WriteOnly,
+    pub fn has_changes(&self) -> bool {
+        self.items.iter().any(ItemDocument::is_change)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|item| !item.errors.is_empty())
+    }
+
+    /// Whether anything beyond "all unchanged" is worth showing. Notes alone
+    /// are not: they stay true run after run (a Prometheus password is never
+    /// verifiable), and would otherwise put every such project in full.
+    pub fn is_noteworthy(&self) -> bool {
+        self.failure().is_some()
+            || !self.unmanaged.is_empty()
+            || self
+                .items
+                .iter()
+                .any(|item| item.is_change() || !item.errors.is_empty())
+    }
+
+    /// Counts over this project.
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary {
+            failed_projects: usize::from(self.failure().is_some()),
+            unmanaged: self.unmanaged.len(),
+            ..Summary::default()
+        };
+        for item in &self.items {
+            summary.count_item(
+                item.action,
+                item.report_only.is_some(),
+                !item.errors.is_empty(),
+            );
         }
+        summary
+    }
+
+    /// The items apply deletes here.
+    fn applied_deletes(&self) -> impl Iterator<Item = &ItemDocument> {
+        self.items
+            .iter()
+            .filter(|item| item.applies && item.action == ItemAction::Delete)
+    }
+
+    /// Per type apply deletes here, the enabled alert configurations that
+    /// notify through it and would be left without that destination.
+    pub fn orphaned_alerts(&self) -> Vec<(&str, Vec<&AlertDocument>)> {
+        self.applied_deletes()
+            .filter_map(|item| {
+                let enabled: Vec<_> = item.alerts.iter().filter(|a| a.enabled).collect();
+                (!enabled.is_empty()).then_some((item.kind.as_str(), enabled))
+            })
+            .collect()
+    }
+
+    /// Whether apply deletes here although the project's alert
+    /// configurations could not be listed.
+    pub fn deletes_unchecked(&self) -> bool {
+        self.alerts_error.is_some() && self.applied_deletes().next().is_some()
+    }
+}
+
+impl ItemDocument {
+    /// Whether live state differs from the file for this type.
+    pub fn is_change(&self) -> bool {
+        self.action != ItemAction::Unchanged
     }
 }

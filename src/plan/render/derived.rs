@@ -1,0 +1,164 @@
+//! Whether a document's derived parts follow from its items: counts, flags,
+//! messages and the words of its refusals. A saved plan must pass this
+//! before `show` renders it or `apply` sends it: an edit could otherwise
+//! make what a reviewer reads disagree with what the plan holds.
+
+use std::collections::BTreeSet;
+
+use super::document::{
+    ItemDocument, NoteKind, PlanDocument, ProjectDocument, ProjectStatus, RefusalDocument,
+};
+use crate::model::{GroupId, IntegrationType};
+use crate::plan::operation::leaves_no_paging;
+use crate::plan::types::{ItemError, Note, Shown};
+use crate::plan::{ItemAction, Summary};
+
+impl PlanDocument {
+    /// `Err` says the first part that does not follow from the items.
+    pub fn check_derived(&self) -> Result<(), String> {
+        let mut summary = Summary::default();
+        for project in &self.projects {
+            check_project(project).map_err(|why| format!("in `{}`, {why}", project.project))?;
+            summary.add(&project.summary());
+        }
+        let flags_follow = summary == self.summary
+            && self.has_changes == self.projects.iter().any(ProjectDocument::has_changes)
+            && self.has_errors == self.projects.iter().any(ProjectDocument::has_errors);
+        if !flags_follow {
+            return Err("its counts or flags do not follow from its items".to_owned());
+        }
+        if self
+            .refusals
+            .iter()
+            .any(|r| *r != RefusalDocument::from(&r.refusal))
+        {
+            return Err("the words of its refusals are not tether's".to_owned());
+        }
+        Ok(())
+    }
+}
+
+fn check_project(project: &ProjectDocument) -> Result<(), String> {
+    if let Some(id) = &project.group_id {
+        id.parse::<GroupId>()
+            .map_err(|_| "its `group_id` is not a project id".to_owned())?;
+    }
+    match project.status {
+        ProjectStatus::Failed if project.error.is_none() => {
+            return Err("a failed project says no error".to_owned());
+        }
+        ProjectStatus::Failed if !(project.items.is_empty() && project.unmanaged.is_empty()) => {
+            return Err("a failed project has items".to_owned());
+        }
+        ProjectStatus::Planned if project.error.is_some() => {
+            return Err("a planned project has an error".to_owned());
+        }
+        _ => {}
+    }
+    if project.alerts_error.is_some() && !project.alerts_checked {
+        return Err("`alerts_error` without `alerts_checked`".to_owned());
+    }
+    if let Some(attribution) = &project.attribution
+        && attribution.error.is_some()
+        && !attribution.events.is_empty()
+    {
+        return Err("attribution has both events and an error".to_owned());
+    }
+    let mut live = BTreeSet::new();
+    let mut after = BTreeSet::new();
+    for item in &project.items {
+        let kind = check_item(item, project)?;
+        if item.action != ItemAction::Create {
+            live.insert(kind);
+        }
+        let deleted = item.applies && item.action == ItemAction::Delete;
+        if !deleted && (item.action != ItemAction::Create || item.applies) {
+            after.insert(kind);
+        }
+    }
+    for unmanaged in &project.unmanaged {
+        if unmanaged.known {
+            let kind = unmanaged
+                .kind
+                .parse::<IntegrationType>()
+                .map_err(|_| format!("`{}` is not a type tether knows", unmanaged.kind))?;
+            live.insert(kind);
+            after.insert(kind);
+        }
+    }
+    let deletes = project
+        .items
+        .iter()
+        .filter(|item| item.applies && item.action == ItemAction::Delete)
+        .count();
+    if deletes != project.deletes {
+        return Err("`deletes` does not follow from its items".to_owned());
+    }
+    if project.deletes_last_paging != leaves_no_paging(&live, &after) {
+        return Err("`deletes_last_paging` does not follow from its items".to_owned());
+    }
+    Ok(())
+}
+
+/// The item's type, once its flags, field names and messages are those
+/// tether writes for it.
+fn check_item(item: &ItemDocument, project: &ProjectDocument) -> Result<IntegrationType, String> {
+    let kind: IntegrationType = item
+        .kind
+        .parse()
+        .map_err(|_| format!("unknown integration type `{}`", item.kind))?;
+    let field_name = |name: &str| -> Result<&'static str, String> {
+        crate::model::spec(kind)
+            .fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.name)
+            .ok_or_else(|| format!("`{kind}` has no field `{name}`"))
+    };
+    for field in &item.fields {
+        field_name(&field.field)?;
+    }
+    let wrong = |what: &str| Err(format!("{what} of `{kind}` is not tether's"));
+    let applies = item.is_change() && item.report_only.is_none() && item.errors.is_empty();
+    if item.applies != applies {
+        return wrong("`applies`");
+    }
+    if item.delete_reason.is_some() != (item.action == ItemAction::Delete) {
+        return wrong("`delete_reason`");
+    }
+    if item.rotation && item.action != ItemAction::Update {
+        return wrong("`rotation`");
+    }
+    let alerts_listed = project.alerts_checked && project.alerts_error.is_none();
+    if !item.alerts.is_empty() && !alerts_listed {
+        return wrong("the alert list");
+    }
+    for note in &item.notes {
+        let field = field_name(&note.field)?;
+        let message = match (note.kind, &note.live) {
+            (NoteKind::NotVerifiable, None) => Note::NotVerifiable { field }.message(),
+            (NoteKind::NotCleared, Some(_)) => Note::NotCleared {
+                field,
+                live: Shown::None,
+            }
+            .message(),
+            _ => return wrong("a note"),
+        };
+        if note.message != message {
+            return wrong("a note's message");
+        }
+    }
+    for error in &item.errors {
+        let field = field_name(&error.field)?;
+        let typed = match error.kind {
+            super::document::ItemErrorKind::NeedsApiV2 => ItemError::NeedsApiV2 { field },
+            super::document::ItemErrorKind::CannotWriteWithout => {
+                ItemError::CannotWriteWithout { field }
+            }
+        };
+        if error.message != typed.message(kind) {
+            return wrong("an error's message");
+        }
+    }
+    Ok(kind)
+}
