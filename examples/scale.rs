@@ -33,10 +33,10 @@ use rayon::prelude::*;
 use tether::atlas::{Client, ClientConfig, Credentials, base_url};
 use tether::clock;
 use tether::config::{Unset, load_str};
-use tether::engine::{self, Observed, fetch_all};
+use tether::engine::{self, Target, read_all, resolve};
 use tether::model::{
-    DesiredProject, GroupId, IntegrationType, LiveIntegration, LiveIntegrations, LiveValue,
-    ProjectRef, ReadBack, spec,
+    ApiVersion, DesiredProject, GroupId, IntegrationType, LiveIntegration, LiveIntegrations,
+    LiveValue, ProjectRef, ReadBack, spec,
 };
 use tether::plan::{Attribution, Plan, PlanOptions, ProjectPlan, plan_project, render};
 use tether::secret::{Secret, mask, url_mask};
@@ -436,15 +436,29 @@ fn plan_through(
 ) -> Res<Planned> {
     let references: Vec<ProjectRef> = desired.iter().map(|p| p.project.clone()).collect();
     let started = Instant::now();
-    let observed = runtime.block_on(fetch_all(Arc::clone(client), &references, Arc::new(|| {})));
+    let targets = runtime.block_on(resolve(client, &references));
+    let mut found = Vec::with_capacity(targets.len());
+    for target in targets {
+        match target {
+            Target::Found { group, name, .. } => found.push((group, name)),
+            Target::NotFound { name, error } => {
+                return Err(format!("`{name}` could not be found: {error}").into());
+            }
+        }
+    }
+    let groups: Vec<GroupId> = found.iter().map(|(group, _)| group.clone()).collect();
+    let reads = runtime.block_on(read_all(Arc::clone(client), &groups, Arc::new(|| {})));
     let fetch = started.elapsed();
     let started = Instant::now();
-    let options = PlanOptions::default();
+    let options = PlanOptions {
+        rotate_secrets: false,
+        api: ApiVersion::V2,
+    };
     let mut plans = Vec::with_capacity(desired.len());
     let mut lives = BTreeMap::new();
-    for (project, observed) in desired.iter().zip(observed) {
-        match observed {
-            Observed::Fetched { group, name, live } => {
+    for ((project, (group, name)), read) in desired.iter().zip(found).zip(reads) {
+        match read {
+            Ok(live) => {
                 plans.push(plan_project(
                     &group,
                     name.as_deref(),
@@ -454,7 +468,7 @@ fn plan_through(
                 ));
                 lives.insert(group, live);
             }
-            Observed::Unreadable { error, .. } | Observed::Unresolved { error, .. } => {
+            Err(error) => {
                 return Err(format!("`{}` could not be fetched: {error}", project.project).into());
             }
         }
@@ -484,7 +498,10 @@ fn plan_with_lookups(
         plan: planned.plan,
         lives: planned.lives,
         declared: Default::default(),
-        options: PlanOptions::default(),
+        options: PlanOptions {
+            rotate_secrets: false,
+            api: ApiVersion::V2,
+        },
     };
     runtime.block_on(engine::look_around(
         Arc::clone(client),
@@ -770,7 +787,10 @@ fn plan_offline(
     let desired = load(text)?;
     let load = started.elapsed();
     let started = Instant::now();
-    let options = PlanOptions::default();
+    let options = PlanOptions {
+        rotate_secrets: false,
+        api: ApiVersion::V2,
+    };
     let one = |(project, live): (&DesiredProject, &LiveIntegrations)| -> ProjectPlan {
         let group: &GroupId = project.project.id().expect("ids in the planning file");
         plan_project(group, project.project.name(), project, live, &options)
@@ -1261,7 +1281,10 @@ fn main() -> Res<()> {
     let report = runtime.block_on(engine::apply(
         Arc::clone(&tether),
         operations,
-        PlanOptions::default(),
+        PlanOptions {
+            rotate_secrets: false,
+            api: ApiVersion::V2,
+        },
         &engine::Stop::default(),
         Arc::new(|| {}),
     ));

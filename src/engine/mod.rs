@@ -19,7 +19,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use crate::plan::Refusal;
-pub use fetch::{Observed, OnDone, fetch_all};
+pub use fetch::{OnDone, Target, read_all, resolve};
 pub use gates::{Gates, SHARE_FROM, managed_count, refusals};
 pub use lookups::{EVENTS_SHOWN, Lookups, WINDOW_DAYS, look_around};
 pub use report::{
@@ -172,17 +172,12 @@ pub struct Planned {
 }
 
 impl Planned {
-    /// The API generation as a saved plan records it.
-    pub fn api_name(&self) -> &'static str {
-        if self.options.v2_fields { "v2" } else { "v1" }
-    }
-
     /// The saved form of this plan, hashed with `salt` (see [`fresh_salt`]).
     pub fn save(&self, salt: String) -> SavedPlan {
         saved::save(
             &self.plan,
             &self.lives,
-            self.api_name(),
+            self.options.api,
             self.options.rotate_secrets,
             salt,
         )
@@ -227,9 +222,10 @@ pub async fn plan(
 ) -> Result<Planned, Error> {
     let options = PlanOptions {
         rotate_secrets,
-        v2_fields: client.api() == ApiVersion::V2,
+        api: client.api(),
     };
-    let targets = resolve(&client, projects).await;
+    let references: Vec<ProjectRef> = projects.iter().map(|p| p.project.clone()).collect();
+    let targets = resolve(&client, &references).await;
     check_identities(projects, &targets)?;
     let groups: Vec<GroupId> = targets
         .iter()
@@ -238,9 +234,7 @@ pub async fn plan(
             Target::NotFound { .. } => None,
         })
         .collect();
-    let mut reads = fetch::read_all(client, &groups, on_fetched)
-        .await
-        .into_iter();
+    let mut reads = read_all(client, &groups, on_fetched).await.into_iter();
     let mut lives = BTreeMap::new();
     let mut declared = BTreeMap::new();
     let mut plans = Vec::with_capacity(projects.len());
@@ -277,63 +271,6 @@ pub async fn plan(
         declared,
         options,
     })
-}
-
-/// Which Atlas project a declared project is.
-enum Target {
-    /// The id from the file, or from looking the name up. `name` is the
-    /// file's, or Atlas's for a lookup; `looked_up` is Atlas's answer to a
-    /// lookup.
-    Found {
-        group: GroupId,
-        name: Option<String>,
-        looked_up: Option<Project>,
-    },
-    NotFound {
-        name: String,
-        error: ApiError,
-    },
-}
-
-/// Looks up every project the file names without an id, all together.
-async fn resolve(client: &Arc<Client>, projects: &[DesiredProject]) -> Vec<Target> {
-    let names: Vec<String> = projects
-        .iter()
-        .filter_map(|p| match &p.project {
-            ProjectRef::Name(name) => Some(name.clone()),
-            ProjectRef::Id(_) | ProjectRef::Both { .. } => None,
-        })
-        .collect();
-    let mut answers = fetch::look_up(Arc::clone(client), &names).await.into_iter();
-    projects
-        .iter()
-        .map(|p| match &p.project {
-            ProjectRef::Id(id) => Target::Found {
-                group: id.clone(),
-                name: None,
-                looked_up: None,
-            },
-            // With an id, the name is the file's label for people; looking it
-            // up would cost a call per project.
-            ProjectRef::Both { id, name } => Target::Found {
-                group: id.clone(),
-                name: Some(name.clone()),
-                looked_up: None,
-            },
-            ProjectRef::Name(name) => match answers.next() {
-                Some(Ok(found)) => Target::Found {
-                    group: found.id.clone(),
-                    name: Some(found.name.clone()),
-                    looked_up: Some(found),
-                },
-                Some(Err(error)) => Target::NotFound {
-                    name: name.clone(),
-                    error,
-                },
-                None => unreachable!("one answer per name looked up"),
-            },
-        })
-        .collect()
 }
 
 /// Refuses two entries that resolve to one Atlas project (they would plan
@@ -540,19 +477,13 @@ pub async fn read_for_import(
     projects: Vec<Project>,
     on_fetched: OnDone,
 ) -> Result<Vec<Source>, Error> {
-    let references: Vec<ProjectRef> = projects
-        .iter()
-        .map(|p| ProjectRef::Both {
-            id: p.id.clone(),
-            name: p.name.clone(),
-        })
-        .collect();
-    let observed = fetch_all(client, &references, on_fetched).await;
+    let groups: Vec<GroupId> = projects.iter().map(|p| p.id.clone()).collect();
+    let reads = read_all(client, &groups, on_fetched).await;
     let mut sources = Vec::with_capacity(projects.len());
-    for (project, observed) in projects.into_iter().zip(observed) {
-        match observed {
-            Observed::Fetched { live, .. } => sources.push(Source { project, live }),
-            Observed::Unreadable { error, .. } | Observed::Unresolved { error, .. } => {
+    for (project, read) in projects.into_iter().zip(reads) {
+        match read {
+            Ok(live) => sources.push(Source { project, live }),
+            Err(error) => {
                 return Err(Error::new(
                     format!("project {} ({}): {error}", project.name, project.id),
                     format!("{}; nothing was written", error.hint()),

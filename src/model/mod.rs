@@ -29,7 +29,10 @@ use crate::secret::Secret;
 
 /// The generation of Atlas's Administration API to speak. v2 is the default:
 /// MongoDB files the v1.0 specification as deprecated.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum ApiVersion {
     /// `/api/atlas/v1.0`, the seed's endpoints.
     V1,
@@ -47,6 +50,11 @@ impl ApiVersion {
             ApiVersion::V1 => "v1",
             ApiVersion::V2 => "v2",
         }
+    }
+
+    /// Whether this API returns and accepts the fields only v2 has.
+    pub const fn has_v2_fields(self) -> bool {
+        matches!(self, ApiVersion::V2)
     }
 }
 
@@ -74,6 +82,12 @@ impl Mode {
             Mode::Additive => "additive",
             Mode::Observe => "observe",
         }
+    }
+}
+
+impl fmt::Display for ApiVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -7,7 +7,7 @@
 //!   fields it is sent, so no plan of tether's could clear it. Fields that
 //!   are only needed to create (SLACK `apiToken`) are left out on purpose and
 //!   get no note.
-//! - Without v2 fields (`PlanOptions::v2_fields` false), v2-only fields are
+//! - Without v2 fields (`PlanOptions::api` v1), v2-only fields are
 //!   neither compared nor shown; a file that sets one to anything but Atlas's
 //!   default gets an error on that item rather than a silent skip.
 //! - A type declared `absent` and live is a delete in an authoritative
@@ -20,42 +20,23 @@
 
 use super::compare::{Comparison, compare, show_desired, show_live};
 use super::types::{
-    Change, DeleteReason, FieldChange, Item, ItemError, Note, Plan, ProjectPlan, ReportOnly, Shown,
+    Change, DeleteReason, FieldChange, Item, ItemError, Note, ProjectPlan, ReportOnly, Shown,
     Unmanaged,
 };
+use crate::model::ApiVersion;
 use crate::model::{
     DesiredProject, FieldSpec, GroupId, Integration, IntegrationType, LiveIntegration,
     LiveIntegrations, Mode, ReadBack, Required, Slot, spec,
 };
 
 /// Choices that change how a plan is computed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PlanOptions {
     /// `--rotate-secrets`: PUT every declared integration that carries a
     /// secret, even when the masks match.
     pub rotate_secrets: bool,
-    /// The API in use returns and accepts v2-only fields (`--api v2`). False
-    /// for the v1.0 API.
-    pub v2_fields: bool,
-}
-
-/// One project as fetched, ready to plan.
-#[derive(Clone, Copy, Debug)]
-pub struct Fetched<'a> {
-    pub group: &'a GroupId,
-    pub name: Option<&'a str>,
-    pub desired: &'a DesiredProject,
-    pub live: &'a LiveIntegrations,
-}
-
-/// Plans every fetched project, in the order given.
-pub fn plan<'a>(projects: impl IntoIterator<Item = Fetched<'a>>, options: &PlanOptions) -> Plan {
-    Plan::from(
-        projects
-            .into_iter()
-            .map(|p| plan_project(p.group, p.name, p.desired, p.live, options))
-            .collect::<Vec<_>>(),
-    )
+    /// The API in use: only v2 returns and accepts v2-only fields.
+    pub api: ApiVersion,
 }
 
 /// Plans one project: one item per type that is declared or live, in
@@ -145,7 +126,7 @@ fn update(
     let mut fields = Vec::new();
     let mut notes = Vec::new();
     for field in spec(integration.kind).fields {
-        if field.v2_only && !options.v2_fields {
+        if field.v2_only && !options.api.has_v2_fields() {
             continue;
         }
         let desired_value = normalized.get(field.name);
@@ -268,7 +249,7 @@ fn whole_object<V>(
 ) -> Vec<FieldChange> {
     fields
         .iter()
-        .filter(|(field, _)| options.v2_fields || !field.v2_only)
+        .filter(|(field, _)| options.api.has_v2_fields() || !field.v2_only)
         .map(|(field, value)| {
             let (before, after) = sides(field, value);
             FieldChange {
@@ -285,7 +266,7 @@ fn whole_object<V>(
 /// Fields the file sets to something other than Atlas's default that the
 /// API in use does not know.
 fn v2_errors(integration: &Integration, options: &PlanOptions) -> Vec<ItemError> {
-    if options.v2_fields {
+    if options.api.has_v2_fields() {
         return Vec::new();
     }
     integration

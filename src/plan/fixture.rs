@@ -3,6 +3,7 @@
 
 use super::diff::{PlanOptions, plan_project};
 use super::testing::{atlas_state, desired, integration};
+use crate::model::ApiVersion;
 use std::collections::BTreeMap;
 
 use super::types::{AlertCheck, AlertRef, Attribution, Plan, ProjectPlan};
@@ -146,7 +147,7 @@ fn payments() -> ProjectPlan {
                 &[("microsoftTeamsWebhookUrl", TEAMS_OLD)],
             ),
         ],
-        true,
+        ApiVersion::V2,
     );
     live.unknown_types.push("HIP_CHAT".into());
     let file = desired(
@@ -202,7 +203,7 @@ fn payments() -> ProjectPlan {
     );
     let options = PlanOptions {
         rotate_secrets: false,
-        v2_fields: true,
+        api: ApiVersion::V2,
     };
     plan_project(
         &id("5f1e3b2c9d8e7f6a5b4c3d2e"),
@@ -244,7 +245,7 @@ fn analytics() -> ProjectPlan {
                 ],
             ),
         ],
-        false,
+        ApiVersion::V1,
     );
     let file = desired(
         Mode::Additive,
@@ -281,7 +282,10 @@ fn analytics() -> ProjectPlan {
         Some("analytics-dev"),
         &file,
         &live,
-        &PlanOptions::default(),
+        &PlanOptions {
+            rotate_secrets: false,
+            api: ApiVersion::V1,
+        },
     )
 }
 
@@ -305,7 +309,7 @@ fn observed() -> ProjectPlan {
                 &[("microsoftTeamsWebhookUrl", TEAMS_OBSERVED)],
             ),
         ],
-        false,
+        ApiVersion::V1,
     );
     let file = desired(
         Mode::Observe,
@@ -325,7 +329,10 @@ fn observed() -> ProjectPlan {
         Some("search-prod"),
         &file,
         &live,
-        &PlanOptions::default(),
+        &PlanOptions {
+            rotate_secrets: false,
+            api: ApiVersion::V1,
+        },
     )
 }
 
@@ -362,7 +369,7 @@ fn batch() -> ProjectPlan {
                 ],
             ),
         ],
-        false,
+        ApiVersion::V1,
     );
     let file = desired(
         Mode::Authoritative,
@@ -383,7 +390,7 @@ fn batch() -> ProjectPlan {
     );
     let options = PlanOptions {
         rotate_secrets: true,
-        v2_fields: false,
+        api: ApiVersion::V1,
     };
     plan_project(
         &id("8d9e0f1a2b3c4d5e6f7a8b9c"),
@@ -410,7 +417,7 @@ fn docs() -> ProjectPlan {
             ("enabled", "true"),
         ],
     );
-    let live = atlas_state(&[pd.clone(), prometheus.clone()], false);
+    let live = atlas_state(&[pd.clone(), prometheus.clone()], ApiVersion::V1);
     let file = desired(
         Mode::Authoritative,
         vec![
@@ -423,7 +430,10 @@ fn docs() -> ProjectPlan {
         Some("docs-dev"),
         &file,
         &live,
-        &PlanOptions::default(),
+        &PlanOptions {
+            rotate_secrets: false,
+            api: ApiVersion::V1,
+        },
     )
 }
 

@@ -20,7 +20,7 @@ mod proptests;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use diff::{Fetched, PlanOptions, plan, plan_project};
+pub use diff::{PlanOptions, plan_project};
 pub use hide::hide_secrets;
 pub use operation::{Action, Operation};
 pub use refusal::Refusal;

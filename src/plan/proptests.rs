@@ -1,6 +1,7 @@
 //! Property tests of the planner, over desired and live states generated from
 //! the model's table.
 
+use crate::model::ApiVersion;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
@@ -76,8 +77,8 @@ fn integration(kind: IntegrationType) -> BoxedStrategy<Integration> {
 
 /// Drops v2-only fields set to non-defaults when the API does not know them
 /// (the file would be refused with an error otherwise).
-fn fit_to_api(mut integration: Integration, v2_fields: bool) -> Integration {
-    if !v2_fields {
+fn fit_to_api(mut integration: Integration, api: ApiVersion) -> Integration {
+    if !api.has_v2_fields() {
         integration
             .fields
             .retain(|(field, value)| !field.v2_only || !field.differs_from_default(value));
@@ -95,6 +96,10 @@ fn slot(kind: IntegrationType) -> BoxedStrategy<Option<Slot>> {
         3 => integration(kind).prop_map(|i| Some(Slot::Present(i))),
     ]
     .boxed()
+}
+
+fn api_version() -> impl Strategy<Value = ApiVersion> {
+    prop_oneof![Just(ApiVersion::V1), Just(ApiVersion::V2)]
 }
 
 fn mode() -> impl Strategy<Value = Mode> {
@@ -129,10 +134,10 @@ fn unknown_types() -> impl Strategy<Value = Vec<String>> {
     proptest::sample::subsequence(vec!["HIP_CHAT".to_owned(), "PAGER_TREE".to_owned()], 0..=2)
 }
 
-fn fit_desired(mut desired: DesiredProject, v2_fields: bool) -> DesiredProject {
+fn fit_desired(mut desired: DesiredProject, api: ApiVersion) -> DesiredProject {
     for slot in desired.integrations.values_mut() {
         if let Slot::Present(integration) = slot {
-            *integration = fit_to_api(integration.clone(), v2_fields);
+            *integration = fit_to_api(integration.clone(), api);
         }
     }
     desired
@@ -166,21 +171,21 @@ proptest! {
     #[test]
     fn a_file_against_its_own_atlas_state_is_empty(
         desired in desired(),
-        v2_fields in any::<bool>(),
+        api in api_version(),
         extra in stored(),
         unknown in unknown_types(),
     ) {
-        let desired = fit_desired(desired, v2_fields);
-        let mut live = atlas_state(&declared(&desired), v2_fields);
+        let desired = fit_desired(desired, api);
+        let mut live = atlas_state(&declared(&desired), api);
         live.unknown_types = unknown;
         if desired.mode != Mode::Authoritative {
             for integration in extra {
                 if !desired.integrations.contains_key(&integration.kind) {
-                    live.known.insert(integration.kind, atlas_view(&integration, v2_fields));
+                    live.known.insert(integration.kind, atlas_view(&integration, api));
                 }
             }
         }
-        let options = PlanOptions { rotate_secrets: false, v2_fields };
+        let options = PlanOptions { rotate_secrets: false, api };
         let plan = plan_project(&group('a'), Some("p"), &desired, &live, &options);
         prop_assert!(!plan.has_changes(), "{plan:#?}");
         prop_assert!(!plan.has_errors(), "{plan:#?}");
@@ -194,10 +199,10 @@ proptest! {
     /// `--rotate-secrets` turns exactly the declared integrations that carry a
     /// secret into updates, outside observe projects.
     #[test]
-    fn rotation_updates_every_declared_secret(desired in desired(), v2_fields in any::<bool>()) {
-        let desired = fit_desired(desired, v2_fields);
-        let live = atlas_state(&declared(&desired), v2_fields);
-        let options = PlanOptions { rotate_secrets: true, v2_fields };
+    fn rotation_updates_every_declared_secret(desired in desired(), api in api_version()) {
+        let desired = fit_desired(desired, api);
+        let live = atlas_state(&declared(&desired), api);
+        let options = PlanOptions { rotate_secrets: true, api };
         let plan = plan_project(&group('b'), None, &desired, &live, &options);
         let mut expected: Vec<_> = if desired.mode == Mode::Observe {
             Vec::new()
@@ -222,19 +227,19 @@ proptest! {
         desired in desired(),
         stored in stored(),
         unknown in unknown_types(),
-        v2_fields in any::<bool>(),
+        api in api_version(),
         rotate_secrets in any::<bool>(),
     ) {
-        let mut live = atlas_state(&stored, v2_fields);
+        let mut live = atlas_state(&stored, api);
         live.unknown_types = unknown;
-        let options = PlanOptions { rotate_secrets, v2_fields };
+        let options = PlanOptions { rotate_secrets, api };
         let first = plan_project(&group('c'), None, &desired, &live, &options);
         let operations = first.operations();
         if desired.mode == Mode::Observe {
             prop_assert!(operations.is_empty());
         }
-        apply_in_memory(&mut live, &operations, v2_fields);
-        let again = PlanOptions { rotate_secrets: false, v2_fields };
+        apply_in_memory(&mut live, &operations, api);
+        let again = PlanOptions { rotate_secrets: false, api };
         let second = plan_project(&group('c'), None, &desired, &live, &again);
         prop_assert!(second.operations().is_empty(), "{second:#?}");
         let blocked: Vec<_> = first
@@ -267,12 +272,12 @@ proptest! {
         desired in desired(),
         stored in stored(),
         unknown in unknown_types(),
-        v2_fields in any::<bool>(),
+        api in api_version(),
         rotate_secrets in any::<bool>(),
     ) {
-        let mut live = atlas_state(&stored, v2_fields);
+        let mut live = atlas_state(&stored, api);
         live.unknown_types = unknown;
-        let options = PlanOptions { rotate_secrets, v2_fields };
+        let options = PlanOptions { rotate_secrets, api };
         let plan = crate::plan::Plan::from(vec![
             plan_project(&group('c'), Some("p"), &desired, &live, &options),
         ]);
@@ -342,7 +347,7 @@ fn generated_states_cover_every_type() {
             &empty,
             &PlanOptions {
                 rotate_secrets: false,
-                v2_fields: true,
+                api: ApiVersion::V2,
             },
         );
         assert!(matches!(plan.items()[0].change, Change::Create { .. }));

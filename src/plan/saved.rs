@@ -19,8 +19,8 @@ use sha2::{Digest, Sha256};
 use super::render::{PlanDocument, ValueDocument};
 use super::{Plan, PlanOptions, Verb, plan_project};
 use crate::model::{
-    DesiredProject, FieldValue, GroupId, Integration, IntegrationType, LiveIntegrations, LiveValue,
-    Mode, Origin, ProjectRef, Slot,
+    ApiVersion, DesiredProject, FieldValue, GroupId, Integration, IntegrationType,
+    LiveIntegrations, LiveValue, Mode, Origin, ProjectRef, Slot,
 };
 use crate::secret::{Secret, shows_only_mask};
 
@@ -37,8 +37,8 @@ pub const FORMAT_VERSION: u32 = 3;
 pub struct SavedPlan {
     pub format_version: u32,
     pub tether_version: String,
-    /// `v1` or `v2`: a plan is applied through the API it was made with.
-    pub api: String,
+    /// A plan is applied through the API it was made with.
+    pub api: ApiVersion,
     /// The plan was made with `--rotate-secrets`.
     pub rotate_secrets: bool,
     /// Mixed into every hash, fresh for each plan.
@@ -170,7 +170,7 @@ impl<'a> Hashes<'a> {
 pub fn save(
     plan: &Plan,
     lives: &BTreeMap<GroupId, LiveIntegrations>,
-    api: &str,
+    api: ApiVersion,
     rotate_secrets: bool,
     salt: String,
 ) -> SavedPlan {
@@ -199,7 +199,7 @@ pub fn save(
     SavedPlan {
         format_version: FORMAT_VERSION,
         tether_version: env!("CARGO_PKG_VERSION").to_owned(),
-        api: api.to_owned(),
+        api,
         rotate_secrets,
         salt,
         plan: PlanDocument::from(plan),
@@ -362,8 +362,7 @@ pub struct Checked {
 /// a plan made now, with the same verb, fields and secrets. `Err` names
 /// everything that moved.
 pub fn check(saved: &SavedPlan, now: &Now<'_>) -> Result<Checked, Vec<String>> {
-    let api = if now.options.v2_fields { "v2" } else { "v1" };
-    if saved.api != api {
+    if saved.api != now.options.api {
         return Err(vec![format!(
             "the plan was made with `--api {}`; apply it with the same",
             saved.api

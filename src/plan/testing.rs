@@ -1,6 +1,7 @@
 //! Test support: Atlas's behaviour, as far as the planner's tests need it,
 //! written from Atlas's documented behaviour with the mask rules of `secret`.
 
+use crate::model::ApiVersion;
 use std::collections::BTreeMap;
 
 use super::operation::{Action, Operation};
@@ -51,12 +52,12 @@ pub(crate) fn desired(mode: Mode, slots: Vec<(IntegrationType, Slot)>) -> Desire
 /// What Atlas returns for an integration it stores as `stored` (the fields
 /// a PUT of it sent): defaults filled in, v2-only fields only with v2,
 /// secrets masked, write-only fields left out.
-pub(crate) fn atlas_view(stored: &Integration, v2_fields: bool) -> LiveIntegration {
+pub(crate) fn atlas_view(stored: &Integration, api: ApiVersion) -> LiveIntegration {
     let fields = stored
         .with_defaults()
         .fields
         .into_iter()
-        .filter(|(field, _)| v2_fields || !field.v2_only)
+        .filter(|(field, _)| api.has_v2_fields() || !field.v2_only)
         .filter_map(|(field, value)| {
             let text = match &value {
                 FieldValue::Bool(b) => return Some((field, LiveValue::Bool(*b))),
@@ -81,11 +82,11 @@ pub(crate) fn atlas_view(stored: &Integration, v2_fields: bool) -> LiveIntegrati
 }
 
 /// A project's live state as Atlas lists it after PUTs of `stored`.
-pub(crate) fn atlas_state(stored: &[Integration], v2_fields: bool) -> LiveIntegrations {
+pub(crate) fn atlas_state(stored: &[Integration], api: ApiVersion) -> LiveIntegrations {
     LiveIntegrations {
         known: stored
             .iter()
-            .map(|i| (i.kind, atlas_view(i, v2_fields)))
+            .map(|i| (i.kind, atlas_view(i, api)))
             .collect::<BTreeMap<_, _>>(),
         unknown_types: Vec::new(),
     }
@@ -96,12 +97,12 @@ pub(crate) fn atlas_state(stored: &[Integration], v2_fields: bool) -> LiveIntegr
 pub(crate) fn apply_in_memory(
     live: &mut LiveIntegrations,
     operations: &[Operation],
-    v2_fields: bool,
+    api: ApiVersion,
 ) {
     for operation in operations {
         match &operation.action {
             Action::Create(desired) | Action::Update(desired) => {
-                let written = atlas_view(desired, v2_fields);
+                let written = atlas_view(desired, api);
                 let kept = live.known.remove(&operation.kind);
                 let fields = spec(operation.kind)
                     .fields

@@ -1,18 +1,22 @@
 use super::*;
+use crate::model::ApiVersion;
 use crate::model::IntegrationType as T;
 use crate::plan::Verb;
 use crate::plan::operation::Action;
 use crate::plan::testing::{atlas_state, atlas_view, desired, group, integration};
-use crate::plan::types::Note;
+use crate::plan::types::{Note, Plan};
 
 fn v1() -> PlanOptions {
-    PlanOptions::default()
+    PlanOptions {
+        rotate_secrets: false,
+        api: ApiVersion::V1,
+    }
 }
 
 fn v2() -> PlanOptions {
     PlanOptions {
         rotate_secrets: false,
-        v2_fields: true,
+        api: ApiVersion::V2,
     }
 }
 
@@ -43,13 +47,13 @@ fn leaving_out_a_default_is_not_a_change() {
         vec![(T::Datadog, Slot::Present(declared))],
     );
     for options in [v1(), v2()] {
-        let live = atlas_state(std::slice::from_ref(&stored), options.v2_fields);
+        let live = atlas_state(std::slice::from_ref(&stored), options.api);
         let plan = plan_of(&file, &live, &options);
         assert!(!plan.has_changes(), "{plan:#?}");
     }
     // A live integration that leaves out a defaulted field counts as having
     // the default.
-    let mut live = atlas_state(std::slice::from_ref(&stored), true);
+    let mut live = atlas_state(std::slice::from_ref(&stored), ApiVersion::V2);
     live.known
         .get_mut(&T::Datadog)
         .expect("live")
@@ -60,7 +64,7 @@ fn leaving_out_a_default_is_not_a_change() {
 
 #[test]
 fn a_secret_change_shows_both_masks() {
-    let live = atlas_state(&[pager_duty("pd-key-old-1f2e")], false);
+    let live = atlas_state(&[pager_duty("pd-key-old-1f2e")], ApiVersion::V1);
     let file = desired(
         Mode::Authoritative,
         vec![(T::PagerDuty, Slot::Present(pager_duty("pd-key-new-9c0d")))],
@@ -97,7 +101,7 @@ fn write_only_fields_are_not_verifiable_not_changes() {
             ("enabled", "true"),
         ],
     );
-    let live = atlas_state(std::slice::from_ref(&prometheus), false);
+    let live = atlas_state(std::slice::from_ref(&prometheus), ApiVersion::V1);
     assert!(live.known[&T::Prometheus].get("password").is_none());
     let file = desired(
         Mode::Authoritative,
@@ -119,7 +123,7 @@ fn an_optional_field_left_out_is_a_note_not_a_change() {
         ],
     );
     let declared = integration(T::Webhook, &[("url", "https://h.example.com/x/0001")]);
-    let live = atlas_state(&[stored], false);
+    let live = atlas_state(&[stored], ApiVersion::V1);
     let file = desired(
         Mode::Authoritative,
         vec![(T::Webhook, Slot::Present(declared))],
@@ -151,7 +155,7 @@ fn v2_only_fields_need_v2_and_are_not_compared_without_it() {
         vec![(T::Webhook, Slot::Present(declared))],
     );
 
-    let live = atlas_state(std::slice::from_ref(&without_template), false);
+    let live = atlas_state(std::slice::from_ref(&without_template), ApiVersion::V1);
     let plan = plan_of(&file, &live, &v1());
     let item = &plan.items()[0];
     assert_eq!(item.change, Change::Unchanged);
@@ -168,7 +172,7 @@ fn v2_only_fields_need_v2_and_are_not_compared_without_it() {
     );
     assert!(plan.operations().is_empty());
 
-    let live = atlas_state(&[without_template], true);
+    let live = atlas_state(&[without_template], ApiVersion::V2);
     let plan = plan_of(&file, &live, &v2());
     let item = &plan.items()[0];
     assert!(item.errors.is_empty());
@@ -194,7 +198,7 @@ fn datadog_flags_are_compared_on_v1_too() {
         Mode::Authoritative,
         vec![(T::Datadog, Slot::Present(declared))],
     );
-    let plan = plan_of(&file, &atlas_state(&[without_flag], false), &v1());
+    let plan = plan_of(&file, &atlas_state(&[without_flag], ApiVersion::V1), &v1());
     let item = &plan.items()[0];
     assert!(item.errors.is_empty());
     assert!(
@@ -217,7 +221,7 @@ fn slack_without_a_token_is_checked_when_live_and_an_error_to_write() {
                 ("channelName", "#alerts"),
             ],
         )],
-        false,
+        ApiVersion::V1,
     );
     let plan = plan_of(&file, &live, &v1());
     assert_eq!(plan.items()[0].change, Change::Unchanged);
@@ -262,7 +266,7 @@ fn modes_decide_what_happens_to_undeclared_and_absent_types() {
             pager_duty("pd-key-0000000001"),
             integration(T::OpsGenie, &[("apiKey", "og-key-000002")]),
         ],
-        false,
+        ApiVersion::V1,
     );
     let slots = || vec![(T::OpsGenie, Slot::Absent)];
 
@@ -305,7 +309,7 @@ fn modes_decide_what_happens_to_undeclared_and_absent_types() {
 
 #[test]
 fn replacing_one_paging_type_by_another_is_not_losing_the_last() {
-    let live = atlas_state(&[pager_duty("pd-key-0000000001")], false);
+    let live = atlas_state(&[pager_duty("pd-key-0000000001")], ApiVersion::V1);
     let file = desired(
         Mode::Authoritative,
         vec![(
@@ -320,7 +324,7 @@ fn replacing_one_paging_type_by_another_is_not_losing_the_last() {
 
 #[test]
 fn a_replaced_pager_is_deleted_after_its_replacement_and_waits_for_it() {
-    let live = atlas_state(&[pager_duty("pd-key-0000000001")], false);
+    let live = atlas_state(&[pager_duty("pd-key-0000000001")], ApiVersion::V1);
     let file = desired(
         Mode::Authoritative,
         vec![(
@@ -345,7 +349,10 @@ fn a_replaced_pager_is_deleted_after_its_replacement_and_waits_for_it() {
 #[test]
 fn a_pager_delete_waits_for_nothing_while_another_pager_stays() {
     let victor = integration(T::VictorOps, &[("apiKey", "vo-key-1"), ("routingKey", "r")]);
-    let live = atlas_state(&[pager_duty("pd-key-0000000001"), victor.clone()], false);
+    let live = atlas_state(
+        &[pager_duty("pd-key-0000000001"), victor.clone()],
+        ApiVersion::V1,
+    );
     let file = desired(
         Mode::Authoritative,
         vec![
@@ -368,7 +375,7 @@ fn a_pager_delete_waits_for_nothing_while_another_pager_stays() {
 fn rotation_puts_integrations_with_secrets_even_when_masks_match() {
     let pd = pager_duty("pd-key-0000000001");
     let victor = integration(T::VictorOps, &[("apiKey", "vo-key-1"), ("routingKey", "r")]);
-    let live = atlas_state(&[pd.clone(), victor.clone()], false);
+    let live = atlas_state(&[pd.clone(), victor.clone()], ApiVersion::V1);
     let file = desired(
         Mode::Authoritative,
         vec![
@@ -378,7 +385,7 @@ fn rotation_puts_integrations_with_secrets_even_when_masks_match() {
     );
     let options = PlanOptions {
         rotate_secrets: true,
-        v2_fields: false,
+        api: ApiVersion::V1,
     };
     let plan = plan_of(&file, &live, &options);
     assert_eq!(plan.operations().len(), 2);
@@ -421,18 +428,14 @@ fn items_follow_type_order_and_projects_input_order() {
             ),
             pager_duty("pd-key-0000000001"),
         ],
-        false,
+        ApiVersion::V1,
     );
     let file = desired(Mode::Authoritative, vec![]);
     let ids = [group('f'), group('1')];
-    let plan = plan(
-        ids.iter().map(|g| Fetched {
-            group: g,
-            name: None,
-            desired: &file,
-            live: &live,
-        }),
-        &v1(),
+    let plan = Plan::from(
+        ids.iter()
+            .map(|g| plan_project(g, None, &file, &live, &v1()))
+            .collect::<Vec<_>>(),
     );
     let order: Vec<_> = plan.projects[0].items().iter().map(|i| i.kind).collect();
     assert_eq!(order, [T::PagerDuty, T::MicrosoftTeams]);
@@ -445,7 +448,7 @@ fn live_fields_tether_does_not_model_are_ignored() {
     // The wire layer drops unknown fields; a live integration holding only
     // some of the modelled ones is compared on those.
     let pd = pager_duty("pd-key-0000000001");
-    let mut view = atlas_view(&pd, false);
+    let mut view = atlas_view(&pd, ApiVersion::V1);
     view.id = Some("6a79aaaaaaaaaaaaaaaaaaaa".into());
     let mut live = LiveIntegrations::default();
     live.known.insert(T::PagerDuty, view);

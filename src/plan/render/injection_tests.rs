@@ -2,6 +2,7 @@
 //! inject: the markdown must stay the document tether wrote (read back with
 //! a CommonMark parser), the text one line per line tether wrote.
 
+use crate::model::ApiVersion;
 use std::collections::BTreeMap;
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
@@ -61,7 +62,7 @@ fn hostile_plan() -> Plan {
             T::PagerDuty,
             &[("serviceKey", "pd-hostile-key-0000000000000000")],
         );
-        let mut live = atlas_state(&[live_slack, live_hook, live_pd], true);
+        let mut live = atlas_state(&[live_slack, live_hook, live_pd], ApiVersion::V2);
         live.unknown_types.push(value.to_owned());
         let file = desired(
             Mode::Authoritative,
@@ -102,7 +103,7 @@ fn hostile_plan() -> Plan {
         );
         let options = PlanOptions {
             rotate_secrets: false,
-            v2_fields: true,
+            api: ApiVersion::V2,
         };
         let digit = char::from_digit(n as u32 + 1, 16).unwrap_or('f');
         let mut project = plan_project(&group(digit), Some(value), &file, &live, &options);

@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::ApiVersion;
 use crate::plan::fixture::{SECRETS, fixture_plan};
 use crate::plan::types::Plan;
 
@@ -134,14 +135,14 @@ fn a_rotated_write_only_password_is_not_called_unchanged() {
             ("enabled", "true"),
         ],
     );
-    let live = atlas_state(std::slice::from_ref(&prometheus), false);
+    let live = atlas_state(std::slice::from_ref(&prometheus), ApiVersion::V1);
     let file = desired(
         Mode::Authoritative,
         vec![(T::Prometheus, Slot::Present(prometheus))],
     );
     let options = PlanOptions {
         rotate_secrets: true,
-        v2_fields: false,
+        api: ApiVersion::V1,
     };
     let plan = Plan::from(vec![plan_project(
         &group('e'),
