@@ -171,7 +171,7 @@ pub enum Command {
     /// Exit 0 (with `--detailed-exitcode`: 0 no changes, 2 changes, 4 apply
     /// would refuse the plan by a safety gate), 1 error.
     Plan(PlanArgs),
-    /// Send the PUT and DELETE calls the plan needs, and nothing else.
+    /// Send the POST, PUT and DELETE calls the plan needs, and nothing else.
     ///
     /// With PLAN (from `tether plan --out`), send that plan's operations and
     /// nothing else. Each is checked against Atlas and the file now: one
@@ -310,7 +310,8 @@ pub struct PlanArgs {
     pub inputs: PlanInputs,
 
     /// Also save the plan here, for `tether apply PLAN` to apply exactly it.
-    /// The file holds fingerprints and salted hashes, never a secret.
+    /// The file holds a keyed SHA-256 fingerprint of what Atlas lists and a
+    /// salted Argon2id hash of each secret, never a secret.
     #[arg(long, value_name = "PLAN")]
     pub out: Option<PathBuf>,
 

@@ -47,7 +47,7 @@
 //!       } ],
 //!       "notes": [ { "kind": "not_verifiable" | "not_cleared", "field": name,
 //!                    "live": VALUE (not_cleared only), "message": string } ],
-//!       "errors": [ { "kind": "needs_api_v2" | "cannot_create_without", "field": name,
+//!       "errors": [ { "kind": "needs_api_v2" | "cannot_write_without", "field": name,
 //!                     "message": string } ]
 //!     } ],
 //!     "unmanaged": [ { "type": "HIP_CHAT", "known": bool } ],
