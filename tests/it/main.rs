@@ -8,6 +8,7 @@ mod client_hostile;
 mod common;
 mod demo;
 mod directory;
+mod docs;
 mod drift_output;
 mod end_of_life;
 mod faults;
