@@ -1,5 +1,6 @@
 //! Integration tests: the real `tether` binary, and the in-process simulator.
 
+mod architecture;
 mod attribution;
 mod ci_recipes;
 mod cli;
