@@ -340,7 +340,7 @@ fn live_in_memory(i: usize, drift: Drift) -> LiveIntegrations {
 /// The file: projects `0..n`; the first `named` are written by name alone
 /// (resolved through Atlas), the others by id and name (the name is a label).
 /// Every secret comes from the environment (`url: ${HOOK_BASE}/p0000001`),
-/// as the README asks, unless `literal`: then each project's webhook URL is
+/// as docs/file.md asks, unless `literal`: then each project's webhook URL is
 /// written out, and each is a "literal secret" warning.
 fn desired_yaml(n: usize, named: usize, literal: bool) -> String {
     let mut out = String::with_capacity(n * 160 + 512);

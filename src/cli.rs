@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::exit::{EXIT_CODES_HELP, ExitStatus};
+use crate::output::ColorChoice;
 
 /// `0.1.0 (commit 1a2b3c4d5e6f)`.
 const VERSION: &str = concat!(
@@ -158,13 +159,6 @@ pub enum OutputFormat {
     Markdown,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the file offline: syntax, fields, values, references, duplicates.
@@ -177,7 +171,7 @@ pub enum Command {
     /// Exit 0 (with `--detailed-exitcode`: 0 no changes, 2 changes, 4 apply
     /// would refuse the plan by a safety gate), 1 error.
     Plan(PlanArgs),
-    /// Send the PUT and DELETE calls the plan needs, and nothing else.
+    /// Send the POST, PUT and DELETE calls the plan needs, and nothing else.
     ///
     /// With PLAN (from `tether plan --out`), send that plan's operations and
     /// nothing else. Each is checked against Atlas and the file now: one
@@ -226,10 +220,12 @@ pub enum Command {
     ///
     /// Prints the address it bound, serves until Ctrl-C, then writes the
     /// state back with `--write-back`.
-    Sim(crate::commands::sim::SimArgs),
+    #[cfg(feature = "sim")]
+    Sim(SimArgs),
     /// See the whole loop work against the built-in Atlas simulator,
     /// offline, in a second: validate, plan, apply, drift that names who
     /// changed Atlas, and a mistake a safety gate refuses.
+    #[cfg(feature = "sim")]
     Demo,
     /// Print a completion script for a shell, e.g.
     /// `tether completions bash > /etc/bash_completion.d/tether`.
@@ -252,9 +248,9 @@ impl Command {
             Command::Validate(_)
             | Command::Schema(_)
             | Command::Show(_)
-            | Command::Sim(_)
-            | Command::Demo
             | Command::Completions { .. } => false,
+            #[cfg(feature = "sim")]
+            Command::Sim(_) | Command::Demo => false,
         }
     }
 }
@@ -314,7 +310,8 @@ pub struct PlanArgs {
     pub inputs: PlanInputs,
 
     /// Also save the plan here, for `tether apply PLAN` to apply exactly it.
-    /// The file holds fingerprints and salted hashes, never a secret.
+    /// The file holds a keyed SHA-256 fingerprint of what Atlas lists and a
+    /// salted Argon2id hash of each secret, never a secret.
     #[arg(long, value_name = "PLAN")]
     pub out: Option<PathBuf>,
 
@@ -467,4 +464,114 @@ pub struct ImportArgs {
     /// the files import writes there) when they exist.
     #[arg(long)]
     pub force: bool,
+}
+
+/// `tether sim`: what the simulator serves, and the faults it injects.
+#[cfg(feature = "sim")]
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// State to serve: projects, integrations (with real secrets), API keys
+    /// and service accounts. Without it the simulator starts empty.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// Address to listen on; port 0 picks a free port (the address bound is
+    /// printed on stdout).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: std::net::SocketAddr,
+
+    /// Write the state back to `--state` on exit.
+    #[arg(long, requires = "state")]
+    pub write_back: bool,
+
+    /// Accept every request without credentials (by default credentials are
+    /// required when the state file lists API keys or service accounts).
+    #[arg(long)]
+    pub no_auth: bool,
+
+    /// Latency added to every answer, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency_ms: u64,
+
+    /// Random extra latency, uniform in 0..=MS.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub jitter_ms: u64,
+
+    /// Token-bucket capacity; answers 429 with `Retry-After` once empty.
+    #[arg(long, value_name = "N")]
+    pub rate_limit: Option<u32>,
+
+    /// Tokens added back per `--rate-limit-period` (default: the capacity).
+    #[arg(long, value_name = "N", requires = "rate_limit")]
+    pub rate_limit_refill: Option<u32>,
+
+    /// Refill period of the bucket, in seconds.
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 60,
+        requires = "rate_limit"
+    )]
+    pub rate_limit_period: u64,
+
+    /// Throttle without sending the `RateLimit-Limit` and
+    /// `RateLimit-Remaining` headers (Atlas does not always send them).
+    #[arg(long, requires = "rate_limit")]
+    pub rate_limit_no_headers: bool,
+
+    /// Share of requests (0 to 1) answered 500 UNEXPECTED_ERROR.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
+    pub error_500_rate: f64,
+
+    /// Share of requests answered 503.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
+    pub error_503_rate: f64,
+
+    /// Share of requests whose connection is closed without an answer.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
+    pub drop_rate: f64,
+
+    /// A written integration stays invisible to reads for this long.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub read_after_write_delay_ms: u64,
+
+    /// Writes to this project (by id) always answer 500, as if it were broken
+    /// on Atlas's side; repeatable.
+    #[arg(long = "fail-writes-to", value_name = "PROJECT_ID")]
+    pub fail_writes_to: Vec<String>,
+
+    /// Answer this endpoint 403 Forbidden, as Atlas does for a key that lacks
+    /// the role, by its path after the version, such as
+    /// `groups/{groupId}/events`; repeatable.
+    #[arg(long = "forbid", value_name = "ENDPOINT")]
+    pub forbid: Vec<String>,
+
+    /// Let a v2 PUT create an absent type (by default it answers 404
+    /// INTEGRATION_NOT_CONFIGURED; Atlas's behaviour is unverified).
+    #[arg(long)]
+    pub v2_put_creates: bool,
+
+    /// Seed of the random faults, ids, nonces and tokens.
+    #[arg(long, value_name = "N", default_value_t = 0x5eed)]
+    pub seed: u64,
+
+    /// Lifetime of service-account tokens, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    pub token_lifetime: u64,
+
+    /// Lifetime of Digest nonces, in seconds.
+    #[arg(long, value_name = "SECS")]
+    pub nonce_lifetime: Option<u64>,
+
+    /// Worker threads of the simulator.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub threads: usize,
+}
+
+#[cfg(feature = "sim")]
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!("`{text}` is not a rate between 0 and 1")),
+    }
 }

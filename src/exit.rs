@@ -1,4 +1,4 @@
-//! Exit codes are a contract with CI scripts; see the README.
+//! Exit codes are a contract with CI scripts; see docs/exit-codes.md.
 
 use std::process::ExitCode;
 

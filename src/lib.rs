@@ -94,6 +94,7 @@ mod regular_file;
 pub mod schemas;
 #[doc(hidden)]
 pub mod secret;
+#[cfg(feature = "sim")]
 pub mod sim;
 mod tasks;
 
@@ -118,7 +119,12 @@ use output::Printer;
 
 /// Runs one command line to its exit status; an error is printed here, once.
 pub fn run(cli: Cli) -> ExitStatus {
-    let printer = Printer::new(&cli.global, cli.command.no_progress());
+    let printer = Printer::new(
+        cli.global.color,
+        cli.global.quiet,
+        cli.global.verbose > 0,
+        cli.command.no_progress(),
+    );
     let status = match run_command(cli.command, &printer) {
         Ok(status) => status,
         Err(error) => {
@@ -154,7 +160,9 @@ fn run_command(command: Command, printer: &Printer) -> Result<ExitStatus, Error>
             commands::schema::run(args.which, printer);
             Ok(ExitStatus::Success)
         }
+        #[cfg(feature = "sim")]
         Command::Sim(args) => commands::sim::run(&args).map(|()| ExitStatus::Success),
+        #[cfg(feature = "sim")]
         Command::Demo => commands::demo::run(printer),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -8,9 +8,16 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use owo_colors::{OwoColorize, Style};
 
 use crate::atlas::RequestLog;
-use crate::cli::{ColorChoice, GlobalArgs};
 use crate::error::Error;
 use crate::printable::one_line;
+
+/// `--color`: whether to colour what tether prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
 
 #[derive(Debug)]
 pub struct Printer {
@@ -25,15 +32,14 @@ pub struct Printer {
 }
 
 impl Printer {
-    /// `no_progress` is the command's `--no-progress`.
-    pub fn new(global: &GlobalArgs, no_progress: bool) -> Self {
-        let verbose = global.verbose > 0;
+    /// From `--color`, `-q`, `-v` and the command's `--no-progress`.
+    pub fn new(color: ColorChoice, quiet: bool, verbose: bool, no_progress: bool) -> Self {
         Printer {
-            color: color_for(global.color, &std::io::stderr()),
-            stdout_color: color_for(global.color, &std::io::stdout()),
-            quiet: global.quiet,
+            color: color_for(color, &std::io::stderr()),
+            stdout_color: color_for(color, &std::io::stdout()),
+            quiet,
             verbose,
-            progress: !global.quiet && !no_progress && !verbose && std::io::stderr().is_terminal(),
+            progress: !quiet && !no_progress && !verbose && std::io::stderr().is_terminal(),
             stdout_failure: OnceCell::new(),
         }
     }

@@ -3,6 +3,7 @@
 //! commands share is here; no command imports another.
 
 pub mod apply;
+#[cfg(feature = "sim")]
 pub mod demo;
 pub mod drift;
 pub mod import;
@@ -11,6 +12,7 @@ pub mod prometheus;
 pub mod schema;
 mod session;
 pub mod show;
+#[cfg(feature = "sim")]
 pub mod sim;
 pub mod validate;
 pub mod whoami;

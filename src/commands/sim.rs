@@ -2,119 +2,12 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use miette::{IntoDiagnostic, WrapErr, miette};
 
+use crate::cli::SimArgs;
 use crate::sim::{self, AuthMode, Faults, PutAbsent, RateLimit, SimConfig, StateFile};
-
-#[derive(clap::Args, Debug)]
-pub struct SimArgs {
-    /// State to serve: projects, integrations (with real secrets), API keys
-    /// and service accounts. Without it the simulator starts empty.
-    #[arg(long, value_name = "FILE")]
-    pub state: Option<PathBuf>,
-
-    /// Address to listen on; port 0 picks a free port (the address bound is
-    /// printed on stdout).
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
-    pub listen: SocketAddr,
-
-    /// Write the state back to `--state` on exit.
-    #[arg(long, requires = "state")]
-    pub write_back: bool,
-
-    /// Accept every request without credentials (by default credentials are
-    /// required when the state file lists API keys or service accounts).
-    #[arg(long)]
-    pub no_auth: bool,
-
-    /// Latency added to every answer, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 0)]
-    pub latency_ms: u64,
-
-    /// Random extra latency, uniform in 0..=MS.
-    #[arg(long, value_name = "MS", default_value_t = 0)]
-    pub jitter_ms: u64,
-
-    /// Token-bucket capacity; answers 429 with `Retry-After` once empty.
-    #[arg(long, value_name = "N")]
-    pub rate_limit: Option<u32>,
-
-    /// Tokens added back per `--rate-limit-period` (default: the capacity).
-    #[arg(long, value_name = "N", requires = "rate_limit")]
-    pub rate_limit_refill: Option<u32>,
-
-    /// Refill period of the bucket, in seconds.
-    #[arg(
-        long,
-        value_name = "SECS",
-        default_value_t = 60,
-        requires = "rate_limit"
-    )]
-    pub rate_limit_period: u64,
-
-    /// Throttle without sending the `RateLimit-Limit` and
-    /// `RateLimit-Remaining` headers (Atlas does not always send them).
-    #[arg(long, requires = "rate_limit")]
-    pub rate_limit_no_headers: bool,
-
-    /// Share of requests (0 to 1) answered 500 UNEXPECTED_ERROR.
-    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
-    pub error_500_rate: f64,
-
-    /// Share of requests answered 503.
-    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
-    pub error_503_rate: f64,
-
-    /// Share of requests whose connection is closed without an answer.
-    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
-    pub drop_rate: f64,
-
-    /// A written integration stays invisible to reads for this long.
-    #[arg(long, value_name = "MS", default_value_t = 0)]
-    pub read_after_write_delay_ms: u64,
-
-    /// Writes to this project (by id) always answer 500, as if it were broken
-    /// on Atlas's side; repeatable.
-    #[arg(long = "fail-writes-to", value_name = "PROJECT_ID")]
-    pub fail_writes_to: Vec<String>,
-
-    /// Answer this endpoint 403 Forbidden, as Atlas does for a key that lacks
-    /// the role, by its path after the version, such as
-    /// `groups/{groupId}/events`; repeatable.
-    #[arg(long = "forbid", value_name = "ENDPOINT")]
-    pub forbid: Vec<String>,
-
-    /// Let a v2 PUT create an absent type (by default it answers 404
-    /// INTEGRATION_NOT_CONFIGURED; Atlas's behaviour is unverified).
-    #[arg(long)]
-    pub v2_put_creates: bool,
-
-    /// Seed of the random faults, ids, nonces and tokens.
-    #[arg(long, value_name = "N", default_value_t = 0x5eed)]
-    pub seed: u64,
-
-    /// Lifetime of service-account tokens, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 3600)]
-    pub token_lifetime: u64,
-
-    /// Lifetime of Digest nonces, in seconds.
-    #[arg(long, value_name = "SECS")]
-    pub nonce_lifetime: Option<u64>,
-
-    /// Worker threads of the simulator.
-    #[arg(long, value_name = "N", default_value_t = 2)]
-    pub threads: usize,
-}
-
-fn parse_rate(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
-        _ => Err(format!("`{text}` is not a rate between 0 and 1")),
-    }
-}
 
 impl SimArgs {
     fn config(&self) -> miette::Result<SimConfig> {

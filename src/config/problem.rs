@@ -311,7 +311,9 @@ impl FileReport {
             GraphicalTheme::unicode_nocolor()
         };
         let handler = GraphicalReportHandler::new_themed(theme)
-            .with_width(100)
+            .with_width(report_width(
+                terminal_size::terminal_size_of(std::io::stderr()).map(|(width, _)| width.0),
+            ))
             .with_context_lines(1);
         let mut out = String::new();
         let mut render = |problem: &Problem, source: Option<&IndexedSource>, path: &str| {
@@ -602,5 +604,34 @@ impl Diagnostic for ProblemDiagnostic<'_> {
             .iter()
             .map(|(span, label)| LabeledSpan::new_with_span(Some(label.clone()), span.clone()));
         Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}
+
+/// The width reports wrap at when stderr is not a terminal (a CI log, a
+/// file): what every report and snapshot has shown so far.
+const WIDTH_WITHOUT_A_TERMINAL: usize = 100;
+
+/// The width reports wrap at: the terminal's columns when stderr is one that
+/// reports a width, else [`WIDTH_WITHOUT_A_TERMINAL`].
+fn report_width(terminal_columns: Option<u16>) -> usize {
+    terminal_columns
+        .filter(|&columns| columns > 0)
+        .map_or(WIDTH_WITHOUT_A_TERMINAL, usize::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{WIDTH_WITHOUT_A_TERMINAL, report_width};
+
+    #[test]
+    fn reports_wrap_at_the_terminals_width() {
+        assert_eq!(report_width(Some(132)), 132);
+        assert_eq!(report_width(Some(40)), 40);
+    }
+
+    #[test]
+    fn reports_wrap_at_a_fixed_width_without_a_terminal_or_a_width() {
+        assert_eq!(report_width(None), WIDTH_WITHOUT_A_TERMINAL);
+        assert_eq!(report_width(Some(0)), WIDTH_WITHOUT_A_TERMINAL);
     }
 }

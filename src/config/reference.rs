@@ -1,4 +1,4 @@
-//! The reference of integration types and fields for the README, generated
+//! The reference of integration types and fields in docs/file.md, generated
 //! from the model table so that the documentation cannot drift from the code.
 
 use crate::model::{FieldKind, IntegrationType, Lifecycle, ReadBack, Required, spec};
@@ -8,7 +8,7 @@ pub fn fields_markdown() -> String {
     let mut out = String::new();
     for kind in IntegrationType::ALL {
         let type_spec = spec(kind);
-        out.push_str(&format!("#### `{kind}`\n\n{}\n\n", type_spec.doc));
+        out.push_str(&format!("### `{kind}`\n\n{}\n\n", type_spec.doc));
         if type_spec.lifecycle == Lifecycle::Retired {
             out.push_str("Only `absent` is accepted.\n\n");
             continue;

@@ -1,4 +1,4 @@
-//! Carrying out a plan: only the PUT and DELETE calls its changes need,
+//! Carrying out a plan: only the POST, PUT and DELETE calls its changes need,
 //! each checked, and a report of every operation after the last.
 
 use std::collections::{BTreeMap, BTreeSet};

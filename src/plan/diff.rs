@@ -1,7 +1,7 @@
 //! The planner: the file's view of a project against Atlas's, to a
 //! `ProjectPlan`. Pure: no I/O, no clock, no environment.
 //!
-//! Rules beyond the README's "How a plan reads":
+//! Rules beyond docs/plans.md, "How a plan reads":
 //! - A field the file leaves out that has no Atlas default while Atlas has a
 //!   value is a `Note::NotCleared`, not a change: Atlas's PUT writes only the
 //!   fields it is sent, so no plan of tether's could clear it. Fields that

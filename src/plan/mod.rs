@@ -1,6 +1,7 @@
 //! The plan: what apply would change, computed from the file's view of each
 //! project and Atlas's, without any I/O; and its renderings for people and
-//! machines. Depends on `model` and `secret` only.
+//! machines. Depends on `model` and `secret`, and the small helpers `json`,
+//! `plural` and `printable` (ARCHITECTURE.md's table, which a test checks).
 
 mod compare;
 mod diff;

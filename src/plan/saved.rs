@@ -2,11 +2,11 @@
 //! no secret, and the check that the world has not moved since.
 //!
 //! Per operation it keeps a fingerprint of the live object the plan was
-//! computed against, the non-secret fields it will send, and a salted hash of
-//! each secret it will send. `apply PLAN` fetches the affected projects again:
-//! an operation whose target already holds what it sends is already applied;
-//! any other operation is refused, naming the object, when one of these
-//! differs now.
+//! computed against (a keyed SHA-256), the non-secret fields it will send,
+//! and a salted Argon2id hash of each secret it will send. `apply PLAN`
+//! fetches the affected projects again: an operation whose target already
+//! holds what it sends is already applied; any other operation is refused,
+//! naming the object, when one of these differs now.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -190,15 +190,18 @@ fn import_needs_projects_or_an_organization() {
     );
 }
 
-/// The README's Quickstart, followed as written against the simulator: its
-/// `tether` lines run in order, with the variables its `export` lines name
-/// set to the values Atlas holds; the plan then shows no change.
+/// The Quickstart of docs/adopting.md, followed as written against the
+/// simulator: its `tether` lines run in order, with the variables its
+/// `export` lines name set to the values Atlas holds; the plan then shows no
+/// change.
 #[test]
-fn the_readme_quickstart_works_as_written() {
-    let readme =
-        std::fs::read_to_string(crate::common::repo_root().join("README.md")).expect("README.md");
-    let section = readme.find("## Quickstart").expect("a Quickstart section");
-    let block = readme[section..]
+fn the_atlas_quickstart_works_as_written() {
+    let page = std::fs::read_to_string(crate::common::repo_root().join("docs/adopting.md"))
+        .expect("docs/adopting.md");
+    let section = page
+        .find("<!-- readme-walkthrough: quickstart ")
+        .expect("a Quickstart in docs/adopting.md");
+    let block = page[section..]
         .split("```sh\n")
         .nth(1)
         .and_then(|rest| rest.split("```").next())
@@ -237,7 +240,7 @@ fn the_readme_quickstart_works_as_written() {
     for name in &exported {
         assert!(
             imported.stderr.contains(name),
-            "the README exports `{name}`, import asked for: {}",
+            "the Quickstart exports `{name}`, import asked for: {}",
             imported.stderr
         );
     }

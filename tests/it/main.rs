@@ -1,5 +1,6 @@
 //! Integration tests: the real `tether` binary, and the in-process simulator.
 
+mod architecture;
 mod attribution;
 mod ci_recipes;
 mod cli;
@@ -8,6 +9,7 @@ mod client_hostile;
 mod common;
 mod demo;
 mod directory;
+mod docs;
 mod drift_output;
 mod end_of_life;
 mod faults;

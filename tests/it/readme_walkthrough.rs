@@ -1,12 +1,13 @@
-//! The README's install section and Quickstart, followed as written: the
-//! blocks after the `readme-walkthrough:` markers are run by `sh -e` in a
-//! fresh home, against a fake release served on loopback (whose `tether`
-//! runs the one just built) and the simulator as Atlas. Only the `...`
-//! placeholders the README asks the reader to fill in are filled in. The
-//! install ways that need the network or docker are checked instead: each
-//! names the repository and version that Cargo.toml says.
+//! The README's install section and Quickstart on `tether sim`, and the
+//! Quickstart of docs/adopting.md, followed as written: the blocks after the
+//! `readme-walkthrough:` markers are run by `sh -e` in a fresh home, against
+//! a fake release served on loopback (whose `tether` runs the one just built)
+//! and the simulator as Atlas. Only the `...` placeholders the text asks the
+//! reader to fill in are filled in. The install ways that need the network or
+//! docker are checked instead: each names the repository and version that
+//! Cargo.toml says.
 //!
-//! When the README and tether part ways, this fails.
+//! When the documentation and tether part ways, this fails.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,16 +22,22 @@ const READ_ID: &str = "mdb_sa_id_readme";
 const READ_SECRET: &str = "mdb_sa_sk_readme_secret_value";
 const PD_KEY: &str = "readme-pd-key-0123456789abcdef0077";
 
-/// The first ```sh block after `<!-- readme-walkthrough: NAME`.
-fn block(name: &str) -> String {
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
+/// The first ```sh block after `<!-- readme-walkthrough: NAME ` in `file`.
+fn block(file: &str, name: &str) -> String {
+    fenced(file, name, "sh")
+}
+
+/// The first ```LANGUAGE block after `<!-- readme-walkthrough: NAME ` in
+/// `file` (a path from the repository's root).
+fn fenced(file: &str, name: &str, language: &str) -> String {
+    let text = std::fs::read_to_string(repo_root().join(file)).expect(file);
     let marker = format!("<!-- readme-walkthrough: {name} ");
-    let (_, after) = readme
+    let (_, after) = text
         .split_once(&marker)
-        .unwrap_or_else(|| panic!("README.md has no `{marker}` marker"));
+        .unwrap_or_else(|| panic!("{file} has no `{marker}` marker"));
     let (_, code) = after
-        .split_once("```sh\n")
-        .expect("a sh block after the marker");
+        .split_once(&format!("```{language}\n"))
+        .unwrap_or_else(|| panic!("a {language} block after the marker in {file}"));
     let (code, _) = code.split_once("```").expect("the block ends");
     code.to_owned()
 }
@@ -100,7 +107,7 @@ fn install(home: &Path, work: &Path) {
     let base = fake_release(work);
     std::fs::copy(repo_root().join("install.sh"), work.join("install.sh")).expect("install.sh");
     let mut ran = Vec::new();
-    for line in block("install")
+    for line in block("README.md", "install")
         .lines()
         .map(command)
         .filter(|l| !l.is_empty())
@@ -135,7 +142,7 @@ fn install(home: &Path, work: &Path) {
 }
 
 #[test]
-fn the_readme_install_and_quickstart_work_as_written() {
+fn the_readme_install_and_the_atlas_quickstart_work_as_written() {
     let home = tempfile::tempdir().expect("home");
     let work = tempfile::tempdir().expect("work");
     install(home.path(), work.path());
@@ -177,7 +184,7 @@ fn the_readme_install_and_quickstart_work_as_written() {
         ("MONGODB_ATLAS_CLIENT_SECRET", READ_SECRET),
         ("PAYMENTS_PROD_PAGER_DUTY_SERVICE_KEY", PD_KEY),
     ]);
-    let written = block("quickstart");
+    let written = block("docs/adopting.md", "quickstart");
     let mut script = written.clone();
     let mut asked = Vec::new();
     for word in written.split_whitespace() {
@@ -245,4 +252,104 @@ fn the_readme_install_and_quickstart_work_as_written() {
     ] {
         assert!(files.lines().any(|l| l == file), "{file}: {files}");
     }
+}
+
+/// Stops the simulator when the test ends, passed or failed.
+struct Serving(std::process::Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The README's Quickstart on `tether sim`, as written: the simulator started
+/// as its first block says (on a free port instead of 7700), then the second
+/// block run by `sh -e` in the repository, as after the clone. The plan it
+/// prints is the README's picture, apply makes Atlas equal the file, and no
+/// fake secret of the demo is printed.
+#[cfg(unix)]
+#[test]
+fn the_readme_sim_quickstart_works_as_written() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    const WRITTEN_ADDRESS: &str = "127.0.0.1:7700";
+    let serve = block("README.md", "sim");
+    let mut lines = serve.lines().map(command).filter(|l| !l.is_empty());
+    assert_eq!(
+        lines.next(),
+        Some(format!("git clone https://github.com/{} && cd tether", repository()).as_str()),
+        "the Quickstart starts in a clone of this repository:\n{serve}"
+    );
+    let sim_line = lines.next().expect("the line that starts the simulator");
+    assert_eq!(lines.next(), None, "one simulator line:\n{serve}");
+    let args: Vec<&str> = sim_line
+        .strip_prefix("tether sim ")
+        .unwrap_or_else(|| panic!("not `tether sim`: {sim_line}"))
+        .split_whitespace()
+        .collect();
+    assert!(args.contains(&WRITTEN_ADDRESS), "{sim_line}");
+    let child = Command::new(assert_cmd::cargo::cargo_bin("tether"))
+        .arg("sim")
+        .args(args.iter().map(|arg| {
+            if *arg == WRITTEN_ADDRESS {
+                "127.0.0.1:0"
+            } else {
+                *arg
+            }
+        }))
+        .current_dir(repo_root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tether sim starts");
+    let mut serving = Serving(child);
+    let mut first_line = String::new();
+    BufReader::new(serving.0.stdout.take().expect("stdout"))
+        .read_line(&mut first_line)
+        .expect("the simulator says where it listens");
+    let base = first_line
+        .trim()
+        .strip_prefix("tether sim listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first_line:?}"))
+        .to_owned();
+
+    let written = block("README.md", "sim-loop");
+    let script = written.replace(&format!("http://{WRITTEN_ADDRESS}"), &base);
+    assert_ne!(
+        script, written,
+        "the loop talks to the simulator:\n{written}"
+    );
+    let home = tempfile::tempdir().expect("home");
+    let bin = home.path().join(".local/bin");
+    std::fs::create_dir_all(&bin).expect("~/.local/bin");
+    std::os::unix::fs::symlink(assert_cmd::cargo::cargo_bin("tether"), bin.join("tether"))
+        .expect("tether on PATH");
+    let (ok, log) = sh(&script, &repo_root(), home.path(), &[]);
+    assert!(ok, "the Quickstart failed:\n{script}\n{log}");
+
+    let picture = fenced("README.md", "plan picture", "text");
+    assert!(
+        log.contains(&picture),
+        "the README's picture is not what the Quickstart's plan prints:\n{picture}\n---\n{log}"
+    );
+    for line in [
+        "examples/demo/tether.yaml is valid: 4 projects",
+        "Apply: 7 done, 0 failed, 0 not started",
+        "No drift (exit 0)",
+    ] {
+        assert!(log.contains(line), "`{line}`:\n{log}");
+    }
+    let secrets = std::fs::read_to_string(repo_root().join("examples/demo/demo.env"))
+        .expect("examples/demo/demo.env");
+    for value in secrets
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('=').map(|(_, value)| value))
+    {
+        assert!(!log.contains(value), "a secret was printed:\n{log}");
+    }
+    drop(serving);
 }

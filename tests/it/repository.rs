@@ -1,7 +1,7 @@
 //! Where tether lives is said once, in Cargo.toml's `repository`: every file
 //! a user copies or runs (install script, setup action, image, recipes,
-//! README) must name that same place, so moving the repository is one
-//! commit that this test checks whole.
+//! README and the manual in docs/) must name that same place, so moving the
+//! repository is one commit that this test checks whole.
 
 use std::path::Path;
 
@@ -19,9 +19,12 @@ const NAMING_FILES: &[&str] = &[
     "examples/ci/gitlab/tether.gitlab-ci.yml",
 ];
 
-/// Files that may name it, and then must name it right.
+/// Files that may name it, and then must name it right (with every page of
+/// docs/, see [`manual_pages`]).
 const OTHER_FILES: &[&str] = &[
     "CONTRIBUTING.md",
+    "ARCHITECTURE.md",
+    "BENCHMARKS.md",
     "CHANGELOG.md",
     ".github/workflows/release.yml",
     ".pre-commit-hooks.yaml",
@@ -65,14 +68,29 @@ fn cargo_toml_says_where_the_repository_is() {
     );
 }
 
+/// The manual's pages, `docs/NAME.md`, as paths from the repository's root.
+fn manual_pages() -> Vec<String> {
+    let mut pages: Vec<String> = std::fs::read_dir(repo_root().join("docs"))
+        .expect("docs/")
+        .map(|entry| entry.expect("an entry of docs/").file_name())
+        .filter_map(|name| name.into_string().ok())
+        .filter(|name| name.ends_with(".md"))
+        .map(|name| format!("docs/{name}"))
+        .collect();
+    pages.sort();
+    pages
+}
+
 #[test]
 fn every_file_names_the_same_repository() {
     let ours = repository();
     let root = repo_root();
+    let pages = manual_pages();
     for (file, must_name) in NAMING_FILES
         .iter()
-        .map(|f| (f, true))
-        .chain(OTHER_FILES.iter().map(|f| (f, false)))
+        .map(|f| (*f, true))
+        .chain(OTHER_FILES.iter().map(|f| (*f, false)))
+        .chain(pages.iter().map(|f| (f.as_str(), false)))
     {
         let path = root.join(file);
         if !must_name && !Path::new(&path).exists() {
@@ -102,8 +120,8 @@ fn a_stale_name_is_caught() {
     assert_eq!(named, ["tether-cli/tether", "old-owner/tether"]);
 }
 
-/// Every `uses:` of tether's setup action in the recipes, the README and
-/// the action's own example names the same full commit SHA, with the
+/// Every `uses:` of tether's setup action in the recipes, the install page
+/// and the action's own example names the same full commit SHA, with the
 /// version as a comment: the action runs where credentials are, and a tag
 /// can be moved. When this checkout has that commit, its `action.yml`
 /// reads as today's (comments aside), so the pin runs today's action.
@@ -113,7 +131,7 @@ fn the_setup_action_is_pinned_by_one_full_commit_sha() {
     let needle = format!("uses: {ours}@");
     let mut pins = Vec::new();
     for file in [
-        "README.md",
+        "docs/install.md",
         "action.yml",
         "examples/ci/github/tether-plan.yml",
         "examples/ci/github/tether-apply.yml",

@@ -38,28 +38,28 @@ fn examples_carry_the_schema_modeline() {
     }
 }
 
-const FIELDS_START: &str = "<!-- fields:start (generated from the model table; `TETHER_BLESS=1 cargo test readme` rewrites it) -->\n";
+const FIELDS_START: &str = "<!-- fields:start (generated from the model table; `TETHER_BLESS=1 cargo test field_reference` rewrites it) -->\n";
 const FIELDS_END: &str = "<!-- fields:end -->";
 
 #[test]
-fn readme_field_reference_is_generated_from_the_model() {
-    let path = repo_root().join("README.md");
-    let readme = std::fs::read_to_string(&path).expect("README.md");
-    let start = readme
+fn field_reference_is_generated_from_the_model() {
+    let path = repo_root().join("docs/file.md");
+    let page = std::fs::read_to_string(&path).expect("docs/file.md");
+    let start = page
         .find(FIELDS_START)
-        .expect("README has the fields:start marker")
+        .expect("docs/file.md has the fields:start marker")
         + FIELDS_START.len();
-    let end = readme
+    let end = page
         .find(FIELDS_END)
-        .expect("README has the fields:end marker");
+        .expect("docs/file.md has the fields:end marker");
     let generated = tether::config::fields_markdown();
-    if readme[start..end] != generated {
+    if page[start..end] != generated {
         if std::env::var_os("TETHER_BLESS").is_some() {
-            let updated = format!("{}{generated}{}", &readme[..start], &readme[end..]);
-            std::fs::write(&path, updated).expect("rewrite README.md");
+            let updated = format!("{}{generated}{}", &page[..start], &page[end..]);
+            std::fs::write(&path, updated).expect("rewrite docs/file.md");
         } else {
             panic!(
-                "the field reference in README.md is stale: run `TETHER_BLESS=1 cargo test readme`"
+                "the field reference in docs/file.md is stale: run `TETHER_BLESS=1 cargo test field_reference`"
             );
         }
     }

@@ -273,15 +273,26 @@ fn examples_are_valid() {
     );
 }
 
+/// Every ```yaml block of the README and the manual in docs/.
 #[test]
-fn readme_file_examples_are_valid() {
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
-    let blocks: Vec<&str> = readme
-        .split("```yaml\n")
-        .skip(1)
+fn documented_file_examples_are_valid() {
+    let mut pages = vec![repo_root().join("README.md")];
+    for entry in std::fs::read_dir(repo_root().join("docs")).expect("docs/") {
+        let path = entry.expect("an entry of docs/").path();
+        if path.extension().is_some_and(|e| e == "md") {
+            pages.push(path);
+        }
+    }
+    let texts: Vec<String> = pages
+        .iter()
+        .map(|page| std::fs::read_to_string(page).expect("a page"))
+        .collect();
+    let blocks: Vec<&str> = texts
+        .iter()
+        .flat_map(|text| text.split("```yaml\n").skip(1))
         .filter_map(|rest| rest.split_once("```").map(|(block, _)| block))
         .collect();
-    assert!(!blocks.is_empty(), "README.md shows a file");
+    assert!(!blocks.is_empty(), "the documentation shows a file");
     let dir = tempfile::tempdir().expect("tempdir");
     for (n, block) in blocks.iter().enumerate() {
         let name = format!("readme-{n}.yaml");
@@ -301,13 +312,13 @@ fn readme_file_examples_are_valid() {
         assert_eq!(
             run.code,
             0,
-            "README block {n}:\n{block}\n{}",
+            "documented block {n}:\n{block}\n{}",
             run.transcript()
         );
         // Notes say which variables had no value; nothing else is printed.
         assert!(
             !run.stderr.contains('⚠') && !run.stderr.contains('×'),
-            "README block {n} has warnings:\n{}",
+            "documented block {n} has warnings:\n{}",
             run.stderr
         );
     }

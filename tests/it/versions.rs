@@ -1,14 +1,15 @@
 //! One version story: the crate's version is the one `tether --version`
 //! prints, the CHANGELOG's first heading, and every version a user copies
-//! from the README, the install script, the setup action, the image, the
-//! recipes and the pre-commit hooks. A release bumps Cargo.toml and this
-//! test names every place left behind.
+//! from the README, the install page, the install script, the setup action,
+//! the image, the recipes and the pre-commit hooks. A release bumps
+//! Cargo.toml and this test names every place left behind.
 
 use crate::common::{repo_root, tether};
 
 /// Files that pin a tether version for the user to copy.
 const PINNING_FILES: &[&str] = &[
     "README.md",
+    "docs/install.md",
     "install.sh",
     "action.yml",
     "Dockerfile",
