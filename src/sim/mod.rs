@@ -1,5 +1,6 @@
 //! A faithful local Atlas for tests, demos and users: the third-party
-//! integration endpoints (v1.0 and v2), projects, masking, Atlas's
+//! integration endpoints (v1.0 and v2), log and metric integrations and the
+//! push-based log export (v2), projects, masking, Atlas's
 //! validation and errors, Digest and service-account auth, injected faults
 //! and request counters, served by axum on loopback. Written from Atlas's
 //! documented behaviour, not from tether's client; every unverified choice is
@@ -9,7 +10,14 @@ mod assumptions;
 mod auth;
 mod counters;
 mod errors;
+mod family_fields;
+mod family_validate;
 mod faults;
+mod id_family;
+mod log_integrations;
+mod media;
+mod metric_integrations;
+mod push_based;
 mod routes;
 mod schema;
 mod server;
@@ -33,7 +41,7 @@ pub use counters::Counts;
 pub use faults::{Faults, RateLimit};
 pub use schema::{AtlasField, Version, fields};
 pub use state::{AlertConfig, Event};
-pub use state_file::{ProjectFile, Scalar, StateError, StateFile, TagFile};
+pub use state_file::{EntryFile, ProjectFile, Scalar, StateError, StateFile, TagFile};
 pub use wire::{DEFAULT_ITEMS_PER_PAGE, MAX_ITEMS_PER_PAGE, V2_MEDIA_TYPE};
 
 /// How to run a simulator.
