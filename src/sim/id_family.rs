@@ -37,6 +37,9 @@ pub enum Write {
     Delete,
 }
 
+/// Checks a body (`Some(stored)` on PUT) and returns the fields to store.
+pub type Validate = fn(&Map<String, Value>, Option<&Entry>) -> Result<Fields, ApiError>;
+
 /// What one family does its own way.
 pub struct Family {
     /// The collection's path segment (`logIntegrations`).
@@ -54,7 +57,7 @@ pub struct Family {
     pub entries_mut: fn(&mut Project) -> &mut Vec<Entry>,
     /// Checks a POST (`None`) or PUT (`Some(stored)`) body and returns the
     /// fields to store.
-    pub validate: fn(&Map<String, Value>, Option<&Entry>) -> Result<Fields, ApiError>,
+    pub validate: Validate,
     /// The rules of a stored entry, for answering it.
     pub rules: fn(&Fields) -> Vec<&'static [Rule]>,
     /// The event type a write of this entry records.
