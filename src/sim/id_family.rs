@@ -19,6 +19,7 @@ use crate::secret::mask;
 
 use super::Sim;
 use super::assumptions::Assumptions;
+use super::assumptions::events::UI_REMOTE_ADDRESS;
 use super::assumptions::log_metric::REDACTED_HEADER_VALUE;
 use super::auth::Role;
 use super::errors::ApiError;
@@ -64,9 +65,14 @@ pub struct Family {
     pub event: fn(&Fields, Write) -> String,
     /// Query parameters that filter the list, with the field each matches.
     pub filters: &'static [(&'static str, &'static str)],
-    /// Entries a project may hold.
-    pub limit: fn(&Assumptions) -> Option<usize>,
-    pub limit_code: &'static str,
+    /// How many entries a project may hold, when limited.
+    pub limit: Option<Limit>,
+}
+
+/// A limit on a family's entries per project, and the code past it.
+pub struct Limit {
+    pub of: fn(&Assumptions) -> usize,
+    pub code: &'static str,
 }
 
 type Shared = State<Arc<Sim>>;
@@ -247,12 +253,13 @@ async fn create(
     let mut state = sim.write();
     let project = group_mut(&mut state, &group_id)?;
     let fields = (family.validate)(&object(&body)?, None)?;
-    if let Some(limit) = (family.limit)(&sim.assumptions)
-        && (family.entries)(project).len() >= limit
+    if let Some(Limit { of, code }) = family.limit
+        && (family.entries)(project).len() >= of(&sim.assumptions)
     {
+        let limit = of(&sim.assumptions);
         return Err(ApiError::new(
             StatusCode::CONFLICT,
-            family.limit_code,
+            code,
             format!("A project can hold at most {limit} {}s.", family.what),
         )
         .params([limit]));
@@ -343,6 +350,59 @@ async fn delete(
     let event = (family.event)(&entry.fields, Write::Delete);
     record(&sim, project, &event, Who::of(caller));
     Ok(media::no_content(media))
+}
+
+/// A change "made by a person in the Atlas UI": `Some(body)` without an id
+/// creates, with one replaces; `None` removes. Validated like the API's
+/// writes, recorded as the same event with the person's e-mail. Returns the
+/// entry's id.
+pub fn ui_change(
+    sim: &Sim,
+    family: &Family,
+    group_id: &str,
+    id: Option<&str>,
+    body: Option<&Value>,
+    username: &str,
+) -> Result<String, ApiError> {
+    let mut state = sim.write();
+    let project = group_mut(&mut state, group_id)?;
+    let at = id.map(|id| position(family, project, id)).transpose()?;
+    let body = body
+        .map(|b| b.as_object().cloned().ok_or_else(ApiError::invalid_json))
+        .transpose()?;
+    let (id, event) = match (at, body) {
+        (None, Some(body)) => {
+            let entry = Entry {
+                id: sim.new_id(),
+                fields: (family.validate)(&body, None)?,
+            };
+            let event = (family.event)(&entry.fields, Write::Create);
+            let id = entry.id.clone();
+            (family.entries_mut)(project).push(entry);
+            (id, event)
+        }
+        (Some(at), Some(body)) => {
+            let fields = (family.validate)(&body, Some(&(family.entries)(project)[at]))?;
+            let entry = &mut (family.entries_mut)(project)[at];
+            entry.fields = fields;
+            (
+                entry.id.clone(),
+                (family.event)(&entry.fields, Write::Update),
+            )
+        }
+        (Some(at), None) => {
+            let entry = (family.entries_mut)(project).remove(at);
+            let event = (family.event)(&entry.fields, Write::Delete);
+            (entry.id, event)
+        }
+        (None, None) => return Err(not_found(family)),
+    };
+    let who = Who::User {
+        username: username.to_owned(),
+        remote_address: UI_REMOTE_ADDRESS.to_owned(),
+    };
+    record(sim, project, &event, who);
+    Ok(id)
 }
 
 /// An entry of a state file: its id under the family's key (generated when

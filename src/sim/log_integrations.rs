@@ -28,8 +28,7 @@ pub static LOG_INTEGRATIONS: Family = Family {
     rules,
     event,
     filters: &[("integrationType", "type")],
-    limit: |_| None,
-    limit_code: "",
+    limit: None,
 };
 
 fn kind(fields: &Fields) -> &str {

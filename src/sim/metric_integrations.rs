@@ -13,7 +13,7 @@ use super::assumptions::log_metric::{
 use super::errors::ApiError;
 use super::family_fields::{METRIC, Rule};
 use super::family_validate::{Fields, check};
-use super::id_family::{Family, Write};
+use super::id_family::{Family, Limit, Write};
 use super::media::{V2_2025_03_12, V2_PREVIEW};
 use super::state::{Entry, Project};
 
@@ -33,8 +33,10 @@ pub static METRIC_INTEGRATIONS: Family = Family {
         ("integrationType", "integrationType"),
         ("providerType", "providerType"),
     ],
-    limit: |assumptions| Some(assumptions.max_metric_integrations),
-    limit_code: codes::MAX_METRIC_INTEGRATIONS_EXCEEDED,
+    limit: Some(Limit {
+        of: |assumptions| assumptions.max_metric_integrations,
+        code: codes::MAX_METRIC_INTEGRATIONS_EXCEEDED,
+    }),
 };
 
 fn rules(_: &Fields) -> Vec<&'static [Rule]> {

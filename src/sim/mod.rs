@@ -246,6 +246,38 @@ impl SimHandle {
         routes::ui_change(&self.sim, group_id, kind, None, username, None).map_err(|e| e.detail)
     }
 
+    /// Creates (`id` `None`), replaces (`id` and `settings`) or removes
+    /// (`settings` `None`) one log integration "as a person in the Atlas
+    /// UI": validated like an API write, recorded as the same
+    /// `*_LOG_STREAMING_*` event with `username`. `settings` is the entry's
+    /// JSON as the API takes it. Returns its id; `Err` holds Atlas's error
+    /// text.
+    pub fn change_log_integration_as_user(
+        &self,
+        group_id: &str,
+        id: Option<&str>,
+        settings: Option<&serde_json::Value>,
+        username: &str,
+    ) -> Result<String, String> {
+        let family = &log_integrations::LOG_INTEGRATIONS;
+        id_family::ui_change(&self.sim, family, group_id, id, settings, username)
+            .map_err(|e| e.detail)
+    }
+
+    /// [`SimHandle::change_log_integration_as_user`] for metric
+    /// integrations (`OTEL_METRIC_INTEGRATION_*` events).
+    pub fn change_metric_integration_as_user(
+        &self,
+        group_id: &str,
+        id: Option<&str>,
+        settings: Option<&serde_json::Value>,
+        username: &str,
+    ) -> Result<String, String> {
+        let family = &metric_integrations::METRIC_INTEGRATIONS;
+        id_family::ui_change(&self.sim, family, group_id, id, settings, username)
+            .map_err(|e| e.detail)
+    }
+
     /// Adds an alert configuration to a project (its id is generated when
     /// empty) and returns its id.
     pub fn add_alert_config(&self, group_id: &str, mut alert: AlertConfig) -> Option<String> {

@@ -705,3 +705,59 @@ fn hostile_bodies_are_refused_and_change_nothing() {
     assert_eq!(http.get(&push(SANDBOX)).json()["state"], "UNCONFIGURED");
     assert!(sim.events(SANDBOX).is_empty());
 }
+
+#[test]
+fn a_person_in_the_ui_changes_the_families_and_the_events_name_them() {
+    let facts = facts();
+    let sim = open();
+    let mut http = Http::new(&sim);
+    let s3 = Value::Object(log_body(&facts, &variants(&facts)[0]));
+    let id = sim
+        .change_log_integration_as_user(SANDBOX, None, Some(&s3), "dana@example.com")
+        .expect("a person may create one");
+    assert_eq!(http.get(&format!("{}/{id}", logs(SANDBOX))).status, 200);
+    let mut moved = s3.clone();
+    moved["prefixPath"] = json!("elsewhere/");
+    sim.change_log_integration_as_user(SANDBOX, Some(&id), Some(&moved), "dana@example.com")
+        .expect("and change it");
+    assert_eq!(
+        http.get(&format!("{}/{id}", logs(SANDBOX))).json()["prefixPath"],
+        "elsewhere/"
+    );
+    sim.change_log_integration_as_user(SANDBOX, Some(&id), None, "dana@example.com")
+        .expect("and remove it");
+    let metric = Value::Object(metric_body(&facts));
+    let id = sim
+        .change_metric_integration_as_user(SANDBOX, None, Some(&metric), "eli@example.com")
+        .expect("a metric integration too");
+    assert_eq!(count(&mut http, &metrics(SANDBOX)), 1);
+    let refused = sim.change_metric_integration_as_user(
+        SANDBOX,
+        Some(&id),
+        Some(&json!({})),
+        "eli@example.com",
+    );
+    assert!(
+        refused
+            .expect_err("validated like the API")
+            .contains("required")
+    );
+    let events = sim.events(SANDBOX);
+    let seen: Vec<(&str, Option<&str>)> = events
+        .iter()
+        .map(|e| (e.event_type_name.as_str(), e.username.as_deref()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("S3_LOG_STREAMING_ENABLED", Some("dana@example.com")),
+            (
+                "S3_LOG_STREAMING_CONFIGURATION_UPDATED",
+                Some("dana@example.com")
+            ),
+            ("S3_LOG_STREAMING_DISABLED", Some("dana@example.com")),
+            ("OTEL_METRIC_INTEGRATION_ENABLED", Some("eli@example.com")),
+        ]
+    );
+    assert!(events.iter().all(|e| e.public_key.is_none()));
+}
