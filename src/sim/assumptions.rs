@@ -188,9 +188,10 @@ pub mod codes {
 ///   none, and one without `otelSuppliedHeaders` is refused (required).
 /// - The read-only id in a body (`id`, `metricIntegrationId`) is ignored on
 ///   POST and on a PUT to the same id, and refused on a PUT to another.
-/// - A `null` value is an unset one, for every field (the document marks
-///   only `kmsKey` and `useLegacyPathStructure` nullable): a required field
-///   sent as `null` is missing.
+/// - A `null` for a field the document marks nullable (`kmsKey`,
+///   `useLegacyPathStructure`) is kept and answered as `null`; for any other
+///   field it is an unset value, so a required field sent as `null` is
+///   missing.
 /// - Lists answer in creation order (the document states no order).
 /// - Filters (`integrationType`, `providerType`) match exact values; a value
 ///   outside the enum matches nothing rather than being refused.

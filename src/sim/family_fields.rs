@@ -52,7 +52,7 @@ pub struct Rule {
     pub name: &'static str,
     pub shape: Shape,
     pub required: bool,
-    /// `nullable: true`: `null` is a value (stored as unset).
+    /// `nullable: true`: `null` is a value, stored and answered.
     pub nullable: bool,
     /// `maxLength`, in characters.
     pub max_length: Option<usize>,

@@ -12,7 +12,8 @@ use super::family_fields::{Rule, Shape};
 pub type Fields = Map<String, Value>;
 
 /// Checks `object` against `rules` (keys in `skip` are left to the caller)
-/// and returns the fields to store. A `null` is an unset value.
+/// and returns the fields to store. A `null` is kept for a nullable field
+/// and is an unset value for any other.
 pub fn check(
     rules: &[&[Rule]],
     object: &Map<String, Value>,
@@ -28,6 +29,9 @@ pub fn check(
             return Err(ApiError::invalid_attribute(&shown_name(key)));
         };
         if value.is_null() {
+            if rule.nullable {
+                fields.insert(rule.name.to_owned(), Value::Null);
+            }
             continue;
         }
         check_value(rule, value)?;

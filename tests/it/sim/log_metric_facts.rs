@@ -499,3 +499,30 @@ fn the_limits_from_descriptions_hold_at_the_boundary() {
         }
     }
 }
+
+#[test]
+fn a_null_is_kept_where_the_facts_say_nullable_and_is_missing_elsewhere() {
+    let facts = facts();
+    let sim = open();
+    let mut http = Http::new(&sim);
+    for target in targets(&facts) {
+        for schema in &target.schemas {
+            for (name, property) in fields(schema) {
+                let body = with(&target.body, &name, Value::Null);
+                if property["nullable"] == true {
+                    let reply = http.post(&target.path, &body);
+                    let id = created_id(&reply);
+                    assert_eq!(
+                        reply.json().get(&name),
+                        Some(&Value::Null),
+                        "{name}: {}",
+                        reply.text
+                    );
+                    assert_eq!(http.delete(&format!("{}/{id}", target.path)).status, 204);
+                } else if required(schema).contains(&name) {
+                    refused(&mut http, &target, &body, &format!("{name}: null"));
+                }
+            }
+        }
+    }
+}
