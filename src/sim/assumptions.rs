@@ -202,6 +202,11 @@ pub mod codes {
 /// - The push-based export's POST, PATCH and DELETE answer 200 with an
 ///   `inline` schema the document leaves empty: `{}`.
 /// - The request's `Content-Type` is not checked (nor on `/integrations`).
+/// - The push-based export's writes record no event: the document names no
+///   event type for it.
+/// - The push-based export's read-only fields (`state`, `createDate`,
+///   `links`) are ignored in a PATCH body; any other unknown field is
+///   refused, as everywhere.
 pub mod log_metric {
     /// Header names and values together, in bytes, at most (OpenTelemetry
     /// log export: "2 KB in all", from a description). Metric integrations'
@@ -234,9 +239,6 @@ pub mod log_metric {
     pub const CONFIGURATION_UPDATED: &str = "CONFIGURATION_UPDATED";
     pub const DISABLED: &str = "DISABLED";
     pub const METRIC_EVENT_PREFIX: &str = "OTEL_METRIC_INTEGRATION";
-    /// The push-based log export records no event: the document names none
-    /// for it.
-    pub const PUSH_BASED_RECORDS_EVENTS: bool = false;
     /// A push-based log export is `ACTIVE` as soon as it is created (Atlas
     /// verifies the bucket in the background through `INITIATING` and
     /// `BUCKET_VERIFIED`; the simulator has no bucket to verify).
@@ -263,7 +265,7 @@ pub mod media {
     /// status parameter to the response body." A single object is wrapped
     /// as `{"content": ..., "status": ...}` (Atlas's older reference; the
     /// key is not in the v2 document). The HTTP status stays the real one,
-    /// and a 204 stays empty (unverified).
+    /// a 204 stays empty and errors are not wrapped (unverified).
     pub const SINGLE_OBJECT_KEY: &str = "content";
 }
 

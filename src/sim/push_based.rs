@@ -1,7 +1,8 @@
 //! The legacy push-based log export (`/groups/{groupId}/pushBasedLogExport`,
 //! deprecated): one S3 export per project, no id. GET answers 200 with
 //! `state: UNCONFIGURED` when there is none; POST, PATCH and DELETE answer
-//! 200; every operation needs Project Owner.
+//! 200; every operation needs Project Owner. No write records an event:
+//! the document names none for it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,15 +17,13 @@ use serde_json::{Map, Value, json};
 
 use super::Sim;
 use super::assumptions::codes;
-use super::assumptions::log_metric::{
-    PUSH_BASED_PATCH_MERGES, PUSH_BASED_RECORDS_EVENTS, PUSH_BASED_STATE_AFTER_CREATE,
-};
+use super::assumptions::log_metric::{PUSH_BASED_PATCH_MERGES, PUSH_BASED_STATE_AFTER_CREATE};
 use super::errors::ApiError;
 use super::family_fields::{PUSH_BASED_CREATE, PUSH_BASED_STATES, PUSH_BASED_UPDATE};
 use super::family_validate::{check, object};
 use super::id_family::require_owner;
 use super::media::{self, Presentation};
-use super::routes::{Caller_, Who, group, group_mut, record};
+use super::routes::{Caller_, group, group_mut};
 use super::state::PushExport;
 use super::wire::{V2_MEDIA_TYPE, base_url};
 
@@ -63,12 +62,6 @@ fn not_configured() -> ApiError {
 /// Writes answer an empty object (the document's `inline` schema).
 fn written(media: &'static str, presentation: Presentation) -> Response {
     media::answer(media, StatusCode::OK, json!({}), presentation)
-}
-
-fn record_write(sim: &Sim, project: &mut super::state::Project, event: &str, caller: Caller_) {
-    if PUSH_BASED_RECORDS_EVENTS {
-        record(sim, project, event, Who::of(caller));
-    }
 }
 
 async fn read(
@@ -129,7 +122,6 @@ async fn create(
         state: PUSH_BASED_STATE_AFTER_CREATE.to_owned(),
         create_date: crate::clock::format_utc(std::time::SystemTime::now()),
     });
-    record_write(&sim, project, "PUSH_BASED_LOG_EXPORT_ENABLED", caller);
     Ok(written(media, presentation))
 }
 
@@ -153,12 +145,6 @@ async fn update(
     } else {
         export.fields = sent;
     }
-    record_write(
-        &sim,
-        project,
-        "PUSH_BASED_LOG_EXPORT_CONFIGURATION_UPDATED",
-        caller,
-    );
     Ok(written(media, presentation))
 }
 
@@ -175,7 +161,6 @@ async fn remove(
     if project.push_based_log_export.take().is_none() {
         return Err(not_configured());
     }
-    record_write(&sim, project, "PUSH_BASED_LOG_EXPORT_DISABLED", caller);
     Ok(written(media, presentation))
 }
 

@@ -543,6 +543,10 @@ fn the_push_based_export_reads_unconfigured_then_is_created_patched_and_deleted(
     let deleted = http.delete(&push(SANDBOX));
     assert_eq!((deleted.status, deleted.content_type()), (200, PUSH_MEDIA));
     assert_eq!(http.get(&push(SANDBOX)).json()["state"], "UNCONFIGURED");
+    assert!(
+        sim.events(SANDBOX).is_empty(),
+        "the document names no event for it"
+    );
 }
 
 #[test]
