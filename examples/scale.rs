@@ -265,6 +265,9 @@ fn sim_state(n: usize, drifts: &[Drift]) -> StateFile {
             } else {
                 Vec::new()
             },
+            log_integrations: Vec::new(),
+            metric_integrations: Vec::new(),
+            push_based_log_export: None,
         })
         .collect();
     StateFile {

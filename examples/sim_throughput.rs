@@ -60,6 +60,9 @@ fn state(projects: u64) -> StateFile {
                 integrations,
                 events: Vec::new(),
                 alert_configs: Vec::new(),
+                log_integrations: Vec::new(),
+                metric_integrations: Vec::new(),
+                push_based_log_export: None,
             }
         })
         .collect();

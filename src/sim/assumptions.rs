@@ -99,6 +99,10 @@ pub struct Assumptions {
     pub nonce_lifetime: Duration,
     /// `Retry-After` on injected 503 answers ("possibly 503").
     pub retry_after_on_503: Option<u64>,
+    /// Metric integrations a project may hold; one more POST answers 409
+    /// `MAX_METRIC_INTEGRATIONS_EXCEEDED`. Reported (a comment in the
+    /// Terraform provider's acceptance tests), not in the document.
+    pub max_metric_integrations: usize,
 }
 
 impl Default for Assumptions {
@@ -117,6 +121,7 @@ impl Default for Assumptions {
             omit_total_count_when_not_included: true,
             nonce_lifetime: Duration::from_secs(300),
             retry_after_on_503: Some(1),
+            max_metric_integrations: 2,
         }
     }
 }
@@ -148,6 +153,120 @@ pub mod codes {
     pub const INVALID_VERSION_DATE: &str = "INVALID_VERSION_DATE";
     pub const RESOURCE_NOT_FOUND: &str = "RESOURCE_NOT_FOUND";
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+    /// A required field left out of a log, metric or push-based body.
+    pub const MISSING_ATTRIBUTE: &str = "MISSING_ATTRIBUTE";
+    /// 404 for an unknown `logIntegrations/{id}`.
+    pub const LOG_INTEGRATION_NOT_FOUND: &str = "LOG_INTEGRATION_NOT_FOUND";
+    /// 404 for an unknown `metricIntegrations/{metricIntegrationId}`.
+    pub const METRIC_INTEGRATION_NOT_FOUND: &str = "METRIC_INTEGRATION_NOT_FOUND";
+    /// 409 for a metric integration past `Assumptions::max_metric_integrations`.
+    pub const MAX_METRIC_INTEGRATIONS_EXCEEDED: &str = "MAX_METRIC_INTEGRATIONS_EXCEEDED";
+    /// 400 for a PUT that changes a log integration's `type`, which "cannot
+    /// change after creation".
+    pub const IMMUTABLE_ATTRIBUTE: &str = "CANNOT_MODIFY_IMMUTABLE_ATTRIBUTE";
+    /// 409 for a POST of a push-based log export the project already has.
+    pub const PUSH_BASED_ALREADY_CONFIGURED: &str = "PUSH_BASED_LOG_EXPORT_ALREADY_CONFIGURED";
+    /// 404 for a PATCH or DELETE of a push-based log export the project
+    /// lacks (its GET answers 200 `UNCONFIGURED` instead, as the Terraform
+    /// provider's tests expect).
+    pub const PUSH_BASED_NOT_CONFIGURED: &str = "PUSH_BASED_LOG_EXPORT_NOT_CONFIGURED";
+}
+
+/// Log integrations, metric integrations and the push-based log export
+/// (atlas-api.md, "Log and metric integrations"): what the document and
+/// its descriptions leave open. The fields, enums, required lists, item
+/// counts and lengths are facts (`family_fields`); these are not. Decided
+/// once, without a switch:
+/// - Datadog `apiKey` and Splunk `hecToken` (`format: password`; how Atlas
+///   masks them on read is not stated) are masked like the third-party
+///   integrations' secrets: every character but the last four becomes `*`.
+/// - OpenTelemetry log export's header values (write-only) are never
+///   answered: `otelSuppliedHeaders` comes back with the names only.
+/// - A PUT replaces the whole entry: `LogIntegrationRequest` and
+///   `MetricIntegrationUpdateRequest` carry the same required lists as a
+///   create, so a PUT without `headers` leaves a metric integration with
+///   none, and one without `otelSuppliedHeaders` is refused (required).
+/// - The read-only id in a body (`id`, `metricIntegrationId`) is ignored on
+///   POST and on a PUT to the same id, and refused on a PUT to another.
+/// - A `null` for a field the document marks nullable (`kmsKey`,
+///   `useLegacyPathStructure`) is kept and answered as `null`; for any other
+///   field it is an unset value, so a required field sent as `null` is
+///   missing.
+/// - Lists answer in creation order (the document states no order).
+/// - Filters (`integrationType`, `providerType`) match exact values; a value
+///   outside the enum matches nothing rather than being refused.
+/// - An unknown id answers 404 (codes below), whatever its form: the path
+///   parameters have no pattern.
+/// - `Faults::read_after_write_delay` applies to `/integrations` only: these
+///   families are read as last written.
+/// - The push-based export's POST, PATCH and DELETE answer 200 with an
+///   `inline` schema the document leaves empty: `{}`.
+/// - The request's `Content-Type` is not checked (nor on `/integrations`).
+/// - The push-based export's writes record no event: the document names no
+///   event type for it.
+/// - The push-based export's read-only fields (`state`, `createDate`,
+///   `links`) are ignored in a PATCH body; any other unknown field is
+///   refused, as everywhere.
+pub mod log_metric {
+    /// Header names and values together, in bytes, at most (OpenTelemetry
+    /// log export: "2 KB in all", from a description). Metric integrations'
+    /// `headers` are held to the same limit: the document states none.
+    pub const HEADERS_TOTAL_BYTES: usize = 2048;
+    /// Metric `endpoint` must be https like OpenTelemetry log export's
+    /// `otelEndpoint` (whose rule comes from its description; the metric
+    /// description is taken to mean the same).
+    pub const METRIC_ENDPOINT_HTTPS: bool = true;
+    /// Each header value of a metric integration, as `headersRedacted`
+    /// shows it: the document says "redacted" without the form. A fixed
+    /// mask, so neither length nor tail of a value is shown.
+    pub const REDACTED_HEADER_VALUE: &str = "********";
+    /// The event prefix of each log integration type:
+    /// `{prefix}_LOG_STREAMING_{ENABLED,DISABLED,CONFIGURATION_UPDATED}`.
+    /// atlas-api.md spells out only GCS's (`GCP_`); the others are the
+    /// type's name before `_LOG_EXPORT`.
+    pub const LOG_STREAMING_PREFIXES: &[(&str, &str)] = &[
+        ("S3_LOG_EXPORT", "S3"),
+        ("DATADOG_LOG_EXPORT", "DATADOG"),
+        ("GCS_LOG_EXPORT", "GCP"),
+        ("OTEL_LOG_EXPORT", "OTEL"),
+        ("SPLUNK_LOG_EXPORT", "SPLUNK"),
+        ("AZURE_LOG_EXPORT", "AZURE"),
+    ];
+    /// Which write records which event (the names are facts; the mapping is
+    /// read from them): POST enables, PUT updates the configuration, DELETE
+    /// disables.
+    pub const ENABLED: &str = "ENABLED";
+    pub const CONFIGURATION_UPDATED: &str = "CONFIGURATION_UPDATED";
+    pub const DISABLED: &str = "DISABLED";
+    pub const METRIC_EVENT_PREFIX: &str = "OTEL_METRIC_INTEGRATION";
+    /// A push-based log export is `ACTIVE` as soon as it is created (Atlas
+    /// verifies the bucket in the background through `INITIATING` and
+    /// `BUCKET_VERIFIED`; the simulator has no bucket to verify).
+    pub const PUSH_BASED_STATE_AFTER_CREATE: &str = "ACTIVE";
+    /// A PATCH of the push-based export changes only the fields sent.
+    pub const PUSH_BASED_PATCH_MERGES: bool = true;
+}
+
+/// What every v2 answer carries, where the document leaves details open:
+/// - A 204 carries the operation's media type as `Content-Type` (the
+///   document gives one for each 204; atlas-api.md: "responses carry that
+///   media type"), with no body. v1.0's 204 carries `application/json`, the
+///   type of every other v1.0 answer (unverified).
+/// - An `Accept` with no version (`application/json`, `*/*`, none) or with
+///   a version the operation lacks answers 406 `INVALID_VERSION_DATE` (see
+///   `Assumptions::require_versioned_accept`): the document lists only
+///   versioned media types and documents no default version, and
+///   third-party clients report 406 for `application/json` on the live API.
+///   With the switch off, such a request gets the operation's first media
+///   type in the document.
+pub mod media {
+    /// `envelope=true`: the document says "Endpoints that return a list of
+    /// results use the results object as an envelope. Application adds the
+    /// status parameter to the response body." A single object is wrapped
+    /// as `{"content": ..., "status": ...}` (Atlas's older reference; the
+    /// key is not in the v2 document). The HTTP status stays the real one,
+    /// a 204 stays empty and errors are not wrapped (unverified).
+    pub const SINGLE_OBJECT_KEY: &str = "content";
 }
 
 /// Project events (atlas-api.md, "Project events"): what the facts leave

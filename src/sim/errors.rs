@@ -132,6 +132,38 @@ impl ApiError {
         .params([name])
     }
 
+    /// An attribute with a reason (the log, metric and push-based families).
+    pub fn invalid_attribute_because(name: &str, why: &str) -> Self {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            codes::INVALID_ATTRIBUTE,
+            format!("Invalid attribute {name} specified: {why}."),
+        )
+        .params([name])
+    }
+
+    pub fn missing_attribute(name: &str) -> Self {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            codes::MISSING_ATTRIBUTE,
+            format!("The required attribute {name} was not specified."),
+        )
+        .params([name])
+    }
+
+    /// A value outside a field's enum; the value itself is not echoed.
+    pub fn invalid_enum_for(name: &str, allowed: &[&str]) -> Self {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            codes::UNKNOWN_TYPE,
+            format!(
+                "An invalid enumeration value was specified for {name}: expected one of {}.",
+                allowed.join(", ")
+            ),
+        )
+        .params([name])
+    }
+
     pub fn invalid_json() -> Self {
         ApiError::new(
             StatusCode::BAD_REQUEST,

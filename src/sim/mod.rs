@@ -1,5 +1,6 @@
 //! A faithful local Atlas for tests, demos and users: the third-party
-//! integration endpoints (v1.0 and v2), projects, masking, Atlas's
+//! integration endpoints (v1.0 and v2), log and metric integrations and the
+//! push-based log export (v2), projects, masking, Atlas's
 //! validation and errors, Digest and service-account auth, injected faults
 //! and request counters, served by axum on loopback. Written from Atlas's
 //! documented behaviour, not from tether's client; every unverified choice is
@@ -9,7 +10,14 @@ mod assumptions;
 mod auth;
 mod counters;
 mod errors;
+mod family_fields;
+mod family_validate;
 mod faults;
+mod id_family;
+mod log_integrations;
+mod media;
+mod metric_integrations;
+mod push_based;
 mod routes;
 mod schema;
 mod server;
@@ -33,7 +41,7 @@ pub use counters::Counts;
 pub use faults::{Faults, RateLimit};
 pub use schema::{AtlasField, Version, fields};
 pub use state::{AlertConfig, Event};
-pub use state_file::{ProjectFile, Scalar, StateError, StateFile, TagFile};
+pub use state_file::{EntryFile, ProjectFile, Scalar, StateError, StateFile, TagFile};
 pub use wire::{DEFAULT_ITEMS_PER_PAGE, MAX_ITEMS_PER_PAGE, V2_MEDIA_TYPE};
 
 /// How to run a simulator.
@@ -236,6 +244,38 @@ impl SimHandle {
     /// [`SimHandle::change_as_user`]).
     pub fn remove_as_user(&self, group_id: &str, kind: &str, username: &str) -> Result<(), String> {
         routes::ui_change(&self.sim, group_id, kind, None, username, None).map_err(|e| e.detail)
+    }
+
+    /// Creates (`id` `None`), replaces (`id` and `settings`) or removes
+    /// (`settings` `None`) one log integration "as a person in the Atlas
+    /// UI": validated like an API write, recorded as the same
+    /// `*_LOG_STREAMING_*` event with `username`. `settings` is the entry's
+    /// JSON as the API takes it. Returns its id; `Err` holds Atlas's error
+    /// text.
+    pub fn change_log_integration_as_user(
+        &self,
+        group_id: &str,
+        id: Option<&str>,
+        settings: Option<&serde_json::Value>,
+        username: &str,
+    ) -> Result<String, String> {
+        let family = &log_integrations::LOG_INTEGRATIONS;
+        id_family::ui_change(&self.sim, family, group_id, id, settings, username)
+            .map_err(|e| e.detail)
+    }
+
+    /// [`SimHandle::change_log_integration_as_user`] for metric
+    /// integrations (`OTEL_METRIC_INTEGRATION_*` events).
+    pub fn change_metric_integration_as_user(
+        &self,
+        group_id: &str,
+        id: Option<&str>,
+        settings: Option<&serde_json::Value>,
+        username: &str,
+    ) -> Result<String, String> {
+        let family = &metric_integrations::METRIC_INTEGRATIONS;
+        id_family::ui_change(&self.sim, family, group_id, id, settings, username)
+            .map_err(|e| e.detail)
     }
 
     /// Adds an alert configuration to a project (its id is generated when

@@ -65,6 +65,9 @@ pub fn router(sim: Arc<Sim>) -> Router {
                 get(list_alert_configs),
             );
     }
+    router = super::id_family::routes(router, &super::log_integrations::LOG_INTEGRATIONS);
+    router = super::id_family::routes(router, &super::metric_integrations::METRIC_INTEGRATIONS);
+    router = super::push_based::routes(router);
     router
         .route("/api/oauth/token", post(token))
         .route(
@@ -204,12 +207,15 @@ fn check_group_id(id: &str) -> Result<(), ApiError> {
         .map_err(|_| ApiError::invalid_group_id(id))
 }
 
-fn group<'a>(state: &'a SimState, id: &str) -> Result<&'a Project, ApiError> {
+pub(super) fn group<'a>(state: &'a SimState, id: &str) -> Result<&'a Project, ApiError> {
     check_group_id(id)?;
     state.get(id).ok_or_else(|| ApiError::group_not_found(id))
 }
 
-fn group_mut<'a>(state: &'a mut SimState, id: &str) -> Result<&'a mut Project, ApiError> {
+pub(super) fn group_mut<'a>(
+    state: &'a mut SimState,
+    id: &str,
+) -> Result<&'a mut Project, ApiError> {
     check_group_id(id)?;
     state
         .get_mut(id)
@@ -277,7 +283,7 @@ fn parse_body(body: &Bytes) -> Result<Value, ApiError> {
     serde_json::from_slice(body).map_err(|_| ApiError::invalid_json())
 }
 
-type Caller_ = Option<axum::Extension<Caller>>;
+pub(super) type Caller_ = Option<axum::Extension<Caller>>;
 
 async fn create_integration(
     version: Version,
@@ -321,13 +327,13 @@ pub(crate) enum Who {
 }
 
 impl Who {
-    fn of(caller: Caller_) -> Who {
+    pub(super) fn of(caller: Caller_) -> Who {
         Who::Api(caller.and_then(|axum::Extension(caller)| caller.actor))
     }
 }
 
 /// Appends the event a change of an integration leaves in its project.
-fn record(sim: &Sim, project: &mut Project, event_type: &str, who: Who) {
+pub(super) fn record(sim: &Sim, project: &mut Project, event_type: &str, who: Who) {
     let (username, public_key, remote_address) = match who {
         Who::Api(actor) => {
             let public_key = match actor {
@@ -409,8 +415,7 @@ fn write_integration(
 }
 
 async fn delete_integration(
-    // Extracted for its check of the versioned `Accept` header.
-    _version: Version,
+    version: Version,
     State(sim): Shared,
     Path((group_id, raw_type)): Path<(String, String)>,
     caller: Caller_,
@@ -424,7 +429,7 @@ async fn delete_integration(
     let delay = sim.faults.faults().read_after_write_delay;
     project.write(kind, None, delay);
     record(&sim, project, event_facts::REMOVED, Who::of(caller));
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(super::media::no_content(wire::media_type(version)))
 }
 
 /// A change "made by a person in the Atlas UI": written like the API's

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::model::IntegrationType;
 
+use super::family_validate::Fields as EntryFields;
 use super::state_file::Scalar;
 use super::validate::Fields;
 
@@ -38,6 +39,51 @@ pub struct Project {
     pub events: Vec<Event>,
     /// The project's alert configurations, in creation order.
     pub alert_configs: Vec<AlertConfig>,
+    /// Log integrations, in creation order.
+    pub log_integrations: Vec<Entry>,
+    /// Metric integrations, in creation order.
+    pub metric_integrations: Vec<Entry>,
+    /// The legacy push-based log export, when configured.
+    pub push_based_log_export: Option<PushExport>,
+}
+
+/// One entry of an id-keyed family (a log or a metric integration): the id
+/// Atlas assigned and the fields as the API takes them, secrets and header
+/// values in clear. `Debug` shows the id and the field names only.
+#[derive(Clone, PartialEq)]
+pub struct Entry {
+    /// 24 hex characters.
+    pub id: String,
+    pub fields: EntryFields,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("id", &self.id)
+            .field("fields", &self.fields.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// A project's push-based log export (one per project, no id).
+#[derive(Clone, PartialEq)]
+pub struct PushExport {
+    /// `bucketName`, `iamRoleId`, `prefixPath`.
+    pub fields: EntryFields,
+    /// One of `family_fields::PUSH_BASED_STATES` but `UNCONFIGURED`.
+    pub state: String,
+    /// ISO 8601, UTC.
+    pub create_date: String,
+}
+
+impl std::fmt::Debug for PushExport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PushExport")
+            .field("fields", &self.fields.keys().collect::<Vec<_>>())
+            .field("state", &self.state)
+            .finish()
+    }
 }
 
 /// One project event (`GET /groups/{id}/events`), with the fields
@@ -98,6 +144,9 @@ impl Project {
             lagging: BTreeMap::new(),
             events: Vec::new(),
             alert_configs: Vec::new(),
+            log_integrations: Vec::new(),
+            metric_integrations: Vec::new(),
+            push_based_log_export: None,
         }
     }
 

@@ -14,6 +14,10 @@ use crate::regular_file;
 use crate::secret::Secret;
 
 use super::auth::{ApiKey, ServiceAccount};
+use super::id_family::{self, Family};
+use super::log_integrations::LOG_INTEGRATIONS;
+use super::metric_integrations::METRIC_INTEGRATIONS;
+use super::push_based;
 use super::schema;
 use super::state::{AlertConfig, DEFAULT_CREATED, Event, Project, State, Stored};
 
@@ -54,6 +58,31 @@ pub struct ProjectFile {
     /// The project's alert configurations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alert_configs: Vec<AlertConfig>,
+    /// Log integrations as the API takes them (`type`, `logTypes`, ...,
+    /// secrets and header values in clear), with `id` (generated when left
+    /// out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub log_integrations: Vec<EntryFile>,
+    /// Metric integrations as the API takes them, with
+    /// `metricIntegrationId` (generated when left out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metric_integrations: Vec<EntryFile>,
+    /// The push-based log export: `bucketName`, `iamRoleId`, `prefixPath`,
+    /// and optionally `state` and `createDate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push_based_log_export: Option<EntryFile>,
+}
+
+/// One entry of a family in the state file, as a JSON object. `Debug`
+/// shows its keys only: values may be secrets.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EntryFile(pub serde_json::Map<String, serde_json::Value>);
+
+impl fmt::Debug for EntryFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -301,6 +330,18 @@ impl StateFile {
                 check_id(&alert.id).map_err(|m| invalid(format!("alert config id: {m}")))?;
                 project.alert_configs.push(alert);
             }
+            for (files, family) in [
+                (&p.log_integrations, &LOG_INTEGRATIONS),
+                (&p.metric_integrations, &METRIC_INTEGRATIONS),
+            ] {
+                for file in files {
+                    let entry = id_family::seed(family, &file.0, &mut new_id).map_err(invalid)?;
+                    (family.entries_mut)(&mut project).push(entry);
+                }
+            }
+            if let Some(file) = &p.push_based_log_export {
+                project.push_based_log_export = Some(push_based::seed(&file.0).map_err(invalid)?);
+            }
             state.push(project);
         }
         Ok(state)
@@ -352,6 +393,12 @@ impl StateFile {
                         .collect(),
                     events: p.events.clone(),
                     alert_configs: p.alert_configs.clone(),
+                    log_integrations: family_files(&LOG_INTEGRATIONS, p),
+                    metric_integrations: family_files(&METRIC_INTEGRATIONS, p),
+                    push_based_log_export: p
+                        .push_based_log_export
+                        .as_ref()
+                        .map(|export| EntryFile(push_based::unseed(export))),
                 }
             })
             .collect();
@@ -372,6 +419,13 @@ impl StateFile {
             service_accounts,
         }
     }
+}
+
+fn family_files(family: &Family, project: &Project) -> Vec<EntryFile> {
+    (family.entries)(project)
+        .iter()
+        .map(|entry| EntryFile(id_family::unseed(family, entry)))
+        .collect()
 }
 
 fn check_id(id: &str) -> Result<(), String> {

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use crate::model::{FieldKind, FieldValue, IntegrationType, ReadBack};
@@ -12,6 +12,7 @@ use crate::secret::{mask, url_mask};
 
 use super::assumptions::{Assumptions, OverMaxItems};
 use super::errors::ApiError;
+use super::media::Presentation;
 use super::schema::{Version, fields};
 use super::state::{Project, Stored};
 
@@ -124,7 +125,7 @@ pub struct Page {
     pub envelope: bool,
 }
 
-fn parse_bool(
+pub(super) fn parse_bool(
     query: &HashMap<String, String>,
     name: &str,
     default: bool,
@@ -206,26 +207,20 @@ impl Page {
 
 /// A success answer with Atlas's content type for the version.
 pub fn ok(version: Version, status: StatusCode, body: Value, page: Option<&Page>) -> Response {
-    let (pretty, envelope) = page.map_or((false, false), |p| (p.pretty, p.envelope));
-    let body = if envelope {
-        json!({"content": body, "status": status.as_u16()})
-    } else {
-        body
-    };
-    let text = if pretty {
-        serde_json::to_string_pretty(&body).unwrap_or_default()
-    } else {
-        body.to_string()
-    };
-    let content_type = match version {
+    let presentation = page.map_or_else(Presentation::default, |p| Presentation {
+        pretty: p.pretty,
+        envelope: p.envelope,
+    });
+    super::media::answer(media_type(version), status, body, presentation)
+}
+
+/// The media type of every answer of `/integrations` and the other
+/// original endpoints, in one version.
+pub fn media_type(version: Version) -> &'static str {
+    match version {
         Version::V1 => "application/json",
         Version::V2 => V2_MEDIA_TYPE,
-    };
-    let mut response = (status, text).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response
+    }
 }
 
 /// `http://host:port` as the client addressed us, for `links`.
