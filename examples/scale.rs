@@ -415,7 +415,7 @@ fn start_sim(state: StateFile, args: &Args, auth: bool) -> Res<SimHandle> {
 
 fn client(url: &str, credentials: Credentials, concurrency: usize) -> Res<Arc<Client>> {
     let mut config = ClientConfig::new(base_url(Some(url), |_| None)?, credentials);
-    config.concurrency = concurrency;
+    config.settings.concurrency = concurrency;
     Ok(Arc::new(Client::new(config)?))
 }
 
@@ -1262,7 +1262,7 @@ fn main() -> Res<()> {
         Arc::clone(&tether),
         operations,
         PlanOptions::default(),
-        &engine::Stop::default(),
+        &engine::CancellationToken::new(),
         Arc::new(|| {}),
     ));
     let apply_wall = started.elapsed();

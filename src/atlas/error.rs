@@ -133,8 +133,8 @@ pub enum ApiError {
     #[error("{0}")]
     Config(String),
 
-    /// A write that was never sent: the client's stop flag
-    /// (`ClientConfig::stop`) was up when its turn came. Atlas did not see
+    /// A write that was never sent: the client's stop token
+    /// (`Settings::stop`) was cancelled when its turn came. Atlas did not see
     /// it, so nothing of it changed.
     #[error("`{request}` was not sent: tether was asked to stop")]
     NotStarted { request: String },

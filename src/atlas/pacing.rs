@@ -30,6 +30,9 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
 /// What one answer's headers say about the bucket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BucketReading {
@@ -218,6 +221,9 @@ pub struct PacingStats {
 pub struct Pacer {
     state: Option<Mutex<Pacing>>,
     stats: Mutex<PacingStats>,
+    /// Wakes the requests held back when the estimate changes: an answer
+    /// came, or a request let through was abandoned.
+    changed: Notify,
 }
 
 impl Pacer {
@@ -225,6 +231,58 @@ impl Pacer {
         Pacer {
             state: enabled.then(|| Mutex::new(Pacing::default())),
             stats: Mutex::new(PacingStats::default()),
+            changed: Notify::new(),
+        }
+    }
+
+    /// Waits until pacing lets a request go: its turn, and how long it
+    /// waited. A request held back asks again when its wait is over or the
+    /// estimate changed, whichever comes first. `None` when `stop` is
+    /// given and cancelled first.
+    pub async fn wait_turn(
+        &self,
+        stop: Option<&CancellationToken>,
+    ) -> Option<(Turn<'_>, Duration)> {
+        let since = Instant::now();
+        let mut waited = false;
+        loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            // Registered before the estimate is read, so that a change in
+            // between is not missed.
+            changed.as_mut().enable();
+            let wait = match self.try_turn(Instant::now(), since) {
+                Ok(turn) => {
+                    let paced = if waited {
+                        let paced = since.elapsed();
+                        self.waited(paced);
+                        paced
+                    } else {
+                        Duration::ZERO
+                    };
+                    return Some((turn, paced));
+                }
+                Err(wait) => wait,
+            };
+            if stop.is_some_and(CancellationToken::is_cancelled) {
+                return None;
+            }
+            if !waited {
+                self.held_back();
+                waited = true;
+            }
+            let stopped = async {
+                match stop {
+                    Some(stop) => stop.cancelled().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                biased;
+                () = stopped => return None,
+                () = &mut changed => {}
+                () = tokio::time::sleep(wait) => {}
+            }
         }
     }
 
@@ -277,6 +335,7 @@ impl Turn<'_> {
         self.open = false;
         self.pacer
             .with(|pacing| pacing.answered(now, reading, throttled));
+        self.pacer.changed.notify_waiters();
     }
 }
 
@@ -284,6 +343,7 @@ impl Drop for Turn<'_> {
     fn drop(&mut self) {
         if self.open {
             self.pacer.with(Pacing::abandoned);
+            self.pacer.changed.notify_waiters();
         }
     }
 }

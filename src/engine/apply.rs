@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use tokio_util::sync::CancellationToken;
+
 use super::report::{OperationReport, Outcome, Report};
 use crate::atlas::{ApiError, Client, Deletion};
 use crate::model::{
@@ -15,13 +17,13 @@ use crate::plan::{Action, Operation, PlanOptions, Verb, plan_project};
 
 /// Sends the operations: projects in parallel under the client's limit,
 /// the writes of one project one after another. A failed write does not stop
-/// the others. Once `stop` is set no new write starts; those under way
-/// finish.
+/// the others. Once `stop` is cancelled no new write starts; those under
+/// way finish.
 pub async fn execute(
     client: Arc<Client>,
     operations: Vec<Operation>,
     options: PlanOptions,
-    stop: Arc<AtomicBool>,
+    stop: &CancellationToken,
     on_done: Arc<dyn Fn() + Send + Sync>,
 ) -> Report {
     // `operations` come project by project: each run of one project's
@@ -39,7 +41,7 @@ pub async fn execute(
     let forbidden = Arc::new(AtomicBool::new(false));
     let per_project = crate::tasks::in_order(projects.into_iter().map(|project_operations| {
         let client = Arc::clone(&client);
-        let stop = Arc::clone(&stop);
+        let stop = stop.clone();
         let on_done = Arc::clone(&on_done);
         let forbidden = Arc::clone(&forbidden);
         async move {
@@ -47,7 +49,7 @@ pub async fn execute(
             let mut created = BTreeSet::new();
             let mut refused = false;
             for operation in project_operations {
-                let outcome = if stop.load(Ordering::SeqCst) {
+                let outcome = if stop.is_cancelled() {
                     Outcome::NotStarted
                 } else if refused {
                     on_done();
@@ -89,7 +91,7 @@ pub async fn execute(
     .await;
     Report {
         operations: per_project.into_iter().flatten().collect(),
-        interrupted: stop.load(Ordering::SeqCst),
+        interrupted: stop.is_cancelled(),
         left_alone: Vec::new(),
         cannot_write: forbidden.load(Ordering::SeqCst),
     }

@@ -12,7 +12,6 @@ mod gates;
 mod lookups;
 mod report;
 mod selectors;
-mod stop;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -28,10 +27,10 @@ pub use report::{
     report_text,
 };
 pub use selectors::{Expanded, expand};
-pub use stop::Stop;
+pub use tokio_util::sync::CancellationToken;
 
 use crate::atlas::{
-    ApiError, ApiVersion, Client, ClientConfig, CredentialSource, Credentials, RequestLog, base_url,
+    ApiError, ApiVersion, Client, ClientConfig, CredentialSource, Credentials, Settings, base_url,
 };
 use crate::config::{self, Env, Loaded, Unset};
 use crate::error::{Error, Message};
@@ -102,35 +101,17 @@ pub fn check_types(filter: &Filter) -> Result<(), Error> {
     }
 }
 
-/// How to reach Atlas, as a command's options say.
-#[derive(Clone)]
+/// How to reach Atlas, for a caller that resolves neither the address nor
+/// the credentials itself (see [`connect`]).
+#[derive(Clone, Default)]
 pub struct Connection {
-    pub api: ApiVersion,
-    /// `--base-url`; else `MONGODB_ATLAS_BASE_URL`, else Atlas's address.
+    /// Else `MONGODB_ATLAS_BASE_URL`, else Atlas's address.
     pub base_url: Option<String>,
-    pub concurrency: usize,
-    pub retries: u32,
-    /// One line per request (`-v`).
-    pub log: Option<RequestLog>,
-    /// Once requested, no write is sent that was not sent already.
-    pub stop: Option<Stop>,
+    pub settings: Settings,
 }
 
-impl Default for Connection {
-    /// The command line's defaults.
-    fn default() -> Self {
-        Connection {
-            api: ApiVersion::V2,
-            base_url: None,
-            concurrency: 16,
-            retries: 5,
-            log: None,
-            stop: None,
-        }
-    }
-}
-
-/// A client for Atlas, with credentials from the variables `var` reads.
+/// A client for Atlas at `connection.base_url`, with credentials from the
+/// variables `var` reads.
 pub fn connect(
     connection: Connection,
     var: impl Fn(&str) -> Option<String>,
@@ -138,26 +119,23 @@ pub fn connect(
     let url = base_url(connection.base_url.as_deref(), &var)?;
     let (credentials, names) = Credentials::from_env_named(&var)?;
     let from = names.map_or(CredentialSource::None, CredentialSource::Variables);
-    connect_to(connection, url, credentials, from)
+    connect_to(connection.settings, url, credentials, from)
 }
 
 /// A client for Atlas at `url` with `credentials`, found already where
-/// `from` says (see [`crate::atlas::Access`]); `connection.base_url` is not
-/// read.
+/// `from` says (see [`crate::atlas::Access`]).
 pub fn connect_to(
-    connection: Connection,
+    settings: Settings,
     url: reqwest::Url,
     credentials: Credentials,
     from: CredentialSource,
 ) -> Result<Client, Error> {
-    let mut config = ClientConfig::new(url, credentials);
-    config.credentials_from = Some(from);
-    config.api = connection.api;
-    config.concurrency = connection.concurrency;
-    config.retry.max_attempts = connection.retries + 1;
-    config.log = connection.log;
-    config.stop = connection.stop.map(|stop| stop.flag());
-    Ok(Client::new(config)?)
+    Ok(Client::new(ClientConfig {
+        base_url: url,
+        credentials,
+        credentials_from: Some(from),
+        settings,
+    })?)
 }
 
 /// A plan made against live Atlas, with what a saved plan and apply need.
@@ -522,15 +500,15 @@ pub fn check_gates(plan: &Plan, operations: &[Operation], gates: &Gates) -> Resu
 
 /// Sends the operations: projects in parallel under the client's limit, one
 /// project's writes in order. A failed write does not stop the others. Once
-/// `stop` is requested no new write starts; those under way finish.
+/// `stop` is cancelled no new write starts; those under way finish.
 pub async fn apply(
     client: Arc<Client>,
     operations: Vec<Operation>,
     options: PlanOptions,
-    stop: &Stop,
+    stop: &CancellationToken,
     on_done: OnDone,
 ) -> Report {
-    apply::execute(client, operations, options, stop.flag(), on_done).await
+    apply::execute(client, operations, options, stop, on_done).await
 }
 
 /// What `import` reads: each project with its integrations. Fails on the
