@@ -104,6 +104,13 @@ mod tests {
         );
     }
 
+    #[test]
+    fn retries_are_attempts_after_the_first() {
+        assert_eq!(RetryPolicy::with_retries(0).max_attempts, 1);
+        assert_eq!(RetryPolicy::default().max_attempts, DEFAULT_RETRIES + 1);
+        assert_eq!(RetryPolicy::with_retries(u32::MAX).max_attempts, u32::MAX);
+    }
+
     fn parse(value: &str) -> Option<Duration> {
         parse_retry_after(value, None, SystemTime::now())
     }

@@ -7,6 +7,7 @@
 //! to an exit status.
 
 mod apply;
+mod connect;
 mod fetch;
 mod gates;
 mod lookups;
@@ -18,6 +19,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use crate::plan::Refusal;
+pub use connect::{Connection, connect, connect_to};
 pub use fetch::{Observed, OnDone, fetch_all};
 pub use gates::{Gates, SHARE_FROM, managed_count, refusals};
 pub use lookups::{EVENTS_SHOWN, Lookups, WINDOW_DAYS, look_around};
@@ -29,9 +31,7 @@ pub use report::{
 pub use selectors::{Expanded, expand};
 pub use tokio_util::sync::CancellationToken;
 
-use crate::atlas::{
-    ApiError, ApiVersion, Client, ClientConfig, CredentialSource, Credentials, Settings, base_url,
-};
+use crate::atlas::{ApiError, ApiVersion, Client};
 use crate::config::{self, Env, Loaded, Unset};
 use crate::error::{Error, Message};
 use crate::exit::ExitStatus;
@@ -99,43 +99,6 @@ pub fn check_types(filter: &Filter) -> Result<(), Error> {
         }
         None => Ok(()),
     }
-}
-
-/// How to reach Atlas, for a caller that resolves neither the address nor
-/// the credentials itself (see [`connect`]).
-#[derive(Clone, Default)]
-pub struct Connection {
-    /// Else `MONGODB_ATLAS_BASE_URL`, else Atlas's address.
-    pub base_url: Option<String>,
-    pub settings: Settings,
-}
-
-/// A client for Atlas at `connection.base_url`, with credentials from the
-/// variables `var` reads.
-pub fn connect(
-    connection: Connection,
-    var: impl Fn(&str) -> Option<String>,
-) -> Result<Client, Error> {
-    let url = base_url(connection.base_url.as_deref(), &var)?;
-    let (credentials, names) = Credentials::from_env_named(&var)?;
-    let from = names.map_or(CredentialSource::None, CredentialSource::Variables);
-    connect_to(connection.settings, url, credentials, from)
-}
-
-/// A client for Atlas at `url` with `credentials`, found already where
-/// `from` says (see [`crate::atlas::Access`]).
-pub fn connect_to(
-    settings: Settings,
-    url: reqwest::Url,
-    credentials: Credentials,
-    from: CredentialSource,
-) -> Result<Client, Error> {
-    Ok(Client::new(ClientConfig {
-        base_url: url,
-        credentials,
-        credentials_from: Some(from),
-        settings,
-    })?)
 }
 
 /// A plan made against live Atlas, with what a saved plan and apply need.
