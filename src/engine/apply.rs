@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio_util::sync::CancellationToken;
 
@@ -38,12 +37,10 @@ pub async fn execute(
     // A write Atlas refuses with 403 says the credentials cannot write to
     // that project (Atlas grants roles per project): its other writes are
     // not sent, and the report says so once.
-    let forbidden = Arc::new(AtomicBool::new(false));
     let per_project = crate::tasks::in_order(projects.into_iter().map(|project_operations| {
         let client = Arc::clone(&client);
         let stop = stop.clone();
         let on_done = Arc::clone(&on_done);
-        let forbidden = Arc::clone(&forbidden);
         async move {
             let mut reports = Vec::with_capacity(project_operations.len());
             let mut created = BTreeSet::new();
@@ -65,7 +62,6 @@ pub async fn execute(
                     let outcome = match write(&client, &operation, &options).await {
                         Err(err @ ApiError::Forbidden { write: true, .. }) => {
                             refused = true;
-                            forbidden.store(true, Ordering::SeqCst);
                             failed(err)
                         }
                         Err(err) => failed(err),
@@ -85,15 +81,19 @@ pub async fn execute(
                     outcome,
                 });
             }
-            reports
+            (reports, refused)
         }
     }))
     .await;
+    let cannot_write = per_project.iter().any(|(_, refused)| *refused);
     Report {
-        operations: per_project.into_iter().flatten().collect(),
+        operations: per_project
+            .into_iter()
+            .flat_map(|(reports, _)| reports)
+            .collect(),
         interrupted: stop.is_cancelled(),
         left_alone: Vec::new(),
-        cannot_write: forbidden.load(Ordering::SeqCst),
+        cannot_write,
     }
 }
 
