@@ -31,7 +31,7 @@ mod pacer;
 
 use std::time::{Duration, Instant};
 
-pub use pacer::{Pacer, PacingStats};
+pub use pacer::{Pacer, PacingStats, Turn};
 
 /// What one answer's headers say about the bucket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

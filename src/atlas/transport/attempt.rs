@@ -1,12 +1,15 @@
-//! One attempt of a request, within the shared limit: its slot, the stop
-//! request, the first Digest challenge, pacing, the `Authorization`
-//! header, the exchange, the log line; then what the answer comes to.
+//! One attempt of a request, in three steps: get ready (a slot in the
+//! shared limit, the stop request, the first Digest challenge, pacing, the
+//! `Authorization` header), the exchange and its log line, then what the
+//! answer comes to.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::HeaderValue;
 use reqwest::{StatusCode, Url};
+use tokio::sync::MutexGuard;
+use tokio_util::sync::CancellationToken;
 
 use super::Transport;
 use super::exchange::{Received, exchange};
@@ -14,6 +17,8 @@ use super::outcome::{Outcome, Sent, bucket_reading, sort};
 use crate::atlas::answer::Answer;
 use crate::atlas::error::ApiError;
 use crate::atlas::failure::Failure;
+use crate::atlas::limit::Slot;
+use crate::atlas::pacing::Turn;
 use crate::atlas::redact::Redactor;
 use crate::atlas::request::{Request, RequestAuth};
 
@@ -50,8 +55,21 @@ pub enum Attempted {
     NoAnswer(Failure),
 }
 
+/// What an attempt holds while it is sent: its place in the limit, the
+/// first Digest challenge's turn, its pacing turn, its authorization.
+struct Ready<'a> {
+    _slot: Option<Slot<'a>>,
+    _first: Option<MutexGuard<'a, ()>>,
+    turn: Option<Turn<'a>>,
+    /// How long pacing held it back.
+    paced: Duration,
+    header: Option<HeaderValue>,
+    /// The generation of the bearer token it carries.
+    token: Option<u64>,
+}
+
 impl Transport {
-    /// One attempt: authorize, send, and sort the answer into what the
+    /// One attempt: get ready, send, and sort the answer into what the
     /// caller reads, what is worth another attempt and what is an error.
     pub(super) async fn attempt(
         &self,
@@ -59,10 +77,53 @@ impl Transport {
         shown: &str,
         attempt: Attempt,
     ) -> Result<Attempted, ApiError> {
+        let mut ready = self.ready(request, shown, attempt).await?;
+        let started = Instant::now();
+        let exchanged = exchange(&self.http, request, ready.header.take()).await;
+        let elapsed = started.elapsed().as_millis();
+        let note = if ready.paced.is_zero() {
+            format!("attempt {}", attempt.number)
+        } else {
+            format!(
+                "attempt {}, paced {} ms",
+                attempt.number,
+                ready.paced.as_millis()
+            )
+        };
+        let received = match exchanged {
+            Ok(received) => received,
+            Err(failure) => {
+                self.log(|| {
+                    format!(
+                        "{shown} failed after {elapsed} ms ({note}): {}",
+                        failure.reason()
+                    )
+                });
+                return Ok(Attempted::NoAnswer(failure));
+            }
+        };
+        self.auth.answered(received.status);
+        if let Some(turn) = ready.turn.take() {
+            let throttled = received.status == StatusCode::TOO_MANY_REQUESTS;
+            turn.answered(Instant::now(), bucket_reading(&received.headers), throttled);
+        }
+        self.log(|| format!("{shown} {} {elapsed} ms ({note})", received.status.as_u16()));
+        self.settle(request, shown, attempt, received, ready.token)
+            .await
+    }
+
+    /// Everything before the request is sent: a slot, the stop request,
+    /// the first Digest challenge, pacing, the `Authorization` header.
+    async fn ready(
+        &self,
+        request: &Request,
+        shown: &str,
+        attempt: Attempt,
+    ) -> Result<Ready<'_>, ApiError> {
         let api = matches!(request.auth, RequestAuth::Api);
         // The token request is made by a request that holds a slot, for
         // it: taking a second slot would wait forever at `--concurrency 1`.
-        let _slot = if api {
+        let slot = if api {
             Some(self.limit.acquire().await)
         } else {
             None
@@ -71,10 +132,10 @@ impl Transport {
             request: shown.to_owned(),
         };
         let stop = attempt.stoppable.then_some(&self.stop);
-        if stop.is_some_and(|stop| stop.is_cancelled()) {
+        if stop.is_some_and(CancellationToken::is_cancelled) {
             return Err(not_started());
         }
-        let _first = self.auth.first_request(request).await;
+        let first = self.auth.first_request(request).await;
         // The token endpoint has a bucket of its own, which pacing does not
         // follow.
         let (turn, paced) = if api {
@@ -105,45 +166,31 @@ impl Transport {
                 })
             })
             .transpose()?;
-        let started = Instant::now();
-        let exchanged = exchange(&self.http, request, header).await;
-        let elapsed = started.elapsed().as_millis();
-        let attempt_note = || {
-            if paced.is_zero() {
-                format!("attempt {}", attempt.number)
-            } else {
-                format!("attempt {}, paced {} ms", attempt.number, paced.as_millis())
-            }
-        };
+        Ok(Ready {
+            _slot: slot,
+            _first: first,
+            turn,
+            paced,
+            header,
+            token: authorization.token,
+        })
+    }
+
+    /// What the answer `received` comes to (see [`sort`]), and what it
+    /// changes: the concurrency limit, the credentials after a 401.
+    async fn settle(
+        &self,
+        request: &Request,
+        shown: &str,
+        attempt: Attempt,
+        received: Received,
+        token: Option<u64>,
+    ) -> Result<Attempted, ApiError> {
         let Received {
             status,
             headers,
             body,
-        } = match exchanged {
-            Ok(received) => received,
-            Err(failure) => {
-                self.log(|| {
-                    format!(
-                        "{shown} failed after {elapsed} ms ({}): {}",
-                        attempt_note(),
-                        failure.reason()
-                    )
-                });
-                return Ok(Attempted::NoAnswer(failure));
-            }
-        };
-        self.auth.answered(status);
-        if let Some(turn) = turn {
-            let throttled = status == StatusCode::TOO_MANY_REQUESTS;
-            turn.answered(Instant::now(), bucket_reading(&headers), throttled);
-        }
-        self.log(|| {
-            format!(
-                "{shown} {} {elapsed} ms ({})",
-                status.as_u16(),
-                attempt_note()
-            )
-        });
+        } = received;
         let answer = Answer {
             status,
             request: shown.to_owned(),
@@ -152,7 +199,7 @@ impl Transport {
         };
         let sent = Sent {
             url: &request.url,
-            token_request: !api,
+            token_request: matches!(request.auth, RequestAuth::Basic(_)),
         };
         // Only a 401 is sorted by its body.
         let error_code = (status == StatusCode::UNAUTHORIZED)
@@ -166,7 +213,7 @@ impl Transport {
             SystemTime::now(),
         );
         if !matches!(outcome, Outcome::Redirected { .. }) {
-            self.auth.served(status, authorization.token);
+            self.auth.served(status, token);
         }
         match outcome {
             Outcome::Redirected { location } => Ok(Attempted::Redirected { status, location }),
@@ -177,12 +224,7 @@ impl Transport {
                 Ok(Attempted::Answered(answer))
             }
             Outcome::Unauthorized { challenge } => {
-                if attempt.may_reauthenticate
-                    && self
-                        .auth
-                        .reauthenticate(challenge, authorization.token)
-                        .await
-                {
+                if attempt.may_reauthenticate && self.auth.reauthenticate(challenge, token).await {
                     return Ok(Attempted::Reauthenticated);
                 }
                 Err(ApiError::Unauthorized {
