@@ -97,7 +97,7 @@ pub mod secret;
 pub mod sim;
 mod tasks;
 
-pub use atlas::Settings;
+pub use atlas::ClientSettings;
 pub use config::{Env, Loaded, ProcessEnv, Unset};
 pub use engine::{
     Approved, CancellationToken, Connection, Gates, Planned, Report, apply, approve, check_gates,

@@ -14,7 +14,7 @@ use super::listing::Listing;
 use super::pacing::PacingStats;
 use super::request::Request;
 use super::server_text::{MAX_SHOWN_BYTES, server_text};
-use super::settings::Settings;
+use super::settings::ClientSettings;
 use super::transport::Transport;
 use super::version::ApiVersion;
 use super::wire;
@@ -30,7 +30,7 @@ pub struct ClientConfig {
     /// Where `credentials` came from, so that a refusal's hint names what
     /// to check; unknown, it names every variable tether reads.
     pub credentials_from: Option<CredentialSource>,
-    pub settings: Settings,
+    pub settings: ClientSettings,
 }
 
 impl ClientConfig {
@@ -40,7 +40,7 @@ impl ClientConfig {
             base_url,
             credentials,
             credentials_from: None,
-            settings: Settings::default(),
+            settings: ClientSettings::default(),
         }
     }
 }

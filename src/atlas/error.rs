@@ -134,8 +134,8 @@ pub enum ApiError {
     Config(String),
 
     /// A write that was never sent: the client's stop token
-    /// (`Settings::stop`) was cancelled when its turn came. Atlas did not see
-    /// it, so nothing of it changed.
+    /// (`ClientSettings::stop`) was cancelled when its turn came. Atlas did
+    /// not see it, so nothing of it changed.
     #[error("`{request}` was not sent: tether was asked to stop")]
     NotStarted { request: String },
 }

@@ -35,7 +35,8 @@ pub use redact::{Redactor, fragment_len};
 pub use retry::{DEFAULT_RETRIES, RetryPolicy};
 pub use server_text::{MAX_SHOWN_BYTES, server_text};
 pub use settings::{
-    DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, RequestLog, Settings,
+    ClientSettings, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
+    RequestLog,
 };
 pub use version::{ApiVersion, V2_MEDIA_TYPE};
 pub use wire::{integration_body, unsupported_fields};

@@ -20,7 +20,7 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub type RequestLog = Arc<dyn Fn(&str) + Send + Sync>;
 
 #[derive(Clone)]
-pub struct Settings {
+pub struct ClientSettings {
     pub api: ApiVersion,
     /// Requests in flight at most; lowered for a while when Atlas throttles.
     pub concurrency: usize,
@@ -42,9 +42,9 @@ pub struct Settings {
     pub pacing: bool,
 }
 
-impl Default for Settings {
+impl Default for ClientSettings {
     fn default() -> Self {
-        Settings {
+        ClientSettings {
             api: ApiVersion::default(),
             concurrency: usize::from(DEFAULT_CONCURRENCY),
             retry: RetryPolicy::default(),

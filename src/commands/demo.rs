@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use owo_colors::{OwoColorize, Style};
 
-use crate::atlas::Settings;
+use crate::atlas::ClientSettings;
 use crate::config::{self, Unset};
 use crate::engine;
 use crate::error::Error;
@@ -88,9 +88,9 @@ pub fn run(printer: &Printer) -> Result<ExitStatus, Error> {
     let session = super::session::Session::start()?;
     let connection = engine::Connection {
         base_url: Some(simulator.base_url()),
-        settings: Settings {
+        settings: ClientSettings {
             stop: session.stop.clone(),
-            ..Settings::default()
+            ..ClientSettings::default()
         },
     };
     let client = Arc::new(engine::connect(connection, |_| None).map_err(bug)?);

@@ -18,7 +18,7 @@ pub mod whoami;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::atlas::{Access, AccessRequest, ApiVersion, Client, RetryPolicy, Settings};
+use crate::atlas::{Access, AccessRequest, ApiVersion, Client, ClientSettings, RetryPolicy};
 use crate::cli::{Api, AtlasArgs, FileArgs, GateArgs, OutputFormat, PlanInputs};
 use crate::config::{SecretSources, Unset};
 use crate::engine::{self, Gates, Planned, Report};
@@ -108,13 +108,13 @@ fn connect_with(
     session: &Session,
     printer: &Printer,
 ) -> Result<Arc<Client>, Error> {
-    let settings = Settings {
+    let settings = ClientSettings {
         api: api_version(atlas, file_api),
         concurrency: usize::from(atlas.concurrency),
         retry: RetryPolicy::with_retries(atlas.retries),
         log: printer.request_log(),
         stop: session.stop.clone(),
-        ..Settings::default()
+        ..ClientSettings::default()
     };
     Ok(Arc::new(engine::connect_to(
         settings,

@@ -1,7 +1,7 @@
 //! How the engine gets a client: the settings from the command's options
 //! (or a library caller's), an address and credentials.
 
-use crate::atlas::{Client, ClientConfig, CredentialSource, Credentials, Settings, base_url};
+use crate::atlas::{Client, ClientConfig, ClientSettings, CredentialSource, Credentials, base_url};
 use crate::error::Error;
 
 /// How to reach Atlas, for a caller that resolves neither the address nor
@@ -10,7 +10,7 @@ use crate::error::Error;
 pub struct Connection {
     /// Else `MONGODB_ATLAS_BASE_URL`, else Atlas's address.
     pub base_url: Option<String>,
-    pub settings: Settings,
+    pub settings: ClientSettings,
 }
 
 /// A client for Atlas at `connection.base_url`, with credentials from the
@@ -28,7 +28,7 @@ pub fn connect(
 /// A client for Atlas at `url` with `credentials`, found already where
 /// `from` says (see [`crate::atlas::Access`]).
 pub fn connect_to(
-    settings: Settings,
+    settings: ClientSettings,
     url: reqwest::Url,
     credentials: Credentials,
     from: CredentialSource,
@@ -59,7 +59,7 @@ mod tests {
     fn the_base_url_given_is_the_one_used_over_the_variable() {
         let connection = Connection {
             base_url: Some(GIVEN.to_owned()),
-            settings: Settings::default(),
+            settings: ClientSettings::default(),
         };
         let client = connect(connection, variables).expect("a client");
         assert_eq!(client.base_url().as_str(), format!("{GIVEN}/"));
@@ -69,12 +69,12 @@ mod tests {
 
     #[test]
     fn the_settings_given_are_the_ones_the_client_has() {
-        let settings = Settings {
+        let settings = ClientSettings {
             api: ApiVersion::V1,
             concurrency: 3,
             retry: RetryPolicy::with_retries(0),
             request_timeout: Duration::from_secs(1),
-            ..Settings::default()
+            ..ClientSettings::default()
         };
         let url = base_url(Some(GIVEN), |_| None).expect("a URL");
         let client =

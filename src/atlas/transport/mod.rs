@@ -26,7 +26,7 @@ use super::redact::Redactor;
 use super::request::Request;
 use super::retry::RetryPolicy;
 use super::run_secrets::RunSecrets;
-use super::settings::{RequestLog, Settings};
+use super::settings::{ClientSettings, RequestLog};
 use attempt::{Attempt, Attempted};
 
 pub struct Transport {
@@ -52,7 +52,7 @@ impl Transport {
         base_url: &Url,
         credentials: Credentials,
         from: Option<CredentialSource>,
-        settings: Settings,
+        settings: ClientSettings,
     ) -> Result<Transport, ApiError> {
         install_crypto_provider();
         let http = reqwest::Client::builder()
