@@ -73,24 +73,3 @@ impl Answer {
             && self.error().error_code.as_deref() == Some("INTEGRATION_NOT_CONFIGURED")
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::secret::Secret;
-
-    #[test]
-    fn a_refused_secret_quoted_by_atlas_is_masked() {
-        let mut redactor = Redactor::default();
-        redactor.sent(&Secret::new("quoted-secret-value-1234"));
-        let answer = Answer {
-            status: StatusCode::BAD_REQUEST,
-            body: br#"{"detail": "serviceKey quoted-secret-value-1234 is invalid"}"#.to_vec(),
-            request: "PUT /x".into(),
-            redactor: Arc::new(redactor),
-        };
-        let shown = answer.rejected().to_string();
-        assert!(!shown.contains("quoted-secret-value"), "{shown}");
-        assert!(shown.contains("********************1234"), "{shown}");
-    }
-}
