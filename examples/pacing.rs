@@ -155,8 +155,8 @@ fn run(
         base_url(Some(&sim.base_url()), |_| None)?,
         Credentials::None,
     );
-    config.concurrency = args.concurrency;
-    config.pacing = pacing;
+    config.settings.concurrency = args.concurrency;
+    config.settings.pacing = pacing;
     let client = Arc::new(Client::new(config)?);
     // The client runs on a runtime like the binary's (2 workers).
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -418,7 +418,7 @@ fn start_sim(state: StateFile, args: &Args, auth: bool) -> Res<SimHandle> {
 
 fn client(url: &str, credentials: Credentials, concurrency: usize) -> Res<Arc<Client>> {
     let mut config = ClientConfig::new(base_url(Some(url), |_| None)?, credentials);
-    config.concurrency = concurrency;
+    config.settings.concurrency = concurrency;
     Ok(Arc::new(Client::new(config)?))
 }
 
@@ -1288,7 +1288,7 @@ fn main() -> Res<()> {
             rotate_secrets: false,
             api: ApiVersion::V2,
         },
-        &engine::Stop::default(),
+        &engine::CancellationToken::new(),
         Arc::new(|| {}),
     ));
     let apply_wall = started.elapsed();

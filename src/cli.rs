@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::atlas::{DEFAULT_CONCURRENCY, DEFAULT_RETRIES};
 use crate::exit::{EXIT_CODES_HELP, ExitStatus};
 use crate::output::ColorChoice;
 
@@ -131,13 +132,13 @@ pub struct AtlasArgs {
 
     /// Requests to Atlas in flight at most; lowered for a while when Atlas
     /// throttles.
-    #[arg(long, value_name = "N", default_value_t = 16,
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY,
           value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
 
     /// Retries of a request that Atlas throttled (429), that failed with a
     /// 5xx, or whose connection broke, with jittered exponential backoff.
-    #[arg(long, value_name = "N", default_value_t = 5,
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_RETRIES,
           value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: u32,
 

@@ -52,7 +52,7 @@
 //!     client,
 //!     planned.plan.operations(),
 //!     planned.options,
-//!     &tether::Stop::default(),
+//!     &tether::CancellationToken::new(),
 //!     Arc::new(|| {}),
 //! ));
 //! assert_eq!(report.succeeded(), 1);
@@ -98,10 +98,11 @@ pub mod secret;
 pub mod sim;
 mod tasks;
 
+pub use atlas::ClientSettings;
 pub use config::{Env, Loaded, ProcessEnv, Unset};
 pub use engine::{
-    Approved, Connection, Gates, Planned, Report, Stop, apply, approve, check_gates, connect,
-    fresh_salt, load, load_str, plan, read_saved, select,
+    Approved, CancellationToken, Connection, Gates, Planned, Report, apply, approve, check_gates,
+    connect, fresh_salt, load, load_str, plan, read_saved, select,
 };
 pub use error::{Error, Message};
 pub use exit::ExitStatus;

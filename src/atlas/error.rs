@@ -133,9 +133,9 @@ pub enum ApiError {
     #[error("{0}")]
     Config(String),
 
-    /// A write that was never sent: the client's stop flag
-    /// (`ClientConfig::stop`) was up when its turn came. Atlas did not see
-    /// it, so nothing of it changed.
+    /// A write that was never sent: the client's stop token
+    /// (`ClientSettings::stop`) was cancelled when its turn came. Atlas did
+    /// not see it, so nothing of it changed.
     #[error("`{request}` was not sent: tether was asked to stop")]
     NotStarted { request: String },
 }

@@ -77,6 +77,10 @@ impl Redactor {
         }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.known.is_empty()
+    }
+
     /// This redactor and `more`.
     pub fn and(&self, more: &Redactor) -> Redactor {
         let mut known = self.known.clone();

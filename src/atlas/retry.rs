@@ -4,6 +4,9 @@
 
 use std::time::{Duration, SystemTime};
 
+/// Retries of a throttled, failing or dropped request (`--retries`).
+pub const DEFAULT_RETRIES: u32 = 5;
+
 #[derive(Clone, Debug)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included.
@@ -17,16 +20,21 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
+        RetryPolicy::with_retries(DEFAULT_RETRIES)
+    }
+}
+
+impl RetryPolicy {
+    /// The default backoff, with `retries` attempts after the first.
+    pub fn with_retries(retries: u32) -> Self {
         RetryPolicy {
-            max_attempts: 6,
+            max_attempts: retries.saturating_add(1),
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(60),
             max_total_wait: Duration::from_secs(300),
         }
     }
-}
 
-impl RetryPolicy {
     /// The wait before attempt `attempt + 1`, or `None` when the budget is
     /// spent. `retry_after` is Atlas's own hint, honoured as a floor.
     pub fn delay(
@@ -94,6 +102,13 @@ mod tests {
             policy.delay(1, Some(Duration::from_secs(11)), Duration::ZERO),
             None
         );
+    }
+
+    #[test]
+    fn retries_are_attempts_after_the_first() {
+        assert_eq!(RetryPolicy::with_retries(0).max_attempts, 1);
+        assert_eq!(RetryPolicy::default().max_attempts, DEFAULT_RETRIES + 1);
+        assert_eq!(RetryPolicy::with_retries(u32::MAX).max_attempts, u32::MAX);
     }
 
     fn parse(value: &str) -> Option<Duration> {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use owo_colors::{OwoColorize, Style};
 
+use crate::atlas::ClientSettings;
 use crate::config::{self, Unset};
 use crate::engine;
 use crate::error::Error;
@@ -87,8 +88,10 @@ pub fn run(printer: &Printer) -> Result<ExitStatus, Error> {
     let session = super::session::Session::start()?;
     let connection = engine::Connection {
         base_url: Some(simulator.base_url()),
-        stop: Some(session.stop.clone()),
-        ..engine::Connection::default()
+        settings: ClientSettings {
+            stop: session.stop.clone(),
+            ..ClientSettings::default()
+        },
     };
     let client = Arc::new(engine::connect(connection, |_| None).map_err(bug)?);
     let projects = &loaded.desired.projects;

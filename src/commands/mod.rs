@@ -20,7 +20,7 @@ pub mod whoami;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::atlas::{Access, AccessRequest, ApiVersion, Client};
+use crate::atlas::{Access, AccessRequest, ApiVersion, Client, ClientSettings, RetryPolicy};
 use crate::cli::{Api, AtlasArgs, FileArgs, GateArgs, OutputFormat, PlanInputs};
 use crate::config::{SecretSources, Unset};
 use crate::engine::{self, Gates, Planned, Report};
@@ -110,16 +110,16 @@ fn connect_with(
     session: &Session,
     printer: &Printer,
 ) -> Result<Arc<Client>, Error> {
-    let connection = engine::Connection {
+    let settings = ClientSettings {
         api: api_version(atlas, file_api),
-        base_url: atlas.base_url.clone(),
         concurrency: usize::from(atlas.concurrency),
-        retries: atlas.retries,
+        retry: RetryPolicy::with_retries(atlas.retries),
         log: printer.request_log(),
-        stop: Some(session.stop.clone()),
+        stop: session.stop.clone(),
+        ..ClientSettings::default()
     };
     Ok(Arc::new(engine::connect_to(
-        connection,
+        settings,
         access.base_url,
         access.credentials,
         access.credentials_from,

@@ -3,12 +3,15 @@
 
 use std::future::Future;
 
-use crate::engine::Stop;
+use tokio_util::sync::CancellationToken;
+
 use crate::error::Error;
 
 pub struct Session {
     pub runtime: tokio::runtime::Runtime,
-    pub stop: Stop,
+    /// Cancelled by Ctrl-C or SIGTERM. Reads stop at once; no write starts
+    /// after it; a write already sent is finished and reported.
+    pub stop: CancellationToken,
 }
 
 impl Session {
@@ -25,7 +28,7 @@ impl Session {
                     "the system is short of threads or memory",
                 )
             })?;
-        let stop = Stop::default();
+        let stop = CancellationToken::new();
         let signals = {
             let _inside = runtime.enter();
             Signals::listen().map_err(|err| {
@@ -38,7 +41,7 @@ impl Session {
         let on_signal = stop.clone();
         runtime.spawn(async move {
             signals.next().await;
-            on_signal.request();
+            on_signal.cancel();
         });
         Ok(Session { runtime, stop })
     }
@@ -49,7 +52,7 @@ impl Session {
         self.runtime.block_on(async {
             tokio::select! {
                 biased;
-                () = self.stop.requested() => Err(Error::interrupted()),
+                () = self.stop.cancelled() => Err(Error::interrupted()),
                 out = future => Ok(out),
             }
         })

@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+
+use tokio_util::sync::CancellationToken;
 
 use super::report::{OperationReport, Outcome, Report};
 use crate::atlas::{ApiError, Client, Deletion};
@@ -15,13 +16,13 @@ use crate::plan::{Action, Operation, PlanOptions, Verb, plan_project};
 
 /// Sends the operations: projects in parallel under the client's limit,
 /// the writes of one project one after another. A failed write does not stop
-/// the others. Once `stop` is set no new write starts; those under way
-/// finish.
+/// the others. Once `stop` is cancelled no new write starts; those under
+/// way finish.
 pub async fn execute(
     client: Arc<Client>,
     operations: Vec<Operation>,
     options: PlanOptions,
-    stop: Arc<AtomicBool>,
+    stop: &CancellationToken,
     on_done: Arc<dyn Fn() + Send + Sync>,
 ) -> Report {
     // `operations` come project by project: each run of one project's
@@ -36,18 +37,16 @@ pub async fn execute(
     // A write Atlas refuses with 403 says the credentials cannot write to
     // that project (Atlas grants roles per project): its other writes are
     // not sent, and the report says so once.
-    let forbidden = Arc::new(AtomicBool::new(false));
     let per_project = crate::tasks::in_order(projects.into_iter().map(|project_operations| {
         let client = Arc::clone(&client);
-        let stop = Arc::clone(&stop);
+        let stop = stop.clone();
         let on_done = Arc::clone(&on_done);
-        let forbidden = Arc::clone(&forbidden);
         async move {
             let mut reports = Vec::with_capacity(project_operations.len());
             let mut created = BTreeSet::new();
             let mut refused = false;
             for operation in project_operations {
-                let outcome = if stop.load(Ordering::SeqCst) {
+                let outcome = if stop.is_cancelled() {
                     Outcome::NotStarted
                 } else if refused {
                     on_done();
@@ -63,7 +62,6 @@ pub async fn execute(
                     let outcome = match write(&client, &operation, &options).await {
                         Err(err @ ApiError::Forbidden { write: true, .. }) => {
                             refused = true;
-                            forbidden.store(true, Ordering::SeqCst);
                             failed(err)
                         }
                         Err(err) => failed(err),
@@ -83,15 +81,19 @@ pub async fn execute(
                     outcome,
                 });
             }
-            reports
+            (reports, refused)
         }
     }))
     .await;
+    let cannot_write = per_project.iter().any(|(_, refused)| *refused);
     Report {
-        operations: per_project.into_iter().flatten().collect(),
-        interrupted: stop.load(Ordering::SeqCst),
+        operations: per_project
+            .into_iter()
+            .flat_map(|(reports, _)| reports)
+            .collect(),
+        interrupted: stop.is_cancelled(),
         left_alone: Vec::new(),
-        cannot_write: forbidden.load(Ordering::SeqCst),
+        cannot_write,
     }
 }
 

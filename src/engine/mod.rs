@@ -7,18 +7,19 @@
 //! to an exit status.
 
 mod apply;
+mod connect;
 mod fetch;
 mod gates;
 mod lookups;
 mod report;
 mod selectors;
-mod stop;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
 pub use crate::plan::Refusal;
+pub use connect::{Connection, connect, connect_to};
 pub use fetch::{OnDone, Target, read_all, resolve};
 pub use gates::{Gates, SHARE_FROM, managed_count, refusals};
 pub use lookups::{EVENTS_SHOWN, Lookups, WINDOW_DAYS, look_around};
@@ -28,11 +29,9 @@ pub use report::{
     report_text,
 };
 pub use selectors::{Expanded, expand};
-pub use stop::Stop;
+pub use tokio_util::sync::CancellationToken;
 
-use crate::atlas::{
-    ApiError, ApiVersion, Client, ClientConfig, CredentialSource, Credentials, RequestLog, base_url,
-};
+use crate::atlas::{ApiError, Client};
 use crate::config::{self, Env, Loaded, Unset};
 use crate::error::{Error, Message};
 use crate::exit::ExitStatus;
@@ -100,64 +99,6 @@ pub fn check_types(filter: &Filter) -> Result<(), Error> {
         }
         None => Ok(()),
     }
-}
-
-/// How to reach Atlas, as a command's options say.
-#[derive(Clone)]
-pub struct Connection {
-    pub api: ApiVersion,
-    /// `--base-url`; else `MONGODB_ATLAS_BASE_URL`, else Atlas's address.
-    pub base_url: Option<String>,
-    pub concurrency: usize,
-    pub retries: u32,
-    /// One line per request (`-v`).
-    pub log: Option<RequestLog>,
-    /// Once requested, no write is sent that was not sent already.
-    pub stop: Option<Stop>,
-}
-
-impl Default for Connection {
-    /// The command line's defaults.
-    fn default() -> Self {
-        Connection {
-            api: ApiVersion::V2,
-            base_url: None,
-            concurrency: 16,
-            retries: 5,
-            log: None,
-            stop: None,
-        }
-    }
-}
-
-/// A client for Atlas, with credentials from the variables `var` reads.
-pub fn connect(
-    connection: Connection,
-    var: impl Fn(&str) -> Option<String>,
-) -> Result<Client, Error> {
-    let url = base_url(connection.base_url.as_deref(), &var)?;
-    let (credentials, names) = Credentials::from_env_named(&var)?;
-    let from = names.map_or(CredentialSource::None, CredentialSource::Variables);
-    connect_to(connection, url, credentials, from)
-}
-
-/// A client for Atlas at `url` with `credentials`, found already where
-/// `from` says (see [`crate::atlas::Access`]); `connection.base_url` is not
-/// read.
-pub fn connect_to(
-    connection: Connection,
-    url: reqwest::Url,
-    credentials: Credentials,
-    from: CredentialSource,
-) -> Result<Client, Error> {
-    let mut config = ClientConfig::new(url, credentials);
-    config.credentials_from = Some(from);
-    config.api = connection.api;
-    config.concurrency = connection.concurrency;
-    config.retry.max_attempts = connection.retries + 1;
-    config.log = connection.log;
-    config.stop = connection.stop.map(|stop| stop.flag());
-    Ok(Client::new(config)?)
 }
 
 /// A plan made against live Atlas, with what a saved plan and apply need.
@@ -459,15 +400,15 @@ pub fn check_gates(plan: &Plan, operations: &[Operation], gates: &Gates) -> Resu
 
 /// Sends the operations: projects in parallel under the client's limit, one
 /// project's writes in order. A failed write does not stop the others. Once
-/// `stop` is requested no new write starts; those under way finish.
+/// `stop` is cancelled no new write starts; those under way finish.
 pub async fn apply(
     client: Arc<Client>,
     operations: Vec<Operation>,
     options: PlanOptions,
-    stop: &Stop,
+    stop: &CancellationToken,
     on_done: OnDone,
 ) -> Report {
-    apply::execute(client, operations, options, stop.flag(), on_done).await
+    apply::execute(client, operations, options, stop, on_done).await
 }
 
 /// What `import` reads: each project with its integrations. Fails on the

@@ -4,6 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use tether::CancellationToken;
 use tether::atlas::{
     ApiError, ApiVersion, Client, ClientConfig, Credentials, Deletion, RetryPolicy, base_url,
 };
@@ -108,7 +109,7 @@ fn config_for(base: &str, credentials: Credentials) -> ClientConfig {
         base_url(Some(base), |_| None).expect("a valid base URL"),
         credentials,
     );
-    config.retry = fast_retry(4);
+    config.settings.retry = fast_retry(4);
     config
 }
 
@@ -157,7 +158,7 @@ async fn lists_a_project_in_one_get_with_secrets_masked() {
 async fn one_digest_challenge_across_200_calls() {
     let sim = guarded_sim(SimConfig::default());
     let mut config = config_for(&sim.base_url(), key_credentials(PRIVATE_KEY));
-    config.concurrency = 16;
+    config.settings.concurrency = 16;
     let client = Arc::new(Client::new(config).expect("client"));
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..200 {
@@ -258,7 +259,7 @@ async fn throttled_then_served_after_retry_after() {
     let sim = throttled_sim(Duration::from_secs(1));
     // Pacing would wait for the token instead of being throttled.
     let mut config = config_for(&sim.base_url(), Credentials::None);
-    config.pacing = false;
+    config.settings.pacing = false;
     let client = Client::new(config).expect("client");
     client.list_integrations(&group(PROD)).await.expect("first");
     let started = Instant::now();
@@ -282,7 +283,7 @@ async fn throttled_then_served_after_retry_after() {
 async fn throttled_past_the_budget_is_a_clear_error() {
     let sim = throttled_sim(Duration::from_secs(3600));
     let mut config = config_for(&sim.base_url(), Credentials::None);
-    config.retry.max_total_wait = Duration::from_secs(1);
+    config.settings.retry.max_total_wait = Duration::from_secs(1);
     let client = Client::new(config).expect("client");
     client.list_integrations(&group(PROD)).await.expect("first");
     let err = client
@@ -305,9 +306,9 @@ async fn server_errors_until_the_attempts_run_out() {
         ..SimConfig::default()
     });
     let mut config = config_for(&sim.base_url(), Credentials::None);
-    config.retry = fast_retry(3);
+    config.settings.retry = fast_retry(3);
     // The simulator's 503 carries `Retry-After: 1`, which the client honours.
-    config.retry.max_total_wait = Duration::from_secs(5);
+    config.settings.retry.max_total_wait = Duration::from_secs(5);
     let err = Client::new(config)
         .expect("client")
         .list_integrations(&group(PROD))
@@ -340,7 +341,7 @@ async fn dropped_connections_are_retried() {
         ..SimConfig::default()
     });
     let mut config = config_for(&sim.base_url(), Credentials::None);
-    config.retry = fast_retry(8);
+    config.settings.retry = fast_retry(8);
     let client = Client::new(config).expect("client");
     for _ in 0..20 {
         client
@@ -560,8 +561,8 @@ async fn a_server_that_never_answers_times_out() {
         }
     });
     let mut config = config_for(&base, Credentials::None);
-    config.request_timeout = Duration::from_millis(300);
-    config.retry = fast_retry(2);
+    config.settings.request_timeout = Duration::from_millis(300);
+    config.settings.retry = fast_retry(2);
     let started = Instant::now();
     let err = Client::new(config)
         .expect("client")
@@ -634,7 +635,7 @@ async fn put_and_post_fall_back_to_each_other_on_both_versions() {
         sim_config.assumptions.v1_put_absent = tether::sim::PutAbsent::NotConfigured;
         let sim = start(sim_config);
         let mut config = config_for(&sim.base_url(), Credentials::None);
-        config.api = api;
+        config.settings.api = api;
         let client = Client::new(config).expect("client");
         let path =
             format!("/api/atlas/{prefix}/groups/{{groupId}}/integrations/{{integrationType}}");
@@ -683,7 +684,7 @@ async fn v1_refuses_v2_only_fields_before_any_request() {
         ],
     };
     let mut config = config_for(&sim.base_url(), Credentials::None);
-    config.api = ApiVersion::V1;
+    config.settings.api = ApiVersion::V1;
     let err = Client::new(config)
         .expect("client")
         .put_integration(&group(PROD), &webhook)
@@ -720,7 +721,7 @@ async fn verbose_log_has_one_line_per_request_and_no_secrets() {
     let lines = Arc::new(Mutex::new(Vec::<String>::new()));
     let sink = Arc::clone(&lines);
     let mut config = config_for(&sim.base_url(), key_credentials(PRIVATE_KEY));
-    config.log = Some(Arc::new(move |line: &str| {
+    config.settings.log = Some(Arc::new(move |line: &str| {
         sink.lock().expect("lock").push(line.to_owned());
     }));
     let client = Client::new(config).expect("client");
@@ -799,12 +800,12 @@ async fn a_refused_service_account_fetches_one_token_in_all() {
 }
 
 #[tokio::test]
-async fn a_stop_flag_set_before_a_write_sends_nothing() {
-    use std::sync::atomic::{AtomicBool, Ordering};
+async fn a_stop_requested_before_a_write_sends_nothing() {
     let sim = guarded_sim(SimConfig::default());
-    let stop = Arc::new(AtomicBool::new(true));
+    let stop = CancellationToken::new();
+    stop.cancel();
     let mut config = config_for(&sim.base_url(), sa_credentials());
-    config.stop = Some(Arc::clone(&stop));
+    config.settings.stop = stop;
     let client = Client::new(config).expect("client");
     let err = client
         .put_integration(&group(PROD), &pager_duty(PD_KEY))
@@ -820,21 +821,21 @@ async fn a_stop_flag_set_before_a_write_sends_nothing() {
         .expect_err("stopped");
     assert!(matches!(err, ApiError::NotStarted { .. }), "{err:?}");
     assert_eq!(sim.counters().total(), 0, "not even a token request");
-    // Reads are not stopped by the flag.
+    // Reads are not stopped.
     client.list_integrations(&group(PROD)).await.expect("reads");
     assert_eq!(sim.counters().writes(), 1, "the token request only");
-    stop.store(false, Ordering::SeqCst);
-    client
+    Client::new(config_for(&sim.base_url(), sa_credentials()))
+        .expect("client")
         .put_integration(&group(PROD), &pager_duty(PD_KEY))
         .await
-        .expect("written once the flag is down");
+        .expect("written without a stop");
 }
 
 #[tokio::test]
 async fn a_service_account_works_with_one_request_at_a_time() {
     let sim = guarded_sim(SimConfig::default());
     let mut config = config_for(&sim.base_url(), sa_credentials());
-    config.concurrency = 1;
+    config.settings.concurrency = 1;
     let client = Client::new(config).expect("client");
     tokio::time::timeout(
         Duration::from_secs(10),

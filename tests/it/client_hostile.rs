@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use tether::CancellationToken;
 use tether::atlas::{ApiError, Client, ClientConfig, Credentials, RetryPolicy, base_url};
 use tether::model::{FieldValue, GroupId, Integration, IntegrationType, spec};
 use tether::secret::Secret;
@@ -152,7 +153,7 @@ pub fn config(base: &str, credentials: Credentials) -> ClientConfig {
         base_url(Some(base), |_| None).expect("a valid base URL"),
         credentials,
     );
-    config.retry = RetryPolicy {
+    config.settings.retry = RetryPolicy {
         max_attempts: 3,
         base_delay: Duration::from_millis(10),
         max_delay: Duration::from_millis(50),
@@ -848,23 +849,23 @@ async fn a_token_refused_after_it_worked_is_fetched_once_for_all_requests() {
     assert_eq!(token_requests(&server), 2, "{:?}", requests(&server));
 }
 
-// --- The stop flag -----------------------------------------------------------
+// --- A stop request ----------------------------------------------------------
 
 #[tokio::test]
-async fn a_write_already_sent_is_finished_when_the_stop_flag_rises() {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    let stop = Arc::new(AtomicBool::new(false));
-    let raise = Arc::clone(&stop);
+async fn a_write_already_sent_is_finished_when_a_stop_is_requested() {
+    let stop = CancellationToken::new();
+    let request = stop.clone();
     let atlas = Server::start(move |seen| {
-        if seen.method == "PUT" && !raise.swap(true, Ordering::SeqCst) {
-            // The flag rises while the first attempt is in flight.
+        if seen.method == "PUT" && !request.is_cancelled() {
+            request.cancel();
+            // The stop comes while the first attempt is in flight.
             Reply::new("503 Service Unavailable", "{}").header("Retry-After", "0")
         } else {
             Reply::new("200 OK", EMPTY_LIST)
         }
     });
     let mut config = config(&atlas.base, Credentials::None);
-    config.stop = Some(stop);
+    config.settings.stop = stop;
     Client::new(config)
         .expect("client")
         .put_integration(&group(), &pager_duty(PD_KEY))

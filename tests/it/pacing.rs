@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tether::atlas::{ApiError, Client, ClientConfig, Credentials, RetryPolicy, base_url};
@@ -13,7 +12,7 @@ use tether::engine::{self, Planned};
 use tether::model::GroupId;
 use tether::plan::Summary;
 use tether::sim::{self, Faults, RateLimit, SimConfig, SimHandle, StateFile};
-use tether::{Filter, Unset};
+use tether::{CancellationToken, Filter, Unset};
 
 use crate::client::pager_duty;
 
@@ -59,9 +58,9 @@ fn client(sim: &SimHandle, pacing: bool) -> Arc<Client> {
         base_url(Some(&sim.base_url()), |_| None).expect("a valid base URL"),
         Credentials::None,
     );
-    config.pacing = pacing;
+    config.settings.pacing = pacing;
     // Enough attempts that no read gives up on 429s, pacing or not.
-    config.retry = RetryPolicy {
+    config.settings.retry = RetryPolicy {
         max_attempts: 40,
         base_delay: Duration::from_millis(10),
         max_delay: Duration::from_millis(100),
@@ -198,12 +197,12 @@ fn a_stop_ends_a_paced_write_before_it_is_sent() {
             ..Faults::default()
         },
     );
-    let stop = Arc::new(AtomicBool::new(false));
+    let stop = CancellationToken::new();
     let mut config = ClientConfig::new(
         base_url(Some(&sim.base_url()), |_| None).expect("a valid base URL"),
         Credentials::None,
     );
-    config.stop = Some(Arc::clone(&stop));
+    config.settings.stop = stop.clone();
     let client = Client::new(config).expect("the client builds");
     let group: GroupId = id(0).parse().expect("an id");
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -230,7 +229,7 @@ fn a_stop_ends_a_paced_write_before_it_is_sent() {
                 outcome = &mut write => break outcome,
                 () = tokio::time::sleep(Duration::from_millis(5)) => {
                     if client.pacing_stats().paced_requests > stats.paced_requests {
-                        stop.store(true, Ordering::SeqCst);
+                        stop.cancel();
                     }
                 }
             }

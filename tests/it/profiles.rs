@@ -365,7 +365,7 @@ fn a_secret_from_the_keyring_reaches_atlas() {
         "Debug hides it"
     );
     let client = tether::engine::connect_to(
-        tether::Connection::default(),
+        tether::ClientSettings::default(),
         access.base_url,
         access.credentials,
         access.credentials_from,

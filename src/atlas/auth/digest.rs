@@ -1,13 +1,13 @@
-//! Answering Atlas's authentication with as few round trips as possible:
-//! Digest is answered once and then sent pre-emptively with a growing nonce
-//! count; a service-account token is fetched once per run and reused.
+//! HTTP Digest for an API key pair, with as few round trips as possible:
+//! the first challenge is answered once, then every request is signed
+//! pre-emptively with a growing nonce count.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use base64::Engine;
 use md5::{Digest as _, Md5};
+use reqwest::Url;
+use tokio::sync::MutexGuard;
 
 use crate::secret::Secret;
 
@@ -115,9 +115,9 @@ pub struct DigestAuth {
     session: Mutex<Option<(Challenge, u32)>>,
     /// Held while the first challenge is answered, so that parallel first
     /// requests wait for it instead of each drawing a challenge of its own.
-    pub handshake: tokio::sync::Mutex<()>,
+    handshake: tokio::sync::Mutex<()>,
     /// A request was answered without a challenge.
-    unchallenged: std::sync::atomic::AtomicBool,
+    unchallenged: AtomicBool,
 }
 
 impl DigestAuth {
@@ -127,7 +127,7 @@ impl DigestAuth {
             password,
             session: Mutex::new(None),
             handshake: tokio::sync::Mutex::new(()),
-            unchallenged: std::sync::atomic::AtomicBool::new(false),
+            unchallenged: AtomicBool::new(false),
         }
     }
 
@@ -140,13 +140,25 @@ impl DigestAuth {
     /// credentials, such as `tether sim --no-auth`), and then none will come
     /// first.
     pub fn settled(&self) -> bool {
-        self.unchallenged.load(std::sync::atomic::Ordering::SeqCst) || self.has_session()
+        self.unchallenged.load(Ordering::SeqCst) || self.has_session()
+    }
+
+    /// Until requests may go out side by side, the first one takes the
+    /// challenge and the others wait for it rather than each taking one of
+    /// their own: the guard of the request that goes first, held until it
+    /// is answered. Once the first answer is in (a challenge, or none asked),
+    /// those that waited go on together.
+    pub async fn first_request(&self) -> Option<MutexGuard<'_, ()>> {
+        if self.settled() {
+            return None;
+        }
+        let guard = self.handshake.lock().await;
+        (!self.settled()).then_some(guard)
     }
 
     /// The server answered a request without a challenge.
     pub fn answered_unchallenged(&self) {
-        self.unchallenged
-            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.unchallenged.store(true, Ordering::SeqCst);
     }
 
     pub fn accept(&self, challenge: Challenge) {
@@ -155,9 +167,19 @@ impl DigestAuth {
         }
     }
 
+    /// The `Authorization` header of a request to `url`, signed for its
+    /// path and query; `None` before the first challenge.
+    pub fn authorization_for(&self, method: &str, url: &Url) -> Option<String> {
+        let uri = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        };
+        self.authorization(method, &uri)
+    }
+
     /// The `Authorization` header for the next request, with the next nonce
     /// count; `None` before the first challenge.
-    pub fn authorization(&self, method: &str, uri: &str) -> Option<String> {
+    fn authorization(&self, method: &str, uri: &str) -> Option<String> {
         let (challenge, nc) = {
             let mut session = self.session.lock().ok()?;
             let (challenge, nc) = session.as_mut()?;
@@ -194,78 +216,6 @@ impl DigestAuth {
             header.push_str(&format!(", opaque={}", quoted(opaque)));
         }
         Some(header)
-    }
-}
-
-/// A bearer token and when to stop using it.
-#[derive(Clone)]
-pub struct Token {
-    pub value: Secret,
-    pub refresh_at: Instant,
-    /// 1 for the first token of a run, 2 for the next, ...
-    pub generation: u64,
-}
-
-impl Token {
-    /// A token is refreshed a minute before Atlas says it expires.
-    pub fn new(value: Secret, expires_in: Duration, generation: u64) -> Self {
-        let margin = Duration::from_secs(60).min(expires_in / 2);
-        Token {
-            value,
-            refresh_at: Instant::now() + expires_in - margin,
-            generation,
-        }
-    }
-
-    pub fn is_fresh(&self) -> bool {
-        Instant::now() < self.refresh_at
-    }
-}
-
-/// The service account of one run; the token is fetched under the lock so
-/// that parallel requests share one token request.
-pub struct ServiceAccountAuth {
-    pub client_id: String,
-    pub secret: Secret,
-    pub token: tokio::sync::Mutex<Option<Token>>,
-    /// Tokens fetched so far.
-    pub fetched: AtomicU64,
-    /// The latest generation that got an answer other than 401.
-    pub served_up_to: AtomicU64,
-}
-
-impl ServiceAccountAuth {
-    pub fn new(client_id: String, secret: Secret) -> Self {
-        ServiceAccountAuth {
-            client_id,
-            secret,
-            token: tokio::sync::Mutex::new(None),
-            fetched: AtomicU64::new(0),
-            served_up_to: AtomicU64::new(0),
-        }
-    }
-
-    /// The generation of the token being fetched.
-    pub fn next_generation(&self) -> u64 {
-        self.fetched.fetch_add(1, Ordering::Relaxed) + 1
-    }
-
-    /// The token of `generation` got an answer other than 401.
-    pub fn served(&self, generation: u64) {
-        self.served_up_to.fetch_max(generation, Ordering::Relaxed);
-    }
-
-    /// Whether the token of `generation` ever got an answer other than 401.
-    pub fn has_served(&self, generation: u64) -> bool {
-        self.served_up_to.load(Ordering::Relaxed) >= generation
-    }
-
-    pub fn basic_authorization(&self) -> String {
-        let pair = format!("{}:{}", self.client_id, self.secret.expose());
-        format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(pair)
-        )
     }
 }
 

@@ -27,8 +27,11 @@
 //!   `Retry-After`, and answers spread out in time are what measures the
 //!   refill.
 
-use std::sync::Mutex;
+mod pacer;
+
 use std::time::{Duration, Instant};
+
+pub use pacer::{Pacer, PacingStats, Turn};
 
 /// What one answer's headers say about the bucket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -198,93 +201,6 @@ impl Pacing {
     /// The refill measured so far, in tokens per second.
     pub fn refill_per_second(&self) -> Option<f64> {
         self.refill.per_second
-    }
-}
-
-/// How much pacing slowed a client down.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct PacingStats {
-    /// Requests that waited before being sent.
-    pub paced_requests: u64,
-    /// Their waits added up.
-    pub waited: Duration,
-    /// The bucket's refill as measured, in tokens per second.
-    pub refill_per_second: Option<f64>,
-}
-
-/// [`Pacing`] shared by the requests of one client, or nothing at all when
-/// pacing is off.
-#[derive(Debug)]
-pub struct Pacer {
-    state: Option<Mutex<Pacing>>,
-    stats: Mutex<PacingStats>,
-}
-
-impl Pacer {
-    pub fn new(enabled: bool) -> Pacer {
-        Pacer {
-            state: enabled.then(|| Mutex::new(Pacing::default())),
-            stats: Mutex::new(PacingStats::default()),
-        }
-    }
-
-    /// The turn of a request waiting since `since`, or how long until it
-    /// should ask again (see [`Pacing::try_send`]).
-    pub fn try_turn(&self, now: Instant, since: Instant) -> Result<Turn<'_>, Duration> {
-        self.with(|pacing| pacing.try_send(now, since))
-            .unwrap_or(Ok(()))?;
-        Ok(Turn {
-            pacer: self,
-            open: true,
-        })
-    }
-
-    /// A request is held back: it starts waiting.
-    pub fn held_back(&self) {
-        self.stats
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .paced_requests += 1;
-    }
-
-    /// A request held back got its turn after `waited`.
-    pub fn waited(&self, waited: Duration) {
-        self.stats.lock().unwrap_or_else(|e| e.into_inner()).waited += waited;
-    }
-
-    pub fn stats(&self) -> PacingStats {
-        PacingStats {
-            refill_per_second: self.with(|pacing| pacing.refill_per_second()).flatten(),
-            ..*self.stats.lock().unwrap_or_else(|e| e.into_inner())
-        }
-    }
-
-    /// `None` when pacing is off.
-    fn with<R>(&self, f: impl FnOnce(&mut Pacing) -> R) -> Option<R> {
-        let state = self.state.as_ref()?;
-        Some(f(&mut state.lock().unwrap_or_else(|e| e.into_inner())))
-    }
-}
-
-/// One request let through: answered, or abandoned when dropped.
-pub struct Turn<'a> {
-    pacer: &'a Pacer,
-    open: bool,
-}
-
-impl Turn<'_> {
-    pub fn answered(mut self, now: Instant, reading: Option<BucketReading>, throttled: bool) {
-        self.open = false;
-        self.pacer
-            .with(|pacing| pacing.answered(now, reading, throttled));
-    }
-}
-
-impl Drop for Turn<'_> {
-    fn drop(&mut self) {
-        if self.open {
-            self.pacer.with(Pacing::abandoned);
-        }
     }
 }
 
@@ -628,32 +544,5 @@ mod tests {
         let later = since + Duration::from_secs(45);
         assert_eq!(pacing.try_send(later, since), Err(Duration::from_secs(15)));
         assert_eq!(pacing.try_send(since + MAX_WAIT, since), Ok(()));
-    }
-
-    #[test]
-    fn a_dropped_turn_is_no_longer_in_flight() {
-        let pacer = Pacer::new(true);
-        let now = Instant::now();
-        drop(pacer.try_turn(now, now));
-        pacer
-            .try_turn(now, now)
-            .expect("no bucket seen")
-            .answered(now, reading(100, 99), false);
-        let state = pacer.state.as_ref().unwrap().lock().unwrap();
-        assert_eq!(state.in_flight, 0);
-        assert_eq!(state.bucket.as_ref().unwrap().available, 99.0);
-    }
-
-    #[test]
-    fn a_pacer_that_is_off_never_waits() {
-        let pacer = Pacer::new(false);
-        let now = Instant::now();
-        for _ in 0..100 {
-            pacer
-                .try_turn(now, now)
-                .expect("no wait")
-                .answered(now, reading(100, 0), true);
-        }
-        assert_eq!(pacer.stats(), PacingStats::default());
     }
 }
