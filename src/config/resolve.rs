@@ -12,8 +12,8 @@ use super::raw::{
 use super::suggest::did_you_mean;
 use super::tree::Span;
 use crate::model::{
-    ApiVersion, Desired, DesiredProject, FieldValue, GroupId, Integration, IntegrationType,
-    InvalidGroupId, Mode, ProjectRef, Safety, Selector, Slot, spec,
+    ApiVersion, Desired, DesiredProject, FieldValue, GroupId, IdOf, Integration, IntegrationType,
+    Mode, ProjectRef, Safety, Selector, Slot, spec,
 };
 
 /// What every file of a configuration sees: the templates and the
@@ -174,14 +174,14 @@ fn project_ref(project: &RawProject, source: &str, problems: &mut Problems) -> O
     let id = match parsed {
         Ok(id) => id,
         Err(reason) => {
-            let lowercase = id.value.to_ascii_lowercase();
-            let help = if reason == InvalidGroupId::Uppercase && written_in(source, id) {
-                format!("did you mean `{lowercase}`? Atlas ids are lowercase")
-            } else {
-                "a project id is 24 lowercase hexadecimal characters, as in the project's Atlas \
-                 URL; or give the project's `name` instead"
-                    .to_owned()
-            };
+            let help = GroupId::lowercase_hint(&id.value)
+                .filter(|_| written_in(source, id))
+                .unwrap_or_else(|| {
+                    format!(
+                        "{}; or give the project's `name` instead",
+                        IdOf::Project.shape()
+                    )
+                });
             // A value that came from `${NAME}` is treated as a secret: the
             // pointer into the file shows where, never the value.
             let message = if written_in(source, id) {
