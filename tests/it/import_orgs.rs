@@ -586,19 +586,17 @@ fn an_output_directory_named_with_a_line_break_forges_no_line() {
     let dir = format!("orgs\n{FORGED}");
     std::fs::create_dir(work.path().join(&dir)).expect("mkdir");
     std::fs::write(work.path().join(&dir).join("team.yaml"), "version: 1\n").expect("write");
-    let written = run(
-        work.path(),
-        &sim,
-        &["import", "--all-orgs", "-o", &dir],
-        &[],
-    );
+    let import = || {
+        run(
+            work.path(),
+            &sim,
+            &["import", "--all-orgs", "-o", &dir],
+            &[],
+        )
+    };
+    let written = import();
     assert_eq!(written.code, 0, "{}", written.transcript());
-    let refused = run(
-        work.path(),
-        &sim,
-        &["import", "--all-orgs", "-o", &dir],
-        &[],
-    );
+    let refused = import();
     assert_eq!(refused.code, 1, "{}", refused.transcript());
     for run in [&written, &refused] {
         let output = format!("{}{}", run.stdout, run.stderr);
