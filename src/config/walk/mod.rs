@@ -7,6 +7,22 @@
 //! (`fields`). Here is what they share: the walker, mappings with known
 //! keys, and scalars.
 
+/// Declares the keys of a mapping: an enum the walk matches on
+/// exhaustively, and its `KEYS`, each key's name with its variant, in the
+/// order messages list them.
+macro_rules! known_keys {
+    ($name:ident { $($variant:ident = $key:literal),+ $(,)? }) => {
+        #[derive(Clone, Copy, PartialEq, Eq)]
+        enum $name {
+            $($variant),+
+        }
+
+        impl $name {
+            const KEYS: &'static [(&'static str, $name)] = &[$(($key, $name::$variant)),+];
+        }
+    };
+}
+
 mod fields;
 mod integrations;
 mod project;

@@ -9,48 +9,34 @@ use crate::config::raw::{RawProject, RawSelect, RawTags, Sp};
 use crate::config::tree::{Node, NodeValue};
 use crate::model::{GroupId, IdOf};
 
-#[derive(Clone, Copy)]
-enum ProjectKey {
-    Id,
-    Name,
-    Select,
-    Use,
-    Mode,
-    Integrations,
-}
+known_keys!(ProjectKey {
+    Id = "id",
+    Name = "name",
+    Select = "select",
+    Use = "use",
+    Mode = "mode",
+    Integrations = "integrations",
+});
 
 const PROJECT: KnownMapping<'static, ProjectKey> = KnownMapping {
     what: "a project",
     example: "`id:` or `name:`, and its `integrations:`",
     place: Place::Project,
-    keys: &[
-        ("id", ProjectKey::Id),
-        ("name", ProjectKey::Name),
-        ("select", ProjectKey::Select),
-        ("use", ProjectKey::Use),
-        ("mode", ProjectKey::Mode),
-        ("integrations", ProjectKey::Integrations),
-    ],
+    keys: ProjectKey::KEYS,
 };
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum SelectKey {
-    Org,
-    Name,
-    Tags,
-    Exclude,
-}
+known_keys!(SelectKey {
+    Org = "org",
+    Name = "name",
+    Tags = "tags",
+    Exclude = "exclude",
+});
 
 const SELECT: KnownMapping<'static, SelectKey> = KnownMapping {
     what: "`select`",
     example: "`org:`, and `name:`, `tags:` or `exclude:` below it",
     place: Place::Select,
-    keys: &[
-        ("org", SelectKey::Org),
-        ("name", SelectKey::Name),
-        ("tags", SelectKey::Tags),
-        ("exclude", SelectKey::Exclude),
-    ],
+    keys: SelectKey::KEYS,
 };
 
 impl Walker<'_> {

@@ -8,57 +8,38 @@ use crate::config::suggest::{guess_or, one_of};
 use crate::config::tree::{Node, NodeValue};
 use crate::model::{ApiVersion, Mode};
 
-#[derive(Clone, Copy)]
-enum TopKey {
-    Version,
-    Api,
-    Defaults,
-    Templates,
-    Projects,
-    Safety,
-}
+known_keys!(TopKey {
+    Version = "version",
+    Api = "api",
+    Defaults = "defaults",
+    Templates = "templates",
+    Projects = "projects",
+    Safety = "safety",
+});
 
-const TOP_KEYS: &[(&str, TopKey)] = &[
-    ("version", TopKey::Version),
-    ("api", TopKey::Api),
-    ("defaults", TopKey::Defaults),
-    ("templates", TopKey::Templates),
-    ("projects", TopKey::Projects),
-    ("safety", TopKey::Safety),
-];
-
-#[derive(Clone, Copy)]
-enum SafetyLimit {
-    Deletes,
-    UpdatePercent,
-    DeletePercent,
-}
+known_keys!(SafetyLimit {
+    Deletes = "max_deletes",
+    UpdatePercent = "max_update_percent",
+    DeletePercent = "max_delete_percent",
+});
 
 const SAFETY: KnownMapping<'static, SafetyLimit> = KnownMapping {
     what: "`safety`",
     example: "`max_deletes:`, `max_update_percent:` or `max_delete_percent:` below it",
     place: Place::Safety,
-    keys: &[
-        ("max_deletes", SafetyLimit::Deletes),
-        ("max_update_percent", SafetyLimit::UpdatePercent),
-        ("max_delete_percent", SafetyLimit::DeletePercent),
-    ],
+    keys: SafetyLimit::KEYS,
 };
 
-#[derive(Clone, Copy)]
-enum DefaultsKey {
-    Mode,
-    Integrations,
-}
+known_keys!(DefaultsKey {
+    Mode = "mode",
+    Integrations = "integrations",
+});
 
 const DEFAULTS: KnownMapping<'static, DefaultsKey> = KnownMapping {
     what: "`defaults`",
     example: "`mode:` and `integrations:` below it",
     place: Place::Defaults,
-    keys: &[
-        ("mode", DefaultsKey::Mode),
-        ("integrations", DefaultsKey::Integrations),
-    ],
+    keys: DefaultsKey::KEYS,
 };
 
 impl Walker<'_> {
@@ -69,7 +50,7 @@ impl Walker<'_> {
             what: "the file",
             example: &example,
             place: Place::Top,
-            keys: TOP_KEYS,
+            keys: TopKey::KEYS,
         };
         let Some((entries, known)) = self.known_mapping(root, &top) else {
             return file;
