@@ -72,7 +72,7 @@ type Entries<'n> = [(Key<'n>, Node<'n>)];
 
 /// A mapping whose keys are known: what messages call it, what to write in
 /// it, where it stands, and the keys it may hold (in the order messages list
-/// them), each with the name the walk matches on.
+/// them), each name with the variant the walk matches on.
 struct KnownMapping<'m, K: 'static> {
     what: &'m str,
     example: &'m str,

@@ -55,7 +55,9 @@ impl Walker<'_> {
         let Some((entries, known)) = self.known_mapping(root, &top) else {
             return file;
         };
-        let mut saw_projects = false;
+        let wrote = |key: TopKey| known.iter().any(|(which, _, _)| *which == key);
+        let wrote_version = wrote(TopKey::Version);
+        let wrote_projects = wrote(TopKey::Projects);
         for (which, _, value) in known {
             match which {
                 TopKey::Version => file.version = self.version(value),
@@ -63,18 +65,13 @@ impl Walker<'_> {
                 TopKey::Templates => file.templates = self.templates(value),
                 TopKey::Safety => file.safety = self.safety(value),
                 TopKey::Api => file.api = self.api(value),
-                TopKey::Projects => {
-                    saw_projects = true;
-                    file.projects = self.projects(value);
-                }
+                TopKey::Projects => file.projects = self.projects(value),
             }
         }
         let start = entries.first().map_or(0..0, |(key, _)| key.span.clone());
         let misspelt = |key: &str| self.suggested.contains(&key);
-        let missing_version = file.version.is_none()
-            && !entries.iter().any(|(k, _)| k.text == "version")
-            && !misspelt("version");
-        let missing_projects = !saw_projects && !misspelt("projects") && !self.part;
+        let missing_version = !wrote_version && !misspelt("version");
+        let missing_projects = !wrote_projects && !misspelt("projects") && !self.part;
         if missing_version {
             self.problems
                 .error(
