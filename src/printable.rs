@@ -4,6 +4,7 @@
 //! as escapes.
 
 use std::borrow::Cow;
+use std::path::Path;
 
 /// `text` as one line that cannot be mistaken for anything tether writes:
 /// every control character (newline, carriage return and tab included) and
@@ -24,6 +25,12 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// A path (a flag's value, a directory's entry) for a message, as
+/// [`one_line`] shows outside text.
+pub fn path(path: &Path) -> String {
+    one_line(&path.display().to_string()).into_owned()
 }
 
 /// A control character (C0, DEL, C1, line and paragraph separators), or a

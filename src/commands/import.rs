@@ -9,9 +9,9 @@ use crate::engine::{self, ImportScope};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::import::{ImportOptions, Imported, Layout, Organization, import};
-use crate::model::{GroupId, IntegrationType};
+use crate::model::{GroupId, IdOf, IntegrationType};
 use crate::output::Printer;
-use crate::printable::one_line;
+use crate::printable::{self, one_line};
 use crate::prometheus::{Scraped, scrape_configs};
 
 pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
@@ -40,11 +40,10 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         Some(path) if is_directory(path) => Layout::PerOrganization,
         _ => Layout::OneFile,
     };
+    // Refused before any request where the files are known already.
     match (&args.output, layout, scope) {
         (Some(dir), Layout::PerOrganization, ImportScope::Orgs(orgs)) => {
-            for org in orgs {
-                super::check_output(&dir.join(file_name(Some(org))), None, replace)?;
-            }
+            directory_files(dir, orgs.iter().map(Some), replace)?;
         }
         (Some(_), Layout::PerOrganization, _) => {}
         (Some(path), Layout::OneFile, _) => super::check_output(path, None, replace)?,
@@ -116,7 +115,7 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
             super::write_file(path, &yaml, None, replace)?;
             printer.result(&format!(
                 "Wrote {} with {} project(s).",
-                path.display(),
+                printable::path(path),
                 imported.files.iter().map(|f| f.projects).sum::<usize>()
             ));
         }
@@ -133,16 +132,16 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
             Error::new(
                 format!(
                     "cannot make `{}` readable by its owner only: {err}",
-                    path.display()
+                    printable::path(path)
                 ),
                 "change its mode by hand (`chmod 600`) before filling it in",
             )
         })?;
         printer.result(&format!(
             "Wrote {} with {}: fill them in, then pass `--secrets {}`.",
-            path.display(),
+            printable::path(path),
             crate::plural::count(imported.variables.len(), "variable", "variables"),
-            path.display()
+            printable::path(path)
         ));
     }
     if !imported.variables.is_empty() {
@@ -230,17 +229,16 @@ fn org_id(value: &str, shown: &str, from: &str) -> Result<GroupId, Error> {
     } else {
         format!("`{shown}{text}` is not an organization id: {reason}")
     };
-    let lower = value.to_ascii_lowercase();
     let help = if value.contains([',', ' ', ';']) {
         "repeat `--org` for each organization (`--org ID --org ID`), or import every \
          organization the credentials can see with `--all-orgs`"
             .to_owned()
-    } else if lower != value && lower.parse::<GroupId>().is_ok() {
-        format!("Atlas ids are lowercase: did you mean `{lower}`?")
+    } else if let Some(hint) = GroupId::lowercase_hint(value) {
+        hint
     } else {
         format!(
-            "fix {from}: an organization id is 24 lowercase hexadecimal characters, as in the \
-             organization's Atlas URL; nothing was sent to Atlas"
+            "fix {from}: {}; nothing was sent to Atlas",
+            IdOf::Organization.shape()
         )
     };
     Err(Error::new(message, help))
@@ -265,6 +263,23 @@ fn file_name(org: Option<&GroupId>) -> String {
     }
 }
 
+/// The files of `orgs` in `-o DIR`, each checked not to replace a file
+/// without `--force`.
+fn directory_files<'o>(
+    dir: &Path,
+    orgs: impl IntoIterator<Item = Option<&'o GroupId>>,
+    replace: super::Replace,
+) -> Result<Vec<PathBuf>, Error> {
+    let paths: Vec<PathBuf> = orgs
+        .into_iter()
+        .map(|org| dir.join(file_name(org)))
+        .collect();
+    for path in &paths {
+        super::check_output(path, None, replace)?;
+    }
+    Ok(paths)
+}
+
 /// Writes one file per organization into `dir` (made when missing), after
 /// checking that none would replace a file without `--force`.
 fn write_directory(
@@ -273,17 +288,13 @@ fn write_directory(
     replace: super::Replace,
     printer: &Printer,
 ) -> Result<(), Error> {
-    let paths: Vec<PathBuf> = imported
-        .files
-        .iter()
-        .map(|f| dir.join(file_name(f.org.as_ref())))
-        .collect();
-    for path in &paths {
-        super::check_output(path, None, replace)?;
-    }
+    let paths = directory_files(dir, imported.files.iter().map(|f| f.org.as_ref()), replace)?;
     std::fs::create_dir_all(dir).map_err(|err| {
         Error::new(
-            format!("cannot make the directory `{}`: {err}", dir.display()),
+            format!(
+                "cannot make the directory `{}`: {err}",
+                printable::path(dir)
+            ),
             "check the path, or make the directory first",
         )
     })?;
@@ -307,17 +318,17 @@ fn write_directory(
         printer.warnings(&format!(
             "warning: `{}` also holds {}: `-f {}` reads them with the imported files, so the \
              plan may differ from what Atlas has; move them out to plan the import alone\n",
-            dir.display(),
+            printable::path(dir),
             others.join(", "),
-            dir.display()
+            printable::path(dir)
         ));
     }
     printer.result(&format!(
         "Wrote {} in {} with {} project(s); read them together with `-f {}`.",
         crate::plural::count(paths.len(), "file", "files"),
-        dir.display(),
+        printable::path(dir),
         imported.files.iter().map(|f| f.projects).sum::<usize>(),
-        dir.display()
+        printable::path(dir)
     ));
     Ok(())
 }

@@ -299,8 +299,8 @@ fn check_output(path: &Path, input: Option<&Path>, replace: Replace) -> Result<(
         return Err(Error::new(
             format!(
                 "`{}` is the file tether reads (`{}`); writing there would replace it",
-                path.display(),
-                input.display()
+                crate::printable::path(path),
+                crate::printable::path(input)
             ),
             "choose another path for the output",
         ));
@@ -313,15 +313,15 @@ fn check_output(path: &Path, input: Option<&Path>, replace: Replace) -> Result<(
             format!(
                 "`{}` is in the directory tether reads (`{}`); a file written there would be read \
                  as part of the configuration",
-                path.display(),
-                input.display()
+                crate::printable::path(path),
+                crate::printable::path(input)
             ),
             "choose a path outside that directory",
         ));
     }
     if replace == Replace::No && path.exists() {
         return Err(Error::new(
-            format!("`{}` exists", path.display()),
+            format!("`{}` exists", crate::printable::path(path)),
             "pass `--force` to replace it, or choose another path",
         ));
     }
@@ -340,7 +340,7 @@ fn write_file(
     check_output(path, input, replace)?;
     let cannot = |err: std::io::Error| {
         Error::new(
-            format!("cannot write `{}`: {err}", path.display()),
+            format!("cannot write `{}`: {err}", crate::printable::path(path)),
             "check that the directory exists and is writable",
         )
     };

@@ -209,9 +209,7 @@ fn resolve_parts(parts: &mut [Part]) -> Desired {
             }
         }
     }
-    // A name clashes only where it finds the project (an entry with a name
-    // and no id): Atlas allows one name in several organizations. Repeats
-    // within one file are the file's own problem.
+    // Repeats within one file are the file's own problem.
     let mut ids: HashMap<&str, (usize, String)> = HashMap::new();
     let mut names: HashMap<&str, Vec<(usize, String, bool)>> = HashMap::new();
     for (at, part) in parts.iter().enumerate() {
@@ -236,10 +234,9 @@ fn resolve_parts(parts: &mut [Part]) -> Desired {
             if let Some(written) = &project.name {
                 let finds = project.id.is_none();
                 let seen = names.entry(&written.value).or_default();
-                if let Some((_, first, _)) = seen
-                    .iter()
-                    .find(|(file, _, name_only)| *file != at && (finds || *name_only))
-                {
+                if let Some((_, first, _)) = seen.iter().find(|(file, _, name_only)| {
+                    *file != at && resolve::name_clash(*name_only, finds).is_some()
+                }) {
                     span_clashes.push((
                         at,
                         written.span.clone(),

@@ -80,7 +80,8 @@ impl Interpolated {
     }
 }
 
-fn is_name(name: &str) -> bool {
+/// Whether `name` may be the name of a variable, as in `${NAME}`.
+pub(super) fn is_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()

@@ -4,6 +4,7 @@
 mod directory;
 mod end_of_life;
 mod interpolate;
+mod limits;
 mod lines;
 mod load;
 mod problem;

@@ -4,6 +4,7 @@
 
 use schemars::JsonSchema;
 
+use super::limits::{FILE_VERSION, MAX_PERCENT, MAX_PROJECT_NAME_CHARS, id_or_variable_pattern};
 use super::tree::Span;
 use crate::model::{ApiVersion, FieldSpec, IntegrationType, Mode};
 use crate::secret::Secret;
@@ -26,7 +27,7 @@ impl<T> Sp<T> {
 #[schemars(title = "tether.yaml", deny_unknown_fields)]
 pub struct RawFile {
     /// Version of the file format. Always `1`.
-    #[schemars(range(min = 1, max = 1), required)]
+    #[schemars(range(min = FILE_VERSION, max = FILE_VERSION), required)]
     pub version: Option<Sp<u32>>,
     /// What every project gets unless it says otherwise.
     pub defaults: Option<RawDefaults>,
@@ -52,11 +53,11 @@ pub struct RawSafety {
     pub max_deletes: Option<Sp<u32>>,
     /// Most managed integrations, in percent, one apply may update (default
     /// 30; applied when at least 10 integrations are managed).
-    #[schemars(range(min = 0, max = 100))]
+    #[schemars(range(min = 0, max = MAX_PERCENT))]
     pub max_update_percent: Option<Sp<u32>>,
     /// Most managed integrations, in percent, one apply may delete (default
     /// 30; applied when at least 10 integrations are managed).
-    #[schemars(range(min = 0, max = 100))]
+    #[schemars(range(min = 0, max = MAX_PERCENT))]
     pub max_delete_percent: Option<Sp<u32>>,
 }
 
@@ -89,11 +90,11 @@ pub struct RawTemplate {
 )]
 pub struct RawProject {
     /// Atlas project id: 24 lowercase hexadecimal characters.
-    #[schemars(pattern(r"^([0-9a-f]{24}|.*\$\{[A-Za-z_][A-Za-z0-9_]*\}.*)$"))]
+    #[schemars(pattern(id_or_variable_pattern()))]
     pub id: Option<Sp<String>>,
     /// Atlas project name, resolved to an id through Atlas (one call per
     /// project); next to an `id` it is a label for people and is not looked up.
-    #[schemars(length(min = 1, max = 64))]
+    #[schemars(length(min = 1, max = MAX_PROJECT_NAME_CHARS))]
     pub name: Option<Sp<String>>,
     /// Templates to apply, in order; later ones win per integration type.
     #[schemars(rename = "use")]
@@ -120,10 +121,7 @@ pub struct RawProject {
 #[schemars(rename = "Select", deny_unknown_fields)]
 pub struct RawSelect {
     /// The organization's id (24 hexadecimal characters), or `${VARIABLE}`.
-    #[schemars(
-        pattern(r"^([0-9a-f]{24}|.*\$\{[A-Za-z_][A-Za-z0-9_]*\}.*)$"),
-        required
-    )]
+    #[schemars(pattern(id_or_variable_pattern()), required)]
     pub org: Option<Sp<String>>,
     /// A glob on the project's name: `*` any run of characters, `?` one.
     pub name: Option<Sp<String>>,

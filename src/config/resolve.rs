@@ -12,8 +12,8 @@ use super::raw::{
 use super::suggest::did_you_mean;
 use super::tree::Span;
 use crate::model::{
-    ApiVersion, Desired, DesiredProject, FieldValue, GroupId, Integration, IntegrationType,
-    InvalidGroupId, Mode, ProjectRef, Safety, Selector, Slot, spec,
+    ApiVersion, Desired, DesiredProject, FieldValue, GroupId, IdOf, Integration, IntegrationType,
+    Mode, ProjectRef, Safety, Selector, Slot, spec,
 };
 
 /// What every file of a configuration sees: the templates and the
@@ -174,14 +174,14 @@ fn project_ref(project: &RawProject, source: &str, problems: &mut Problems) -> O
     let id = match parsed {
         Ok(id) => id,
         Err(reason) => {
-            let lowercase = id.value.to_ascii_lowercase();
-            let help = if reason == InvalidGroupId::Uppercase && written_in(source, id) {
-                format!("did you mean `{lowercase}`? Atlas ids are lowercase")
-            } else {
-                "a project id is 24 lowercase hexadecimal characters, as in the project's Atlas \
-                 URL; or give the project's `name` instead"
-                    .to_owned()
-            };
+            let help = GroupId::lowercase_hint(&id.value)
+                .filter(|_| written_in(source, id))
+                .unwrap_or_else(|| {
+                    format!(
+                        "{}; or give the project's `name` instead",
+                        IdOf::Project.shape()
+                    )
+                });
             // A value that came from `${NAME}` is treated as a secret: the
             // pointer into the file shows where, never the value.
             let message = if written_in(source, id) {
@@ -205,9 +205,29 @@ fn project_ref(project: &RawProject, source: &str, problems: &mut Problems) -> O
     })
 }
 
-/// Projects seen so far, by id and by name, to catch one declared twice.
-/// Atlas allows one name in several organizations, so a name is ambiguous
-/// only where it finds the project: in an entry with a name and no id.
+/// How two entries with the same project name clash, if they do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum NameClash {
+    /// Both find their project by the name: one project declared twice.
+    Twice,
+    /// One finds its project by the name, which the other gives beside an id.
+    Ambiguous,
+}
+
+/// Whether two entries with the same project name clash, each given as
+/// whether it finds its project by the name (a name and no id). Atlas allows
+/// one name in several organizations, so a name is ambiguous only where it
+/// finds the project; two entries with ids never clash by name.
+pub(super) fn name_clash(first_finds: bool, then_finds: bool) -> Option<NameClash> {
+    match (first_finds, then_finds) {
+        (true, true) => Some(NameClash::Twice),
+        (false, false) => None,
+        (true, false) | (false, true) => Some(NameClash::Ambiguous),
+    }
+}
+
+/// Projects seen so far, by id and by name, to catch one declared twice
+/// and a name that finds a project another entry names too.
 #[derive(Default)]
 struct Seen<'a> {
     /// Keys borrow the file's text: a valid id is its own written form.
@@ -244,21 +264,27 @@ impl<'a> Seen<'a> {
                 let name_only = finds.then_some(&written.span);
                 self.names.insert(name, (&written.span, name_only, false));
             }
-            Some((first, name_only, reported)) => match (*name_only, finds) {
-                (Some(other), true) => {
-                    duplicate(problems, &written.span, other, &format!("name `{name}`"));
+            Some((first, name_only, reported)) => {
+                // The entry this one is compared with: the first that finds
+                // its project by the name, else the first with the name.
+                let earlier = name_only.unwrap_or(first);
+                match name_clash(name_only.is_some(), finds) {
+                    None => {}
+                    Some(NameClash::Twice) => {
+                        duplicate(problems, &written.span, earlier, &format!("name `{name}`"));
+                    }
+                    Some(NameClash::Ambiguous) if finds => {
+                        ambiguous(problems, &written.span, earlier, name);
+                        *name_only = Some(&written.span);
+                        *reported = true;
+                    }
+                    Some(NameClash::Ambiguous) if !*reported => {
+                        ambiguous(problems, earlier, &written.span, name);
+                        *reported = true;
+                    }
+                    Some(NameClash::Ambiguous) => {}
                 }
-                (None, true) => {
-                    ambiguous(problems, &written.span, first, name);
-                    *name_only = Some(&written.span);
-                    *reported = true;
-                }
-                (Some(other), false) if !*reported => {
-                    ambiguous(problems, other, &written.span, name);
-                    *reported = true;
-                }
-                (_, false) => {}
-            },
+            }
         }
     }
 }

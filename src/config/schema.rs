@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value, json};
 
+use super::limits::VARIABLE_REFERENCE;
 use super::raw::{RawFile, RawIntegrations, RawTags, RawTemplates, Sp};
 use crate::model::{
     ApiVersion, DefaultValue, FieldKind, FieldSpec, IntegrationType, Lifecycle, Mode, Required,
@@ -153,8 +154,6 @@ impl JsonSchema for RawIntegrations {
     }
 }
 
-const INTERPOLATED: &str = r"\$\{[A-Za-z_][A-Za-z0-9_]*\}";
-
 fn integration_schema(kind: IntegrationType) -> Value {
     let type_spec = spec(kind);
     let absent =
@@ -193,7 +192,7 @@ fn field_schema(field: &FieldSpec) -> Value {
         FieldKind::String if field.allowed.is_empty() => json!({"type": "string"}),
         FieldKind::String => json!({
             "type": "string",
-            "anyOf": [{"enum": field.allowed}, {"pattern": INTERPOLATED}],
+            "anyOf": [{"enum": field.allowed}, {"pattern": VARIABLE_REFERENCE}],
         }),
     };
     let mut description = field.doc.to_owned();

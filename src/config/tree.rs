@@ -4,7 +4,7 @@
 //! parser under serde-saphyr): scalars borrow from the file's text, keep
 //! their exact spans, and are typed by tether rather than by YAML's guesses,
 //! so a project id made only of digits stays the string the user typed. The
-//! schema walk in `walk.rs` reads this tree and reports every problem at once.
+//! schema walk in `walk/` reads this tree and reports every problem at once.
 
 use std::borrow::Cow;
 use std::collections::HashMap;

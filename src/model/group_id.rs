@@ -15,7 +15,7 @@ pub enum InvalidGroupId {
 impl fmt::Display for InvalidGroupId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            InvalidGroupId::Length(n) => write!(f, "it has {n} characters, not 24"),
+            InvalidGroupId::Length(n) => write!(f, "it has {n} characters, not {}", GroupId::LEN),
             InvalidGroupId::NotHex => f.write_str("it has characters other than 0-9 and a-f"),
             InvalidGroupId::Uppercase => f.write_str("Atlas ids are lowercase"),
         }
@@ -23,6 +23,17 @@ impl fmt::Display for InvalidGroupId {
 }
 
 impl GroupId {
+    /// How many characters an id has.
+    pub const LEN: usize = 24;
+
+    /// The help for `written`, which is not an id, when it would be one in
+    /// lowercase.
+    pub fn lowercase_hint(written: &str) -> Option<String> {
+        let lowercase = written.to_ascii_lowercase();
+        (lowercase != written && lowercase.parse::<GroupId>().is_ok())
+            .then(|| format!("did you mean `{lowercase}`? Atlas ids are lowercase"))
+    }
+
     /// An id written as a `${NAME}` that `tether validate --ignore-unset`
     /// kept as written: it stands in the model that command checks and
     /// counts, which is never planned nor sent.
@@ -40,7 +51,7 @@ impl FromStr for GroupId {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let count = s.chars().count();
-        if count != 24 {
+        if count != GroupId::LEN {
             return Err(InvalidGroupId::Length(count));
         }
         if !s.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -50,6 +61,28 @@ impl FromStr for GroupId {
             return Err(InvalidGroupId::Uppercase);
         }
         Ok(GroupId(s.to_owned()))
+    }
+}
+
+/// What a value should be the id of, for the help of one that is not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdOf {
+    Project,
+    Organization,
+}
+
+impl IdOf {
+    /// What such an id looks like, for the help of a value that is not one.
+    pub fn shape(self) -> String {
+        let (article, owner) = match self {
+            IdOf::Project => ("a", "project"),
+            IdOf::Organization => ("an", "organization"),
+        };
+        format!(
+            "{article} {owner} id is {} lowercase hexadecimal characters, as in the {owner}'s \
+             Atlas URL",
+            GroupId::LEN
+        )
     }
 }
 
@@ -75,5 +108,16 @@ mod tests {
             "5F1E3B2C9D8E7F6A5B4C3D2E".parse::<GroupId>(),
             Err(InvalidGroupId::Uppercase)
         );
+    }
+
+    #[test]
+    fn an_id_in_capitals_is_offered_in_lowercase_and_nothing_else_is() {
+        assert_eq!(
+            GroupId::lowercase_hint("5F1E3B2C9D8E7F6A5B4C3D2E").as_deref(),
+            Some("did you mean `5f1e3b2c9d8e7f6a5b4c3d2e`? Atlas ids are lowercase")
+        );
+        assert_eq!(GroupId::lowercase_hint("5f1e3b2c9d8e7f6a5b4c3d2e"), None);
+        assert_eq!(GroupId::lowercase_hint("5F1E"), None);
+        assert_eq!(GroupId::lowercase_hint("5F1E3B2C9D8E7F6A5B4C3D2G"), None);
     }
 }

@@ -18,7 +18,7 @@ pub use day::{Day, NotADay};
 pub use end_of_life::{
     END_OF_LIFE, EndOfLife, Ending, Milestone, TEAMS_CONNECTOR_HOST_SUFFIX, When, end_of_life,
 };
-pub use group_id::{GroupId, InvalidGroupId};
+pub use group_id::{GroupId, IdOf, InvalidGroupId};
 pub use integration_type::{IntegrationType, UnknownIntegrationType};
 pub use live::{LiveIntegration, LiveIntegrations, LiveValue, Project};
 pub use spec::{

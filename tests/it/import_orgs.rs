@@ -574,3 +574,46 @@ fn projects_into_a_directory_go_to_their_organizations_files() {
     );
     assert_eq!(plan.code, 0, "{}", plan.transcript());
 }
+
+/// A line break in the name of `-o DIR` cannot forge a line of tether's:
+/// every message that names the directory, or a file in it, shows it on
+/// one line, when the import writes and when it refuses to replace.
+#[test]
+fn an_output_directory_named_with_a_line_break_forges_no_line() {
+    const FORGED: &str = "Wrote 9 files in elsewhere";
+    let sim = crate::common::simulator(fleet());
+    let work = tempfile::tempdir().expect("tempdir");
+    let dir = format!("orgs\n{FORGED}");
+    std::fs::create_dir(work.path().join(&dir)).expect("mkdir");
+    std::fs::write(work.path().join(&dir).join("team.yaml"), "version: 1\n").expect("write");
+    let import = || {
+        run(
+            work.path(),
+            &sim,
+            &["import", "--all-orgs", "-o", &dir],
+            &[],
+        )
+    };
+    let written = import();
+    assert_eq!(written.code, 0, "{}", written.transcript());
+    let refused = import();
+    assert_eq!(refused.code, 1, "{}", refused.transcript());
+    for run in [&written, &refused] {
+        let output = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            !output.lines().any(|line| line.starts_with(FORGED)),
+            "{}",
+            run.transcript()
+        );
+        assert!(
+            output.contains(&format!("orgs\\u{{a}}{FORGED}")),
+            "{}",
+            run.transcript()
+        );
+    }
+    assert!(
+        written.stderr.contains("also holds `team.yaml`"),
+        "{}",
+        written.stderr
+    );
+}
