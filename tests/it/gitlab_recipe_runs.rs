@@ -93,7 +93,10 @@ struct JobRun {
 
 impl World {
     fn new(runner: PathBuf) -> World {
-        let sim = crate::common::recipe_simulator();
+        let sim = crate::common::Sim::builder()
+            .state_fixture("recipes/state.yaml")
+            .auth_required()
+            .start();
         let repo = tempfile::tempdir().expect("tempdir");
         std::fs::copy(
             repo_root().join("examples/ci/gitlab/tether.gitlab-ci.yml"),
