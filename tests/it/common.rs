@@ -1,7 +1,7 @@
 //! Setting up the simulator a test runs against, running the `tether` binary
 //! the way a user does, and capturing everything it printed for snapshots.
 
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -198,6 +198,22 @@ pub fn signalled(
         stdout,
         stderr,
     }
+}
+
+/// Skips the running test for want of what `why` names. Under CI (`CI`
+/// set, as CI machines set it) it fails instead: `.ci/run` installs
+/// everything the suite needs, so a skip there hides a broken setup.
+/// Elsewhere the skip is written straight to the terminal, past the test
+/// harness, which would keep a passing test's output to itself.
+pub fn skip(why: &str) {
+    let current = std::thread::current();
+    let test = current.name().unwrap_or("a test");
+    assert!(
+        std::env::var_os("CI").is_none_or(|ci| ci.is_empty()),
+        "{test} cannot run, and CI must run it: {why}"
+    );
+    let mut stderr = io::stderr().lock();
+    writeln!(stderr, "skipped {test}: {why}").expect("write to stderr");
 }
 
 /// What one run printed, and how it ended.
