@@ -33,7 +33,7 @@ where
 mod tests {
     use std::time::Duration;
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn answers_come_back_in_input_order() {
         let delays = [30u64, 0, 10];
         let answers = super::in_order(delays.map(|ms| async move {

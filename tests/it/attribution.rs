@@ -7,11 +7,9 @@
 use std::path::Path;
 
 use serde_json::{Value, json};
-use tether::sim::{
-    AlertConfig, ApiKey, AuthMode, Faults, Role, Scalar, SimConfig, SimHandle, StateFile,
-};
+use tether::sim::{AlertConfig, ApiKey, Faults, Role, Scalar, SimHandle, StateFile};
 
-use crate::common::{Run, assert_refused, tether_against};
+use crate::common::{Run, Sim, SimBuilder, assert_refused, tether_against};
 
 const PROJECT: &str = "65f1a2b3c4d5e6f7a8b9c0e1";
 const PD_ID: &str = "6610a1b2c3d4e5f6a7b8c9e1";
@@ -70,21 +68,13 @@ fn state(alerts: bool) -> StateFile {
     StateFile::parse(&text).expect("the state parses")
 }
 
-/// A simulator that requires the API key, with `faults`.
-fn start(state: StateFile, faults: Faults) -> SimHandle {
-    tether::sim::spawn(SimConfig {
-        state,
-        faults,
-        auth: AuthMode::Required,
-        api_keys: vec![ApiKey {
-            public_key: KEY.0.to_owned(),
-            private_key: KEY.1.to_owned(),
-            role: Role::Owner,
-        }],
-        worker_threads: 1,
-        ..SimConfig::default()
+/// A simulator that requires the API key.
+fn requiring_the_key() -> SimBuilder {
+    Sim::builder().auth_required().api_key(ApiKey {
+        public_key: KEY.0.to_owned(),
+        private_key: KEY.1.to_owned(),
+        role: Role::Owner,
     })
-    .expect("the simulator starts")
 }
 
 /// A directory with `tether.yaml` declaring PAGER_DUTY, and the webhook
@@ -123,7 +113,7 @@ fn hook(url: &str) -> Value {
 
 #[test]
 fn drift_names_the_person_who_changed_an_integration_in_the_ui() {
-    let sim = start(state(false), Faults::default());
+    let sim = requiring_the_key().state(state(false)).start();
     let dir = file(true);
     let in_sync = run(dir.path(), &sim, &["drift", "--api", "v2"]);
     assert_eq!(in_sync.code, 0, "{}", in_sync.transcript());
@@ -258,13 +248,13 @@ fn drift_names_the_person_who_changed_an_integration_in_the_ui() {
 
 #[test]
 fn events_that_cannot_be_read_are_a_note_not_a_failure() {
-    let sim = start(
-        state(false),
-        Faults {
+    let sim = requiring_the_key()
+        .state(state(false))
+        .faults(Faults {
             forbidden: vec!["groups/{groupId}/events".to_owned()],
             ..Faults::default()
-        },
-    );
+        })
+        .start();
     let dir = file(true);
     sim.change_as_user(
         PROJECT,
@@ -312,7 +302,7 @@ fn events_that_cannot_be_read_are_a_note_not_a_failure() {
 #[test]
 fn deleting_an_integration_an_enabled_alert_uses_is_refused_then_allowed() {
     for pass in ["--allow-orphaned-alerts", "--force"] {
-        let sim = start(state(true), Faults::default());
+        let sim = requiring_the_key().state(state(true)).start();
         let dir = file(false);
 
         let plan = run(
@@ -429,7 +419,7 @@ fn an_alert_naming_the_type_in_lower_case_still_stops_its_delete() {
           - {typeName: webhook, delayMin: 0}
 ",
     );
-    let sim = start(StateFile::parse(&text).expect("state"), Faults::default());
+    let sim = requiring_the_key().state_yaml(&text).start();
     let dir = file(false);
     let refused = run(
         dir.path(),
@@ -446,7 +436,7 @@ fn a_saved_plan_is_gated_on_the_alerts_of_the_moment_it_is_applied() {
     quiet.projects[0]
         .alert_configs
         .retain(|a| a.id != "6620000000000000000000a1");
-    let sim = start(quiet, Faults::default());
+    let sim = requiring_the_key().state(quiet).start();
     let dir = file(false);
     let planned = run(
         dir.path(),
@@ -526,7 +516,7 @@ fn fleet(n: usize, updates: usize, deletes: usize) -> (SimHandle, tempfile::Temp
         }
         text.push_str(&format!("  - id: {id}\n"));
     }
-    let sim = start(StateFile::parse(&state).expect("state"), Faults::default());
+    let sim = requiring_the_key().state_yaml(&state).start();
     let dir = tempfile::tempdir().expect("a temp dir");
     std::fs::write(dir.path().join("tether.yaml"), text).expect("write");
     (sim, dir)

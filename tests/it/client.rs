@@ -10,10 +10,9 @@ use tether::atlas::{
 };
 use tether::model::{FieldValue, GroupId, Integration, IntegrationType, LiveValue, spec};
 use tether::secret::Secret;
-use tether::sim::{
-    self, ApiKey, AuthMode, Faults, RateLimit, Role, ServiceAccount, SimConfig, SimHandle,
-    StateFile,
-};
+use tether::sim::{self, ApiKey, Faults, RateLimit, Role, ServiceAccount, SimHandle, StateFile};
+
+use crate::common::{Sim, SimBuilder};
 
 const PROD: &str = "65f1a2b3c4d5e6f7a8b9c0d1";
 const EMPTY: &str = "65f1a2b3c4d5e6f7a8b9c0d9";
@@ -43,22 +42,6 @@ fn state() -> StateFile {
     StateFile::parse(STATE).expect("the test state parses")
 }
 
-fn start(config: SimConfig) -> SimHandle {
-    sim::spawn(SimConfig {
-        state: config.state.clone(),
-        worker_threads: 1,
-        ..config
-    })
-    .expect("the simulator starts")
-}
-
-fn open_sim() -> SimHandle {
-    start(SimConfig {
-        state: state(),
-        ..SimConfig::default()
-    })
-}
-
 fn api_key(role: Role) -> ApiKey {
     ApiKey {
         public_key: "pubkey01".into(),
@@ -67,18 +50,18 @@ fn api_key(role: Role) -> ApiKey {
     }
 }
 
-fn guarded_sim(config: SimConfig) -> SimHandle {
-    start(SimConfig {
-        state: state(),
-        auth: AuthMode::Required,
-        api_keys: vec![api_key(Role::Owner)],
-        service_accounts: vec![ServiceAccount {
+/// The test state behind credentials: the owner's API key and service
+/// account.
+fn guarded() -> SimBuilder {
+    Sim::builder()
+        .state(state())
+        .auth_required()
+        .api_key(api_key(Role::Owner))
+        .service_account(ServiceAccount {
             client_id: "mdb_sa_id_01".into(),
             client_secret: SA_SECRET.into(),
             role: Role::Owner,
-        }],
-        ..config
-    })
+        })
 }
 
 fn key_credentials(private: &str) -> Credentials {
@@ -135,7 +118,7 @@ pub(crate) fn shown(err: &ApiError) -> String {
 
 #[tokio::test]
 async fn lists_a_project_in_one_get_with_secrets_masked() {
-    let sim = open_sim();
+    let sim = Sim::builder().state(state()).start();
     let live = client(&sim, Credentials::None)
         .list_integrations(&group(PROD))
         .await
@@ -156,7 +139,7 @@ async fn lists_a_project_in_one_get_with_secrets_masked() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_digest_challenge_across_200_calls() {
-    let sim = guarded_sim(SimConfig::default());
+    let sim = guarded().start();
     let mut config = config_for(&sim.base_url(), key_credentials(PRIVATE_KEY));
     config.settings.concurrency = 16;
     let client = Arc::new(Client::new(config).expect("client"));
@@ -176,13 +159,12 @@ async fn one_digest_challenge_across_200_calls() {
 
 #[tokio::test]
 async fn stale_nonce_is_answered_again() {
-    let sim = guarded_sim(SimConfig {
-        assumptions: sim::Assumptions {
+    let sim = guarded()
+        .assumptions(sim::Assumptions {
             nonce_lifetime: Duration::from_millis(300),
             ..sim::Assumptions::default()
-        },
-        ..SimConfig::default()
-    });
+        })
+        .start();
     let client = client(&sim, key_credentials(PRIVATE_KEY));
     client.list_integrations(&group(PROD)).await.expect("first");
     client
@@ -205,7 +187,7 @@ async fn stale_nonce_is_answered_again() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_token_per_run() {
-    let sim = guarded_sim(SimConfig::default());
+    let sim = guarded().start();
     let client = Arc::new(client(&sim, sa_credentials()));
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..50 {
@@ -222,10 +204,7 @@ async fn one_token_per_run() {
 
 #[tokio::test]
 async fn an_expiring_token_is_refreshed_before_it_fails() {
-    let sim = guarded_sim(SimConfig {
-        token_lifetime: Duration::from_secs(1),
-        ..SimConfig::default()
-    });
+    let sim = guarded().token_lifetime(Duration::from_secs(1)).start();
     let client = client(&sim, sa_credentials());
     client.list_integrations(&group(PROD)).await.expect("first");
     tokio::time::sleep(Duration::from_millis(700)).await;
@@ -240,18 +219,17 @@ async fn an_expiring_token_is_refreshed_before_it_fails() {
 
 /// A simulator that serves one request per `period`, then answers 429.
 fn throttled_sim(period: Duration) -> SimHandle {
-    start(SimConfig {
-        state: state(),
-        faults: Faults {
+    Sim::builder()
+        .state(state())
+        .faults(Faults {
             rate_limit: Some(RateLimit {
                 capacity: 1,
                 refill: 1,
                 period,
             }),
             ..Faults::default()
-        },
-        ..SimConfig::default()
-    })
+        })
+        .start()
 }
 
 #[tokio::test]
@@ -297,14 +275,13 @@ async fn throttled_past_the_budget_is_a_clear_error() {
 
 #[tokio::test]
 async fn server_errors_until_the_attempts_run_out() {
-    let sim = start(SimConfig {
-        state: state(),
-        faults: Faults {
+    let sim = Sim::builder()
+        .state(state())
+        .faults(Faults {
             error_503_rate: 1.0,
             ..Faults::default()
-        },
-        ..SimConfig::default()
-    });
+        })
+        .start();
     let mut config = config_for(&sim.base_url(), Credentials::None);
     config.settings.retry = fast_retry(3);
     // The simulator's 503 carries `Retry-After: 1`, which the client honours.
@@ -331,15 +308,14 @@ async fn server_errors_until_the_attempts_run_out() {
 
 #[tokio::test]
 async fn dropped_connections_are_retried() {
-    let sim = start(SimConfig {
-        state: state(),
-        faults: Faults {
+    let sim = Sim::builder()
+        .state(state())
+        .faults(Faults {
             drop_rate: 0.3,
             ..Faults::default()
-        },
-        seed: 7,
-        ..SimConfig::default()
-    });
+        })
+        .seed(7)
+        .start();
     let mut config = config_for(&sim.base_url(), Credentials::None);
     config.settings.retry = fast_retry(8);
     let client = Client::new(config).expect("client");
@@ -354,7 +330,7 @@ async fn dropped_connections_are_retried() {
 
 #[tokio::test]
 async fn wrong_api_key() {
-    let sim = guarded_sim(SimConfig::default());
+    let sim = guarded().start();
     let err = client(&sim, key_credentials("not-the-private-key"))
         .list_integrations(&group(PROD))
         .await
@@ -370,7 +346,7 @@ async fn wrong_api_key() {
 
 #[tokio::test]
 async fn no_credentials_against_a_guarded_atlas() {
-    let sim = guarded_sim(SimConfig::default());
+    let sim = guarded().start();
     let err = client(&sim, Credentials::None)
         .list_integrations(&group(PROD))
         .await
@@ -380,12 +356,11 @@ async fn no_credentials_against_a_guarded_atlas() {
 
 #[tokio::test]
 async fn read_only_key_cannot_write() {
-    let sim = start(SimConfig {
-        state: state(),
-        auth: AuthMode::Required,
-        api_keys: vec![api_key(Role::ReadOnly)],
-        ..SimConfig::default()
-    });
+    let sim = Sim::builder()
+        .state(state())
+        .auth_required()
+        .api_key(api_key(Role::ReadOnly))
+        .start();
     let client = client(&sim, key_credentials(PRIVATE_KEY));
     client
         .list_integrations(&group(PROD))
@@ -404,7 +379,7 @@ async fn read_only_key_cannot_write() {
 
 #[tokio::test]
 async fn unknown_project() {
-    let sim = open_sim();
+    let sim = Sim::builder().state(state()).start();
     let err = client(&sim, Credentials::None)
         .list_integrations(&group("65f1a2b3c4d5e6f7a8b9c0ff"))
         .await
@@ -415,7 +390,7 @@ async fn unknown_project() {
 
 #[tokio::test]
 async fn atlas_detail_for_a_bad_value() {
-    let sim = open_sim();
+    let sim = Sim::builder().state(state()).start();
     let dd = spec(IntegrationType::Datadog);
     let bad = Integration {
         kind: IntegrationType::Datadog,
@@ -462,7 +437,7 @@ async fn connection_refused_names_the_url_and_not_the_credentials() {
 
 #[tokio::test]
 async fn plain_http_behind_an_https_url_is_a_tls_failure_with_a_hint() {
-    let sim = open_sim();
+    let sim = Sim::builder().state(state()).start();
     let base = sim.base_url().replace("http://", "https://");
     let err = Client::new(config_for(&base, key_credentials(PRIVATE_KEY)))
         .expect("client")
@@ -585,10 +560,7 @@ async fn organization_projects_across_pages() {
             "  - id: {n:024x}\n    name: project-{n}\n    orgId: 6600000000000000000000cc\n"
         ));
     }
-    let sim = start(SimConfig {
-        state: StateFile::parse(&text).expect("state"),
-        ..SimConfig::default()
-    });
+    let sim = Sim::builder().state_yaml(&text).start();
     let projects = client(&sim, Credentials::None)
         .org_projects("6600000000000000000000cc")
         .await
@@ -604,7 +576,7 @@ async fn organization_projects_across_pages() {
 
 #[tokio::test]
 async fn project_by_name_and_by_id() {
-    let sim = open_sim();
+    let sim = Sim::builder().state(state()).start();
     let client = client(&sim, Credentials::None);
     let project = client
         .project_by_name("payments-prod")
@@ -628,12 +600,13 @@ async fn project_by_name_and_by_id() {
 #[tokio::test]
 async fn put_and_post_fall_back_to_each_other_on_both_versions() {
     for (api, prefix) in [(ApiVersion::V1, "v1.0"), (ApiVersion::V2, "v2")] {
-        let mut sim_config = SimConfig {
-            state: state(),
-            ..SimConfig::default()
-        };
-        sim_config.assumptions.v1_put_absent = tether::sim::PutAbsent::NotConfigured;
-        let sim = start(sim_config);
+        let sim = Sim::builder()
+            .state(state())
+            .assumptions(sim::Assumptions {
+                v1_put_absent: tether::sim::PutAbsent::NotConfigured,
+                ..sim::Assumptions::default()
+            })
+            .start();
         let mut config = config_for(&sim.base_url(), Credentials::None);
         config.settings.api = api;
         let client = Client::new(config).expect("client");
@@ -668,7 +641,7 @@ async fn put_and_post_fall_back_to_each_other_on_both_versions() {
 
 #[tokio::test]
 async fn v1_refuses_v2_only_fields_before_any_request() {
-    let sim = open_sim();
+    let sim = Sim::builder().state(state()).start();
     let wh = spec(IntegrationType::Webhook);
     let webhook = Integration {
         kind: IntegrationType::Webhook,
@@ -696,7 +669,7 @@ async fn v1_refuses_v2_only_fields_before_any_request() {
 
 #[tokio::test]
 async fn delete_of_an_absent_integration_counts_as_done() {
-    let sim = open_sim();
+    let sim = Sim::builder().state(state()).start();
     let client = client(&sim, Credentials::None);
     let pd = IntegrationType::PagerDuty;
     assert_eq!(
@@ -717,7 +690,7 @@ async fn delete_of_an_absent_integration_counts_as_done() {
 
 #[tokio::test]
 async fn verbose_log_has_one_line_per_request_and_no_secrets() {
-    let sim = guarded_sim(SimConfig::default());
+    let sim = guarded().start();
     let lines = Arc::new(Mutex::new(Vec::<String>::new()));
     let sink = Arc::clone(&lines);
     let mut config = config_for(&sim.base_url(), key_credentials(PRIVATE_KEY));
@@ -747,16 +720,15 @@ async fn verbose_log_has_one_line_per_request_and_no_secrets() {
 
 #[tokio::test]
 async fn a_public_key_with_a_quote_signs_in_to_the_simulator() {
-    let sim = start(SimConfig {
-        state: state(),
-        auth: AuthMode::Required,
-        api_keys: vec![ApiKey {
+    let sim = Sim::builder()
+        .state(state())
+        .auth_required()
+        .api_key(ApiKey {
             public_key: "pub\"key01".into(),
             private_key: PRIVATE_KEY.into(),
             role: Role::Owner,
-        }],
-        ..SimConfig::default()
-    });
+        })
+        .start();
     let credentials = Credentials::ApiKey {
         public: "pub\"key01".into(),
         private: Secret::new(PRIVATE_KEY),
@@ -777,10 +749,7 @@ async fn a_public_key_with_a_quote_signs_in_to_the_simulator() {
 async fn a_refused_service_account_fetches_one_token_in_all() {
     // Tokens that expire at once: every bearer request is a 401, as for an
     // account that may not call the API.
-    let sim = guarded_sim(SimConfig {
-        token_lifetime: Duration::ZERO,
-        ..SimConfig::default()
-    });
+    let sim = guarded().token_lifetime(Duration::ZERO).start();
     let client = client(&sim, sa_credentials());
     for _ in 0..3 {
         let err = client
@@ -801,7 +770,7 @@ async fn a_refused_service_account_fetches_one_token_in_all() {
 
 #[tokio::test]
 async fn a_stop_requested_before_a_write_sends_nothing() {
-    let sim = guarded_sim(SimConfig::default());
+    let sim = guarded().start();
     let stop = CancellationToken::new();
     stop.cancel();
     let mut config = config_for(&sim.base_url(), sa_credentials());
@@ -833,7 +802,7 @@ async fn a_stop_requested_before_a_write_sends_nothing() {
 
 #[tokio::test]
 async fn a_service_account_works_with_one_request_at_a_time() {
-    let sim = guarded_sim(SimConfig::default());
+    let sim = guarded().start();
     let mut config = config_for(&sim.base_url(), sa_credentials());
     config.settings.concurrency = 1;
     let client = Client::new(config).expect("client");

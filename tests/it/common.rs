@@ -1,10 +1,14 @@
-//! Running the `tether` binary the way a user does, and capturing everything
-//! it printed for snapshots.
+//! Setting up the simulator a test runs against, running the `tether` binary
+//! the way a user does, and capturing everything it printed for snapshots.
 
-use std::io::Read;
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use assert_cmd::Command;
+use tether::sim::{
+    ApiKey, Assumptions, AuthMode, Faults, ServiceAccount, SimConfig, SimHandle, StateFile,
+};
 
 /// The day every run counts end-of-life dates from (`TETHER_TODAY`), so that
 /// no output depends on the clock.
@@ -26,24 +30,103 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The simulator serving `state` on loopback, with one worker thread.
-pub fn simulator(state: tether::sim::StateFile) -> tether::sim::SimHandle {
-    tether::sim::spawn(tether::sim::SimConfig {
-        state,
-        worker_threads: 1,
-        ..tether::sim::SimConfig::default()
-    })
-    .expect("simulator starts")
+/// The simulator a test runs against, set up in one expression:
+/// `Sim::builder().state_yaml(..).faults(..).start()`. It listens on
+/// loopback (a free port) with one worker thread unless told otherwise.
+pub struct Sim;
+
+impl Sim {
+    pub fn builder() -> SimBuilder {
+        SimBuilder(SimConfig {
+            worker_threads: 1,
+            ..SimConfig::default()
+        })
+    }
+}
+
+/// What the simulator starts with; see [`Sim::builder`].
+#[must_use = "a simulator is only served once started"]
+pub struct SimBuilder(SimConfig);
+
+impl SimBuilder {
+    pub fn state(mut self, state: StateFile) -> Self {
+        self.0.state = state;
+        self
+    }
+
+    /// The state written as a state file's YAML.
+    pub fn state_yaml(self, yaml: &str) -> Self {
+        self.state(StateFile::parse(yaml).expect("the state parses"))
+    }
+
+    /// A state file under `tests/it/fixtures`, such as `loop/state.yaml`.
+    pub fn state_fixture(self, path: &str) -> Self {
+        self.state(StateFile::load(&fixtures().join(path)).expect("the state loads"))
+    }
+
+    pub fn faults(mut self, faults: Faults) -> Self {
+        self.0.faults = faults;
+        self
+    }
+
+    pub fn assumptions(mut self, assumptions: Assumptions) -> Self {
+        self.0.assumptions = assumptions;
+        self
+    }
+
+    /// Every request must carry credentials the simulator knows.
+    pub fn auth_required(mut self) -> Self {
+        self.0.auth = AuthMode::Required;
+        self
+    }
+
+    /// An API key besides those of the state.
+    pub fn api_key(mut self, key: ApiKey) -> Self {
+        self.0.api_keys.push(key);
+        self
+    }
+
+    /// A service account besides those of the state.
+    pub fn service_account(mut self, account: ServiceAccount) -> Self {
+        self.0.service_accounts.push(account);
+        self
+    }
+
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.0.token_lifetime = lifetime;
+        self
+    }
+
+    /// The seed of the simulator's ids, nonces, tokens and fault decisions.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.0.seed = seed;
+        self
+    }
+
+    pub fn worker_threads(mut self, threads: usize) -> Self {
+        self.0.worker_threads = threads;
+        self
+    }
+
+    /// Where the simulator writes its state when it stops.
+    pub fn write_back(mut self, path: PathBuf) -> Self {
+        self.0.write_back = Some(path);
+        self
+    }
+
+    pub fn start(self) -> SimHandle {
+        self.spawn().expect("the simulator starts")
+    }
+
+    /// Starts it, or says why it cannot (a state it refuses).
+    pub fn spawn(self) -> io::Result<SimHandle> {
+        tether::sim::spawn(self.0)
+    }
 }
 
 /// Runs `tether --color never ARGS` in `dir` against the simulator (its
 /// address in `MONGODB_ATLAS_BASE_URL`), with `env` besides.
-pub fn tether_against(
-    dir: &Path,
-    sim: &tether::sim::SimHandle,
-    args: &[&str],
-    env: &[(&str, &str)],
-) -> Run {
+pub fn tether_against(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(&str, &str)]) -> Run {
     let base = sim.base_url();
     let mut all = vec!["--color", "never"];
     all.extend_from_slice(args);
@@ -54,7 +137,7 @@ pub fn tether_against(
 
 /// Checks that apply refused (exit 4) saying `why`, and that the simulator
 /// saw no write.
-pub fn assert_refused(run: &Run, sim: &tether::sim::SimHandle, why: &str) {
+pub fn assert_refused(run: &Run, sim: &SimHandle, why: &str) {
     assert_eq!(run.code, 4, "{}", run.transcript());
     assert!(run.stderr.contains(why), "{why}: {}", run.stderr);
     assert_eq!(sim.counters().writes(), 0, "a refusal writes nothing");
@@ -73,7 +156,7 @@ pub struct Signalled {
 /// simulator at that moment), and waits for the end.
 #[cfg(unix)]
 pub fn signalled(
-    (dir, sim, env): (&Path, &tether::sim::SimHandle, &[(&str, &str)]),
+    (dir, sim, env): (&Path, &SimHandle, &[(&str, &str)]),
     args: &[&str],
     (marker, after, signal): (&str, std::time::Duration, &str),
     then: impl FnOnce(),
@@ -115,6 +198,22 @@ pub fn signalled(
         stdout,
         stderr,
     }
+}
+
+/// Skips the running test for want of what `why` names. Under CI (`CI`
+/// set, as CI machines set it) it fails instead: `.ci/run` installs
+/// everything the suite needs, so a skip there hides a broken setup.
+/// Elsewhere the skip is written straight to the terminal, past the test
+/// harness, which would keep a passing test's output to itself.
+pub fn skip(why: &str) {
+    let current = std::thread::current();
+    let test = current.name().unwrap_or("a test");
+    assert!(
+        std::env::var_os("CI").is_none_or(|ci| ci.is_empty()),
+        "{test} cannot run, and CI must run it: {why}"
+    );
+    let mut stderr = io::stderr().lock();
+    writeln!(stderr, "skipped {test}: {why}").expect("write to stderr");
 }
 
 /// What one run printed, and how it ended.
@@ -232,20 +331,6 @@ pub fn tether_at_a_terminal(dir: &Path, args: &[&str], env: &[(&str, &str)], inp
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
-}
-
-/// The simulator the CI recipes run against: the recipes' state, with
-/// credentials required.
-pub fn recipe_simulator() -> tether::sim::SimHandle {
-    let state = tether::sim::StateFile::load(&fixtures().join("recipes/state.yaml"))
-        .expect("the state loads");
-    tether::sim::spawn(tether::sim::SimConfig {
-        state,
-        auth: tether::sim::AuthMode::Required,
-        worker_threads: 1,
-        ..tether::sim::SimConfig::default()
-    })
-    .expect("simulator starts")
 }
 
 /// A stub command (`gh`, `curl`) that a recipe calls: its canned answers

@@ -29,7 +29,9 @@ fn split(dir: &Path) {
 
 #[test]
 fn a_directory_plans_as_the_same_single_file() {
-    let sim = crate::gitops::start(tether::sim::Faults::default());
+    let sim = crate::common::Sim::builder()
+        .state_fixture("loop/state.yaml")
+        .start();
     let work = tempfile::tempdir().expect("tempdir");
     split(work.path());
     let single = tether_against(
@@ -96,7 +98,9 @@ fn problems_name_their_file_and_duplicates_point_at_both() {
 
 #[test]
 fn an_output_in_the_configuration_directory_is_refused() {
-    let sim = crate::gitops::start(tether::sim::Faults::default());
+    let sim = crate::common::Sim::builder()
+        .state_fixture("loop/state.yaml")
+        .start();
     let work = tempfile::tempdir().expect("tempdir");
     split(work.path());
     let refused = tether_against(

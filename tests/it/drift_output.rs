@@ -2,7 +2,7 @@
 //! compact line for what did not change, and the job summary under GitHub
 //! Actions.
 
-use crate::common::{Run, simulator, tether};
+use crate::common::{Run, Sim, tether};
 
 const KEY: &str = "drift-output-pd-key-000000000000";
 
@@ -18,7 +18,7 @@ fn world(n: usize) -> (tether::sim::SimHandle, tempfile::TempDir) {
         ));
         file.push_str(&format!("  - id: 65f1a2b3c4d5e6f7a8b9{i:04x}\n"));
     }
-    let sim = simulator(tether::sim::StateFile::parse(&state).expect("state"));
+    let sim = Sim::builder().state_yaml(&state).start();
     let work = tempfile::tempdir().expect("tempdir");
     std::fs::write(work.path().join("tether.yaml"), file).expect("write");
     (sim, work)

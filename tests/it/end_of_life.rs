@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use tether::sim::StateFile;
 
-use crate::common::{Run, fixtures, simulator, tether, tether_against};
+use crate::common::{Run, Sim, fixtures, tether, tether_against};
 
 const TEAMS_URL: &str = "https://contoso.webhook.office.com/webhookb2/secret-hook-path-9f8e";
 
@@ -112,7 +112,7 @@ fn a_today_that_is_not_a_day_is_an_error() {
 #[test]
 fn plan_shows_the_warnings_and_keeps_its_exit_code() {
     let state = StateFile::load(&fixtures().join("loop/state.yaml")).expect("state loads");
-    let sim = simulator(state);
+    let sim = Sim::builder().state(state).start();
     let run = tether_against(
         &dir(),
         &sim,

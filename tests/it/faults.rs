@@ -4,9 +4,9 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use tether::sim::{self, Faults, RateLimit, SimConfig, SimHandle, StateFile};
+use tether::sim::{Faults, RateLimit, SimHandle};
 
-use crate::common::tether;
+use crate::common::{Sim, tether};
 
 const OLD_KEY: &str = "old-pd-key-000000000000000000000011";
 const NEW_KEY: &str = "new-pd-key-000000000000000000000022";
@@ -27,13 +27,12 @@ fn world(count: usize, faults: Faults) -> (SimHandle, tempfile::TempDir) {
         ));
         file.push_str(&format!("  - id: 5{n:023x}\n"));
     }
-    let sim = sim::spawn(SimConfig {
-        state: StateFile::parse(&state).expect("state"),
-        faults,
-        seed: 42,
-        ..SimConfig::default()
-    })
-    .expect("simulator starts");
+    let sim = Sim::builder()
+        .state_yaml(&state)
+        .faults(faults)
+        .seed(42)
+        .worker_threads(2)
+        .start();
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("tether.yaml"), file).expect("write");
     (sim, dir)

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{Run, TODAY, simulator};
+use crate::common::{Run, Sim, TODAY};
 
 const DEADLINE: Duration = Duration::from_secs(15);
 const PD_KEY: &str = "file-inputs-pd-key-0123456789abcdef";
@@ -192,13 +192,12 @@ fn a_saved_plan_that_is_a_device_a_fifo_or_too_large_is_refused_at_once() {
 
 #[test]
 fn a_job_summary_that_is_a_fifo_or_a_device_is_a_warning_and_the_plan_still_ends() {
-    let sim = simulator(
-        tether::sim::StateFile::parse(
+    let sim = Sim::builder()
+        .state_yaml(
             "projects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0e1\n    name: payments-prod\n    \
              orgId: 6600000000000000000000aa\n",
         )
-        .expect("state"),
-    );
+        .start();
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("tether.yaml"), FILE).expect("tether.yaml");
     for kind in ["fifo", "zero"] {

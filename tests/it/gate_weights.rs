@@ -1,7 +1,7 @@
 //! The share gates weigh only what apply may write: integrations that an
 //! `observe` entry looks at do not dilute a fleet-wide update.
 
-use crate::common::{assert_refused, simulator, tether_against};
+use crate::common::{Sim, assert_refused, tether_against};
 
 const ORG: &str = "6600000000000000000000aa";
 const WATCHED_ORG: &str = "6600000000000000000000bb";
@@ -36,7 +36,7 @@ fn observed_integrations_do_not_dilute_the_update_share() {
             "PAGER_DUTY: {serviceKey: gate-weights-pd-key-000000000001}"
         ),
     );
-    let sim = simulator(tether::sim::StateFile::parse(&state).expect("state"));
+    let sim = Sim::builder().state_yaml(&state).start();
     let work = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         work.path().join("tether.yaml"),

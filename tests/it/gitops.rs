@@ -6,9 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use tether::sim::{self, Faults, SimConfig, SimHandle, StateFile};
+use tether::sim::SimHandle;
 
-use crate::common::{Run, fixtures};
+use crate::common::{Run, Sim, fixtures};
 
 const PROD: &str = "65f1a2b3c4d5e6f7a8b9c0d1";
 const SANDBOX: &str = "65f1a2b3c4d5e6f7a8b9c0d4";
@@ -40,17 +40,6 @@ const SEEDED: &[&str] = &[
 
 fn dir() -> PathBuf {
     fixtures().join("loop")
-}
-
-pub(crate) fn start(faults: Faults) -> SimHandle {
-    let state = StateFile::load(&dir().join("state.yaml")).expect("state loads");
-    sim::spawn(SimConfig {
-        state,
-        faults,
-        worker_threads: 1,
-        ..SimConfig::default()
-    })
-    .expect("simulator starts")
 }
 
 /// Runs tether against the simulator and checks that no secret was printed.
@@ -92,7 +81,7 @@ mod v2 {
 /// The file's `api:` chooses the generation; `--api` wins; v2 without either.
 #[test]
 fn the_files_api_is_used_and_the_flag_wins() {
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let work = tempfile::tempdir().expect("tempdir");
     let text = std::fs::read_to_string(dir().join("tether.yaml")).expect("fixture");
     let lists = |prefix: &str| {

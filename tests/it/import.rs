@@ -5,11 +5,7 @@ use std::path::Path;
 
 use tether::sim::{SimHandle, StateFile};
 
-use crate::common::{Run, fixtures};
-
-fn start(state: StateFile) -> SimHandle {
-    crate::common::simulator(state)
-}
+use crate::common::{Run, Sim, fixtures};
 
 fn loop_state() -> StateFile {
     StateFile::load(&fixtures().join("loop/state.yaml")).expect("state loads")
@@ -61,7 +57,7 @@ fn variables(stderr: &str, state: &StateFile) -> Vec<(String, String)> {
 }
 
 fn import_then_plan(state: StateFile, import_args: &[&str]) -> (String, String) {
-    let sim = start(state);
+    let sim = Sim::builder().state(state).start();
     let work = tempfile::tempdir().expect("tempdir");
     let mut args = vec!["import", "-o", "tether.yaml"];
     args.extend_from_slice(import_args);
@@ -145,7 +141,7 @@ fn an_organization_over_several_pages() {
             "  - id: 7{n:023x}\n    name: project-{n}\n    orgId: 6600000000000000000000dd\n"
         ));
     }
-    let sim = start(StateFile::parse(&text).expect("state"));
+    let sim = Sim::builder().state_yaml(&text).start();
     let imported = run(
         Path::new("."),
         &sim,
@@ -170,7 +166,7 @@ fn an_organization_over_several_pages() {
 
 #[test]
 fn import_needs_projects_or_an_organization() {
-    let sim = start(loop_state());
+    let sim = Sim::builder().state(loop_state()).start();
     let none = run(Path::new("."), &sim, &["import"], &[]);
     assert_eq!(none.code, 1);
     assert!(none.stderr.contains("`--project ID|NAME`"));
@@ -223,7 +219,7 @@ fn the_atlas_quickstart_works_as_written() {
         "projects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: payments-prod\n    orgId: {org}\n    integrations:\n      PAGER_DUTY: {{serviceKey: {key}}}\n"
     ))
     .expect("state");
-    let sim = start(state);
+    let sim = Sim::builder().state(state).start();
     let work = tempfile::tempdir().expect("tempdir");
     let env: Vec<(String, String)> = exported
         .iter()
@@ -254,7 +250,7 @@ fn the_atlas_quickstart_works_as_written() {
 /// is a `--secrets` file the plan reads to no change.
 #[test]
 fn secrets_out_is_a_secrets_file_to_fill_in() {
-    let sim = start(loop_state());
+    let sim = Sim::builder().state(loop_state()).start();
     let work = tempfile::tempdir().expect("tempdir");
     let imported = run(
         work.path(),
@@ -341,7 +337,7 @@ fn an_organization_of_alike_projects_imports_as_one_selector() {
         }
         StateFile::parse(&text).expect("state")
     };
-    let sim = start(state(3));
+    let sim = Sim::builder().state(state(3)).start();
     let work = tempfile::tempdir().expect("tempdir");
     let imported = run(
         work.path(),
@@ -374,7 +370,7 @@ fn an_organization_of_alike_projects_imports_as_one_selector() {
     );
     assert_eq!(plan.code, 0, "{}\n{written}", plan.transcript());
     drop(sim);
-    let later = start(state(4));
+    let later = Sim::builder().state(state(4)).start();
     let drift = run(work.path(), &later, &["drift", "--api", "v2"], &env);
     assert_eq!(
         drift.code,
@@ -408,7 +404,7 @@ fn atlas_text_with_variable_references_is_imported_as_literal_text() {
     ))
     .expect("state");
     let leaked = "value-of-the-ci-deploy-token-0042";
-    let sim = start(state);
+    let sim = Sim::builder().state(state).start();
     let work = tempfile::tempdir().expect("tempdir");
     let imported = run(
         work.path(),
@@ -484,7 +480,7 @@ fn hostile_names_and_masks_cannot_add_keys_to_the_written_files() {
         serde_json::to_string("hostile-webhook-secret\u{2029}ww:").expect("json"),
     ))
     .expect("state");
-    let sim = start(state);
+    let sim = Sim::builder().state(state).start();
     let work = tempfile::tempdir().expect("tempdir");
     let imported = run(
         work.path(),

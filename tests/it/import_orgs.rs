@@ -155,7 +155,7 @@ fn yaml_files(dir: &Path) -> BTreeMap<String, String> {
 /// hold and are unique across the files.
 #[test]
 fn three_organizations_import_into_a_directory_that_plans_to_zero() {
-    let sim = crate::common::simulator(fleet());
+    let sim = crate::common::Sim::builder().state(fleet()).start();
     let work = tempfile::tempdir().expect("tempdir");
     let imported = run(
         work.path(),
@@ -250,7 +250,7 @@ fn three_organizations_import_into_a_directory_that_plans_to_zero() {
 /// Several organizations into one file (`-o FILE`): the same guarantees.
 #[test]
 fn several_organizations_into_one_file_plan_to_zero() {
-    let sim = crate::common::simulator(fleet());
+    let sim = crate::common::Sim::builder().state(fleet()).start();
     let work = tempfile::tempdir().expect("tempdir");
     let imported = run(
         work.path(),
@@ -295,7 +295,7 @@ fn several_organizations_into_one_file_plan_to_zero() {
 /// request made, and so is a bad `MONGODB_ATLAS_ORG_ID`.
 #[test]
 fn org_values_that_are_not_organization_ids_are_refused_before_any_request() {
-    let sim = crate::common::simulator(fleet());
+    let sim = crate::common::Sim::builder().state(fleet()).start();
     let lists = format!("{ORG_A},{ORG_B}");
     let upper = ORG_A.to_uppercase();
     for (args, said) in [
@@ -338,7 +338,7 @@ fn org_values_that_are_not_organization_ids_are_refused_before_any_request() {
 
 #[test]
 fn org_is_repeatable() {
-    let sim = crate::common::simulator(fleet());
+    let sim = crate::common::Sim::builder().state(fleet()).start();
     let imported = run(
         Path::new("."),
         &sim,
@@ -365,7 +365,7 @@ fn org_is_repeatable() {
 /// imports each; one file on stdout holds them all.
 #[test]
 fn all_orgs_imports_every_organization_the_credentials_can_see() {
-    let sim = crate::common::simulator(fleet());
+    let sim = crate::common::Sim::builder().state(fleet()).start();
     let imported = run(Path::new("."), &sim, &["import", "--all-orgs"], &[]);
     assert_eq!(imported.code, 0, "{}", imported.transcript());
     assert_eq!(imported.stdout.matches("  - id: ").count(), 9);
@@ -383,7 +383,9 @@ fn all_orgs_imports_every_organization_the_credentials_can_see() {
     );
     assert_eq!(both.code, 1, "{}", both.transcript());
     drop(sim);
-    let empty = crate::common::simulator(StateFile::default());
+    let empty = crate::common::Sim::builder()
+        .state(StateFile::default())
+        .start();
     let work = tempfile::tempdir().expect("tempdir");
     let none = run(
         work.path(),
@@ -404,7 +406,7 @@ fn all_orgs_imports_every_organization_the_credentials_can_see() {
 /// then writes nothing at all.
 #[test]
 fn output_directory_files_are_not_replaced_without_force() {
-    let sim = crate::common::simulator(fleet());
+    let sim = crate::common::Sim::builder().state(fleet()).start();
     let work = tempfile::tempdir().expect("tempdir");
     let dir = work.path().join("orgs");
     std::fs::create_dir(&dir).expect("mkdir");
@@ -455,7 +457,7 @@ fn output_directory_files_are_not_replaced_without_force() {
 /// of the repository Cargo.toml names.
 #[test]
 fn the_modeline_names_the_schema_at_the_repository() {
-    let sim = crate::common::simulator(fleet());
+    let sim = crate::common::Sim::builder().state(fleet()).start();
     let imported = run(Path::new("."), &sim, &["import", "--org", ORG_C], &[]);
     assert_eq!(imported.code, 0, "{}", imported.transcript());
     let url = format!(
@@ -503,7 +505,7 @@ async fn a_listed_organization_id_that_is_not_one_is_refused() {
 /// of the tether files: refused before any request.
 #[test]
 fn the_secrets_file_is_not_written_among_the_imported_files() {
-    let sim = crate::common::simulator(fleet());
+    let sim = crate::common::Sim::builder().state(fleet()).start();
     let work = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(work.path().join("orgs")).expect("mkdir");
     let refused = run(
@@ -536,7 +538,7 @@ fn the_secrets_file_is_not_written_among_the_imported_files() {
 /// was not read).
 #[test]
 fn projects_into_a_directory_go_to_their_organizations_files() {
-    let sim = crate::common::simulator(fleet());
+    let sim = crate::common::Sim::builder().state(fleet()).start();
     let work = tempfile::tempdir().expect("tempdir");
     let imported = run(
         work.path(),
@@ -581,7 +583,7 @@ fn projects_into_a_directory_go_to_their_organizations_files() {
 #[test]
 fn an_output_directory_named_with_a_line_break_forges_no_line() {
     const FORGED: &str = "Wrote 9 files in elsewhere";
-    let sim = crate::common::simulator(fleet());
+    let sim = crate::common::Sim::builder().state(fleet()).start();
     let work = tempfile::tempdir().expect("tempdir");
     let dir = format!("orgs\n{FORGED}");
     std::fs::create_dir(work.path().join(&dir)).expect("mkdir");

@@ -5,7 +5,7 @@
 
 use tether::sim::StateFile;
 
-use crate::common::{Run, simulator, tether_against};
+use crate::common::{Run, Sim, tether_against};
 
 const PROJECT: &str = "65f1a2b3c4d5e6f7a8b9c0f1";
 const PD_KEY: &str = "outside-text-pd-key-000000000042";
@@ -100,7 +100,7 @@ fn assert_unforged(what: &str, run: &Run, expected: &[&str]) {
 
 #[test]
 fn names_values_and_events_from_atlas_forge_no_line_and_hide_nothing() {
-    let sim = simulator(state());
+    let sim = Sim::builder().state(state()).start();
     let dir = work();
     let plan = run(dir.path(), &sim, &["plan", "--no-progress"]);
     assert_eq!(plan.code, 0, "{}", plan.transcript());

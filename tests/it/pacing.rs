@@ -11,10 +11,11 @@ use tether::atlas::{ApiError, Client, ClientConfig, Credentials, RetryPolicy, ba
 use tether::engine::{self, Planned};
 use tether::model::GroupId;
 use tether::plan::Summary;
-use tether::sim::{self, Faults, RateLimit, SimConfig, SimHandle, StateFile};
+use tether::sim::{Faults, RateLimit, SimHandle};
 use tether::{CancellationToken, Filter, Unset};
 
 use crate::client::pager_duty;
+use crate::common::Sim;
 
 const KEY: &str = "9f3c2a7e5b1d4c8fa0e6b2d4c8f10022";
 /// Same length as `KEY`, other last four: a change through the mask.
@@ -37,12 +38,11 @@ fn world(projects: usize, faults: Faults) -> SimHandle {
             id(n)
         ));
     }
-    sim::spawn(SimConfig {
-        state: StateFile::parse(&state).expect("state"),
-        faults,
-        ..SimConfig::default()
-    })
-    .expect("the simulator starts")
+    Sim::builder()
+        .state_yaml(&state)
+        .faults(faults)
+        .worker_threads(2)
+        .start()
 }
 
 fn bucket(capacity: u32, refill_per_second: u32) -> Option<RateLimit> {

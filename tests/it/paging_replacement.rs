@@ -2,9 +2,9 @@
 //! replacement is created first, and what it replaces is deleted only once
 //! it exists. A refused create leaves the old pager in place.
 
-use tether::sim::{Faults, SimConfig, SimHandle, StateFile};
+use tether::sim::{Faults, SimHandle, StateFile};
 
-use crate::common::{Run, tether_against};
+use crate::common::{Run, Sim, tether_against};
 
 const GROUP: &str = "65f1a2b3c4d5e6f7a8b9c0d7";
 const OG_KEY: &str = "5a6b7c8d-9e0f-4a1b-8c2d-replaced4f5a6b";
@@ -23,16 +23,13 @@ fn opsgenie_only(refused_types: &[&str]) -> SimHandle {
 "
     ))
     .expect("state parses");
-    tether::sim::spawn(SimConfig {
-        state,
-        faults: Faults {
+    Sim::builder()
+        .state(state)
+        .faults(Faults {
             refused_types: refused_types.iter().map(ToString::to_string).collect(),
             ..Faults::default()
-        },
-        worker_threads: 1,
-        ..SimConfig::default()
-    })
-    .expect("simulator starts")
+        })
+        .start()
 }
 
 /// The file declares `replacement` and no longer OPS_GENIE.

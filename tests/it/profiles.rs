@@ -9,7 +9,7 @@ use tether::atlas::keyring::{KeyringFailure, MemoryKeyring};
 use tether::atlas::{Access, AccessRequest, CredentialSource, SecretOrigin};
 use tether::sim::{SimHandle, StateFile};
 
-use crate::common::{Run, simulator, tether};
+use crate::common::{Run, Sim, tether};
 
 const PUBLIC: &str = "profilepub1";
 const PRIVATE: &str = "3f2a9c1e-profile-private-key-0001";
@@ -94,7 +94,7 @@ fn service_account_profile(name: &str, sim: &SimHandle) -> String {
 
 #[test]
 fn a_plan_with_only_an_api_key_profile_works() {
-    let sim = simulator(state());
+    let sim = Sim::builder().state(state()).start();
     let dir = workspace(Some(&api_key_profile("default", &sim)));
     let planned = run(dir.path(), &["plan"], &[]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
@@ -136,7 +136,7 @@ fn a_plan_with_only_an_api_key_profile_works() {
 
 #[test]
 fn a_plan_with_only_a_service_account_profile_works() {
-    let sim = simulator(state());
+    let sim = Sim::builder().state(state()).start();
     let profiles = format!(
         "[default]\n  auth_type = \"api_keys\"\n  public_api_key = \"wrong\"\n  private_api_key = \
          \"wrong-private\"\n\n{}",
@@ -164,7 +164,7 @@ fn a_plan_with_only_a_service_account_profile_works() {
 
 #[test]
 fn environment_credentials_and_base_url_win_over_the_profile() {
-    let sim = simulator(state());
+    let sim = Sim::builder().state(state()).start();
     // The profile points nowhere and holds a wrong key: only the variables
     // can make this run work.
     let profiles = format!(
@@ -198,7 +198,7 @@ fn environment_credentials_and_base_url_win_over_the_profile() {
 fn import_takes_the_organization_from_the_flag_then_the_variable_then_the_profile() {
     let mut state = state();
     state.orgs.push("6600000000000000000000bb".to_owned());
-    let sim = simulator(state);
+    let sim = Sim::builder().state(state).start();
     let dir = workspace(Some(&api_key_profile("default", &sim)));
     let from_profile = run(dir.path(), &["import"], &[]);
     assert_eq!(from_profile.code, 0, "{}", from_profile.transcript());
@@ -228,7 +228,7 @@ fn import_takes_the_organization_from_the_flag_then_the_variable_then_the_profil
 /// secret, and nothing sent to Atlas.
 #[test]
 fn bad_profiles_are_clear_errors_and_send_nothing() {
-    let sim = simulator(state());
+    let sim = Sim::builder().state(state()).start();
     let url = sim.base_url();
     let cases: Vec<(&str, String, Vec<&str>, Vec<String>)> = vec![
         (
@@ -339,7 +339,7 @@ fn profile_help_says_the_order_of_precedence() {
 /// holds reaches the simulator; a locked keyring is an error by name.
 #[test]
 fn a_secret_from_the_keyring_reaches_atlas() {
-    let sim = simulator(state());
+    let sim = Sim::builder().state(state()).start();
     let dir = workspace(Some(&format!(
         "[ci]\nauth_type = \"service_account\"\nclient_id = \"{CLIENT_ID}\"\nops_manager_url = \"{}\"\n",
         sim.base_url()
@@ -395,13 +395,7 @@ fn a_secret_from_the_keyring_reaches_atlas() {
 /// variables that were not.
 #[test]
 fn a_refused_credential_is_traced_to_where_it_came_from() {
-    let sim = tether::sim::spawn(tether::sim::SimConfig {
-        state: state(),
-        auth: tether::sim::AuthMode::Required,
-        worker_threads: 1,
-        ..tether::sim::SimConfig::default()
-    })
-    .expect("simulator starts");
+    let sim = Sim::builder().state(state()).auth_required().start();
     let url = sim.base_url();
     let wrong_key = format!(
         "[default]\nauth_type = \"api_keys\"\npublic_api_key = \"{PUBLIC}\"\n\

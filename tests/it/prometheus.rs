@@ -1,16 +1,12 @@
 //! `tether prometheus PROJECT`: Atlas's HTTP service discovery as a
 //! Prometheus scrape configuration, on the Atlas in use, with no password.
 
-use tether::sim::{SimHandle, StateFile};
+use tether::sim::SimHandle;
 
-use crate::common::{Run, fixtures, simulator, tether_against};
+use crate::common::{Run, Sim, tether_against};
 
 const PASSWORD: &str = "seeded-prometheus-password";
 const STAGING: &str = "65f1a2b3c4d5e6f7a8b9c0d2";
-
-fn sim() -> SimHandle {
-    simulator(StateFile::load(&fixtures().join("loop/state.yaml")).expect("state loads"))
-}
 
 fn prometheus(sim: &SimHandle, args: &[&str]) -> Run {
     let work = tempfile::tempdir().expect("tempdir");
@@ -27,7 +23,7 @@ fn parsed(run: &Run) -> serde_json::Value {
 
 #[test]
 fn prints_the_discovery_config_on_v1_and_v2_alike() {
-    let sim = sim();
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let expected = format!(
         "{}/prometheus/v1.0/groups/{STAGING}/discovery",
         sim.base_url().trim_end_matches('/')
@@ -49,7 +45,7 @@ fn prints_the_discovery_config_on_v1_and_v2_alike() {
 
 #[test]
 fn the_host_is_the_base_url_s_and_a_base_url_with_credentials_is_refused() {
-    let sim = sim();
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let origin = sim.base_url().trim_end_matches('/').to_owned();
     let run = prometheus(
         &sim,
@@ -79,7 +75,7 @@ fn the_host_is_the_base_url_s_and_a_base_url_with_credentials_is_refused() {
 
 #[test]
 fn a_project_without_prometheus_is_named_and_none_at_all_fails() {
-    let sim = sim();
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let run = prometheus(&sim, &["payments-prod", "payments-staging", "--api", "v1"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(run.stderr.contains("payments-prod"), "{}", run.stderr);
@@ -94,7 +90,7 @@ fn a_project_without_prometheus_is_named_and_none_at_all_fails() {
 
 #[test]
 fn import_prints_it_for_the_prometheus_integrations_it_imports() {
-    let sim = sim();
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let work = tempfile::tempdir().expect("tempdir");
     let run = tether_against(
         work.path(),

@@ -4,9 +4,9 @@
 //! credentials cannot write, and does not suggest running again as if the
 //! failure would pass.
 
-use tether::sim::{AuthMode, Role, ServiceAccount, SimConfig, StateFile};
+use tether::sim::{Role, ServiceAccount};
 
-use crate::common::tether_against;
+use crate::common::{Sim, tether_against};
 
 const READ_ID: &str = "mdb_sa_id_read_only";
 const READ_SECRET: &str = "mdb_sa_sk_read_only_secret_value";
@@ -23,18 +23,15 @@ fn read_only_credentials_fail_one_write_of_a_project_and_start_no_other_there() 
             "  - id: {id}\n    name: p{n}\n    orgId: 6600000000000000000000aa\n    integrations: {{}}\n"
         ));
     }
-    let sim = tether::sim::spawn(SimConfig {
-        state: StateFile::parse(&state).expect("the state parses"),
-        auth: AuthMode::Required,
-        service_accounts: vec![ServiceAccount {
+    let sim = Sim::builder()
+        .state_yaml(&state)
+        .auth_required()
+        .service_account(ServiceAccount {
             client_id: READ_ID.to_owned(),
             client_secret: READ_SECRET.to_owned(),
             role: Role::ReadOnly,
-        }],
-        worker_threads: 1,
-        ..SimConfig::default()
-    })
-    .expect("the simulator starts");
+        })
+        .start();
     let dir = tempfile::tempdir().expect("a temp dir");
     let mut file = String::from(
         "version: 1\ndefaults:\n  integrations:\n    PAGER_DUTY:\n      serviceKey: ${PD_KEY}\n    \

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use tether::sim::{self, AuthMode, SimConfig, StateFile};
+use tether::sim::StateFile;
 
 use crate::common::{TODAY, repo_root, repository};
 
@@ -155,13 +155,10 @@ fn the_readme_install_and_the_atlas_quickstart_work_as_written() {
          serviceAccounts:\n  - clientId: {READ_ID}\n    clientSecret: {READ_SECRET}\n    role: readOnly\n"
     ))
     .expect("state");
-    let sim = sim::spawn(SimConfig {
-        state,
-        auth: AuthMode::Required,
-        worker_threads: 1,
-        ..SimConfig::default()
-    })
-    .expect("simulator starts");
+    let sim = crate::common::Sim::builder()
+        .state(state)
+        .auth_required()
+        .start();
 
     // The user's own repository, with tether's recipes fetched beside it.
     let infra = work.path().join("infra");

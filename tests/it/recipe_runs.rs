@@ -108,7 +108,10 @@ impl JobRun {
 
 impl World {
     fn new() -> World {
-        let sim = crate::common::recipe_simulator();
+        let sim = crate::common::Sim::builder()
+            .state_fixture("recipes/state.yaml")
+            .auth_required()
+            .start();
         let stub = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir(stub.path().join("bin")).expect("bin");
         std::fs::create_dir(stub.path().join("artifacts")).expect("artifacts");

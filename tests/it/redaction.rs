@@ -177,18 +177,15 @@ fn ids_sim() -> tether::sim::SimHandle {
 "
     ))
     .expect("the state parses");
-    tether::sim::spawn(tether::sim::SimConfig {
-        state,
-        auth: tether::sim::AuthMode::Required,
-        service_accounts: vec![tether::sim::ServiceAccount {
+    crate::common::Sim::builder()
+        .state(state)
+        .auth_required()
+        .service_account(tether::sim::ServiceAccount {
             client_id: SA_ID.to_owned(),
             client_secret: SA_SECRET.to_owned(),
             role: tether::sim::Role::Owner,
-        }],
-        worker_threads: 1,
-        ..tether::sim::SimConfig::default()
-    })
-    .expect("the simulator starts")
+        })
+        .start()
 }
 
 fn run_with_service_account(
@@ -273,7 +270,7 @@ fn a_secret_of_the_file_that_atlas_holds_in_a_plain_field_is_never_shown() {
 "
     ))
     .expect("the state parses");
-    let sim = crate::common::simulator(state);
+    let sim = crate::common::Sim::builder().state(state).start();
     let dir = tempfile::tempdir().expect("a temp dir");
     std::fs::write(
         dir.path().join("tether.yaml"),

@@ -8,17 +8,16 @@
 use serde_json::Value;
 use tether::sim::StateFile;
 
-use crate::common::{Run, simulator, tether_against};
+use crate::common::{Run, Sim, tether_against};
 
 const PROJECT: &str = "65f1a2b3c4d5e6f7a8b9c0d1";
 const PD_KEY: &str = "9f3c2a7e5b1d4c8fa0e6b2d4c8f10022";
 
 /// A project with PagerDuty and five other integrations; the file keeps
 /// only PagerDuty, so the plan deletes five.
-fn sim() -> tether::sim::SimHandle {
-    simulator(
-        StateFile::parse(&format!(
-            "projects:
+fn state() -> StateFile {
+    StateFile::parse(&format!(
+        "projects:
   - id: {PROJECT}
     name: payments-prod
     orgId: 6600000000000000000000aa
@@ -30,9 +29,8 @@ fn sim() -> tether::sim::SimHandle {
       VICTOR_OPS: {{apiKey: 5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d, routingKey: oncall}}
       PROMETHEUS: {{username: prom, password: prompass, serviceDiscovery: http, enabled: true}}
 "
-        ))
-        .expect("the state parses"),
-    )
+    ))
+    .expect("the state parses")
 }
 
 fn work() -> tempfile::TempDir {
@@ -58,7 +56,7 @@ const HEADLINE: &str = "the plan deletes 5 integrations, more than `--max-delete
 
 #[test]
 fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
-    let sim = sim();
+    let sim = Sim::builder().state(state()).start();
     let dir = work();
 
     let text = run(dir.path(), &sim, &["plan", "--max-deletes", "2"]);
@@ -169,7 +167,7 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
 /// markdown plan posted as a comment holds only the plan.
 #[test]
 fn a_saved_json_or_markdown_plan_keeps_stdout_to_the_plan() {
-    let sim = sim();
+    let sim = Sim::builder().state(state()).start();
     let dir = work();
     let json = run(
         dir.path(),

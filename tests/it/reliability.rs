@@ -5,15 +5,7 @@ use std::path::Path;
 
 use tether::sim::{SimHandle, StateFile};
 
-use crate::common::{Run, fixtures, simulator, tether};
-
-fn start() -> SimHandle {
-    crate::gitops::start(tether::sim::Faults::default())
-}
-
-fn start_with(state: &str) -> SimHandle {
-    simulator(StateFile::parse(state).expect("state parses"))
-}
+use crate::common::{Run, Sim, fixtures, tether};
 
 /// The loop fixture's payments-prod by id, with a PagerDuty key from `PD_KEY`.
 const PD_PROD: &str = "version: 1
@@ -41,7 +33,7 @@ fn run(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(&str, &str)]) -> Run 
 /// lookups and nothing is written.
 #[test]
 fn one_project_declared_by_id_and_by_name_is_refused() {
-    let sim = start();
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let work = work_with(&format!(
         "{PD_PROD}  - name: payments-prod
     integrations:
@@ -87,8 +79,9 @@ const GATE_ENV: &[(&str, &str)] = &[
 /// does not hold (it is left alone).
 #[test]
 fn a_saved_plan_is_gated_on_its_own_deletes() {
-    let sim = start_with(
-        "projects:
+    let sim = Sim::builder()
+        .state_yaml(
+            "projects:
   - id: 65f1a2b3c4d5e6f7a8b9c0a1
     name: alpha
     orgId: 6600000000000000000000aa
@@ -104,7 +97,8 @@ fn a_saved_plan_is_gated_on_its_own_deletes() {
       PAGER_DUTY: {serviceKey: gate-test-pd-key-00000000000000aa}
       DATADOG: {apiKey: 0123456789abcdef0123456789abcdef}
 ",
-    );
+        )
+        .start();
     let work = work_with(
         "version: 1
 defaults:
@@ -154,15 +148,17 @@ projects:
 /// saved plan does not hold that create, so apply would leave nobody paged.
 #[test]
 fn a_saved_plan_that_deletes_the_last_paging_integration_is_refused() {
-    let sim = start_with(
-        "projects:
+    let sim = Sim::builder()
+        .state_yaml(
+            "projects:
   - id: 65f1a2b3c4d5e6f7a8b9c0c3
     name: gamma
     orgId: 6600000000000000000000aa
     integrations:
       PAGER_DUTY: {serviceKey: gate-test-pd-key-00000000000000aa}
 ",
-    );
+        )
+        .start();
     const GAMMA: &str = "version: 1
 projects:
   - id: 65f1a2b3c4d5e6f7a8b9c0c3
@@ -223,10 +219,13 @@ fn a_failed_write_to_stdout_exits_1() {
 use crate::gitops::ENV as LOOP_ENV;
 
 fn slow(latency_ms: u64) -> SimHandle {
-    crate::gitops::start(tether::sim::Faults {
-        latency: std::time::Duration::from_millis(latency_ms),
-        ..tether::sim::Faults::default()
-    })
+    Sim::builder()
+        .state_fixture("loop/state.yaml")
+        .faults(tether::sim::Faults {
+            latency: std::time::Duration::from_millis(latency_ms),
+            ..tether::sim::Faults::default()
+        })
+        .start()
 }
 
 /// Ctrl-C and SIGTERM while Atlas is being read stop the command at once
@@ -379,7 +378,7 @@ fn a_file_that_is_not_a_tether_file_is_never_quoted() {
 /// file only with `--force`; both are refused before anything is read.
 #[test]
 fn outputs_do_not_overwrite_inputs_or_existing_files() {
-    let sim = start();
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let work = work_with("version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n");
     let current = || std::fs::read_to_string(work.path().join("tether.yaml")).expect("read");
     let before = current();
@@ -421,13 +420,15 @@ fn outputs_do_not_overwrite_inputs_or_existing_files() {
 /// secret, and neither is a plain field that repeats a secret of the file.
 #[test]
 fn values_from_variables_and_reused_secrets_are_never_shown() {
-    let sim = start_with(
-        "projects:
+    let sim = Sim::builder()
+        .state_yaml(
+            "projects:
   - id: 65f1a2b3c4d5e6f7a8b9c0e5
     name: epsilon
     orgId: 6600000000000000000000aa
 ",
-    );
+        )
+        .start();
     let work = work_with(
         "version: 1
 projects:
@@ -509,15 +510,17 @@ projects:
 /// `\u{1b}`, in every rendering.
 #[test]
 fn control_characters_from_atlas_are_escaped() {
-    let sim = start_with(
-        "projects:
+    let sim = Sim::builder()
+        .state_yaml(
+            "projects:
   - id: 65f1a2b3c4d5e6f7a8b9c0f6
     name: zeta
     orgId: 6600000000000000000000aa
     integrations:
       DATADOG: {apiKey: \"0123456789abcdef0123456789\\e[2J\"}
 ",
-    );
+        )
+        .start();
     let work = work_with(
         "version: 1
 projects:
@@ -675,7 +678,7 @@ fn assert_passed(run: &Run, sim: &SimHandle, writes: u64) {
 #[test]
 fn share_gates_refuse_fleet_wide_changes_until_told() {
     // 10 projects, 20 integrations: 7 updates (35%).
-    let sim = start_with(&fleet(10));
+    let sim = Sim::builder().state_yaml(&fleet(10)).start();
     let work = work_with(&fleet_file(10, 7, 0, ""));
     let planned = run(work.path(), &sim, &["plan"], FLEET_ENV);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
@@ -698,7 +701,7 @@ fn share_gates_refuse_fleet_wide_changes_until_told() {
     assert_passed(&passed, &sim, 7);
 
     // 7 webhooks deleted of 20 (35%), with `--max-deletes` out of the way.
-    let sim = start_with(&fleet(10));
+    let sim = Sim::builder().state_yaml(&fleet(10)).start();
     let work = work_with(&fleet_file(10, 0, 7, "safety:\n  max_deletes: 10\n"));
     let refused = run(work.path(), &sim, &["apply", "--auto-approve"], FLEET_ENV);
     let share = "the plan deletes 7 of 20 managed integrations (35%)";
@@ -718,7 +721,7 @@ fn share_gates_refuse_fleet_wide_changes_until_told() {
     assert_passed(&passed, &sim, 7);
 
     // Below 10 managed integrations the shares are not weighed.
-    let sim = start_with(&fleet(4));
+    let sim = Sim::builder().state_yaml(&fleet(4)).start();
     let work = work_with(&fleet_file(4, 4, 0, ""));
     let small = run(work.path(), &sim, &["apply", "--auto-approve"], FLEET_ENV);
     assert_eq!(small.code, 0, "{}", small.transcript());
@@ -745,13 +748,15 @@ fn validate_checks_the_safety_block() {
 /// no value is ever printed, and a malformed source quotes nothing.
 #[test]
 fn secrets_come_from_the_environment_json_and_files_in_that_order() {
-    let sim = start_with(
-        "projects:
+    let sim = Sim::builder()
+        .state_yaml(
+            "projects:
   - id: 65f1a2b3c4d5e6f7a8b9c0a9
     name: eta
     orgId: 6600000000000000000000aa
 ",
-    );
+        )
+        .start();
     let work = work_with(
         "version: 1
 projects:
@@ -847,7 +852,7 @@ projects:
 
 #[test]
 fn a_malformed_secrets_source_is_named_and_never_quoted() {
-    let sim = start();
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let work = work_with("version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n");
     std::fs::write(work.path().join("list.yaml"), "- quoted-secret-value-1\n").expect("write");
     std::fs::write(
@@ -931,16 +936,14 @@ fn a_secrets_file_others_can_read_gets_a_warning() {
 #[test]
 fn after_ctrl_c_no_queued_write_starts() {
     let state = StateFile::parse(&fleet(12)).expect("state");
-    let sim = tether::sim::spawn(tether::sim::SimConfig {
-        state,
-        worker_threads: 2,
-        faults: tether::sim::Faults {
+    let sim = Sim::builder()
+        .state(state)
+        .worker_threads(2)
+        .faults(tether::sim::Faults {
             latency: std::time::Duration::from_millis(150),
             ..tether::sim::Faults::default()
-        },
-        ..tether::sim::SimConfig::default()
-    })
-    .expect("simulator starts");
+        })
+        .start();
     let work = work_with(&fleet_file(
         12,
         12,

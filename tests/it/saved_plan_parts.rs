@@ -3,9 +3,8 @@
 //! is written.
 
 use serde_json::Value;
-use tether::sim::StateFile;
 
-use crate::common::{Run, simulator, tether_against};
+use crate::common::{Run, Sim, tether_against};
 
 const GROUP: &str = "65f1a2b3c4d5e6f7a8b9c0d8";
 const PD_KEY: &str = "saved-parts-pd-key-0000000000001";
@@ -19,8 +18,8 @@ fn run(work: &tempfile::TempDir, sim: &tether::sim::SimHandle, args: &[&str]) ->
 /// Saves a plan that deletes DATADOG, edits it with `edit`, and checks
 /// that `show` and `apply` refuse it and nothing is written.
 fn assert_edit_refused(edit: impl Fn(&mut Value), why: &str) {
-    let sim = simulator(
-        StateFile::parse(&format!(
+    let sim = Sim::builder()
+        .state_yaml(&format!(
             "projects:
   - id: {GROUP}
     name: parts
@@ -30,8 +29,7 @@ fn assert_edit_refused(edit: impl Fn(&mut Value), why: &str) {
       DATADOG: {{apiKey: 0123456789abcdef0123456789abcdef}}
 "
         ))
-        .expect("state"),
-    );
+        .start();
     let work = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         work.path().join("tether.yaml"),

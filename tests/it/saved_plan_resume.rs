@@ -4,9 +4,9 @@
 //! what a plan made now adds is left alone and reported, never sent.
 
 use serde_json::Value;
-use tether::sim::{Faults, SimConfig, SimHandle, StateFile};
+use tether::sim::{Faults, SimHandle, StateFile};
 
-use crate::common::{Run, simulator, tether_against};
+use crate::common::{Run, Sim, tether_against};
 
 const GROUPS: [&str; 3] = [
     "65f1a2b3c4d5e6f7a8b9c0e1",
@@ -37,16 +37,6 @@ fn state() -> StateFile {
         })
         .collect();
     StateFile::parse(&format!("projects:\n{projects}")).expect("state parses")
-}
-
-fn start(faults: Faults) -> SimHandle {
-    tether::sim::spawn(SimConfig {
-        state: state(),
-        faults,
-        worker_threads: 1,
-        ..SimConfig::default()
-    })
-    .expect("simulator starts")
 }
 
 /// The file: the new key for every project through `defaults`, each
@@ -96,7 +86,7 @@ fn run(work: &tempfile::TempDir, sim: &SimHandle, args: &[&str]) -> Run {
 }
 
 fn planned() -> (tempfile::TempDir, SimHandle) {
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state(state()).start();
     let work = tempfile::tempdir().expect("tempdir");
     write_file(&work, "additive");
     let plan = run(&work, &sim, &["plan", "--out", "plan.json"]);
@@ -137,10 +127,13 @@ fn stored_key(sim: &SimHandle, group: &str) -> Option<String> {
 
 #[test]
 fn a_partly_failed_saved_plan_resumes_with_only_what_is_left() {
-    let broken = start(Faults {
-        failing_projects: vec![GROUPS[2].to_owned()],
-        ..Faults::default()
-    });
+    let broken = Sim::builder()
+        .state(state())
+        .faults(Faults {
+            failing_projects: vec![GROUPS[2].to_owned()],
+            ..Faults::default()
+        })
+        .start();
     let work = tempfile::tempdir().expect("tempdir");
     write_file(&work, "additive");
     let plan = run(&work, &broken, &["plan", "--out", "plan.json"]);
@@ -157,7 +150,7 @@ fn a_partly_failed_saved_plan_resumes_with_only_what_is_left() {
     let state = broken.snapshot();
     drop(broken);
 
-    let healed = simulator(state);
+    let healed = Sim::builder().state(state).start();
     let rerun = run(&work, &healed, APPLY);
     assert_eq!(rerun.code, 0, "{}", rerun.transcript());
     assert_eq!(healed.counters().writes(), 1, "only what was left");

@@ -101,7 +101,7 @@ fn the_schema_accepts_the_examples_and_refuses_bad_shapes() {
         "missing-required.yaml",
         "bad-group-id.yaml",
     ] {
-        let instance = document(&fixtures().join("validate").join(bad));
+        let instance = document(&fixtures().join("validate/invalid").join(bad));
         assert!(!validator.is_valid(&instance), "{bad} passes the schema");
     }
 }

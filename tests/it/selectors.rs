@@ -2,7 +2,7 @@
 //! counters judge the cost: one organization listing, then one GET-all per
 //! selected project.
 
-use crate::common::{Run, simulator, tether, tether_against};
+use crate::common::{Run, Sim, tether, tether_against};
 
 const ORG: &str = "6600000000000000000000aa";
 const OTHER_ORG: &str = "6600000000000000000000bb";
@@ -55,7 +55,7 @@ fn selectors_pick_up_new_projects_and_explicit_entries_win() {
         project(4, "legacy-prod", ORG, ""),
         project(5, "elsewhere-prod", OTHER_ORG, ""),
     ];
-    let sim = simulator(state(&today));
+    let sim = Sim::builder().state(state(&today)).start();
     let work = work(FILE);
     let planned = run(&sim, work.path(), &["plan"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
@@ -113,7 +113,7 @@ fn selectors_pick_up_new_projects_and_explicit_entries_win() {
     tomorrow
         .projects
         .extend(state(&[project(6, "checkout-prod", ORG, "")]).projects);
-    let sim = simulator(tomorrow);
+    let sim = Sim::builder().state(tomorrow).start();
     let drift = run(&sim, work.path(), &["drift"]);
     assert_eq!(drift.code, 2, "{}", drift.transcript());
     assert!(
@@ -129,10 +129,12 @@ fn selectors_pick_up_new_projects_and_explicit_entries_win() {
 #[test]
 fn tags_select_on_v2_and_are_refused_on_v1_before_any_request() {
     let tagged = "    tags:\n      - key: env\n        value: prod\n";
-    let sim = simulator(state(&[
-        project(1, "a", ORG, tagged),
-        project(2, "b", ORG, ""),
-    ]));
+    let sim = Sim::builder()
+        .state(state(&[
+            project(1, "a", ORG, tagged),
+            project(2, "b", ORG, ""),
+        ]))
+        .start();
     let file = "version: 1
 projects:
   - select:
@@ -172,7 +174,9 @@ projects:
 
 #[test]
 fn an_organization_that_cannot_be_listed_fails_and_an_empty_selector_warns() {
-    let sim = simulator(state(&[project(1, "a-dev", ORG, "")]));
+    let sim = Sim::builder()
+        .state(state(&[project(1, "a-dev", ORG, "")]))
+        .start();
     let unknown = work("version: 1\nprojects:\n  - select:\n      org: 6600000000000000000000cc\n");
     let failed = run(&sim, unknown.path(), &["plan"]);
     assert_eq!(failed.code, 1, "{}", failed.transcript());
@@ -202,10 +206,12 @@ fn an_organization_that_cannot_be_listed_fails_and_an_empty_selector_warns() {
 /// which one it likely meant, from the listing already fetched.
 #[test]
 fn a_selector_that_matches_nothing_suggests_the_name_it_likely_meant() {
-    let sim = simulator(state(&[
-        project(1, "payments-prod", ORG, ""),
-        project(2, "search-prod", ORG, ""),
-    ]));
+    let sim = Sim::builder()
+        .state(state(&[
+            project(1, "payments-prod", ORG, ""),
+            project(2, "search-prod", ORG, ""),
+        ]))
+        .start();
     for glob in ["paymnets-*", "paymnets-prod"] {
         let typo = work(&format!(
             "version: 1\nprojects:\n  - select:\n      org: {ORG}\n      name: \"{glob}\"\n"
@@ -227,10 +233,12 @@ fn a_selector_that_matches_nothing_suggests_the_name_it_likely_meant() {
 /// organization a selector already fetched.
 #[test]
 fn a_misspelled_project_name_suggests_one_a_selector_listed() {
-    let sim = simulator(state(&[
-        project(1, "payments-prod", ORG, ""),
-        project(2, "search-prod", ORG, ""),
-    ]));
+    let sim = Sim::builder()
+        .state(state(&[
+            project(1, "payments-prod", ORG, ""),
+            project(2, "search-prod", ORG, ""),
+        ]))
+        .start();
     let typo = work(&format!(
         "version: 1\nprojects:\n  - name: paymnets-prod\n  - select:\n      org: {ORG}\n      \
          name: \"search-*\"\n"
@@ -287,10 +295,12 @@ projects:
 /// project of the same name there.
 #[test]
 fn an_entry_with_an_id_does_not_claim_a_project_of_the_same_name_in_another_organization() {
-    let sim = simulator(state(&[
-        project(1, "api-prod", ORG, ""),
-        project(7, "api-prod", OTHER_ORG, ""),
-    ]));
+    let sim = Sim::builder()
+        .state(state(&[
+            project(1, "api-prod", ORG, ""),
+            project(7, "api-prod", OTHER_ORG, ""),
+        ]))
+        .start();
     let file = "version: 1
 projects:
   - id: 65f1a2b3c4d5e6f7a8b90001

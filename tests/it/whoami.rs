@@ -1,7 +1,7 @@
 //! `tether whoami`: which credentials, from where, which Atlas, and whether
 //! it accepts them; never a secret.
 
-use crate::common::{fixtures, simulator, tether_against};
+use crate::common::{Sim, fixtures, tether_against};
 
 const SECRET: &str = "mdb_sa_sk_read_only_secret_value";
 
@@ -9,7 +9,7 @@ const SECRET: &str = "mdb_sa_sk_read_only_secret_value";
 fn whoami_names_the_credentials_and_proves_them_with_one_read() {
     let state =
         tether::sim::StateFile::load(&fixtures().join("recipes/state.yaml")).expect("state");
-    let sim = simulator(state);
+    let sim = Sim::builder().state(state).start();
     let dir = tempfile::tempdir().expect("tempdir");
     let accepted = tether_against(
         dir.path(),
@@ -88,7 +88,7 @@ fn a_base_url_with_credentials_is_refused_not_shown() {
 fn a_project_not_found_names_the_service_account_not_an_api_key() {
     let state =
         tether::sim::StateFile::load(&fixtures().join("recipes/state.yaml")).expect("state");
-    let sim = simulator(state);
+    let sim = Sim::builder().state(state).start();
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("tether.yaml"),

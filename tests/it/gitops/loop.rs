@@ -5,8 +5,8 @@ use std::path::Path;
 
 use tether::sim::{Faults, SimHandle};
 
-use super::{ENV, PROD, SANDBOX, assert_no_secret, dir, stable, start};
-use crate::common::Run;
+use super::{ENV, PROD, SANDBOX, assert_no_secret, dir, stable};
+use crate::common::{Run, Sim};
 
 fn integrations() -> String {
     format!("/api/atlas/{}/groups/{{groupId}}/integrations", API.1)
@@ -48,7 +48,7 @@ macro_rules! assert_snapshot {
 
 #[test]
 fn plan_shows_every_kind_of_change_in_one_get_per_project() {
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let run = run(&sim, &["plan", "--detailed-exitcode"], ENV);
     assert_eq!(run.code, 2, "{}", run.transcript());
     let counts = sim.counters();
@@ -75,7 +75,7 @@ fn plan_shows_every_kind_of_change_in_one_get_per_project() {
 
 #[test]
 fn plan_as_json_and_markdown() {
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let json = run(&sim, &["plan", "--output", "json"], ENV);
     assert_eq!(json.code, 0, "{}", json.transcript());
     let document: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
@@ -105,7 +105,7 @@ fn assert_matches_schema(which: &str, document: &serde_json::Value) {
 /// json` prints it, and all three name things with the same keys.
 #[test]
 fn json_outputs_match_their_schemas_and_share_their_keys() {
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let work = tempfile::tempdir().expect("tempdir");
     std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
     let json = run_in(work.path(), &sim, &["plan", "--output", "json"], ENV);
@@ -166,7 +166,7 @@ fn json_outputs_match_their_schemas_and_share_their_keys() {
 /// the output a command exists for: the plan itself is printed.
 #[test]
 fn quiet_keeps_the_plan_and_drops_the_talk() {
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let work = tempfile::tempdir().expect("tempdir");
     std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
     let quiet = run_in(
@@ -186,7 +186,7 @@ fn quiet_keeps_the_plan_and_drops_the_talk() {
 /// `-q --auto-approve` prints the report alone.
 #[test]
 fn quiet_apply_prints_its_report_and_not_the_plan() {
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let quiet = run(&sim, &["-q", "apply", "--auto-approve"], ENV);
     assert_eq!(quiet.code, 0, "{}", quiet.transcript());
     assert!(!quiet.stdout.contains("Plan: "), "{}", quiet.stdout);
@@ -197,7 +197,7 @@ fn quiet_apply_prints_its_report_and_not_the_plan() {
 
 #[test]
 fn apply_sends_exactly_the_needed_writes_then_nothing() {
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let applied = run(&sim, &["apply", "--auto-approve"], ENV);
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     let counts = sim.counters();
@@ -243,7 +243,7 @@ fn apply_sends_exactly_the_needed_writes_then_nothing() {
 
 #[test]
 fn drift_exits_2_until_applied() {
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let drift = run(&sim, &["drift"], ENV);
     assert_eq!(drift.code, 2, "{}", drift.transcript());
     assert_eq!(sim.counters().writes(), 0);
@@ -251,7 +251,7 @@ fn drift_exits_2_until_applied() {
 
 #[test]
 fn saved_plan_is_applied_exactly_or_refused_when_stale() {
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let work = tempfile::tempdir().expect("tempdir");
     std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
     let planned = run_in(work.path(), &sim, &["plan", "--out", "plan.json"], ENV);
@@ -316,7 +316,7 @@ fn saved_plan_is_applied_exactly_or_refused_when_stale() {
 
 #[test]
 fn safety_gates_refuse_with_exit_4_and_write_nothing() {
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let too_many = run(
         &sim,
         &["apply", "--auto-approve", "--max-deletes", "0"],
@@ -359,7 +359,7 @@ fn safety_gates_refuse_with_exit_4_and_write_nothing() {
 
 #[test]
 fn apply_without_a_terminal_needs_auto_approve() {
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let run = run(&sim, &["apply"], ENV);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(run.stderr.contains("`--auto-approve`"));
@@ -371,7 +371,7 @@ fn apply_without_a_terminal_needs_auto_approve() {
 fn apply_at_a_terminal_asks_and_writes_only_after_yes() {
     use crate::common::tether_at_a_terminal;
 
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let base = sim.base_url();
     let args = with_api(&[
         "--color",
@@ -408,7 +408,7 @@ fn apply_at_a_terminal_asks_and_writes_only_after_yes() {
 
 #[test]
 fn projects_atlas_does_not_know_fail_alone_and_apply_writes_nothing() {
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let work = tempfile::tempdir().expect("tempdir");
     let mut text = std::fs::read_to_string(dir().join("tether.yaml")).expect("fixture");
     text.push_str("\n  - name: no-such-project\n\n  - id: 65f1a2b3c4d5e6f7a8b9c0ff\n");
@@ -431,10 +431,10 @@ fn projects_atlas_does_not_know_fail_alone_and_apply_writes_nothing() {
 
 #[test]
 fn a_broken_project_fails_alone_and_a_rerun_finishes() {
-    let sim = start(Faults {
+    let sim = Sim::builder().state_fixture("loop/state.yaml").faults(Faults {
         failing_projects: vec![SANDBOX.to_owned()],
         ..Faults::default()
-    });
+    }).start();
     let partial = run(&sim, &["apply", "--retries", "1", "--auto-approve"], ENV);
     assert_eq!(partial.code, 3, "{}", partial.transcript());
     assert!(
@@ -467,15 +467,15 @@ fn a_broken_project_fails_alone_and_a_rerun_finishes() {
 
 #[test]
 fn rerun_after_the_fault_clears_converges() {
-    let broken = start(Faults {
+    let broken = Sim::builder().state_fixture("loop/state.yaml").faults(Faults {
         failing_projects: vec![SANDBOX.to_owned()],
         ..Faults::default()
-    });
+    }).start();
     let partial = run(&broken, &["apply", "--retries", "0", "--auto-approve"], ENV);
     assert_eq!(partial.code, 3);
     let state = broken.snapshot();
     drop(broken);
-    let healed = crate::common::simulator(state);
+    let healed = crate::common::Sim::builder().state(state).start();
     let rerun = run(&healed, &["apply", "--auto-approve"], ENV);
     assert_eq!(rerun.code, 0, "{}", rerun.transcript());
     assert_eq!(healed.counters().writes(), 2, "only what was left");
@@ -485,7 +485,7 @@ fn rerun_after_the_fault_clears_converges() {
 
 #[test]
 fn a_project_that_cannot_be_fetched_fails_alone() {
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let work = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         work.path().join("tether.yaml"),
@@ -505,10 +505,10 @@ fn a_project_that_cannot_be_fetched_fails_alone() {
 fn ctrl_c_stops_new_writes_reports_and_exits_130() {
     use std::time::Duration;
 
-    let sim = start(Faults {
+    let sim = Sim::builder().state_fixture("loop/state.yaml").faults(Faults {
         latency: Duration::from_millis(250),
         ..Faults::default()
-    });
+    }).start();
     // The plan is printed once fetching is done; writes start right after.
     let run = crate::common::signalled(
         (&dir(), &sim, ENV),
@@ -541,7 +541,7 @@ fn ctrl_c_stops_new_writes_reports_and_exits_130() {
 
 #[test]
 fn a_type_filter_that_matches_nothing_is_an_error() {
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let run = run(&sim, &["plan", "--type", "PAGERDUTY"], ENV);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
@@ -554,7 +554,7 @@ fn a_type_filter_that_matches_nothing_is_an_error() {
 
 #[test]
 fn filters_limit_what_is_read_and_planned() {
-    let sim = start(Faults::default());
+    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let run = run(
         &sim,
         &["plan", "--project", "payments-*", "--type", "DATADOG"],
@@ -577,10 +577,10 @@ fn filters_limit_what_is_read_and_planned() {
 
 #[test]
 fn a_partly_failed_saved_plan_resumes_then_applies_as_nothing() {
-    let broken = start(Faults {
+    let broken = Sim::builder().state_fixture("loop/state.yaml").faults(Faults {
         failing_projects: vec![SANDBOX.to_owned()],
         ..Faults::default()
-    });
+    }).start();
     let work = tempfile::tempdir().expect("tempdir");
     std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
     let planned = run_in(work.path(), &broken, &["plan", "--out", "plan.json"], ENV);
@@ -590,7 +590,7 @@ fn a_partly_failed_saved_plan_resumes_then_applies_as_nothing() {
     assert_eq!(partial.code, 3, "{}", partial.transcript());
     let state = broken.snapshot();
     drop(broken);
-    let healed = crate::common::simulator(state);
+    let healed = crate::common::Sim::builder().state(state).start();
     let rerun = run_in(work.path(), &healed, &apply, ENV);
     assert_eq!(rerun.code, 0, "{}", rerun.transcript());
     assert_eq!(healed.counters().writes(), 2, "only what was left");

@@ -4,9 +4,10 @@
 //! in notifications are masked, and the state file keeps them.
 
 use serde_json::{Value, json};
-use tether::sim::{AuthMode, Faults, SimConfig, StateFile};
+use tether::sim::{Faults, StateFile};
 
 use super::helpers::*;
+use crate::common::Sim;
 
 fn events(client: &mut Client, group: &str, query: &str) -> Value {
     let reply = client.get(&v2(&format!("/groups/{group}/events{query}")));
@@ -195,13 +196,12 @@ fn a_ui_change_needs_a_person_and_follows_atlas_rules() {
 
 #[test]
 fn a_forbidden_endpoint_answers_403_and_others_do_not() {
-    let sim = start(SimConfig {
-        faults: Faults {
+    let sim = example()
+        .faults(Faults {
             forbidden: vec!["groups/{groupId}/events".to_owned()],
             ..Faults::default()
-        },
-        ..config()
-    });
+        })
+        .start();
     let mut client = Client::new(&sim);
     let refused = client.get(&v2(&format!("/groups/{PROD}/events")));
     assert_eq!(refused.status, 403, "{}", refused.text);
@@ -215,10 +215,7 @@ fn a_forbidden_endpoint_answers_403_and_others_do_not() {
 
 #[test]
 fn the_state_file_keeps_events_and_alerts_and_old_files_still_load() {
-    let sim = start(SimConfig {
-        auth: AuthMode::None,
-        ..config()
-    });
+    let sim = example().start();
     sim.change_as_user(
         SANDBOX,
         "PAGER_DUTY",
@@ -257,10 +254,7 @@ fn the_state_file_keeps_events_and_alerts_and_old_files_still_load() {
         "nothing new is written for a project without events"
     );
     let bad = "projects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d9\n    name: old\n    orgId: 6600000000000000000000aa\n    events:\n      - {created: yesterday, eventTypeName: INTEGRATION_CONFIGURED}\n";
-    let spawned = tether::sim::spawn(SimConfig {
-        state: StateFile::parse(bad).expect("parses"),
-        ..SimConfig::default()
-    });
+    let spawned = Sim::builder().state_yaml(bad).spawn();
     assert!(
         spawned.is_err(),
         "an event time that is not ISO 8601 is refused"

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use serde_json::json;
-use tether::sim::{NcPolicy, SimConfig};
+use tether::sim::{Assumptions, NcPolicy};
 
 use super::helpers::*;
 
@@ -106,10 +106,13 @@ fn a_replayed_nonce_count_is_refused() {
 
 #[test]
 fn nonce_counts_can_be_required_to_increase() {
-    let mut config = config();
-    config.auth = tether::sim::AuthMode::Required;
-    config.assumptions.nc_policy = NcPolicy::Increasing;
-    let sim = start(config);
+    let sim = example()
+        .auth_required()
+        .assumptions(Assumptions {
+            nc_policy: NcPolicy::Increasing,
+            ..Assumptions::default()
+        })
+        .start();
     let client = Client::new(&sim);
     let path = integrations();
     let nonce = first_nonce(&client, &path);
@@ -140,12 +143,13 @@ fn the_digest_uri_must_be_the_request_uri() {
 
 #[test]
 fn an_expired_nonce_gets_a_stale_challenge() {
-    let mut config = SimConfig {
-        auth: tether::sim::AuthMode::Required,
-        ..config()
-    };
-    config.assumptions.nonce_lifetime = Duration::from_millis(150);
-    let sim = start(config);
+    let sim = example()
+        .auth_required()
+        .assumptions(Assumptions {
+            nonce_lifetime: Duration::from_millis(150),
+            ..Assumptions::default()
+        })
+        .start();
     let client = Client::new(&sim);
     let path = integrations();
     let nonce = first_nonce(&client, &path);
@@ -230,11 +234,10 @@ fn token_endpoint_refuses_bad_clients_and_grants() {
 
 #[test]
 fn bearer_tokens_expire() {
-    let sim = start(SimConfig {
-        auth: tether::sim::AuthMode::Required,
-        token_lifetime: Duration::from_millis(200),
-        ..config()
-    });
+    let sim = example()
+        .auth_required()
+        .token_lifetime(Duration::from_millis(200))
+        .start();
     let client = Client::new(&sim);
     let access = token(&client, SA, "grant_type=client_credentials").json()["access_token"]
         .as_str()

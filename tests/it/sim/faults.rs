@@ -4,12 +4,12 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use tether::sim::{Faults, RateLimit, SimConfig};
+use tether::sim::{Faults, RateLimit};
 
 use super::helpers::*;
 
 fn with_faults(faults: Faults) -> tether::sim::SimHandle {
-    start(SimConfig { faults, ..config() })
+    example().faults(faults).start()
 }
 
 fn integrations() -> String {
@@ -196,15 +196,14 @@ fn latency_and_jitter_delay_answers() {
 #[test]
 fn faults_are_deterministic_for_a_seed() {
     let run = |seed: u64| -> Vec<u16> {
-        let sim = start(SimConfig {
-            seed,
-            faults: Faults {
+        let sim = example()
+            .seed(seed)
+            .faults(Faults {
                 error_500_rate: 0.3,
                 error_503_rate: 0.2,
                 ..Faults::default()
-            },
-            ..config()
-        });
+            })
+            .start();
         let mut client = Client::new(&sim);
         (0..30)
             .map(|_| client.get(&integrations()).status)

@@ -8,7 +8,9 @@ use md5::{Digest, Md5};
 use reqwest::blocking::Client as Http;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
-use tether::sim::{self, AuthMode, SimConfig, SimHandle, StateFile, V2_MEDIA_TYPE};
+use tether::sim::{self, SimHandle, StateFile, V2_MEDIA_TYPE};
+
+use crate::common::{Sim, SimBuilder};
 
 pub const PROD: &str = "65f1a2b3c4d5e6f7a8b9c0d1";
 pub const STAGING: &str = "65f1a2b3c4d5e6f7a8b9c0d2";
@@ -28,29 +30,19 @@ pub fn example_state() -> StateFile {
     StateFile::load(std::path::Path::new(path)).expect("the example state loads")
 }
 
-pub fn config() -> SimConfig {
-    SimConfig {
-        state: example_state(),
-        worker_threads: 1,
-        ..SimConfig::default()
-    }
-}
-
-pub fn start(config: SimConfig) -> SimHandle {
-    sim::spawn(config).expect("the simulator starts")
+/// The simulator with the example state, to set up further.
+pub fn example() -> SimBuilder {
+    Sim::builder().state(example_state())
 }
 
 /// The example state, no credentials required.
 pub fn open() -> SimHandle {
-    start(config())
+    example().start()
 }
 
 /// The example state, credentials required.
 pub fn guarded() -> SimHandle {
-    start(SimConfig {
-        auth: AuthMode::Required,
-        ..config()
-    })
+    example().auth_required().start()
 }
 
 pub fn v1(path: &str) -> String {

@@ -2,7 +2,9 @@
 //! POST/PUT/DELETE semantics, v1.0 against v2.
 
 use serde_json::json;
-use tether::sim::PutAbsent;
+use tether::sim::{Assumptions, PutAbsent};
+
+use crate::common::Sim;
 
 use super::helpers::*;
 
@@ -274,9 +276,12 @@ fn v2_put_of_an_absent_type_is_not_configured_by_default() {
 
 #[test]
 fn v2_put_can_be_configured_to_create() {
-    let mut config = config();
-    config.assumptions.v2_put_absent = PutAbsent::Create;
-    let sim = start(config);
+    let sim = example()
+        .assumptions(Assumptions {
+            v2_put_absent: PutAbsent::Create,
+            ..Assumptions::default()
+        })
+        .start();
     let reply = Client::new(&sim).put(
         &v2(&format!("/groups/{SANDBOX}/integrations/PAGER_DUTY")),
         &json!({"type": "PAGER_DUTY", "serviceKey": "0123456789abcdef0123456789abcdef"}),
@@ -393,9 +398,8 @@ fn victor_ops_without_routing_key_is_accepted_but_missing_from_lists() {
 
 #[test]
 fn flowdock_is_gone_and_hip_chat_can_only_be_deleted() {
-    let mut config = config();
-    let project = config
-        .state
+    let mut state = example_state();
+    let project = state
         .projects
         .iter_mut()
         .find(|p| p.id == SANDBOX)
@@ -418,7 +422,7 @@ fn flowdock_is_gone_and_hip_chat_can_only_be_deleted() {
     )
     .expect("HIP_CHAT is in both enums");
     project.integrations = hip_chat.projects[0].integrations.clone();
-    let sim = start(config);
+    let sim = Sim::builder().state(state).start();
     let mut client = Client::new(&sim);
     for version in [v1, v2] {
         assert_error(
@@ -468,9 +472,12 @@ fn unknown_type_in_the_path_is_400_or_configured_404() {
         "INVALID_ENUM_VALUE",
         "An invalid enumeration value DATADOG_LOGS was specified.",
     );
-    let mut config = config();
-    config.assumptions.unknown_type_status = 404;
-    let sim = start(config);
+    let sim = example()
+        .assumptions(Assumptions {
+            unknown_type_status: 404,
+            ..Assumptions::default()
+        })
+        .start();
     assert_eq!(Client::new(&sim).get(&path).status, 404);
 }
 

@@ -6,9 +6,9 @@
 //! `Content-Type`, `envelope=true`, an `Accept` without a version.
 
 use serde_json::{Map, Value, json};
-use tether::sim::{AuthMode, SimConfig, StateFile, V2_MEDIA_TYPE};
+use tether::sim::{Assumptions, AuthMode, StateFile, V2_MEDIA_TYPE};
 
-use super::helpers::{OWNER, PROD, READ_ONLY, SANDBOX, assert_error, config, open, start};
+use super::helpers::{OWNER, PROD, READ_ONLY, SANDBOX, assert_error, example, open};
 use super::log_metric_support::*;
 
 /// The path of an operation of the facts for one project, with `ids` for
@@ -146,11 +146,12 @@ apiKeys:
 ";
 
 fn seeded(auth: AuthMode) -> tether::sim::SimHandle {
-    start(SimConfig {
-        state: StateFile::parse(SEEDED).expect("the seeded state parses"),
-        auth,
-        ..config()
-    })
+    let sim = example().state(StateFile::parse(SEEDED).expect("the seeded state parses"));
+    match auth {
+        AuthMode::Required => sim.auth_required(),
+        AuthMode::None => sim,
+    }
+    .start()
 }
 
 #[test]
@@ -215,10 +216,9 @@ fn the_state_file_seeds_the_families_and_a_snapshot_keeps_their_secrets() {
         "{shown}"
     );
     // Restarted from the snapshot, the simulator answers the same.
-    let again = start(SimConfig {
-        state: StateFile::parse(&text).expect("the snapshot parses"),
-        ..config()
-    });
+    let again = example()
+        .state(StateFile::parse(&text).expect("the snapshot parses"))
+        .start();
     let mut http_again = Http::new(&again);
     for path in [logs(PROD), metrics(PROD)] {
         let results = |http: &mut Http| http.get(&path).json()["results"].clone();
@@ -257,11 +257,10 @@ fn a_bad_seed_is_refused_with_a_clear_message() {
             yaml.replace('\n', "\n  ")
         );
         let state = StateFile::parse(&text).expect("parses");
-        let err = tether::sim::spawn(SimConfig {
-            state,
-            ..SimConfig::default()
-        })
-        .expect_err("refused");
+        let err = crate::common::Sim::builder()
+            .state(state)
+            .spawn()
+            .expect_err("refused");
         assert!(err.to_string().contains(expected), "{err}");
     }
     // A state file from before these families still loads.
@@ -278,10 +277,7 @@ fn event_types(sim: &tether::sim::SimHandle, group: &str) -> Vec<String> {
 #[test]
 fn writes_record_the_documented_event_types() {
     let facts = facts();
-    let sim = start(SimConfig {
-        auth: AuthMode::Required,
-        ..config()
-    });
+    let sim = example().auth_required().start();
     let mut http = Http::with_key(&sim, OWNER);
     let mut expected = Vec::new();
     for variant in variants(&facts) {
@@ -426,9 +422,12 @@ fn a_project_holds_two_metric_integrations_as_the_simulator_assumes() {
         Some("MAX_METRIC_INTEGRATIONS_EXCEEDED")
     );
     assert_eq!(count(&mut http, &metrics(SANDBOX)), 2);
-    let mut roomy = config();
-    roomy.assumptions.max_metric_integrations = 3;
-    let sim = start(roomy);
+    let sim = example()
+        .assumptions(Assumptions {
+            max_metric_integrations: 3,
+            ..Assumptions::default()
+        })
+        .start();
     let mut http = Http::new(&sim);
     for _ in 0..3 {
         created_id(&http.post(&metrics(SANDBOX), &body));
@@ -655,9 +654,12 @@ fn an_accept_without_the_operations_version_is_refused_with_406() {
         "the client's first choice"
     );
 
-    let mut lenient = config();
-    lenient.assumptions.require_versioned_accept = false;
-    let sim = start(lenient);
+    let sim = example()
+        .assumptions(Assumptions {
+            require_versioned_accept: false,
+            ..Assumptions::default()
+        })
+        .start();
     let mut http = Http::new(&sim);
     let reply = http.bytes("GET", &logs(PROD), Some("application/json"), None);
     assert_eq!((reply.status, reply.content_type()), (200, LOG_MEDIA));

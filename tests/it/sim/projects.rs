@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::helpers::*;
+use crate::common::Sim;
 
 #[test]
 fn list_of_projects_is_an_envelope_of_project_objects() {
@@ -102,15 +103,15 @@ fn projects_of_an_organization_with_v2_name_prefix() {
 
 #[test]
 fn many_projects_paginate_up_to_500() {
-    let mut config = config();
-    let template = config.state.projects[3].clone();
+    let mut state = example_state();
+    let template = state.projects[3].clone();
     for i in 0..1200u32 {
         let mut project = template.clone();
         project.id = format!("{:024x}", 0xabc000 + i);
         project.name = format!("bulk-{i:04}");
-        config.state.projects.push(project);
+        state.projects.push(project);
     }
-    let sim = start(config);
+    let sim = Sim::builder().state(state).start();
     let mut client = Client::new(&sim);
     let mut seen = 0;
     let mut page = 1;

@@ -1,9 +1,10 @@
 //! The state file: loading, snapshots with real secrets, write-back.
 
 use serde_json::json;
-use tether::sim::{SimConfig, StateFile};
+use tether::sim::StateFile;
 
 use super::helpers::*;
+use crate::common::Sim;
 
 #[test]
 fn the_example_state_loads_with_every_project() {
@@ -17,10 +18,7 @@ fn the_example_state_loads_with_every_project() {
 fn snapshot_and_write_back_keep_real_secrets_and_round_trip() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let path = dir.path().join("state.yaml");
-    let sim = start(SimConfig {
-        write_back: Some(path.clone()),
-        ..config()
-    });
+    let sim = example().write_back(path.clone()).start();
     let mut client = Client::new(&sim);
     client.put(
         &v1(&format!("/groups/{SANDBOX}/integrations/PAGER_DUTY")),
@@ -39,10 +37,7 @@ fn snapshot_and_write_back_keep_real_secrets_and_round_trip() {
         Some("0000111122223333")
     );
     // Restarted from the written state, the simulator answers the same.
-    let sim = start(SimConfig {
-        state: saved,
-        ..SimConfig::default()
-    });
+    let sim = Sim::builder().state(saved).start();
     let after = Client::new(&sim)
         .get(&v1(&format!("/groups/{SANDBOX}/integrations")))
         .json();
@@ -70,11 +65,7 @@ fn a_bad_state_is_refused_with_a_clear_message() {
     ];
     for (text, message) in bad {
         let state = StateFile::parse(text).expect("parses");
-        let error = tether::sim::spawn(SimConfig {
-            state,
-            ..SimConfig::default()
-        })
-        .expect_err("refused");
+        let error = Sim::builder().state(state).spawn().expect_err("refused");
         assert!(error.to_string().contains(message), "{error}");
     }
     assert!(StateFile::parse("projects: [{id: x}]\nextra: 1\n").is_err());
