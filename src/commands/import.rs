@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::atlas::ApiVersion;
 use crate::cli::ImportArgs;
 use crate::engine::{self, ImportScope};
 use crate::error::Error;
@@ -105,7 +104,7 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         .collect();
     let options = ImportOptions {
         factor: args.factor,
-        v2_fields: client.api() == ApiVersion::V2,
+        api: client.api(),
     };
     let imported = import(&read, &options, layout);
     match (&args.output, layout) {

@@ -13,7 +13,8 @@ mod parts;
 mod yaml;
 
 use crate::model::{
-    FieldSpec, GroupId, LiveIntegration, LiveIntegrations, LiveValue, Project, Required, spec,
+    ApiVersion, FieldSpec, GroupId, LiveIntegration, LiveIntegrations, LiveValue, Project,
+    Required, spec,
 };
 
 /// One project as read from Atlas.
@@ -27,8 +28,8 @@ pub struct ImportOptions {
     /// Move integrations that several projects share to `defaults` or a
     /// template.
     pub factor: bool,
-    /// The API in use returns v2-only fields (`--api v2`).
-    pub v2_fields: bool,
+    /// The API in use: only v2 returns v2-only fields.
+    pub api: ApiVersion,
 }
 
 /// A variable the written file reads, which the user must set.
@@ -124,7 +125,7 @@ fn written_fields(
     type_spec
         .fields
         .iter()
-        .filter(|field| options.v2_fields || !field.v2_only)
+        .filter(|field| options.api.has_v2_fields() || !field.v2_only)
         .filter_map(|field| {
             // Never returned (Prometheus `password`): the import says so in
             // a comment, since whether one is set cannot be read.

@@ -61,7 +61,7 @@ fn name_words(
         .fields
         .iter()
         .filter(|f| !f.sensitive && !f.allowed.is_empty())
-        .filter(|f| options.v2_fields || !f.v2_only)
+        .filter(|f| options.api.has_v2_fields() || !f.v2_only)
         .filter_map(|f| {
             let value = integration
                 .get(f.name)
