@@ -6,7 +6,8 @@
 use std::collections::BTreeSet;
 
 use super::document::{
-    ItemDocument, NoteKind, PlanDocument, ProjectDocument, ProjectStatus, RefusalDocument,
+    FORMAT_VERSION, ItemDocument, NoteKind, PlanDocument, ProjectDocument, ProjectStatus,
+    RefusalDocument,
 };
 use crate::model::{GroupId, IntegrationType};
 use crate::plan::operation::leaves_no_paging;
@@ -16,6 +17,12 @@ use crate::plan::{ItemAction, Summary};
 impl PlanDocument {
     /// `Err` says the first part that does not follow from the items.
     pub fn check_derived(&self) -> Result<(), String> {
+        if self.format_version != FORMAT_VERSION {
+            return Err(format!(
+                "its plan is of format {}, not {FORMAT_VERSION}",
+                self.format_version
+            ));
+        }
         let mut summary = Summary::default();
         for project in &self.projects {
             check_project(project).map_err(|why| format!("in `{}`, {why}", project.project))?;

@@ -228,7 +228,8 @@ fn projects_that_differ_come_before_those_shown_for_information() {
 fn a_document_whose_derived_parts_were_edited_fails_its_check() {
     let json = json(&fixture_plan());
     type Edit = fn(&mut serde_json::Value);
-    let edits: [(&str, Edit); 6] = [
+    let edits: [(&str, Edit); 7] = [
+        ("of format 1", |d| d["format_version"] = 1.into()),
         ("its counts or flags", |d| d["summary"]["create"] = 9.into()),
         ("`applies`", |d| {
             d["projects"][0]["items"][0]["applies"] = (!d["projects"][0]["items"][0]["applies"]
