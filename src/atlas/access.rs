@@ -6,12 +6,11 @@
 //! when one is named (`--profile`, `MONGODB_ATLAS_PROFILE`), or, when no
 //! credential variable is set, the `default` profile if the file has one.
 
-use std::path::PathBuf;
-
 use super::credentials::{Credentials, DEFAULT_BASE_URL, parse_base_url};
 use super::error::ApiError;
 use super::keyring::Keyring;
-use super::profile::{Profile, SecretOrigin};
+use super::origin::{CredentialSource, ProfileName};
+use super::profile::Profile;
 
 /// What a command's options say about reaching Atlas.
 #[derive(Clone, Copy, Debug, Default)]
@@ -33,34 +32,6 @@ pub struct Access {
     pub profile: Option<ProfileName>,
     /// The profile's `org_id`: the organization when none is given.
     pub profile_org: Option<String>,
-}
-
-/// A profile, as messages name it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProfileName {
-    pub name: String,
-    pub file: PathBuf,
-}
-
-impl ProfileName {
-    /// "Atlas CLI profile `NAME` in `FILE`", on one line.
-    pub fn described(&self) -> String {
-        super::profile::described(&self.name, &self.file)
-    }
-}
-
-/// Where the credentials came from: what hints tell the user to check.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CredentialSource {
-    /// The two variables the credentials came from.
-    Variables([&'static str; 2]),
-    /// An Atlas CLI profile, its secret from the keyring or the file.
-    Profile {
-        profile: ProfileName,
-        secret: SecretOrigin,
-    },
-    /// No credentials anywhere.
-    None,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,6 +116,7 @@ impl Access {
 mod tests {
     use super::*;
     use crate::atlas::keyring::{MemoryKeyring, NoKeyring};
+    use crate::atlas::origin::SecretOrigin;
     use std::collections::HashMap;
 
     fn folder(toml: &str) -> tempfile::TempDir {

@@ -6,11 +6,11 @@
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 
-use super::access::CredentialSource;
 use super::answer::Answer;
 use super::credentials::{CredentialKind, Credentials};
 use super::error::ApiError;
 use super::listing::Listing;
+use super::origin::CredentialSource;
 use super::pacing::PacingStats;
 use super::request::Request;
 use super::server_text::{MAX_SHOWN_BYTES, server_text};

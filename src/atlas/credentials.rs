@@ -2,37 +2,8 @@
 //! already have from the Atlas CLI and the Terraform provider.
 
 use super::error::ApiError;
+pub use super::origin::{BaseUrlFix, CredentialKind, DEFAULT_BASE_URL};
 use crate::secret::Secret;
-
-pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
-
-/// Which kind of credentials a request carried, for messages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CredentialKind {
-    ApiKey,
-    ServiceAccount,
-    None,
-}
-
-impl CredentialKind {
-    /// The credentials as messages name them: `the service account`.
-    pub fn described(self) -> &'static str {
-        match self {
-            CredentialKind::ApiKey => "the API key",
-            CredentialKind::ServiceAccount => "the service account",
-            CredentialKind::None => "the credentials",
-        }
-    }
-
-    /// Theirs, after [`CredentialKind::described`] was said: `its`.
-    pub fn possessive(self) -> &'static str {
-        match self {
-            CredentialKind::ApiKey => "the key's",
-            CredentialKind::ServiceAccount => "its",
-            CredentialKind::None => "their",
-        }
-    }
-}
 
 #[derive(Clone, Debug)]
 pub enum Credentials {
@@ -206,16 +177,6 @@ pub fn parse_base_url(raw: &str, setting: &str) -> Result<reqwest::Url, ApiError
         return Err(refused("it is not an http(s) URL".into(), fix));
     }
     Ok(url)
-}
-
-/// What to do about a base URL that was refused.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum BaseUrlFix {
-    /// The value lacks its scheme: this is the URL it likely means.
-    Scheme(String),
-    /// The value holds credentials.
-    Credentials,
-    Other,
 }
 
 /// `raw` with the scheme it lacks (`127.0.0.1:18080`, `localhost:8080`,

@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use super::access::CredentialSource;
-use super::credentials::{BaseUrlFix, CredentialKind, DEFAULT_BASE_URL};
-use super::profile::{SecretOrigin, keyring_service, keys_for};
+use super::origin::{
+    BaseUrlFix, CredentialKind, CredentialSource, DEFAULT_BASE_URL, SecretOrigin, keyring_service,
+    keys_for,
+};
 use crate::printable::one_line;
 
 #[derive(Debug, thiserror::Error)]

@@ -4,9 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::credentials::{CredentialKind, Credentials};
+use super::credentials::Credentials;
 use super::error::ApiError;
 use super::keyring::{Keyring, KeyringFailure};
+use super::origin::{API_KEY_KEYS, SERVICE_ACCOUNT_KEYS, SecretOrigin, described, keyring_service};
 use crate::model::Origin;
 use crate::printable::one_line;
 use crate::regular_file::{self, FileError};
@@ -41,15 +42,6 @@ pub struct Profile {
     settings: toml::Table,
 }
 
-/// Where the secret half of a profile's credentials was found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SecretOrigin {
-    /// The OS keyring, service `atlascli_<profile>`.
-    Keyring,
-    /// The `config.toml` file itself (no keyring, or it had no entry).
-    File,
-}
-
 /// What kind of credentials a profile holds (`auth_type`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum AuthType {
@@ -62,20 +54,10 @@ impl AuthType {
     /// The TOML keys of the identifier and of the secret.
     fn keys(self) -> [&'static str; 2] {
         match self {
-            AuthType::ApiKeys => ["public_api_key", "private_api_key"],
-            AuthType::ServiceAccount => ["client_id", "client_secret"],
+            AuthType::ApiKeys => API_KEY_KEYS,
+            AuthType::ServiceAccount => SERVICE_ACCOUNT_KEYS,
             AuthType::UserAccount => ["access_token", "refresh_token"],
         }
-    }
-}
-
-/// The TOML keys of the identifier and of the secret of credentials of
-/// `kind`, as a profile holds them.
-pub fn keys_for(kind: CredentialKind) -> Option<[&'static str; 2]> {
-    match kind {
-        CredentialKind::ApiKey => Some(AuthType::ApiKeys.keys()),
-        CredentialKind::ServiceAccount => Some(AuthType::ServiceAccount.keys()),
-        CredentialKind::None => None,
     }
 }
 
@@ -412,24 +394,9 @@ impl Profile {
     }
 }
 
-/// "Atlas CLI profile `NAME` in `FILE`", on one line whatever the name and
-/// the path hold.
-pub fn described(name: &str, file: &Path) -> String {
-    format!(
-        "Atlas CLI profile `{}` in `{}`",
-        one_line(name),
-        shown_path(file)
-    )
-}
-
-/// The keyring service the Atlas CLI keeps profile `name`'s secrets under.
-pub fn keyring_service(name: &str) -> String {
-    format!("atlascli_{name}")
-}
-
 /// A path from the environment (`XDG_CONFIG_HOME`, `HOME`), for messages.
 fn shown_path(path: &Path) -> String {
-    one_line(&path.display().to_string()).into_owned()
+    crate::printable::path(path)
 }
 
 /// A secure key, as looked up.

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::assumptions::Assumptions;
 use super::assumptions::media::SINGLE_OBJECT_KEY;
 use super::errors::ApiError;
-use super::wire::parse_bool;
+use super::query::parse_bool;
 
 /// The resource version of log and metric integrations.
 pub const V2_2025_03_12: &str = "application/vnd.atlas.2025-03-12+json";

@@ -18,7 +18,9 @@ mod log_integrations;
 mod media;
 mod metric_integrations;
 mod push_based;
+mod query;
 mod routes;
+mod scalar;
 mod schema;
 mod server;
 mod state;
@@ -39,9 +41,10 @@ pub use assumptions::{Assumptions, NcPolicy, OverMaxItems, PutAbsent, PutSemanti
 pub use auth::{ApiKey, AuthMode, REALM, Role, ServiceAccount};
 pub use counters::Counts;
 pub use faults::{Faults, RateLimit};
+pub use scalar::Scalar;
 pub use schema::{AtlasField, Version, fields};
 pub use state::{AlertConfig, Event};
-pub use state_file::{EntryFile, ProjectFile, Scalar, StateError, StateFile, TagFile};
+pub use state_file::{EntryFile, ProjectFile, StateError, StateFile, TagFile};
 pub use wire::{DEFAULT_ITEMS_PER_PAGE, MAX_ITEMS_PER_PAGE, V2_MEDIA_TYPE};
 
 /// How to run a simulator.

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::model::IntegrationType;
 
 use super::family_validate::Fields as EntryFields;
-use super::state_file::Scalar;
+use super::scalar::Scalar;
 use super::validate::Fields;
 
 #[derive(Clone, Debug)]

@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::de::{self, Visitor};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::model::{FieldKind, FieldValue, GroupId, IntegrationType};
 use crate::regular_file;
@@ -18,6 +17,7 @@ use super::id_family::{self, Family};
 use super::log_integrations::LOG_INTEGRATIONS;
 use super::metric_integrations::METRIC_INTEGRATIONS;
 use super::push_based;
+use super::scalar::Scalar;
 use super::schema;
 use super::state::{AlertConfig, DEFAULT_CREATED, Event, Project, State, Stored};
 
@@ -90,69 +90,6 @@ impl fmt::Debug for EntryFile {
 pub struct TagFile {
     pub key: String,
     pub value: String,
-}
-
-/// A field value in the state file. Numbers are read as text (an account id
-/// of digits only is still a string to Atlas). `Debug` never shows text.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Scalar {
-    Bool(bool),
-    Text(String),
-}
-
-impl Scalar {
-    pub fn as_text(&self) -> Option<&str> {
-        match self {
-            Scalar::Text(t) => Some(t),
-            Scalar::Bool(_) => None,
-        }
-    }
-}
-
-impl fmt::Debug for Scalar {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Scalar::Bool(b) => write!(f, "{b}"),
-            Scalar::Text(t) => write!(f, "<{} chars>", t.chars().count()),
-        }
-    }
-}
-
-impl Serialize for Scalar {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Scalar::Bool(b) => s.serialize_bool(*b),
-            Scalar::Text(t) => s.serialize_str(t),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Scalar {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Scalar;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, a number or a boolean")
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
-                Ok(Scalar::Bool(v))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
-                Ok(Scalar::Text(v.to_owned()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
-                Ok(Scalar::Text(v.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
-                Ok(Scalar::Text(v.to_string()))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
-                Ok(Scalar::Text(v.to_string()))
-            }
-        }
-        d.deserialize_any(V)
-    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -13,6 +13,7 @@ use crate::secret::{mask, url_mask};
 use super::assumptions::{Assumptions, OverMaxItems};
 use super::errors::ApiError;
 use super::media::Presentation;
+use super::query::parse_bool;
 use super::schema::{Version, fields};
 use super::state::{Project, Stored};
 
@@ -123,19 +124,6 @@ pub struct Page {
     pub include_count: bool,
     pub pretty: bool,
     pub envelope: bool,
-}
-
-pub(super) fn parse_bool(
-    query: &HashMap<String, String>,
-    name: &str,
-    default: bool,
-) -> Result<bool, ApiError> {
-    match query.get(name).map(String::as_str) {
-        None => Ok(default),
-        Some("true") => Ok(true),
-        Some("false") => Ok(false),
-        Some(_) => Err(ApiError::invalid_query(name, "must be true or false")),
-    }
 }
 
 impl Page {
@@ -280,7 +268,7 @@ pub fn alert_config(
     use super::assumptions::alerts::{
         CREDENTIAL_FIELDS, CREDENTIAL_URL_FIELDS, FILL_INTEGRATION_ID, NUMBER_FIELDS,
     };
-    use super::state_file::Scalar;
+    use super::scalar::Scalar;
     let notifications: Vec<Value> = alert
         .notifications
         .iter()

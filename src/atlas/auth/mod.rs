@@ -15,10 +15,10 @@ pub use digest::Challenge;
 use digest::DigestAuth;
 use token::ServiceAccountAuth;
 
-use super::access::CredentialSource;
 use super::answer::Answer;
 use super::credentials::Credentials;
 use super::error::ApiError;
+use super::origin::CredentialSource;
 use super::request::{Request, RequestAuth};
 use super::run_secrets::RunSecrets;
 use crate::secret::Secret;

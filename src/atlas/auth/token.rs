@@ -11,9 +11,9 @@ use reqwest::header::HeaderValue;
 use reqwest::{Method, Url};
 use serde_json::Value;
 
-use crate::atlas::access::CredentialSource;
 use crate::atlas::answer::Answer;
 use crate::atlas::error::ApiError;
+use crate::atlas::origin::CredentialSource;
 use crate::atlas::redact::Redactor;
 use crate::atlas::request::{Request, RequestAuth};
 use crate::atlas::run_secrets::RunSecrets;

@@ -15,12 +15,12 @@ use std::time::Duration;
 use reqwest::{StatusCode, Url};
 use tokio_util::sync::CancellationToken;
 
-use super::access::CredentialSource;
 use super::answer::Answer;
 use super::auth::Auth;
 use super::credentials::{CredentialKind, Credentials};
 use super::error::{ApiError, LongWait};
 use super::limit::AdaptiveLimit;
+use super::origin::CredentialSource;
 use super::pacing::{Pacer, PacingStats};
 use super::redact::Redactor;
 use super::request::Request;
