@@ -26,7 +26,7 @@ use super::errors::ApiError;
 use super::family_fields::{ReadBack, Rule};
 use super::family_validate::{Fields, object};
 use super::media::{self, Presentation};
-use super::routes::{Caller_, Who, group, group_mut, record};
+use super::project::{Caller_, Who, group, group_mut, record};
 use super::state::{Entry, Project};
 use super::wire::{Page, base_url};
 

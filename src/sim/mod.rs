@@ -17,6 +17,7 @@ mod id_family;
 mod log_integrations;
 mod media;
 mod metric_integrations;
+mod project;
 mod push_based;
 mod query;
 mod routes;

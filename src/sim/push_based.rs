@@ -23,7 +23,7 @@ use super::family_fields::{PUSH_BASED_CREATE, PUSH_BASED_STATES, PUSH_BASED_UPDA
 use super::family_validate::{check, object};
 use super::id_family::require_owner;
 use super::media::{self, Presentation};
-use super::routes::{Caller_, group, group_mut};
+use super::project::{Caller_, group, group_mut};
 use super::state::PushExport;
 use super::wire::{V2_MEDIA_TYPE, base_url};
 

@@ -19,12 +19,13 @@ use crate::model::{GroupId, IntegrationType};
 use super::Sim;
 use super::assumptions::PutAbsent;
 use super::assumptions::events as event_facts;
-use super::auth::{Actor, Caller, Role};
+use super::auth::Role;
 use super::counters::WRITE_METHODS;
 use super::errors::ApiError;
 use super::faults::Verdict;
+use super::project::{Caller_, Who, group, group_mut, record};
 use super::schema::{Version, has_no_schema, in_enum};
-use super::state::{Event, Project, State as SimState, Stored};
+use super::state::{Event, Project, Stored};
 use super::validate::validate;
 use super::wire::{self, Page, V2_MEDIA_TYPE, base_url};
 
@@ -201,27 +202,6 @@ fn writable_type(sim: &Sim, raw: &str) -> Result<IntegrationType, ApiError> {
     Ok(kind)
 }
 
-fn check_group_id(id: &str) -> Result<(), ApiError> {
-    id.parse::<GroupId>()
-        .map(|_| ())
-        .map_err(|_| ApiError::invalid_group_id(id))
-}
-
-pub(super) fn group<'a>(state: &'a SimState, id: &str) -> Result<&'a Project, ApiError> {
-    check_group_id(id)?;
-    state.get(id).ok_or_else(|| ApiError::group_not_found(id))
-}
-
-pub(super) fn group_mut<'a>(
-    state: &'a mut SimState,
-    id: &str,
-) -> Result<&'a mut Project, ApiError> {
-    check_group_id(id)?;
-    state
-        .get_mut(id)
-        .ok_or_else(|| ApiError::group_not_found(id))
-}
-
 fn integrations_url(headers: &HeaderMap, version: Version, group_id: &str) -> String {
     format!(
         "{}/api/atlas/{}/groups/{group_id}/integrations",
@@ -283,8 +263,6 @@ fn parse_body(body: &Bytes) -> Result<Value, ApiError> {
     serde_json::from_slice(body).map_err(|_| ApiError::invalid_json())
 }
 
-pub(super) type Caller_ = Option<axum::Extension<Caller>>;
-
 async fn create_integration(
     version: Version,
     State(sim): Shared,
@@ -313,53 +291,6 @@ async fn upsert_integration(
     write_integration(
         &sim, version, &group_id, &raw_type, &query, &headers, &body, false, who,
     )
-}
-
-/// Who an event records as having made a change.
-pub(crate) enum Who {
-    /// Through the API, with these credentials (none known without auth).
-    Api(Option<Actor>),
-    /// A person in the Atlas UI, by e-mail, from an address.
-    User {
-        username: String,
-        remote_address: String,
-    },
-}
-
-impl Who {
-    pub(super) fn of(caller: Caller_) -> Who {
-        Who::Api(caller.and_then(|axum::Extension(caller)| caller.actor))
-    }
-}
-
-/// Appends the event a change of an integration leaves in its project.
-pub(super) fn record(sim: &Sim, project: &mut Project, event_type: &str, who: Who) {
-    let (username, public_key, remote_address) = match who {
-        Who::Api(actor) => {
-            let public_key = match actor {
-                Some(Actor::ApiKey(public_key)) => Some(public_key),
-                Some(Actor::ServiceAccount(client_id))
-                    if event_facts::SERVICE_ACCOUNT_IN_PUBLIC_KEY =>
-                {
-                    Some(client_id)
-                }
-                Some(Actor::ServiceAccount(_)) | None => None,
-            };
-            (None, public_key, event_facts::API_REMOTE_ADDRESS.to_owned())
-        }
-        Who::User {
-            username,
-            remote_address,
-        } => (Some(username), None, remote_address),
-    };
-    project.events.push(Event {
-        id: sim.new_id(),
-        created: crate::clock::format_utc(std::time::SystemTime::now()),
-        event_type_name: event_type.to_owned(),
-        username,
-        public_key,
-        remote_address: Some(remote_address),
-    });
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -324,3 +324,202 @@ fn a_circle_or_a_forbidden_use_is_found() {
         ]
     );
 }
+
+/// The module path of the file at `relative` under `src/`: `atlas::error`
+/// for `atlas/error.rs`, `atlas::transport` for `atlas/transport/mod.rs`.
+fn module_of(relative: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = relative
+        .iter()
+        .map(|part| part.to_string_lossy().into_owned())
+        .collect();
+    if let Some(last) = parts.pop() {
+        let stem = last.strip_suffix(".rs").unwrap_or(&last).to_owned();
+        if stem != "mod" {
+            parts.push(stem);
+        }
+    }
+    parts
+}
+
+/// The code of a file without its inline `#[cfg(test)] mod ... { }`, whose
+/// `super::` means the file itself rather than its parent.
+fn without_inline_tests(code: &str) -> &str {
+    let mut at = 0;
+    while let Some(found) = code[at..].find("#[cfg(test)]") {
+        let start = at + found;
+        let after = code[start + "#[cfg(test)]".len()..].trim_start();
+        if after.starts_with("mod ") && after.split('\n').next().is_some_and(|l| l.contains('{')) {
+            return &code[..start];
+        }
+        at = start + 1;
+    }
+    code
+}
+
+/// The modules (files and folders) directly under each module of `src/`:
+/// what a `super::NAME` or `crate::...::NAME` may name as a sibling.
+fn modules(src: &Path) -> BTreeSet<Vec<String>> {
+    let mut found = BTreeSet::new();
+    let mut stack = vec![src.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a directory of src/") {
+            let path = entry.expect("an entry").path();
+            let relative = path.strip_prefix(src).expect("under src/").to_owned();
+            if path.is_dir() {
+                stack.push(path);
+                found.insert(module_of(&relative.join("mod.rs")));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.insert(module_of(&relative));
+            }
+        }
+    }
+    found
+}
+
+/// For every module, the sibling modules each of its children uses (a file
+/// and the files below it count as one child): `atlas` -> `error` ->
+/// {`origin`}.
+fn sibling_uses(src: &Path) -> BTreeMap<Vec<String>, Graph> {
+    let modules = modules(src);
+    let mut uses: BTreeMap<Vec<String>, Graph> = BTreeMap::new();
+    let mut stack = vec![src.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a directory of src/") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let relative = path.strip_prefix(src).expect("under src/");
+            let module = module_of(relative);
+            let code = std::fs::read_to_string(&path).expect("a source file");
+            let code = without_comments(without_inline_tests(&code));
+            for target in paths_named(&module, &code) {
+                let common = module
+                    .iter()
+                    .zip(&target)
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                if module.len() <= common || target.len() <= common {
+                    continue;
+                }
+                let sibling = target[..=common].to_vec();
+                if !modules.contains(&sibling) {
+                    continue;
+                }
+                uses.entry(module[..common].to_vec())
+                    .or_default()
+                    .entry(module[common].clone())
+                    .or_default()
+                    .insert(target[common].clone());
+            }
+        }
+    }
+    uses
+}
+
+/// The module paths the code of `module` names through `crate::` and
+/// `super::` (each name of a `{a, b}` group), resolved from the crate root.
+fn paths_named(module: &[String], code: &str) -> Vec<Vec<String>> {
+    let mut named = Vec::new();
+    for (at, _) in code.match_indices("crate::") {
+        let before = code[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            continue;
+        }
+        named.extend(segments_after(code, at + "crate::".len(), Vec::new()));
+    }
+    let mut at = 0;
+    while let Some(found) = code[at..].find("super::") {
+        let start = at + found;
+        at = start + "super::".len();
+        let before = code[..start].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            continue;
+        }
+        let mut climbs = 1;
+        while code[at..].starts_with("super::") {
+            climbs += 1;
+            at += "super::".len();
+        }
+        let Some(base) = module.len().checked_sub(climbs) else {
+            continue;
+        };
+        named.extend(segments_after(code, at, module[..base].to_vec()));
+    }
+    named
+}
+
+/// `base` followed by the path that starts at `at` (`a::b`, or each name of
+/// a `{a::b, c}` group, down to two segments: enough to name a sibling and
+/// its child).
+fn segments_after(code: &str, at: usize, base: Vec<String>) -> Vec<Vec<String>> {
+    let mut paths = Vec::new();
+    for first in first_segments(code, at) {
+        let mut path = base.clone();
+        path.push(first.clone());
+        let next = at + code[at..].find(&first).unwrap_or(0) + first.len();
+        if code[next..].starts_with("::") {
+            for second in first_segments(code, next + 2) {
+                let mut deeper = path.clone();
+                deeper.push(second);
+                paths.push(deeper);
+            }
+        }
+        paths.push(path);
+    }
+    paths
+}
+
+/// No two modules import each other, at any depth: within each module,
+/// the uses among its children (files and folders) have no circle.
+#[test]
+fn no_two_modules_import_each_other() {
+    let src = repo_root().join("src");
+    let circles: Vec<String> = sibling_uses(&src)
+        .iter()
+        .filter_map(|(parent, graph)| {
+            let found = circle(graph)?;
+            let parent = if parent.is_empty() {
+                "the crate".to_owned()
+            } else {
+                format!("`{}`", parent.join("::"))
+            };
+            Some(format!("in {parent}: {}", found.join(" -> ")))
+        })
+        .collect();
+    assert!(
+        circles.is_empty(),
+        "modules import each other:\n{}",
+        circles.join("\n")
+    );
+}
+
+#[test]
+fn a_circle_of_sibling_modules_is_found() {
+    let module = |path: &str| path.split("::").map(str::to_owned).collect::<Vec<_>>();
+    let named = paths_named(
+        &module("atlas::error"),
+        "use super::origin::{Kind, Source};\nuse crate::atlas::credentials::X;\nfn f() { super::super::plan::g(); }",
+    );
+    assert!(named.contains(&module("atlas::origin")), "{named:?}");
+    assert!(named.contains(&module("atlas::credentials")), "{named:?}");
+    assert!(named.contains(&module("plan::g")), "{named:?}");
+    let mut graph = Graph::new();
+    graph
+        .entry("error".into())
+        .or_default()
+        .insert("credentials".into());
+    graph
+        .entry("credentials".into())
+        .or_default()
+        .insert("error".into());
+    assert!(circle(&graph).is_some());
+    assert_eq!(
+        without_inline_tests("a\n#[cfg(test)]\nmod tests {\n use super::*;\n}"),
+        "a\n"
+    );
+}
