@@ -153,38 +153,40 @@ impl ProjectPlan {
         from_items.chain(unmanaged).collect()
     }
 
-    /// Types live in the project once `operations` (this project's) are
-    /// made.
-    fn live_types_after(&self, operations: &[Operation]) -> BTreeSet<IntegrationType> {
-        let mut types = self.live_types();
-        for operation in operations
-            .iter()
-            .filter(|op| Some(&op.group) == self.id.as_ref())
-        {
-            match operation.verb() {
+    /// Whether these writes to the project would leave it without any
+    /// paging integration although it had one.
+    fn loses_paging_by(&self, writes: impl Iterator<Item = (IntegrationType, Verb)>) -> bool {
+        let before = self.live_types();
+        let mut after = before.clone();
+        for (kind, verb) in writes {
+            match verb {
                 Verb::Create => {
-                    types.insert(operation.kind);
+                    after.insert(kind);
                 }
                 Verb::Delete => {
-                    types.remove(&operation.kind);
+                    after.remove(&kind);
                 }
                 Verb::Update => {}
             }
         }
-        types
+        leaves_no_paging(&before, &after)
     }
 
     /// Whether apply would leave the project without any paging integration
     /// (PagerDuty, Opsgenie, VictorOps) although it had one.
     pub fn deletes_last_paging(&self) -> bool {
-        self.deletes_last_paging_by(&self.operations())
+        let writes = self.items().iter().filter(|item| item.applies());
+        self.loses_paging_by(writes.filter_map(|item| Some((item.kind, item.change.verb()?))))
     }
 
     /// Whether these operations (of this project; others are ignored) would
     /// leave it without any paging integration although it had one: what a
     /// saved plan is gated on, since it writes only its own operations.
     pub fn deletes_last_paging_by(&self, operations: &[Operation]) -> bool {
-        leaves_no_paging(&self.live_types(), &self.live_types_after(operations))
+        let own = operations
+            .iter()
+            .filter(|op| Some(&op.group) == self.id.as_ref());
+        self.loses_paging_by(own.map(|op| (op.kind, op.verb())))
     }
 
     /// The types these operations (of this project; others are ignored)
