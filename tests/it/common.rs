@@ -212,6 +212,18 @@ pub fn skip(why: &str) {
         std::env::var_os("CI").is_none_or(|ci| ci.is_empty()),
         "{test} cannot run, and CI must run it: {why}"
     );
+    skipped(test, why);
+}
+
+/// Says, on the terminal, that a part of a test did not run because of
+/// what no checkout is sure to have, not even CI's (a commit that a shallow
+/// clone lacks): unlike [`skip`], it never fails.
+pub fn skip_part(why: &str) {
+    let current = std::thread::current();
+    skipped(current.name().unwrap_or("a test"), why);
+}
+
+fn skipped(test: &str, why: &str) {
     let mut stderr = io::stderr().lock();
     writeln!(stderr, "skipped {test}: {why}").expect("write to stderr");
 }
