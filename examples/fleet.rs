@@ -17,7 +17,6 @@
 //! 3. `tether validate` of the same 5,000 projects written explicitly, as
 //!    one file and as a directory of 50 files, runs interleaved: the ratio.
 
-use std::error::Error;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -25,7 +24,7 @@ use tether::sim::{Faults, SimConfig, StateFile};
 
 mod support;
 
-type Res<T> = Result<T, Box<dyn Error>>;
+use support::{Res, project_id};
 
 const ORGS: [&str; 2] = ["6600000000000000000000aa", "6600000000000000000000bb"];
 const PAGE: usize = 500;
@@ -44,21 +43,16 @@ fn args() -> Res<Args> {
         latency: Duration::from_millis(20),
         runs: 3,
     };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value: u64 = it.next().ok_or("a flag without a value")?.parse()?;
-        match flag.as_str() {
+    support::number_flags(|flag, value| {
+        match flag {
             "--projects" => args.projects = value as usize,
             "--latency-ms" => args.latency = Duration::from_millis(value),
             "--runs" => args.runs = value as usize,
             other => return Err(format!("unknown flag `{other}`").into()),
         }
-    }
+        Ok(())
+    })?;
     Ok(args)
-}
-
-fn id(n: usize) -> String {
-    format!("65f1a2b3c4d5{n:012x}")
 }
 
 /// Half of the projects in each organization; a third of them `-prod`.
@@ -68,7 +62,7 @@ fn state(projects: usize) -> String {
         let suffix = if n % 3 == 0 { "prod" } else { "dev" };
         out.push_str(&format!(
             "  - id: {}\n    name: team-{n}-{suffix}\n    orgId: {}\n    integrations:\n      PAGER_DUTY: {{serviceKey: {KEY}}}\n",
-            id(n),
+            project_id(n),
             ORGS[n % 2]
         ));
     }
@@ -101,7 +95,7 @@ fn explicit(range: std::ops::Range<usize>) -> String {
     for n in range {
         out.push_str(&format!(
             "  - id: {}\n    integrations:\n      PAGER_DUTY:\n        serviceKey: ${{PD_KEY}}\n",
-            id(n)
+            project_id(n)
         ));
     }
     out

@@ -21,7 +21,6 @@
 //!
 //! Flags: `--projects N` [1000], `--runs R` [5], `--latency-ms L` [0].
 
-use std::error::Error;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -30,7 +29,7 @@ use tether::sim::{Faults, SimConfig, StateFile};
 
 mod support;
 
-type Res<T> = Result<T, Box<dyn Error>>;
+use support::{Res, project_id};
 
 const OLD_KEY: &str = "saved-plan-bench-old-pd-key-00001";
 const NEW_KEY: &str = "saved-plan-bench-new-pd-key-00002";
@@ -48,21 +47,16 @@ fn args() -> Res<Args> {
         runs: 5,
         latency: Duration::ZERO,
     };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value: u64 = it.next().ok_or("a flag without a value")?.parse()?;
-        match flag.as_str() {
+    support::number_flags(|flag, value| {
+        match flag {
             "--projects" => args.projects = value as usize,
             "--runs" => args.runs = value.max(1) as usize,
             "--latency-ms" => args.latency = Duration::from_millis(value),
             other => return Err(format!("unknown flag `{other}`").into()),
         }
-    }
+        Ok(())
+    })?;
     Ok(args)
-}
-
-fn id(n: usize) -> String {
-    format!("65f1a2b3c4d5{n:012x}")
 }
 
 fn state(projects: usize) -> String {
@@ -72,7 +66,7 @@ fn state(projects: usize) -> String {
             "  - id: {}\n    name: team-{n}\n    orgId: 6600000000000000000000aa\n    \
              integrations:\n      PAGER_DUTY: {{serviceKey: {OLD_KEY}}}\n      \
              DATADOG: {{apiKey: {DD_KEY}}}\n",
-            id(n)
+            project_id(n)
         ));
     }
     out
@@ -84,7 +78,7 @@ fn file(projects: usize) -> String {
          DATADOG:\n      apiKey: ${DD_KEY}\nprojects:\n",
     );
     for n in 0..projects {
-        out.push_str(&format!("  - id: {}\n    name: team-{n}\n", id(n)));
+        out.push_str(&format!("  - id: {}\n    name: team-{n}\n", project_id(n)));
     }
     out
 }

@@ -1,7 +1,26 @@
-//! What the benchmarks in `examples/` share.
+//! What the benchmarks in `examples/` share. Each example compiles its own
+//! copy and uses part of it, hence `dead_code` allowed.
+#![allow(dead_code)]
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
+
+pub type Res<T> = Result<T, Box<dyn Error>>;
+
+/// The id of the `n`th project a benchmark makes up.
+pub fn project_id(n: usize) -> String {
+    format!("65f1a2b3c4d5{n:012x}")
+}
+
+/// Reads the command line as `--flag N` pairs, handing each to `set`.
+pub fn number_flags(mut set: impl FnMut(&str, u64) -> Res<()>) -> Res<()> {
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value: u64 = it.next().ok_or("a flag without a value")?.parse()?;
+        set(&flag, value)?;
+    }
+    Ok(())
+}
 
 /// The `tether` binary built next to the running example
 /// (`target/release/tether` for `cargo run --release --example ...`).

@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+#[cfg(test)]
+pub(crate) use activity::notification;
 pub use activity::{AlertConfig, ChangeEvent, Notification};
 pub use day::{Day, NotADay};
 pub use end_of_life::{
