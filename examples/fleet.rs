@@ -24,36 +24,12 @@ use tether::sim::{Faults, SimConfig, StateFile};
 
 mod support;
 
-use support::{Res, project_id};
+use support::{Res, Scale, project_id};
 
 const ORGS: [&str; 2] = ["6600000000000000000000aa", "6600000000000000000000bb"];
 const PAGE: usize = 500;
 const CONCURRENCY: usize = 16;
 const KEY: &str = "fleet-bench-pd-key-0000000000000";
-
-struct Args {
-    projects: usize,
-    latency: Duration,
-    runs: usize,
-}
-
-fn args() -> Res<Args> {
-    let mut args = Args {
-        projects: 5_000,
-        latency: Duration::from_millis(20),
-        runs: 3,
-    };
-    support::number_flags(|flag, value| {
-        match flag {
-            "--projects" => args.projects = value as usize,
-            "--latency-ms" => args.latency = Duration::from_millis(value),
-            "--runs" => args.runs = value as usize,
-            other => return Err(format!("unknown flag `{other}`").into()),
-        }
-        Ok(())
-    })?;
-    Ok(args)
-}
 
 /// Half of the projects in each organization; a third of them `-prod`.
 fn state(projects: usize) -> String {
@@ -102,7 +78,11 @@ fn explicit(range: std::ops::Range<usize>) -> String {
 }
 
 fn main() -> Res<()> {
-    let args = args()?;
+    let args = Scale::from_args(Scale {
+        projects: 5_000,
+        latency: Duration::from_millis(20),
+        runs: 3,
+    })?;
     let bin = support::tether_binary("")?;
     let work = tempfile::tempdir()?;
 

@@ -29,35 +29,11 @@ use tether::sim::{Faults, SimConfig, StateFile};
 
 mod support;
 
-use support::{Res, project_id};
+use support::{Res, Scale, project_id};
 
 const OLD_KEY: &str = "saved-plan-bench-old-pd-key-00001";
 const NEW_KEY: &str = "saved-plan-bench-new-pd-key-00002";
 const DD_KEY: &str = "0123456789abcdef0123456789abcdef";
-
-struct Args {
-    projects: usize,
-    runs: usize,
-    latency: Duration,
-}
-
-fn args() -> Res<Args> {
-    let mut args = Args {
-        projects: 1_000,
-        runs: 5,
-        latency: Duration::ZERO,
-    };
-    support::number_flags(|flag, value| {
-        match flag {
-            "--projects" => args.projects = value as usize,
-            "--runs" => args.runs = value.max(1) as usize,
-            "--latency-ms" => args.latency = Duration::from_millis(value),
-            other => return Err(format!("unknown flag `{other}`").into()),
-        }
-        Ok(())
-    })?;
-    Ok(args)
-}
 
 fn state(projects: usize) -> String {
     let mut out = String::from("projects:\n");
@@ -125,7 +101,13 @@ fn pair(
 }
 
 fn main() -> Res<()> {
-    let args = args()?;
+    let mut args = Scale::from_args(Scale {
+        projects: 1_000,
+        runs: 5,
+        latency: Duration::ZERO,
+    })?;
+    // At least one run, so that there is a best time to show.
+    args.runs = args.runs.max(1);
     let n = args.projects;
     let bin = support::tether_binary("")?;
     let sim = tether::sim::spawn(SimConfig {

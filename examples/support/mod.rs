@@ -4,6 +4,7 @@
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub type Res<T> = Result<T, Box<dyn Error>>;
 
@@ -12,14 +13,30 @@ pub fn project_id(n: usize) -> String {
     format!("65f1a2b3c4d5{n:012x}")
 }
 
-/// Reads the command line as `--flag N` pairs, handing each to `set`.
-pub fn number_flags(mut set: impl FnMut(&str, u64) -> Res<()>) -> Res<()> {
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value: u64 = it.next().ok_or("a flag without a value")?.parse()?;
-        set(&flag, value)?;
+/// How large a benchmark runs: `--projects N`, `--runs N`, `--latency-ms N`
+/// (the simulator's latency per request).
+pub struct Scale {
+    pub projects: usize,
+    pub runs: usize,
+    pub latency: Duration,
+}
+
+impl Scale {
+    /// The command line's flags over `defaults`.
+    pub fn from_args(defaults: Scale) -> Res<Scale> {
+        let mut scale = defaults;
+        let mut it = std::env::args().skip(1);
+        while let Some(flag) = it.next() {
+            let value: u64 = it.next().ok_or("a flag without a value")?.parse()?;
+            match flag.as_str() {
+                "--projects" => scale.projects = value as usize,
+                "--runs" => scale.runs = value as usize,
+                "--latency-ms" => scale.latency = Duration::from_millis(value),
+                other => return Err(format!("unknown flag `{other}`").into()),
+            }
+        }
+        Ok(scale)
     }
-    Ok(())
 }
 
 /// The `tether` binary built next to the running example
