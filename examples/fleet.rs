@@ -20,8 +20,6 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use tether::sim::{Faults, SimConfig, StateFile};
-
 mod support;
 
 use support::{Res, Scale, project_id};
@@ -91,15 +89,7 @@ fn main() -> Res<()> {
         args.projects,
         args.latency.as_millis()
     );
-    let sim = tether::sim::spawn(SimConfig {
-        state: StateFile::parse(&state(args.projects))?,
-        faults: Faults {
-            latency: args.latency,
-            ..Faults::default()
-        },
-        worker_threads: 2,
-        ..SimConfig::default()
-    })?;
+    let sim = support::simulator(&state(args.projects), args.latency)?;
     std::fs::write(work.path().join("selectors.yaml"), SELECTORS)?;
     let pages: usize = ORGS
         .iter()

@@ -25,8 +25,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use tether::sim::{Faults, SimConfig, StateFile};
-
 mod support;
 
 use support::{Res, Scale, project_id};
@@ -110,15 +108,7 @@ fn main() -> Res<()> {
     args.runs = args.runs.max(1);
     let n = args.projects;
     let bin = support::tether_binary("")?;
-    let sim = tether::sim::spawn(SimConfig {
-        state: StateFile::parse(&state(n))?,
-        faults: Faults {
-            latency: args.latency,
-            ..Faults::default()
-        },
-        worker_threads: 2,
-        ..SimConfig::default()
-    })?;
+    let sim = support::simulator(&state(n), args.latency)?;
     let url = sim.base_url();
     let work = tempfile::tempdir()?;
     std::fs::write(work.path().join("tether.yaml"), file(n))?;

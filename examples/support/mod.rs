@@ -6,6 +6,8 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use tether::sim::{Faults, SimConfig, SimHandle, StateFile};
+
 pub type Res<T> = Result<T, Box<dyn Error>>;
 
 /// The id of the `n`th project a benchmark makes up.
@@ -37,6 +39,20 @@ impl Scale {
         }
         Ok(scale)
     }
+}
+
+/// A simulator holding `state` (a state file's text) that answers after
+/// `latency`, on two threads.
+pub fn simulator(state: &str, latency: Duration) -> Res<SimHandle> {
+    Ok(tether::sim::spawn(SimConfig {
+        state: StateFile::parse(state)?,
+        faults: Faults {
+            latency,
+            ..Faults::default()
+        },
+        worker_threads: 2,
+        ..SimConfig::default()
+    })?)
 }
 
 /// The `tether` binary built next to the running example

@@ -7,6 +7,7 @@ mod end_of_life;
 mod group_id;
 mod integration_type;
 mod live;
+mod safety;
 mod spec;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ pub use end_of_life::{
 pub use group_id::{GroupId, IdOf, InvalidGroupId};
 pub use integration_type::{IntegrationType, UnknownIntegrationType};
 pub use live::{LiveIntegration, LiveIntegrations, LiveValue, Project};
+pub use safety::{DEFAULT_MAX_DELETES, DEFAULT_MAX_PERCENT, MAX_PERCENT, SHARE_FROM, Safety};
 pub use spec::{
     DefaultValue, FieldKind, FieldSpec, Format, Lifecycle, ReadBack, Required, TypeSpec, spec,
 };
@@ -302,14 +304,6 @@ pub struct Desired {
     pub safety: Safety,
     /// The file's `api:`; the command line's `--api` wins.
     pub api: Option<ApiVersion>,
-}
-
-/// Apply's gates as the file sets them; `None` leaves the default.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Safety {
-    pub max_deletes: Option<u32>,
-    pub max_update_percent: Option<u32>,
-    pub max_delete_percent: Option<u32>,
 }
 
 #[cfg(test)]

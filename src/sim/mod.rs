@@ -259,15 +259,9 @@ impl SimHandle {
         settings: Option<&serde_json::Value>,
         username: &str,
     ) -> Result<String, String> {
-        id_family::ui_change(
-            &self.sim,
-            &log_integrations::LOG_INTEGRATIONS,
-            group_id,
-            id,
-            settings,
-            username,
-        )
-        .map_err(|e| e.detail)
+        let family = &log_integrations::LOG_INTEGRATIONS;
+        id_family::ui_change(&self.sim, family, group_id, id, settings, username)
+            .map_err(|e| e.detail)
     }
 
     /// [`SimHandle::change_log_integration_as_user`] for metric
@@ -279,15 +273,9 @@ impl SimHandle {
         settings: Option<&serde_json::Value>,
         username: &str,
     ) -> Result<String, String> {
-        id_family::ui_change(
-            &self.sim,
-            &metric_integrations::METRIC_INTEGRATIONS,
-            group_id,
-            id,
-            settings,
-            username,
-        )
-        .map_err(|e| e.detail)
+        let family = &metric_integrations::METRIC_INTEGRATIONS;
+        id_family::ui_change(&self.sim, family, group_id, id, settings, username)
+            .map_err(|e| e.detail)
     }
 
     /// Adds an alert configuration to a project (its id is generated when
