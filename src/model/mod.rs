@@ -161,6 +161,17 @@ pub struct Integration {
 }
 
 impl Integration {
+    /// The secrets it declares: its secret values, and the text of a field
+    /// the table marks sensitive (a project built by hand may hold one as
+    /// text; the file's never does).
+    pub fn secrets(&self) -> impl Iterator<Item = Secret> + '_ {
+        self.fields.iter().filter_map(|(spec, value)| match value {
+            FieldValue::Secret(secret) => Some(secret.clone()),
+            FieldValue::Text(text) if spec.sensitive => Some(Secret::new(text.as_str())),
+            FieldValue::Text(_) | FieldValue::Bool(_) => None,
+        })
+    }
+
     pub fn get(&self, name: &str) -> Option<&FieldValue> {
         self.fields
             .iter()
@@ -199,6 +210,16 @@ pub enum Slot {
     Present(Integration),
     /// The type must not exist in the project.
     Absent,
+}
+
+impl Slot {
+    /// The integration a present slot declares.
+    pub fn present(&self) -> Option<&Integration> {
+        match self {
+            Slot::Present(integration) => Some(integration),
+            Slot::Absent => None,
+        }
+    }
 }
 
 /// How the file names a project: by id, by name (resolved through Atlas), or

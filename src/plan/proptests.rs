@@ -157,10 +157,8 @@ fn declared(desired: &DesiredProject) -> Vec<Integration> {
     desired
         .integrations
         .values()
-        .filter_map(|slot| match slot {
-            Slot::Present(integration) => Some(integration.clone()),
-            Slot::Absent => None,
-        })
+        .filter_map(Slot::present)
+        .cloned()
         .collect()
 }
 
