@@ -63,10 +63,7 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
             printer.warnings(&format!("{saved}\n"));
         }
     }
-    let status = super::plan_status(
-        plan,
-        args.detailed_exitcode && !operations.is_empty(),
-    );
+    let status = super::plan_status(plan, args.detailed_exitcode && !operations.is_empty());
     Ok(
         if args.detailed_exitcode && status != ExitStatus::Error && !plan.refusals.is_empty() {
             ExitStatus::Refused
