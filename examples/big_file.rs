@@ -21,7 +21,6 @@
 //! No timed assertions: the machine is shared. Exit codes are checked.
 
 use std::collections::HashMap;
-use std::error::Error;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -31,7 +30,7 @@ use tether::model::Slot;
 
 mod support;
 
-type Res<T> = Result<T, Box<dyn Error>>;
+use support::Res;
 
 const REALISTIC: &str = include_str!("realistic.yaml");
 const REALISTIC_ENV: &str = include_str!("realistic.env");

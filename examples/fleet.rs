@@ -17,49 +17,17 @@
 //! 3. `tether validate` of the same 5,000 projects written explicitly, as
 //!    one file and as a directory of 50 files, runs interleaved: the ratio.
 
-use std::error::Error;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use tether::sim::{Faults, SimConfig, StateFile};
-
 mod support;
 
-type Res<T> = Result<T, Box<dyn Error>>;
+use support::{Res, Scale, project_id};
 
 const ORGS: [&str; 2] = ["6600000000000000000000aa", "6600000000000000000000bb"];
 const PAGE: usize = 500;
 const CONCURRENCY: usize = 16;
 const KEY: &str = "fleet-bench-pd-key-0000000000000";
-
-struct Args {
-    projects: usize,
-    latency: Duration,
-    runs: usize,
-}
-
-fn args() -> Res<Args> {
-    let mut args = Args {
-        projects: 5_000,
-        latency: Duration::from_millis(20),
-        runs: 3,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value: u64 = it.next().ok_or("a flag without a value")?.parse()?;
-        match flag.as_str() {
-            "--projects" => args.projects = value as usize,
-            "--latency-ms" => args.latency = Duration::from_millis(value),
-            "--runs" => args.runs = value as usize,
-            other => return Err(format!("unknown flag `{other}`").into()),
-        }
-    }
-    Ok(args)
-}
-
-fn id(n: usize) -> String {
-    format!("65f1a2b3c4d5{n:012x}")
-}
 
 /// Half of the projects in each organization; a third of them `-prod`.
 fn state(projects: usize) -> String {
@@ -68,7 +36,7 @@ fn state(projects: usize) -> String {
         let suffix = if n % 3 == 0 { "prod" } else { "dev" };
         out.push_str(&format!(
             "  - id: {}\n    name: team-{n}-{suffix}\n    orgId: {}\n    integrations:\n      PAGER_DUTY: {{serviceKey: {KEY}}}\n",
-            id(n),
+            project_id(n),
             ORGS[n % 2]
         ));
     }
@@ -101,14 +69,18 @@ fn explicit(range: std::ops::Range<usize>) -> String {
     for n in range {
         out.push_str(&format!(
             "  - id: {}\n    integrations:\n      PAGER_DUTY:\n        serviceKey: ${{PD_KEY}}\n",
-            id(n)
+            project_id(n)
         ));
     }
     out
 }
 
 fn main() -> Res<()> {
-    let args = args()?;
+    let args = Scale::from_args(Scale {
+        projects: 5_000,
+        latency: Duration::from_millis(20),
+        runs: 3,
+    })?;
     let bin = support::tether_binary("")?;
     let work = tempfile::tempdir()?;
 
@@ -117,15 +89,7 @@ fn main() -> Res<()> {
         args.projects,
         args.latency.as_millis()
     );
-    let sim = tether::sim::spawn(SimConfig {
-        state: StateFile::parse(&state(args.projects))?,
-        faults: Faults {
-            latency: args.latency,
-            ..Faults::default()
-        },
-        worker_threads: 2,
-        ..SimConfig::default()
-    })?;
+    let sim = support::simulator(&state(args.projects), args.latency)?;
     std::fs::write(work.path().join("selectors.yaml"), SELECTORS)?;
     let pages: usize = ORGS
         .iter()

@@ -21,7 +21,6 @@
 //! changes); times are reported, never asserted: the machine is shared.
 
 use std::collections::HashMap;
-use std::error::Error;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -31,7 +30,9 @@ use tether::plan::Summary;
 use tether::sim::{Faults, RateLimit, SimConfig, SimHandle, StateFile, spawn};
 use tether::{Filter, Unset};
 
-type Res<T> = Result<T, Box<dyn Error>>;
+mod support;
+
+use support::{Res, project_id};
 
 const KEY: &str = "9f3c2a7e5b1d4c8fa0e6b2d4c8f10022";
 /// Same length as `KEY`, other last four: a change through the mask.
@@ -84,10 +85,6 @@ fn args() -> Res<Args> {
     Ok(args)
 }
 
-fn id(n: usize) -> String {
-    format!("65f1a2b3c4d5{n:012x}")
-}
-
 /// Every tenth project holds an old PagerDuty key: `projects / 10` updates.
 fn state(projects: usize) -> Res<StateFile> {
     let mut text = String::from("projects:\n");
@@ -95,7 +92,7 @@ fn state(projects: usize) -> Res<StateFile> {
         let key = if n % 10 == 0 { OLD_KEY } else { KEY };
         text.push_str(&format!(
             "  - id: {}\n    name: p-{n}\n    orgId: 6600000000000000000000aa\n    integrations:\n      PAGER_DUTY: {{serviceKey: {key}}}\n",
-            id(n)
+            project_id(n)
         ));
     }
     Ok(StateFile::parse(&text)?)
@@ -106,7 +103,7 @@ fn desired(projects: usize) -> Res<Vec<tether::model::DesiredProject>> {
         "version: 1\ndefaults:\n  integrations:\n    PAGER_DUTY:\n      serviceKey: ${PD_KEY}\nprojects:\n",
     );
     for n in 0..projects {
-        file.push_str(&format!("  - id: {}\n", id(n)));
+        file.push_str(&format!("  - id: {}\n", project_id(n)));
     }
     let env = HashMap::from([("PD_KEY".to_owned(), KEY.to_owned())]);
     let loaded = engine::load_str("pacing.yaml", &file, (&env, Unset::Error))

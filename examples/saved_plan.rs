@@ -21,49 +21,17 @@
 //!
 //! Flags: `--projects N` [1000], `--runs R` [5], `--latency-ms L` [0].
 
-use std::error::Error;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use tether::sim::{Faults, SimConfig, StateFile};
-
 mod support;
 
-type Res<T> = Result<T, Box<dyn Error>>;
+use support::{Res, Scale, project_id};
 
 const OLD_KEY: &str = "saved-plan-bench-old-pd-key-00001";
 const NEW_KEY: &str = "saved-plan-bench-new-pd-key-00002";
 const DD_KEY: &str = "0123456789abcdef0123456789abcdef";
-
-struct Args {
-    projects: usize,
-    runs: usize,
-    latency: Duration,
-}
-
-fn args() -> Res<Args> {
-    let mut args = Args {
-        projects: 1_000,
-        runs: 5,
-        latency: Duration::ZERO,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value: u64 = it.next().ok_or("a flag without a value")?.parse()?;
-        match flag.as_str() {
-            "--projects" => args.projects = value as usize,
-            "--runs" => args.runs = value.max(1) as usize,
-            "--latency-ms" => args.latency = Duration::from_millis(value),
-            other => return Err(format!("unknown flag `{other}`").into()),
-        }
-    }
-    Ok(args)
-}
-
-fn id(n: usize) -> String {
-    format!("65f1a2b3c4d5{n:012x}")
-}
 
 fn state(projects: usize) -> String {
     let mut out = String::from("projects:\n");
@@ -72,7 +40,7 @@ fn state(projects: usize) -> String {
             "  - id: {}\n    name: team-{n}\n    orgId: 6600000000000000000000aa\n    \
              integrations:\n      PAGER_DUTY: {{serviceKey: {OLD_KEY}}}\n      \
              DATADOG: {{apiKey: {DD_KEY}}}\n",
-            id(n)
+            project_id(n)
         ));
     }
     out
@@ -84,7 +52,7 @@ fn file(projects: usize) -> String {
          DATADOG:\n      apiKey: ${DD_KEY}\nprojects:\n",
     );
     for n in 0..projects {
-        out.push_str(&format!("  - id: {}\n    name: team-{n}\n", id(n)));
+        out.push_str(&format!("  - id: {}\n    name: team-{n}\n", project_id(n)));
     }
     out
 }
@@ -131,18 +99,16 @@ fn pair(
 }
 
 fn main() -> Res<()> {
-    let args = args()?;
+    let mut args = Scale::from_args(Scale {
+        projects: 1_000,
+        runs: 5,
+        latency: Duration::ZERO,
+    })?;
+    // At least one run, so that there is a best time to show.
+    args.runs = args.runs.max(1);
     let n = args.projects;
     let bin = support::tether_binary("")?;
-    let sim = tether::sim::spawn(SimConfig {
-        state: StateFile::parse(&state(n))?,
-        faults: Faults {
-            latency: args.latency,
-            ..Faults::default()
-        },
-        worker_threads: 2,
-        ..SimConfig::default()
-    })?;
+    let sim = support::simulator(&state(n), args.latency)?;
     let url = sim.base_url();
     let work = tempfile::tempdir()?;
     std::fs::write(work.path().join("tether.yaml"), file(n))?;

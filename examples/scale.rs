@@ -22,7 +22,6 @@
 //! measured in the same run. Request and write counts are asserted exactly.
 
 use std::collections::{BTreeMap, HashMap};
-use std::error::Error;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -47,7 +46,7 @@ use tether::sim::{
 
 mod support;
 
-type Res<T> = Result<T, Box<dyn Error>>;
+use support::Res;
 
 // tether speaks v2, its default; the other tools' patterns are replayed on
 // the v1.0 paths (plain JSON, no versioned media type to send).
@@ -243,8 +242,6 @@ fn sim_state(n: usize, drifts: &[Drift]) -> StateFile {
             name: project_name(i),
             org_id: format!("{:024x}", 0xff00 + i % 10),
             cluster_count: 1,
-            created: None,
-            tags: Vec::new(),
             integrations: live_fields(i, drifts[i])
                 .into_iter()
                 .map(|(kind, fields)| {
@@ -265,9 +262,7 @@ fn sim_state(n: usize, drifts: &[Drift]) -> StateFile {
             } else {
                 Vec::new()
             },
-            log_integrations: Vec::new(),
-            metric_integrations: Vec::new(),
-            push_based_log_export: None,
+            ..ProjectFile::default()
         })
         .collect();
     StateFile {

@@ -19,51 +19,43 @@ fn arg(name: &str, default: u64) -> u64 {
 }
 
 fn state(projects: u64) -> StateFile {
-    let text = |s: &str| Scalar::Text(s.to_owned());
+    let integration = |kind: &str, fields: &[(&str, &str)]| {
+        let fields = fields
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), Scalar::Text((*value).to_owned())))
+            .collect();
+        (kind.to_owned(), fields)
+    };
+    let integrations: std::collections::BTreeMap<_, _> = [
+        integration(
+            "PAGER_DUTY",
+            &[
+                ("serviceKey", "0123456789abcdef0123456789abcdef"),
+                ("region", "US"),
+            ],
+        ),
+        integration(
+            "DATADOG",
+            &[
+                ("apiKey", "fedcba9876543210fedcba9876543210"),
+                ("region", "EU"),
+            ],
+        ),
+        integration(
+            "WEBHOOK",
+            &[("url", "https://hooks.example.com/atlas/abcd2101")],
+        ),
+    ]
+    .into_iter()
+    .collect();
     let projects = (0..projects)
-        .map(|i| {
-            let mut integrations = std::collections::BTreeMap::new();
-            integrations.insert(
-                "PAGER_DUTY".to_owned(),
-                [
-                    ("serviceKey", text("0123456789abcdef0123456789abcdef")),
-                    ("region", text("US")),
-                ]
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v))
-                .collect(),
-            );
-            integrations.insert(
-                "DATADOG".to_owned(),
-                [
-                    ("apiKey", text("fedcba9876543210fedcba9876543210")),
-                    ("region", text("EU")),
-                ]
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v))
-                .collect(),
-            );
-            integrations.insert(
-                "WEBHOOK".to_owned(),
-                [("url", text("https://hooks.example.com/atlas/abcd2101"))]
-                    .into_iter()
-                    .map(|(k, v)| (k.to_owned(), v))
-                    .collect(),
-            );
-            ProjectFile {
-                id: format!("{i:024x}"),
-                name: format!("project-{i}"),
-                org_id: format!("{:024x}", 0xff00 + i % 10),
-                cluster_count: 1,
-                created: None,
-                tags: Vec::new(),
-                integrations,
-                events: Vec::new(),
-                alert_configs: Vec::new(),
-                log_integrations: Vec::new(),
-                metric_integrations: Vec::new(),
-                push_based_log_export: None,
-            }
+        .map(|i| ProjectFile {
+            id: format!("{i:024x}"),
+            name: format!("project-{i}"),
+            org_id: format!("{:024x}", 0xff00 + i % 10),
+            cluster_count: 1,
+            integrations: integrations.clone(),
+            ..ProjectFile::default()
         })
         .collect();
     StateFile {

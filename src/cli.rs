@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::atlas::{DEFAULT_CONCURRENCY, DEFAULT_RETRIES};
 use crate::exit::{EXIT_CODES_HELP, ExitStatus};
+use crate::model::MAX_PERCENT;
 use crate::output::ColorChoice;
 
 /// `0.1.0 (commit 1a2b3c4d5e6f)`.
@@ -350,12 +351,12 @@ pub struct GateArgs {
 
     /// Refuse a plan that updates more than this percent of the managed
     /// integrations (default 30; from 10 managed integrations on).
-    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u32).range(0..=100))]
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u32).range(0..=i64::from(MAX_PERCENT)))]
     pub max_update_percent: Option<u32>,
 
     /// Refuse a plan that deletes more than this percent of the managed
     /// integrations (default 30; from 10 managed integrations on).
-    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u32).range(0..=100))]
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u32).range(0..=i64::from(MAX_PERCENT)))]
     pub max_delete_percent: Option<u32>,
 
     /// Delete integrations even when enabled alert configurations notify
@@ -574,5 +575,35 @@ fn parse_rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
         _ => Err(format!("`{text}` is not a rate between 0 and 1")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+    use crate::model::{DEFAULT_MAX_DELETES, DEFAULT_MAX_PERCENT, SHARE_FROM};
+
+    /// The gates' help states their defaults in words: the ones the gates use.
+    #[test]
+    fn the_gates_help_states_the_defaults_the_gates_use() {
+        let command = Cli::command();
+        for name in ["plan", "apply"] {
+            let sub = command.find_subcommand(name).expect("the subcommand");
+            let help = |id: &str| {
+                sub.get_arguments()
+                    .find(|arg| arg.get_id() == id)
+                    .and_then(|arg| arg.get_help())
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            };
+            let deletes = format!("(default {DEFAULT_MAX_DELETES})");
+            assert!(help("max_deletes").contains(&deletes), "{name}");
+            let share = format!("(default {DEFAULT_MAX_PERCENT}; from {SHARE_FROM} managed");
+            for id in ["max_update_percent", "max_delete_percent"] {
+                assert!(help(id).contains(&share), "{name} {id}: {}", help(id));
+            }
+        }
     }
 }

@@ -157,17 +157,22 @@ mod tests {
         }
     }
 
+    /// The scrape configuration of one project's integration.
+    fn one_scraped(origin: &str, project: &Project, integration: &LiveIntegration) -> String {
+        scrape_configs(
+            origin,
+            &[Scraped {
+                project,
+                integration,
+            }],
+        )
+    }
+
     #[test]
     fn a_name_from_atlas_is_one_comment_line_with_nothing_hidden() {
         let p = project("pay\n- job_name: evil\u{202e}\u{200b}");
         let i = integration("http", true);
-        let text = scrape_configs(
-            "https://cloud.mongodb.com",
-            &[Scraped {
-                project: &p,
-                integration: &i,
-            }],
-        );
+        let text = one_scraped("https://cloud.mongodb.com", &p, &i);
         assert!(
             text.contains(
                 "  # pay\\u{a}- job_name: evil\\u{202e}\\u{200b} (65f1a2b3c4d5e6f7a8b9c0d2)\n"
@@ -185,13 +190,7 @@ mod tests {
     #[test]
     fn http_discovery_has_the_documented_shape() {
         let (p, i) = (project("payments \"prod\"\n"), integration("http", true));
-        let text = scrape_configs(
-            "https://cloud.mongodb.com",
-            &[Scraped {
-                project: &p,
-                integration: &i,
-            }],
-        );
+        let text = one_scraped("https://cloud.mongodb.com", &p, &i);
         let parsed: serde_json::Value = serde_saphyr::from_str(&text).expect(&text);
         let job = &parsed["scrape_configs"][0];
         assert_eq!(job["job_name"], "payments \"prod\"\n-mongo-metrics");
@@ -214,13 +213,7 @@ mod tests {
     #[test]
     fn file_discovery_and_a_disabled_integration_say_so() {
         let (p, i) = (project("a"), integration("file", false));
-        let text = scrape_configs(
-            "https://cloud.mongodbgov.com/",
-            &[Scraped {
-                project: &p,
-                integration: &i,
-            }],
-        );
+        let text = one_scraped("https://cloud.mongodbgov.com/", &p, &i);
         let parsed: serde_json::Value = serde_saphyr::from_str(&text).expect(&text);
         let job = &parsed["scrape_configs"][0];
         assert!(job.get("http_sd_configs").is_none());

@@ -186,22 +186,6 @@ pub fn project(value: &Value) -> Result<Project, String> {
     })
 }
 
-/// Notification fields that hold a credential of the notification's own, by
-/// the names of Atlas's alert configuration reference. Their values are
-/// never read: only whether one is set.
-const NOTIFICATION_CREDENTIALS: &[&str] = &[
-    "serviceKey",
-    "apiToken",
-    "datadogApiKey",
-    "opsGenieApiKey",
-    "victorOpsApiKey",
-    "victorOpsRoutingKey",
-    "webhookUrl",
-    "webhookSecret",
-    "microsoftTeamsWebhookUrl",
-    "notificationToken",
-];
-
 /// One event of `GET /groups/{id}/events`; `shown` makes Atlas's text fit
 /// to show (escaped, capped, credentials redacted).
 pub fn change_event(value: &Value, shown: &dyn Fn(&str) -> String) -> Result<ChangeEvent, String> {
@@ -253,8 +237,10 @@ pub fn alert_config(value: &Value, shown: &dyn Fn(&str) -> String) -> Result<Ale
                         .get("integrationId")
                         .and_then(Value::as_str)
                         .map(str::to_owned),
-                    own_credentials: NOTIFICATION_CREDENTIALS
+                    // Only whether a credential is set is read, never its value.
+                    own_credentials: Notification::CREDENTIAL_FIELDS
                         .iter()
+                        .chain(Notification::CREDENTIAL_URL_FIELDS)
                         .any(|key| object.get(*key).is_some_and(set)),
                 })
             })

@@ -121,14 +121,7 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
             ReportFormat::Text => {}
         }
         if approved.is_some() {
-            super::step_summary(
-                &format!(
-                    "{}\n{}",
-                    render::markdown(shown_plan),
-                    engine::report_markdown(&report)
-                ),
-                printer,
-            );
+            job_summary(shown_plan, &report, printer);
         }
         return Ok(ExitStatus::Success);
     }
@@ -149,14 +142,7 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         ReportFormat::Json => printer.data(&engine::report_json(&report)),
         ReportFormat::Text => printer.data(&engine::report_text(&report)),
     }
-    super::step_summary(
-        &format!(
-            "{}\n{}",
-            render::markdown(shown_plan),
-            engine::report_markdown(&report)
-        ),
-        printer,
-    );
+    job_summary(shown_plan, &report, printer);
     Ok(if report.interrupted {
         ExitStatus::Interrupted
     } else if report.failed() > 0 {
@@ -164,6 +150,16 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// The job summary of an apply: the plan it showed, then what it wrote.
+fn job_summary(shown_plan: &impl AsDocument, report: &Report, printer: &Printer) {
+    let markdown = format!(
+        "{}\n{}",
+        render::markdown(shown_plan),
+        engine::report_markdown(report)
+    );
+    super::step_summary(&markdown, printer);
 }
 
 /// Asks on the terminal; only `yes` goes on. Ctrl-C while waiting for the

@@ -27,7 +27,8 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     )?;
     // What apply would refuse is part of the plan: every rendering shows it.
     let gates = super::gates(&args.gates, &safety, false);
-    planned.plan.refusals = engine::refusals(&planned.plan, &planned.plan.operations(), &gates);
+    let operations = planned.plan.operations();
+    planned.plan.refusals = engine::refusals(&planned.plan, &operations, &gates);
     let plan = &planned.plan;
     printer.data(&super::render(plan, args.output, Purpose::Plan, printer));
     super::step_summary(&render::markdown(plan), printer);
@@ -62,10 +63,7 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
             printer.warnings(&format!("{saved}\n"));
         }
     }
-    let status = super::plan_status(
-        plan,
-        args.detailed_exitcode && !plan.operations().is_empty(),
-    );
+    let status = super::plan_status(plan, args.detailed_exitcode && !operations.is_empty());
     Ok(
         if args.detailed_exitcode && status != ExitStatus::Error && !plan.refusals.is_empty() {
             ExitStatus::Refused

@@ -243,26 +243,16 @@ mod tests {
 
     #[test]
     fn opsgenie_counts_the_days_to_its_end_then_says_it_ended() {
-        assert_eq!(
-            ends(day("2026-12-02"), day("2027-04-05")),
-            "ends on 2027-04-05 (in 124 days)"
-        );
-        assert_eq!(
-            ends(day("2027-04-04"), day("2027-04-05")),
-            "ends on 2027-04-05 (tomorrow)"
-        );
-        assert_eq!(
-            ends(day("2027-04-05"), day("2027-04-05")),
-            "ends today, 2027-04-05"
-        );
-        assert_eq!(
-            ends(day("2027-04-06"), day("2027-04-05")),
-            "ended on 2027-04-05 (yesterday)"
-        );
-        assert_eq!(
-            ends(day("2027-05-05"), day("2027-04-05")),
-            "ended on 2027-04-05 (30 days ago)"
-        );
+        let end = day("2027-04-05");
+        for (today, said) in [
+            ("2026-12-02", "ends on 2027-04-05 (in 124 days)"),
+            ("2027-04-04", "ends on 2027-04-05 (tomorrow)"),
+            ("2027-04-05", "ends today, 2027-04-05"),
+            ("2027-04-06", "ended on 2027-04-05 (yesterday)"),
+            ("2027-05-05", "ended on 2027-04-05 (30 days ago)"),
+        ] {
+            assert_eq!(ends(day(today), end), said, "on {today}");
+        }
     }
 
     const FILE: &str = "\

@@ -9,8 +9,7 @@ pub const FILE_VERSION: u32 = 1;
 /// The longest project name Atlas accepts, in characters.
 pub const MAX_PROJECT_NAME_CHARS: usize = 64;
 
-/// The highest value of a percentage of `safety`.
-pub const MAX_PERCENT: u32 = 100;
+pub use crate::model::MAX_PERCENT;
 
 /// A `${NAME}` reference to a variable, as a regular expression.
 pub const VARIABLE_REFERENCE: &str = r"\$\{[A-Za-z_][A-Za-z0-9_]*\}";

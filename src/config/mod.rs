@@ -28,7 +28,7 @@ pub use schema::json_schema;
 pub use secrets::{SECRETS_JSON, SecretSources, SourceError};
 pub use walk::suggested_variable;
 
-use crate::model::{Day, Desired, FieldValue, Slot};
+use crate::model::{Day, Desired, FieldValue, Integration, Slot};
 use crate::secret::Secret;
 
 /// A configuration that passed validation, and its warnings.
@@ -137,15 +137,8 @@ pub(super) fn hide_reused_secrets(desired: &mut Desired) {
         .map(|p| &p.integrations)
         .chain(desired.selectors.iter().map(|s| &s.integrations))
         .flat_map(|integrations| integrations.values())
-        .filter_map(|slot| match slot {
-            Slot::Present(integration) => Some(integration),
-            Slot::Absent => None,
-        })
-        .flat_map(|integration| &integration.fields)
-        .filter_map(|(_, value)| match value {
-            FieldValue::Secret(secret) => Some(secret.clone()),
-            FieldValue::Text(_) | FieldValue::Bool(_) => None,
-        })
+        .filter_map(Slot::present)
+        .flat_map(Integration::secrets)
         .collect();
     if secrets.is_empty() {
         return;

@@ -163,3 +163,27 @@ pub enum RawValue {
     Bool(bool),
     Secret(Secret),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RawSafety;
+    use crate::model::{DEFAULT_MAX_DELETES, DEFAULT_MAX_PERCENT, SHARE_FROM};
+
+    /// The schema states the gates' defaults in words: the ones the gates use.
+    #[test]
+    fn the_safety_schema_states_the_defaults_the_gates_use() {
+        let schema = serde_json::to_value(schemars::schema_for!(RawSafety)).expect("JSON");
+        let description = |field: &str| {
+            let text = &schema["properties"][field]["description"];
+            text.as_str().unwrap_or_default().replace('\n', " ")
+        };
+        let deletes = format!("(default {DEFAULT_MAX_DELETES})");
+        assert!(description("max_deletes").contains(&deletes));
+        let share = format!(
+            "(default {DEFAULT_MAX_PERCENT}; applied when at least {SHARE_FROM} integrations"
+        );
+        for field in ["max_update_percent", "max_delete_percent"] {
+            assert!(description(field).contains(&share), "{field}");
+        }
+    }
+}

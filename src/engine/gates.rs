@@ -2,7 +2,8 @@
 //! after the full plan, writing nothing). `plan` weighs the same gates to say
 //! in advance which one apply would hit.
 
-use crate::model::{Mode, Safety};
+pub use crate::model::SHARE_FROM;
+use crate::model::{DEFAULT_MAX_DELETES, DEFAULT_MAX_PERCENT, Mode, Safety};
 use crate::plan::{Change, Operation, Plan, Refusal, Verb};
 
 /// Apply's safety settings.
@@ -22,16 +23,12 @@ pub struct Gates {
     pub allow_orphaned_alerts: bool,
 }
 
-/// Shares are weighed only from this many managed integrations on: one
-/// update of three is not a fleet-wide mistake.
-pub const SHARE_FROM: usize = 10;
-
 impl Default for Gates {
     fn default() -> Self {
         Gates {
-            max_deletes: 5,
-            max_update_percent: 30,
-            max_delete_percent: 30,
+            max_deletes: DEFAULT_MAX_DELETES as usize,
+            max_update_percent: DEFAULT_MAX_PERCENT,
+            max_delete_percent: DEFAULT_MAX_PERCENT,
             force: false,
             allow_orphaned_alerts: false,
         }

@@ -174,7 +174,7 @@ fn references(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Notification;
+    use crate::model::{Notification, notification};
 
     fn config(id: &str, enabled: bool, notifications: Vec<Notification>) -> AlertConfig {
         AlertConfig {
@@ -182,14 +182,6 @@ mod tests {
             event_type: "HOST_DOWN".to_owned(),
             enabled,
             notifications,
-        }
-    }
-
-    fn notification(type_name: &str, id: Option<&str>, own: bool) -> Notification {
-        Notification {
-            type_name: type_name.to_owned(),
-            integration_id: id.map(str::to_owned),
-            own_credentials: own,
         }
     }
 

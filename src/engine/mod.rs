@@ -38,13 +38,13 @@ use crate::exit::ExitStatus;
 use crate::filter::Filter;
 use crate::import::Source;
 use crate::model::{
-    Day, DesiredProject, FieldValue, GroupId, Integration, IntegrationType, LiveIntegrations,
-    Project, ProjectRef, Slot,
+    Day, DesiredProject, GroupId, Integration, IntegrationType, LiveIntegrations, Project,
+    ProjectRef, Slot,
 };
 use crate::plan::saved::{self, SavedPlan};
 use crate::plan::{Operation, Plan, PlanOptions, ProjectPlan, plan_project};
 use crate::regular_file;
-use crate::secret::{KnownSecrets, Secret};
+use crate::secret::KnownSecrets;
 
 /// Reads and validates the file; nothing is sent to Atlas when it fails.
 /// End-of-life warnings count days from `today`.
@@ -131,16 +131,8 @@ pub fn file_secrets(projects: &[DesiredProject]) -> KnownSecrets {
     let values = projects
         .iter()
         .flat_map(|project| project.integrations.values())
-        .filter_map(|slot| match slot {
-            Slot::Present(integration) => Some(integration),
-            Slot::Absent => None,
-        })
-        .flat_map(|integration| &integration.fields)
-        .filter_map(|(spec, value)| match value {
-            FieldValue::Secret(secret) => Some(secret.clone()),
-            FieldValue::Text(text) if spec.sensitive => Some(Secret::new(text.as_str())),
-            FieldValue::Text(_) | FieldValue::Bool(_) => None,
-        });
+        .filter_map(Slot::present)
+        .flat_map(Integration::secrets);
     KnownSecrets::new(values)
 }
 

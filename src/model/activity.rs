@@ -44,6 +44,21 @@ pub struct Notification {
 }
 
 impl Notification {
+    /// Fields that hold a credential of the notification's own, by the
+    /// names of Atlas's alert configuration reference (the URLs apart).
+    pub const CREDENTIAL_FIELDS: &[&str] = &[
+        "serviceKey",
+        "apiToken",
+        "datadogApiKey",
+        "opsGenieApiKey",
+        "victorOpsApiKey",
+        "victorOpsRoutingKey",
+        "webhookSecret",
+        "notificationToken",
+    ];
+    /// Credential fields that are URLs.
+    pub const CREDENTIAL_URL_FIELDS: &[&str] = &["webhookUrl", "microsoftTeamsWebhookUrl"];
+
     /// Whether it reaches its destination through the project's integration
     /// of `kind` whose id is `id`: it names that id, or it is of that type
     /// with no credentials of its own. Type names compare without case, as
@@ -55,17 +70,20 @@ impl Notification {
     }
 }
 
+/// A notification for unit tests: its type name, the integration id it
+/// names, and whether it has credentials of its own.
+#[cfg(test)]
+pub(crate) fn notification(type_name: &str, id: Option<&str>, own: bool) -> Notification {
+    Notification {
+        type_name: type_name.to_owned(),
+        integration_id: id.map(str::to_owned),
+        own_credentials: own,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn notification(type_name: &str, id: Option<&str>, own: bool) -> Notification {
-        Notification {
-            type_name: type_name.to_owned(),
-            integration_id: id.map(str::to_owned),
-            own_credentials: own,
-        }
-    }
 
     #[test]
     fn a_notification_uses_an_integration_by_id_or_by_type_without_credentials() {

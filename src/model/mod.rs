@@ -7,12 +7,15 @@ mod end_of_life;
 mod group_id;
 mod integration_type;
 mod live;
+mod safety;
 mod spec;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+#[cfg(test)]
+pub(crate) use activity::notification;
 pub use activity::{AlertConfig, ChangeEvent, Notification};
 pub use day::{Day, NotADay};
 pub use end_of_life::{
@@ -21,6 +24,7 @@ pub use end_of_life::{
 pub use group_id::{GroupId, IdOf, InvalidGroupId};
 pub use integration_type::{IntegrationType, UnknownIntegrationType};
 pub use live::{LiveIntegration, LiveIntegrations, LiveValue, Project};
+pub use safety::{DEFAULT_MAX_DELETES, DEFAULT_MAX_PERCENT, MAX_PERCENT, SHARE_FROM, Safety};
 pub use spec::{
     DefaultValue, FieldKind, FieldSpec, Format, Lifecycle, ReadBack, Required, TypeSpec, spec,
 };
@@ -157,6 +161,17 @@ pub struct Integration {
 }
 
 impl Integration {
+    /// The secrets it declares: its secret values, and the text of a field
+    /// the table marks sensitive (a project built by hand may hold one as
+    /// text; the file's never does).
+    pub fn secrets(&self) -> impl Iterator<Item = Secret> + '_ {
+        self.fields.iter().filter_map(|(spec, value)| match value {
+            FieldValue::Secret(secret) => Some(secret.clone()),
+            FieldValue::Text(text) if spec.sensitive => Some(Secret::new(text.as_str())),
+            FieldValue::Text(_) | FieldValue::Bool(_) => None,
+        })
+    }
+
     pub fn get(&self, name: &str) -> Option<&FieldValue> {
         self.fields
             .iter()
@@ -195,6 +210,16 @@ pub enum Slot {
     Present(Integration),
     /// The type must not exist in the project.
     Absent,
+}
+
+impl Slot {
+    /// The integration a present slot declares.
+    pub fn present(&self) -> Option<&Integration> {
+        match self {
+            Slot::Present(integration) => Some(integration),
+            Slot::Absent => None,
+        }
+    }
 }
 
 /// How the file names a project: by id, by name (resolved through Atlas), or
@@ -300,14 +325,6 @@ pub struct Desired {
     pub safety: Safety,
     /// The file's `api:`; the command line's `--api` wins.
     pub api: Option<ApiVersion>,
-}
-
-/// Apply's gates as the file sets them; `None` leaves the default.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Safety {
-    pub max_deletes: Option<u32>,
-    pub max_update_percent: Option<u32>,
-    pub max_delete_percent: Option<u32>,
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@ use crate::model::ApiVersion;
 use std::collections::BTreeMap;
 
 use super::types::{AlertCheck, AlertRef, Attribution, Plan, ProjectPlan};
-use crate::model::{ChangeEvent, GroupId, IntegrationType as T, Mode, Slot};
+use crate::model::{
+    ChangeEvent, DesiredProject, GroupId, IntegrationType as T, LiveIntegrations, Mode, Slot,
+};
 
 const HEADERS_BEFORE: &str =
     "{\"Authorization\": \"Bearer header-token-0000000000000000000000000000000000000000000abcd\"}";
@@ -59,8 +61,22 @@ const TEAM_BEFORE: &str =
 const TEAM_AFTER: &str =
     "Acme Data Platform Engineering (EMEA region, on-call rotation B, weekdays only)";
 
-fn id(hex: &str) -> GroupId {
-    hex.parse().expect("a valid group id")
+/// The options most fixture projects are planned with.
+const ON_V1: PlanOptions = PlanOptions {
+    rotate_secrets: false,
+    api: ApiVersion::V1,
+};
+
+/// The plan of the fixture project `hex`, named `name`, from a file's
+/// project against Atlas's.
+fn planned(
+    hex: &str,
+    name: &str,
+    (file, live): (&DesiredProject, &LiveIntegrations),
+    options: PlanOptions,
+) -> ProjectPlan {
+    let group: GroupId = hex.parse().expect("a valid group id");
+    plan_project(&group, Some(name), file, live, &options)
 }
 
 const BODY_BEFORE: &str = r#"{
@@ -201,16 +217,14 @@ fn payments() -> ProjectPlan {
             ),
         ],
     );
-    let options = PlanOptions {
-        rotate_secrets: false,
-        api: ApiVersion::V2,
-    };
-    plan_project(
-        &id("5f1e3b2c9d8e7f6a5b4c3d2e"),
-        Some("payments-prod"),
-        &file,
-        &live,
-        &options,
+    planned(
+        "5f1e3b2c9d8e7f6a5b4c3d2e",
+        "payments-prod",
+        (&file, &live),
+        PlanOptions {
+            api: ApiVersion::V2,
+            ..ON_V1
+        },
     )
 }
 
@@ -277,15 +291,11 @@ fn analytics() -> ProjectPlan {
             ),
         ],
     );
-    plan_project(
-        &id("6a7b8c9d0e1f2a3b4c5d6e7f"),
-        Some("analytics-dev"),
-        &file,
-        &live,
-        &PlanOptions {
-            rotate_secrets: false,
-            api: ApiVersion::V1,
-        },
+    planned(
+        "6a7b8c9d0e1f2a3b4c5d6e7f",
+        "analytics-dev",
+        (&file, &live),
+        ON_V1,
     )
 }
 
@@ -324,15 +334,11 @@ fn observed() -> ProjectPlan {
             (T::MicrosoftTeams, Slot::Absent),
         ],
     );
-    plan_project(
-        &id("7c8d9e0f1a2b3c4d5e6f7a8b"),
-        Some("search-prod"),
-        &file,
-        &live,
-        &PlanOptions {
-            rotate_secrets: false,
-            api: ApiVersion::V1,
-        },
+    planned(
+        "7c8d9e0f1a2b3c4d5e6f7a8b",
+        "search-prod",
+        (&file, &live),
+        ON_V1,
     )
 }
 
@@ -388,16 +394,14 @@ fn batch() -> ProjectPlan {
             ),
         ],
     );
-    let options = PlanOptions {
-        rotate_secrets: true,
-        api: ApiVersion::V1,
-    };
-    plan_project(
-        &id("8d9e0f1a2b3c4d5e6f7a8b9c"),
-        Some("batch-jobs"),
-        &file,
-        &live,
-        &options,
+    planned(
+        "8d9e0f1a2b3c4d5e6f7a8b9c",
+        "batch-jobs",
+        (&file, &live),
+        PlanOptions {
+            rotate_secrets: true,
+            ..ON_V1
+        },
     )
 }
 
@@ -425,15 +429,11 @@ fn docs() -> ProjectPlan {
             (T::Prometheus, Slot::Present(prometheus)),
         ],
     );
-    plan_project(
-        &id("9e0f1a2b3c4d5e6f7a8b9c0d"),
-        Some("docs-dev"),
-        &file,
-        &live,
-        &PlanOptions {
-            rotate_secrets: false,
-            api: ApiVersion::V1,
-        },
+    planned(
+        "9e0f1a2b3c4d5e6f7a8b9c0d",
+        "docs-dev",
+        (&file, &live),
+        ON_V1,
     )
 }
 

@@ -134,6 +134,16 @@ fn unknown_types() -> impl Strategy<Value = Vec<String>> {
     proptest::sample::subsequence(vec!["HIP_CHAT".to_owned(), "PAGER_TREE".to_owned()], 0..=2)
 }
 
+/// Atlas's state as an API version returns it: any of [`stored`], some
+/// unknown types.
+fn live_state() -> impl Strategy<Value = (LiveIntegrations, ApiVersion)> {
+    (stored(), unknown_types(), api_version()).prop_map(|(stored, unknown, api)| {
+        let mut live = atlas_state(&stored, api);
+        live.unknown_types = unknown;
+        (live, api)
+    })
+}
+
 fn fit_desired(mut desired: DesiredProject, api: ApiVersion) -> DesiredProject {
     for slot in desired.integrations.values_mut() {
         if let Slot::Present(integration) = slot {
@@ -147,10 +157,8 @@ fn declared(desired: &DesiredProject) -> Vec<Integration> {
     desired
         .integrations
         .values()
-        .filter_map(|slot| match slot {
-            Slot::Present(integration) => Some(integration.clone()),
-            Slot::Absent => None,
-        })
+        .filter_map(Slot::present)
+        .cloned()
         .collect()
 }
 
@@ -225,13 +233,9 @@ proptest! {
     #[test]
     fn applying_a_plan_converges(
         desired in desired(),
-        stored in stored(),
-        unknown in unknown_types(),
-        api in api_version(),
+        (mut live, api) in live_state(),
         rotate_secrets in any::<bool>(),
     ) {
-        let mut live = atlas_state(&stored, api);
-        live.unknown_types = unknown;
         let options = PlanOptions { rotate_secrets, api };
         let first = plan_project(&group('c'), None, &desired, &live, &options);
         let operations = first.operations();
@@ -270,13 +274,9 @@ proptest! {
     #[test]
     fn every_plans_document_follows_from_its_items(
         desired in desired(),
-        stored in stored(),
-        unknown in unknown_types(),
-        api in api_version(),
+        (live, api) in live_state(),
         rotate_secrets in any::<bool>(),
     ) {
-        let mut live = atlas_state(&stored, api);
-        live.unknown_types = unknown;
         let options = PlanOptions { rotate_secrets, api };
         let plan = crate::plan::Plan::from(vec![
             plan_project(&group('c'), Some("p"), &desired, &live, &options),

@@ -49,6 +49,14 @@ pub(crate) fn desired(mode: Mode, slots: Vec<(IntegrationType, Slot)>) -> Desire
     }
 }
 
+/// An authoritative project that declares one integration.
+pub(crate) fn declaring(kind: IntegrationType, integration: Integration) -> DesiredProject {
+    desired(
+        Mode::Authoritative,
+        vec![(kind, Slot::Present(integration))],
+    )
+}
+
 /// What Atlas returns for an integration it stores as `stored` (the fields
 /// a PUT of it sent): defaults filled in, v2-only fields only with v2,
 /// secrets masked, write-only fields left out.

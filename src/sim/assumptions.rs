@@ -295,22 +295,15 @@ pub mod events {
 
 /// Alert configurations (atlas-api.md, "Alert configurations").
 pub mod alerts {
+    use crate::model::Notification;
+
     /// Notification fields that hold a credential of the notification's
     /// own (names from Atlas's alert configuration reference; which of them
     /// Atlas masks on read is unverified: the simulator masks them all, like
     /// integration secrets).
-    pub const CREDENTIAL_FIELDS: &[&str] = &[
-        "serviceKey",
-        "apiToken",
-        "datadogApiKey",
-        "opsGenieApiKey",
-        "victorOpsApiKey",
-        "victorOpsRoutingKey",
-        "webhookSecret",
-        "notificationToken",
-    ];
+    pub const CREDENTIAL_FIELDS: &[&str] = Notification::CREDENTIAL_FIELDS;
     /// Credential fields that are URLs: masked as URLs.
-    pub const CREDENTIAL_URL_FIELDS: &[&str] = &["webhookUrl", "microsoftTeamsWebhookUrl"];
+    pub const CREDENTIAL_URL_FIELDS: &[&str] = Notification::CREDENTIAL_URL_FIELDS;
     /// Notification fields served as numbers (the state file keeps text).
     pub const NUMBER_FIELDS: &[&str] = &["delayMin", "intervalMin"];
     /// A notification of an integration type with no credential of its own

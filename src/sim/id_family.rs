@@ -146,6 +146,20 @@ pub fn require_owner(caller: &Caller_) -> Result<(), ApiError> {
     }
 }
 
+/// What the caller asked for and may do, checked in Atlas's order: the
+/// media type, the role, then the presentation.
+pub fn admit(
+    sim: &Sim,
+    offered: &[&'static str],
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+    caller: &Caller_,
+) -> Result<(&'static str, Presentation), ApiError> {
+    let media = media::negotiate(headers, offered, &sim.assumptions)?;
+    require_owner(caller)?;
+    Ok((media, Presentation::from_query(query)?))
+}
+
 /// An entry as every read answers it: secrets masked, write-only values
 /// left out, the id under the family's key.
 pub fn read_back(family: &Family, entry: &Entry) -> Value {
@@ -247,9 +261,7 @@ async fn create(
     caller: Caller_,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let media = media::negotiate(&headers, family.media, &sim.assumptions)?;
-    require_owner(&caller)?;
-    let presentation = Presentation::from_query(&query)?;
+    let (media, presentation) = admit(&sim, family.media, &headers, &query, &caller)?;
     let mut state = sim.write();
     let project = group_mut(&mut state, &group_id)?;
     let fields = (family.validate)(&object(&body)?, None)?;
@@ -288,9 +300,7 @@ async fn get_one(
     headers: HeaderMap,
     caller: Caller_,
 ) -> Result<Response, ApiError> {
-    let media = media::negotiate(&headers, family.media, &sim.assumptions)?;
-    require_owner(&caller)?;
-    let presentation = Presentation::from_query(&query)?;
+    let (media, presentation) = admit(&sim, family.media, &headers, &query, &caller)?;
     let state = sim.read();
     let project = group(&state, &group_id)?;
     let at = position(family, project, &id)?;
@@ -308,9 +318,7 @@ async fn update(
     caller: Caller_,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let media = media::negotiate(&headers, family.media, &sim.assumptions)?;
-    require_owner(&caller)?;
-    let presentation = Presentation::from_query(&query)?;
+    let (media, presentation) = admit(&sim, family.media, &headers, &query, &caller)?;
     let mut state = sim.write();
     let project = group_mut(&mut state, &group_id)?;
     let at = position(family, project, &id)?;

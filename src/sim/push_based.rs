@@ -21,7 +21,7 @@ use super::assumptions::log_metric::{PUSH_BASED_PATCH_MERGES, PUSH_BASED_STATE_A
 use super::errors::ApiError;
 use super::family_fields::{PUSH_BASED_CREATE, PUSH_BASED_STATES, PUSH_BASED_UPDATE};
 use super::family_validate::{check, object};
-use super::id_family::require_owner;
+use super::id_family::admit;
 use super::media::{self, Presentation};
 use super::project::{Caller_, group, group_mut};
 use super::state::PushExport;
@@ -37,18 +37,6 @@ type Query_ = Query<HashMap<String, String>>;
 
 pub fn routes(router: Router<Arc<Sim>>) -> Router<Arc<Sim>> {
     router.route(PATH, get(read).post(create).patch(update).delete(remove))
-}
-
-/// What the caller asked for and may do: the media type and presentation.
-fn admit(
-    sim: &Sim,
-    headers: &HeaderMap,
-    query: &HashMap<String, String>,
-    caller: &Caller_,
-) -> Result<(&'static str, Presentation), ApiError> {
-    let media = media::negotiate(headers, MEDIA, &sim.assumptions)?;
-    require_owner(caller)?;
-    Ok((media, Presentation::from_query(query)?))
 }
 
 fn not_configured() -> ApiError {
@@ -71,7 +59,7 @@ async fn read(
     headers: HeaderMap,
     caller: Caller_,
 ) -> Result<Response, ApiError> {
-    let (media, presentation) = admit(&sim, &headers, &query, &caller)?;
+    let (media, presentation) = admit(&sim, MEDIA, &headers, &query, &caller)?;
     let state = sim.read();
     let project = group(&state, &group_id)?;
     let link = json!([{
@@ -106,7 +94,7 @@ async fn create(
     caller: Caller_,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (media, presentation) = admit(&sim, &headers, &query, &caller)?;
+    let (media, presentation) = admit(&sim, MEDIA, &headers, &query, &caller)?;
     let mut state = sim.write();
     let project = group_mut(&mut state, &group_id)?;
     if project.push_based_log_export.is_some() {
@@ -133,7 +121,7 @@ async fn update(
     caller: Caller_,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (media, presentation) = admit(&sim, &headers, &query, &caller)?;
+    let (media, presentation) = admit(&sim, MEDIA, &headers, &query, &caller)?;
     let mut state = sim.write();
     let project = group_mut(&mut state, &group_id)?;
     let Some(export) = project.push_based_log_export.as_mut() else {
@@ -155,7 +143,7 @@ async fn remove(
     headers: HeaderMap,
     caller: Caller_,
 ) -> Result<Response, ApiError> {
-    let (media, presentation) = admit(&sim, &headers, &query, &caller)?;
+    let (media, presentation) = admit(&sim, MEDIA, &headers, &query, &caller)?;
     let mut state = sim.write();
     let project = group_mut(&mut state, &group_id)?;
     if project.push_based_log_export.take().is_none() {

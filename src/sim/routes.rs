@@ -324,16 +324,7 @@ fn write_integration(
         }
         _ => {}
     }
-    let fields = validate(
-        kind,
-        version,
-        &body,
-        existing.map(|s| &s.fields),
-        &sim.assumptions,
-    )?;
-    let id = existing.map_or_else(|| sim.new_id(), |s| s.id.clone());
-    let delay = sim.faults.faults().read_after_write_delay;
-    project.write(kind, Some(Stored { id, fields }), delay);
+    store(sim, project, kind, version, &body)?;
     record(sim, project, event_facts::CONFIGURED, who);
     let url = integrations_url(headers, version, group_id);
     Ok(envelope_response(
@@ -345,6 +336,39 @@ fn write_integration(
     ))
 }
 
+/// Validates `body` as `version` would and stores it as the project's
+/// integration of `kind`, keeping the id of the one it replaces.
+fn store(
+    sim: &Sim,
+    project: &mut Project,
+    kind: IntegrationType,
+    version: Version,
+    body: &Value,
+) -> Result<(), ApiError> {
+    let existing = project.integrations.get(&kind);
+    let fields = validate(
+        kind,
+        version,
+        body,
+        existing.map(|s| &s.fields),
+        &sim.assumptions,
+    )?;
+    let id = existing.map_or_else(|| sim.new_id(), |s| s.id.clone());
+    let delay = sim.faults.faults().read_after_write_delay;
+    project.write(kind, Some(Stored { id, fields }), delay);
+    Ok(())
+}
+
+/// Removes the project's integration of `kind`; there must be one.
+fn remove(sim: &Sim, project: &mut Project, kind: IntegrationType) -> Result<(), ApiError> {
+    if !project.integrations.contains_key(&kind) {
+        return Err(ApiError::not_configured(kind.as_str()));
+    }
+    let delay = sim.faults.faults().read_after_write_delay;
+    project.write(kind, None, delay);
+    Ok(())
+}
+
 async fn delete_integration(
     version: Version,
     State(sim): Shared,
@@ -354,11 +378,7 @@ async fn delete_integration(
     let kind = path_type(&sim, &raw_type)?;
     let mut state = sim.write();
     let project = group_mut(&mut state, &group_id)?;
-    if !project.integrations.contains_key(&kind) {
-        return Err(ApiError::not_configured(kind.as_str()));
-    }
-    let delay = sim.faults.faults().read_after_write_delay;
-    project.write(kind, None, delay);
+    remove(&sim, project, kind)?;
     record(&sim, project, event_facts::REMOVED, Who::of(caller));
     Ok(super::media::no_content(wire::media_type(version)))
 }
@@ -377,26 +397,13 @@ pub(crate) fn ui_change(
     let kind = writable_type(sim, raw_type)?;
     let mut state = sim.write();
     let project = group_mut(&mut state, group_id)?;
-    let delay = sim.faults.faults().read_after_write_delay;
     let event_type = match body {
         Some(body) => {
-            let existing = project.integrations.get(&kind);
-            let fields = validate(
-                kind,
-                Version::V2,
-                body,
-                existing.map(|s| &s.fields),
-                &sim.assumptions,
-            )?;
-            let id = existing.map_or_else(|| sim.new_id(), |s| s.id.clone());
-            project.write(kind, Some(Stored { id, fields }), delay);
+            store(sim, project, kind, Version::V2, body)?;
             event_facts::CONFIGURED
         }
         None => {
-            if !project.integrations.contains_key(&kind) {
-                return Err(ApiError::not_configured(kind.as_str()));
-            }
-            project.write(kind, None, delay);
+            remove(sim, project, kind)?;
             event_facts::REMOVED
         }
     };
@@ -532,7 +539,12 @@ fn project_list(
         "{base}/api/atlas/{}/groups/{group_id}/{resource}",
         version.path()
     );
-    let body = page.envelope(all, &url, &sim.assumptions);
+    listing(sim, version, page, all, &url)
+}
+
+/// One page of `all`, in the envelope whose self link is `url`.
+fn listing(sim: &Sim, version: Version, page: &Page, all: Vec<Value>, url: &str) -> Response {
+    let body = page.envelope(all, url, &sim.assumptions);
     wire::ok(version, StatusCode::OK, body, Some(page))
 }
 
@@ -575,8 +587,7 @@ fn projects_response(
         .map(|p| wire::project(p, version, &base))
         .collect();
     let url = format!("{base}/api/atlas/{}{self_path}", version.path());
-    let body = page.envelope(all, &url, &sim.assumptions);
-    wire::ok(version, StatusCode::OK, body, Some(page))
+    listing(sim, version, page, all, &url)
 }
 
 async fn list_projects(
@@ -612,8 +623,7 @@ async fn list_orgs(
         .map(|id| wire::organization(id, version, &base))
         .collect();
     let url = format!("{base}/api/atlas/{}/orgs", version.path());
-    let body = page.envelope(all, &url, &sim.assumptions);
-    Ok(wire::ok(version, StatusCode::OK, body, Some(&page)))
+    Ok(listing(&sim, version, &page, all, &url))
 }
 
 async fn org_projects(

@@ -35,7 +35,7 @@ pub struct StateFile {
     pub service_accounts: Vec<ServiceAccount>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProjectFile {
     pub id: String,

@@ -3,7 +3,7 @@ use crate::model::ApiVersion;
 use crate::model::IntegrationType as T;
 use crate::plan::Verb;
 use crate::plan::operation::Action;
-use crate::plan::testing::{atlas_state, atlas_view, desired, group, integration};
+use crate::plan::testing::{atlas_state, atlas_view, declaring, desired, group, integration};
 use crate::plan::types::{Note, Plan};
 
 fn v1() -> PlanOptions {
@@ -25,27 +25,21 @@ fn plan_of(file: &DesiredProject, live: &LiveIntegrations, options: &PlanOptions
     plan_project(&group('a'), None, file, live, options)
 }
 
+/// A Datadog integration with a fixed API key and `more` fields.
+fn datadog(more: &[(&str, &str)]) -> Integration {
+    let key = [("apiKey", "0123456789abcdef0123456789abcdef")];
+    integration(T::Datadog, &[&key[..], more].concat())
+}
+
 fn pager_duty(key: &str) -> Integration {
     integration(T::PagerDuty, &[("serviceKey", key)])
 }
 
 #[test]
 fn leaving_out_a_default_is_not_a_change() {
-    let stored = integration(
-        T::Datadog,
-        &[
-            ("apiKey", "0123456789abcdef0123456789abcdef"),
-            ("region", "US"),
-        ],
-    );
-    let declared = integration(
-        T::Datadog,
-        &[("apiKey", "0123456789abcdef0123456789abcdef")],
-    );
-    let file = desired(
-        Mode::Authoritative,
-        vec![(T::Datadog, Slot::Present(declared))],
-    );
+    let stored = datadog(&[("region", "US")]);
+    let declared = datadog(&[]);
+    let file = declaring(T::Datadog, declared);
     for options in [v1(), v2()] {
         let live = atlas_state(std::slice::from_ref(&stored), options.api);
         let plan = plan_of(&file, &live, &options);
@@ -103,10 +97,7 @@ fn write_only_fields_are_not_verifiable_not_changes() {
     );
     let live = atlas_state(std::slice::from_ref(&prometheus), ApiVersion::V1);
     assert!(live.known[&T::Prometheus].get("password").is_none());
-    let file = desired(
-        Mode::Authoritative,
-        vec![(T::Prometheus, Slot::Present(prometheus))],
-    );
+    let file = declaring(T::Prometheus, prometheus);
     let plan = plan_of(&file, &live, &v1());
     let item = &plan.items()[0];
     assert_eq!(item.change, Change::Unchanged);
@@ -124,10 +115,7 @@ fn an_optional_field_left_out_is_a_note_not_a_change() {
     );
     let declared = integration(T::Webhook, &[("url", "https://h.example.com/x/0001")]);
     let live = atlas_state(&[stored], ApiVersion::V1);
-    let file = desired(
-        Mode::Authoritative,
-        vec![(T::Webhook, Slot::Present(declared))],
-    );
+    let file = declaring(T::Webhook, declared);
     let plan = plan_of(&file, &live, &v1());
     let item = &plan.items()[0];
     assert_eq!(item.change, Change::Unchanged);
@@ -150,10 +138,7 @@ fn v2_only_fields_need_v2_and_are_not_compared_without_it() {
         ],
     );
     let without_template = integration(T::Webhook, &[("url", "https://hooks.example/alerts")]);
-    let file = desired(
-        Mode::Authoritative,
-        vec![(T::Webhook, Slot::Present(declared))],
-    );
+    let file = declaring(T::Webhook, declared);
 
     let live = atlas_state(std::slice::from_ref(&without_template), ApiVersion::V1);
     let plan = plan_of(&file, &live, &v1());
@@ -183,21 +168,9 @@ fn v2_only_fields_need_v2_and_are_not_compared_without_it() {
 
 #[test]
 fn datadog_flags_are_compared_on_v1_too() {
-    let declared = integration(
-        T::Datadog,
-        &[
-            ("apiKey", "0123456789abcdef0123456789abcdef"),
-            ("sendDatabaseMetrics", "true"),
-        ],
-    );
-    let without_flag = integration(
-        T::Datadog,
-        &[("apiKey", "0123456789abcdef0123456789abcdef")],
-    );
-    let file = desired(
-        Mode::Authoritative,
-        vec![(T::Datadog, Slot::Present(declared))],
-    );
+    let declared = datadog(&[("sendDatabaseMetrics", "true")]);
+    let without_flag = datadog(&[]);
+    let file = declaring(T::Datadog, declared);
     let plan = plan_of(&file, &atlas_state(&[without_flag], ApiVersion::V1), &v1());
     let item = &plan.items()[0];
     assert!(item.errors.is_empty());
@@ -209,10 +182,7 @@ fn datadog_flags_are_compared_on_v1_too() {
 #[test]
 fn slack_without_a_token_is_checked_when_live_and_an_error_to_write() {
     let declared = integration(T::Slack, &[("channelName", "#alerts")]);
-    let file = desired(
-        Mode::Authoritative,
-        vec![(T::Slack, Slot::Present(declared))],
-    );
+    let file = declaring(T::Slack, declared);
     let live = atlas_state(
         &[integration(
             T::Slack,
@@ -244,7 +214,7 @@ fn slack_without_a_token_is_checked_when_live_and_an_error_to_write() {
 
     // A change of channel is a PUT, and Atlas wants the token in it too.
     let moved = integration(T::Slack, &[("channelName", "#pages")]);
-    let file = desired(Mode::Authoritative, vec![(T::Slack, Slot::Present(moved))]);
+    let file = declaring(T::Slack, moved);
     let plan = plan_of(&file, &live, &v1());
     let item = &plan.items()[0];
     assert!(matches!(item.change, Change::Update { .. }));
@@ -452,7 +422,7 @@ fn live_fields_tether_does_not_model_are_ignored() {
     view.id = Some("6a79aaaaaaaaaaaaaaaaaaaa".into());
     let mut live = LiveIntegrations::default();
     live.known.insert(T::PagerDuty, view);
-    let file = desired(Mode::Authoritative, vec![(T::PagerDuty, Slot::Present(pd))]);
+    let file = declaring(T::PagerDuty, pd);
     assert!(!plan_of(&file, &live, &v1()).has_changes());
 }
 
