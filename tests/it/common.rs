@@ -135,6 +135,40 @@ pub fn tether_against(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(&str, 
     tether(dir, &all, &env)
 }
 
+/// [`tether_against`] with variables held as owned strings, as a test
+/// builds them from what import asked for.
+pub fn tether_with_vars(
+    dir: &Path,
+    sim: &SimHandle,
+    args: &[&str],
+    env: &[(String, String)],
+) -> Run {
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    tether_against(dir, sim, args, &env)
+}
+
+/// Runs `tether ARGS` against the simulator, with no variables, and checks
+/// that it exited 0.
+pub fn tether_ok(dir: &Path, sim: &SimHandle, args: &[&str]) -> Run {
+    let run = tether_against(dir, sim, args, &[]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    run
+}
+
+/// Checks that a `plan --detailed-exitcode` found nothing to change and that
+/// the simulator saw no write; `context` (the file planned) goes with a
+/// failure.
+pub fn assert_no_change(plan: &Run, sim: &SimHandle, context: &str) {
+    assert_eq!(plan.code, 0, "{}\n{context}", plan.transcript());
+    assert!(
+        plan.stdout
+            .starts_with("Plan: 0 to create, 0 to update, 0 to delete"),
+        "{}",
+        plan.stdout
+    );
+    assert_eq!(sim.counters().writes(), 0);
+}
+
 /// Checks that apply refused (exit 4) saying `why`, and that the simulator
 /// saw no write.
 pub fn assert_refused(run: &Run, sim: &SimHandle, why: &str) {

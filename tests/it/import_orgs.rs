@@ -7,7 +7,17 @@ use std::path::Path;
 
 use tether::sim::{SimHandle, StateFile};
 
-use crate::common::Run;
+use crate::common::{Run, assert_no_change, tether_with_vars as run};
+
+/// `import ARGS` in a new folder against a simulator holding [`fleet`].
+fn import_fleet(args: &[&str]) -> (SimHandle, tempfile::TempDir, Run) {
+    let sim = crate::common::Sim::builder().state(fleet()).start();
+    let work = tempfile::tempdir().expect("tempdir");
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    let imported = run(work.path(), &sim, &all, &[]);
+    (sim, work, imported)
+}
 
 const ORG_A: &str = "6600000000000000000000a1";
 const ORG_B: &str = "6600000000000000000000b2";
@@ -92,11 +102,6 @@ fn fleet() -> StateFile {
     StateFile::parse(&text).expect("state")
 }
 
-fn run(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(String, String)]) -> Run {
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    crate::common::tether_against(dir, sim, args, &env)
-}
-
 /// The variables import listed on stderr, each set to the one secret of
 /// its type and field whose mask is the one Atlas showed.
 fn variables(stderr: &str) -> Vec<(String, String)> {
@@ -155,14 +160,7 @@ fn yaml_files(dir: &Path) -> BTreeMap<String, String> {
 /// hold and are unique across the files.
 #[test]
 fn three_organizations_import_into_a_directory_that_plans_to_zero() {
-    let sim = crate::common::Sim::builder().state(fleet()).start();
-    let work = tempfile::tempdir().expect("tempdir");
-    let imported = run(
-        work.path(),
-        &sim,
-        &["import", "--all-orgs", "--factor", "-o", "orgs/"],
-        &[],
-    );
+    let (sim, work, imported) = import_fleet(&["--all-orgs", "--factor", "-o", "orgs/"]);
     assert_eq!(imported.code, 0, "{}", imported.transcript());
     let files = yaml_files(&work.path().join("orgs"));
     let names: Vec<&str> = files.keys().map(String::as_str).collect();
@@ -237,38 +235,23 @@ fn three_organizations_import_into_a_directory_that_plans_to_zero() {
         &["plan", "-f", "orgs", "--detailed-exitcode"],
         &env,
     );
-    assert_eq!(plan.code, 0, "{}\n{all}", plan.transcript());
-    assert!(
-        plan.stdout
-            .starts_with("Plan: 0 to create, 0 to update, 0 to delete"),
-        "{}",
-        plan.stdout
-    );
-    assert_eq!(sim.counters().writes(), 0);
+    assert_no_change(&plan, &sim, &all);
 }
 
 /// Several organizations into one file (`-o FILE`): the same guarantees.
 #[test]
 fn several_organizations_into_one_file_plan_to_zero() {
-    let sim = crate::common::Sim::builder().state(fleet()).start();
-    let work = tempfile::tempdir().expect("tempdir");
-    let imported = run(
-        work.path(),
-        &sim,
-        &[
-            "import",
-            "--org",
-            ORG_A,
-            "--org",
-            ORG_B,
-            "--org",
-            ORG_C,
-            "--factor",
-            "-o",
-            "tether.yaml",
-        ],
-        &[],
-    );
+    let (sim, work, imported) = import_fleet(&[
+        "--org",
+        ORG_A,
+        "--org",
+        ORG_B,
+        "--org",
+        ORG_C,
+        "--factor",
+        "-o",
+        "tether.yaml",
+    ]);
     assert_eq!(imported.code, 0, "{}", imported.transcript());
     let written = std::fs::read_to_string(work.path().join("tether.yaml")).expect("written");
     let mut masks: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -538,25 +521,17 @@ fn the_secrets_file_is_not_written_among_the_imported_files() {
 /// was not read).
 #[test]
 fn projects_into_a_directory_go_to_their_organizations_files() {
-    let sim = crate::common::Sim::builder().state(fleet()).start();
-    let work = tempfile::tempdir().expect("tempdir");
-    let imported = run(
-        work.path(),
-        &sim,
-        &[
-            "import",
-            "--project",
-            "a-api",
-            "--project",
-            "c-api",
-            "--project",
-            "c-web",
-            "--factor",
-            "-o",
-            "orgs/",
-        ],
-        &[],
-    );
+    let (sim, work, imported) = import_fleet(&[
+        "--project",
+        "a-api",
+        "--project",
+        "c-api",
+        "--project",
+        "c-web",
+        "--factor",
+        "-o",
+        "orgs/",
+    ]);
     assert_eq!(imported.code, 0, "{}", imported.transcript());
     let files = yaml_files(&work.path().join("orgs"));
     assert_eq!(files.len(), 2, "{files:?}");
