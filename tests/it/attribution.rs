@@ -51,8 +51,9 @@ const ALERT_CONFIGS: &str = "
           - {typeName: EMAIL, emailAddress: oncall@example.com}
 ";
 
-fn state(alerts: bool) -> StateFile {
-    let mut text = format!(
+/// The project with PagerDuty and the webhook, as a state file's text.
+fn state_text() -> String {
+    format!(
         "projects:
   - id: {PROJECT}
     name: checkout
@@ -61,7 +62,11 @@ fn state(alerts: bool) -> StateFile {
       PAGER_DUTY: {{id: {PD_ID}, serviceKey: {PD_KEY}}}
       WEBHOOK: {{id: {HOOK_ID}, url: \"{HOOK_URL}\"}}
 "
-    );
+    )
+}
+
+fn state(alerts: bool) -> StateFile {
+    let mut text = state_text();
     if alerts {
         text.push_str(ALERT_CONFIGS.trim_start_matches('\n'));
     }
@@ -80,7 +85,6 @@ fn requiring_the_key() -> SimBuilder {
 /// A directory with `tether.yaml` declaring PAGER_DUTY, and the webhook
 /// when `with_webhook` (else the plan deletes it).
 fn file(with_webhook: bool) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temp dir");
     let mut text = format!(
         "version: 1\nprojects:\n  - id: {PROJECT}\n    name: checkout\n    integrations:\n      \
          PAGER_DUTY:\n        serviceKey: ${{PD_KEY}}\n"
@@ -88,8 +92,7 @@ fn file(with_webhook: bool) -> tempfile::TempDir {
     if with_webhook {
         text.push_str("      WEBHOOK:\n        url: ${HOOK_URL}\n");
     }
-    std::fs::write(dir.path().join("tether.yaml"), text).expect("write the file");
-    dir
+    crate::common::folder_with(&text)
 }
 
 fn run(dir: &Path, sim: &SimHandle, args: &[&str]) -> Run {
@@ -345,12 +348,7 @@ fn deleting_an_integration_an_enabled_alert_uses_is_refused_then_allowed() {
         let document: Value = serde_json::from_str(&json.stdout).expect("JSON");
         let project = &document["projects"][0];
         assert_eq!(project["alerts_checked"], true);
-        let webhook = project["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|i| i["type"] == "WEBHOOK")
-            .expect("the webhook item");
+        let webhook = crate::common::plan_item(project, "WEBHOOK");
         assert_eq!(
             webhook["alerts"],
             json!([
@@ -400,16 +398,7 @@ fn deleting_an_integration_an_enabled_alert_uses_is_refused_then_allowed() {
 /// stops the WEBHOOK's delete.
 #[test]
 fn an_alert_naming_the_type_in_lower_case_still_stops_its_delete() {
-    let mut text = format!(
-        "projects:
-  - id: {PROJECT}
-    name: checkout
-    orgId: 6600000000000000000000aa
-    integrations:
-      PAGER_DUTY: {{id: {PD_ID}, serviceKey: {PD_KEY}}}
-      WEBHOOK: {{id: {HOOK_ID}, url: \"{HOOK_URL}\"}}
-"
-    );
+    let mut text = state_text();
     text.push_str(
         "    alertConfigs:
       - id: 6620000000000000000000b1
@@ -517,8 +506,7 @@ fn fleet(n: usize, updates: usize, deletes: usize) -> (SimHandle, tempfile::Temp
         text.push_str(&format!("  - id: {id}\n"));
     }
     let sim = requiring_the_key().state_yaml(&state).start();
-    let dir = tempfile::tempdir().expect("a temp dir");
-    std::fs::write(dir.path().join("tether.yaml"), text).expect("write");
+    let dir = crate::common::folder_with(&text);
     (sim, dir)
 }
 

@@ -121,6 +121,19 @@ async fn list_fails_at(base: &str, credentials: Credentials, why: &str) -> ApiEr
         .expect_err(why)
 }
 
+/// Lists the prod project's integrations `times` at once, each must succeed.
+async fn list_concurrently(client: Client, times: usize) {
+    let client = Arc::new(client);
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..times {
+        let client = Arc::clone(&client);
+        calls.spawn(async move { client.list_integrations(&group(PROD)).await });
+    }
+    while let Some(result) = calls.join_next().await {
+        result.expect("task").expect("call succeeds");
+    }
+}
+
 /// Checks that `err` is a connection failure of `kind`.
 fn assert_connection(err: &ApiError, kind: tether::atlas::ConnectionFailure) {
     assert!(
@@ -174,17 +187,10 @@ async fn lists_a_project_in_one_get_with_secrets_masked() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_digest_challenge_across_200_calls() {
     let sim = guarded().start();
-    let mut config = config_for(&sim.base_url(), key_credentials(PRIVATE_KEY));
-    config.settings.concurrency = 16;
-    let client = Arc::new(Client::new(config).expect("client"));
-    let mut calls = tokio::task::JoinSet::new();
-    for _ in 0..200 {
-        let client = Arc::clone(&client);
-        calls.spawn(async move { client.list_integrations(&group(PROD)).await });
-    }
-    while let Some(result) = calls.join_next().await {
-        result.expect("task").expect("call succeeds");
-    }
+    let client = tuned_client(&sim, key_credentials(PRIVATE_KEY), |config| {
+        config.settings.concurrency = 16;
+    });
+    list_concurrently(client, 200).await;
     let counts = sim.counters();
     assert_eq!(counts.status(401), 1, "{counts:?}");
     assert_eq!(counts.status(200), 200);
@@ -222,15 +228,7 @@ async fn stale_nonce_is_answered_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_token_per_run() {
     let sim = guarded().start();
-    let client = Arc::new(client(&sim, sa_credentials()));
-    let mut calls = tokio::task::JoinSet::new();
-    for _ in 0..50 {
-        let client = Arc::clone(&client);
-        calls.spawn(async move { client.list_integrations(&group(PROD)).await });
-    }
-    while let Some(result) = calls.join_next().await {
-        result.expect("task").expect("call succeeds");
-    }
+    list_concurrently(client(&sim, sa_credentials()), 50).await;
     let counts = sim.counters();
     assert_eq!(counts.get("POST", "/api/oauth/token"), 1, "{counts:?}");
     assert_eq!(counts.status(401), 0);

@@ -169,6 +169,32 @@ pub fn assert_no_change(plan: &Run, sim: &SimHandle, context: &str) {
     assert_eq!(sim.counters().writes(), 0);
 }
 
+/// A new folder holding `text` as its `tether.yaml`.
+pub fn folder_with(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(dir.path().join("tether.yaml"), text).expect("write tether.yaml");
+    dir
+}
+
+/// A `tether.yaml` declaring only PagerDuty (its key from `${PD_KEY}`) in
+/// the project `id`.
+pub fn pager_duty_file(id: &str) -> String {
+    format!(
+        "version: 1\nprojects:\n  - id: {id}\n    integrations:\n      PAGER_DUTY:\n        \
+         serviceKey: ${{PD_KEY}}\n"
+    )
+}
+
+/// The item of integration `kind` in a project of a JSON plan.
+pub fn plan_item<'a>(project: &'a serde_json::Value, kind: &str) -> &'a serde_json::Value {
+    project["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["type"] == kind)
+        .unwrap_or_else(|| panic!("the {kind} item"))
+}
+
 /// Checks that apply refused (exit 4) saying `why`, and that the simulator
 /// saw no write.
 pub fn assert_refused(run: &Run, sim: &SimHandle, why: &str) {

@@ -19,8 +19,7 @@ fn world(n: usize) -> (tether::sim::SimHandle, tempfile::TempDir) {
         file.push_str(&format!("  - id: 65f1a2b3c4d5e6f7a8b9{i:04x}\n"));
     }
     let sim = Sim::builder().state_yaml(&state).start();
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(work.path().join("tether.yaml"), file).expect("write");
+    let work = crate::common::folder_with(&file);
     (sim, work)
 }
 

@@ -33,8 +33,7 @@ fn world(count: usize, faults: Faults) -> (SimHandle, tempfile::TempDir) {
         .seed(42)
         .worker_threads(2)
         .start();
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("tether.yaml"), file).expect("write");
+    let dir = crate::common::folder_with(&file);
     (sim, dir)
 }
 

@@ -52,15 +52,11 @@ fn state() -> StateFile {
 /// and drops PagerDuty: a delete that the gates refuse, with the project's
 /// name and the alert in their reasons.
 fn work() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("tether.yaml"),
+    crate::common::folder_with(
         "version: 1\nprojects:\n  - select: {org: 6600000000000000000000aa, name: \"pay*\"}\n    \
          integrations:\n      SLACK:\n        apiToken: ${SLACK_TOKEN}\n        \
          channelName: alerts\n        teamName: acme\n",
     )
-    .expect("write");
-    dir
 }
 
 fn run(dir: &std::path::Path, sim: &tether::sim::SimHandle, args: &[&str]) -> Run {

@@ -209,15 +209,7 @@ fn run_with_service_account(
 #[test]
 fn ids_that_share_digits_with_the_client_id_are_shown_whole_and_still_gate_a_delete() {
     let sim = ids_sim();
-    let dir = tempfile::tempdir().expect("a temp dir");
-    std::fs::write(
-        dir.path().join("tether.yaml"),
-        format!(
-            "version: 1\nprojects:\n  - id: {PROJECT}\n    integrations:\n      PAGER_DUTY:\n        \
-             serviceKey: ${{PD_KEY}}\n"
-        ),
-    )
-    .expect("write the file");
+    let dir = crate::common::folder_with(&crate::common::pager_duty_file(PROJECT));
 
     let plan = run_with_service_account(dir.path(), &sim, &["plan", "--output", "json"]);
     assert_eq!(plan.code, 0, "{}", plan.transcript());
@@ -229,12 +221,7 @@ fn ids_that_share_digits_with_the_client_id_are_shown_whole_and_still_gate_a_del
     let document: serde_json::Value = serde_json::from_str(&plan.stdout).expect("JSON");
     let project = &document["projects"][0];
     assert_eq!(project["group_id"], PROJECT);
-    let webhook = project["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|i| i["type"] == "WEBHOOK")
-        .expect("the webhook item");
+    let webhook = crate::common::plan_item(project, "WEBHOOK");
     assert_eq!(webhook["alerts"][0]["id"], ALERT_ID, "{}", plan.stdout);
 
     sim.reset_counters();
@@ -271,15 +258,7 @@ fn a_secret_of_the_file_that_atlas_holds_in_a_plain_field_is_never_shown() {
     ))
     .expect("the state parses");
     let sim = crate::common::Sim::builder().state(state).start();
-    let dir = tempfile::tempdir().expect("a temp dir");
-    std::fs::write(
-        dir.path().join("tether.yaml"),
-        format!(
-            "version: 1\nprojects:\n  - id: {PROJECT}\n    integrations:\n      PAGER_DUTY:\n        \
-             serviceKey: ${{PD_KEY}}\n"
-        ),
-    )
-    .expect("write the file");
+    let dir = crate::common::folder_with(&crate::common::pager_duty_file(PROJECT));
     let summary = dir.path().join("summary.md");
     let summary_path = summary.to_str().expect("a UTF-8 path");
     let env = [("PD_KEY", PD_KEY), ("GITHUB_STEP_SUMMARY", summary_path)];

@@ -34,16 +34,7 @@ fn state() -> StateFile {
 }
 
 fn work() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temp dir");
-    std::fs::write(
-        dir.path().join("tether.yaml"),
-        format!(
-            "version: 1\nprojects:\n  - id: {PROJECT}\n    integrations:\n      PAGER_DUTY:\n        \
-             serviceKey: ${{PD_KEY}}\n"
-        ),
-    )
-    .expect("write the file");
-    dir
+    crate::common::folder_with(&crate::common::pager_duty_file(PROJECT))
 }
 
 fn run(dir: &std::path::Path, sim: &tether::sim::SimHandle, args: &[&str]) -> Run {

@@ -18,8 +18,7 @@ projects:
 
 /// A temporary directory with `tether.yaml` holding `text`.
 fn work_with(text: &str) -> tempfile::TempDir {
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(work.path().join("tether.yaml"), text).expect("write");
+    let work = crate::common::folder_with(&text);
     work
 }
 

@@ -38,8 +38,7 @@ fn run(sim: &tether::sim::SimHandle, dir: &std::path::Path, args: &[&str]) -> Ru
 }
 
 fn work(file: &str) -> tempfile::TempDir {
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(work.path().join("tether.yaml"), file).expect("write");
+    let work = crate::common::folder_with(&file);
     work
 }
 
