@@ -217,7 +217,7 @@ fn drift_names_the_person_who_changed_an_integration_in_the_ui() {
     sim.reset_counters();
     let v1 = run(dir.path(), &sim, &["drift", "--api", "v1"]);
     assert_eq!(v1.code, 2, "{}", v1.transcript());
-    assert!(v1.stdout.contains("by lee@example.com"), "{}", v1.stdout);
+    crate::common::assert_contains(&v1.stdout, "by lee@example.com");
     let counts = sim.counters();
     assert_eq!(
         counts.get("GET", "/api/atlas/v1.0/groups/{groupId}/integrations"),
@@ -229,11 +229,7 @@ fn drift_names_the_person_who_changed_an_integration_in_the_ui() {
 
     // `plan` shows it too; `--no-attribution` skips the call.
     let plan = run(dir.path(), &sim, &["plan", "--api", "v2"]);
-    assert!(
-        plan.stdout.contains("by lee@example.com"),
-        "{}",
-        plan.stdout
-    );
+    crate::common::assert_contains(&plan.stdout, "by lee@example.com");
     sim.reset_counters();
     for args in [
         &["drift", "--api", "v2", "--no-attribution"][..],
@@ -268,15 +264,12 @@ fn events_that_cannot_be_read_are_a_note_not_a_failure() {
     .expect("a UI change");
     let drift = run(dir.path(), &sim, &["drift", "--api", "v2"]);
     assert_eq!(drift.code, 2, "drift, not an error: {}", drift.transcript());
-    assert!(
-        drift.stdout.contains(
-            "note: who changed this project's integrations (Atlas's events of the last 30 days) \
-             is unknown: Atlas answered 403 Forbidden"
-        ),
-        "{}",
-        drift.stdout
+    crate::common::assert_contains(
+        &drift.stdout,
+        "note: who changed this project's integrations (Atlas's events of the last 30 days) \
+             is unknown: Atlas answered 403 Forbidden",
     );
-    assert!(!drift.stderr.contains("error"), "{}", drift.stderr);
+    crate::common::assert_lacks(&drift.stderr, "error");
     assert_eq!(
         drift.stdout.lines().last(),
         Some("Drift: 1 difference in 1 project (exit 2)")
@@ -364,14 +357,11 @@ fn deleting_an_integration_an_enabled_alert_uses_is_refused_then_allowed() {
             &["apply", "--api", "v2", "--auto-approve"],
         );
         assert_refused(&refused, &sim, "`--allow-orphaned-alerts`");
-        assert!(
-            refused.stderr.contains(
-                "the plan deletes integrations that enabled alerts notify through, leaving them \
+        crate::common::assert_contains(
+            &refused.stderr,
+            "the plan deletes integrations that enabled alerts notify through, leaving them \
                  without that destination: WEBHOOK in checkout (65f1a2b3c4d5e6f7a8b9c0e1): 1 \
-                 enabled alert configuration (6620000000000000000000a1 OUTSIDE_METRIC_THRESHOLD)"
-            ),
-            "{}",
-            refused.stderr
+                 enabled alert configuration (6620000000000000000000a1 OUTSIDE_METRIC_THRESHOLD)",
         );
         assert!(
             refused.stdout.contains("- WEBHOOK will be deleted"),
@@ -433,11 +423,7 @@ fn a_saved_plan_is_gated_on_the_alerts_of_the_moment_it_is_applied() {
         &["plan", "--api", "v2", "--out", "plan.json"],
     );
     assert_eq!(planned.code, 0, "{}", planned.transcript());
-    assert!(
-        !planned.stderr.contains("would refuse"),
-        "{}",
-        planned.stderr
-    );
+    crate::common::assert_lacks(&planned.stderr, "would refuse");
     let saved = std::fs::read_to_string(dir.path().join("plan.json")).expect("saved");
     assert!(
         saved.contains("6620000000000000000000a2"),

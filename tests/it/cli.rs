@@ -31,7 +31,7 @@ fn usage_errors_exit_1_not_2() {
 fn help_and_version_exit_0() {
     let help = tether(&repo_root(), &["--help"], &[]);
     assert_eq!(help.code, 0, "{}", help.transcript());
-    assert!(help.stdout.contains("Exit codes:"), "{}", help.stdout);
+    crate::common::assert_contains(&help.stdout, "Exit codes:");
     let version = tether(&repo_root(), &["--version"], &[]);
     assert_eq!(version.code, 0, "{}", version.transcript());
     assert!(version.stdout.starts_with("tether "), "{}", version.stdout);
@@ -130,6 +130,6 @@ fn a_base_url_without_a_scheme_names_its_setting_and_suggests_the_url() {
             "{url}: {}",
             run.stderr
         );
-        assert!(!run.stderr.contains("named above"), "{}", run.stderr);
+        crate::common::assert_lacks(&run.stderr, "named above");
     }
 }

@@ -149,6 +149,7 @@ pub fn tether_with_vars(
 
 /// Runs `tether ARGS` against the simulator, with no variables, and checks
 /// that it exited 0.
+#[track_caller]
 pub fn tether_ok(dir: &Path, sim: &SimHandle, args: &[&str]) -> Run {
     let run = tether_against(dir, sim, args, &[]);
     assert_eq!(run.code, 0, "{}", run.transcript());
@@ -158,6 +159,7 @@ pub fn tether_ok(dir: &Path, sim: &SimHandle, args: &[&str]) -> Run {
 /// Checks that a `plan --detailed-exitcode` found nothing to change and that
 /// the simulator saw no write; `context` (the file planned) goes with a
 /// failure.
+#[track_caller]
 pub fn assert_no_change(plan: &Run, sim: &SimHandle, context: &str) {
     assert_eq!(plan.code, 0, "{}\n{context}", plan.transcript());
     assert!(
@@ -193,6 +195,18 @@ pub fn plan_item<'a>(project: &'a serde_json::Value, kind: &str) -> &'a serde_js
         .iter()
         .find(|i| i["type"] == kind)
         .unwrap_or_else(|| panic!("the {kind} item"))
+}
+
+/// Checks that `text` holds `part`, showing `text` when it does not.
+#[track_caller]
+pub fn assert_contains(text: &str, part: &str) {
+    assert!(text.contains(part), "{text}");
+}
+
+/// Checks that `text` does not hold `part`, showing `text` when it does.
+#[track_caller]
+pub fn assert_lacks(text: &str, part: &str) {
+    assert!(!text.contains(part), "{text}");
 }
 
 /// Checks that apply refused (exit 4) saying `why`, and that the simulator

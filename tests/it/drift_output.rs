@@ -45,7 +45,7 @@ fn drift_has_its_own_heading_and_last_line() {
         "{}",
         in_sync.stdout
     );
-    assert!(!in_sync.stdout.contains("Plan:"), "{}", in_sync.stdout);
+    crate::common::assert_lacks(&in_sync.stdout, "Plan:");
     assert_eq!(in_sync.stdout.lines().last(), Some("No drift (exit 0)"));
 
     let other = "drift-output-pd-key-111111111111";
@@ -154,11 +154,7 @@ fn show_renders_a_saved_plan_offline_and_apply_prints_it() {
         "{}\n---\n{printed_plan}",
         shown.stdout
     );
-    assert!(
-        shown.stdout.contains("applies these 2 writes"),
-        "{}",
-        shown.stdout
-    );
+    crate::common::assert_contains(&shown.stdout, "applies these 2 writes");
     let json = tether(work.path(), &["show", "plan.json", "--output", "json"], &[]);
     let document: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
     assert_eq!(document["summary"]["update"], 2);

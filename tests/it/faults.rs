@@ -219,9 +219,5 @@ fn verbose_runs_print_no_secret_on_success_or_error() {
         &["-v", "drift", "--no-progress", "--base-url", &base],
         ENV,
     );
-    assert!(
-        verbose.stderr.contains("atlas: GET /api/atlas/v2/groups/"),
-        "{}",
-        verbose.stderr
-    );
+    crate::common::assert_contains(&verbose.stderr, "atlas: GET /api/atlas/v2/groups/");
 }

@@ -311,11 +311,7 @@ fn org_values_that_are_not_organization_ids_are_refused_before_any_request() {
         &[("MONGODB_ATLAS_ORG_ID".to_owned(), "a/../b".to_owned())],
     );
     assert_eq!(from_env.code, 1, "{}", from_env.transcript());
-    assert!(
-        from_env.stderr.contains("`MONGODB_ATLAS_ORG_ID`"),
-        "{}",
-        from_env.stderr
-    );
+    crate::common::assert_contains(&from_env.stderr, "`MONGODB_ATLAS_ORG_ID`");
     assert_eq!(sim.counters().total(), 0, "a request was made");
 }
 
@@ -336,7 +332,7 @@ fn org_is_repeatable() {
             imported.stdout
         );
     }
-    assert!(!imported.stdout.contains("b-api"), "{}", imported.stdout);
+    crate::common::assert_lacks(&imported.stdout, "b-api");
     assert_eq!(
         sim.counters()
             .get("GET", "/api/atlas/v2/orgs/{orgId}/groups"),
@@ -377,11 +373,7 @@ fn all_orgs_imports_every_organization_the_credentials_can_see() {
         &[],
     );
     assert_eq!(none.code, 1, "{}", none.transcript());
-    assert!(
-        none.stderr.contains("lists no organization"),
-        "{}",
-        none.stderr
-    );
+    crate::common::assert_contains(&none.stderr, "lists no organization");
     assert!(!work.path().join("orgs").exists());
 }
 
@@ -402,11 +394,11 @@ fn output_directory_files_are_not_replaced_without_force() {
         &[],
     );
     assert_eq!(refused.code, 1, "{}", refused.transcript());
-    assert!(refused.stderr.contains("exists"), "{}", refused.stderr);
-    assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
+    crate::common::assert_contains(&refused.stderr, "exists");
+    crate::common::assert_contains(&refused.stderr, "--force");
     assert_eq!(std::fs::read_to_string(&kept).expect("kept"), "# mine\n");
     assert_eq!(yaml_files(&dir).len(), 1, "nothing else was written");
-    assert!(!refused.stderr.contains("also holds"), "{}", refused.stderr);
+    crate::common::assert_lacks(&refused.stderr, "also holds");
     let by_org = run(
         work.path(),
         &sim,
@@ -424,11 +416,7 @@ fn output_directory_files_are_not_replaced_without_force() {
     assert_eq!(forced.code, 0, "{}", forced.transcript());
     assert_eq!(yaml_files(&dir).len(), 4);
     // A file import did not write is read with the others: said once.
-    assert!(
-        forced.stderr.contains("also holds `team.yaml`"),
-        "{}",
-        forced.stderr
-    );
+    crate::common::assert_contains(&forced.stderr, "also holds `team.yaml`");
     assert!(
         std::fs::read_to_string(&kept)
             .expect("replaced")
@@ -588,9 +576,5 @@ fn an_output_directory_named_with_a_line_break_forges_no_line() {
             run.transcript()
         );
     }
-    assert!(
-        written.stderr.contains("also holds `team.yaml`"),
-        "{}",
-        written.stderr
-    );
+    crate::common::assert_contains(&written.stderr, "also holds `team.yaml`");
 }

@@ -115,7 +115,7 @@ fn names_values_and_events_from_atlas_forge_no_line_and_hide_nothing() {
     assert_unforged("markdown", &markdown, &[]);
     let drift = run(dir.path(), &sim, &["drift", "--no-progress"]);
     assert_eq!(drift.code, 2, "{}", drift.transcript());
-    assert!(drift.stdout.contains("by dana"), "{}", drift.stdout);
+    crate::common::assert_contains(&drift.stdout, "by dana");
     assert_unforged("drift", &drift, &[]);
     let saved = run(
         dir.path(),

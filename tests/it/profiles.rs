@@ -154,11 +154,7 @@ fn a_plan_with_only_a_service_account_profile_works() {
         "{}",
         by_variable.stdout
     );
-    assert!(
-        by_variable.stdout.contains("Accepted:    yes; 1 project"),
-        "{}",
-        by_variable.stdout
-    );
+    crate::common::assert_contains(&by_variable.stdout, "Accepted:    yes; 1 project");
 }
 
 #[test]
@@ -179,18 +175,11 @@ fn environment_credentials_and_base_url_win_over_the_profile() {
     ];
     let whoami = run(dir.path(), &["whoami", "--profile", "default"], &env);
     assert_eq!(whoami.code, 0, "{}", whoami.transcript());
-    assert!(
-        whoami.stdout.contains(
-            "a service account, from `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET`"
-        ),
-        "{}",
-        whoami.stdout
+    crate::common::assert_contains(
+        &whoami.stdout,
+        "a service account, from `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET`",
     );
-    assert!(
-        whoami.stdout.contains("(from `MONGODB_ATLAS_BASE_URL`)"),
-        "{}",
-        whoami.stdout
-    );
+    crate::common::assert_contains(&whoami.stdout, "(from `MONGODB_ATLAS_BASE_URL`)");
 }
 
 #[test]
@@ -309,11 +298,7 @@ fn bad_profiles_are_clear_errors_and_send_nothing() {
         "{}",
         failed.stderr
     );
-    assert!(
-        failed.stderr.contains("`--profile prod`"),
-        "{}",
-        failed.stderr
-    );
+    crate::common::assert_contains(&failed.stderr, "`--profile prod`");
     assert_eq!(sim.counters().total(), 0, "nothing sent");
 }
 

@@ -126,7 +126,7 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
 
     let shown = run(dir.path(), &sim, &["show", "plan.json"]);
     assert_eq!(shown.code, 0, "{}", shown.transcript());
-    assert!(shown.stdout.contains(HEADLINE), "{}", shown.stdout);
+    crate::common::assert_contains(&shown.stdout, HEADLINE);
 
     let merge = run(
         dir.path(),
@@ -167,19 +167,11 @@ fn a_saved_json_or_markdown_plan_keeps_stdout_to_the_plan() {
     );
     assert_eq!(json.code, 0, "{}", json.transcript());
     serde_json::from_str::<Value>(&json.stdout).expect("stdout is one JSON document");
-    assert!(
-        json.stderr.contains("Saved the plan to plan.json"),
-        "{}",
-        json.stderr
-    );
+    crate::common::assert_contains(&json.stderr, "Saved the plan to plan.json");
     let markdown = run(
         dir.path(),
         &sim,
         &["plan", "--output", "markdown", "--out", "plan.json"],
     );
-    assert!(
-        !markdown.stdout.contains("Saved the plan"),
-        "{}",
-        markdown.stdout
-    );
+    crate::common::assert_lacks(&markdown.stdout, "Saved the plan");
 }

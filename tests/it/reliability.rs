@@ -118,9 +118,9 @@ projects:
         GATE_ENV,
     );
     assert_eq!(planned.code, 0, "{}", planned.transcript());
-    assert!(planned.stdout.contains("3 to delete"), "{}", planned.stdout);
+    crate::common::assert_contains(&planned.stdout, "3 to delete");
     let full = run(work.path(), &sim, &["plan"], GATE_ENV);
-    assert!(full.stdout.contains("4 to delete"), "{}", full.stdout);
+    crate::common::assert_contains(&full.stdout, "4 to delete");
 
     let applied = run(
         work.path(),
@@ -177,12 +177,9 @@ projects:
         GATE_ENV,
     );
     assert_eq!(refused.code, 4, "{}", refused.transcript());
-    assert!(
-        refused.stderr.contains(
-            "deletes the last paging integration (PagerDuty, Opsgenie or VictorOps) of gamma"
-        ),
-        "{}",
-        refused.stderr
+    crate::common::assert_contains(
+        &refused.stderr,
+        "deletes the last paging integration (PagerDuty, Opsgenie or VictorOps) of gamma",
     );
     assert_eq!(sim.counters().writes(), 0);
 }
@@ -383,21 +380,13 @@ fn outputs_do_not_overwrite_inputs_or_existing_files() {
     let before = current();
     let over_input = run(work.path(), &sim, &["plan", "--out", "tether.yaml"], &[]);
     assert_eq!(over_input.code, 1, "{}", over_input.transcript());
-    assert!(
-        over_input.stderr.contains("is the file tether reads"),
-        "{}",
-        over_input.stderr
-    );
+    crate::common::assert_contains(&over_input.stderr, "is the file tether reads");
     assert_eq!(current(), before);
 
     let import = ["import", "--project", "payments-prod", "-o", "tether.yaml"];
     let refused = run(work.path(), &sim, &import, &[]);
     assert_eq!(refused.code, 1, "{}", refused.transcript());
-    assert!(
-        refused.stderr.contains("`tether.yaml` exists"),
-        "{}",
-        refused.stderr
-    );
+    crate::common::assert_contains(&refused.stderr, "`tether.yaml` exists");
     assert_eq!(current(), before);
     assert_eq!(sim.counters().total(), 0, "refused before any request");
 
@@ -479,7 +468,7 @@ projects:
         "{}",
         invalid.stderr
     );
-    assert!(!invalid.stderr.contains("MARS"), "{}", invalid.stderr);
+    crate::common::assert_lacks(&invalid.stderr, "MARS");
     let applied = run(work.path(), &sim, &["apply", "--auto-approve"], &env[..1]);
     assert_eq!(
         applied.code,
@@ -557,21 +546,12 @@ fn validate_small_contracts() {
         "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    integrations:\n      PAGER_DUTY:\n        serviceKey: \"\"\n",
     );
     assert_eq!(empty.code, 1, "{}", empty.transcript());
-    assert!(
-        empty.stderr.contains("`PAGER_DUTY.serviceKey` is empty"),
-        "{}",
-        empty.stderr
-    );
+    crate::common::assert_contains(&empty.stderr, "`PAGER_DUTY.serviceKey` is empty");
 
     for name in [".", ".."] {
         let dots = check(&format!("version: 1\nprojects:\n  - name: \"{name}\"\n"));
         assert_eq!(dots.code, 1, "{}", dots.transcript());
-        assert!(
-            dots.stderr
-                .contains(&format!("`{name}` cannot be a project name")),
-            "{}",
-            dots.stderr
-        );
+        crate::common::assert_contains(&dots.stderr, &format!("`{name}` cannot be a project name"));
     }
 
     // A Cyrillic `а` in place of the Latin `a`.
@@ -609,16 +589,8 @@ projects:
 ",
     );
     assert_eq!(after_block.code, 1, "{}", after_block.transcript());
-    assert!(
-        after_block.stderr.contains("tether.yaml:10:9"),
-        "{}",
-        after_block.stderr
-    );
-    assert!(
-        !after_block.stderr.contains("block-secret"),
-        "{}",
-        after_block.stderr
-    );
+    crate::common::assert_contains(&after_block.stderr, "tether.yaml:10:9");
+    crate::common::assert_lacks(&after_block.stderr, "block-secret");
 }
 
 /// A fleet of `n` projects, each with PAGER_DUTY and WEBHOOK.
@@ -681,13 +653,10 @@ fn share_gates_refuse_fleet_wide_changes_until_told() {
     let work = work_with(&fleet_file(10, 7, 0, ""));
     let planned = run(work.path(), &sim, &["plan"], FLEET_ENV);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
-    assert!(
-        planned.stderr.contains(
-            "apply would refuse this plan: the plan updates 7 of 20 managed integrations (35%), \
-             more than `--max-update-percent` allows (30%)"
-        ),
-        "{}",
-        planned.stderr
+    crate::common::assert_contains(
+        &planned.stderr,
+        "apply would refuse this plan: the plan updates 7 of 20 managed integrations (35%), \
+             more than `--max-update-percent` allows (30%)",
     );
     let refused = run(work.path(), &sim, &["apply", "--auto-approve"], FLEET_ENV);
     crate::common::assert_refused(&refused, &sim, "`--max-update-percent 35`");
@@ -705,11 +674,7 @@ fn share_gates_refuse_fleet_wide_changes_until_told() {
     let refused = run(work.path(), &sim, &["apply", "--auto-approve"], FLEET_ENV);
     let share = "the plan deletes 7 of 20 managed integrations (35%)";
     crate::common::assert_refused(&refused, &sim, share);
-    assert!(
-        !refused.stderr.contains("`--max-deletes` allows"),
-        "{}",
-        refused.stderr
-    );
+    crate::common::assert_lacks(&refused.stderr, "`--max-deletes` allows");
     let work = work_with(&fleet_file(
         10,
         0,
@@ -921,12 +886,7 @@ fn a_secrets_file_others_can_read_gets_a_warning() {
         &[],
     );
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(
-        run.stderr
-            .contains("can be read by group or others (mode 644)"),
-        "{}",
-        run.stderr
-    );
+    crate::common::assert_contains(&run.stderr, "can be read by group or others (mode 644)");
 }
 
 /// Ctrl-C during the writes stops starting operations at once: at most the

@@ -83,7 +83,7 @@ fn plan_as_json_and_markdown() {
     let markdown = run(&sim, &["plan", "--output", "markdown"], ENV);
     assert_eq!(markdown.code, 0);
     assert!(markdown.stdout.len() <= 65_536);
-    assert!(markdown.stdout.contains("<details>"), "{}", markdown.stdout);
+    crate::common::assert_contains(&markdown.stdout, "<details>");
 }
 
 /// Checks `document` against the committed schema `schemas/{which}.schema.json`.
@@ -177,7 +177,7 @@ fn quiet_keeps_the_plan_and_drops_the_talk() {
     );
     assert_eq!(quiet.code, 0, "{}", quiet.transcript());
     assert!(quiet.stdout.starts_with("Plan: "), "{}", quiet.stdout);
-    assert!(!quiet.stdout.contains("Saved the plan"), "{}", quiet.stdout);
+    crate::common::assert_lacks(&quiet.stdout, "Saved the plan");
     assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
     assert!(work.path().join("plan.json").exists());
 }
@@ -189,9 +189,9 @@ fn quiet_apply_prints_its_report_and_not_the_plan() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let quiet = run(&sim, &["-q", "apply", "--auto-approve"], ENV);
     assert_eq!(quiet.code, 0, "{}", quiet.transcript());
-    assert!(!quiet.stdout.contains("Plan: "), "{}", quiet.stdout);
-    assert!(!quiet.stdout.contains("will be created"), "{}", quiet.stdout);
-    assert!(quiet.stdout.contains("\nApply: 6 done, 0 failed"), "{}", quiet.stdout);
+    crate::common::assert_lacks(&quiet.stdout, "Plan: ");
+    crate::common::assert_lacks(&quiet.stdout, "will be created");
+    crate::common::assert_contains(&quiet.stdout, "\nApply: 6 done, 0 failed");
     assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
 }
 
@@ -213,11 +213,7 @@ fn apply_sends_exactly_the_needed_writes_then_nothing() {
     assert_eq!(again.code, 0, "{}", again.transcript());
     let second = run(&sim, &["apply", "--auto-approve"], ENV);
     assert_eq!(second.code, 0);
-    assert!(
-        second.stdout.contains("Nothing to apply"),
-        "{}",
-        second.stdout
-    );
+    crate::common::assert_contains(&second.stdout, "Nothing to apply");
     // search-prod is observed and still differs: Atlas does not match.
     assert!(
         second
@@ -297,7 +293,7 @@ fn saved_plan_is_applied_exactly_or_refused_when_stale() {
         ENV,
     );
     assert_eq!(stale.code, 4, "{}", stale.transcript());
-    assert!(stale.stderr.contains("`WEBHOOK` in payments-prod (65f1a2b3c4d5e6f7a8b9c0d1) changed in Atlas since the plan was made"), "{}", stale.stderr);
+    crate::common::assert_contains(&stale.stderr, "`WEBHOOK` in payments-prod (65f1a2b3c4d5e6f7a8b9c0d1) changed in Atlas since the plan was made");
     assert_eq!(sim.counters().writes(), 0);
 
     // A fresh plan applies exactly.
@@ -391,12 +387,7 @@ fn apply_at_a_terminal_asks_and_writes_only_after_yes() {
             "the plan is shown: {}",
             run.stdout
         );
-        assert!(
-            run.stderr
-                .contains("Apply these 6 change(s) to Atlas? Only `yes` is accepted:"),
-            "{}",
-            run.stderr
-        );
+        crate::common::assert_contains(&run.stderr, "Apply these 6 change(s) to Atlas? Only `yes` is accepted:");
         assert!(run.stderr.contains("Apply cancelled; nothing was written."));
         assert_eq!(sim.counters().writes(), 0, "{answer:?}");
     }
@@ -416,16 +407,12 @@ fn projects_atlas_does_not_know_fail_alone_and_apply_writes_nothing() {
 
     let plan = run_in(work.path(), &sim, &["plan", "--detailed-exitcode"], ENV);
     assert_eq!(plan.code, 1, "{}", plan.transcript());
-    assert!(plan.stdout.contains("2 projects failed"), "{}", plan.stdout);
+    crate::common::assert_contains(&plan.stdout, "2 projects failed");
     assert_snapshot!(stable(&plan, &sim));
 
     let apply = run_in(work.path(), &sim, &["apply", "--auto-approve"], ENV);
     assert_eq!(apply.code, 1, "{}", apply.transcript());
-    assert!(
-        apply.stderr.contains("nothing was written"),
-        "{}",
-        apply.stderr
-    );
+    crate::common::assert_contains(&apply.stderr, "nothing was written");
     assert_eq!(sim.counters().writes(), 0);
 }
 
@@ -594,11 +581,7 @@ fn a_partly_failed_saved_plan_resumes_then_applies_as_nothing() {
     let rerun = run_in(work.path(), &healed, &apply, ENV);
     assert_eq!(rerun.code, 0, "{}", rerun.transcript());
     assert_eq!(healed.counters().writes(), 2, "only what was left");
-    assert!(
-        rerun.stdout.contains("; 4 already applied"),
-        "{}",
-        rerun.stdout
-    );
+    crate::common::assert_contains(&rerun.stdout, "; 4 already applied");
     healed.reset_counters();
     let third = run_in(work.path(), &healed, &apply, ENV);
     assert_eq!(third.code, 0, "{}", third.transcript());
