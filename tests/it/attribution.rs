@@ -110,6 +110,17 @@ fn run(dir: &Path, sim: &SimHandle, args: &[&str]) -> Run {
     run
 }
 
+/// Dana changes the webhook's URL in the UI.
+fn dana_changes_the_webhook(sim: &SimHandle) {
+    sim.change_as_user(
+        PROJECT,
+        "WEBHOOK",
+        &hook("https://hooks.example.com/dana-0001"),
+        "dana@example.com",
+    )
+    .expect("a UI change");
+}
+
 fn hook(url: &str) -> Value {
     json!({"type": "WEBHOOK", "url": url})
 }
@@ -128,13 +139,7 @@ fn drift_names_the_person_who_changed_an_integration_in_the_ui() {
 
     // Dana changes the webhook in the UI; tether puts it back (an API
     // write with the key); then Lee changes it again in the UI.
-    sim.change_as_user(
-        PROJECT,
-        "WEBHOOK",
-        &hook("https://hooks.example.com/dana-0001"),
-        "dana@example.com",
-    )
-    .expect("a UI change");
+    dana_changes_the_webhook(&sim);
     let applied = run(
         dir.path(),
         &sim,
@@ -255,13 +260,7 @@ fn events_that_cannot_be_read_are_a_note_not_a_failure() {
         })
         .start();
     let dir = file(true);
-    sim.change_as_user(
-        PROJECT,
-        "WEBHOOK",
-        &hook("https://hooks.example.com/dana-0001"),
-        "dana@example.com",
-    )
-    .expect("a UI change");
+    dana_changes_the_webhook(&sim);
     let drift = run(dir.path(), &sim, &["drift", "--api", "v2"]);
     assert_eq!(drift.code, 2, "drift, not an error: {}", drift.transcript());
     crate::common::assert_contains(

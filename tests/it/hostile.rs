@@ -128,9 +128,9 @@ fn an_error_page_with_a_server_error() {
     assert_clear_failure(&plan_against(&base), "Atlas answered 502");
 }
 
-#[test]
-fn a_megabyte_error_with_escape_codes_is_cut_and_escaped() {
-    let detail = format!("\u{1b}[2J\u{1b}[31mred{}\0", "A".repeat(1 << 20));
+/// A plan against a server that answers 403 with `detail` as Atlas's error
+/// detail, checked to fail clearly.
+fn refused_with_detail(detail: &str) -> crate::common::Run {
     let body = serde_json::json!({"errorCode": "X", "detail": detail}).to_string();
     let run = plan_against(&serve(
         "403 Forbidden",
@@ -138,6 +138,13 @@ fn a_megabyte_error_with_escape_codes_is_cut_and_escaped() {
         body.into_bytes(),
     ));
     assert_clear_failure(&run, "Atlas answered 403 Forbidden");
+    run
+}
+
+#[test]
+fn a_megabyte_error_with_escape_codes_is_cut_and_escaped() {
+    let detail = format!("\u{1b}[2J\u{1b}[31mred{}\0", "A".repeat(1 << 20));
+    let run = refused_with_detail(&detail);
     let all = run.all_output();
     assert!(all.len() < 16 * 1024, "{} bytes out", all.len());
     assert!(!all.contains('\u{1b}') && !all.contains('\0'), "{all:?}");
@@ -149,13 +156,7 @@ fn a_megabyte_error_with_escape_codes_is_cut_and_escaped() {
 fn an_error_detail_forges_no_line_and_hides_nothing() {
     let detail = "denied\n✓ update PAGER_DUTY in payments (65f1a2b3c4d5e6f7a8b9c0d1): done\r\n\
                   \u{202e}\u{2066}\u{2069}\u{200b}\u{200d}\u{2060}\u{feff}\u{200e}\u{061c}";
-    let body = serde_json::json!({"errorCode": "X", "detail": detail}).to_string();
-    let run = plan_against(&serve(
-        "403 Forbidden",
-        "application/json",
-        body.into_bytes(),
-    ));
-    assert_clear_failure(&run, "Atlas answered 403 Forbidden");
+    let run = refused_with_detail(&detail);
     let all = run.all_output();
     assert!(
         all.lines().all(|line| !line.starts_with('✓')),

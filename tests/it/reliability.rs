@@ -111,23 +111,14 @@ projects:
     name: beta
 ",
     );
-    let planned = run(
-        work.path(),
-        &sim,
-        &["plan", "--project", "alpha", "--out", "plan.json"],
-        GATE_ENV,
-    );
+    let gate = |args: &[&str]| run(work.path(), &sim, args, GATE_ENV);
+    let planned = gate(&["plan", "--project", "alpha", "--out", "plan.json"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
     crate::common::assert_contains(&planned.stdout, "3 to delete");
-    let full = run(work.path(), &sim, &["plan"], GATE_ENV);
+    let full = gate(&["plan"]);
     crate::common::assert_contains(&full.stdout, "4 to delete");
 
-    let applied = run(
-        work.path(),
-        &sim,
-        &["apply", "plan.json", "--auto-approve", "--max-deletes", "3"],
-        GATE_ENV,
-    );
+    let applied = gate(&["apply", "plan.json", "--auto-approve", "--max-deletes", "3"]);
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     assert_eq!(sim.counters().writes(), 3, "exactly the saved deletes");
     let state = sim.snapshot();
@@ -166,16 +157,12 @@ projects:
       PAGER_DUTY: absent
 ";
     let work = work_with(GAMMA);
-    let planned = run(work.path(), &sim, &["plan", "--out", "plan.json"], GATE_ENV);
+    let gate = |args: &[&str]| run(work.path(), &sim, args, GATE_ENV);
+    let planned = gate(&["plan", "--out", "plan.json"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
     let with_opsgenie = format!("{GAMMA}      OPS_GENIE:\n        apiKey: ${{OG_KEY}}\n");
     std::fs::write(work.path().join("tether.yaml"), with_opsgenie).expect("rewrite");
-    let refused = run(
-        work.path(),
-        &sim,
-        &["apply", "plan.json", "--auto-approve"],
-        GATE_ENV,
-    );
+    let refused = gate(&["apply", "plan.json", "--auto-approve"]);
     assert_eq!(refused.code, 4, "{}", refused.transcript());
     crate::common::assert_contains(
         &refused.stderr,
