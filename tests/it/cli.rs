@@ -34,7 +34,7 @@ fn help_and_version_exit_0() {
     crate::common::assert_contains(&help.stdout, "Exit codes:");
     let version = tether(&repo_root(), &["--version"], &[]);
     assert_eq!(version.code, 0, "{}", version.transcript());
-    assert!(version.stdout.starts_with("tether "), "{}", version.stdout);
+    crate::common::assert_starts_with(&version.stdout, "tether ");
     assert!(
         version
             .stdout

@@ -162,12 +162,7 @@ pub fn tether_ok(dir: &Path, sim: &SimHandle, args: &[&str]) -> Run {
 #[track_caller]
 pub fn assert_no_change(plan: &Run, sim: &SimHandle, context: &str) {
     assert_eq!(plan.code, 0, "{}\n{context}", plan.transcript());
-    assert!(
-        plan.stdout
-            .starts_with("Plan: 0 to create, 0 to update, 0 to delete"),
-        "{}",
-        plan.stdout
-    );
+    assert_starts_with(&plan.stdout, "Plan: 0 to create, 0 to update, 0 to delete");
     assert_eq!(sim.counters().writes(), 0);
 }
 
@@ -201,6 +196,12 @@ pub fn plan_item<'a>(project: &'a serde_json::Value, kind: &str) -> &'a serde_js
 #[track_caller]
 pub fn assert_contains(text: &str, part: &str) {
     assert!(text.contains(part), "{text}");
+}
+
+/// Checks that `text` begins with `start`, showing `text` when it does not.
+#[track_caller]
+pub fn assert_starts_with(text: &str, start: &str) {
+    assert!(text.starts_with(start), "{text}");
 }
 
 /// Checks that `text` does not hold `part`, showing `text` when it does.

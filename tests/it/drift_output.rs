@@ -40,11 +40,7 @@ fn drift_has_its_own_heading_and_last_line() {
     let (sim, work) = world(3);
     let in_sync = run(&sim, work.path(), &["drift"], KEY, &[]);
     assert_eq!(in_sync.code, 0, "{}", in_sync.transcript());
-    assert!(
-        in_sync.stdout.starts_with("tether drift: "),
-        "{}",
-        in_sync.stdout
-    );
+    crate::common::assert_starts_with(&in_sync.stdout, "tether drift: ");
     crate::common::assert_lacks(&in_sync.stdout, "Plan:");
     assert_eq!(in_sync.stdout.lines().last(), Some("No drift (exit 0)"));
 
@@ -62,11 +58,7 @@ fn drift_has_its_own_heading_and_last_line() {
         other,
         &[],
     );
-    assert!(
-        markdown.stdout.starts_with("### tether drift\n"),
-        "{}",
-        markdown.stdout
-    );
+    crate::common::assert_starts_with(&markdown.stdout, "### tether drift\n");
     assert!(
         markdown
             .stdout
@@ -163,11 +155,7 @@ fn show_renders_a_saved_plan_offline_and_apply_prints_it() {
         &["show", "plan.json", "--output", "markdown"],
         &[],
     );
-    assert!(
-        markdown.stdout.starts_with("### tether plan"),
-        "{}",
-        markdown.stdout
-    );
+    crate::common::assert_starts_with(&markdown.stdout, "### tether plan");
     for run in [&shown, &json, &markdown] {
         assert!(!run.all_output().contains(other));
     }
@@ -181,11 +169,7 @@ fn show_renders_a_saved_plan_offline_and_apply_prints_it() {
         &[],
     );
     assert_eq!(applied.code, 0, "{}", applied.transcript());
-    assert!(
-        applied.stdout.starts_with(&printed_plan),
-        "{}",
-        applied.stdout
-    );
+    crate::common::assert_starts_with(&applied.stdout, &printed_plan);
     let filtered = run(
         &sim,
         work.path(),

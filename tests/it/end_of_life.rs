@@ -120,7 +120,7 @@ fn plan_shows_the_warnings_and_keeps_its_exit_code() {
         run.stderr
             .contains("Opsgenie ends on 2027-04-05 (in 124 days)")
     );
-    assert!(run.stdout.starts_with("Plan: "), "{}", run.stdout);
+    crate::common::assert_starts_with(&run.stdout, "Plan: ");
     let detailed = tether_against(
         &dir(),
         &sim,

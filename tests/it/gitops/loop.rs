@@ -181,7 +181,7 @@ fn quiet_keeps_the_plan_and_drops_the_talk() {
     let work = copy_of_the_loop_file();
     let quiet = loop_run_in(work.path(), &sim, &["-q", "plan", "--out", "plan.json"]);
     assert_eq!(quiet.code, 0, "{}", quiet.transcript());
-    assert!(quiet.stdout.starts_with("Plan: "), "{}", quiet.stdout);
+    crate::common::assert_starts_with(&quiet.stdout, "Plan: ");
     crate::common::assert_lacks(&quiet.stdout, "Saved the plan");
     assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
     assert!(work.path().join("plan.json").exists());
@@ -520,12 +520,7 @@ fn filters_limit_what_is_read_and_planned() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let run = loop_run(&sim, &["plan", "--project", "payments-*", "--type", "DATADOG"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(
-        run.stdout
-            .starts_with("Plan: 0 to create, 1 to update, 0 to delete"),
-        "{}",
-        run.stdout
-    );
+    crate::common::assert_starts_with(&run.stdout, "Plan: 0 to create, 1 to update, 0 to delete");
     assert!(
         !run.stdout.contains("WEBHOOK"),
         "types outside --type are left alone"
