@@ -429,7 +429,7 @@ async fn atlas_detail_for_a_bad_value() {
         .await
         .expect_err("Atlas refuses non-hex keys");
     let message = shown(&err);
-    assert!(!message.contains("not-hexadecimal-at-all"), "{message}");
+    crate::common::assert_lacks(&message, "not-hexadecimal-at-all");
     insta::assert_snapshot!(message);
 }
 
@@ -469,10 +469,7 @@ async fn plain_http_behind_an_https_url_is_a_tls_failure_with_a_hint() {
     let message = shown(&err);
     assert!(!message.contains(PRIVATE_KEY));
     assert_connection(&err, tether::atlas::ConnectionFailure::Tls);
-    assert!(
-        message.contains("check that the address speaks HTTPS"),
-        "{message}"
-    );
+    crate::common::assert_contains(&message, "check that the address speaks HTTPS");
     assert_eq!(sim.counters().total(), 0, "no request reached the server");
 }
 
@@ -487,11 +484,11 @@ async fn a_host_that_does_not_resolve_is_a_dns_failure() {
     .await;
     assert_connection(&err, tether::atlas::ConnectionFailure::Dns);
     let message = shown(&err);
-    assert!(
-        message.starts_with("the connection to http://tether-test.invalid failed: "),
-        "{message}"
+    crate::common::assert_starts_with(
+        &message,
+        "the connection to http://tether-test.invalid failed: ",
     );
-    assert!(message.contains("does not resolve"), "{message}");
+    crate::common::assert_contains(&message, "does not resolve");
 }
 
 #[tokio::test]
@@ -766,8 +763,8 @@ async fn a_stop_requested_before_a_write_sends_nothing() {
         .expect_err("stopped");
     assert!(matches!(err, ApiError::NotStarted { .. }), "{err:?}");
     let message = shown(&err);
-    assert!(message.contains("was not sent"), "{message}");
-    assert!(!message.contains(PD_KEY), "{message}");
+    crate::common::assert_contains(&message, "was not sent");
+    crate::common::assert_lacks(&message, PD_KEY);
     let err = client
         .delete_integration(&group(PROD), IntegrationType::PagerDuty)
         .await

@@ -109,11 +109,8 @@ fn under_github_actions_plan_apply_and_drift_fill_the_job_summary() {
         ["### tether plan", "### tether plan", "### tether drift"],
         "{text}"
     );
-    assert!(
-        text.contains("**Apply: 2 done, 0 failed, 0 not started**"),
-        "{text}"
-    );
-    assert!(text.contains("No drift (exit 0)"), "{text}");
+    crate::common::assert_contains(&text, "**Apply: 2 done, 0 failed, 0 not started**");
+    crate::common::assert_contains(&text, "No drift (exit 0)");
     assert!(!text.contains(other) && !text.contains(KEY), "{text}");
 }
 

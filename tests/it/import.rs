@@ -119,12 +119,9 @@ fn factored_file_plans_the_same() {
     }
     let state = StateFile::parse(&text).expect("state");
     let (written, _) = import_then_plan(state, &["--org", "6600000000000000000000aa", "--factor"]);
-    assert!(
-        written.contains("defaults:\n  integrations:\n    PAGER_DUTY:"),
-        "{written}"
-    );
+    crate::common::assert_contains(&written, "defaults:\n  integrations:\n    PAGER_DUTY:");
     // The template says what it holds: Datadog, in the EU region.
-    assert!(written.contains("templates:\n  datadog-eu:"), "{written}");
+    crate::common::assert_contains(&written, "templates:\n  datadog-eu:");
     assert_eq!(written.matches("use: [datadog-eu]").count(), 2, "{written}");
 }
 
@@ -340,11 +337,11 @@ fn an_organization_of_alike_projects_imports_as_one_selector() {
             "--factor",
         ],
     );
-    assert!(
-        written.contains("  - select:\n      org: 6600000000000000000000aa\n"),
-        "{written}"
+    crate::common::assert_contains(
+        &written,
+        "  - select:\n      org: 6600000000000000000000aa\n",
     );
-    assert!(!written.contains("- id:"), "{written}");
+    crate::common::assert_lacks(&written, "- id:");
     let env = vec![("PAGER_DUTY_SERVICE_KEY".to_owned(), key.to_owned())];
     let plan = run(
         work.path(),

@@ -465,8 +465,8 @@ async fn a_listed_organization_id_that_is_not_one_is_refused() {
         .expect("the client builds");
     let err = client.organizations().await.expect_err("refused");
     let message = crate::client::shown(&err);
-    assert!(message.contains("is not valid: it has"), "{message}");
-    assert!(!message.contains('\u{1b}'), "{message}");
+    crate::common::assert_contains(&message, "is not valid: it has");
+    crate::common::assert_lacks(&message, "\u{1b}");
     let seen: Vec<String> = server.seen().into_iter().map(|s| s.target).collect();
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert!(seen[0].starts_with("/api/atlas/v2/orgs?"), "{seen:?}");
@@ -528,7 +528,7 @@ fn projects_into_a_directory_go_to_their_organizations_files() {
         c.contains("name: c-api") && c.contains("name: c-web"),
         "{c}"
     );
-    assert!(!c.contains("select:"), "{c}");
+    crate::common::assert_lacks(&c, "select:");
     assert!(files[&format!("{ORG_A}.yaml")].contains("name: a-api"));
     let env = variables(&imported.stderr);
     let plan = run(

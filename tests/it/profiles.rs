@@ -370,8 +370,8 @@ fn a_secret_from_the_keyring_reaches_atlas() {
     let err = Access::resolve(request, var, &locked)
         .expect_err("locked")
         .to_string();
-    assert!(err.contains("Atlas CLI profile `ci`"), "{err}");
-    assert!(err.contains("locked"), "{err}");
+    crate::common::assert_contains(&err, "Atlas CLI profile `ci`");
+    crate::common::assert_contains(&err, "locked");
 }
 
 /// When Atlas refuses the credentials, the hint names where they came from:
@@ -404,14 +404,12 @@ fn a_refused_credential_is_traced_to_where_it_came_from() {
         output
     };
     let output = refused("API key profile", &wrong_key, &["plan"], &[]);
-    assert!(
-        output.contains(
-            "check `public_api_key` and `private_api_key` of Atlas CLI profile `default`"
-        ),
-        "{output}"
+    crate::common::assert_contains(
+        &output,
+        "check `public_api_key` and `private_api_key` of Atlas CLI profile `default`",
     );
-    assert!(output.contains("(the secret from the file)"), "{output}");
-    assert!(!output.contains("MONGODB_ATLAS_PUBLIC"), "{output}");
+    crate::common::assert_contains(&output, "(the secret from the file)");
+    crate::common::assert_lacks(&output, "MONGODB_ATLAS_PUBLIC");
 
     let output = refused(
         "service account profile",
@@ -419,11 +417,11 @@ fn a_refused_credential_is_traced_to_where_it_came_from() {
         &["plan", "--profile", "ci"],
         &[],
     );
-    assert!(
-        output.contains("check `client_id` and `client_secret` of Atlas CLI profile `ci`"),
-        "{output}"
+    crate::common::assert_contains(
+        &output,
+        "check `client_id` and `client_secret` of Atlas CLI profile `ci`",
     );
-    assert!(!output.contains("MONGODB_ATLAS_CLIENT"), "{output}");
+    crate::common::assert_lacks(&output, "MONGODB_ATLAS_CLIENT");
 
     let output = refused(
         "Terraform variables",
@@ -434,10 +432,10 @@ fn a_refused_credential_is_traced_to_where_it_came_from() {
             ("MONGODB_ATLAS_PRIVATE_KEY", "not-the-private-key"),
         ],
     );
-    assert!(
-        output.contains("check `MONGODB_ATLAS_PUBLIC_KEY` and `MONGODB_ATLAS_PRIVATE_KEY`,"),
-        "{output}"
+    crate::common::assert_contains(
+        &output,
+        "check `MONGODB_ATLAS_PUBLIC_KEY` and `MONGODB_ATLAS_PRIVATE_KEY`,",
     );
-    assert!(!output.contains("MONGODB_ATLAS_PUBLIC_API_KEY"), "{output}");
-    assert!(!output.contains("profile"), "{output}");
+    crate::common::assert_lacks(&output, "MONGODB_ATLAS_PUBLIC_API_KEY");
+    crate::common::assert_lacks(&output, "profile");
 }

@@ -239,7 +239,7 @@ fn a_signal_while_reading_stops_with_130_and_writes_nothing() {
             stderr.contains("interrupted (Ctrl-C or SIGTERM) before any write"),
             "{args:?} {signal}: {stderr}"
         );
-        assert!(!stdout.contains("Plan:"), "{stdout}");
+        crate::common::assert_lacks(&stdout, "Plan:");
         assert_eq!(sim.counters().writes(), 0);
     }
 }
@@ -291,11 +291,11 @@ fn a_variable_that_is_not_utf8_is_refused_by_name() {
         .expect("tether runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("environment variable `PD_KEY` is not valid UTF-8 text"),
-        "{stderr}"
+    crate::common::assert_contains(
+        &stderr,
+        "environment variable `PD_KEY` is not valid UTF-8 text",
     );
-    assert!(!stderr.contains("not-utf8-0123456789"), "{stderr}");
+    crate::common::assert_lacks(&stderr, "not-utf8-0123456789");
 }
 
 /// `-f` on a device or a FIFO is refused before reading: `/dev/zero` never
@@ -382,7 +382,7 @@ fn outputs_do_not_overwrite_inputs_or_existing_files() {
     let replaced = run(work.path(), &sim, &forced, &[]);
     assert_eq!(replaced.code, 0, "{}", replaced.transcript());
     let written = current();
-    assert!(written.contains("payments-prod"), "{written}");
+    crate::common::assert_contains(&written, "payments-prod");
     let leftovers: Vec<_> = std::fs::read_dir(work.path())
         .expect("dir")
         .map(|e| e.expect("entry").file_name())
@@ -430,7 +430,7 @@ projects:
         let planned = run(work.path(), &sim, &args, &env);
         assert_eq!(planned.code, 0, "{args:?}: {}", planned.transcript());
         let output = planned.all_output();
-        assert!(output.contains("VICTOR_OPS"), "{output}");
+        crate::common::assert_contains(&output, "VICTOR_OPS");
         for hidden in [
             "literal-victorops-key-reused-0001",
             "opsgenie-secret-from-env-0002",
@@ -916,5 +916,5 @@ fn after_ctrl_c_no_queued_write_starts() {
     );
     let done = seen.lines().filter(|l| l.ends_with(": done")).count() as u64;
     assert_eq!(done, at_exit, "{seen}");
-    assert!(seen.contains("not started (interrupted)"), "{seen}");
+    crate::common::assert_contains(&seen, "not started (interrupted)");
 }

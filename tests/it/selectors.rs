@@ -59,11 +59,9 @@ fn selectors_pick_up_new_projects_and_explicit_entries_win() {
     let planned = run(&sim, work.path(), &["plan"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
     let out = &planned.stdout;
-    assert!(
-        out.contains(
-            "search-prod (65f1a2b3c4d5e6f7a8b90002) · authoritative · selected by tether.yaml:3:5"
-        ),
-        "{out}"
+    crate::common::assert_contains(
+        &out,
+        "search-prod (65f1a2b3c4d5e6f7a8b90002) · authoritative · selected by tether.yaml:3:5",
     );
     assert!(
         out.contains("Plan: 1 to create"),
@@ -73,11 +71,9 @@ fn selectors_pick_up_new_projects_and_explicit_entries_win() {
         out.contains("65f1a2b3c4d5e6f7a8b90001 · observe"),
         "the explicit entry wins: {out}"
     );
-    assert!(
-        out.contains(
-            "Not managed by any entry (for information): search-dev (65f1a2b3c4d5e6f7a8b90003), legacy-prod (65f1a2b3c4d5e6f7a8b90004)"
-        ),
-        "{out}"
+    crate::common::assert_contains(
+        &out,
+        "Not managed by any entry (for information): search-dev (65f1a2b3c4d5e6f7a8b90003), legacy-prod (65f1a2b3c4d5e6f7a8b90004)",
     );
     assert!(
         !out.contains("elsewhere-prod"),

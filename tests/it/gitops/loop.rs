@@ -492,7 +492,7 @@ fn ctrl_c_stops_new_writes_reports_and_exits_130() {
         .find(|l| l.starts_with("Apply: "))
         .unwrap_or_else(|| panic!("no summary in {rest}"));
     assert!(summary.ends_with("; interrupted"), "{summary}");
-    assert!(rest.contains("not started (interrupted)"), "{rest}");
+    crate::common::assert_contains(&rest, "not started (interrupted)");
     let done = rest.lines().filter(|l| l.ends_with(": done")).count() as u64;
     assert_eq!(
         sim.counters().writes(),
