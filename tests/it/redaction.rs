@@ -156,15 +156,24 @@ const SA_ID: &str = "mdb_sa_id_6610a1b2c3d4e5f6a7b8c9f0";
 const SA_SECRET: &str = "mdb_sa_sk_6610a1b2c3d4e5f6a7b8c9f0-secret";
 const HOOK_URL: &str = "https://hooks.example.com/ids/secret-path-0042";
 
-fn ids_sim() -> tether::sim::SimHandle {
-    let state = tether::sim::StateFile::parse(&format!(
+/// The state of the project `checkout` with PagerDuty, then `rest` (more
+/// integrations, then anything else of the project).
+fn checkout(rest: &str) -> tether::sim::StateFile {
+    tether::sim::StateFile::parse(&format!(
         "projects:
   - id: {PROJECT}
     name: checkout
     orgId: 6600000000000000000000aa
     integrations:
       PAGER_DUTY: {{serviceKey: {PD_KEY}}}
-      WEBHOOK: {{id: {HOOK_ID}, url: \"{HOOK_URL}\"}}
+{rest}"
+    ))
+    .expect("the state parses")
+}
+
+fn ids_sim() -> tether::sim::SimHandle {
+    let state = checkout(&format!(
+        "      WEBHOOK: {{id: {HOOK_ID}, url: \"{HOOK_URL}\"}}
     alertConfigs:
       - id: {ALERT_ID}
         eventTypeName: HOST_DOWN
@@ -172,8 +181,7 @@ fn ids_sim() -> tether::sim::SimHandle {
         notifications:
           - {{typeName: WEBHOOK, integrationId: {HOOK_ID}, webhookUrl: \"https://own.example/x\"}}
 "
-    ))
-    .expect("the state parses");
+    ));
     crate::common::Sim::builder()
         .state(state)
         .auth_required()
@@ -243,17 +251,9 @@ const SLACK_TOKEN: &str = "xoxb-slack-token-0000-1111-2222";
 
 #[test]
 fn a_secret_of_the_file_that_atlas_holds_in_a_plain_field_is_never_shown() {
-    let state = tether::sim::StateFile::parse(&format!(
-        "projects:
-  - id: {PROJECT}
-    name: checkout
-    orgId: 6600000000000000000000aa
-    integrations:
-      PAGER_DUTY: {{serviceKey: {PD_KEY}}}
-      SLACK: {{apiToken: {SLACK_TOKEN}, teamName: acme, channelName: \"#{PD_KEY}\"}}
-"
-    ))
-    .expect("the state parses");
+    let state = checkout(&format!(
+        "      SLACK: {{apiToken: {SLACK_TOKEN}, teamName: acme, channelName: \"#{PD_KEY}\"}}\n"
+    ));
     let sim = crate::common::Sim::builder().state(state).start();
     let dir = crate::common::folder_with(&crate::common::pager_duty_file(PROJECT));
     let summary = dir.path().join("summary.md");
