@@ -290,7 +290,7 @@ fn events_that_cannot_be_read_are_a_note_not_a_failure() {
     let error = document["projects"][0]["attribution"]["error"]
         .as_str()
         .expect("the reason");
-    crate::common::assert_contains(&error, "403");
+    crate::common::assert_contains(error, "403");
     assert_eq!(sim.counters().status(403), 2, "one refused call per run");
 }
 

@@ -147,15 +147,6 @@ pub fn tether_with_vars(
     tether_against(dir, sim, args, &env)
 }
 
-/// Runs `tether ARGS` against the simulator, with no variables, and checks
-/// that it exited 0.
-#[track_caller]
-pub fn tether_ok(dir: &Path, sim: &SimHandle, args: &[&str]) -> Run {
-    let run = tether_against(dir, sim, args, &[]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    run
-}
-
 /// Checks that a `plan --detailed-exitcode` found nothing to change and that
 /// the simulator saw no write; `context` (the file planned) goes with a
 /// failure.

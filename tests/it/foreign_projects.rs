@@ -63,7 +63,7 @@ fn atlas(listed: Vec<String>) -> Server {
 }
 
 fn run(server: &Server, args: &[&str]) -> Run {
-    let work = crate::common::folder_with(&FILE);
+    let work = crate::common::folder_with(FILE);
     let mut all = vec!["--color", "never"];
     all.extend_from_slice(args);
     all.extend([

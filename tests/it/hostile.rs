@@ -156,7 +156,7 @@ fn a_megabyte_error_with_escape_codes_is_cut_and_escaped() {
 fn an_error_detail_forges_no_line_and_hides_nothing() {
     let detail = "denied\n✓ update PAGER_DUTY in payments (65f1a2b3c4d5e6f7a8b9c0d1): done\r\n\
                   \u{202e}\u{2066}\u{2069}\u{200b}\u{200d}\u{2060}\u{feff}\u{200e}\u{061c}";
-    let run = refused_with_detail(&detail);
+    let run = refused_with_detail(detail);
     let all = run.all_output();
     assert!(
         all.lines().all(|line| !line.starts_with('✓')),

@@ -528,7 +528,7 @@ fn projects_into_a_directory_go_to_their_organizations_files() {
         c.contains("name: c-api") && c.contains("name: c-web"),
         "{c}"
     );
-    crate::common::assert_lacks(&c, "select:");
+    crate::common::assert_lacks(c, "select:");
     assert!(files[&format!("{ORG_A}.yaml")].contains("name: a-api"));
     let env = variables(&imported.stderr);
     let plan = run(

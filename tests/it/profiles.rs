@@ -35,7 +35,7 @@ const FILE: &str = "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0e1\n   
 /// A folder for the run: `tether.yaml`, and `config/atlascli/config.toml`
 /// holding `profiles` (none when `None`).
 fn workspace(profiles: Option<&str>) -> tempfile::TempDir {
-    let dir = crate::common::folder_with(&FILE);
+    let dir = crate::common::folder_with(FILE);
     std::fs::create_dir_all(dir.path().join("config/atlascli")).expect("config folder");
     if let Some(profiles) = profiles {
         std::fs::write(dir.path().join("config/atlascli/config.toml"), profiles)

@@ -113,7 +113,7 @@ fn install(home: &Path, work: &Path) {
         .filter(|l| !l.is_empty())
     {
         if line.starts_with("sh install.sh ") {
-            crate::common::assert_contains(&line, &format!("--version {version} "));
+            crate::common::assert_contains(line, &format!("--version {version} "));
             let (ok, log) = sh(line, work, home, &[("TETHER_DOWNLOAD_URL", &base)]);
             assert!(ok, "{line}\n{log}");
             ran.push("install.sh");

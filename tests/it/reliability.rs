@@ -18,8 +18,7 @@ projects:
 
 /// A temporary directory with `tether.yaml` holding `text`.
 fn work_with(text: &str) -> tempfile::TempDir {
-    let work = crate::common::folder_with(&text);
-    work
+    crate::common::folder_with(text)
 }
 
 fn run(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(&str, &str)]) -> Run {

@@ -38,8 +38,7 @@ fn run(sim: &tether::sim::SimHandle, dir: &std::path::Path, args: &[&str]) -> Ru
 }
 
 fn work(file: &str) -> tempfile::TempDir {
-    let work = crate::common::folder_with(&file);
-    work
+    crate::common::folder_with(file)
 }
 
 /// A project created tomorrow that matches is managed by the next plan,
@@ -60,7 +59,7 @@ fn selectors_pick_up_new_projects_and_explicit_entries_win() {
     assert_eq!(planned.code, 0, "{}", planned.transcript());
     let out = &planned.stdout;
     crate::common::assert_contains(
-        &out,
+        out,
         "search-prod (65f1a2b3c4d5e6f7a8b90002) · authoritative · selected by tether.yaml:3:5",
     );
     assert!(
@@ -72,7 +71,7 @@ fn selectors_pick_up_new_projects_and_explicit_entries_win() {
         "the explicit entry wins: {out}"
     );
     crate::common::assert_contains(
-        &out,
+        out,
         "Not managed by any entry (for information): search-dev (65f1a2b3c4d5e6f7a8b90003), legacy-prod (65f1a2b3c4d5e6f7a8b90004)",
     );
     assert!(

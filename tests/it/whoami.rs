@@ -23,12 +23,12 @@ fn whoami_names_the_credentials_and_proves_them_with_one_read() {
     assert_eq!(accepted.code, 0, "{}", accepted.transcript());
     let out = &accepted.stdout;
     crate::common::assert_contains(
-        &out,
+        out,
         "Credentials: a service account, from `MONGODB_ATLAS_CLIENT_ID` and \
              `MONGODB_ATLAS_CLIENT_SECRET`",
     );
-    crate::common::assert_contains(&out, "(from `MONGODB_ATLAS_BASE_URL`), API v2");
-    crate::common::assert_contains(&out, "Accepted:    yes; 1 project visible");
+    crate::common::assert_contains(out, "(from `MONGODB_ATLAS_BASE_URL`), API v2");
+    crate::common::assert_contains(out, "Accepted:    yes; 1 project visible");
     assert!(!accepted.all_output().contains(SECRET));
     let reads = sim.counters().reads();
     assert!(reads <= 2, "a token and one read: {reads}");

@@ -89,7 +89,7 @@ fn required_fields_per_type() {
     let mut client = Client::new(&sim);
     for (kind, mut body, missing) in cases {
         body["type"] = json!(kind);
-        let reply = client.post(&sandbox(&kind), &body);
+        let reply = client.post(&sandbox(kind), &body);
         assert_invalid(&reply, kind, &format!("{missing} is required"));
     }
 }
