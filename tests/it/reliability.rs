@@ -210,6 +210,16 @@ fn slow(latency_ms: u64) -> SimHandle {
         .start()
 }
 
+/// [`crate::common::signalled`] in the loop's folder with its variables.
+#[cfg(unix)]
+fn signalled_in_the_loop(
+    sim: &SimHandle,
+    args: &[&str],
+    when: (&str, std::time::Duration, &str),
+) -> crate::common::Signalled {
+    crate::common::signalled((&fixtures().join("loop"), sim, LOOP_ENV), args, when, || {})
+}
+
 /// Ctrl-C and SIGTERM while Atlas is being read stop the command at once
 /// with exit 130: no plan is printed, and apply writes nothing.
 #[cfg(unix)]
@@ -227,12 +237,7 @@ fn a_signal_while_reading_stops_with_130_and_writes_nothing() {
             code,
             stdout,
             stderr,
-        } = crate::common::signalled(
-            (&fixtures().join("loop"), &sim, LOOP_ENV),
-            &args,
-            ("", after, signal),
-            || {},
-        );
+        } = signalled_in_the_loop(&sim, &args, ("", after, signal));
         assert_eq!(code, Some(130), "{args:?} {signal}: {stdout}{stderr}");
         assert!(
             stderr.contains("interrupted (Ctrl-C or SIGTERM) before any write"),
@@ -253,13 +258,12 @@ fn sigterm_while_writing_reports_and_exits_130() {
         code,
         stdout,
         stderr,
-    } = crate::common::signalled(
-        (&fixtures().join("loop"), &sim, LOOP_ENV),
+    } = signalled_in_the_loop(
+        &sim,
         &["apply", "--auto-approve", "--concurrency", "1"],
         // The plan is printed once the reads are done; writes follow, one
         // at a time, 300 ms each.
         ("Plan:", std::time::Duration::from_millis(400), "-TERM"),
-        || {},
     );
     assert_eq!(code, Some(130), "{stdout}{stderr}");
     let summary = stdout
