@@ -51,8 +51,9 @@ const ALERT_CONFIGS: &str = "
           - {typeName: EMAIL, emailAddress: oncall@example.com}
 ";
 
-fn state(alerts: bool) -> StateFile {
-    let mut text = format!(
+/// The project with PagerDuty and the webhook, as a state file's text.
+fn state_text() -> String {
+    format!(
         "projects:
   - id: {PROJECT}
     name: checkout
@@ -61,7 +62,11 @@ fn state(alerts: bool) -> StateFile {
       PAGER_DUTY: {{id: {PD_ID}, serviceKey: {PD_KEY}}}
       WEBHOOK: {{id: {HOOK_ID}, url: \"{HOOK_URL}\"}}
 "
-    );
+    )
+}
+
+fn state(alerts: bool) -> StateFile {
+    let mut text = state_text();
     if alerts {
         text.push_str(ALERT_CONFIGS.trim_start_matches('\n'));
     }
@@ -80,7 +85,6 @@ fn requiring_the_key() -> SimBuilder {
 /// A directory with `tether.yaml` declaring PAGER_DUTY, and the webhook
 /// when `with_webhook` (else the plan deletes it).
 fn file(with_webhook: bool) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temp dir");
     let mut text = format!(
         "version: 1\nprojects:\n  - id: {PROJECT}\n    name: checkout\n    integrations:\n      \
          PAGER_DUTY:\n        serviceKey: ${{PD_KEY}}\n"
@@ -88,8 +92,7 @@ fn file(with_webhook: bool) -> tempfile::TempDir {
     if with_webhook {
         text.push_str("      WEBHOOK:\n        url: ${HOOK_URL}\n");
     }
-    std::fs::write(dir.path().join("tether.yaml"), text).expect("write the file");
-    dir
+    crate::common::folder_with(&text)
 }
 
 fn run(dir: &Path, sim: &SimHandle, args: &[&str]) -> Run {
@@ -105,6 +108,17 @@ fn run(dir: &Path, sim: &SimHandle, args: &[&str]) -> Run {
         assert!(!all.contains(secret), "a secret was printed:\n{all}");
     }
     run
+}
+
+/// Dana changes the webhook's URL in the UI.
+fn dana_changes_the_webhook(sim: &SimHandle) {
+    sim.change_as_user(
+        PROJECT,
+        "WEBHOOK",
+        &hook("https://hooks.example.com/dana-0001"),
+        "dana@example.com",
+    )
+    .expect("a UI change");
 }
 
 fn hook(url: &str) -> Value {
@@ -125,13 +139,7 @@ fn drift_names_the_person_who_changed_an_integration_in_the_ui() {
 
     // Dana changes the webhook in the UI; tether puts it back (an API
     // write with the key); then Lee changes it again in the UI.
-    sim.change_as_user(
-        PROJECT,
-        "WEBHOOK",
-        &hook("https://hooks.example.com/dana-0001"),
-        "dana@example.com",
-    )
-    .expect("a UI change");
+    dana_changes_the_webhook(&sim);
     let applied = run(
         dir.path(),
         &sim,
@@ -214,7 +222,7 @@ fn drift_names_the_person_who_changed_an_integration_in_the_ui() {
     sim.reset_counters();
     let v1 = run(dir.path(), &sim, &["drift", "--api", "v1"]);
     assert_eq!(v1.code, 2, "{}", v1.transcript());
-    assert!(v1.stdout.contains("by lee@example.com"), "{}", v1.stdout);
+    crate::common::assert_contains(&v1.stdout, "by lee@example.com");
     let counts = sim.counters();
     assert_eq!(
         counts.get("GET", "/api/atlas/v1.0/groups/{groupId}/integrations"),
@@ -226,11 +234,7 @@ fn drift_names_the_person_who_changed_an_integration_in_the_ui() {
 
     // `plan` shows it too; `--no-attribution` skips the call.
     let plan = run(dir.path(), &sim, &["plan", "--api", "v2"]);
-    assert!(
-        plan.stdout.contains("by lee@example.com"),
-        "{}",
-        plan.stdout
-    );
+    crate::common::assert_contains(&plan.stdout, "by lee@example.com");
     sim.reset_counters();
     for args in [
         &["drift", "--api", "v2", "--no-attribution"][..],
@@ -256,24 +260,15 @@ fn events_that_cannot_be_read_are_a_note_not_a_failure() {
         })
         .start();
     let dir = file(true);
-    sim.change_as_user(
-        PROJECT,
-        "WEBHOOK",
-        &hook("https://hooks.example.com/dana-0001"),
-        "dana@example.com",
-    )
-    .expect("a UI change");
+    dana_changes_the_webhook(&sim);
     let drift = run(dir.path(), &sim, &["drift", "--api", "v2"]);
     assert_eq!(drift.code, 2, "drift, not an error: {}", drift.transcript());
-    assert!(
-        drift.stdout.contains(
-            "note: who changed this project's integrations (Atlas's events of the last 30 days) \
-             is unknown: Atlas answered 403 Forbidden"
-        ),
-        "{}",
-        drift.stdout
+    crate::common::assert_contains(
+        &drift.stdout,
+        "note: who changed this project's integrations (Atlas's events of the last 30 days) \
+             is unknown: Atlas answered 403 Forbidden",
     );
-    assert!(!drift.stderr.contains("error"), "{}", drift.stderr);
+    crate::common::assert_lacks(&drift.stderr, "error");
     assert_eq!(
         drift.stdout.lines().last(),
         Some("Drift: 1 difference in 1 project (exit 2)")
@@ -295,7 +290,7 @@ fn events_that_cannot_be_read_are_a_note_not_a_failure() {
     let error = document["projects"][0]["attribution"]["error"]
         .as_str()
         .expect("the reason");
-    assert!(error.contains("403"), "{error}");
+    crate::common::assert_contains(error, "403");
     assert_eq!(sim.counters().status(403), 2, "one refused call per run");
 }
 
@@ -345,12 +340,7 @@ fn deleting_an_integration_an_enabled_alert_uses_is_refused_then_allowed() {
         let document: Value = serde_json::from_str(&json.stdout).expect("JSON");
         let project = &document["projects"][0];
         assert_eq!(project["alerts_checked"], true);
-        let webhook = project["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|i| i["type"] == "WEBHOOK")
-            .expect("the webhook item");
+        let webhook = crate::common::plan_item(project, "WEBHOOK");
         assert_eq!(
             webhook["alerts"],
             json!([
@@ -366,14 +356,11 @@ fn deleting_an_integration_an_enabled_alert_uses_is_refused_then_allowed() {
             &["apply", "--api", "v2", "--auto-approve"],
         );
         assert_refused(&refused, &sim, "`--allow-orphaned-alerts`");
-        assert!(
-            refused.stderr.contains(
-                "the plan deletes integrations that enabled alerts notify through, leaving them \
+        crate::common::assert_contains(
+            &refused.stderr,
+            "the plan deletes integrations that enabled alerts notify through, leaving them \
                  without that destination: WEBHOOK in checkout (65f1a2b3c4d5e6f7a8b9c0e1): 1 \
-                 enabled alert configuration (6620000000000000000000a1 OUTSIDE_METRIC_THRESHOLD)"
-            ),
-            "{}",
-            refused.stderr
+                 enabled alert configuration (6620000000000000000000a1 OUTSIDE_METRIC_THRESHOLD)",
         );
         assert!(
             refused.stdout.contains("- WEBHOOK will be deleted"),
@@ -400,16 +387,7 @@ fn deleting_an_integration_an_enabled_alert_uses_is_refused_then_allowed() {
 /// stops the WEBHOOK's delete.
 #[test]
 fn an_alert_naming_the_type_in_lower_case_still_stops_its_delete() {
-    let mut text = format!(
-        "projects:
-  - id: {PROJECT}
-    name: checkout
-    orgId: 6600000000000000000000aa
-    integrations:
-      PAGER_DUTY: {{id: {PD_ID}, serviceKey: {PD_KEY}}}
-      WEBHOOK: {{id: {HOOK_ID}, url: \"{HOOK_URL}\"}}
-"
-    );
+    let mut text = state_text();
     text.push_str(
         "    alertConfigs:
       - id: 6620000000000000000000b1
@@ -444,11 +422,7 @@ fn a_saved_plan_is_gated_on_the_alerts_of_the_moment_it_is_applied() {
         &["plan", "--api", "v2", "--out", "plan.json"],
     );
     assert_eq!(planned.code, 0, "{}", planned.transcript());
-    assert!(
-        !planned.stderr.contains("would refuse"),
-        "{}",
-        planned.stderr
-    );
+    crate::common::assert_lacks(&planned.stderr, "would refuse");
     let saved = std::fs::read_to_string(dir.path().join("plan.json")).expect("saved");
     assert!(
         saved.contains("6620000000000000000000a2"),
@@ -517,8 +491,7 @@ fn fleet(n: usize, updates: usize, deletes: usize) -> (SimHandle, tempfile::Temp
         text.push_str(&format!("  - id: {id}\n"));
     }
     let sim = requiring_the_key().state_yaml(&state).start();
-    let dir = tempfile::tempdir().expect("a temp dir");
-    std::fs::write(dir.path().join("tether.yaml"), text).expect("write");
+    let dir = crate::common::folder_with(&text);
     (sim, dir)
 }
 

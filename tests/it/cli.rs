@@ -31,10 +31,10 @@ fn usage_errors_exit_1_not_2() {
 fn help_and_version_exit_0() {
     let help = tether(&repo_root(), &["--help"], &[]);
     assert_eq!(help.code, 0, "{}", help.transcript());
-    assert!(help.stdout.contains("Exit codes:"), "{}", help.stdout);
+    crate::common::assert_contains(&help.stdout, "Exit codes:");
     let version = tether(&repo_root(), &["--version"], &[]);
     assert_eq!(version.code, 0, "{}", version.transcript());
-    assert!(version.stdout.starts_with("tether "), "{}", version.stdout);
+    crate::common::assert_starts_with(&version.stdout, "tether ");
     assert!(
         version
             .stdout
@@ -55,7 +55,7 @@ fn each_subcommand_shows_only_its_own_options() {
     };
     let atlas_options = ["--concurrency", "--retries", "--base-url", "--api"];
     let sim = help("sim");
-    assert!(sim.contains("--latency-ms"), "{sim}");
+    crate::common::assert_contains(&sim, "--latency-ms");
     for option in atlas_options
         .iter()
         .chain(&["--project", "--type", "--file"])
@@ -85,7 +85,7 @@ fn each_subcommand_shows_only_its_own_options() {
     }
     let import = help("import");
     assert!(import.contains("--org") && import.contains("--base-url"));
-    assert!(!import.contains("--type"), "{import}");
+    crate::common::assert_lacks(&import, "--type");
     for command in ["plan", "validate", "sim", "schema"] {
         assert!(
             help(command).contains("--color"),
@@ -130,6 +130,6 @@ fn a_base_url_without_a_scheme_names_its_setting_and_suggests_the_url() {
             "{url}: {}",
             run.stderr
         );
-        assert!(!run.stderr.contains("named above"), "{}", run.stderr);
+        crate::common::assert_lacks(&run.stderr, "named above");
     }
 }

@@ -100,6 +100,53 @@ fn client(sim: &SimHandle, credentials: Credentials) -> Client {
     Client::new(config_for(&sim.base_url(), credentials)).expect("the client builds")
 }
 
+/// A client of `sim` with `credentials`, its settings changed by `tune`.
+fn tuned_client(
+    sim: &SimHandle,
+    credentials: Credentials,
+    tune: impl FnOnce(&mut ClientConfig),
+) -> Client {
+    let mut config = config_for(&sim.base_url(), credentials);
+    tune(&mut config);
+    Client::new(config).expect("client")
+}
+
+/// The error of listing the prod project's integrations at `base`, which
+/// must fail (`why`).
+async fn list_fails_at(base: &str, credentials: Credentials, why: &str) -> ApiError {
+    Client::new(config_for(base, credentials))
+        .expect("client")
+        .list_integrations(&group(PROD))
+        .await
+        .expect_err(why)
+}
+
+/// Lists the prod project's integrations `times` at once, each must succeed.
+async fn list_concurrently(client: Client, times: usize) {
+    let client = Arc::new(client);
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..times {
+        let client = Arc::clone(&client);
+        calls.spawn(async move { client.list_integrations(&group(PROD)).await });
+    }
+    while let Some(result) = calls.join_next().await {
+        result.expect("task").expect("call succeeds");
+    }
+}
+
+/// Checks that `err` is a connection failure of `kind`.
+fn assert_connection(err: &ApiError, kind: tether::atlas::ConnectionFailure) {
+    assert!(
+        matches!(err, ApiError::Connection { kind: seen, .. } if *seen == kind),
+        "{err:?}"
+    );
+}
+
+/// The test state, with no credentials required, served with `faults`.
+fn faulty(faults: Faults) -> SimBuilder {
+    Sim::builder().state(state()).faults(faults)
+}
+
 pub(crate) fn pager_duty(key: &str) -> Integration {
     let pd = spec(IntegrationType::PagerDuty);
     Integration {
@@ -140,17 +187,10 @@ async fn lists_a_project_in_one_get_with_secrets_masked() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_digest_challenge_across_200_calls() {
     let sim = guarded().start();
-    let mut config = config_for(&sim.base_url(), key_credentials(PRIVATE_KEY));
-    config.settings.concurrency = 16;
-    let client = Arc::new(Client::new(config).expect("client"));
-    let mut calls = tokio::task::JoinSet::new();
-    for _ in 0..200 {
-        let client = Arc::clone(&client);
-        calls.spawn(async move { client.list_integrations(&group(PROD)).await });
-    }
-    while let Some(result) = calls.join_next().await {
-        result.expect("task").expect("call succeeds");
-    }
+    let client = tuned_client(&sim, key_credentials(PRIVATE_KEY), |config| {
+        config.settings.concurrency = 16;
+    });
+    list_concurrently(client, 200).await;
     let counts = sim.counters();
     assert_eq!(counts.status(401), 1, "{counts:?}");
     assert_eq!(counts.status(200), 200);
@@ -188,15 +228,7 @@ async fn stale_nonce_is_answered_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_token_per_run() {
     let sim = guarded().start();
-    let client = Arc::new(client(&sim, sa_credentials()));
-    let mut calls = tokio::task::JoinSet::new();
-    for _ in 0..50 {
-        let client = Arc::clone(&client);
-        calls.spawn(async move { client.list_integrations(&group(PROD)).await });
-    }
-    while let Some(result) = calls.join_next().await {
-        result.expect("task").expect("call succeeds");
-    }
+    list_concurrently(client(&sim, sa_credentials()), 50).await;
     let counts = sim.counters();
     assert_eq!(counts.get("POST", "/api/oauth/token"), 1, "{counts:?}");
     assert_eq!(counts.status(401), 0);
@@ -219,26 +251,24 @@ async fn an_expiring_token_is_refreshed_before_it_fails() {
 
 /// A simulator that serves one request per `period`, then answers 429.
 fn throttled_sim(period: Duration) -> SimHandle {
-    Sim::builder()
-        .state(state())
-        .faults(Faults {
-            rate_limit: Some(RateLimit {
-                capacity: 1,
-                refill: 1,
-                period,
-            }),
-            ..Faults::default()
-        })
-        .start()
+    faulty(Faults {
+        rate_limit: Some(RateLimit {
+            capacity: 1,
+            refill: 1,
+            period,
+        }),
+        ..Faults::default()
+    })
+    .start()
 }
 
 #[tokio::test]
 async fn throttled_then_served_after_retry_after() {
     let sim = throttled_sim(Duration::from_secs(1));
     // Pacing would wait for the token instead of being throttled.
-    let mut config = config_for(&sim.base_url(), Credentials::None);
-    config.settings.pacing = false;
-    let client = Client::new(config).expect("client");
+    let client = tuned_client(&sim, Credentials::None, |config| {
+        config.settings.pacing = false
+    });
     client.list_integrations(&group(PROD)).await.expect("first");
     let started = Instant::now();
     client
@@ -260,9 +290,9 @@ async fn throttled_then_served_after_retry_after() {
 #[tokio::test]
 async fn throttled_past_the_budget_is_a_clear_error() {
     let sim = throttled_sim(Duration::from_secs(3600));
-    let mut config = config_for(&sim.base_url(), Credentials::None);
-    config.settings.retry.max_total_wait = Duration::from_secs(1);
-    let client = Client::new(config).expect("client");
+    let client = tuned_client(&sim, Credentials::None, |config| {
+        config.settings.retry.max_total_wait = Duration::from_secs(1);
+    });
     client.list_integrations(&group(PROD)).await.expect("first");
     let err = client
         .list_integrations(&group(PROD))
@@ -275,22 +305,19 @@ async fn throttled_past_the_budget_is_a_clear_error() {
 
 #[tokio::test]
 async fn server_errors_until_the_attempts_run_out() {
-    let sim = Sim::builder()
-        .state(state())
-        .faults(Faults {
-            error_503_rate: 1.0,
-            ..Faults::default()
-        })
-        .start();
-    let mut config = config_for(&sim.base_url(), Credentials::None);
-    config.settings.retry = fast_retry(3);
-    // The simulator's 503 carries `Retry-After: 1`, which the client honours.
-    config.settings.retry.max_total_wait = Duration::from_secs(5);
-    let err = Client::new(config)
-        .expect("client")
-        .list_integrations(&group(PROD))
-        .await
-        .expect_err("503 every time");
+    let sim = faulty(Faults {
+        error_503_rate: 1.0,
+        ..Faults::default()
+    })
+    .start();
+    let err = tuned_client(&sim, Credentials::None, |config| {
+        config.settings.retry = fast_retry(3);
+        // The simulator's 503 carries `Retry-After: 1`, which the client honours.
+        config.settings.retry.max_total_wait = Duration::from_secs(5);
+    })
+    .list_integrations(&group(PROD))
+    .await
+    .expect_err("503 every time");
     assert!(
         matches!(
             err,
@@ -308,17 +335,15 @@ async fn server_errors_until_the_attempts_run_out() {
 
 #[tokio::test]
 async fn dropped_connections_are_retried() {
-    let sim = Sim::builder()
-        .state(state())
-        .faults(Faults {
-            drop_rate: 0.3,
-            ..Faults::default()
-        })
-        .seed(7)
-        .start();
-    let mut config = config_for(&sim.base_url(), Credentials::None);
-    config.settings.retry = fast_retry(8);
-    let client = Client::new(config).expect("client");
+    let sim = faulty(Faults {
+        drop_rate: 0.3,
+        ..Faults::default()
+    })
+    .seed(7)
+    .start();
+    let client = tuned_client(&sim, Credentials::None, |config| {
+        config.settings.retry = fast_retry(8)
+    });
     for _ in 0..20 {
         client
             .list_integrations(&group(PROD))
@@ -404,7 +429,7 @@ async fn atlas_detail_for_a_bad_value() {
         .await
         .expect_err("Atlas refuses non-hex keys");
     let message = shown(&err);
-    assert!(!message.contains("not-hexadecimal-at-all"), "{message}");
+    crate::common::assert_lacks(&message, "not-hexadecimal-at-all");
     insta::assert_snapshot!(message);
 }
 
@@ -415,11 +440,7 @@ async fn connection_refused_names_the_url_and_not_the_credentials() {
         listener.local_addr().expect("addr").port()
     };
     let base = format!("http://127.0.0.1:{port}");
-    let err = Client::new(config_for(&base, key_credentials(PRIVATE_KEY)))
-        .expect("client")
-        .list_integrations(&group(PROD))
-        .await
-        .expect_err("nothing listens");
+    let err = list_fails_at(&base, key_credentials(PRIVATE_KEY), "nothing listens").await;
     let message = shown(&err).replace(&port.to_string(), "PORT");
     assert!(!message.contains(PRIVATE_KEY));
     assert!(
@@ -439,57 +460,35 @@ async fn connection_refused_names_the_url_and_not_the_credentials() {
 async fn plain_http_behind_an_https_url_is_a_tls_failure_with_a_hint() {
     let sim = Sim::builder().state(state()).start();
     let base = sim.base_url().replace("http://", "https://");
-    let err = Client::new(config_for(&base, key_credentials(PRIVATE_KEY)))
-        .expect("client")
-        .list_integrations(&group(PROD))
-        .await
-        .expect_err("the simulator does not speak TLS");
+    let err = list_fails_at(
+        &base,
+        key_credentials(PRIVATE_KEY),
+        "the simulator does not speak TLS",
+    )
+    .await;
     let message = shown(&err);
     assert!(!message.contains(PRIVATE_KEY));
-    assert!(
-        matches!(
-            err,
-            ApiError::Connection {
-                kind: tether::atlas::ConnectionFailure::Tls,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    assert!(
-        message.contains("check that the address speaks HTTPS"),
-        "{message}"
-    );
+    assert_connection(&err, tether::atlas::ConnectionFailure::Tls);
+    crate::common::assert_contains(&message, "check that the address speaks HTTPS");
     assert_eq!(sim.counters().total(), 0, "no request reached the server");
 }
 
 #[tokio::test]
 async fn a_host_that_does_not_resolve_is_a_dns_failure() {
     // The `.invalid` top-level domain is reserved: no name in it resolves.
-    let err = Client::new(config_for(
+    let err = list_fails_at(
         "http://tether-test.invalid",
         key_credentials(PRIVATE_KEY),
-    ))
-    .expect("client")
-    .list_integrations(&group(PROD))
-    .await
-    .expect_err("no such host");
-    assert!(
-        matches!(
-            err,
-            ApiError::Connection {
-                kind: tether::atlas::ConnectionFailure::Dns,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+        "no such host",
+    )
+    .await;
+    assert_connection(&err, tether::atlas::ConnectionFailure::Dns);
     let message = shown(&err);
-    assert!(
-        message.starts_with("the connection to http://tether-test.invalid failed: "),
-        "{message}"
+    crate::common::assert_starts_with(
+        &message,
+        "the connection to http://tether-test.invalid failed: ",
     );
-    assert!(message.contains("does not resolve"), "{message}");
+    crate::common::assert_contains(&message, "does not resolve");
 }
 
 #[tokio::test]
@@ -505,22 +504,9 @@ async fn a_server_that_hangs_up_on_the_tls_handshake_is_a_tls_failure() {
             drop(socket);
         }
     });
-    let err = Client::new(config_for(&base, Credentials::None))
-        .expect("client")
-        .list_integrations(&group(PROD))
-        .await
-        .expect_err("no TLS");
+    let err = list_fails_at(&base, Credentials::None, "no TLS").await;
     hangs_up.abort();
-    assert!(
-        matches!(
-            err,
-            ApiError::Connection {
-                kind: tether::atlas::ConnectionFailure::Tls,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_connection(&err, tether::atlas::ConnectionFailure::Tls);
 }
 
 #[tokio::test]
@@ -607,9 +593,7 @@ async fn put_and_post_fall_back_to_each_other_on_both_versions() {
                 ..sim::Assumptions::default()
             })
             .start();
-        let mut config = config_for(&sim.base_url(), Credentials::None);
-        config.settings.api = api;
-        let client = Client::new(config).expect("client");
+        let client = tuned_client(&sim, Credentials::None, |config| config.settings.api = api);
         let path =
             format!("/api/atlas/{prefix}/groups/{{groupId}}/integrations/{{integrationType}}");
         let writes = || {
@@ -656,13 +640,12 @@ async fn v1_refuses_v2_only_fields_before_any_request() {
             ),
         ],
     };
-    let mut config = config_for(&sim.base_url(), Credentials::None);
-    config.settings.api = ApiVersion::V1;
-    let err = Client::new(config)
-        .expect("client")
-        .put_integration(&group(PROD), &webhook)
-        .await
-        .expect_err("v1.0 has no such field");
+    let err = tuned_client(&sim, Credentials::None, |config| {
+        config.settings.api = ApiVersion::V1;
+    })
+    .put_integration(&group(PROD), &webhook)
+    .await
+    .expect_err("v1.0 has no such field");
     assert_eq!(sim.counters().total(), 0);
     insta::assert_snapshot!(shown(&err));
 }
@@ -693,11 +676,11 @@ async fn verbose_log_has_one_line_per_request_and_no_secrets() {
     let sim = guarded().start();
     let lines = Arc::new(Mutex::new(Vec::<String>::new()));
     let sink = Arc::clone(&lines);
-    let mut config = config_for(&sim.base_url(), key_credentials(PRIVATE_KEY));
-    config.settings.log = Some(Arc::new(move |line: &str| {
-        sink.lock().expect("lock").push(line.to_owned());
-    }));
-    let client = Client::new(config).expect("client");
+    let client = tuned_client(&sim, key_credentials(PRIVATE_KEY), |config| {
+        config.settings.log = Some(Arc::new(move |line: &str| {
+            sink.lock().expect("lock").push(line.to_owned());
+        }));
+    });
     client.list_integrations(&group(PROD)).await.expect("lists");
     client
         .put_integration(&group(PROD), &pager_duty(PD_KEY))
@@ -773,17 +756,15 @@ async fn a_stop_requested_before_a_write_sends_nothing() {
     let sim = guarded().start();
     let stop = CancellationToken::new();
     stop.cancel();
-    let mut config = config_for(&sim.base_url(), sa_credentials());
-    config.settings.stop = stop;
-    let client = Client::new(config).expect("client");
+    let client = tuned_client(&sim, sa_credentials(), |config| config.settings.stop = stop);
     let err = client
         .put_integration(&group(PROD), &pager_duty(PD_KEY))
         .await
         .expect_err("stopped");
     assert!(matches!(err, ApiError::NotStarted { .. }), "{err:?}");
     let message = shown(&err);
-    assert!(message.contains("was not sent"), "{message}");
-    assert!(!message.contains(PD_KEY), "{message}");
+    crate::common::assert_contains(&message, "was not sent");
+    crate::common::assert_lacks(&message, PD_KEY);
     let err = client
         .delete_integration(&group(PROD), IntegrationType::PagerDuty)
         .await
@@ -803,9 +784,9 @@ async fn a_stop_requested_before_a_write_sends_nothing() {
 #[tokio::test]
 async fn a_service_account_works_with_one_request_at_a_time() {
     let sim = guarded().start();
-    let mut config = config_for(&sim.base_url(), sa_credentials());
-    config.settings.concurrency = 1;
-    let client = Client::new(config).expect("client");
+    let client = tuned_client(&sim, sa_credentials(), |config| {
+        config.settings.concurrency = 1;
+    });
     tokio::time::timeout(
         Duration::from_secs(10),
         client.list_integrations(&group(PROD)),

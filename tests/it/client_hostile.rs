@@ -227,15 +227,12 @@ async fn a_read_redirected_to_another_origin_is_refused() {
         .await
         .expect_err("another origin");
     let message = shown(&err);
-    assert!(message.contains("answered 302"), "{message}");
+    crate::common::assert_contains(&message, "answered 302");
     assert!(
         message.contains(&format!("to {}", other.base)),
         "names where it pointed: {message}"
     );
-    assert!(
-        message.contains("follows a redirect of a read only within"),
-        "{message}"
-    );
+    crate::common::assert_contains(&message, "follows a redirect of a read only within");
     assert!(other.seen().is_empty(), "{:?}", requests(&other));
 }
 
@@ -273,7 +270,7 @@ async fn a_redirect_loop_on_a_read_ends() {
         .await
         .expect_err("a loop");
     let message = shown(&err);
-    assert!(message.contains("redirect"), "{message}");
+    crate::common::assert_contains(&message, "redirect");
     assert!(atlas.seen().len() <= 11, "{}", atlas.seen().len());
 }
 
@@ -326,10 +323,7 @@ async fn an_answer_that_is_not_json_is_quoted_escaped() {
         .expect_err("not JSON");
     let message = shown(&err);
     assert!(printable(&message), "{message:?}");
-    assert!(
-        message.contains("it begins `\\u{1b}[31m<html>\\u{0} proxy"),
-        "{message}"
-    );
+    crate::common::assert_contains(&message, "it begins `\\u{1b}[31m<html>\\u{0} proxy");
 }
 
 #[tokio::test]
@@ -340,9 +334,9 @@ async fn an_answer_over_the_size_cap_is_said_so_not_blamed_on_the_network() {
         .await
         .expect_err("too large");
     let message = shown(&err);
-    assert!(message.contains("larger than 16 MiB"), "{message}");
-    assert!(!message.contains("connection"), "{message}");
-    assert!(!message.contains("network"), "{message}");
+    crate::common::assert_contains(&message, "larger than 16 MiB");
+    crate::common::assert_lacks(&message, "connection");
+    crate::common::assert_lacks(&message, "network");
     assert_eq!(atlas.seen().len(), 1, "not retried");
 }
 
@@ -541,7 +535,7 @@ async fn a_token_endpoint_that_echoes_the_basic_credentials() {
         .await
         .expect_err("refused");
     let message = shown(&err);
-    assert!(message.contains("token request failed"), "{message}");
+    crate::common::assert_contains(&message, "token request failed");
     assert_no_secret(&message, &[CLIENT_SECRET, &basic()]);
 }
 
@@ -562,7 +556,7 @@ async fn an_answer_that_is_not_json_and_quotes_the_token() {
         .await
         .expect_err("not JSON");
     let message = shown(&err);
-    assert!(message.contains("it begins `<p>[redacted]"), "{message}");
+    crate::common::assert_contains(&message, "it begins `<p>[redacted]");
     assert_no_secret(&message, &[TOKEN]);
 }
 
@@ -695,10 +689,10 @@ async fn a_token_that_cannot_go_in_a_header_is_a_token_error() {
         .await
         .expect_err("unusable token");
     let message = shown(&err);
-    assert!(message.contains("token request failed"), "{message}");
-    assert!(message.contains("HTTP header"), "{message}");
-    assert!(!message.contains("connection"), "{message}");
-    assert!(!message.contains("en-value-0123"), "{message}");
+    crate::common::assert_contains(&message, "token request failed");
+    crate::common::assert_contains(&message, "HTTP header");
+    crate::common::assert_lacks(&message, "connection");
+    crate::common::assert_lacks(&message, "en-value-0123");
     assert_eq!(atlas.seen().len(), 1, "only the token request was sent");
 }
 
@@ -955,9 +949,9 @@ async fn an_organization_that_pages_projects_without_end_stops_at_the_item_cap()
         message.contains(&format!("`GET /orgs/{org}/groups`")),
         "names the listing: {message}"
     );
-    assert!(
-        message.contains("more than 100000 items, the most tether takes from one listing"),
-        "{message}"
+    crate::common::assert_contains(
+        &message,
+        "more than 100000 items, the most tether takes from one listing",
     );
     let pages = atlas.seen().len();
     assert!(pages <= 201, "{pages} pages read");
@@ -987,9 +981,9 @@ async fn alert_configurations_that_page_without_end_stop_at_the_byte_cap() {
         message.contains(&format!("`GET /groups/{PROD}/alertConfigs`")),
         "names the listing: {message}"
     );
-    assert!(
-        message.contains("more than 64 MiB, the most tether takes from one listing"),
-        "{message}"
+    crate::common::assert_contains(
+        &message,
+        "more than 64 MiB, the most tether takes from one listing",
     );
     let pages = atlas.seen().len();
     assert!(pages <= 8, "{pages} pages of 10 MB read");

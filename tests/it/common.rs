@@ -135,6 +135,72 @@ pub fn tether_against(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(&str, 
     tether(dir, &all, &env)
 }
 
+/// [`tether_against`] with variables held as owned strings, as a test
+/// builds them from what import asked for.
+pub fn tether_with_vars(
+    dir: &Path,
+    sim: &SimHandle,
+    args: &[&str],
+    env: &[(String, String)],
+) -> Run {
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    tether_against(dir, sim, args, &env)
+}
+
+/// Checks that a `plan --detailed-exitcode` found nothing to change and that
+/// the simulator saw no write; `context` (the file planned) goes with a
+/// failure.
+#[track_caller]
+pub fn assert_no_change(plan: &Run, sim: &SimHandle, context: &str) {
+    assert_eq!(plan.code, 0, "{}\n{context}", plan.transcript());
+    assert_starts_with(&plan.stdout, "Plan: 0 to create, 0 to update, 0 to delete");
+    assert_eq!(sim.counters().writes(), 0);
+}
+
+/// A new folder holding `text` as its `tether.yaml`.
+pub fn folder_with(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(dir.path().join("tether.yaml"), text).expect("write tether.yaml");
+    dir
+}
+
+/// A `tether.yaml` declaring only PagerDuty (its key from `${PD_KEY}`) in
+/// the project `id`.
+pub fn pager_duty_file(id: &str) -> String {
+    format!(
+        "version: 1\nprojects:\n  - id: {id}\n    integrations:\n      PAGER_DUTY:\n        \
+         serviceKey: ${{PD_KEY}}\n"
+    )
+}
+
+/// The item of integration `kind` in a project of a JSON plan.
+pub fn plan_item<'a>(project: &'a serde_json::Value, kind: &str) -> &'a serde_json::Value {
+    project["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["type"] == kind)
+        .unwrap_or_else(|| panic!("the {kind} item"))
+}
+
+/// Checks that `text` holds `part`, showing `text` when it does not.
+#[track_caller]
+pub fn assert_contains(text: &str, part: &str) {
+    assert!(text.contains(part), "{text}");
+}
+
+/// Checks that `text` begins with `start`, showing `text` when it does not.
+#[track_caller]
+pub fn assert_starts_with(text: &str, start: &str) {
+    assert!(text.starts_with(start), "{text}");
+}
+
+/// Checks that `text` does not hold `part`, showing `text` when it does.
+#[track_caller]
+pub fn assert_lacks(text: &str, part: &str) {
+    assert!(!text.contains(part), "{text}");
+}
+
 /// Checks that apply refused (exit 4) saying `why`, and that the simulator
 /// saw no write.
 pub fn assert_refused(run: &Run, sim: &SimHandle, why: &str) {

@@ -57,11 +57,7 @@ fn a_directory_plans_as_the_same_single_file() {
     assert_eq!(directory.stdout, single.stdout);
     let validated = tether(work.path(), &["validate", "-f", "."], ENV);
     assert_eq!(validated.code, 0, "{}", validated.transcript());
-    assert!(
-        validated.stdout.contains("4 projects"),
-        "{}",
-        validated.stdout
-    );
+    crate::common::assert_contains(&validated.stdout, "4 projects");
 }
 
 #[test]
@@ -93,7 +89,7 @@ fn problems_name_their_file_and_duplicates_point_at_both() {
     ] {
         assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
     }
-    assert!(run.stderr.contains("./b.yaml"), "{}", run.stderr);
+    crate::common::assert_contains(&run.stderr, "./b.yaml");
 }
 
 #[test]
@@ -110,11 +106,7 @@ fn an_output_in_the_configuration_directory_is_refused() {
         ENV,
     );
     assert_eq!(refused.code, 1, "{}", refused.transcript());
-    assert!(
-        refused.stderr.contains("is in the directory tether reads"),
-        "{}",
-        refused.stderr
-    );
+    crate::common::assert_contains(&refused.stderr, "is in the directory tether reads");
     assert_eq!(sim.counters().total(), 0);
 }
 
@@ -263,23 +255,17 @@ fn one_name_in_two_files_is_ambiguous_only_where_it_finds_the_project() {
     };
     let run = validate();
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(run.stdout.contains("2 projects"), "{}", run.stdout);
+    crate::common::assert_contains(&run.stdout, "2 projects");
 
     write("org-c.yaml", "version: 1\nprojects:\n  - name: api-prod\n");
     let run = validate();
     assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        run.stderr
-            .contains("project `api-prod` is also declared at ./org-a.yaml:3:5"),
-        "{}",
-        run.stderr
+    crate::common::assert_contains(
+        &run.stderr,
+        "project `api-prod` is also declared at ./org-a.yaml:3:5",
     );
-    assert!(run.stderr.contains("[./org-c.yaml:3:11]"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("1 error and 0 warnings"),
-        "{}",
-        run.stderr
-    );
+    crate::common::assert_contains(&run.stderr, "[./org-c.yaml:3:11]");
+    crate::common::assert_contains(&run.stderr, "1 error and 0 warnings");
 }
 
 /// A directory of team files that use the same unset variables: one block
@@ -315,15 +301,6 @@ fn unset_variables_of_a_directory_are_one_line_each() {
             );
         }
     }
-    assert!(
-        run.stderr
-            .contains("  × 2 environment variables are not set:"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("6 errors and 0 warnings"),
-        "{}",
-        run.stderr
-    );
+    crate::common::assert_contains(&run.stderr, "  × 2 environment variables are not set:");
+    crate::common::assert_contains(&run.stderr, "6 errors and 0 warnings");
 }

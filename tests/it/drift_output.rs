@@ -19,8 +19,7 @@ fn world(n: usize) -> (tether::sim::SimHandle, tempfile::TempDir) {
         file.push_str(&format!("  - id: 65f1a2b3c4d5e6f7a8b9{i:04x}\n"));
     }
     let sim = Sim::builder().state_yaml(&state).start();
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(work.path().join("tether.yaml"), file).expect("write");
+    let work = crate::common::folder_with(&file);
     (sim, work)
 }
 
@@ -41,12 +40,8 @@ fn drift_has_its_own_heading_and_last_line() {
     let (sim, work) = world(3);
     let in_sync = run(&sim, work.path(), &["drift"], KEY, &[]);
     assert_eq!(in_sync.code, 0, "{}", in_sync.transcript());
-    assert!(
-        in_sync.stdout.starts_with("tether drift: "),
-        "{}",
-        in_sync.stdout
-    );
-    assert!(!in_sync.stdout.contains("Plan:"), "{}", in_sync.stdout);
+    crate::common::assert_starts_with(&in_sync.stdout, "tether drift: ");
+    crate::common::assert_lacks(&in_sync.stdout, "Plan:");
     assert_eq!(in_sync.stdout.lines().last(), Some("No drift (exit 0)"));
 
     let other = "drift-output-pd-key-111111111111";
@@ -63,11 +58,7 @@ fn drift_has_its_own_heading_and_last_line() {
         other,
         &[],
     );
-    assert!(
-        markdown.stdout.starts_with("### tether drift\n"),
-        "{}",
-        markdown.stdout
-    );
+    crate::common::assert_starts_with(&markdown.stdout, "### tether drift\n");
     assert!(
         markdown
             .stdout
@@ -118,11 +109,8 @@ fn under_github_actions_plan_apply_and_drift_fill_the_job_summary() {
         ["### tether plan", "### tether plan", "### tether drift"],
         "{text}"
     );
-    assert!(
-        text.contains("**Apply: 2 done, 0 failed, 0 not started**"),
-        "{text}"
-    );
-    assert!(text.contains("No drift (exit 0)"), "{text}");
+    crate::common::assert_contains(&text, "**Apply: 2 done, 0 failed, 0 not started**");
+    crate::common::assert_contains(&text, "No drift (exit 0)");
     assert!(!text.contains(other) && !text.contains(KEY), "{text}");
 }
 
@@ -155,11 +143,7 @@ fn show_renders_a_saved_plan_offline_and_apply_prints_it() {
         "{}\n---\n{printed_plan}",
         shown.stdout
     );
-    assert!(
-        shown.stdout.contains("applies these 2 writes"),
-        "{}",
-        shown.stdout
-    );
+    crate::common::assert_contains(&shown.stdout, "applies these 2 writes");
     let json = tether(work.path(), &["show", "plan.json", "--output", "json"], &[]);
     let document: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
     assert_eq!(document["summary"]["update"], 2);
@@ -168,11 +152,7 @@ fn show_renders_a_saved_plan_offline_and_apply_prints_it() {
         &["show", "plan.json", "--output", "markdown"],
         &[],
     );
-    assert!(
-        markdown.stdout.starts_with("### tether plan"),
-        "{}",
-        markdown.stdout
-    );
+    crate::common::assert_starts_with(&markdown.stdout, "### tether plan");
     for run in [&shown, &json, &markdown] {
         assert!(!run.all_output().contains(other));
     }
@@ -186,11 +166,7 @@ fn show_renders_a_saved_plan_offline_and_apply_prints_it() {
         &[],
     );
     assert_eq!(applied.code, 0, "{}", applied.transcript());
-    assert!(
-        applied.stdout.starts_with(&printed_plan),
-        "{}",
-        applied.stdout
-    );
+    crate::common::assert_starts_with(&applied.stdout, &printed_plan);
     let filtered = run(
         &sim,
         work.path(),

@@ -80,12 +80,7 @@ fn validate_warns_at_each_ending_entry_with_its_date() {
 #[test]
 fn after_the_last_day_opsgenie_has_ended() {
     let run = validate(&[], &[ENV, &[("TETHER_TODAY", "2027-04-10")]].concat());
-    assert!(
-        run.stderr
-            .contains("Opsgenie ended on 2027-04-05 (5 days ago)"),
-        "{}",
-        run.stderr
-    );
+    crate::common::assert_contains(&run.stderr, "Opsgenie ended on 2027-04-05 (5 days ago)");
     assert_eq!(run.code, 0);
 }
 
@@ -102,11 +97,7 @@ fn quiet_silences_the_warnings() {
 fn a_today_that_is_not_a_day_is_an_error() {
     let run = validate(&[], &[ENV, &[("TETHER_TODAY", "next tuesday")]].concat());
     assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        run.stderr.contains("`TETHER_TODAY` is not a day"),
-        "{}",
-        run.stderr
-    );
+    crate::common::assert_contains(&run.stderr, "`TETHER_TODAY` is not a day");
 }
 
 #[test]
@@ -122,14 +113,14 @@ fn plan_shows_the_warnings_and_keeps_its_exit_code() {
     assert_no_secret(&run);
     // The plan shows the URL's mask (scheme and host) as it always does;
     // the warning names the host's suffix only.
-    assert!(!run.stderr.contains("contoso"), "{}", run.stderr);
+    crate::common::assert_lacks(&run.stderr, "contoso");
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(run.stderr.contains("[tether.yaml:11:7]"), "{}", run.stderr);
+    crate::common::assert_contains(&run.stderr, "[tether.yaml:11:7]");
     assert!(
         run.stderr
             .contains("Opsgenie ends on 2027-04-05 (in 124 days)")
     );
-    assert!(run.stdout.starts_with("Plan: "), "{}", run.stdout);
+    crate::common::assert_starts_with(&run.stdout, "Plan: ");
     let detailed = tether_against(
         &dir(),
         &sim,

@@ -33,8 +33,7 @@ fn world(count: usize, faults: Faults) -> (SimHandle, tempfile::TempDir) {
         .seed(42)
         .worker_threads(2)
         .start();
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("tether.yaml"), file).expect("write");
+    let dir = crate::common::folder_with(&file);
     (sim, dir)
 }
 
@@ -220,9 +219,5 @@ fn verbose_runs_print_no_secret_on_success_or_error() {
         &["-v", "drift", "--no-progress", "--base-url", &base],
         ENV,
     );
-    assert!(
-        verbose.stderr.contains("atlas: GET /api/atlas/v2/groups/"),
-        "{}",
-        verbose.stderr
-    );
+    crate::common::assert_contains(&verbose.stderr, "atlas: GET /api/atlas/v2/groups/");
 }

@@ -140,8 +140,7 @@ const KINDS: [&str; 4] = ["device", "zero", "fifo", "large"];
 
 #[test]
 fn a_secrets_file_that_is_a_device_a_fifo_or_too_large_is_refused_at_once() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("tether.yaml"), FILE).expect("tether.yaml");
+    let dir = crate::common::folder_with(FILE);
     for kind in KINDS {
         let path = hostile(dir.path(), &format!("secrets-{kind}.yaml"), kind, 16 << 20);
         let shown = path.to_str().expect("utf-8");
@@ -158,8 +157,7 @@ fn an_atlas_cli_config_that_is_a_device_a_fifo_or_too_large_is_refused_at_once()
         if kind == "device" {
             continue;
         }
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("tether.yaml"), FILE).expect("tether.yaml");
+        let dir = crate::common::folder_with(FILE);
         let folder = dir.path().join("config/atlascli");
         std::fs::create_dir_all(&folder).expect("config folder");
         let path = hostile(&folder, "config.toml", kind, 4 << 20);
@@ -178,8 +176,7 @@ fn an_atlas_cli_config_that_is_a_device_a_fifo_or_too_large_is_refused_at_once()
 
 #[test]
 fn a_saved_plan_that_is_a_device_a_fifo_or_too_large_is_refused_at_once() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("tether.yaml"), FILE).expect("tether.yaml");
+    let dir = crate::common::folder_with(FILE);
     for kind in KINDS {
         let path = hostile(dir.path(), &format!("plan-{kind}.json"), kind, 64 << 20);
         let shown = path.to_str().expect("utf-8");
@@ -198,8 +195,7 @@ fn a_job_summary_that_is_a_fifo_or_a_device_is_a_warning_and_the_plan_still_ends
              orgId: 6600000000000000000000aa\n",
         )
         .start();
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("tether.yaml"), FILE).expect("tether.yaml");
+    let dir = crate::common::folder_with(FILE);
     for kind in ["fifo", "zero"] {
         let path = hostile(dir.path(), &format!("summary-{kind}.md"), kind, 0);
         let base = sim.base_url();

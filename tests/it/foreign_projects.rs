@@ -63,8 +63,7 @@ fn atlas(listed: Vec<String>) -> Server {
 }
 
 fn run(server: &Server, args: &[&str]) -> Run {
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(work.path().join("tether.yaml"), FILE).expect("write");
+    let work = crate::common::folder_with(FILE);
     let mut all = vec!["--color", "never"];
     all.extend_from_slice(args);
     all.extend([
@@ -106,7 +105,7 @@ fn a_listed_project_of_another_organization_is_never_selected_nor_written() {
         "not in the plan: {}",
         planned.stdout
     );
-    assert!(planned.stdout.contains(OURS), "{}", planned.stdout);
+    crate::common::assert_contains(&planned.stdout, OURS);
 
     let applied = run(&server, &["apply", "--auto-approve"]);
     assert!(applied.stderr.contains("no selector manages it"));
@@ -185,8 +184,8 @@ fn import_of_an_organization_leaves_out_a_listed_project_of_another() {
     ]);
     let run = run(&server, &["import", "--org", ORG]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(run.stdout.contains(OURS), "{}", run.stdout);
-    assert!(!run.stdout.contains(THEIRS), "{}", run.stdout);
+    crate::common::assert_contains(&run.stdout, OURS);
+    crate::common::assert_lacks(&run.stdout, THEIRS);
     assert!(
         run.stderr.contains(&format!(
             "Atlas listed the project `theirs\\u{{a}}✓ forged` ({THEIRS}) in organization {ORG}, \

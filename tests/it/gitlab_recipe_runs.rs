@@ -275,7 +275,7 @@ fn gitlab_drift_opens_then_closes_one_issue() {
         body.contains("tether drift") && body.contains("DATADOG"),
         "{body}"
     );
-    assert!(body.contains("labels=tether-drift"), "{body}");
+    crate::common::assert_contains(body, "labels=tether-drift");
 
     let sync = crate::recipe_runs::apply_as_owner(world.repo.path(), &world.sim);
     assert_eq!(sync.code, 0, "{}", sync.transcript());
@@ -325,8 +325,8 @@ fn gitlab_plan_posts_then_updates_one_note() {
         first.log
     );
     let body = calls[2].1.as_deref().expect("note body");
-    assert!(body.starts_with("<!-- tether-plan -->"), "{body}");
-    assert!(body.contains("DATADOG"), "{body}");
+    crate::common::assert_starts_with(body, "<!-- tether-plan -->");
+    crate::common::assert_contains(body, "DATADOG");
 
     world.respond(&[
         ("/user", r#"{"id":3,"username":"project_1217_bot"}"#),

@@ -74,11 +74,7 @@ fn an_html_page_from_a_proxy() {
     );
     let run = plan_against(&base);
     assert_clear_failure(&run, "could not be read: not JSON");
-    assert!(
-        run.stdout.contains("it begins `<!DOCTYPE html>"),
-        "{}",
-        run.stdout
-    );
+    crate::common::assert_contains(&run.stdout, "it begins `<!DOCTYPE html>");
 }
 
 #[test]
@@ -109,7 +105,7 @@ fn an_unknown_integration_type_is_reported_not_fatal() {
     );
     let run = plan_against(&base);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(run.stdout.contains("CARRIER_PIGEON"), "{}", run.stdout);
+    crate::common::assert_contains(&run.stdout, "CARRIER_PIGEON");
 }
 
 #[test]
@@ -132,9 +128,9 @@ fn an_error_page_with_a_server_error() {
     assert_clear_failure(&plan_against(&base), "Atlas answered 502");
 }
 
-#[test]
-fn a_megabyte_error_with_escape_codes_is_cut_and_escaped() {
-    let detail = format!("\u{1b}[2J\u{1b}[31mred{}\0", "A".repeat(1 << 20));
+/// A plan against a server that answers 403 with `detail` as Atlas's error
+/// detail, checked to fail clearly.
+fn refused_with_detail(detail: &str) -> crate::common::Run {
     let body = serde_json::json!({"errorCode": "X", "detail": detail}).to_string();
     let run = plan_against(&serve(
         "403 Forbidden",
@@ -142,10 +138,17 @@ fn a_megabyte_error_with_escape_codes_is_cut_and_escaped() {
         body.into_bytes(),
     ));
     assert_clear_failure(&run, "Atlas answered 403 Forbidden");
+    run
+}
+
+#[test]
+fn a_megabyte_error_with_escape_codes_is_cut_and_escaped() {
+    let detail = format!("\u{1b}[2J\u{1b}[31mred{}\0", "A".repeat(1 << 20));
+    let run = refused_with_detail(&detail);
     let all = run.all_output();
     assert!(all.len() < 16 * 1024, "{} bytes out", all.len());
     assert!(!all.contains('\u{1b}') && !all.contains('\0'), "{all:?}");
-    assert!(all.contains("\\u{1b}[2J"), "{all}");
+    crate::common::assert_contains(&all, "\\u{1b}[2J");
     assert!(all.contains("bytes more)"), "{all}");
 }
 
@@ -153,19 +156,13 @@ fn a_megabyte_error_with_escape_codes_is_cut_and_escaped() {
 fn an_error_detail_forges_no_line_and_hides_nothing() {
     let detail = "denied\n✓ update PAGER_DUTY in payments (65f1a2b3c4d5e6f7a8b9c0d1): done\r\n\
                   \u{202e}\u{2066}\u{2069}\u{200b}\u{200d}\u{2060}\u{feff}\u{200e}\u{061c}";
-    let body = serde_json::json!({"errorCode": "X", "detail": detail}).to_string();
-    let run = plan_against(&serve(
-        "403 Forbidden",
-        "application/json",
-        body.into_bytes(),
-    ));
-    assert_clear_failure(&run, "Atlas answered 403 Forbidden");
+    let run = refused_with_detail(detail);
     let all = run.all_output();
     assert!(
         all.lines().all(|line| !line.starts_with('✓')),
         "a forged line:\n{all}"
     );
-    assert!(all.contains("denied\\u{a}✓ update PAGER_DUTY"), "{all}");
+    crate::common::assert_contains(&all, "denied\\u{a}✓ update PAGER_DUTY");
     for hidden in [
         '\r', '\u{202e}', '\u{2066}', '\u{2069}', '\u{200b}', '\u{200d}', '\u{2060}', '\u{feff}',
         '\u{200e}', '\u{061c}',

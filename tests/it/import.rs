@@ -5,15 +5,21 @@ use std::path::Path;
 
 use tether::sim::{SimHandle, StateFile};
 
-use crate::common::{Run, Sim, fixtures};
+use crate::common::{Run, Sim, assert_no_change, fixtures, tether_with_vars as run};
 
 fn loop_state() -> StateFile {
     StateFile::load(&fixtures().join("loop/state.yaml")).expect("state loads")
 }
 
-fn run(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(String, String)]) -> Run {
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    crate::common::tether_against(dir, sim, args, &env)
+/// `import -o tether.yaml ARGS` in `dir`, checked to succeed, and the file
+/// it wrote.
+fn import_into_file(dir: &Path, sim: &SimHandle, args: &[&str]) -> (Run, String) {
+    let mut all = vec!["import", "-o", "tether.yaml"];
+    all.extend_from_slice(args);
+    let imported = run(dir, sim, &all, &[]);
+    assert_eq!(imported.code, 0, "{}", imported.transcript());
+    let written = std::fs::read_to_string(dir.join("tether.yaml")).expect("written");
+    (imported, written)
 }
 
 /// The variables import asked for, each set to the real secret the
@@ -59,11 +65,7 @@ fn variables(stderr: &str, state: &StateFile) -> Vec<(String, String)> {
 fn import_then_plan(state: StateFile, import_args: &[&str]) -> (String, String) {
     let sim = Sim::builder().state(state).start();
     let work = tempfile::tempdir().expect("tempdir");
-    let mut args = vec!["import", "-o", "tether.yaml"];
-    args.extend_from_slice(import_args);
-    let imported = run(work.path(), &sim, &args, &[]);
-    assert_eq!(imported.code, 0, "{}", imported.transcript());
-    let written = std::fs::read_to_string(work.path().join("tether.yaml")).expect("written");
+    let (imported, written) = import_into_file(work.path(), &sim, import_args);
     let snapshot = sim.snapshot();
     let env = variables(&imported.stderr, &snapshot);
     for (_, secret) in &env {
@@ -77,14 +79,7 @@ fn import_then_plan(state: StateFile, import_args: &[&str]) -> (String, String) 
     assert_eq!(validated.code, 0, "{}\n{written}", validated.transcript());
     sim.reset_counters();
     let plan = run(work.path(), &sim, &["plan", "--detailed-exitcode"], &env);
-    assert_eq!(plan.code, 0, "{}\n{written}", plan.transcript());
-    assert!(
-        plan.stdout
-            .starts_with("Plan: 0 to create, 0 to update, 0 to delete"),
-        "{}",
-        plan.stdout
-    );
-    assert_eq!(sim.counters().writes(), 0);
+    assert_no_change(&plan, &sim, &written);
     (written, imported.stderr)
 }
 
@@ -124,12 +119,9 @@ fn factored_file_plans_the_same() {
     }
     let state = StateFile::parse(&text).expect("state");
     let (written, _) = import_then_plan(state, &["--org", "6600000000000000000000aa", "--factor"]);
-    assert!(
-        written.contains("defaults:\n  integrations:\n    PAGER_DUTY:"),
-        "{written}"
-    );
+    crate::common::assert_contains(&written, "defaults:\n  integrations:\n    PAGER_DUTY:");
     // The template says what it holds: Datadog, in the EU region.
-    assert!(written.contains("templates:\n  datadog-eu:"), "{written}");
+    crate::common::assert_contains(&written, "templates:\n  datadog-eu:");
     assert_eq!(written.matches("use: [datadog-eu]").count(), 2, "{written}");
 }
 
@@ -252,21 +244,16 @@ fn the_atlas_quickstart_works_as_written() {
 fn secrets_out_is_a_secrets_file_to_fill_in() {
     let sim = Sim::builder().state(loop_state()).start();
     let work = tempfile::tempdir().expect("tempdir");
-    let imported = run(
+    let (imported, _) = import_into_file(
         work.path(),
         &sim,
         &[
-            "import",
             "--org",
             "6600000000000000000000aa",
-            "-o",
-            "tether.yaml",
             "--secrets-out",
             "secrets.yaml",
         ],
-        &[],
     );
-    assert_eq!(imported.code, 0, "{}", imported.transcript());
     let path = work.path().join("secrets.yaml");
     let template = std::fs::read_to_string(&path).expect("secrets file");
     let snapshot = sim.snapshot();
@@ -339,28 +326,22 @@ fn an_organization_of_alike_projects_imports_as_one_selector() {
     };
     let sim = Sim::builder().state(state(3)).start();
     let work = tempfile::tempdir().expect("tempdir");
-    let imported = run(
+    let (_, written) = import_into_file(
         work.path(),
         &sim,
         &[
-            "import",
             "--api",
             "v2",
             "--org",
             "6600000000000000000000aa",
             "--factor",
-            "-o",
-            "tether.yaml",
         ],
-        &[],
     );
-    assert_eq!(imported.code, 0, "{}", imported.transcript());
-    let written = std::fs::read_to_string(work.path().join("tether.yaml")).expect("written");
-    assert!(
-        written.contains("  - select:\n      org: 6600000000000000000000aa\n"),
-        "{written}"
+    crate::common::assert_contains(
+        &written,
+        "  - select:\n      org: 6600000000000000000000aa\n",
     );
-    assert!(!written.contains("- id:"), "{written}");
+    crate::common::assert_lacks(&written, "- id:");
     let env = vec![("PAGER_DUTY_SERVICE_KEY".to_owned(), key.to_owned())];
     let plan = run(
         work.path(),
@@ -406,20 +387,8 @@ fn atlas_text_with_variable_references_is_imported_as_literal_text() {
     let leaked = "value-of-the-ci-deploy-token-0042";
     let sim = Sim::builder().state(state).start();
     let work = tempfile::tempdir().expect("tempdir");
-    let imported = run(
-        work.path(),
-        &sim,
-        &[
-            "import",
-            "--org",
-            "6600000000000000000000aa",
-            "-o",
-            "tether.yaml",
-        ],
-        &[],
-    );
-    assert_eq!(imported.code, 0, "{}", imported.transcript());
-    let written = std::fs::read_to_string(work.path().join("tether.yaml")).expect("written");
+    let (imported, written) =
+        import_into_file(work.path(), &sim, &["--org", "6600000000000000000000aa"]);
     assert!(
         !written.contains("\"team ${CI_DEPLOY_TOKEN}\""),
         "a reference was copied as is:\n{written}"
@@ -482,22 +451,16 @@ fn hostile_names_and_masks_cannot_add_keys_to_the_written_files() {
     .expect("state");
     let sim = Sim::builder().state(state).start();
     let work = tempfile::tempdir().expect("tempdir");
-    let imported = run(
+    let (imported, written) = import_into_file(
         work.path(),
         &sim,
         &[
-            "import",
             "--project",
             "65f1a2b3c4d5e6f7a8b9c0d1",
-            "-o",
-            "tether.yaml",
             "--secrets-out",
             "secrets.yaml",
         ],
-        &[],
     );
-    assert_eq!(imported.code, 0, "{}", imported.transcript());
-    let written = std::fs::read_to_string(work.path().join("tether.yaml")).expect("written");
     let template = std::fs::read_to_string(work.path().join("secrets.yaml")).expect("secrets");
     for text in [&written, &template, &imported.stderr] {
         assert!(

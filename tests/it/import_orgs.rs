@@ -7,7 +7,17 @@ use std::path::Path;
 
 use tether::sim::{SimHandle, StateFile};
 
-use crate::common::Run;
+use crate::common::{Run, assert_no_change, tether_with_vars as run};
+
+/// `import ARGS` in a new folder against a simulator holding [`fleet`].
+fn import_fleet(args: &[&str]) -> (SimHandle, tempfile::TempDir, Run) {
+    let sim = crate::common::Sim::builder().state(fleet()).start();
+    let work = tempfile::tempdir().expect("tempdir");
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    let imported = run(work.path(), &sim, &all, &[]);
+    (sim, work, imported)
+}
 
 const ORG_A: &str = "6600000000000000000000a1";
 const ORG_B: &str = "6600000000000000000000b2";
@@ -92,11 +102,6 @@ fn fleet() -> StateFile {
     StateFile::parse(&text).expect("state")
 }
 
-fn run(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(String, String)]) -> Run {
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    crate::common::tether_against(dir, sim, args, &env)
-}
-
 /// The variables import listed on stderr, each set to the one secret of
 /// its type and field whose mask is the one Atlas showed.
 fn variables(stderr: &str) -> Vec<(String, String)> {
@@ -155,14 +160,7 @@ fn yaml_files(dir: &Path) -> BTreeMap<String, String> {
 /// hold and are unique across the files.
 #[test]
 fn three_organizations_import_into_a_directory_that_plans_to_zero() {
-    let sim = crate::common::Sim::builder().state(fleet()).start();
-    let work = tempfile::tempdir().expect("tempdir");
-    let imported = run(
-        work.path(),
-        &sim,
-        &["import", "--all-orgs", "--factor", "-o", "orgs/"],
-        &[],
-    );
+    let (sim, work, imported) = import_fleet(&["--all-orgs", "--factor", "-o", "orgs/"]);
     assert_eq!(imported.code, 0, "{}", imported.transcript());
     let files = yaml_files(&work.path().join("orgs"));
     let names: Vec<&str> = files.keys().map(String::as_str).collect();
@@ -237,38 +235,23 @@ fn three_organizations_import_into_a_directory_that_plans_to_zero() {
         &["plan", "-f", "orgs", "--detailed-exitcode"],
         &env,
     );
-    assert_eq!(plan.code, 0, "{}\n{all}", plan.transcript());
-    assert!(
-        plan.stdout
-            .starts_with("Plan: 0 to create, 0 to update, 0 to delete"),
-        "{}",
-        plan.stdout
-    );
-    assert_eq!(sim.counters().writes(), 0);
+    assert_no_change(&plan, &sim, &all);
 }
 
 /// Several organizations into one file (`-o FILE`): the same guarantees.
 #[test]
 fn several_organizations_into_one_file_plan_to_zero() {
-    let sim = crate::common::Sim::builder().state(fleet()).start();
-    let work = tempfile::tempdir().expect("tempdir");
-    let imported = run(
-        work.path(),
-        &sim,
-        &[
-            "import",
-            "--org",
-            ORG_A,
-            "--org",
-            ORG_B,
-            "--org",
-            ORG_C,
-            "--factor",
-            "-o",
-            "tether.yaml",
-        ],
-        &[],
-    );
+    let (sim, work, imported) = import_fleet(&[
+        "--org",
+        ORG_A,
+        "--org",
+        ORG_B,
+        "--org",
+        ORG_C,
+        "--factor",
+        "-o",
+        "tether.yaml",
+    ]);
     assert_eq!(imported.code, 0, "{}", imported.transcript());
     let written = std::fs::read_to_string(work.path().join("tether.yaml")).expect("written");
     let mut masks: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -328,11 +311,7 @@ fn org_values_that_are_not_organization_ids_are_refused_before_any_request() {
         &[("MONGODB_ATLAS_ORG_ID".to_owned(), "a/../b".to_owned())],
     );
     assert_eq!(from_env.code, 1, "{}", from_env.transcript());
-    assert!(
-        from_env.stderr.contains("`MONGODB_ATLAS_ORG_ID`"),
-        "{}",
-        from_env.stderr
-    );
+    crate::common::assert_contains(&from_env.stderr, "`MONGODB_ATLAS_ORG_ID`");
     assert_eq!(sim.counters().total(), 0, "a request was made");
 }
 
@@ -353,7 +332,7 @@ fn org_is_repeatable() {
             imported.stdout
         );
     }
-    assert!(!imported.stdout.contains("b-api"), "{}", imported.stdout);
+    crate::common::assert_lacks(&imported.stdout, "b-api");
     assert_eq!(
         sim.counters()
             .get("GET", "/api/atlas/v2/orgs/{orgId}/groups"),
@@ -394,11 +373,7 @@ fn all_orgs_imports_every_organization_the_credentials_can_see() {
         &[],
     );
     assert_eq!(none.code, 1, "{}", none.transcript());
-    assert!(
-        none.stderr.contains("lists no organization"),
-        "{}",
-        none.stderr
-    );
+    crate::common::assert_contains(&none.stderr, "lists no organization");
     assert!(!work.path().join("orgs").exists());
 }
 
@@ -419,11 +394,11 @@ fn output_directory_files_are_not_replaced_without_force() {
         &[],
     );
     assert_eq!(refused.code, 1, "{}", refused.transcript());
-    assert!(refused.stderr.contains("exists"), "{}", refused.stderr);
-    assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
+    crate::common::assert_contains(&refused.stderr, "exists");
+    crate::common::assert_contains(&refused.stderr, "--force");
     assert_eq!(std::fs::read_to_string(&kept).expect("kept"), "# mine\n");
     assert_eq!(yaml_files(&dir).len(), 1, "nothing else was written");
-    assert!(!refused.stderr.contains("also holds"), "{}", refused.stderr);
+    crate::common::assert_lacks(&refused.stderr, "also holds");
     let by_org = run(
         work.path(),
         &sim,
@@ -441,11 +416,7 @@ fn output_directory_files_are_not_replaced_without_force() {
     assert_eq!(forced.code, 0, "{}", forced.transcript());
     assert_eq!(yaml_files(&dir).len(), 4);
     // A file import did not write is read with the others: said once.
-    assert!(
-        forced.stderr.contains("also holds `team.yaml`"),
-        "{}",
-        forced.stderr
-    );
+    crate::common::assert_contains(&forced.stderr, "also holds `team.yaml`");
     assert!(
         std::fs::read_to_string(&kept)
             .expect("replaced")
@@ -494,8 +465,8 @@ async fn a_listed_organization_id_that_is_not_one_is_refused() {
         .expect("the client builds");
     let err = client.organizations().await.expect_err("refused");
     let message = crate::client::shown(&err);
-    assert!(message.contains("is not valid: it has"), "{message}");
-    assert!(!message.contains('\u{1b}'), "{message}");
+    crate::common::assert_contains(&message, "is not valid: it has");
+    crate::common::assert_lacks(&message, "\u{1b}");
     let seen: Vec<String> = server.seen().into_iter().map(|s| s.target).collect();
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert!(seen[0].starts_with("/api/atlas/v2/orgs?"), "{seen:?}");
@@ -538,25 +509,17 @@ fn the_secrets_file_is_not_written_among_the_imported_files() {
 /// was not read).
 #[test]
 fn projects_into_a_directory_go_to_their_organizations_files() {
-    let sim = crate::common::Sim::builder().state(fleet()).start();
-    let work = tempfile::tempdir().expect("tempdir");
-    let imported = run(
-        work.path(),
-        &sim,
-        &[
-            "import",
-            "--project",
-            "a-api",
-            "--project",
-            "c-api",
-            "--project",
-            "c-web",
-            "--factor",
-            "-o",
-            "orgs/",
-        ],
-        &[],
-    );
+    let (sim, work, imported) = import_fleet(&[
+        "--project",
+        "a-api",
+        "--project",
+        "c-api",
+        "--project",
+        "c-web",
+        "--factor",
+        "-o",
+        "orgs/",
+    ]);
     assert_eq!(imported.code, 0, "{}", imported.transcript());
     let files = yaml_files(&work.path().join("orgs"));
     assert_eq!(files.len(), 2, "{files:?}");
@@ -565,7 +528,7 @@ fn projects_into_a_directory_go_to_their_organizations_files() {
         c.contains("name: c-api") && c.contains("name: c-web"),
         "{c}"
     );
-    assert!(!c.contains("select:"), "{c}");
+    crate::common::assert_lacks(c, "select:");
     assert!(files[&format!("{ORG_A}.yaml")].contains("name: a-api"));
     let env = variables(&imported.stderr);
     let plan = run(
@@ -613,9 +576,5 @@ fn an_output_directory_named_with_a_line_break_forges_no_line() {
             run.transcript()
         );
     }
-    assert!(
-        written.stderr.contains("also holds `team.yaml`"),
-        "{}",
-        written.stderr
-    );
+    crate::common::assert_contains(&written.stderr, "also holds `team.yaml`");
 }

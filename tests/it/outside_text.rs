@@ -52,15 +52,11 @@ fn state() -> StateFile {
 /// and drops PagerDuty: a delete that the gates refuse, with the project's
 /// name and the alert in their reasons.
 fn work() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("tether.yaml"),
+    crate::common::folder_with(
         "version: 1\nprojects:\n  - select: {org: 6600000000000000000000aa, name: \"pay*\"}\n    \
          integrations:\n      SLACK:\n        apiToken: ${SLACK_TOKEN}\n        \
          channelName: alerts\n        teamName: acme\n",
     )
-    .expect("write");
-    dir
 }
 
 fn run(dir: &std::path::Path, sim: &tether::sim::SimHandle, args: &[&str]) -> Run {
@@ -119,7 +115,7 @@ fn names_values_and_events_from_atlas_forge_no_line_and_hide_nothing() {
     assert_unforged("markdown", &markdown, &[]);
     let drift = run(dir.path(), &sim, &["drift", "--no-progress"]);
     assert_eq!(drift.code, 2, "{}", drift.transcript());
-    assert!(drift.stdout.contains("by dana"), "{}", drift.stdout);
+    crate::common::assert_contains(&drift.stdout, "by dana");
     assert_unforged("drift", &drift, &[]);
     let saved = run(
         dir.path(),

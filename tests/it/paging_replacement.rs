@@ -124,12 +124,7 @@ fn a_refused_replacement_leaves_the_old_pager_and_its_delete_not_started() {
             "{replacement}: {}",
             run.stdout
         );
-        assert!(
-            run.stdout
-                .contains("Apply: 0 done, 1 failed, 1 not started"),
-            "{}",
-            run.stdout
-        );
+        crate::common::assert_contains(&run.stdout, "Apply: 0 done, 1 failed, 1 not started");
 
         let sim = opsgenie_only(&[replacement]);
         let run = apply(&sim, &work, "json");

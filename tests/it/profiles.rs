@@ -35,8 +35,7 @@ const FILE: &str = "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0e1\n   
 /// A folder for the run: `tether.yaml`, and `config/atlascli/config.toml`
 /// holding `profiles` (none when `None`).
 fn workspace(profiles: Option<&str>) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("tether.yaml"), FILE).expect("tether.yaml");
+    let dir = crate::common::folder_with(FILE);
     std::fs::create_dir_all(dir.path().join("config/atlascli")).expect("config folder");
     if let Some(profiles) = profiles {
         std::fs::write(dir.path().join("config/atlascli/config.toml"), profiles)
@@ -155,11 +154,7 @@ fn a_plan_with_only_a_service_account_profile_works() {
         "{}",
         by_variable.stdout
     );
-    assert!(
-        by_variable.stdout.contains("Accepted:    yes; 1 project"),
-        "{}",
-        by_variable.stdout
-    );
+    crate::common::assert_contains(&by_variable.stdout, "Accepted:    yes; 1 project");
 }
 
 #[test]
@@ -180,18 +175,11 @@ fn environment_credentials_and_base_url_win_over_the_profile() {
     ];
     let whoami = run(dir.path(), &["whoami", "--profile", "default"], &env);
     assert_eq!(whoami.code, 0, "{}", whoami.transcript());
-    assert!(
-        whoami.stdout.contains(
-            "a service account, from `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET`"
-        ),
-        "{}",
-        whoami.stdout
+    crate::common::assert_contains(
+        &whoami.stdout,
+        "a service account, from `MONGODB_ATLAS_CLIENT_ID` and `MONGODB_ATLAS_CLIENT_SECRET`",
     );
-    assert!(
-        whoami.stdout.contains("(from `MONGODB_ATLAS_BASE_URL`)"),
-        "{}",
-        whoami.stdout
-    );
+    crate::common::assert_contains(&whoami.stdout, "(from `MONGODB_ATLAS_BASE_URL`)");
 }
 
 #[test]
@@ -310,11 +298,7 @@ fn bad_profiles_are_clear_errors_and_send_nothing() {
         "{}",
         failed.stderr
     );
-    assert!(
-        failed.stderr.contains("`--profile prod`"),
-        "{}",
-        failed.stderr
-    );
+    crate::common::assert_contains(&failed.stderr, "`--profile prod`");
     assert_eq!(sim.counters().total(), 0, "nothing sent");
 }
 
@@ -386,8 +370,8 @@ fn a_secret_from_the_keyring_reaches_atlas() {
     let err = Access::resolve(request, var, &locked)
         .expect_err("locked")
         .to_string();
-    assert!(err.contains("Atlas CLI profile `ci`"), "{err}");
-    assert!(err.contains("locked"), "{err}");
+    crate::common::assert_contains(&err, "Atlas CLI profile `ci`");
+    crate::common::assert_contains(&err, "locked");
 }
 
 /// When Atlas refuses the credentials, the hint names where they came from:
@@ -420,14 +404,12 @@ fn a_refused_credential_is_traced_to_where_it_came_from() {
         output
     };
     let output = refused("API key profile", &wrong_key, &["plan"], &[]);
-    assert!(
-        output.contains(
-            "check `public_api_key` and `private_api_key` of Atlas CLI profile `default`"
-        ),
-        "{output}"
+    crate::common::assert_contains(
+        &output,
+        "check `public_api_key` and `private_api_key` of Atlas CLI profile `default`",
     );
-    assert!(output.contains("(the secret from the file)"), "{output}");
-    assert!(!output.contains("MONGODB_ATLAS_PUBLIC"), "{output}");
+    crate::common::assert_contains(&output, "(the secret from the file)");
+    crate::common::assert_lacks(&output, "MONGODB_ATLAS_PUBLIC");
 
     let output = refused(
         "service account profile",
@@ -435,11 +417,11 @@ fn a_refused_credential_is_traced_to_where_it_came_from() {
         &["plan", "--profile", "ci"],
         &[],
     );
-    assert!(
-        output.contains("check `client_id` and `client_secret` of Atlas CLI profile `ci`"),
-        "{output}"
+    crate::common::assert_contains(
+        &output,
+        "check `client_id` and `client_secret` of Atlas CLI profile `ci`",
     );
-    assert!(!output.contains("MONGODB_ATLAS_CLIENT"), "{output}");
+    crate::common::assert_lacks(&output, "MONGODB_ATLAS_CLIENT");
 
     let output = refused(
         "Terraform variables",
@@ -450,10 +432,10 @@ fn a_refused_credential_is_traced_to_where_it_came_from() {
             ("MONGODB_ATLAS_PRIVATE_KEY", "not-the-private-key"),
         ],
     );
-    assert!(
-        output.contains("check `MONGODB_ATLAS_PUBLIC_KEY` and `MONGODB_ATLAS_PRIVATE_KEY`,"),
-        "{output}"
+    crate::common::assert_contains(
+        &output,
+        "check `MONGODB_ATLAS_PUBLIC_KEY` and `MONGODB_ATLAS_PRIVATE_KEY`,",
     );
-    assert!(!output.contains("MONGODB_ATLAS_PUBLIC_API_KEY"), "{output}");
-    assert!(!output.contains("profile"), "{output}");
+    crate::common::assert_lacks(&output, "MONGODB_ATLAS_PUBLIC_API_KEY");
+    crate::common::assert_lacks(&output, "profile");
 }

@@ -52,12 +52,9 @@ fn the_host_is_the_base_url_s_and_a_base_url_with_credentials_is_refused() {
         &[STAGING, "--api", "v2", "--base-url", &format!("{origin}/")],
     );
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(
-        run.stdout.contains(&format!(
-            "\"{origin}/prometheus/v1.0/groups/{STAGING}/discovery\""
-        )),
-        "{}",
-        run.stdout
+    crate::common::assert_contains(
+        &run.stdout,
+        &format!("\"{origin}/prometheus/v1.0/groups/{STAGING}/discovery\""),
     );
     let refused = prometheus(
         &sim,
@@ -78,14 +75,14 @@ fn a_project_without_prometheus_is_named_and_none_at_all_fails() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let run = prometheus(&sim, &["payments-prod", "payments-staging", "--api", "v1"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(run.stderr.contains("payments-prod"), "{}", run.stderr);
+    crate::common::assert_contains(&run.stderr, "payments-prod");
     assert_eq!(
         parsed(&run)["scrape_configs"].as_array().map(Vec::len),
         Some(1)
     );
     let none = prometheus(&sim, &["payments-prod", "--api", "v1"]);
     assert_eq!(none.code, 1, "{}", none.transcript());
-    assert!(none.stderr.contains("`PROMETHEUS`"), "{}", none.stderr);
+    crate::common::assert_contains(&none.stderr, "`PROMETHEUS`");
 }
 
 #[test]
@@ -127,5 +124,5 @@ fn import_prints_it_for_the_prometheus_integrations_it_imports() {
         ],
         &[],
     );
-    assert!(!quiet.stderr.contains("scrape_configs"), "{}", quiet.stderr);
+    crate::common::assert_lacks(&quiet.stderr, "scrape_configs");
 }

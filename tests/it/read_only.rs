@@ -85,9 +85,5 @@ fn read_only_credentials_fail_one_write_of_a_project_and_start_no_other_there() 
         "{}",
         run.stdout
     );
-    assert!(
-        !run.stdout.contains("Run `tether apply` again to finish"),
-        "{}",
-        run.stdout
-    );
+    crate::common::assert_lacks(&run.stdout, "Run `tether apply` again to finish");
 }

@@ -113,7 +113,7 @@ fn install(home: &Path, work: &Path) {
         .filter(|l| !l.is_empty())
     {
         if line.starts_with("sh install.sh ") {
-            assert!(line.contains(&format!("--version {version} ")), "{line}");
+            crate::common::assert_contains(line, &format!("--version {version} "));
             let (ok, log) = sh(line, work, home, &[("TETHER_DOWNLOAD_URL", &base)]);
             assert!(ok, "{line}\n{log}");
             ran.push("install.sh");
@@ -226,10 +226,7 @@ fn the_readme_install_and_the_atlas_quickstart_work_as_written() {
         .collect();
     assert_eq!(named, exported, "{log}");
     // Step 3: no change.
-    assert!(
-        log.contains("Plan: 0 to create, 0 to update, 0 to delete"),
-        "{log}"
-    );
+    crate::common::assert_contains(&log, "Plan: 0 to create, 0 to update, 0 to delete");
     // Step 4: committed.
     let files = Command::new("git")
         .args(["show", "--name-only", "--format=%s", "HEAD"])
@@ -237,10 +234,7 @@ fn the_readme_install_and_the_atlas_quickstart_work_as_written() {
         .output()
         .expect("git runs");
     let files = String::from_utf8_lossy(&files.stdout);
-    assert!(
-        files.starts_with("Manage Atlas integrations with tether\n"),
-        "{files}"
-    );
+    crate::common::assert_starts_with(&files, "Manage Atlas integrations with tether\n");
     for file in [
         "tether.yaml",
         ".github/workflows/tether-plan.yml",

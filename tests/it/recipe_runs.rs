@@ -532,7 +532,7 @@ fn plan_posts_then_updates_one_comment_and_keeps_the_plan() {
         format!("api --method POST repos/{REPO}/issues/{PR}/comments -F body=@comment.md")
     );
     let body = calls[1].1.as_deref().expect("a body was sent");
-    assert!(body.starts_with("<!-- tether-plan -->\n"), "{body}");
+    crate::common::assert_starts_with(body, "<!-- tether-plan -->\n");
     assert!(
         body.contains("DATADOG"),
         "the plan is in the comment: {body}"
@@ -574,7 +574,7 @@ fn a_failed_plan_is_commented_with_its_error_and_fails_the_job() {
         .find(|(call, _)| call.contains("--method POST"))
         .unwrap_or_else(|| panic!("no comment posted: {calls:#?}"));
     let body = posted.1.as_deref().expect("body");
-    assert!(body.contains("tether plan failed (exit 1)"), "{body}");
+    crate::common::assert_contains(body, "tether plan failed (exit 1)");
     assert!(
         body.contains("DD_API_KEY"),
         "the error names the variable: {body}"
@@ -741,11 +741,8 @@ fn drift_opens_updates_then_closes_one_issue() {
         "issue create --title Atlas drifted from tether.yaml --label tether-drift --body-file issue.md"
     );
     let body = calls[2].1.as_deref().expect("issue body");
-    assert!(body.contains("DATADOG"), "{body}");
-    assert!(
-        body.contains("https://github.example/acme/infra/actions/runs/99"),
-        "{body}"
-    );
+    crate::common::assert_contains(body, "DATADOG");
+    crate::common::assert_contains(body, "https://github.example/acme/infra/actions/runs/99");
 
     world.respond(&[("issue list --label tether-drift", "12")]);
     let again = world.run_job("tether-drift.yml", "drift", &ctx);

@@ -107,7 +107,7 @@ async fn base64_of_the_body_being_written_is_redacted_at_any_offset() {
         "the key was sent"
     );
     assert_hidden(&message, &[PD_KEY]);
-    assert!(message.contains("[redacted]"), "{message}");
+    crate::common::assert_contains(&message, "[redacted]");
 }
 
 #[tokio::test]
@@ -115,7 +115,7 @@ async fn base64_of_a_secret_being_written_alone_is_redacted() {
     let atlas = echoing(|_| format!("bad key {}", STANDARD.encode(PD_KEY)));
     let message = refused_write(&atlas).await;
     assert_hidden(&message, &[PD_KEY]);
-    assert!(message.contains("bad key [redacted]"), "{message}");
+    crate::common::assert_contains(&message, "bad key [redacted]");
 }
 
 #[tokio::test]
@@ -141,11 +141,8 @@ async fn base64_that_holds_no_secret_is_left_alone() {
         )
     });
     let message = refused_write(&atlas).await;
-    assert!(
-        message.contains(&STANDARD.encode("a harmless message")),
-        "{message}"
-    );
-    assert!(message.contains("65f1a2b3c4d5e6f7a8b9c0d1"), "{message}");
+    crate::common::assert_contains(&message, &STANDARD.encode("a harmless message"));
+    crate::common::assert_contains(&message, "65f1a2b3c4d5e6f7a8b9c0d1");
 }
 
 // --- Identifiers are never redacted (item 11) ----------------------------
@@ -159,15 +156,24 @@ const SA_ID: &str = "mdb_sa_id_6610a1b2c3d4e5f6a7b8c9f0";
 const SA_SECRET: &str = "mdb_sa_sk_6610a1b2c3d4e5f6a7b8c9f0-secret";
 const HOOK_URL: &str = "https://hooks.example.com/ids/secret-path-0042";
 
-fn ids_sim() -> tether::sim::SimHandle {
-    let state = tether::sim::StateFile::parse(&format!(
+/// The state of the project `checkout` with PagerDuty, then `rest` (more
+/// integrations, then anything else of the project).
+fn checkout(rest: &str) -> tether::sim::StateFile {
+    tether::sim::StateFile::parse(&format!(
         "projects:
   - id: {PROJECT}
     name: checkout
     orgId: 6600000000000000000000aa
     integrations:
       PAGER_DUTY: {{serviceKey: {PD_KEY}}}
-      WEBHOOK: {{id: {HOOK_ID}, url: \"{HOOK_URL}\"}}
+{rest}"
+    ))
+    .expect("the state parses")
+}
+
+fn ids_sim() -> tether::sim::SimHandle {
+    let state = checkout(&format!(
+        "      WEBHOOK: {{id: {HOOK_ID}, url: \"{HOOK_URL}\"}}
     alertConfigs:
       - id: {ALERT_ID}
         eventTypeName: HOST_DOWN
@@ -175,8 +181,7 @@ fn ids_sim() -> tether::sim::SimHandle {
         notifications:
           - {{typeName: WEBHOOK, integrationId: {HOOK_ID}, webhookUrl: \"https://own.example/x\"}}
 "
-    ))
-    .expect("the state parses");
+    ));
     crate::common::Sim::builder()
         .state(state)
         .auth_required()
@@ -209,15 +214,7 @@ fn run_with_service_account(
 #[test]
 fn ids_that_share_digits_with_the_client_id_are_shown_whole_and_still_gate_a_delete() {
     let sim = ids_sim();
-    let dir = tempfile::tempdir().expect("a temp dir");
-    std::fs::write(
-        dir.path().join("tether.yaml"),
-        format!(
-            "version: 1\nprojects:\n  - id: {PROJECT}\n    integrations:\n      PAGER_DUTY:\n        \
-             serviceKey: ${{PD_KEY}}\n"
-        ),
-    )
-    .expect("write the file");
+    let dir = crate::common::folder_with(&crate::common::pager_duty_file(PROJECT));
 
     let plan = run_with_service_account(dir.path(), &sim, &["plan", "--output", "json"]);
     assert_eq!(plan.code, 0, "{}", plan.transcript());
@@ -229,12 +226,7 @@ fn ids_that_share_digits_with_the_client_id_are_shown_whole_and_still_gate_a_del
     let document: serde_json::Value = serde_json::from_str(&plan.stdout).expect("JSON");
     let project = &document["projects"][0];
     assert_eq!(project["group_id"], PROJECT);
-    let webhook = project["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|i| i["type"] == "WEBHOOK")
-        .expect("the webhook item");
+    let webhook = crate::common::plan_item(project, "WEBHOOK");
     assert_eq!(webhook["alerts"][0]["id"], ALERT_ID, "{}", plan.stdout);
 
     sim.reset_counters();
@@ -259,27 +251,11 @@ const SLACK_TOKEN: &str = "xoxb-slack-token-0000-1111-2222";
 
 #[test]
 fn a_secret_of_the_file_that_atlas_holds_in_a_plain_field_is_never_shown() {
-    let state = tether::sim::StateFile::parse(&format!(
-        "projects:
-  - id: {PROJECT}
-    name: checkout
-    orgId: 6600000000000000000000aa
-    integrations:
-      PAGER_DUTY: {{serviceKey: {PD_KEY}}}
-      SLACK: {{apiToken: {SLACK_TOKEN}, teamName: acme, channelName: \"#{PD_KEY}\"}}
-"
-    ))
-    .expect("the state parses");
+    let state = checkout(&format!(
+        "      SLACK: {{apiToken: {SLACK_TOKEN}, teamName: acme, channelName: \"#{PD_KEY}\"}}\n"
+    ));
     let sim = crate::common::Sim::builder().state(state).start();
-    let dir = tempfile::tempdir().expect("a temp dir");
-    std::fs::write(
-        dir.path().join("tether.yaml"),
-        format!(
-            "version: 1\nprojects:\n  - id: {PROJECT}\n    integrations:\n      PAGER_DUTY:\n        \
-             serviceKey: ${{PD_KEY}}\n"
-        ),
-    )
-    .expect("write the file");
+    let dir = crate::common::folder_with(&crate::common::pager_duty_file(PROJECT));
     let summary = dir.path().join("summary.md");
     let summary_path = summary.to_str().expect("a UTF-8 path");
     let env = [("PD_KEY", PD_KEY), ("GITHUB_STEP_SUMMARY", summary_path)];
@@ -305,7 +281,7 @@ fn a_secret_of_the_file_that_atlas_holds_in_a_plain_field_is_never_shown() {
     for file in ["plan.json", "summary.md"] {
         everything.push_str(&std::fs::read_to_string(dir.path().join(file)).expect(file));
     }
-    assert!(everything.contains("channelName"), "{everything}");
+    crate::common::assert_contains(&everything, "channelName");
     for secret in [PD_KEY, SLACK_TOKEN] {
         assert!(
             !everything.contains(secret),
@@ -313,5 +289,5 @@ fn a_secret_of_the_file_that_atlas_holds_in_a_plain_field_is_never_shown() {
         );
     }
     let mask = tether::secret::Secret::new(PD_KEY).mask();
-    assert!(everything.contains(&format!("#{mask}")), "{everything}");
+    crate::common::assert_contains(&everything, &format!("#{mask}"));
 }

@@ -34,16 +34,7 @@ fn state() -> StateFile {
 }
 
 fn work() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temp dir");
-    std::fs::write(
-        dir.path().join("tether.yaml"),
-        format!(
-            "version: 1\nprojects:\n  - id: {PROJECT}\n    integrations:\n      PAGER_DUTY:\n        \
-             serviceKey: ${{PD_KEY}}\n"
-        ),
-    )
-    .expect("write the file");
-    dir
+    crate::common::folder_with(&crate::common::pager_duty_file(PROJECT))
 }
 
 fn run(dir: &std::path::Path, sim: &tether::sim::SimHandle, args: &[&str]) -> Run {
@@ -58,8 +49,9 @@ const HEADLINE: &str = "the plan deletes 5 integrations, more than `--max-delete
 fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
     let sim = Sim::builder().state(state()).start();
     let dir = work();
+    let tether = |args: &[&str]| run(dir.path(), &sim, args);
 
-    let text = run(dir.path(), &sim, &["plan", "--max-deletes", "2"]);
+    let text = tether(&["plan", "--max-deletes", "2"]);
     assert_eq!(
         text.code,
         0,
@@ -79,18 +71,14 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
         text.stdout
     );
 
-    let markdown = run(
-        dir.path(),
-        &sim,
-        &[
-            "plan",
-            "--max-deletes",
-            "2",
-            "--output",
-            "markdown",
-            "--detailed-exitcode",
-        ],
-    );
+    let markdown = tether(&[
+        "plan",
+        "--max-deletes",
+        "2",
+        "--output",
+        "markdown",
+        "--detailed-exitcode",
+    ]);
     assert_eq!(markdown.code, 4, "{}", markdown.transcript());
     let before_details = markdown.stdout.split("<details>").next().expect("the top");
     assert!(
@@ -106,19 +94,15 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
         markdown.stdout
     );
 
-    let json = run(
-        dir.path(),
-        &sim,
-        &[
-            "plan",
-            "--max-deletes",
-            "2",
-            "--output",
-            "json",
-            "--out",
-            "plan.json",
-        ],
-    );
+    let json = tether(&[
+        "plan",
+        "--max-deletes",
+        "2",
+        "--output",
+        "json",
+        "--out",
+        "plan.json",
+    ]);
     assert_eq!(json.code, 0, "{}", json.transcript());
     let document: Value = serde_json::from_str(&json.stdout).expect("JSON");
     assert_eq!(
@@ -133,30 +117,22 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
         }])
     );
 
-    let shown = run(dir.path(), &sim, &["show", "plan.json"]);
+    let shown = tether(&["show", "plan.json"]);
     assert_eq!(shown.code, 0, "{}", shown.transcript());
-    assert!(shown.stdout.contains(HEADLINE), "{}", shown.stdout);
+    crate::common::assert_contains(&shown.stdout, HEADLINE);
 
-    let merge = run(
-        dir.path(),
-        &sim,
-        &["apply", "--max-deletes", "2", "--auto-approve"],
-    );
+    let merge = tether(&["apply", "--max-deletes", "2", "--auto-approve"]);
     assert_eq!(merge.code, 4, "the merge does what the plan said");
     assert_eq!(sim.counters().writes(), 0);
 
-    let allowed = run(
-        dir.path(),
-        &sim,
-        &[
-            "plan",
-            "--max-deletes",
-            "5",
-            "--output",
-            "json",
-            "--detailed-exitcode",
-        ],
-    );
+    let allowed = tether(&[
+        "plan",
+        "--max-deletes",
+        "5",
+        "--output",
+        "json",
+        "--detailed-exitcode",
+    ]);
     assert_eq!(allowed.code, 2, "{}", allowed.transcript());
     let document: Value = serde_json::from_str(&allowed.stdout).expect("JSON");
     assert_eq!(document["refusals"], serde_json::json!([]));
@@ -169,26 +145,11 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
 fn a_saved_json_or_markdown_plan_keeps_stdout_to_the_plan() {
     let sim = Sim::builder().state(state()).start();
     let dir = work();
-    let json = run(
-        dir.path(),
-        &sim,
-        &["plan", "--output", "json", "--out", "plan.json"],
-    );
+    let tether = |args: &[&str]| run(dir.path(), &sim, args);
+    let json = tether(&["plan", "--output", "json", "--out", "plan.json"]);
     assert_eq!(json.code, 0, "{}", json.transcript());
     serde_json::from_str::<Value>(&json.stdout).expect("stdout is one JSON document");
-    assert!(
-        json.stderr.contains("Saved the plan to plan.json"),
-        "{}",
-        json.stderr
-    );
-    let markdown = run(
-        dir.path(),
-        &sim,
-        &["plan", "--output", "markdown", "--out", "plan.json"],
-    );
-    assert!(
-        !markdown.stdout.contains("Saved the plan"),
-        "{}",
-        markdown.stdout
-    );
+    crate::common::assert_contains(&json.stderr, "Saved the plan to plan.json");
+    let markdown = tether(&["plan", "--output", "markdown", "--out", "plan.json"]);
+    crate::common::assert_lacks(&markdown.stdout, "Saved the plan");
 }

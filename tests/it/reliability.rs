@@ -18,9 +18,7 @@ projects:
 
 /// A temporary directory with `tether.yaml` holding `text`.
 fn work_with(text: &str) -> tempfile::TempDir {
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(work.path().join("tether.yaml"), text).expect("write");
-    work
+    crate::common::folder_with(text)
 }
 
 fn run(dir: &Path, sim: &SimHandle, args: &[&str], env: &[(&str, &str)]) -> Run {
@@ -112,23 +110,14 @@ projects:
     name: beta
 ",
     );
-    let planned = run(
-        work.path(),
-        &sim,
-        &["plan", "--project", "alpha", "--out", "plan.json"],
-        GATE_ENV,
-    );
+    let gate = |args: &[&str]| run(work.path(), &sim, args, GATE_ENV);
+    let planned = gate(&["plan", "--project", "alpha", "--out", "plan.json"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
-    assert!(planned.stdout.contains("3 to delete"), "{}", planned.stdout);
-    let full = run(work.path(), &sim, &["plan"], GATE_ENV);
-    assert!(full.stdout.contains("4 to delete"), "{}", full.stdout);
+    crate::common::assert_contains(&planned.stdout, "3 to delete");
+    let full = gate(&["plan"]);
+    crate::common::assert_contains(&full.stdout, "4 to delete");
 
-    let applied = run(
-        work.path(),
-        &sim,
-        &["apply", "plan.json", "--auto-approve", "--max-deletes", "3"],
-        GATE_ENV,
-    );
+    let applied = gate(&["apply", "plan.json", "--auto-approve", "--max-deletes", "3"]);
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     assert_eq!(sim.counters().writes(), 3, "exactly the saved deletes");
     let state = sim.snapshot();
@@ -167,23 +156,16 @@ projects:
       PAGER_DUTY: absent
 ";
     let work = work_with(GAMMA);
-    let planned = run(work.path(), &sim, &["plan", "--out", "plan.json"], GATE_ENV);
+    let gate = |args: &[&str]| run(work.path(), &sim, args, GATE_ENV);
+    let planned = gate(&["plan", "--out", "plan.json"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
     let with_opsgenie = format!("{GAMMA}      OPS_GENIE:\n        apiKey: ${{OG_KEY}}\n");
     std::fs::write(work.path().join("tether.yaml"), with_opsgenie).expect("rewrite");
-    let refused = run(
-        work.path(),
-        &sim,
-        &["apply", "plan.json", "--auto-approve"],
-        GATE_ENV,
-    );
+    let refused = gate(&["apply", "plan.json", "--auto-approve"]);
     assert_eq!(refused.code, 4, "{}", refused.transcript());
-    assert!(
-        refused.stderr.contains(
-            "deletes the last paging integration (PagerDuty, Opsgenie or VictorOps) of gamma"
-        ),
-        "{}",
-        refused.stderr
+    crate::common::assert_contains(
+        &refused.stderr,
+        "deletes the last paging integration (PagerDuty, Opsgenie or VictorOps) of gamma",
     );
     assert_eq!(sim.counters().writes(), 0);
 }
@@ -228,6 +210,16 @@ fn slow(latency_ms: u64) -> SimHandle {
         .start()
 }
 
+/// [`crate::common::signalled`] in the loop's folder with its variables.
+#[cfg(unix)]
+fn signalled_in_the_loop(
+    sim: &SimHandle,
+    args: &[&str],
+    when: (&str, std::time::Duration, &str),
+) -> crate::common::Signalled {
+    crate::common::signalled((&fixtures().join("loop"), sim, LOOP_ENV), args, when, || {})
+}
+
 /// Ctrl-C and SIGTERM while Atlas is being read stop the command at once
 /// with exit 130: no plan is printed, and apply writes nothing.
 #[cfg(unix)]
@@ -245,18 +237,13 @@ fn a_signal_while_reading_stops_with_130_and_writes_nothing() {
             code,
             stdout,
             stderr,
-        } = crate::common::signalled(
-            (&fixtures().join("loop"), &sim, LOOP_ENV),
-            &args,
-            ("", after, signal),
-            || {},
-        );
+        } = signalled_in_the_loop(&sim, &args, ("", after, signal));
         assert_eq!(code, Some(130), "{args:?} {signal}: {stdout}{stderr}");
         assert!(
             stderr.contains("interrupted (Ctrl-C or SIGTERM) before any write"),
             "{args:?} {signal}: {stderr}"
         );
-        assert!(!stdout.contains("Plan:"), "{stdout}");
+        crate::common::assert_lacks(&stdout, "Plan:");
         assert_eq!(sim.counters().writes(), 0);
     }
 }
@@ -271,13 +258,12 @@ fn sigterm_while_writing_reports_and_exits_130() {
         code,
         stdout,
         stderr,
-    } = crate::common::signalled(
-        (&fixtures().join("loop"), &sim, LOOP_ENV),
+    } = signalled_in_the_loop(
+        &sim,
         &["apply", "--auto-approve", "--concurrency", "1"],
         // The plan is printed once the reads are done; writes follow, one
         // at a time, 300 ms each.
         ("Plan:", std::time::Duration::from_millis(400), "-TERM"),
-        || {},
     );
     assert_eq!(code, Some(130), "{stdout}{stderr}");
     let summary = stdout
@@ -308,11 +294,11 @@ fn a_variable_that_is_not_utf8_is_refused_by_name() {
         .expect("tether runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("environment variable `PD_KEY` is not valid UTF-8 text"),
-        "{stderr}"
+    crate::common::assert_contains(
+        &stderr,
+        "environment variable `PD_KEY` is not valid UTF-8 text",
     );
-    assert!(!stderr.contains("not-utf8-0123456789"), "{stderr}");
+    crate::common::assert_lacks(&stderr, "not-utf8-0123456789");
 }
 
 /// `-f` on a device or a FIFO is refused before reading: `/dev/zero` never
@@ -384,21 +370,13 @@ fn outputs_do_not_overwrite_inputs_or_existing_files() {
     let before = current();
     let over_input = run(work.path(), &sim, &["plan", "--out", "tether.yaml"], &[]);
     assert_eq!(over_input.code, 1, "{}", over_input.transcript());
-    assert!(
-        over_input.stderr.contains("is the file tether reads"),
-        "{}",
-        over_input.stderr
-    );
+    crate::common::assert_contains(&over_input.stderr, "is the file tether reads");
     assert_eq!(current(), before);
 
     let import = ["import", "--project", "payments-prod", "-o", "tether.yaml"];
     let refused = run(work.path(), &sim, &import, &[]);
     assert_eq!(refused.code, 1, "{}", refused.transcript());
-    assert!(
-        refused.stderr.contains("`tether.yaml` exists"),
-        "{}",
-        refused.stderr
-    );
+    crate::common::assert_contains(&refused.stderr, "`tether.yaml` exists");
     assert_eq!(current(), before);
     assert_eq!(sim.counters().total(), 0, "refused before any request");
 
@@ -407,7 +385,7 @@ fn outputs_do_not_overwrite_inputs_or_existing_files() {
     let replaced = run(work.path(), &sim, &forced, &[]);
     assert_eq!(replaced.code, 0, "{}", replaced.transcript());
     let written = current();
-    assert!(written.contains("payments-prod"), "{written}");
+    crate::common::assert_contains(&written, "payments-prod");
     let leftovers: Vec<_> = std::fs::read_dir(work.path())
         .expect("dir")
         .map(|e| e.expect("entry").file_name())
@@ -455,7 +433,7 @@ projects:
         let planned = run(work.path(), &sim, &args, &env);
         assert_eq!(planned.code, 0, "{args:?}: {}", planned.transcript());
         let output = planned.all_output();
-        assert!(output.contains("VICTOR_OPS"), "{output}");
+        crate::common::assert_contains(&output, "VICTOR_OPS");
         for hidden in [
             "literal-victorops-key-reused-0001",
             "opsgenie-secret-from-env-0002",
@@ -480,7 +458,7 @@ projects:
         "{}",
         invalid.stderr
     );
-    assert!(!invalid.stderr.contains("MARS"), "{}", invalid.stderr);
+    crate::common::assert_lacks(&invalid.stderr, "MARS");
     let applied = run(work.path(), &sim, &["apply", "--auto-approve"], &env[..1]);
     assert_eq!(
         applied.code,
@@ -558,21 +536,12 @@ fn validate_small_contracts() {
         "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    integrations:\n      PAGER_DUTY:\n        serviceKey: \"\"\n",
     );
     assert_eq!(empty.code, 1, "{}", empty.transcript());
-    assert!(
-        empty.stderr.contains("`PAGER_DUTY.serviceKey` is empty"),
-        "{}",
-        empty.stderr
-    );
+    crate::common::assert_contains(&empty.stderr, "`PAGER_DUTY.serviceKey` is empty");
 
     for name in [".", ".."] {
         let dots = check(&format!("version: 1\nprojects:\n  - name: \"{name}\"\n"));
         assert_eq!(dots.code, 1, "{}", dots.transcript());
-        assert!(
-            dots.stderr
-                .contains(&format!("`{name}` cannot be a project name")),
-            "{}",
-            dots.stderr
-        );
+        crate::common::assert_contains(&dots.stderr, &format!("`{name}` cannot be a project name"));
     }
 
     // A Cyrillic `а` in place of the Latin `a`.
@@ -610,16 +579,8 @@ projects:
 ",
     );
     assert_eq!(after_block.code, 1, "{}", after_block.transcript());
-    assert!(
-        after_block.stderr.contains("tether.yaml:10:9"),
-        "{}",
-        after_block.stderr
-    );
-    assert!(
-        !after_block.stderr.contains("block-secret"),
-        "{}",
-        after_block.stderr
-    );
+    crate::common::assert_contains(&after_block.stderr, "tether.yaml:10:9");
+    crate::common::assert_lacks(&after_block.stderr, "block-secret");
 }
 
 /// A fleet of `n` projects, each with PAGER_DUTY and WEBHOOK.
@@ -682,13 +643,10 @@ fn share_gates_refuse_fleet_wide_changes_until_told() {
     let work = work_with(&fleet_file(10, 7, 0, ""));
     let planned = run(work.path(), &sim, &["plan"], FLEET_ENV);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
-    assert!(
-        planned.stderr.contains(
-            "apply would refuse this plan: the plan updates 7 of 20 managed integrations (35%), \
-             more than `--max-update-percent` allows (30%)"
-        ),
-        "{}",
-        planned.stderr
+    crate::common::assert_contains(
+        &planned.stderr,
+        "apply would refuse this plan: the plan updates 7 of 20 managed integrations (35%), \
+             more than `--max-update-percent` allows (30%)",
     );
     let refused = run(work.path(), &sim, &["apply", "--auto-approve"], FLEET_ENV);
     crate::common::assert_refused(&refused, &sim, "`--max-update-percent 35`");
@@ -706,11 +664,7 @@ fn share_gates_refuse_fleet_wide_changes_until_told() {
     let refused = run(work.path(), &sim, &["apply", "--auto-approve"], FLEET_ENV);
     let share = "the plan deletes 7 of 20 managed integrations (35%)";
     crate::common::assert_refused(&refused, &sim, share);
-    assert!(
-        !refused.stderr.contains("`--max-deletes` allows"),
-        "{}",
-        refused.stderr
-    );
+    crate::common::assert_lacks(&refused.stderr, "`--max-deletes` allows");
     let work = work_with(&fleet_file(
         10,
         0,
@@ -922,12 +876,7 @@ fn a_secrets_file_others_can_read_gets_a_warning() {
         &[],
     );
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(
-        run.stderr
-            .contains("can be read by group or others (mode 644)"),
-        "{}",
-        run.stderr
-    );
+    crate::common::assert_contains(&run.stderr, "can be read by group or others (mode 644)");
 }
 
 /// Ctrl-C during the writes stops starting operations at once: at most the
@@ -970,5 +919,5 @@ fn after_ctrl_c_no_queued_write_starts() {
     );
     let done = seen.lines().filter(|l| l.ends_with(": done")).count() as u64;
     assert_eq!(done, at_exit, "{seen}");
-    assert!(seen.contains("not started (interrupted)"), "{seen}");
+    crate::common::assert_contains(&seen, "not started (interrupted)");
 }

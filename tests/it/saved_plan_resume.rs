@@ -254,13 +254,13 @@ fn a_saved_plan_applied_after_the_file_changed_reports_and_summarises_only_its_o
     assert_eq!(left_alone[0]["group_id"], GROUPS[0]);
 
     let summary = std::fs::read_to_string(work.path().join("summary.md")).expect("summary");
-    assert!(summary.contains("3 to update, 0 to delete"), "{summary}");
-    assert!(!summary.contains("will be deleted"), "{summary}");
-    assert!(!summary.contains("delete DATADOG"), "{summary}");
+    crate::common::assert_contains(&summary, "3 to update, 0 to delete");
+    crate::common::assert_lacks(&summary, "will be deleted");
+    crate::common::assert_lacks(&summary, "delete DATADOG");
     for group in GROUPS {
-        assert!(summary.contains(group), "{summary}");
+        crate::common::assert_contains(&summary, group);
     }
-    assert!(summary.contains("Apply: 3 done, 0 failed"), "{summary}");
+    crate::common::assert_contains(&summary, "Apply: 3 done, 0 failed");
 }
 
 #[test]
@@ -268,7 +268,7 @@ fn apply_help_states_the_rule_for_a_file_changed_since_the_plan() {
     let help = crate::common::tether(std::path::Path::new("."), &["apply", "--help"], &[]);
     assert_eq!(help.code, 0, "{}", help.transcript());
     let text = help.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(!text.contains("have not changed since"), "{text}");
+    crate::common::assert_lacks(&text, "have not changed since");
     for rule in [
         "already applied",
         "the file now asks for something else",

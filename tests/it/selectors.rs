@@ -38,9 +38,7 @@ fn run(sim: &tether::sim::SimHandle, dir: &std::path::Path, args: &[&str]) -> Ru
 }
 
 fn work(file: &str) -> tempfile::TempDir {
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(work.path().join("tether.yaml"), file).expect("write");
-    work
+    crate::common::folder_with(file)
 }
 
 /// A project created tomorrow that matches is managed by the next plan,
@@ -60,11 +58,9 @@ fn selectors_pick_up_new_projects_and_explicit_entries_win() {
     let planned = run(&sim, work.path(), &["plan"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
     let out = &planned.stdout;
-    assert!(
-        out.contains(
-            "search-prod (65f1a2b3c4d5e6f7a8b90002) · authoritative · selected by tether.yaml:3:5"
-        ),
-        "{out}"
+    crate::common::assert_contains(
+        out,
+        "search-prod (65f1a2b3c4d5e6f7a8b90002) · authoritative · selected by tether.yaml:3:5",
     );
     assert!(
         out.contains("Plan: 1 to create"),
@@ -74,11 +70,9 @@ fn selectors_pick_up_new_projects_and_explicit_entries_win() {
         out.contains("65f1a2b3c4d5e6f7a8b90001 · observe"),
         "the explicit entry wins: {out}"
     );
-    assert!(
-        out.contains(
-            "Not managed by any entry (for information): search-dev (65f1a2b3c4d5e6f7a8b90003), legacy-prod (65f1a2b3c4d5e6f7a8b90004)"
-        ),
-        "{out}"
+    crate::common::assert_contains(
+        out,
+        "Not managed by any entry (for information): search-dev (65f1a2b3c4d5e6f7a8b90003), legacy-prod (65f1a2b3c4d5e6f7a8b90004)",
     );
     assert!(
         !out.contains("elsewhere-prod"),
@@ -116,12 +110,9 @@ fn selectors_pick_up_new_projects_and_explicit_entries_win() {
     let sim = Sim::builder().state(tomorrow).start();
     let drift = run(&sim, work.path(), &["drift"]);
     assert_eq!(drift.code, 2, "{}", drift.transcript());
-    assert!(
-        drift.stdout.contains(
-            "checkout-prod (65f1a2b3c4d5e6f7a8b90006) · authoritative · selected by tether.yaml:3:5"
-        ),
-        "{}",
-        drift.stdout
+    crate::common::assert_contains(
+        &drift.stdout,
+        "checkout-prod (65f1a2b3c4d5e6f7a8b90006) · authoritative · selected by tether.yaml:3:5",
     );
     assert!(!drift.all_output().contains(KEY));
 }
@@ -164,11 +155,7 @@ projects:
         &[("PD_KEY", KEY)],
     );
     assert_eq!(v1.code, 1, "{}", v1.transcript());
-    assert!(
-        v1.stderr.contains("which the v1.0 API does not list"),
-        "{}",
-        v1.stderr
-    );
+    crate::common::assert_contains(&v1.stderr, "which the v1.0 API does not list");
     assert_eq!(sim.counters().total(), 0);
 }
 
@@ -199,7 +186,7 @@ fn an_organization_that_cannot_be_listed_fails_and_an_empty_selector_warns() {
         "{}",
         warned.stderr
     );
-    assert!(!warned.stderr.contains("did you mean"), "{}", warned.stderr);
+    crate::common::assert_lacks(&warned.stderr, "did you mean");
 }
 
 /// A selector whose name glob is a typo of a listed project's name says
@@ -245,12 +232,9 @@ fn a_misspelled_project_name_suggests_one_a_selector_listed() {
     ));
     let planned = run(&sim, typo.path(), &["plan"]);
     assert_eq!(planned.code, 1, "{}", planned.transcript());
-    assert!(
-        planned.stdout.contains(
-            "did you mean `payments-prod`? (a project of an organization a selector lists)"
-        ),
-        "{}",
-        planned.stdout
+    crate::common::assert_contains(
+        &planned.stdout,
+        "did you mean `payments-prod`? (a project of an organization a selector lists)",
     );
 }
 
@@ -316,16 +300,9 @@ projects:
     let work = work(file);
     let planned = run(&sim, work.path(), &["plan"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
-    assert!(
-        planned.stdout.contains(
-            "api-prod (65f1a2b3c4d5e6f7a8b90007) · authoritative · selected by tether.yaml:6:5"
-        ),
-        "{}",
-        planned.stdout
+    crate::common::assert_contains(
+        &planned.stdout,
+        "api-prod (65f1a2b3c4d5e6f7a8b90007) · authoritative · selected by tether.yaml:6:5",
     );
-    assert!(
-        planned.stdout.contains("Plan: 1 to create"),
-        "{}",
-        planned.stdout
-    );
+    crate::common::assert_contains(&planned.stdout, "Plan: 1 to create");
 }

@@ -68,7 +68,7 @@ fn serves_prints_its_address_and_writes_state_back() {
     let output = child.wait_with_output().expect("exits");
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let saved = std::fs::read_to_string(&state).expect("state written back");
-    assert!(saved.contains("written-by-the-test-0001"), "{saved}");
+    crate::common::assert_contains(&saved, "written-by-the-test-0001");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("written-by-the-test-0001"));
 }
@@ -129,8 +129,5 @@ fn an_address_beyond_loopback_without_credentials_is_refused_before_binding() {
         .output()
         .expect("tether sim runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("cannot start the simulator on `192.0.2.1:0`"),
-        "{stderr}"
-    );
+    crate::common::assert_contains(&stderr, "cannot start the simulator on `192.0.2.1:0`");
 }

@@ -32,6 +32,12 @@ fn validate_in(dir: &Path, file: &str, env: &[(&str, &str)]) -> Run {
     run
 }
 
+/// `validate --ignore-unset -f FILE` in `dir`, with no variables.
+fn validate_ignoring_unset(dir: &Path, file: &str) -> Run {
+    let args = ["validate", "--color", "never", "--ignore-unset", "-f", file];
+    tether(dir, &args, &[])
+}
+
 fn validate(file: &str) -> Run {
     validate_in(&fixtures().join("validate"), file, ENV)
 }
@@ -69,18 +75,7 @@ fn unset_variable_is_named_and_no_value_is_printed() {
 #[test]
 fn ignore_unset_accepts_missing_variables() {
     let dir = fixtures().join("validate");
-    let run = tether(
-        &dir,
-        &[
-            "validate",
-            "--color",
-            "never",
-            "--ignore-unset",
-            "-f",
-            "unset-var.yaml",
-        ],
-        &[],
-    );
+    let run = validate_ignoring_unset(&dir, "unset-var.yaml");
     assert_eq!(run.code, 0, "{}", run.transcript());
 }
 
@@ -101,11 +96,7 @@ fn ignore_unset_accepts_empty_variables() {
     let args = ["validate", "--color", "never", "-f", "unset-var.yaml"];
     let strict = tether(&dir, &args, &empty);
     assert_eq!(strict.code, 1, "{}", strict.transcript());
-    assert!(
-        strict.stderr.contains("are set but empty"),
-        "{}",
-        strict.stderr
-    );
+    crate::common::assert_contains(&strict.stderr, "are set but empty");
     let lenient = tether(&dir, &[&args[..], &["--ignore-unset"]].concat(), &empty);
     assert_eq!(lenient.code, 0, "{}", lenient.transcript());
 }
@@ -276,18 +267,7 @@ fn documented_file_examples_are_valid() {
     for (n, block) in blocks.iter().enumerate() {
         let name = format!("readme-{n}.yaml");
         std::fs::write(dir.path().join(&name), block).expect("write");
-        let run = tether(
-            dir.path(),
-            &[
-                "validate",
-                "--color",
-                "never",
-                "--ignore-unset",
-                "-f",
-                &name,
-            ],
-            &[],
-        );
+        let run = validate_ignoring_unset(dir.path(), &name);
         assert_eq!(
             run.code,
             0,
@@ -416,18 +396,7 @@ fn a_value_longer_than_the_cap_is_refused_where_it_stands_without_being_printed(
 #[test]
 fn the_fork_pr_command_passes_with_unset_ids_organizations_names_and_enums() {
     let dir = fixtures().join("validate");
-    let run = tether(
-        &dir,
-        &[
-            "validate",
-            "-f",
-            "fork-pr.yaml",
-            "--ignore-unset",
-            "--color",
-            "never",
-        ],
-        &[],
-    );
+    let run = validate_ignoring_unset(&dir, "fork-pr.yaml");
     assert_eq!(run.code, 0, "{}", run.transcript());
     for name in [
         "PAYMENTS_PROJECT_ID",
@@ -459,18 +428,7 @@ fn ignore_unset_still_refuses_what_is_written_wrong() {
     let text = "version: 1\nprojects:\n  - id: 65F1A2B3C4D5E6F7A8B9C0D1\n  - id: $${PROJECT_ID}\n  \
         - select:\n      org: not-an-org\n      name: \"[ab]-*\"\n";
     std::fs::write(dir.path().join("bad.yaml"), text).expect("write");
-    let run = tether(
-        dir.path(),
-        &[
-            "validate",
-            "-f",
-            "bad.yaml",
-            "--ignore-unset",
-            "--color",
-            "never",
-        ],
-        &[],
-    );
+    let run = validate_ignoring_unset(dir.path(), "bad.yaml");
     assert_eq!(run.code, 1, "{}", run.transcript());
     for said in [
         "`65F1A2B3C4D5E6F7A8B9C0D1` is not an Atlas project id",

@@ -22,18 +22,13 @@ fn whoami_names_the_credentials_and_proves_them_with_one_read() {
     );
     assert_eq!(accepted.code, 0, "{}", accepted.transcript());
     let out = &accepted.stdout;
-    assert!(
-        out.contains(
-            "Credentials: a service account, from `MONGODB_ATLAS_CLIENT_ID` and \
-             `MONGODB_ATLAS_CLIENT_SECRET`"
-        ),
-        "{out}"
+    crate::common::assert_contains(
+        out,
+        "Credentials: a service account, from `MONGODB_ATLAS_CLIENT_ID` and \
+             `MONGODB_ATLAS_CLIENT_SECRET`",
     );
-    assert!(
-        out.contains("(from `MONGODB_ATLAS_BASE_URL`), API v2"),
-        "{out}"
-    );
-    assert!(out.contains("Accepted:    yes; 1 project visible"), "{out}");
+    crate::common::assert_contains(out, "(from `MONGODB_ATLAS_BASE_URL`), API v2");
+    crate::common::assert_contains(out, "Accepted:    yes; 1 project visible");
     assert!(!accepted.all_output().contains(SECRET));
     let reads = sim.counters().reads();
     assert!(reads <= 2, "a token and one read: {reads}");
@@ -48,12 +43,8 @@ fn whoami_names_the_credentials_and_proves_them_with_one_read() {
         ],
     );
     assert_eq!(refused.code, 1, "{}", refused.transcript());
-    assert!(
-        refused.stdout.contains("Credentials: a service account"),
-        "{}",
-        refused.stdout
-    );
-    assert!(!refused.stdout.contains("Accepted"), "{}", refused.stdout);
+    crate::common::assert_contains(&refused.stdout, "Credentials: a service account");
+    crate::common::assert_lacks(&refused.stdout, "Accepted");
     assert!(!refused.all_output().contains("a-wrong-secret-value-0000"));
 }
 
@@ -70,11 +61,7 @@ fn a_base_url_with_credentials_is_refused_not_shown() {
         &[],
     );
     assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        run.stderr.contains("must not hold credentials"),
-        "{}",
-        run.stderr
-    );
+    crate::common::assert_contains(&run.stderr, "must not hold credentials");
     assert!(
         !run.all_output().contains("hunter2-base"),
         "{}",

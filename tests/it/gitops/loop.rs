@@ -29,6 +29,23 @@ fn with_api<'a>(args: &[&'a str]) -> Vec<&'a str> {
     args
 }
 
+/// `tether ARGS` in the loop's folder with the loop's variables.
+fn loop_run(sim: &SimHandle, args: &[&str]) -> Run {
+    run(sim, args, ENV)
+}
+
+/// `tether ARGS` in `dir` with the loop's variables.
+fn loop_run_in(dir: &Path, sim: &SimHandle, args: &[&str]) -> Run {
+    run_in(dir, sim, args, ENV)
+}
+
+/// A new folder holding a copy of the loop's `tether.yaml`.
+fn copy_of_the_loop_file() -> tempfile::TempDir {
+    let work = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
+    work
+}
+
 fn run(sim: &SimHandle, args: &[&str], env: &[(&str, &str)]) -> Run {
     super::run(sim, &with_api(args), env)
 }
@@ -49,7 +66,7 @@ macro_rules! assert_snapshot {
 #[test]
 fn plan_shows_every_kind_of_change_in_one_get_per_project() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let run = run(&sim, &["plan", "--detailed-exitcode"], ENV);
+    let run = loop_run(&sim, &["plan", "--detailed-exitcode"]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     let counts = sim.counters();
     assert_eq!(counts.get("GET", &integrations()), 4, "{counts:?}");
@@ -76,14 +93,14 @@ fn plan_shows_every_kind_of_change_in_one_get_per_project() {
 #[test]
 fn plan_as_json_and_markdown() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let json = run(&sim, &["plan", "--output", "json"], ENV);
+    let json = loop_run(&sim, &["plan", "--output", "json"]);
     assert_eq!(json.code, 0, "{}", json.transcript());
     let document: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
     assert_eq!(document["format_version"], 2);
-    let markdown = run(&sim, &["plan", "--output", "markdown"], ENV);
+    let markdown = loop_run(&sim, &["plan", "--output", "markdown"]);
     assert_eq!(markdown.code, 0);
     assert!(markdown.stdout.len() <= 65_536);
-    assert!(markdown.stdout.contains("<details>"), "{}", markdown.stdout);
+    crate::common::assert_contains(&markdown.stdout, "<details>");
 }
 
 /// Checks `document` against the committed schema `schemas/{which}.schema.json`.
@@ -106,9 +123,8 @@ fn assert_matches_schema(which: &str, document: &serde_json::Value) {
 #[test]
 fn json_outputs_match_their_schemas_and_share_their_keys() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
-    let json = run_in(work.path(), &sim, &["plan", "--output", "json"], ENV);
+    let work = copy_of_the_loop_file();
+    let json = loop_run_in(work.path(), &sim, &["plan", "--output", "json"]);
     assert_eq!(json.code, 0, "{}", json.transcript());
     let plan: serde_json::Value = serde_json::from_str(&json.stdout).expect("plan JSON");
     assert_matches_schema("plan", &plan);
@@ -117,7 +133,7 @@ fn json_outputs_match_their_schemas_and_share_their_keys() {
         assert!(project.get(key).is_some(), "plan project lacks `{key}`");
     }
 
-    let saved = run_in(work.path(), &sim, &["plan", "--out", "plan.json"], ENV);
+    let saved = loop_run_in(work.path(), &sim, &["plan", "--out", "plan.json"]);
     assert_eq!(saved.code, 0, "{}", saved.transcript());
     let text = std::fs::read_to_string(work.path().join("plan.json")).expect("saved plan");
     assert_no_secret(&text, ENV);
@@ -128,12 +144,7 @@ fn json_outputs_match_their_schemas_and_share_their_keys() {
         "the saved plan holds the plan as printed"
     );
 
-    let applied = run_in(
-        work.path(),
-        &sim,
-        &["apply", "plan.json", "--auto-approve", "--output", "json"],
-        ENV,
-    );
+    let applied = loop_run_in(work.path(), &sim, &["apply", "plan.json", "--auto-approve", "--output", "json"]);
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     let report: serde_json::Value = serde_json::from_str(&applied.stdout).expect("report JSON");
     assert_matches_schema("apply-report", &report);
@@ -167,17 +178,11 @@ fn json_outputs_match_their_schemas_and_share_their_keys() {
 #[test]
 fn quiet_keeps_the_plan_and_drops_the_talk() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
-    let quiet = run_in(
-        work.path(),
-        &sim,
-        &["-q", "plan", "--out", "plan.json"],
-        ENV,
-    );
+    let work = copy_of_the_loop_file();
+    let quiet = loop_run_in(work.path(), &sim, &["-q", "plan", "--out", "plan.json"]);
     assert_eq!(quiet.code, 0, "{}", quiet.transcript());
-    assert!(quiet.stdout.starts_with("Plan: "), "{}", quiet.stdout);
-    assert!(!quiet.stdout.contains("Saved the plan"), "{}", quiet.stdout);
+    crate::common::assert_starts_with(&quiet.stdout, "Plan: ");
+    crate::common::assert_lacks(&quiet.stdout, "Saved the plan");
     assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
     assert!(work.path().join("plan.json").exists());
 }
@@ -187,18 +192,18 @@ fn quiet_keeps_the_plan_and_drops_the_talk() {
 #[test]
 fn quiet_apply_prints_its_report_and_not_the_plan() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let quiet = run(&sim, &["-q", "apply", "--auto-approve"], ENV);
+    let quiet = loop_run(&sim, &["-q", "apply", "--auto-approve"]);
     assert_eq!(quiet.code, 0, "{}", quiet.transcript());
-    assert!(!quiet.stdout.contains("Plan: "), "{}", quiet.stdout);
-    assert!(!quiet.stdout.contains("will be created"), "{}", quiet.stdout);
-    assert!(quiet.stdout.contains("\nApply: 6 done, 0 failed"), "{}", quiet.stdout);
+    crate::common::assert_lacks(&quiet.stdout, "Plan: ");
+    crate::common::assert_lacks(&quiet.stdout, "will be created");
+    crate::common::assert_contains(&quiet.stdout, "\nApply: 6 done, 0 failed");
     assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
 }
 
 #[test]
 fn apply_sends_exactly_the_needed_writes_then_nothing() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let applied = run(&sim, &["apply", "--auto-approve"], ENV);
+    let applied = loop_run(&sim, &["apply", "--auto-approve"]);
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     let counts = sim.counters();
     // Creates are POSTs and updates PUTs, as both generations document.
@@ -209,15 +214,11 @@ fn apply_sends_exactly_the_needed_writes_then_nothing() {
     assert_snapshot!(stable(&applied, &sim));
 
     sim.reset_counters();
-    let again = run(&sim, &["plan", "--detailed-exitcode"], ENV);
+    let again = loop_run(&sim, &["plan", "--detailed-exitcode"]);
     assert_eq!(again.code, 0, "{}", again.transcript());
-    let second = run(&sim, &["apply", "--auto-approve"], ENV);
+    let second = loop_run(&sim, &["apply", "--auto-approve"]);
     assert_eq!(second.code, 0);
-    assert!(
-        second.stdout.contains("Nothing to apply"),
-        "{}",
-        second.stdout
-    );
+    crate::common::assert_contains(&second.stdout, "Nothing to apply");
     // search-prod is observed and still differs: Atlas does not match.
     assert!(
         second
@@ -229,7 +230,7 @@ fn apply_sends_exactly_the_needed_writes_then_nothing() {
     assert_eq!(sim.counters().writes(), 0);
 
     // The observe project still differs: drift reports it, apply never fixes it.
-    let drift = run(&sim, &["drift"], ENV);
+    let drift = loop_run(&sim, &["drift"]);
     assert_eq!(drift.code, 2, "{}", drift.transcript());
     assert!(drift.stdout.contains("search-prod"));
     assert!(drift.stdout.contains(
@@ -244,7 +245,7 @@ fn apply_sends_exactly_the_needed_writes_then_nothing() {
 #[test]
 fn drift_exits_2_until_applied() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let drift = run(&sim, &["drift"], ENV);
+    let drift = loop_run(&sim, &["drift"]);
     assert_eq!(drift.code, 2, "{}", drift.transcript());
     assert_eq!(sim.counters().writes(), 0);
 }
@@ -252,9 +253,8 @@ fn drift_exits_2_until_applied() {
 #[test]
 fn saved_plan_is_applied_exactly_or_refused_when_stale() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
-    let planned = run_in(work.path(), &sim, &["plan", "--out", "plan.json"], ENV);
+    let work = copy_of_the_loop_file();
+    let planned = loop_run_in(work.path(), &sim, &["plan", "--out", "plan.json"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
     let saved = std::fs::read_to_string(work.path().join("plan.json")).expect("saved");
     assert_no_secret(&saved, ENV);
@@ -290,26 +290,16 @@ fn saved_plan_is_applied_exactly_or_refused_when_stale() {
         .expect("PUT by hand");
     assert_eq!(by_hand.status(), 200);
     sim.reset_counters();
-    let stale = run_in(
-        work.path(),
-        &sim,
-        &["apply", "plan.json", "--auto-approve"],
-        ENV,
-    );
+    let stale = loop_run_in(work.path(), &sim, &["apply", "plan.json", "--auto-approve"]);
     assert_eq!(stale.code, 4, "{}", stale.transcript());
-    assert!(stale.stderr.contains("`WEBHOOK` in payments-prod (65f1a2b3c4d5e6f7a8b9c0d1) changed in Atlas since the plan was made"), "{}", stale.stderr);
+    crate::common::assert_contains(&stale.stderr, "`WEBHOOK` in payments-prod (65f1a2b3c4d5e6f7a8b9c0d1) changed in Atlas since the plan was made");
     assert_eq!(sim.counters().writes(), 0);
 
     // A fresh plan applies exactly.
-    let fresh = run_in(work.path(), &sim, &["plan", "--out", "plan.json"], ENV);
+    let fresh = loop_run_in(work.path(), &sim, &["plan", "--out", "plan.json"]);
     assert_eq!(fresh.code, 0);
     sim.reset_counters();
-    let applied = run_in(
-        work.path(),
-        &sim,
-        &["apply", "plan.json", "--auto-approve"],
-        ENV,
-    );
+    let applied = loop_run_in(work.path(), &sim, &["apply", "plan.json", "--auto-approve"]);
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     assert_eq!(sim.counters().writes(), 6);
 }
@@ -317,11 +307,7 @@ fn saved_plan_is_applied_exactly_or_refused_when_stale() {
 #[test]
 fn safety_gates_refuse_with_exit_4_and_write_nothing() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let too_many = run(
-        &sim,
-        &["apply", "--auto-approve", "--max-deletes", "0"],
-        ENV,
-    );
+    let too_many = loop_run(&sim, &["apply", "--auto-approve", "--max-deletes", "0"]);
     assert_eq!(too_many.code, 4, "{}", too_many.transcript());
     assert!(
         too_many.stdout.starts_with("Plan:"),
@@ -339,20 +325,10 @@ fn safety_gates_refuse_with_exit_4_and_write_nothing() {
         "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: payments-prod\n    mode: authoritative\n",
     )
     .expect("write");
-    let last_paging = run_in(
-        work.path(),
-        &sim,
-        &["apply", "--auto-approve", "--max-deletes", "10"],
-        ENV,
-    );
+    let last_paging = loop_run_in(work.path(), &sim, &["apply", "--auto-approve", "--max-deletes", "10"]);
     crate::common::assert_refused(&last_paging, &sim, "last paging integration");
 
-    let forced = run_in(
-        work.path(),
-        &sim,
-        &["apply", "--auto-approve", "--force"],
-        ENV,
-    );
+    let forced = loop_run_in(work.path(), &sim, &["apply", "--auto-approve", "--force"]);
     assert_eq!(forced.code, 0, "{}", forced.transcript());
     assert_eq!(sim.counters().get("DELETE", &one_integration()), 3);
 }
@@ -360,7 +336,7 @@ fn safety_gates_refuse_with_exit_4_and_write_nothing() {
 #[test]
 fn apply_without_a_terminal_needs_auto_approve() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let run = run(&sim, &["apply"], ENV);
+    let run = loop_run(&sim, &["apply"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(run.stderr.contains("`--auto-approve`"));
     assert_eq!(sim.counters().writes(), 0);
@@ -391,12 +367,7 @@ fn apply_at_a_terminal_asks_and_writes_only_after_yes() {
             "the plan is shown: {}",
             run.stdout
         );
-        assert!(
-            run.stderr
-                .contains("Apply these 6 change(s) to Atlas? Only `yes` is accepted:"),
-            "{}",
-            run.stderr
-        );
+        crate::common::assert_contains(&run.stderr, "Apply these 6 change(s) to Atlas? Only `yes` is accepted:");
         assert!(run.stderr.contains("Apply cancelled; nothing was written."));
         assert_eq!(sim.counters().writes(), 0, "{answer:?}");
     }
@@ -414,18 +385,14 @@ fn projects_atlas_does_not_know_fail_alone_and_apply_writes_nothing() {
     text.push_str("\n  - name: no-such-project\n\n  - id: 65f1a2b3c4d5e6f7a8b9c0ff\n");
     std::fs::write(work.path().join("tether.yaml"), text).expect("write");
 
-    let plan = run_in(work.path(), &sim, &["plan", "--detailed-exitcode"], ENV);
+    let plan = loop_run_in(work.path(), &sim, &["plan", "--detailed-exitcode"]);
     assert_eq!(plan.code, 1, "{}", plan.transcript());
-    assert!(plan.stdout.contains("2 projects failed"), "{}", plan.stdout);
+    crate::common::assert_contains(&plan.stdout, "2 projects failed");
     assert_snapshot!(stable(&plan, &sim));
 
-    let apply = run_in(work.path(), &sim, &["apply", "--auto-approve"], ENV);
+    let apply = loop_run_in(work.path(), &sim, &["apply", "--auto-approve"]);
     assert_eq!(apply.code, 1, "{}", apply.transcript());
-    assert!(
-        apply.stderr.contains("nothing was written"),
-        "{}",
-        apply.stderr
-    );
+    crate::common::assert_contains(&apply.stderr, "nothing was written");
     assert_eq!(sim.counters().writes(), 0);
 }
 
@@ -435,7 +402,7 @@ fn a_broken_project_fails_alone_and_a_rerun_finishes() {
         failing_projects: vec![SANDBOX.to_owned()],
         ..Faults::default()
     }).start();
-    let partial = run(&sim, &["apply", "--retries", "1", "--auto-approve"], ENV);
+    let partial = loop_run(&sim, &["apply", "--retries", "1", "--auto-approve"]);
     assert_eq!(partial.code, 3, "{}", partial.transcript());
     assert!(
         partial
@@ -444,18 +411,14 @@ fn a_broken_project_fails_alone_and_a_rerun_finishes() {
         "{}",
         partial.stdout
     );
-    let json = run(
-        &sim,
-        &[
+    let json = loop_run(&sim, &[
             "apply",
             "--retries",
             "0",
             "--auto-approve",
             "--output",
             "json",
-        ],
-        ENV,
-    );
+        ]);
     assert_eq!(json.code, 3);
     let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON report");
     assert_eq!(report["summary"]["failed"], 2);
@@ -471,15 +434,15 @@ fn rerun_after_the_fault_clears_converges() {
         failing_projects: vec![SANDBOX.to_owned()],
         ..Faults::default()
     }).start();
-    let partial = run(&broken, &["apply", "--retries", "0", "--auto-approve"], ENV);
+    let partial = loop_run(&broken, &["apply", "--retries", "0", "--auto-approve"]);
     assert_eq!(partial.code, 3);
     let state = broken.snapshot();
     drop(broken);
     let healed = crate::common::Sim::builder().state(state).start();
-    let rerun = run(&healed, &["apply", "--auto-approve"], ENV);
+    let rerun = loop_run(&healed, &["apply", "--auto-approve"]);
     assert_eq!(rerun.code, 0, "{}", rerun.transcript());
     assert_eq!(healed.counters().writes(), 2, "only what was left");
-    let check = run(&healed, &["plan", "--detailed-exitcode"], ENV);
+    let check = loop_run(&healed, &["plan", "--detailed-exitcode"]);
     assert_eq!(check.code, 0, "{}", check.transcript());
 }
 
@@ -492,7 +455,7 @@ fn a_project_that_cannot_be_fetched_fails_alone() {
         "version: 1\nprojects:\n  - name: payments-prod\n  - name: no-such-project\n",
     )
     .expect("write");
-    let run = run_in(work.path(), &sim, &["plan"], ENV);
+    let run = loop_run_in(work.path(), &sim, &["plan"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(run.stdout.contains("no-such-project"));
     assert!(
@@ -529,7 +492,7 @@ fn ctrl_c_stops_new_writes_reports_and_exits_130() {
         .find(|l| l.starts_with("Apply: "))
         .unwrap_or_else(|| panic!("no summary in {rest}"));
     assert!(summary.ends_with("; interrupted"), "{summary}");
-    assert!(rest.contains("not started (interrupted)"), "{rest}");
+    crate::common::assert_contains(&rest, "not started (interrupted)");
     let done = rest.lines().filter(|l| l.ends_with(": done")).count() as u64;
     assert_eq!(
         sim.counters().writes(),
@@ -542,7 +505,7 @@ fn ctrl_c_stops_new_writes_reports_and_exits_130() {
 #[test]
 fn a_type_filter_that_matches_nothing_is_an_error() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let run = run(&sim, &["plan", "--type", "PAGERDUTY"], ENV);
+    let run = loop_run(&sim, &["plan", "--type", "PAGERDUTY"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(
         run.stderr
@@ -555,18 +518,9 @@ fn a_type_filter_that_matches_nothing_is_an_error() {
 #[test]
 fn filters_limit_what_is_read_and_planned() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let run = run(
-        &sim,
-        &["plan", "--project", "payments-*", "--type", "DATADOG"],
-        ENV,
-    );
+    let run = loop_run(&sim, &["plan", "--project", "payments-*", "--type", "DATADOG"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(
-        run.stdout
-            .starts_with("Plan: 0 to create, 1 to update, 0 to delete"),
-        "{}",
-        run.stdout
-    );
+    crate::common::assert_starts_with(&run.stdout, "Plan: 0 to create, 1 to update, 0 to delete");
     assert!(
         !run.stdout.contains("WEBHOOK"),
         "types outside --type are left alone"
@@ -581,26 +535,21 @@ fn a_partly_failed_saved_plan_resumes_then_applies_as_nothing() {
         failing_projects: vec![SANDBOX.to_owned()],
         ..Faults::default()
     }).start();
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
-    let planned = run_in(work.path(), &broken, &["plan", "--out", "plan.json"], ENV);
+    let work = copy_of_the_loop_file();
+    let planned = loop_run_in(work.path(), &broken, &["plan", "--out", "plan.json"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
     let apply = ["apply", "plan.json", "--auto-approve", "--retries", "0"];
-    let partial = run_in(work.path(), &broken, &apply, ENV);
+    let partial = loop_run_in(work.path(), &broken, &apply);
     assert_eq!(partial.code, 3, "{}", partial.transcript());
     let state = broken.snapshot();
     drop(broken);
     let healed = crate::common::Sim::builder().state(state).start();
-    let rerun = run_in(work.path(), &healed, &apply, ENV);
+    let rerun = loop_run_in(work.path(), &healed, &apply);
     assert_eq!(rerun.code, 0, "{}", rerun.transcript());
     assert_eq!(healed.counters().writes(), 2, "only what was left");
-    assert!(
-        rerun.stdout.contains("; 4 already applied"),
-        "{}",
-        rerun.stdout
-    );
+    crate::common::assert_contains(&rerun.stdout, "; 4 already applied");
     healed.reset_counters();
-    let third = run_in(work.path(), &healed, &apply, ENV);
+    let third = loop_run_in(work.path(), &healed, &apply);
     assert_eq!(third.code, 0, "{}", third.transcript());
     assert_eq!(healed.counters().writes(), 0);
     assert_no_secret(&third.all_output(), ENV);

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use serde_json::json;
-use tether::sim::{Assumptions, NcPolicy};
+use tether::sim::{Assumptions, NcPolicy, SimHandle};
 
 use super::helpers::*;
 
@@ -83,19 +83,33 @@ fn first_nonce(client: &Client, path: &str) -> String {
     challenge(&reply)["nonce"].clone()
 }
 
+/// A GET of `path` as the owner key, answered by hand: `password`, the
+/// Digest `uri`, `nonce` and `nc` are the caller's.
+fn digest_get(
+    client: &Client,
+    path: &str,
+    (uri, password): (&str, &str),
+    nonce: &str,
+    nc: u32,
+) -> Reply {
+    let header = digest_header("GET", uri, OWNER.0, password, nonce, nc);
+    client
+        .raw("GET", path, None, &[("authorization", &header)])
+        .expect("an answer")
+}
+
+/// The status of a GET signed for the first nonce of `sim`, by nonce count.
+fn status_by_nc(sim: &SimHandle) -> impl Fn(u32) -> u16 {
+    let client = Client::new(sim);
+    let path = integrations();
+    let nonce = first_nonce(&client, &path);
+    move |nc| digest_get(&client, &path, (&path, OWNER.1), &nonce, nc).status
+}
+
 #[test]
 fn a_replayed_nonce_count_is_refused() {
     let sim = guarded();
-    let client = Client::new(&sim);
-    let path = integrations();
-    let nonce = first_nonce(&client, &path);
-    let call = |nc: u32| {
-        let header = digest_header("GET", &path, OWNER.0, OWNER.1, &nonce, nc);
-        client
-            .raw("GET", &path, None, &[("authorization", &header)])
-            .expect("an answer")
-            .status
-    };
+    let call = status_by_nc(&sim);
     assert_eq!(call(1), 200);
     assert_eq!(call(2), 200);
     assert_eq!(call(2), 401, "the same nc twice is a replay");
@@ -113,16 +127,7 @@ fn nonce_counts_can_be_required_to_increase() {
             ..Assumptions::default()
         })
         .start();
-    let client = Client::new(&sim);
-    let path = integrations();
-    let nonce = first_nonce(&client, &path);
-    let call = |nc: u32| {
-        let header = digest_header("GET", &path, OWNER.0, OWNER.1, &nonce, nc);
-        client
-            .raw("GET", &path, None, &[("authorization", &header)])
-            .expect("an answer")
-            .status
-    };
+    let call = status_by_nc(&sim);
     assert_eq!(call(3), 200);
     assert_eq!(call(2), 401);
     assert_eq!(call(4), 200);
@@ -134,10 +139,7 @@ fn the_digest_uri_must_be_the_request_uri() {
     let client = Client::new(&sim);
     let path = integrations();
     let nonce = first_nonce(&client, &path);
-    let header = digest_header("GET", &v1("/groups"), OWNER.0, OWNER.1, &nonce, 1);
-    let reply = client
-        .raw("GET", &path, None, &[("authorization", &header)])
-        .expect("an answer");
+    let reply = digest_get(&client, &path, (&v1("/groups"), OWNER.1), &nonce, 1);
     assert_eq!(reply.status, 401);
 }
 
@@ -154,19 +156,13 @@ fn an_expired_nonce_gets_a_stale_challenge() {
     let path = integrations();
     let nonce = first_nonce(&client, &path);
     std::thread::sleep(Duration::from_millis(250));
-    let header = digest_header("GET", &path, OWNER.0, OWNER.1, &nonce, 1);
-    let reply = client
-        .raw("GET", &path, None, &[("authorization", &header)])
-        .expect("an answer");
+    let reply = digest_get(&client, &path, (&path, OWNER.1), &nonce, 1);
     assert_eq!(reply.status, 401);
     let params = challenge(&reply);
     assert_eq!(params["stale"], "true");
     assert_ne!(params["nonce"], nonce);
     // A wrong password with the expired nonce is not stale, just wrong.
-    let header = digest_header("GET", &path, OWNER.0, "wrong", &nonce, 2);
-    let reply = client
-        .raw("GET", &path, None, &[("authorization", &header)])
-        .expect("an answer");
+    let reply = digest_get(&client, &path, (&path, "wrong"), &nonce, 2);
     assert_eq!(challenge(&reply)["stale"], "false");
     // The helper client recovers from the stale challenge on its own.
     let mut client = Client::digest(&sim, OWNER);

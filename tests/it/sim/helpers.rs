@@ -166,25 +166,24 @@ impl Client {
         }
     }
 
-    pub fn raw(
+    /// One request as given: the headers are the caller's, a body is sent
+    /// as JSON.
+    pub fn request(
         &self,
         method: &str,
         path: &str,
-        body: Option<&Value>,
+        body: Option<&[u8]>,
         headers: &[(&str, &str)],
     ) -> reqwest::Result<Reply> {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
         let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if path.starts_with("/api/atlas/v2") {
-            request = request.header("accept", V2_MEDIA_TYPE);
-        }
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
         if let Some(body) = body {
             request = request
                 .header("content-type", "application/json")
-                .body(body.to_string());
+                .body(body.to_vec());
         }
         let response = request.send()?;
         let status = response.status().as_u16();
@@ -197,40 +196,72 @@ impl Client {
         })
     }
 
+    /// One request with no credentials but `headers`, and the v2 `Accept`
+    /// on a v2 path.
+    pub fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> reqwest::Result<Reply> {
+        let mut all = Vec::with_capacity(headers.len() + 1);
+        if path.starts_with("/api/atlas/v2") {
+            all.push(("accept", V2_MEDIA_TYPE));
+        }
+        all.extend_from_slice(headers);
+        let body = body.map(Value::to_string);
+        self.request(method, path, body.as_deref().map(str::as_bytes), &all)
+    }
+
+    /// The `Authorization` the next request carries: the bearer token, or
+    /// Digest once a nonce is known (counting it), or none.
+    pub fn authorization(&mut self, method: &str, path: &str) -> Option<String> {
+        match &mut self.auth {
+            Auth::None => None,
+            Auth::Bearer(token) => Some(format!("Bearer {token}")),
+            Auth::Digest {
+                user,
+                password,
+                nonce: Some(nonce),
+                nc,
+            } => {
+                *nc += 1;
+                Some(digest_header(method, path, user, password, nonce, *nc))
+            }
+            Auth::Digest { nonce: None, .. } => None,
+        }
+    }
+
+    /// Takes the nonce of a Digest challenge (a 401 that carries one) when
+    /// the client answers Digest; then says whether to send again: the
+    /// first challenge, or a stale nonce. `None` when there was none.
+    pub fn take_challenge(&mut self, reply: &Reply) -> Option<bool> {
+        if reply.status == 401
+            && let Auth::Digest { nonce, nc, .. } = &mut self.auth
+            && reply.header("www-authenticate").is_some()
+        {
+            let fresh = challenge(reply).get("nonce").cloned();
+            let retry = nonce.is_none() || challenge(reply)["stale"] == "true";
+            *nonce = fresh;
+            *nc = 0;
+            return Some(retry);
+        }
+        None
+    }
+
     /// One call, answering a Digest challenge (pre-emptively once a nonce is
     /// known, re-challenged on 401).
     pub fn call(&mut self, method: &str, path: &str, body: Option<&Value>) -> Reply {
         for _ in 0..2 {
-            let auth = match &mut self.auth {
-                Auth::None => None,
-                Auth::Bearer(token) => Some(format!("Bearer {token}")),
-                Auth::Digest {
-                    user,
-                    password,
-                    nonce: Some(nonce),
-                    nc,
-                } => {
-                    *nc += 1;
-                    Some(digest_header(method, path, user, password, nonce, *nc))
-                }
-                Auth::Digest { nonce: None, .. } => None,
-            };
+            let auth = self.authorization(method, path);
             let headers: Vec<(&str, &str)> = auth
                 .as_deref()
                 .map(|a| vec![("authorization", a)])
                 .unwrap_or_default();
             let reply = self.raw(method, path, body, &headers).expect("an answer");
-            if reply.status == 401
-                && let Auth::Digest { nonce, nc, .. } = &mut self.auth
-                && reply.header("www-authenticate").is_some()
-            {
-                let fresh = challenge(&reply).get("nonce").cloned();
-                let retry = nonce.is_none() || challenge(&reply)["stale"] == "true";
-                *nonce = fresh;
-                *nc = 0;
-                if retry {
-                    continue;
-                }
+            if self.take_challenge(&reply) == Some(true) {
+                continue;
             }
             return reply;
         }

@@ -573,11 +573,7 @@ fn pretty_and_envelope_query_parameters() {
     let pretty = client.get(&v1(&format!(
         "/groups/{PROD}/integrations/PAGER_DUTY?pretty=true"
     )));
-    assert!(
-        pretty.text.contains("\n  \"region\": \"US\""),
-        "{}",
-        pretty.text
-    );
+    crate::common::assert_contains(&pretty.text, "\n  \"region\": \"US\"");
     let wrapped = client
         .get(&v1(&format!(
             "/groups/{PROD}/integrations/PAGER_DUTY?envelope=true"

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 use tether::sim::SimHandle;
 
-use super::helpers::{Reply, challenge, digest_header};
+use super::helpers::{Client, Reply};
 use crate::common::fixtures;
 
 pub const LOG_MEDIA: &str = "application/vnd.atlas.2025-03-12+json";
@@ -134,35 +134,17 @@ pub fn push_body(facts: &Value) -> Map<String, Value> {
 }
 
 /// Plain HTTP to a simulator: the `Accept` is the caller's choice, and
-/// with a key, Digest is answered (one challenge, then pre-emptive).
-pub struct Http {
-    base: String,
-    http: reqwest::blocking::Client,
-    key: Option<(String, String)>,
-    nonce: Option<String>,
-    nc: u32,
-}
+/// with a key, Digest is answered (one challenge, then pre-emptive). The
+/// requests and the Digest are those of [`Client`].
+pub struct Http(Client);
 
 impl Http {
     pub fn new(sim: &SimHandle) -> Self {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        Http {
-            base: sim.base_url(),
-            http: reqwest::blocking::Client::builder()
-                .timeout(std::time::Duration::from_secs(10))
-                .build()
-                .expect("a client"),
-            key: None,
-            nonce: None,
-            nc: 0,
-        }
+        Http(Client::new(sim))
     }
 
-    pub fn with_key(sim: &SimHandle, (user, password): (&str, &str)) -> Self {
-        Http {
-            key: Some((user.to_owned(), password.to_owned())),
-            ..Http::new(sim)
-        }
+    pub fn with_key(sim: &SimHandle, key: (&str, &str)) -> Self {
+        Http(Client::digest(sim, key))
     }
 
     fn once(
@@ -172,30 +154,15 @@ impl Http {
         accept: Option<&str>,
         body: Option<&[u8]>,
     ) -> reqwest::Result<Reply> {
-        let verb = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
-        let mut request = self.http.request(verb, format!("{}{path}", self.base));
+        let authorization = self.0.authorization(method, path);
+        let mut headers = Vec::new();
         if let Some(accept) = accept {
-            request = request.header("accept", accept);
+            headers.push(("accept", accept));
         }
-        if let (Some((user, password)), Some(nonce)) = (&self.key, &self.nonce) {
-            self.nc += 1;
-            let value = digest_header(method, path, user, password, nonce, self.nc);
-            request = request.header("authorization", value);
+        if let Some(value) = authorization.as_deref() {
+            headers.push(("authorization", value));
         }
-        if let Some(body) = body {
-            request = request
-                .header("content-type", "application/json")
-                .body(body.to_vec());
-        }
-        let response = request.send()?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let text = response.text()?;
-        Ok(Reply {
-            status,
-            headers,
-            text,
-        })
+        self.0.request(method, path, body, &headers)
     }
 
     /// One request whose connection the simulator may close before
@@ -218,9 +185,7 @@ impl Http {
         body: Option<&[u8]>,
     ) -> Reply {
         let reply = self.once(method, path, accept, body).expect("an answer");
-        if reply.status == 401 && self.key.is_some() && reply.header("www-authenticate").is_some() {
-            self.nonce = challenge(&reply).get("nonce").cloned();
-            self.nc = 0;
+        if self.0.take_challenge(&reply).is_some() {
             return self.once(method, path, accept, body).expect("an answer");
         }
         reply

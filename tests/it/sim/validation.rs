@@ -6,14 +6,26 @@ use super::helpers::*;
 
 fn post(body: Value, kind: &str) -> Reply {
     let sim = open();
-    Client::new(&sim).post(
-        &v2(&format!("/groups/{SANDBOX}/integrations/{kind}")),
-        &body,
-    )
+    Client::new(&sim).post(&sandbox(kind), &body)
 }
 
 fn invalid(kind: &str, reason: &str) -> String {
     format!("The provided settings for the {kind} integration were invalid: {reason}.")
+}
+
+/// The sandbox project's integration of `kind` (v2).
+fn sandbox(kind: &str) -> String {
+    v2(&format!("/groups/{SANDBOX}/integrations/{kind}"))
+}
+
+/// Checks Atlas's 400 for settings of `kind` it refuses, saying `reason`.
+fn assert_invalid(reply: &Reply, kind: &str, reason: &str) {
+    assert_error(
+        reply,
+        400,
+        "INVALID_INTEGRATION_SETTINGS",
+        &invalid(kind, reason),
+    );
 }
 
 #[test]
@@ -38,12 +50,7 @@ fn a_masked_key_sent_back_is_rejected() {
         &v1(&format!("/groups/{PROD}/integrations/DATADOG")),
         &json!({"type": "DATADOG", "apiKey": masked}),
     );
-    assert_error(
-        &reply,
-        400,
-        "INVALID_INTEGRATION_SETTINGS",
-        &invalid("DATADOG", "apiKey must be a hexadecimal string"),
-    );
+    assert_invalid(&reply, "DATADOG", "apiKey must be a hexadecimal string");
 }
 
 #[test]
@@ -82,16 +89,8 @@ fn required_fields_per_type() {
     let mut client = Client::new(&sim);
     for (kind, mut body, missing) in cases {
         body["type"] = json!(kind);
-        let reply = client.post(
-            &v2(&format!("/groups/{SANDBOX}/integrations/{kind}")),
-            &body,
-        );
-        assert_error(
-            &reply,
-            400,
-            "INVALID_INTEGRATION_SETTINGS",
-            &invalid(kind, &format!("{missing} is required")),
-        );
+        let reply = client.post(&sandbox(kind), &body);
+        assert_invalid(&reply, kind, &format!("{missing} is required"));
     }
 }
 
@@ -160,74 +159,58 @@ fn enums_and_formats() {
     ];
     for (body, reason) in cases {
         let kind = body["type"].as_str().expect("type").to_owned();
-        let reply = client.post(
-            &v2(&format!("/groups/{SANDBOX}/integrations/{kind}")),
-            &body,
-        );
-        assert_error(
-            &reply,
-            400,
-            "INVALID_INTEGRATION_SETTINGS",
-            &invalid(&kind, reason),
-        );
+        let reply = client.post(&sandbox(&kind), &body);
+        assert_invalid(&reply, &kind, reason);
     }
 }
 
 #[test]
 fn body_type_must_match_the_path() {
     let reply = post(json!({"type": "SLACK", "serviceKey": "k"}), "PAGER_DUTY");
-    assert_error(
+    assert_invalid(
         &reply,
-        400,
-        "INVALID_INTEGRATION_SETTINGS",
-        &invalid(
-            "PAGER_DUTY",
-            "type SLACK does not match the integration type PAGER_DUTY in the path",
-        ),
+        "PAGER_DUTY",
+        "type SLACK does not match the integration type PAGER_DUTY in the path",
     );
     let reply = post(json!({"serviceKey": "k"}), "PAGER_DUTY");
-    assert_error(
-        &reply,
-        400,
-        "INVALID_INTEGRATION_SETTINGS",
-        &invalid("PAGER_DUTY", "type is required"),
-    );
+    assert_invalid(&reply, "PAGER_DUTY", "type is required");
 }
 
 #[test]
 fn unknown_fields_and_v2_fields_on_v1_are_rejected() {
     let sim = open();
     let mut client = Client::new(&sim);
-    let reply = client.post(
-        &v2(&format!("/groups/{SANDBOX}/integrations/PAGER_DUTY")),
-        &json!({"type": "PAGER_DUTY", "serviceKey": "k", "severity": "high"}),
+    let mut post = |version: fn(&str) -> String, body: Value| {
+        let kind = body["type"].as_str().expect("a type").to_owned();
+        client.post(
+            &version(&format!("/groups/{SANDBOX}/integrations/{kind}")),
+            &body,
+        )
+    };
+    let unknown = |reply: &Reply, attribute: &str| {
+        let detail = format!("Invalid attribute {attribute} specified.");
+        assert_error(reply, 400, "INVALID_ATTRIBUTE", &detail);
+    };
+    let reply = post(
+        v2,
+        json!({"type": "PAGER_DUTY", "serviceKey": "k", "severity": "high"}),
     );
-    assert_error(
-        &reply,
-        400,
-        "INVALID_ATTRIBUTE",
-        "Invalid attribute severity specified.",
+    unknown(&reply, "severity");
+    let reply = post(
+        v1,
+        json!({"type": "WEBHOOK", "url": "https://h.example.com/x", "bodyTemplate": "{}"}),
     );
-    let reply = client.post(
-        &v1(&format!("/groups/{SANDBOX}/integrations/WEBHOOK")),
-        &json!({"type": "WEBHOOK", "url": "https://h.example.com/x", "bodyTemplate": "{}"}),
-    );
-    assert_error(
-        &reply,
-        400,
-        "INVALID_ATTRIBUTE",
-        "Invalid attribute bodyTemplate specified.",
-    );
+    unknown(&reply, "bodyTemplate");
     // Both specifications have Datadog's flags and Prometheus's tag flag,
     // and a Prometheus integration without a password (write-only, optional).
-    let reply = client.post(
-        &v1(&format!("/groups/{SANDBOX}/integrations/DATADOG")),
-        &json!({"type": "DATADOG", "apiKey": "abc123", "sendDatabaseMetrics": true}),
+    let reply = post(
+        v1,
+        json!({"type": "DATADOG", "apiKey": "abc123", "sendDatabaseMetrics": true}),
     );
     assert_eq!(reply.status, 200, "{}", reply.text);
-    let reply = client.post(
-        &v1(&format!("/groups/{SANDBOX}/integrations/PROMETHEUS")),
-        &json!({"type": "PROMETHEUS", "username": "u", "serviceDiscovery": "http",
+    let reply = post(
+        v1,
+        json!({"type": "PROMETHEUS", "username": "u", "serviceDiscovery": "http",
                 "enabled": true, "sendUserProvidedResourceTagsEnabled": true}),
     );
     assert_eq!(reply.status, 200, "{}", reply.text);
@@ -236,26 +219,12 @@ fn unknown_fields_and_v2_fields_on_v1_are_rejected() {
 #[test]
 fn malformed_json_is_400() {
     let sim = open();
-    let client = Client::new(&sim);
-    let reply = client
-        .http
-        .post(format!(
-            "{}{}",
-            client.base,
-            v1(&format!("/groups/{SANDBOX}/integrations/PAGER_DUTY"))
-        ))
-        .header("content-type", "application/json")
-        .body("{\"type\": ")
-        .send()
+    let path = v1(&format!("/groups/{SANDBOX}/integrations/PAGER_DUTY"));
+    let reply = Client::new(&sim)
+        .request("POST", &path, Some(b"{\"type\": "), &[])
         .expect("an answer");
-    assert_eq!(reply.status().as_u16(), 400);
-    assert_eq!(
-        reply
-            .headers()
-            .get("x-error-code")
-            .and_then(|v| v.to_str().ok()),
-        Some("INVALID_JSON")
-    );
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.header("x-error-code"), Some("INVALID_JSON"));
 }
 
 #[test]
