@@ -89,7 +89,7 @@ mod tests {
             3,
         )
         .await;
-        assert_eq!(answers, (0..10).collect::<Vec<_>>());
+        assert_eq!(answers, (0..10u64).collect::<Vec<_>>());
         assert_eq!(most.load(Ordering::SeqCst), 3);
     }
 }
