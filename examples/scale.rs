@@ -16,7 +16,8 @@
 //! a file whose first W projects write their webhook URL out, one warning
 //! each; 0 skips it), `--lookup-reps R` [3] (part 7: the plan with and
 //! without attribution and alert references, alternated R times),
-//! `--lookups-only` (parts 1 and 7 only), `--skip-binary`.
+//! `--lookups-only` (parts 1 and 7 only), `--memory-only` (part 6 only;
+//! `TETHER_SCALE_BIN` runs another binary), `--skip-binary`.
 //!
 //! No timed assertions: the machine is shared, so the report gives ratios
 //! measured in the same run. Request and write counts are asserted exactly.
@@ -86,6 +87,7 @@ struct Args {
     literal_projects: usize,
     lookup_reps: usize,
     lookups_only: bool,
+    memory_only: bool,
 }
 
 impl Args {
@@ -105,6 +107,7 @@ impl Args {
             literal_projects: 2000,
             lookup_reps: 3,
             lookups_only: false,
+            memory_only: false,
         };
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
@@ -114,6 +117,10 @@ impl Args {
             }
             if flag == "--lookups-only" {
                 args.lookups_only = true;
+                continue;
+            }
+            if flag == "--memory-only" {
+                args.memory_only = true;
                 continue;
             }
             if flag == "--help" || flag == "-h" {
@@ -155,7 +162,7 @@ impl Args {
 
 const USAGE: &str = "usage: scale [--projects N] [--latency-ms L] [--jitter-ms J] [--concurrency C] \
 [--changes K] [--baseline-projects S] [--auth-projects A] [--named M] [--planning-projects P] \
-[--reps R] [--literal-projects W] [--lookup-reps R] [--lookups-only] [--skip-binary]";
+[--reps R] [--literal-projects W] [--lookup-reps R] [--lookups-only] [--memory-only] [--skip-binary]";
 
 // ---------------------------------------------------------------------------
 // The workload: N projects, each declaring PAGER_DUTY (defaults), DATADOG (a
@@ -753,6 +760,122 @@ fn run_binary_on(
 }
 
 // ---------------------------------------------------------------------------
+// Part 6: peak memory of the real binary.
+
+fn binary_memory(
+    args: &Args,
+    sim: &SimHandle,
+    url: &str,
+    text: &str,
+    the_bound: Duration,
+    deleting: usize,
+    table: &mut Table,
+) -> Res<()> {
+    let (n, c, k) = (args.projects, args.concurrency, args.changes);
+    if args.skip_binary {
+        println!("\n[6] skipped (`--skip-binary`)");
+    } else {
+        println!("\n[6] peak memory of `tether plan` (the release binary) for {n} projects");
+        // `TETHER_SCALE_BIN` runs another binary (a wrapper, another build).
+        let bin = match std::env::var_os("TETHER_SCALE_BIN") {
+            Some(bin) => std::path::PathBuf::from(bin),
+            None => support::tether_binary(", or pass `--skip-binary`")?,
+        };
+        sim.reset_counters();
+        let run = run_binary(&bin, url, text, c, &[])?;
+        let counts = sim.counters();
+        let mb = run.max_rss_kb as f64 / 1024.0;
+        println!(
+            "    {}: max RSS {mb:.1} MiB ({} kB), wall {} ({:.3}x the bound, process start and \
+             load included), exit {:?}, {} requests, {} lines on stderr; measured with {}",
+            bin.display(),
+            run.max_rss_kb,
+            secs(run.wall),
+            ratio(run.wall, the_bound),
+            run.status,
+            counts.total(),
+            run.stderr_lines,
+            run.method
+        );
+        assert_eq!(run.status, Some(0), "`tether plan` exits 0");
+        assert_eq!(
+            counts.total(),
+            (n + k + deleting) as u64,
+            "the binary sends one GET per project, one events call per drifted project and one \
+             alert listing per project with a delete"
+        );
+        table.row(
+            "6",
+            &format!("peak RSS of `tether plan`, N={n}"),
+            format!(
+                "{mb:.1} MiB (binary wall {}, {:.3}x the bound)",
+                secs(run.wall),
+                ratio(run.wall, the_bound)
+            ),
+            &format!("< 150 MB: {}", met(run.max_rss_kb * 1024 < 150_000_000)),
+        );
+        // The same plan without attribution (the alert listings stay).
+        sim.reset_counters();
+        let quiet = run_binary(&bin, url, text, c, &["--no-attribution"])?;
+        let counts = sim.counters();
+        assert_eq!(quiet.status, Some(0), "`tether plan` exits 0");
+        assert_eq!(counts.total(), (n + deleting) as u64);
+        println!(
+            "    the same with `--no-attribution` ({} requests): wall {} ({:.3}x the bound), max \
+             RSS {:.1} MiB",
+            counts.total(),
+            secs(quiet.wall),
+            ratio(quiet.wall, the_bound),
+            quiet.max_rss_kb as f64 / 1024.0
+        );
+        table.row(
+            "6",
+            &format!("`tether plan --no-attribution`, N={n} (no events calls)"),
+            format!(
+                "wall {} ({:.3}x the bound), {:.1} MiB",
+                secs(quiet.wall),
+                ratio(quiet.wall, the_bound),
+                quiet.max_rss_kb as f64 / 1024.0
+            ),
+            "",
+        );
+        // The same plan when W projects write their webhook URL out: W
+        // "literal secret" warnings, each rendered with its source lines.
+        let w = args.literal_projects;
+        if w > 0 {
+            let literal = literal_file(text, w);
+            sim.reset_counters();
+            let run = run_binary(&bin, url, &literal, c, &[])?;
+            let counts = sim.counters();
+            assert_eq!(run.status, Some(0), "`tether plan` exits 0");
+            assert_eq!(counts.total(), (n + k + deleting) as u64);
+            println!(
+                "    the same with {w} webhook URLs written out ({} lines of warnings on stderr): \
+                 wall {} ({:.3}x the bound), max RSS {:.1} MiB",
+                run.stderr_lines,
+                secs(run.wall),
+                ratio(run.wall, the_bound),
+                run.max_rss_kb as f64 / 1024.0
+            );
+            table.row(
+                "6",
+                &format!(
+                    "`tether plan`, N={n}, {w} of them with a literal webhook URL (a warning each)"
+                ),
+                format!(
+                    "wall {} (**{:.3}x the bound**), {:.1} MiB",
+                    secs(run.wall),
+                    ratio(run.wall, the_bound),
+                    run.max_rss_kb as f64 / 1024.0
+                ),
+                "see BENCHMARKS.md",
+            );
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
 // Planning CPU.
 
 #[derive(Clone, Copy)]
@@ -831,6 +954,21 @@ fn main() -> Res<()> {
     let url = sim.base_url();
     let text = desired_yaml(n, 0, false);
     let desired = load(&text)?;
+    if args.memory_only {
+        let deleting = drift_of.iter().filter(|d| **d == Drift::Delete).count();
+        binary_memory(
+            &args,
+            &sim,
+            &url,
+            &text,
+            bound(n, c, l),
+            deleting,
+            &mut table,
+        )?;
+        println!("\nSummary (markdown):\n");
+        table.print();
+        return Ok(());
+    }
 
     // 1 + 2. tether's plan: wall time against the bound, requests per project.
     println!("\n[1] plan (fetch + diff + render) of {n} projects through tether's client");
@@ -1173,102 +1311,7 @@ fn main() -> Res<()> {
     );
 
     // 6. Peak RSS of the real binary (before apply, so its plan has K changes).
-    if args.skip_binary {
-        println!("\n[6] skipped (`--skip-binary`)");
-    } else {
-        println!("\n[6] peak memory of `tether plan` (the release binary) for {n} projects");
-        let bin = support::tether_binary(", or pass `--skip-binary`")?;
-        sim.reset_counters();
-        let run = run_binary(&bin, &url, &text, c, &[])?;
-        let counts = sim.counters();
-        let mb = run.max_rss_kb as f64 / 1024.0;
-        println!(
-            "    {}: max RSS {mb:.1} MiB ({} kB), wall {} ({:.3}x the bound, process start and \
-             load included), exit {:?}, {} requests, {} lines on stderr; measured with {}",
-            bin.display(),
-            run.max_rss_kb,
-            secs(run.wall),
-            ratio(run.wall, the_bound),
-            run.status,
-            counts.total(),
-            run.stderr_lines,
-            run.method
-        );
-        assert_eq!(run.status, Some(0), "`tether plan` exits 0");
-        assert_eq!(
-            counts.total(),
-            (n + k + deleting) as u64,
-            "the binary sends one GET per project, one events call per drifted project and one \
-             alert listing per project with a delete"
-        );
-        table.row(
-            "6",
-            &format!("peak RSS of `tether plan`, N={n}"),
-            format!(
-                "{mb:.1} MiB (binary wall {}, {:.3}x the bound)",
-                secs(run.wall),
-                ratio(run.wall, the_bound)
-            ),
-            &format!("< 150 MB: {}", met(run.max_rss_kb * 1024 < 150_000_000)),
-        );
-        // The same plan without attribution (the alert listings stay).
-        sim.reset_counters();
-        let quiet = run_binary(&bin, &url, &text, c, &["--no-attribution"])?;
-        let counts = sim.counters();
-        assert_eq!(quiet.status, Some(0), "`tether plan` exits 0");
-        assert_eq!(counts.total(), (n + deleting) as u64);
-        println!(
-            "    the same with `--no-attribution` ({} requests): wall {} ({:.3}x the bound), max \
-             RSS {:.1} MiB",
-            counts.total(),
-            secs(quiet.wall),
-            ratio(quiet.wall, the_bound),
-            quiet.max_rss_kb as f64 / 1024.0
-        );
-        table.row(
-            "6",
-            &format!("`tether plan --no-attribution`, N={n} (no events calls)"),
-            format!(
-                "wall {} ({:.3}x the bound), {:.1} MiB",
-                secs(quiet.wall),
-                ratio(quiet.wall, the_bound),
-                quiet.max_rss_kb as f64 / 1024.0
-            ),
-            "",
-        );
-        // The same plan when W projects write their webhook URL out: W
-        // "literal secret" warnings, each rendered with its source lines.
-        let w = args.literal_projects;
-        if w > 0 {
-            let literal = literal_file(&text, w);
-            sim.reset_counters();
-            let run = run_binary(&bin, &url, &literal, c, &[])?;
-            let counts = sim.counters();
-            assert_eq!(run.status, Some(0), "`tether plan` exits 0");
-            assert_eq!(counts.total(), (n + k + deleting) as u64);
-            println!(
-                "    the same with {w} webhook URLs written out ({} lines of warnings on stderr): \
-                 wall {} ({:.3}x the bound), max RSS {:.1} MiB",
-                run.stderr_lines,
-                secs(run.wall),
-                ratio(run.wall, the_bound),
-                run.max_rss_kb as f64 / 1024.0
-            );
-            table.row(
-                "6",
-                &format!(
-                    "`tether plan`, N={n}, {w} of them with a literal webhook URL (a warning each)"
-                ),
-                format!(
-                    "wall {} (**{:.3}x the bound**), {:.1} MiB",
-                    secs(run.wall),
-                    ratio(run.wall, the_bound),
-                    run.max_rss_kb as f64 / 1024.0
-                ),
-                "see BENCHMARKS.md",
-            );
-        }
-    }
+    binary_memory(&args, &sim, &url, &text, the_bound, deleting, &mut table)?;
 
     // 4. Apply the K changes: exactly K writes, then nothing left to do.
     println!("\n[4] apply of {k} changes over {n} projects");
