@@ -154,12 +154,16 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<ExitStatus, Error> {
 
 /// The job summary of an apply: the plan it showed, then what it wrote.
 fn job_summary(shown_plan: &impl AsDocument, report: &Report, printer: &Printer) {
-    let markdown = format!(
-        "{}\n{}",
-        render::markdown(shown_plan),
-        engine::report_markdown(report)
+    super::step_summary(
+        || {
+            format!(
+                "{}\n{}",
+                render::markdown(shown_plan),
+                engine::report_markdown(report)
+            )
+        },
+        printer,
     );
-    super::step_summary(&markdown, printer);
 }
 
 /// Asks on the terminal; only `yes` goes on. Ctrl-C while waiting for the

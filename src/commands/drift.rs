@@ -21,7 +21,7 @@ pub fn run(args: &DriftArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         Purpose::Drift,
         printer,
     ));
-    super::step_summary(&render::drift_markdown(&planned.plan), printer);
+    super::step_summary(|| render::drift_markdown(&planned.plan), printer);
     Ok(super::plan_status(
         &planned.plan,
         planned.plan.has_changes(),

@@ -378,12 +378,14 @@ fn render(
 }
 
 /// Under GitHub Actions (`GITHUB_STEP_SUMMARY` names a file), appends
-/// `markdown` to the job's summary page. A summary that cannot be written
-/// is a warning: the command's own output is what counts.
-fn step_summary(markdown: &str, printer: &Printer) {
+/// the markdown `summary` renders to the job's summary page; elsewhere it is
+/// not rendered at all. A summary that cannot be written is a warning: the
+/// command's own output is what counts.
+fn step_summary(summary: impl FnOnce() -> String, printer: &Printer) {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return;
     };
+    let markdown = summary();
     let path = Path::new(&path);
     let appended = crate::regular_file::append(path)
         .map_err(|err| err.to_string())

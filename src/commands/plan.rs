@@ -31,7 +31,7 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     planned.plan.refusals = engine::refusals(&planned.plan, &operations, &gates);
     let plan = &planned.plan;
     printer.data(&super::render(plan, args.output, Purpose::Plan, printer));
-    super::step_summary(&render::markdown(plan), printer);
+    super::step_summary(|| render::markdown(plan), printer);
     // The plan shows them at its top; the log says them again last, with
     // what to do, after a plan that may be long (and goes to a file or a
     // comment when it is JSON or markdown).
