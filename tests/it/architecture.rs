@@ -4,7 +4,7 @@
 //! and every `super::` path that climbs to the crate root, counts.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::common::repo_root;
 
@@ -139,33 +139,39 @@ fn uses_of(relative: &Path, code: &str, rooms: &BTreeSet<String>) -> BTreeSet<St
     used
 }
 
-/// What each room of the tree at `src` uses.
-fn used(src: &Path, rooms: &BTreeSet<String>) -> Graph {
-    let mut graph: Graph = rooms.iter().map(|r| (r.clone(), BTreeSet::new())).collect();
+/// Every `.rs` file under `src`: its path under `src` and its code.
+fn source_files(src: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
     let mut stack = vec![src.to_owned()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).expect("a directory of src/") {
             let path = entry.expect("an entry").path();
             if path.is_dir() {
                 stack.push(path);
-                continue;
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let relative = path.strip_prefix(src).expect("under src/").to_owned();
+                let code = std::fs::read_to_string(&path).expect("a source file");
+                files.push((relative, code));
             }
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let relative = path.strip_prefix(src).expect("under src/");
-            let Some(room) = relative.iter().next().and_then(|first| first.to_str()) else {
-                continue;
-            };
-            let room = room.strip_suffix(".rs").unwrap_or(room);
-            if !rooms.contains(room) {
-                continue;
-            }
-            let code = std::fs::read_to_string(&path).expect("a source file");
-            let mut uses = uses_of(relative, &code, rooms);
-            uses.remove(room);
-            graph.get_mut(room).expect("a room").extend(uses);
         }
+    }
+    files
+}
+
+/// What each room of the tree at `src` uses.
+fn used(src: &Path, rooms: &BTreeSet<String>) -> Graph {
+    let mut graph: Graph = rooms.iter().map(|r| (r.clone(), BTreeSet::new())).collect();
+    for (relative, code) in source_files(src) {
+        let Some(room) = relative.iter().next().and_then(|first| first.to_str()) else {
+            continue;
+        };
+        let room = room.strip_suffix(".rs").unwrap_or(room);
+        if !rooms.contains(room) {
+            continue;
+        }
+        let mut uses = uses_of(&relative, &code, rooms);
+        uses.remove(room);
+        graph.get_mut(room).expect("a room").extend(uses);
     }
     graph
 }
@@ -382,40 +388,27 @@ fn modules(src: &Path) -> BTreeSet<Vec<String>> {
 fn sibling_uses(src: &Path) -> BTreeMap<Vec<String>, Graph> {
     let modules = modules(src);
     let mut uses: BTreeMap<Vec<String>, Graph> = BTreeMap::new();
-    let mut stack = vec![src.to_owned()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("a directory of src/") {
-            let path = entry.expect("an entry").path();
-            if path.is_dir() {
-                stack.push(path);
+    for (relative, code) in source_files(src) {
+        let module = module_of(&relative);
+        let code = without_comments(without_inline_tests(&code));
+        for target in paths_named(&module, &code) {
+            let common = module
+                .iter()
+                .zip(&target)
+                .take_while(|(a, b)| a == b)
+                .count();
+            if module.len() <= common || target.len() <= common {
                 continue;
             }
-            if path.extension().is_none_or(|e| e != "rs") {
+            let sibling = target[..=common].to_vec();
+            if !modules.contains(&sibling) {
                 continue;
             }
-            let relative = path.strip_prefix(src).expect("under src/");
-            let module = module_of(relative);
-            let code = std::fs::read_to_string(&path).expect("a source file");
-            let code = without_comments(without_inline_tests(&code));
-            for target in paths_named(&module, &code) {
-                let common = module
-                    .iter()
-                    .zip(&target)
-                    .take_while(|(a, b)| a == b)
-                    .count();
-                if module.len() <= common || target.len() <= common {
-                    continue;
-                }
-                let sibling = target[..=common].to_vec();
-                if !modules.contains(&sibling) {
-                    continue;
-                }
-                uses.entry(module[..common].to_vec())
-                    .or_default()
-                    .entry(module[common].clone())
-                    .or_default()
-                    .insert(target[common].clone());
-            }
+            uses.entry(module[..common].to_vec())
+                .or_default()
+                .entry(module[common].clone())
+                .or_default()
+                .insert(target[common].clone());
         }
     }
     uses
