@@ -9,10 +9,10 @@ use super::document::{
     FORMAT_VERSION, ItemDocument, NoteKind, PlanDocument, ProjectDocument, ProjectStatus,
     RefusalDocument,
 };
-use crate::model::{GroupId, IntegrationType};
+use crate::model::{GroupId, IntegrationType, Mode};
 use crate::plan::operation::leaves_no_paging;
 use crate::plan::types::{ItemError, Note, Shown};
-use crate::plan::{ItemAction, Summary};
+use crate::plan::{DeleteReason, ItemAction, ReportOnly, Summary};
 
 impl PlanDocument {
     /// `Err` says the first part that does not follow from the items.
@@ -130,8 +130,22 @@ fn check_item(item: &ItemDocument, project: &ProjectDocument) -> Result<Integrat
     if item.applies != applies {
         return wrong("`applies`");
     }
-    if item.delete_reason.is_some() != (item.action == ItemAction::Delete) {
+    if item.delete_reason.is_some() != (item.action == ItemAction::Delete)
+        || (item.delete_reason == Some(DeleteReason::NotDeclared)
+            && project.mode != Mode::Authoritative)
+    {
         return wrong("`delete_reason`");
+    }
+    // The mode decides what apply leaves alone: a title that says
+    // `observe` over a write apply sends would mislead its reviewer.
+    let report_only = match (project.mode, item.action) {
+        (_, ItemAction::Unchanged) | (Mode::Authoritative, _) => None,
+        (Mode::Observe, _) => Some(ReportOnly::ObserveMode),
+        (Mode::Additive, ItemAction::Delete) => Some(ReportOnly::AdditiveNeverDeletes),
+        (Mode::Additive, _) => None,
+    };
+    if item.report_only != report_only {
+        return wrong("`report_only` in its project's mode");
     }
     if item.rotation && item.action != ItemAction::Update {
         return wrong("`rotation`");

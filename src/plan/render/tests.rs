@@ -228,7 +228,10 @@ fn projects_that_differ_come_before_those_shown_for_information() {
 fn a_document_whose_derived_parts_were_edited_fails_its_check() {
     let json = json(&fixture_plan());
     type Edit = fn(&mut serde_json::Value);
-    let edits: [(&str, Edit); 7] = [
+    let edits: [(&str, Edit); 8] = [
+        ("in its project's mode", |d| {
+            d["projects"][0]["mode"] = "observe".into()
+        }),
         ("of format 1", |d| d["format_version"] = 1.into()),
         ("its counts or flags", |d| d["summary"]["create"] = 9.into()),
         ("`applies`", |d| {
