@@ -15,13 +15,14 @@ pub fn run(args: &DriftArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         alerts: false,
     };
     let planned = super::plan(&args.inputs, false, lookups, printer)?.planned;
+    let document = render::PlanDocument::from(&planned.plan);
     printer.data(&super::render(
-        &planned.plan,
+        &document,
         args.output,
         Purpose::Drift,
         printer,
     ));
-    super::step_summary(|| render::drift_markdown(&planned.plan), printer);
+    super::step_summary(|| render::drift_markdown(&document), printer);
     Ok(super::plan_status(
         &planned.plan,
         planned.plan.has_changes(),

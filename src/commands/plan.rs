@@ -30,8 +30,15 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let operations = planned.plan.operations();
     planned.plan.refusals = engine::refusals(&planned.plan, &operations, &gates);
     let plan = &planned.plan;
-    printer.data(&super::render(plan, args.output, Purpose::Plan, printer));
-    super::step_summary(|| render::markdown(plan), printer);
+    // One document for every rendering of this run.
+    let document = render::PlanDocument::from(plan);
+    printer.data(&super::render(
+        &document,
+        args.output,
+        Purpose::Plan,
+        printer,
+    ));
+    super::step_summary(|| render::markdown(&document), printer);
     // The plan shows them at its top; the log says them again last, with
     // what to do, after a plan that may be long (and goes to a file or a
     // comment when it is JSON or markdown).
