@@ -24,7 +24,13 @@ impl PlanDocument {
             ));
         }
         let mut summary = Summary::default();
+        let mut groups = BTreeSet::new();
         for project in &self.projects {
+            if let Some(group) = &project.group_id
+                && !groups.insert(group)
+            {
+                return Err(format!("two projects are `{group}`"));
+            }
             check_project(project).map_err(|why| format!("in `{}`, {why}", project.project))?;
             summary.add(&project.summary());
         }
@@ -57,6 +63,9 @@ fn check_project(project: &ProjectDocument) -> Result<(), String> {
         ProjectStatus::Failed if !(project.items.is_empty() && project.unmanaged.is_empty()) => {
             return Err("a failed project has items".to_owned());
         }
+        ProjectStatus::Planned if project.group_id.is_none() => {
+            return Err("a planned project has no `group_id`".to_owned());
+        }
         ProjectStatus::Planned if project.error.is_some() => {
             return Err("a planned project has an error".to_owned());
         }
@@ -73,8 +82,14 @@ fn check_project(project: &ProjectDocument) -> Result<(), String> {
     }
     let mut live = BTreeSet::new();
     let mut after = BTreeSet::new();
+    let mut types = BTreeSet::new();
     for item in &project.items {
         let kind = check_item(item, project)?;
+        // The check of values shown against values sent finds an item by
+        // its type: a second one of that type could show anything.
+        if !types.insert(kind) {
+            return Err(format!("`{kind}` has two items"));
+        }
         if item.action != ItemAction::Create {
             live.insert(kind);
         }
@@ -122,10 +137,19 @@ fn check_item(item: &ItemDocument, project: &ProjectDocument) -> Result<Integrat
             .map(|f| f.name)
             .ok_or_else(|| format!("`{kind}` has no field `{name}`"))
     };
-    for field in &item.fields {
-        field_name(&field.field)?;
-    }
     let wrong = |what: &str| Err(format!("{what} of `{kind}` is not tether's"));
+    for field in &item.fields {
+        let name = field_name(&field.field)?;
+        // A plain field marked sensitive would escape the check that the
+        // value shown is the value sent.
+        if field.sensitive
+            != crate::model::spec(kind)
+                .field(name)
+                .is_some_and(|f| f.sensitive)
+        {
+            return wrong(&format!("the sensitivity of `{name}`"));
+        }
+    }
     let applies = item.is_change() && item.report_only.is_none() && item.errors.is_empty();
     if item.applies != applies {
         return wrong("`applies`");

@@ -228,7 +228,20 @@ fn projects_that_differ_come_before_those_shown_for_information() {
 fn a_document_whose_derived_parts_were_edited_fails_its_check() {
     let json = json(&fixture_plan());
     type Edit = fn(&mut serde_json::Value);
-    let edits: [(&str, Edit); 8] = [
+    let edits: [(&str, Edit); 11] = [
+        ("the sensitivity of", |d| {
+            let fields = &mut d["projects"][0]["items"][0]["fields"];
+            let first = &mut fields[0]["sensitive"];
+            *first = (!first.as_bool().expect("a flag")).into();
+        }),
+        ("has two items", |d| {
+            let items = d["projects"][0]["items"].as_array_mut().expect("items");
+            items.push(items[0].clone());
+        }),
+        ("two projects are", |d| {
+            let projects = d["projects"].as_array_mut().expect("projects");
+            projects.push(projects[0].clone());
+        }),
         ("in its project's mode", |d| {
             d["projects"][0]["mode"] = "observe".into()
         }),
