@@ -396,7 +396,7 @@ fn step_summary(summary: impl FnOnce() -> String, printer: &Printer) {
     if let Err(err) = appended {
         printer.warnings(&format!(
             "warning: the job summary `{}` {err}; nothing was added to it\n",
-            path.display()
+            crate::printable::path(path)
         ));
     }
 }

@@ -59,9 +59,8 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
             super::Replace::Yes,
         )?;
         let saved = format!(
-            "Saved the plan to {}; `tether apply {}` applies exactly it.",
-            path.display(),
-            path.display()
+            "Saved the plan to {shown}; `tether apply {shown}` applies exactly it.",
+            shown = crate::printable::path(path)
         );
         if args.output == OutputFormat::Text {
             printer.result(&saved);

@@ -22,14 +22,14 @@ pub fn run(args: &ShowArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         "Saved by tether {} for `--api {}`{}: `tether apply {}` applies these {} and \
          nothing else, after checking each against Atlas and the file (one already applied is \
          not sent again; `tether apply --help` says how).",
-        saved.tether_version,
+        crate::printable::one_line(&saved.tether_version),
         saved.api,
         if saved.rotate_secrets {
             " with `--rotate-secrets`"
         } else {
             ""
         },
-        args.plan.display(),
+        crate::printable::path(&args.plan),
         crate::plural::count(saved.operations.len(), "write", "writes"),
     ));
     Ok(ExitStatus::Success)

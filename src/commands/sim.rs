@@ -107,7 +107,7 @@ fn serve(args: &SimArgs) -> miette::Result<()> {
         .map_err(|e| miette!("{e}"))
         .wrap_err("the simulator stopped but its state was not written back")?;
     if let Some(path) = args.state.as_ref().filter(|_| args.write_back) {
-        eprintln!("wrote the state back to `{}`", path.display());
+        eprintln!("wrote the state back to `{}`", crate::printable::path(path));
     }
     Ok(())
 }

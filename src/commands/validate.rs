@@ -40,7 +40,7 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<ExitStatus, Error> 
     };
     printer.result(&format!(
         "{} is valid: {}{selectors}, {} declared{warning_note}",
-        file.display(),
+        crate::printable::path(file),
         count(projects, "project", "projects"),
         count(declared, "integration", "integrations"),
     ));
