@@ -67,6 +67,13 @@ impl Answer {
         }
     }
 
+    /// A 404 that says the project does not exist (or the credentials
+    /// cannot see it), not that what was asked for is gone.
+    pub fn is_group_not_found(&self) -> bool {
+        self.status == StatusCode::NOT_FOUND
+            && self.error().error_code.as_deref() == Some("GROUP_NOT_FOUND")
+    }
+
     /// A 404 that says the integration type is not configured.
     pub fn is_not_configured(&self) -> bool {
         self.status == StatusCode::NOT_FOUND

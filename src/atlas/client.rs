@@ -138,6 +138,17 @@ impl Client {
         api: ApiVersion,
         segments: &[&str],
     ) -> Result<Vec<Value>, ApiError> {
+        self.list_pages(api, api.media_type(), segments).await
+    }
+
+    /// [`Client::list_all`] on the API generation `api` with the media type
+    /// `media`.
+    pub(super) async fn list_pages(
+        &self,
+        api: ApiVersion,
+        media: &'static str,
+        segments: &[&str],
+    ) -> Result<Vec<Value>, ApiError> {
         let mut listing = Listing::default();
         for page in 1usize.. {
             let url = self.url_at(
@@ -148,7 +159,12 @@ impl Client {
                     ("itemsPerPage", ITEMS_PER_PAGE.to_string()),
                 ],
             );
-            let answer = self.send(Request::api(api, Method::GET, url, None)).await?;
+            let request = Request {
+                content_type: media,
+                accept: media,
+                ..Request::api(api, Method::GET, url, None)
+            };
+            let answer = self.send(request).await?;
             if !answer.status.is_success() {
                 return Err(self.not_found_or_rejected(&answer, segments));
             }

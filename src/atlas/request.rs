@@ -43,6 +43,21 @@ impl Request {
         }
     }
 
+    /// A v2 request whose resource has its own media type (the log and
+    /// metric families' `2025-03-12`).
+    pub fn versioned(
+        media: &'static str,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+    ) -> Request {
+        Request {
+            content_type: media,
+            accept: media,
+            ..Request::api(ApiVersion::V2, method, url, body)
+        }
+    }
+
     /// `GET /api/...`, as messages name the request: never its query.
     pub fn shown(&self) -> String {
         format!("{} {}", self.method, self.url.path())

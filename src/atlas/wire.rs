@@ -133,11 +133,11 @@ fn live_integration(
 
 /// An identifier Atlas sent, fit to show: escaped and capped, never
 /// redacted.
-fn identifier(text: &str) -> String {
+pub(super) fn identifier(text: &str) -> String {
     server_text(text, &Redactor::default(), MAX_TYPE_NAME_BYTES)
 }
 
-fn json_kind(value: &Value) -> &'static str {
+pub(super) fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -125,6 +125,7 @@ pub fn resolve_with(
                         .collect(),
                     mode,
                     integrations: layer(&layers),
+                    families: Default::default(),
                     origin: lines.origin(source, project.span.start),
                 });
             }
@@ -133,6 +134,7 @@ pub fn resolve_with(
                 project: project_ref,
                 mode: project.mode.as_ref().map_or(default_mode, |m| m.value),
                 integrations: layer(&layers),
+                families: Default::default(),
                 origin: lines.origin(source, project.span.start),
                 selected_by: None,
             });

@@ -9,10 +9,11 @@ use tokio_util::sync::CancellationToken;
 use super::report::{OperationReport, Outcome, Report};
 use crate::atlas::{ApiError, Client, Deletion};
 use crate::model::{
-    DesiredProject, GroupId, Integration, IntegrationType, LiveIntegrations, Mode, Origin,
+    DesiredProject, Entry, GroupId, Integration, LiveEntry, LiveIntegrations, Mode, Origin,
     ProjectRef, Slot,
 };
-use crate::plan::{Action, Operation, PlanOptions, Verb, plan_project};
+use crate::plan::{Action, Declared, Operation, PlanOptions, Subject, Verb, plan_project};
+use crate::printable::one_line;
 
 /// Sends the operations: projects in parallel under the client's limit,
 /// the writes of one project one after another. A failed write does not stop
@@ -71,13 +72,13 @@ pub async fn execute(
                     outcome
                 };
                 if operation.verb() == Verb::Create && outcome == Outcome::Done {
-                    created.insert(operation.kind);
+                    created.insert(operation.subject.clone());
                 }
                 reports.push(OperationReport {
                     verb: operation.verb(),
                     group: operation.group,
                     project: operation.project,
-                    kind: operation.kind,
+                    subject: operation.subject,
                     outcome,
                 });
             }
@@ -99,20 +100,30 @@ pub async fn execute(
 
 /// Why a delete that waits for a replacement is not sent: none of the
 /// creates it waits for (this project's, sent before it) is done.
-fn withheld(operation: &Operation, created: &BTreeSet<IntegrationType>) -> Option<String> {
+fn withheld(operation: &Operation, created: &BTreeSet<Subject>) -> Option<String> {
     if operation.waits_for.is_empty() || operation.waits_for.iter().any(|k| created.contains(k)) {
         return None;
     }
     let replacements: Vec<String> = operation
         .waits_for
         .iter()
-        .map(|kind| format!("`{kind}`"))
+        .map(|subject| format!("`{}`", one_line(&subject.to_string())))
         .collect();
-    Some(format!(
-        "it is the project's last paging integration, and its replacement ({}) was not \
-         created (above); it stays so that alerts still page someone",
-        replacements.join(" or ")
-    ))
+    let replacements = replacements.join(" or ");
+    Some(match operation.subject {
+        Subject::Integration(_) => format!(
+            "it is the project's last paging integration, and its replacement ({replacements}) \
+             was not created (above); it stays so that alerts still page someone"
+        ),
+        Subject::Entry { .. } => format!(
+            "its replacement ({replacements}) was not created (above); it stays so that \
+             nothing stops being exported"
+        ),
+        Subject::PushBased => format!(
+            "the S3 log integration that takes over its logs ({replacements}) was not created \
+             (above); it stays so that no logs are lost"
+        ),
+    })
 }
 
 /// One write and its outcome; Atlas's refusal as the error.
@@ -122,20 +133,57 @@ async fn write(
     options: &PlanOptions,
 ) -> Result<Outcome, ApiError> {
     let group = &operation.group;
-    Ok(match &operation.action {
-        Action::Delete => match client.delete_integration(group, operation.kind).await? {
-            Deletion::Deleted => Outcome::Done,
-            Deletion::AlreadyAbsent => Outcome::AlreadyAbsent,
-        },
-        Action::Create(desired) => {
+    let deleted = |deletion| match deletion {
+        Deletion::Deleted => Outcome::Done,
+        Deletion::AlreadyAbsent => Outcome::AlreadyAbsent,
+    };
+    Ok(match (&operation.action, &operation.subject) {
+        (Action::Delete, Subject::Integration(kind)) => {
+            deleted(client.delete_integration(group, *kind).await?)
+        }
+        (Action::Delete, Subject::Entry { key, id: Some(id) }) => {
+            deleted(client.delete_entry(group, key.kind.family(), id).await?)
+        }
+        (Action::Delete, Subject::PushBased) => {
+            deleted(client.delete_push_based_export(group).await?)
+        }
+        (Action::Create(Declared::Integration(desired)), _) => {
             let after = client.create_integration(group, desired).await?;
             verify(group, desired, &after, options)
         }
-        Action::Update(desired) => {
+        (Action::Update(Declared::Integration(desired)), _) => {
             let after = client.put_integration(group, desired).await?;
             verify(group, desired, &after, options)
         }
+        (Action::Create(Declared::Entry(desired)), _) => {
+            let after = client.create_entry(group, desired).await?;
+            verify_entry(desired, &after, options)
+        }
+        (Action::Update(Declared::Entry(desired)), Subject::Entry { id: Some(id), .. }) => {
+            let after = client.put_entry(group, id, desired).await?;
+            verify_entry(desired, &after, options)
+        }
+        // The planner gives every update and delete of an entry the live
+        // entry's id; an operation without one is not sent.
+        (Action::Delete, Subject::Entry { id: None, .. })
+        | (Action::Update(Declared::Entry(_)), _) => Outcome::Failed(format!(
+            "`{}` has no live id to write to; nothing was sent",
+            one_line(&operation.subject.to_string())
+        )),
     })
+}
+
+/// An entry's write is done when Atlas's answer holds what the file
+/// declares.
+fn verify_entry(desired: &Entry, after: &LiveEntry, options: &PlanOptions) -> Outcome {
+    if crate::plan::entry_matches(desired, after, options) {
+        Outcome::Done
+    } else {
+        Outcome::NotVerified(format!(
+            "Atlas's answer to the write still differs from the file for `{}`",
+            one_line(&desired.key().to_string())
+        ))
+    }
 }
 
 /// A write that did not happen: never sent because of a stop request, or
@@ -166,6 +214,7 @@ fn verify(
         project: ProjectRef::Id(group.clone()),
         mode: Mode::Additive,
         integrations: BTreeMap::from([(desired.kind, Slot::Present(desired.clone()))]),
+        families: Default::default(),
         origin: Origin::default(),
         selected_by: None,
     };
@@ -177,7 +226,7 @@ fn verify(
     match replanned
         .items()
         .iter()
-        .find(|item| item.kind == desired.kind)
+        .find(|item| item.integration() == Some(desired.kind))
     {
         Some(item) if item.is_change() => Outcome::NotVerified(format!(
             "Atlas's list after the PUT still differs from the file for `{}`",

@@ -135,7 +135,7 @@ fn deleted(project: &ProjectPlan) -> Vec<IntegrationType> {
         .operations()
         .iter()
         .filter(|op| op.verb() == Verb::Delete)
-        .map(|op| op.kind)
+        .filter_map(|op| op.subject.integration())
         .collect()
 }
 

@@ -285,7 +285,10 @@ impl Approved {
     pub fn report(&self, sent: Report) -> Report {
         let mut operations = sent.operations;
         operations.extend(self.already_applied.iter().cloned());
-        operations.sort_by_key(|op| self.order.get(&(op.group.clone(), op.kind)).copied());
+        operations.sort_by_key(|op| {
+            let kind = op.subject.integration()?;
+            self.order.get(&(op.group.clone(), kind)).copied()
+        });
         Report {
             operations,
             left_alone: self.left_alone.iter().map(LeftAlone::from).collect(),
@@ -304,7 +307,7 @@ pub fn candidates(saved: &SavedPlan, plan: &Plan) -> Vec<Operation> {
         .map(|op| (op.group_id.as_str(), op.kind.as_str()))
         .collect();
     let mut operations = plan.operations();
-    operations.retain(|op| named.contains(&(op.group.as_str(), op.kind.as_str())));
+    operations.retain(|op| named.contains(&(op.group.as_str(), op.subject.type_name())));
     operations
 }
 
@@ -320,11 +323,11 @@ pub fn approve(saved: &SavedPlan, planned: &Planned) -> Result<Approved, Error> 
     };
     match saved::check(saved, &now) {
         Ok(checked) => {
-            let (operations, left_alone) = planned
-                .plan
-                .operations()
-                .into_iter()
-                .partition(|op| checked.send.contains(&(op.group.clone(), op.kind)));
+            let (operations, left_alone) = planned.plan.operations().into_iter().partition(|op| {
+                op.subject
+                    .integration()
+                    .is_some_and(|kind| checked.send.contains(&(op.group.clone(), kind)))
+            });
             let already_applied = checked
                 .already_applied
                 .into_iter()
@@ -333,7 +336,7 @@ pub fn approve(saved: &SavedPlan, planned: &Planned) -> Result<Approved, Error> 
                     OperationReport {
                         group,
                         project: op.project.clone(),
-                        kind,
+                        subject: crate::plan::Subject::Integration(kind),
                         verb: op.action,
                         outcome: Outcome::AlreadyApplied,
                     }
@@ -535,6 +538,7 @@ mod tests {
             project,
             mode: Mode::Authoritative,
             integrations: BTreeMap::new(),
+            families: Default::default(),
             origin: Origin {
                 file: Arc::from("tether.yaml"),
                 line,

@@ -4,8 +4,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{GroupId, IntegrationType};
-use crate::plan::Verb;
+use crate::model::GroupId;
+use crate::plan::render::EntryDocument;
+use crate::plan::{Subject, Verb};
 use crate::printable::one_line;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +46,7 @@ impl Outcome {
 pub struct OperationReport {
     pub group: GroupId,
     pub project: String,
-    pub kind: IntegrationType,
+    pub subject: Subject,
     pub verb: Verb,
     pub outcome: Outcome,
 }
@@ -56,7 +57,7 @@ pub struct OperationReport {
 pub struct LeftAlone {
     pub group: GroupId,
     pub project: String,
-    pub kind: IntegrationType,
+    pub subject: Subject,
     pub verb: Verb,
 }
 
@@ -65,7 +66,7 @@ impl From<&crate::plan::Operation> for LeftAlone {
         LeftAlone {
             group: op.group.clone(),
             project: op.project.clone(),
-            kind: op.kind,
+            subject: op.subject.clone(),
             verb: op.verb(),
         }
     }
@@ -151,9 +152,14 @@ pub struct LeftAloneDocument {
     /// How output names the project: `name (id)`, or the id.
     pub project: String,
     pub group_id: String,
-    /// The integration type, such as `PAGER_DUTY`.
+    /// The integration type, such as `PAGER_DUTY`, `S3_LOG_EXPORT`, `OTEL`
+    /// (a metric integration) or `PUSH_BASED_LOG_EXPORT`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// For a log or metric integration: what it points at
+    /// (`bucket/prefix/`, an endpoint), and the live entry's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<EntryDocument>,
     pub action: Verb,
 }
 
@@ -163,9 +169,14 @@ pub struct OperationDocument {
     /// How output names the project: `name (id)`, or the id.
     pub project: String,
     pub group_id: String,
-    /// The integration type, such as `PAGER_DUTY`.
+    /// The integration type, such as `PAGER_DUTY`, `S3_LOG_EXPORT`, `OTEL`
+    /// (a metric integration) or `PUSH_BASED_LOG_EXPORT`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// For a log or metric integration: what it points at
+    /// (`bucket/prefix/`, an endpoint), and the live entry's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<EntryDocument>,
     pub action: Verb,
     pub result: OperationResult,
     /// Why it failed, could not be verified, or was not started on purpose.
@@ -208,7 +219,8 @@ impl From<&Report> for ReportDocument {
                 OperationDocument {
                     project: op.project.clone(),
                     group_id: op.group.to_string(),
-                    kind: op.kind.to_string(),
+                    kind: op.subject.type_name().to_owned(),
+                    entry: EntryDocument::of(&op.subject),
                     action: op.verb,
                     result,
                     detail,
@@ -231,7 +243,8 @@ impl From<&Report> for ReportDocument {
                 .map(|op| LeftAloneDocument {
                     project: op.project.clone(),
                     group_id: op.group.to_string(),
-                    kind: op.kind.to_string(),
+                    kind: op.subject.type_name().to_owned(),
+                    entry: EntryDocument::of(&op.subject),
                     action: op.verb,
                 })
                 .collect(),
@@ -291,7 +304,7 @@ fn operation_lines(report: &Report) -> Vec<String> {
             format!(
                 "{mark} {} {} in {}: {}",
                 op.verb,
-                op.kind,
+                one_line(&op.subject.to_string()),
                 one_line(&op.project),
                 one_line(&text)
             )

@@ -274,6 +274,7 @@ fn selected(selector: &Selector, project: &Project) -> DesiredProject {
         },
         mode: selector.mode,
         integrations: selector.integrations.clone(),
+        families: selector.families.clone(),
         origin: selector.origin.clone(),
         selected_by: Some(selector.origin.clone()),
     }

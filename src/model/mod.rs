@@ -4,6 +4,8 @@
 mod activity;
 mod day;
 mod end_of_life;
+mod entry;
+mod family;
 mod group_id;
 mod integration_type;
 mod live;
@@ -20,6 +22,14 @@ pub use activity::{AlertConfig, ChangeEvent, Notification};
 pub use day::{Day, NotADay};
 pub use end_of_life::{
     END_OF_LIFE, EndOfLife, Ending, Milestone, TEAMS_CONNECTOR_HOST_SUFFIX, When, end_of_life,
+};
+pub use entry::{
+    DeclaredFamilies, Entry, EntryKey, EntryValue, Header, LiveEntries, LiveEntry, LiveEntryValue,
+    LiveFamilies, PushBasedExport, Unreadable,
+};
+pub use family::{
+    Answered, DATADOG_LOG_REGIONS, EntryField, EntryKind, Family, LOG_TYPES, MAX_ENDPOINT_LENGTH,
+    MAX_HEADER_BYTES, METRIC_SELECTION, Shape, UnknownEntryKind, is_https_url,
 };
 pub use group_id::{GroupId, IdOf, InvalidGroupId};
 pub use integration_type::{IntegrationType, UnknownIntegrationType};
@@ -293,6 +303,8 @@ pub struct DesiredProject {
     pub mode: Mode,
     /// Every type the file mentions for this project after layering.
     pub integrations: BTreeMap<IntegrationType, Slot>,
+    /// The log and metric families, where the file mentions them.
+    pub families: DeclaredFamilies,
     pub origin: Origin,
     /// The `select` entry that brought this project in; `None` for a project
     /// the file names.
@@ -311,6 +323,7 @@ pub struct Selector {
     pub mode: Mode,
     /// As for a project: defaults, templates in `use` order, its own.
     pub integrations: BTreeMap<IntegrationType, Slot>,
+    pub families: DeclaredFamilies,
     pub origin: Origin,
 }
 

@@ -20,8 +20,8 @@
 
 use super::compare::{Comparison, compare, show_desired, show_live};
 use super::types::{
-    Change, DeleteReason, FieldChange, Item, ItemError, Note, ProjectPlan, ReportOnly, Shown,
-    Unmanaged,
+    Change, Declared, DeleteReason, FieldChange, Item, ItemError, Note, ProjectPlan, ReportOnly,
+    Shown, Subject, Unmanaged,
 };
 use crate::model::ApiVersion;
 use crate::model::{
@@ -104,9 +104,9 @@ fn create(integration: &Integration, mode: Mode, options: &PlanOptions) -> Item 
         errors.extend(missing_for_write(integration));
     }
     Item {
-        kind: integration.kind,
+        subject: Subject::Integration(integration.kind),
         change: Change::Create {
-            desired: integration.clone(),
+            desired: Declared::Integration(integration.clone()),
             fields,
         },
         report_only: None,
@@ -196,14 +196,14 @@ fn update(
             errors.extend(missing_for_write(integration));
         }
         Change::Update {
-            desired: integration.clone(),
+            desired: Declared::Integration(integration.clone()),
             // "Rotation" only when nothing but the rotation asks for the PUT.
             rotation: rotate && fields.iter().all(|f| f.rotated),
             fields,
         }
     };
     Item {
-        kind: integration.kind,
+        subject: Subject::Integration(integration.kind),
         change,
         report_only: None,
         notes,
@@ -232,7 +232,7 @@ fn delete(
         (show_live(field, value), Shown::None)
     });
     Item {
-        kind: live.kind,
+        subject: Subject::Integration(live.kind),
         change: Change::Delete { reason, fields },
         report_only,
         notes: Vec::new(),

@@ -106,7 +106,7 @@ mod tests {
             rotated: false,
         };
         let item = Item {
-            kind: crate::model::IntegrationType::Slack,
+            subject: crate::plan::Subject::Integration(crate::model::IntegrationType::Slack),
             change: Change::Delete {
                 reason: crate::plan::DeleteReason::NotDeclared,
                 fields: vec![field],

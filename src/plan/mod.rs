@@ -5,6 +5,7 @@
 
 mod compare;
 mod diff;
+mod families;
 mod hide;
 mod operation;
 mod refusal;
@@ -22,12 +23,14 @@ mod proptests;
 pub(crate) mod testing;
 
 pub use diff::{PlanOptions, plan_project};
+pub use families::entry_matches;
 pub use hide::hide_secrets;
 pub use operation::{Action, Operation};
 pub use refusal::Refusal;
 pub use summary::Summary;
 pub use types::{
-    AlertCheck, AlertRef, Attribution, Change, DeleteReason, FieldChange, Item, ItemError, Note,
-    Outcome, Plan, ProjectPlan, ReportOnly, Shown, Unmanaged,
+    AlertCheck, AlertRef, Attribution, Change, Declared, DeleteReason, FieldChange, Item,
+    ItemError, Note, Outcome, PUSH_BASED_TYPE, Plan, ProjectPlan, ReportOnly, Shown, Subject,
+    Unmanaged, Unread,
 };
 pub use verb::{ItemAction, Verb};

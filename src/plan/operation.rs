@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 
 use super::Verb;
-use super::types::{Change, Plan, ProjectPlan};
-use crate::model::{GroupId, Integration, IntegrationType};
+use super::types::{Change, Declared, DeleteReason, Item, Plan, ProjectPlan, Subject};
+use crate::model::{EntryKind, GroupId, IntegrationType};
 
 /// One write apply sends.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -12,12 +12,14 @@ pub struct Operation {
     pub group: GroupId,
     /// How output names the project (the plan's label).
     pub project: String,
-    pub kind: IntegrationType,
+    pub subject: Subject,
     pub action: Action,
-    /// A delete the last-paging gate allows only because the project gets
-    /// another paging integration: sent only once one of these creates (in
-    /// the same project) has succeeded. Empty for every other operation.
-    pub waits_for: Vec<IntegrationType>,
+    /// A delete sent only once one of these creates (in the same project)
+    /// has succeeded: one the last-paging gate allows only because the
+    /// project gets another paging integration, an entry's replacement, and
+    /// the push-based log export's removal after its S3 log integration.
+    /// Empty for every other operation.
+    pub waits_for: Vec<Subject>,
 }
 
 impl Operation {
@@ -28,10 +30,10 @@ impl Operation {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
-    /// The integration as the file declares it. The PUT body is built from
-    /// this alone (with Atlas's defaults spelled out).
-    Create(Integration),
-    Update(Integration),
+    /// What the file declares. The write body is built from this alone
+    /// (with Atlas's defaults spelled out).
+    Create(Declared),
+    Update(Declared),
     Delete,
 }
 
@@ -45,7 +47,7 @@ impl Action {
     }
 
     /// What a PUT sends; `None` for a delete.
-    pub fn desired(&self) -> Option<&Integration> {
+    pub fn desired(&self) -> Option<&Declared> {
         match self {
             Action::Create(desired) | Action::Update(desired) => Some(desired),
             Action::Delete => None,
@@ -92,7 +94,7 @@ impl ProjectPlan {
                 Some(Operation {
                     group: group.clone(),
                     project: self.label.clone(),
-                    kind: item.kind,
+                    subject: item.subject.clone(),
                     action,
                     waits_for: Vec::new(),
                 })
@@ -100,22 +102,71 @@ impl ProjectPlan {
             .collect();
         operations.sort_by_key(|op| op.verb() == Verb::Delete);
         let replacements = self.paging_replacements(&operations);
+        let s3_creates: Vec<Subject> = operations
+            .iter()
+            .filter(|op| {
+                op.verb() == Verb::Create && op.subject.entry_kind() == Some(EntryKind::S3)
+            })
+            .map(|op| op.subject.clone())
+            .collect();
         for operation in &mut operations {
-            if operation.verb() == Verb::Delete && operation.kind.is_paging() {
-                operation.waits_for.clone_from(&replacements);
+            if operation.verb() != Verb::Delete {
+                continue;
+            }
+            match &operation.subject {
+                Subject::Integration(kind) if kind.is_paging() => {
+                    operation.waits_for.clone_from(&replacements);
+                }
+                Subject::Entry { .. } if self.is_replaced(&operation.subject) => {
+                    operation.waits_for = self.replacements_of(&operation.subject);
+                }
+                Subject::PushBased => operation.waits_for.clone_from(&s3_creates),
+                Subject::Integration(_) | Subject::Entry { .. } => {}
             }
         }
         operations
     }
 
+    fn is_replaced(&self, subject: &Subject) -> bool {
+        self.items().iter().any(|item| {
+            &item.subject == subject
+                && matches!(
+                    item.change,
+                    Change::Delete {
+                        reason: DeleteReason::Replaced,
+                        ..
+                    }
+                )
+        })
+    }
+
+    /// The creates that replace a pinned entry: the create of the same
+    /// family whose declaration carries the deleted entry's id.
+    fn replacements_of(&self, deleted: &Subject) -> Vec<Subject> {
+        let Subject::Entry { id: Some(id), .. } = deleted else {
+            return Vec::new();
+        };
+        self.items()
+            .iter()
+            .filter(|item| match &item.change {
+                Change::Create {
+                    desired: Declared::Entry(entry),
+                    ..
+                } => entry.id.as_deref() == Some(id.as_str()),
+                _ => false,
+            })
+            .map(|item| item.subject.clone())
+            .collect()
+    }
+
     /// The paging types these operations create, when the project keeps a
     /// paging integration only through them: every live paging type is
     /// deleted. Empty otherwise (no paging delete, or one survives).
-    fn paging_replacements(&self, operations: &[Operation]) -> Vec<IntegrationType> {
+    fn paging_replacements(&self, operations: &[Operation]) -> Vec<Subject> {
         let deleted: BTreeSet<IntegrationType> = operations
             .iter()
             .filter(|op| op.verb() == Verb::Delete)
-            .map(|op| op.kind)
+            .filter_map(|op| op.subject.integration())
             .collect();
         let survives = self
             .live_types()
@@ -126,8 +177,10 @@ impl ProjectPlan {
         }
         operations
             .iter()
-            .filter(|op| op.verb() == Verb::Create && op.kind.is_paging())
-            .map(|op| op.kind)
+            .filter(|op| {
+                op.verb() == Verb::Create && op.subject.integration().is_some_and(|k| k.is_paging())
+            })
+            .map(|op| op.subject.clone())
             .collect()
     }
 
@@ -145,10 +198,10 @@ impl ProjectPlan {
             .items()
             .iter()
             .filter(|item| !matches!(item.change, Change::Create { .. }))
-            .map(|item| item.kind);
+            .filter_map(Item::integration);
         let unmanaged = self.unmanaged().iter().filter_map(|u| match u {
             super::types::Unmanaged::Known(kind) => Some(*kind),
-            super::types::Unmanaged::Unknown(_) => None,
+            super::types::Unmanaged::Unknown(_) | super::types::Unmanaged::Entry { .. } => None,
         });
         from_items.chain(unmanaged).collect()
     }
@@ -176,7 +229,9 @@ impl ProjectPlan {
     /// (PagerDuty, Opsgenie, VictorOps) although it had one.
     pub fn deletes_last_paging(&self) -> bool {
         let writes = self.items().iter().filter(|item| item.applies());
-        self.loses_paging_by(writes.filter_map(|item| Some((item.kind, item.change.verb()?))))
+        self.loses_paging_by(
+            writes.filter_map(|item| Some((item.integration()?, item.change.verb()?))),
+        )
     }
 
     /// Whether these operations (of this project; others are ignored) would
@@ -186,7 +241,7 @@ impl ProjectPlan {
         let own = operations
             .iter()
             .filter(|op| Some(&op.group) == self.id.as_ref());
-        self.loses_paging_by(own.map(|op| (op.kind, op.verb())))
+        self.loses_paging_by(own.filter_map(|op| Some((op.subject.integration()?, op.verb()))))
     }
 
     /// The types these operations (of this project; others are ignored)
@@ -195,7 +250,7 @@ impl ProjectPlan {
         operations
             .iter()
             .filter(|op| Some(&op.group) == self.id.as_ref() && op.verb() == Verb::Delete)
-            .map(|op| op.kind)
+            .filter_map(|op| op.subject.integration())
             .collect()
     }
 

@@ -116,6 +116,7 @@ fn desired() -> impl Strategy<Value = DesiredProject> {
             .zip(slots)
             .filter_map(|(kind, slot)| Some((kind, slot?)))
             .collect(),
+        families: Default::default(),
         origin: Origin::default(),
         selected_by: None,
     })
@@ -166,7 +167,7 @@ fn changed_kinds(plan: &ProjectPlan) -> Vec<IntegrationType> {
     plan.items()
         .iter()
         .filter(|item| item.is_change())
-        .map(|item| item.kind)
+        .filter_map(crate::plan::Item::integration)
         .collect()
 }
 
@@ -250,10 +251,10 @@ proptest! {
             .items()
             .iter()
             .filter(|item| !item.errors.is_empty() || item.report_only.is_some())
-            .map(|item| item.kind)
+            .filter_map(crate::plan::Item::integration)
             .collect();
         for item in second.items().iter().filter(|item| item.is_change()) {
-            prop_assert!(blocked.contains(&item.kind), "{item:#?} after {operations:#?}");
+            prop_assert!(item.integration().is_some_and(|kind| blocked.contains(&kind)), "{item:#?} after {operations:#?}");
             if desired.mode == Mode::Additive {
                 let is_delete = matches!(item.change, Change::Delete { .. });
                 prop_assert!(is_delete || !item.errors.is_empty(), "{:#?}", item);
@@ -337,6 +338,7 @@ fn generated_states_cover_every_type() {
             project: ProjectRef::Name("one".into()),
             mode: Mode::Authoritative,
             integrations: [(kind, Slot::Present(generated))].into_iter().collect(),
+            families: Default::default(),
             origin: Origin::default(),
             selected_by: None,
         };

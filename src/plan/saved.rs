@@ -17,7 +17,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::render::{PlanDocument, ValueDocument};
-use super::{Plan, PlanOptions, Verb, plan_project};
+use super::{Declared, Plan, PlanOptions, Verb, plan_project};
 use crate::model::{
     ApiVersion, DesiredProject, FieldValue, GroupId, Integration, IntegrationType,
     LiveIntegrations, LiveValue, Mode, Origin, ProjectRef, Slot,
@@ -178,22 +178,24 @@ pub fn save(
     let operations: Vec<SavedOperation> = plan
         .operations()
         .into_iter()
-        .map(|operation| {
-            let (fields, secrets) = match operation.action.desired() {
+        .filter_map(|operation| {
+            let kind = operation.subject.integration()?;
+            let (fields, secrets) = match operation.action.desired().and_then(Declared::integration)
+            {
                 Some(desired) => describe(desired, &mut hashes),
                 None => (BTreeMap::new(), BTreeMap::new()),
             };
-            SavedOperation {
+            Some(SavedOperation {
                 live: lives
                     .get(&operation.group)
-                    .and_then(|live| fingerprint(live, operation.kind, &mut hashes)),
+                    .and_then(|live| fingerprint(live, kind, &mut hashes)),
                 project: operation.project,
                 group_id: operation.group.to_string(),
-                kind: operation.kind.to_string(),
+                kind: kind.to_string(),
                 action: operation.action.verb(),
                 fields,
                 secrets,
-            }
+            })
         })
         .collect();
     SavedPlan {
@@ -373,7 +375,12 @@ pub fn check(saved: &SavedPlan, now: &Now<'_>) -> Result<Checked, Vec<String>> {
         .plan
         .operations()
         .into_iter()
-        .map(|operation| ((operation.group.clone(), operation.kind), operation))
+        .filter_map(|operation| {
+            Some((
+                (operation.group.clone(), operation.subject.integration()?),
+                operation,
+            ))
+        })
         .collect();
     let mut moved = Vec::new();
     let mut checked = Checked::default();
@@ -415,7 +422,7 @@ pub fn check(saved: &SavedPlan, now: &Now<'_>) -> Result<Checked, Vec<String>> {
             ));
             continue;
         }
-        if let Some(desired) = operation.action.desired() {
+        if let Some(desired) = operation.action.desired().and_then(Declared::integration) {
             let (fields, secrets) = describe(desired, &mut hashes);
             if fields != op.fields {
                 moved.push(format!(
@@ -477,6 +484,7 @@ fn holds(
         project: ProjectRef::Id(group.clone()),
         mode: Mode::Additive,
         integrations: BTreeMap::from([(kind, Slot::Present(declared.clone()))]),
+        families: Default::default(),
         origin: Origin::default(),
         selected_by: None,
     };
@@ -487,7 +495,7 @@ fn holds(
     plan_project(group, None, &only_this, live, &options)
         .items()
         .iter()
-        .find(|item| item.kind == kind)
+        .find(|item| item.integration() == Some(kind))
         .is_some_and(|item| !item.is_change() && item.errors.is_empty())
 }
 

@@ -44,6 +44,7 @@ pub(crate) fn desired(mode: Mode, slots: Vec<(IntegrationType, Slot)>) -> Desire
         project: ProjectRef::Name("test".into()),
         mode,
         integrations: slots.into_iter().collect(),
+        families: Default::default(),
         origin: Origin::default(),
         selected_by: None,
     }
@@ -110,9 +111,13 @@ pub(crate) fn apply_in_memory(
     for operation in operations {
         match &operation.action {
             Action::Create(desired) | Action::Update(desired) => {
+                let desired = desired
+                    .integration()
+                    .expect("the fixtures declare integrations only");
+                let kind = operation.subject.integration().expect("an integration");
                 let written = atlas_view(desired, api);
-                let kept = live.known.remove(&operation.kind);
-                let fields = spec(operation.kind)
+                let kept = live.known.remove(&kind);
+                let fields = spec(kind)
                     .fields
                     .iter()
                     .filter_map(|field| {
@@ -123,9 +128,9 @@ pub(crate) fn apply_in_memory(
                     })
                     .collect();
                 live.known.insert(
-                    operation.kind,
+                    kind,
                     LiveIntegration {
-                        kind: operation.kind,
+                        kind,
                         id: None,
                         fields,
                         unmodelled: Vec::new(),
@@ -133,7 +138,9 @@ pub(crate) fn apply_in_memory(
                 );
             }
             Action::Delete => {
-                live.known.remove(&operation.kind);
+                if let Some(kind) = operation.subject.integration() {
+                    live.known.remove(&kind);
+                }
             }
         }
     }

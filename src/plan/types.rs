@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::{ItemAction, Verb};
-use crate::model::{ChangeEvent, GroupId, Integration, IntegrationType, Mode};
+use crate::model::{
+    ChangeEvent, Entry, EntryKey, EntryKind, Family, GroupId, Integration, IntegrationType, Mode,
+};
 
 /// The plan of every project of a run, in the order the projects were given.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -49,6 +51,19 @@ pub struct ProjectPlan {
     /// deletes here: looked up by the engine for projects with a delete;
     /// `None` otherwise.
     pub alerts: Option<AlertCheck>,
+    /// Families the file manages here that Atlas would not let the
+    /// credentials read (they need Project Owner): planned as if absent
+    /// from the file, and said once per run.
+    pub unread: Vec<Unread>,
+}
+
+/// A section of the file that could not be read in one project.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unread {
+    /// `log_integrations`, `metric_integrations` or `push_based_log_export`.
+    pub section: &'static str,
+    /// What Atlas answered, safe to print.
+    pub reason: String,
 }
 
 /// The project's latest integration events (Atlas's
@@ -120,6 +135,7 @@ impl ProjectPlan {
             selected_by: None,
             attribution: None,
             alerts: None,
+            unread: Vec::new(),
         }
     }
 
@@ -141,6 +157,7 @@ impl ProjectPlan {
             selected_by: None,
             attribution: None,
             alerts: None,
+            unread: Vec::new(),
         }
     }
 
@@ -206,10 +223,103 @@ impl ProjectPlan {
     }
 }
 
-/// What the plan says about one type in one project.
+/// What one item of a plan is about.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Subject {
+    /// The project's integration of one type (`/integrations`).
+    Integration(IntegrationType),
+    /// One log or metric integration: what it points at, and the id of the
+    /// live entry an update or delete writes to (`None` for a create).
+    Entry { key: EntryKey, id: Option<String> },
+    /// The project's legacy push-based log export.
+    PushBased,
+}
+
+impl Subject {
+    /// The integration type, for an item of `/integrations`.
+    pub fn integration(&self) -> Option<IntegrationType> {
+        match self {
+            Subject::Integration(kind) => Some(*kind),
+            Subject::Entry { .. } | Subject::PushBased => None,
+        }
+    }
+
+    pub fn entry_kind(&self) -> Option<EntryKind> {
+        match self {
+            Subject::Entry { key, .. } => Some(key.kind),
+            Subject::Integration(_) | Subject::PushBased => None,
+        }
+    }
+
+    /// Atlas's name of the type: `PAGER_DUTY`, `S3_LOG_EXPORT`, `OTEL` (a
+    /// metric integration), `PUSH_BASED_LOG_EXPORT`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Subject::Integration(kind) => kind.as_str(),
+            Subject::Entry { key, .. } => key.kind.as_str(),
+            Subject::PushBased => PUSH_BASED_TYPE,
+        }
+    }
+
+    /// The file's section the item belongs to.
+    pub fn section(&self) -> &'static str {
+        match self {
+            Subject::Integration(_) => "integrations",
+            Subject::Entry { key, .. } => key.kind.family().section(),
+            Subject::PushBased => "push_based_log_export",
+        }
+    }
+
+    pub fn family(&self) -> Option<Family> {
+        self.entry_kind().map(EntryKind::family)
+    }
+}
+
+impl std::fmt::Display for Subject {
+    /// `PAGER_DUTY`, `S3_LOG_EXPORT acme-logs/payments/ (65f1...)`,
+    /// `PUSH_BASED_LOG_EXPORT`. An entry's key may come from Atlas: output
+    /// makes it safe to print.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Integration(kind) => write!(f, "{kind}"),
+            Subject::Entry { key, id: None } => write!(f, "{key}"),
+            Subject::Entry { key, id: Some(id) } => write!(f, "{key} ({id})"),
+            Subject::PushBased => f.write_str(PUSH_BASED_TYPE),
+        }
+    }
+}
+
+/// How the plan names the push-based log export's type.
+pub const PUSH_BASED_TYPE: &str = "PUSH_BASED_LOG_EXPORT";
+
+/// What a create or update writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Declared {
+    Integration(Integration),
+    Entry(Entry),
+}
+
+impl Declared {
+    pub fn integration(&self) -> Option<&Integration> {
+        match self {
+            Declared::Integration(integration) => Some(integration),
+            Declared::Entry(_) => None,
+        }
+    }
+
+    pub fn entry(&self) -> Option<&Entry> {
+        match self {
+            Declared::Entry(entry) => Some(entry),
+            Declared::Integration(_) => None,
+        }
+    }
+}
+
+/// What the plan says about one type in one project, or one entry of a
+/// family.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Item {
-    pub kind: IntegrationType,
+    pub subject: Subject,
     pub change: Change,
     /// Set when the plan shows a difference that apply will not act on.
     pub report_only: Option<ReportOnly>,
@@ -229,18 +339,23 @@ impl Item {
     pub fn applies(&self) -> bool {
         self.is_change() && self.report_only.is_none() && self.errors.is_empty()
     }
+
+    /// The integration type, for an item of `/integrations`.
+    pub fn integration(&self) -> Option<IntegrationType> {
+        self.subject.integration()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
     Create {
-        /// The integration as the file declares it; what apply PUTs.
-        desired: Integration,
-        /// Every field the PUT sets (defaults included), `before` empty.
+        /// What the file declares; what apply writes.
+        desired: Declared,
+        /// Every field the write sets (defaults included), `before` empty.
         fields: Vec<FieldChange>,
     },
     Update {
-        desired: Integration,
+        desired: Declared,
         /// Only the fields that differ (and, with `rotation`, the secrets
         /// sent again).
         fields: Vec<FieldChange>,
@@ -280,6 +395,9 @@ pub enum DeleteReason {
     NotDeclared,
     /// The file declares the type `absent`.
     DeclaredAbsent,
+    /// A create replaces it: the file changed what a pinned entry points at,
+    /// or its kind. Sent only once that create has succeeded.
+    Replaced,
 }
 
 /// Why apply will not act on a difference the plan shows.
@@ -319,6 +437,8 @@ pub enum Shown {
     Masked(String),
     /// A secret Atlas never returns and tether never shows.
     WriteOnly,
+    /// A set of values, or the names of headers whose values are write-only.
+    List(Vec<String>),
 }
 
 /// Information about an item that is neither a change nor an error.
@@ -331,12 +451,22 @@ pub enum Note {
     /// Atlas's PUT only writes the fields it is sent, so tether cannot clear
     /// it: it stays as it is.
     NotCleared { field: &'static str, live: Shown },
+    /// The push-based log export is deprecated: log integrations replace it.
+    Deprecated,
+    /// The push-based log export goes once an S3 log integration takes
+    /// over: while both exist, the logs arrive twice.
+    LogsTwice {
+        /// The push-based export's `prefixPath`, which the S3 log
+        /// integration should not share.
+        prefix: Option<String>,
+    },
 }
 
 impl Note {
     pub fn field(&self) -> &'static str {
         match self {
             Note::NotVerifiable { field } | Note::NotCleared { field, .. } => field,
+            Note::Deprecated | Note::LogsTwice { .. } => "push_based_log_export",
         }
     }
 
@@ -347,6 +477,19 @@ impl Note {
             }
             Note::NotCleared { field, .. } => format!(
                 "`{field}` is set in Atlas but not in the file; tether cannot clear it, so it stays"
+            ),
+            Note::Deprecated => "the push-based log export is deprecated, and log integrations \
+                 replace it: declare an `S3_LOG_EXPORT` under `log_integrations` and \
+                 `push_based_log_export: absent` to move"
+                .to_owned(),
+            Note::LogsTwice { prefix } => format!(
+                "the logs arrive twice while the push-based export and the S3 log integration \
+                 both exist (apply creates the new one first); give the S3 log integration a \
+                 `prefixPath` other than the old export's{}",
+                prefix
+                    .as_deref()
+                    .map(|prefix| format!(" ({prefix:?})"))
+                    .unwrap_or_default()
             ),
         }
     }
@@ -361,24 +504,52 @@ pub enum ItemError {
     /// The plan writes the integration and Atlas needs this field in every
     /// write body, but the file leaves it out (SLACK's `apiToken`).
     CannotWriteWithout { field: &'static str },
+    /// More than one live entry points where the declaration does: tether
+    /// will not guess which one the file means.
+    Ambiguous { ids: Vec<String> },
+    /// The declaration's `id:` names no live entry of the family.
+    PinnedIdNotFound { id: String },
+    /// `push_based_log_export: absent` while the project has no S3 log
+    /// integration, live or planned: removing it would lose the logs.
+    MigrationWithoutS3,
 }
 
 impl ItemError {
-    pub fn message(&self, kind: IntegrationType) -> String {
+    pub fn message(&self, subject: &Subject) -> String {
+        let kind = subject.type_name();
         match self {
             ItemError::NeedsApiV2 { field } => format!(
                 "`{field}` needs Atlas's v2 API: the v1.0 API in use (`--api v1` or the file's \
                  `api: v1`) neither returns nor accepts it; use v2 (the default), or remove \
                  `{field}` from {kind}"
             ),
-            ItemError::CannotWriteWithout { field } if kind == IntegrationType::Slack => format!(
-                "{kind} needs a write, and Atlas requires `{field}` in every write: tokens come \
+            ItemError::CannotWriteWithout { field }
+                if subject.integration() == Some(IntegrationType::Slack) =>
+            {
+                format!(
+                    "{kind} needs a write, and Atlas requires `{field}` in every write: tokens come \
                  from connecting Slack in the Atlas UI (OAuth); add `{field}: ${{VAR}}` with that \
                  token, or declare what Atlas already has so nothing needs writing"
-            ),
+                )
+            }
             ItemError::CannotWriteWithout { field } => format!(
                 "{kind} needs a write, and Atlas requires `{field}` in every write: add `{field}`"
             ),
+            ItemError::Ambiguous { ids } => format!(
+                "{} live entries ({}) point where this declaration does, and tether will not \
+                 guess which one the file means; pin it with `id:`, or remove the extra ones",
+                ids.len(),
+                ids.join(", ")
+            ),
+            ItemError::PinnedIdNotFound { id } => format!(
+                "the declaration's `id: {id}` names no live entry of `{}`; remove `id:` to \
+                 create a new one, or correct it",
+                subject.section()
+            ),
+            ItemError::MigrationWithoutS3 => "removing the push-based log export would stop its \
+                 logs: declare an `S3_LOG_EXPORT` under `log_integrations` first (apply creates \
+                 it, then removes the old export)"
+                .to_owned(),
         }
     }
 }
@@ -391,6 +562,9 @@ pub enum Unmanaged {
     Known(IntegrationType),
     /// A type tether does not model (newer, or retired like `HIP_CHAT`).
     Unknown(String),
+    /// A live log or metric integration an additive or observe project does
+    /// not declare.
+    Entry { key: EntryKey, id: String },
 }
 
 impl Unmanaged {
@@ -398,6 +572,7 @@ impl Unmanaged {
         match self {
             Unmanaged::Known(kind) => kind.as_str(),
             Unmanaged::Unknown(name) => name,
+            Unmanaged::Entry { key, .. } => key.kind.as_str(),
         }
     }
 }

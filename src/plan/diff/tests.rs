@@ -152,7 +152,7 @@ fn v2_only_fields_need_v2_and_are_not_compared_without_it() {
     );
     assert!(
         item.errors[0]
-            .message(T::Webhook)
+            .message(&Subject::Integration(T::Webhook))
             .contains("needs Atlas's v2 API")
     );
     assert!(plan.operations().is_empty());
@@ -206,7 +206,7 @@ fn slack_without_a_token_is_checked_when_live_and_an_error_to_write() {
     );
     assert!(
         item.errors[0]
-            .message(T::Slack)
+            .message(&Subject::Integration(T::Slack))
             .contains("Atlas UI (OAuth)")
     );
     assert!(plan.operations().is_empty());
@@ -244,7 +244,7 @@ fn modes_decide_what_happens_to_undeclared_and_absent_types() {
     let deletes: Vec<_> = plan
         .operations()
         .into_iter()
-        .map(|op| (op.kind, op.action))
+        .map(|op| (op.subject.integration().unwrap(), op.action))
         .collect();
     assert_eq!(
         deletes,
@@ -305,7 +305,14 @@ fn a_replaced_pager_is_deleted_after_its_replacement_and_waits_for_it() {
     let operations = plan_of(&file, &live, &v1()).operations();
     let order: Vec<_> = operations
         .iter()
-        .map(|op| (op.verb(), op.kind, op.waits_for.clone()))
+        .map(|op| {
+            let waits: Vec<T> = op
+                .waits_for
+                .iter()
+                .filter_map(Subject::integration)
+                .collect();
+            (op.verb(), op.subject.integration().unwrap(), waits)
+        })
         .collect();
     assert_eq!(
         order,
@@ -407,7 +414,11 @@ fn items_follow_type_order_and_projects_input_order() {
             .map(|g| plan_project(g, None, &file, &live, &v1()))
             .collect::<Vec<_>>(),
     );
-    let order: Vec<_> = plan.projects[0].items().iter().map(|i| i.kind).collect();
+    let order: Vec<_> = plan.projects[0]
+        .items()
+        .iter()
+        .map(|i| i.integration().unwrap())
+        .collect();
     assert_eq!(order, [T::PagerDuty, T::MicrosoftTeams]);
     assert_eq!(plan.projects[0].id, Some(group('f')));
     assert_eq!(plan.projects[1].id, Some(group('1')));

@@ -200,8 +200,13 @@ fn check_item(item: &ItemDocument, project: &ProjectDocument) -> Result<Integrat
             super::document::ItemErrorKind::CannotWriteWithout => {
                 ItemError::CannotWriteWithout { field }
             }
+            super::document::ItemErrorKind::Ambiguous
+            | super::document::ItemErrorKind::PinnedIdNotFound
+            | super::document::ItemErrorKind::MigrationWithoutS3 => {
+                return wrong("an error of a log or metric integration on an integration");
+            }
         };
-        if error.message != typed.message(kind) {
+        if error.message != typed.message(&crate::plan::Subject::Integration(kind)) {
             return wrong("an error's message");
         }
     }

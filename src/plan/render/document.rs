@@ -82,7 +82,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Mode;
 use crate::plan::types::{
-    Attribution, Change, FieldChange, Item, ItemError, Note, Plan, ProjectPlan, Shown, Unmanaged,
+    Attribution, Change, FieldChange, Item, ItemError, Note, Plan, ProjectPlan, Shown, Subject,
+    Unmanaged,
 };
 use crate::plan::{DeleteReason, ItemAction, Refusal, ReportOnly, Summary};
 
@@ -171,6 +172,10 @@ pub struct ProjectDocument {
     /// Why the alert configurations could not be listed.
     #[serde(default)]
     pub alerts_error: Option<String>,
+    /// Sections the file manages here that the credentials could not read
+    /// (log and metric integrations need Project Owner).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<UnreadDocument>,
 }
 
 /// The last integration changes in a project: Atlas's events do not name
@@ -220,9 +225,18 @@ pub enum ProjectStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemDocument {
-    /// The integration type, such as `PAGER_DUTY`.
+    /// The integration type, such as `PAGER_DUTY`; a log integration's type
+    /// (`S3_LOG_EXPORT`), `OTEL` for a metric integration, or
+    /// `PUSH_BASED_LOG_EXPORT`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// The file's section: `integrations`, `log_integrations`,
+    /// `metric_integrations` or `push_based_log_export`.
+    #[serde(default = "integrations_section")]
+    pub section: String,
+    /// For a log or metric integration: what it points at, and its id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<EntryDocument>,
     pub action: ItemAction,
     /// Apply will make this change.
     pub applies: bool,
@@ -241,6 +255,45 @@ pub struct ItemDocument {
     pub alerts: Vec<AlertDocument>,
 }
 
+fn integrations_section() -> String {
+    "integrations".to_owned()
+}
+
+/// Which log or metric integration an item is about: entries have no name,
+/// so they are known by what they point at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryDocument {
+    /// The values of the kind's identity fields joined by `/`: the bucket
+    /// and prefix of S3 and GCS, the account, container and prefix of
+    /// Azure, the endpoint or URL of OpenTelemetry, Splunk and metric
+    /// integrations, the region of Datadog.
+    pub target: String,
+    /// The live entry's id (an update or delete); null for a create.
+    pub id: Option<String>,
+}
+
+impl EntryDocument {
+    pub fn of(subject: &Subject) -> Option<Self> {
+        match subject {
+            Subject::Entry { key, id } => Some(EntryDocument {
+                target: key.parts.join("/"),
+                id: id.clone(),
+            }),
+            Subject::Integration(_) | Subject::PushBased => None,
+        }
+    }
+}
+
+/// A section of the file the credentials could not read in a project.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnreadDocument {
+    pub section: String,
+    /// What Atlas answered.
+    pub reason: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldDocument {
@@ -254,7 +307,8 @@ pub struct FieldDocument {
 
 /// A value as the plan shows it: `null`, a string or a boolean for plain
 /// fields; for sensitive fields `{"mask": "****9c0d"}` (as Atlas masks it) or
-/// `{"write_only": true}` (a secret Atlas never returns, never shown).
+/// `{"write_only": true}` (a secret Atlas never returns, never shown); a
+/// list of strings for a set (`logTypes`) or the names of headers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum ValueDocument {
@@ -262,6 +316,7 @@ pub enum ValueDocument {
     WriteOnly { write_only: bool },
     Text(String),
     Bool(bool),
+    List(Vec<String>),
     None,
 }
 
@@ -281,6 +336,12 @@ pub struct NoteDocument {
 pub enum NoteKind {
     NotVerifiable,
     NotCleared,
+    /// The push-based log export is deprecated (`field` is
+    /// `push_based_log_export`).
+    Deprecated,
+    /// The logs arrive twice while the push-based export and its S3 log
+    /// integration both exist; `live` is the old export's `prefixPath`.
+    LogsTwice,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -296,6 +357,13 @@ pub struct ItemErrorDocument {
 pub enum ItemErrorKind {
     NeedsApiV2,
     CannotWriteWithout,
+    /// Two live entries match one declaration (`field` is `id`).
+    Ambiguous,
+    /// The declaration's `id:` names no live entry (`field` is `id`).
+    PinnedIdNotFound,
+    /// The push-based log export would go without an S3 log integration
+    /// (`field` is `log_integrations`).
+    MigrationWithoutS3,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -305,6 +373,9 @@ pub struct UnmanagedDocument {
     pub kind: String,
     /// A type tether models (else newer, or retired like `HIP_CHAT`).
     pub known: bool,
+    /// A live log or metric integration the file leaves alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<EntryDocument>,
 }
 
 impl From<&Plan> for PlanDocument {
@@ -341,8 +412,9 @@ fn project(project: &ProjectPlan) -> ProjectDocument {
             .iter()
             .map(|it| {
                 let mut document = item(it);
-                document.alerts = project
-                    .alert_refs(it.kind)
+                document.alerts = it
+                    .integration()
+                    .map_or(&[][..], |kind| project.alert_refs(kind))
                     .iter()
                     .map(|alert| AlertDocument {
                         id: alert.id.clone(),
@@ -361,7 +433,22 @@ fn project(project: &ProjectPlan) -> ProjectDocument {
             .iter()
             .map(|u| UnmanagedDocument {
                 kind: u.type_name().to_owned(),
-                known: matches!(u, Unmanaged::Known(_)),
+                known: !matches!(u, Unmanaged::Unknown(_)),
+                entry: match u {
+                    Unmanaged::Entry { key, id } => EntryDocument::of(&Subject::Entry {
+                        key: key.clone(),
+                        id: Some(id.clone()),
+                    }),
+                    Unmanaged::Known(_) | Unmanaged::Unknown(_) => None,
+                },
+            })
+            .collect(),
+        unread: project
+            .unread
+            .iter()
+            .map(|unread| UnreadDocument {
+                section: unread.section.to_owned(),
+                reason: unread.reason.clone(),
             })
             .collect(),
     }
@@ -377,7 +464,9 @@ fn item(item: &Item) -> ItemDocument {
         Change::Unchanged => (&[][..], None, false),
     };
     ItemDocument {
-        kind: item.kind.as_str().to_owned(),
+        kind: item.subject.type_name().to_owned(),
+        section: item.subject.section().to_owned(),
+        entry: EntryDocument::of(&item.subject),
         action: item.change.action(),
         applies: item.applies(),
         report_only: item.report_only,
@@ -438,6 +527,15 @@ fn note(note: &Note) -> NoteDocument {
     let (kind, live) = match note {
         Note::NotVerifiable { .. } => (NoteKind::NotVerifiable, None),
         Note::NotCleared { live, .. } => (NoteKind::NotCleared, Some(value(live))),
+        Note::Deprecated => (NoteKind::Deprecated, None),
+        Note::LogsTwice { prefix } => (
+            NoteKind::LogsTwice,
+            Some(
+                prefix
+                    .clone()
+                    .map_or(ValueDocument::None, ValueDocument::Text),
+            ),
+        ),
     };
     NoteDocument {
         kind,
@@ -451,11 +549,14 @@ fn item_error(error: &ItemError, item: &Item) -> ItemErrorDocument {
     let (kind, field) = match error {
         ItemError::NeedsApiV2 { field } => (ItemErrorKind::NeedsApiV2, field),
         ItemError::CannotWriteWithout { field } => (ItemErrorKind::CannotWriteWithout, field),
+        ItemError::Ambiguous { .. } => (ItemErrorKind::Ambiguous, &"id"),
+        ItemError::PinnedIdNotFound { .. } => (ItemErrorKind::PinnedIdNotFound, &"id"),
+        ItemError::MigrationWithoutS3 => (ItemErrorKind::MigrationWithoutS3, &"log_integrations"),
     };
     ItemErrorDocument {
         kind,
         field: (*field).to_owned(),
-        message: error.message(item.kind),
+        message: error.message(&item.subject),
     }
 }
 
@@ -466,6 +567,7 @@ fn value(shown: &Shown) -> ValueDocument {
         Shown::Bool(b) => ValueDocument::Bool(*b),
         Shown::Masked(mask) => ValueDocument::Masked { mask: mask.clone() },
         Shown::WriteOnly => ValueDocument::WriteOnly { write_only: true },
+        Shown::List(values) => ValueDocument::List(values.clone()),
     }
 }
 

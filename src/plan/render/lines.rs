@@ -250,6 +250,7 @@ fn item_lines(item: &ItemDocument, lines: &mut Vec<Line>) {
         match item.delete_reason {
             Some(DeleteReason::NotDeclared) => reasons.push("not in the file"),
             Some(DeleteReason::DeclaredAbsent) => reasons.push("declared `absent`"),
+            Some(DeleteReason::Replaced) => reasons.push("replaced by the create above"),
             None if item.rotation => reasons.push("`--rotate-secrets`"),
             None => {}
         }
@@ -448,6 +449,10 @@ fn bare(shown: &ValueDocument) -> String {
         ValueDocument::Bool(b) => b.to_string(),
         ValueDocument::Masked { mask } => short_mask(mask),
         ValueDocument::WriteOnly { .. } => "(write-only, never shown)".to_owned(),
+        ValueDocument::List(values) => {
+            let quoted: Vec<String> = values.iter().map(|value| format!("{value:?}")).collect();
+            format!("[{}]", quoted.join(", "))
+        }
     }
 }
 

@@ -9,9 +9,10 @@ mod markdown;
 mod text;
 
 pub use document::{
-    AlertDocument, AsDocument, AttributionDocument, EventDocument, FORMAT_VERSION, FieldDocument,
-    ItemDocument, ItemErrorDocument, ItemErrorKind, NoteDocument, NoteKind, PlanDocument,
-    ProjectDocument, ProjectStatus, RefusalDocument, UnmanagedDocument, ValueDocument,
+    AlertDocument, AsDocument, AttributionDocument, EntryDocument, EventDocument, FORMAT_VERSION,
+    FieldDocument, ItemDocument, ItemErrorDocument, ItemErrorKind, NoteDocument, NoteKind,
+    PlanDocument, ProjectDocument, ProjectStatus, RefusalDocument, UnmanagedDocument,
+    UnreadDocument, ValueDocument,
 };
 pub use markdown::{MARKDOWN_LIMIT, drift_markdown, markdown};
 pub use text::{drift_text, text};

@@ -198,7 +198,7 @@ fn projects_that_differ_come_before_those_shown_for_information() {
         Some("drifted"),
         Mode::Authoritative,
         vec![Item {
-            kind: IntegrationType::Webhook,
+            subject: crate::plan::Subject::Integration(IntegrationType::Webhook),
             change: Change::Delete {
                 reason: DeleteReason::NotDeclared,
                 fields: Vec::new(),

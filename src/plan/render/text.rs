@@ -108,6 +108,8 @@ fn rendering(plan: &PlanDocument, color: bool, purpose: Purpose) -> String {
                     let what = match note.kind {
                         NoteKind::NotVerifiable => "not verifiable",
                         NoteKind::NotCleared => "kept, not in the file",
+                        NoteKind::Deprecated => "deprecated",
+                        NoteKind::LogsTwice => "logs twice",
                     };
                     summary.push_str(&format!("; {what}: {}.{}", item.kind, note.field));
                 }
