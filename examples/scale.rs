@@ -502,6 +502,7 @@ fn plan_with_lookups(
     let mut planned = engine::Planned {
         plan: planned.plan,
         lives: planned.lives,
+        live_families: Default::default(),
         declared: Default::default(),
         options: PlanOptions {
             rotate_secrets: false,

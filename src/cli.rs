@@ -103,6 +103,14 @@ pub struct PlanInputs {
     pub select: SelectArgs,
     #[command(flatten)]
     pub atlas: AtlasArgs,
+
+    /// Plan only what the credentials can read. Every operation of log and
+    /// metric integrations, reads included, needs the Project Owner role;
+    /// without this flag a family Atlas refuses to list (401 or 403) fails
+    /// the run, and with it that family is left out of the plan with a
+    /// warning (nothing of it is compared, written or deleted).
+    #[arg(long)]
+    pub skip_unreadable: bool,
 }
 
 /// How to reach Atlas.

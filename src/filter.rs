@@ -1,7 +1,10 @@
 //! `--project` and `--type`: which projects and types a command looks at,
 //! by glob (`*` any run of characters, `?` one character).
 
-use crate::model::{DesiredProject, IntegrationType, LiveIntegrations};
+use crate::model::{
+    DeclaredFamilies, DesiredProject, EntryKind, Family, IntegrationType, LiveEntries,
+    LiveIntegrations, PUSH_BASED_TYPE,
+};
 
 /// Whether `text` matches `pattern`, where `*` matches any run of characters
 /// (possibly empty) and `?` exactly one.
@@ -71,18 +74,50 @@ impl Filter {
         }
     }
 
-    /// Patterns of `--type` that match no integration type: almost surely a typo.
+    fn names(&self, name: &str) -> bool {
+        self.types.is_empty() || self.types.iter().any(|p| glob_match(p, name))
+    }
+
+    /// Leaves in a project's declared families only the kinds `--type`
+    /// selects; a family none of whose kinds it selects is not mentioned any
+    /// more, so it is not read at all.
+    pub fn restrict_families(&self, declared: &mut DeclaredFamilies) {
+        for family in Family::ALL {
+            let selected = family.kinds().any(|kind| self.names(kind.as_str()));
+            let entries = declared.entries_mut(family);
+            if !selected {
+                *entries = None;
+            } else if let Some(entries) = entries {
+                entries.retain(|entry| self.names(entry.kind.as_str()));
+            }
+        }
+        declared.push_based_absent &= self.names(PUSH_BASED_TYPE);
+    }
+
+    /// Leaves in one family's live entries only the kinds `--type` selects.
+    pub fn restrict_live_entries(&self, live: &mut LiveEntries) {
+        live.entries.retain(|entry| self.names(entry.kind.as_str()));
+        live.unknown_types.retain(|name| self.names(name));
+    }
+
+    /// Patterns of `--type` that match no type: almost surely a typo.
     pub fn unmatched_types(&self) -> Vec<&str> {
         self.types
             .iter()
-            .filter(|p| {
-                !IntegrationType::ALL
-                    .iter()
-                    .any(|k| glob_match(p, k.as_str()))
-            })
+            .filter(|p| !all_type_names().any(|name| glob_match(p, name)))
             .map(String::as_str)
             .collect()
     }
+}
+
+/// Every type `--type` can name: the integrations', the log and metric
+/// integrations' kinds, and the push-based log export.
+pub fn all_type_names() -> impl Iterator<Item = &'static str> {
+    IntegrationType::ALL
+        .into_iter()
+        .map(IntegrationType::as_str)
+        .chain(EntryKind::ALL.into_iter().map(EntryKind::as_str))
+        .chain([PUSH_BASED_TYPE])
 }
 
 #[cfg(test)]

@@ -152,29 +152,30 @@ impl Client {
         }
     }
 
-    /// The project's latest integration events (`INTEGRATION_CONFIGURED`,
-    /// `INTEGRATION_REMOVED`) since `since` (ISO 8601, UTC), newest first:
-    /// one request for one page of at most `limit`. Always through the v2
-    /// API (its versioned media type), whatever the client's generation.
+    /// The project's latest events of `event_types` (such as
+    /// `INTEGRATION_CONFIGURED`, `S3_LOG_STREAMING_ENABLED`) since `since`
+    /// (ISO 8601, UTC), newest first: one request for one page of at most
+    /// `limit`. Always through the v2 API (its versioned media type),
+    /// whatever the client's generation.
     pub async fn integration_events(
         &self,
         group: &GroupId,
+        event_types: &[String],
         since: &str,
         limit: usize,
     ) -> Result<Vec<ChangeEvent>, ApiError> {
         let segments = ["groups", group.as_str(), "events"];
-        let url = self.url_at(
-            ApiVersion::V2,
-            &segments,
-            &[
-                ("eventType", "INTEGRATION_CONFIGURED".to_owned()),
-                ("eventType", "INTEGRATION_REMOVED".to_owned()),
-                ("minDate", since.to_owned()),
-                ("pageNum", "1".to_owned()),
-                ("itemsPerPage", limit.max(1).to_string()),
-                ("includeCount", "false".to_owned()),
-            ],
-        );
+        let mut query: Vec<(&str, String)> = event_types
+            .iter()
+            .map(|event_type| ("eventType", event_type.clone()))
+            .collect();
+        query.extend([
+            ("minDate", since.to_owned()),
+            ("pageNum", "1".to_owned()),
+            ("itemsPerPage", limit.max(1).to_string()),
+            ("includeCount", "false".to_owned()),
+        ]);
+        let url = self.url_at(ApiVersion::V2, &segments, &query);
         let answer = self
             .send(Request::api(ApiVersion::V2, Method::GET, url, None))
             .await?;

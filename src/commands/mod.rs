@@ -174,12 +174,53 @@ fn plan(
     ))?;
     // After the lookups, so that their text is covered too.
     crate::plan::hide_secrets(&mut planned.plan, &secrets);
+    unreadable(&planned.plan, inputs.skip_unreadable, printer)?;
     Ok(Planning {
         planned,
         client,
         session,
         safety,
     })
+}
+
+/// Says once per run which families the credentials could not read, and
+/// fails the run unless `--skip-unreadable` asked to plan without them.
+fn unreadable(plan: &crate::plan::Plan, skip: bool, printer: &Printer) -> Result<(), Error> {
+    let mut by_section: std::collections::BTreeMap<&str, (usize, &str)> = Default::default();
+    for unread in plan.projects.iter().flat_map(|project| &project.unread) {
+        let seen = by_section.entry(unread.section).or_insert((0, &unread.reason));
+        seen.0 += 1;
+    }
+    if by_section.is_empty() {
+        return Ok(());
+    }
+    let what: Vec<String> = by_section
+        .iter()
+        .map(|(section, (count, reason))| {
+            format!(
+                "`{section}` in {} ({})",
+                crate::plural::count(*count, "project", "projects"),
+                crate::printable::one_line(reason)
+            )
+        })
+        .collect();
+    let message = format!("the credentials could not read {}", what.join("; "));
+    let why = "log and metric integrations need the Project Owner role for every operation, \
+               reads included";
+    if skip {
+        printer.warnings(&format!(
+            "warning: {message}: left out of the plan\n  hint: {why}\n"
+        ));
+        Ok(())
+    } else {
+        Err(Error::new(
+            message,
+            format!(
+                "{why}: give the credentials Project Owner on these projects, or pass \
+                 `--skip-unreadable` to plan only what they can read"
+            ),
+        ))
+    }
 }
 
 /// A project named in the file that Atlas does not know by that name gets

@@ -157,11 +157,11 @@ async fn write(
         }
         (Action::Create(Declared::Entry(desired)), _) => {
             let after = client.create_entry(group, desired).await?;
-            verify_entry(desired, &after, options)
+            verify_entry(desired, &after)
         }
         (Action::Update(Declared::Entry(desired)), Subject::Entry { id: Some(id), .. }) => {
             let after = client.put_entry(group, id, desired).await?;
-            verify_entry(desired, &after, options)
+            verify_entry(desired, &after)
         }
         // The planner gives every update and delete of an entry the live
         // entry's id; an operation without one is not sent.
@@ -175,8 +175,8 @@ async fn write(
 
 /// An entry's write is done when Atlas's answer holds what the file
 /// declares.
-fn verify_entry(desired: &Entry, after: &LiveEntry, options: &PlanOptions) -> Outcome {
-    if crate::plan::entry_matches(desired, after, options) {
+fn verify_entry(desired: &Entry, after: &LiveEntry) -> Outcome {
+    if crate::plan::entry_matches(desired, after) {
         Outcome::Done
     } else {
         Outcome::NotVerified(format!(

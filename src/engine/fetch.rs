@@ -6,7 +6,10 @@
 use std::sync::Arc;
 
 use crate::atlas::{ApiError, Client};
-use crate::model::{GroupId, LiveIntegrations, Project, ProjectRef};
+use crate::model::{
+    DeclaredFamilies, Family, GroupId, LiveFamilies, LiveIntegrations, Project,
+    ProjectRef, Unreadable,
+};
 
 /// Called once per project as its answer arrives (for a progress bar).
 pub type OnDone = Arc<dyn Fn() + Send + Sync>;
@@ -97,4 +100,83 @@ pub async fn read_all(
         }
     }))
     .await
+}
+
+/// Which families to read in one project: those its file mentions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FamilyReads {
+    pub log: bool,
+    pub metric: bool,
+    pub push_based: bool,
+}
+
+impl From<&DeclaredFamilies> for FamilyReads {
+    fn from(declared: &DeclaredFamilies) -> Self {
+        FamilyReads {
+            log: declared.log.is_some(),
+            metric: declared.metric.is_some(),
+            push_based: declared.reads_push_based(),
+        }
+    }
+}
+
+impl FamilyReads {
+    fn of(self, family: Family) -> bool {
+        match family {
+            Family::Log => self.log,
+            Family::Metric => self.metric,
+        }
+    }
+}
+
+/// Reads each project's integrations and the families its file mentions,
+/// all projects in flight together (one project's reads one after
+/// another); the answers come back in the order of `reads`. A family Atlas
+/// refuses to show the credentials (401 or 403: it needs Project Owner) is
+/// unreadable, not a failure of the project.
+pub async fn read_projects(
+    client: Arc<Client>,
+    reads: &[(GroupId, FamilyReads)],
+    on_done: OnDone,
+) -> Vec<Result<(LiveIntegrations, LiveFamilies), ApiError>> {
+    crate::tasks::in_order(reads.iter().cloned().map(|(group, families)| {
+        let client = Arc::clone(&client);
+        let on_done = Arc::clone(&on_done);
+        async move {
+            let live = read_project(&client, &group, families).await;
+            on_done();
+            live
+        }
+    }))
+    .await
+}
+
+async fn read_project(
+    client: &Client,
+    group: &GroupId,
+    reads: FamilyReads,
+) -> Result<(LiveIntegrations, LiveFamilies), ApiError> {
+    let integrations = client.list_integrations(group).await?;
+    let mut families = LiveFamilies::default();
+    for family in Family::ALL.into_iter().filter(|family| reads.of(*family)) {
+        *families.entries_mut(family) = Some(readable(client.list_entries(group, family).await)?);
+    }
+    if reads.push_based {
+        families.push_based = Some(readable(client.push_based_export(group).await)?);
+    }
+    Ok((integrations, families))
+}
+
+/// A read Atlas refused for want of a role is an unreadable family; any
+/// other failure fails the project.
+fn readable<T>(read: Result<T, ApiError>) -> Result<Result<T, Unreadable>, ApiError> {
+    match read {
+        Ok(value) => Ok(Ok(value)),
+        Err(error @ (ApiError::Unauthorized { .. } | ApiError::Forbidden { .. })) => {
+            Ok(Err(Unreadable {
+                reason: error.to_string(),
+            }))
+        }
+        Err(error) => Err(error),
+    }
 }

@@ -35,10 +35,32 @@ pub struct Lookups {
 }
 
 /// The calls a plan calls for, per project index.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Ask {
-    Events,
+    /// The events of these types.
+    Events(Vec<String>),
     Alerts,
+}
+
+/// The event types that say who changed what a project's plan finds
+/// changed: Atlas's integration events for `/integrations`, and each log
+/// or metric kind's own (`S3_LOG_STREAMING_ENABLED`...; GCS's say `GCP`).
+fn event_types(project: &ProjectPlan) -> Vec<String> {
+    let mut types = std::collections::BTreeSet::new();
+    for item in project.items().iter().filter(|item| item.is_change()) {
+        match item.subject.entry_kind() {
+            Some(kind) => {
+                for verb in ["ENABLED", "CONFIGURATION_UPDATED", "DISABLED"] {
+                    types.insert(format!("{}{verb}", kind.event_prefix()));
+                }
+            }
+            None => {
+                types.insert("INTEGRATION_CONFIGURED".to_owned());
+                types.insert("INTEGRATION_REMOVED".to_owned());
+            }
+        }
+    }
+    types.into_iter().collect()
 }
 
 enum Answer {
@@ -63,12 +85,12 @@ pub async fn look_around(
     let asks = asks(&planned.plan.projects, lookups);
     let answers = crate::tasks::in_order(asks.iter().map(|(_, group, ask)| {
         let client = Arc::clone(&client);
-        let (group, ask, since) = (group.clone(), *ask, since.clone());
+        let (group, ask, since) = (group.clone(), ask.clone(), since.clone());
         async move {
             match ask {
-                Ask::Events => Answer::Events(
+                Ask::Events(types) => Answer::Events(
                     client
-                        .integration_events(&group, &since, EVENTS_SHOWN)
+                        .integration_events(&group, &types, &since, EVENTS_SHOWN)
                         .await,
                 ),
                 Ask::Alerts => Answer::Alerts(client.alert_configs(&group).await),
@@ -120,7 +142,7 @@ fn asks(projects: &[ProjectPlan], lookups: Lookups) -> Vec<(usize, GroupId, Ask)
             continue;
         }
         if lookups.attribution && project.has_changes() {
-            asks.push((index, group.clone(), Ask::Events));
+            asks.push((index, group.clone(), Ask::Events(event_types(project))));
         }
         if lookups.alerts && !deleted(project).is_empty() {
             asks.push((index, group.clone(), Ask::Alerts));

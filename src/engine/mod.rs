@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 pub use crate::plan::Refusal;
 pub use connect::{Connection, connect, connect_to};
-pub use fetch::{OnDone, Target, read_all, resolve};
+pub use fetch::{FamilyReads, OnDone, Target, read_all, read_projects, resolve};
 pub use gates::{Gates, SHARE_FROM, managed_count, refusals};
 pub use lookups::{EVENTS_SHOWN, Lookups, WINDOW_DAYS, look_around};
 pub use report::{
@@ -38,11 +38,12 @@ use crate::exit::ExitStatus;
 use crate::filter::Filter;
 use crate::import::Source;
 use crate::model::{
-    Day, DesiredProject, GroupId, Integration, IntegrationType, LiveIntegrations, Project,
+    Day, DesiredProject, Family, GroupId, Integration, IntegrationType, LiveFamilies,
+    LiveIntegrations, Project,
     ProjectRef, Slot,
 };
 use crate::plan::saved::{self, SavedPlan};
-use crate::plan::{Operation, Plan, PlanOptions, ProjectPlan, plan_project};
+use crate::plan::{Operation, Plan, PlanOptions, ProjectPlan, plan_families, plan_project};
 use crate::regular_file;
 use crate::secret::KnownSecrets;
 
@@ -70,6 +71,7 @@ pub fn select(
         .filter(|p| filter.project(p))
         .map(|mut p| {
             p.integrations.retain(|kind, _| filter.kind(*kind));
+            filter.restrict_families(&mut p.families);
             p
         })
         .collect();
@@ -91,7 +93,7 @@ pub fn select(
 pub fn check_types(filter: &Filter) -> Result<(), Error> {
     match filter.unmatched_types().first() {
         Some(pattern) => {
-            let types = IntegrationType::ALL.map(IntegrationType::as_str).join(", ");
+            let types = crate::filter::all_type_names().collect::<Vec<_>>().join(", ");
             Err(Error::new(
                 format!("`--type {pattern}` matches no integration type"),
                 format!("the types are {types}; `*` and `?` are wildcards"),
@@ -106,6 +108,9 @@ pub struct Planned {
     pub plan: Plan,
     /// The live state each project was planned against (after `--type`).
     pub lives: BTreeMap<GroupId, LiveIntegrations>,
+    /// The families read in each project whose file mentions one (after
+    /// `--type`).
+    pub live_families: BTreeMap<GroupId, LiveFamilies>,
     /// What the file declares present, by project and type (after
     /// `--type`): what a saved plan's operation is checked against.
     pub declared: BTreeMap<(GroupId, IntegrationType), Integration>,
@@ -132,7 +137,8 @@ pub fn file_secrets(projects: &[DesiredProject]) -> KnownSecrets {
         .iter()
         .flat_map(|project| project.integrations.values())
         .filter_map(Slot::present)
-        .flat_map(Integration::secrets);
+        .flat_map(Integration::secrets)
+        .chain(projects.iter().flat_map(|project| project.families.secrets()));
     KnownSecrets::new(values)
 }
 
@@ -160,24 +166,37 @@ pub async fn plan(
     let references: Vec<ProjectRef> = projects.iter().map(|p| p.project.clone()).collect();
     let targets = resolve(&client, &references).await;
     check_identities(projects, &targets)?;
-    let groups: Vec<GroupId> = targets
+    let groups: Vec<(GroupId, FamilyReads)> = projects
         .iter()
-        .filter_map(|target| match target {
-            Target::Found { group, .. } => Some(group.clone()),
+        .zip(&targets)
+        .filter_map(|(desired, target)| match target {
+            Target::Found { group, .. } => {
+                Some((group.clone(), FamilyReads::from(&desired.families)))
+            }
             Target::NotFound { .. } => None,
         })
         .collect();
-    let mut reads = read_all(client, &groups, on_fetched).await.into_iter();
+    let mut reads = read_projects(client, &groups, on_fetched).await.into_iter();
     let mut lives = BTreeMap::new();
+    let mut live_families = BTreeMap::new();
     let mut declared = BTreeMap::new();
     let mut plans = Vec::with_capacity(projects.len());
     for (desired, target) in projects.iter().zip(targets) {
         let project = match target {
             Target::Found { group, name, .. } => match reads.next() {
-                Some(Ok(mut live)) => {
+                Some(Ok((mut live, mut families))) => {
                     filter.restrict_live(&mut live);
+                    for family in Family::ALL {
+                        if let Some(Ok(entries)) = families.entries_mut(family) {
+                            filter.restrict_live_entries(entries);
+                        }
+                    }
                     let mut planned =
                         plan_project(&group, name.as_deref(), desired, &live, &options);
+                    plan_families(&mut planned, &desired.families, &families, &options);
+                    if !desired.families.is_empty() {
+                        live_families.insert(group.clone(), families);
+                    }
                     planned.selected_by = desired.selected_by.as_ref().map(ToString::to_string);
                     for (kind, slot) in &desired.integrations {
                         if let Slot::Present(integration) = slot {
@@ -201,6 +220,7 @@ pub async fn plan(
     Ok(Planned {
         plan: Plan::from(plans),
         lives,
+        live_families,
         declared,
         options,
     })

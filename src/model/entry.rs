@@ -150,6 +150,9 @@ pub struct LiveEntries {
     pub unknown_types: Vec<String>,
 }
 
+/// How plans and `--type` name the push-based log export.
+pub const PUSH_BASED_TYPE: &str = "PUSH_BASED_LOG_EXPORT";
+
 /// The legacy push-based log export of a project, as Atlas answers it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PushBasedExport {

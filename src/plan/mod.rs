@@ -23,7 +23,7 @@ mod proptests;
 pub(crate) mod testing;
 
 pub use diff::{PlanOptions, plan_project};
-pub use families::entry_matches;
+pub use families::{entry_matches, plan_families};
 pub use hide::hide_secrets;
 pub use operation::{Action, Operation};
 pub use refusal::Refusal;

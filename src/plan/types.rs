@@ -289,8 +289,7 @@ impl std::fmt::Display for Subject {
     }
 }
 
-/// How the plan names the push-based log export's type.
-pub const PUSH_BASED_TYPE: &str = "PUSH_BASED_LOG_EXPORT";
+pub use crate::model::PUSH_BASED_TYPE;
 
 /// What a create or update writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
