@@ -188,7 +188,9 @@ fn plan(
 fn unreadable(plan: &crate::plan::Plan, skip: bool, printer: &Printer) -> Result<(), Error> {
     let mut by_section: std::collections::BTreeMap<&str, (usize, &str)> = Default::default();
     for unread in plan.projects.iter().flat_map(|project| &project.unread) {
-        let seen = by_section.entry(unread.section).or_insert((0, &unread.reason));
+        let seen = by_section
+            .entry(unread.section)
+            .or_insert((0, &unread.reason));
         seen.0 += 1;
     }
     if by_section.is_empty() {

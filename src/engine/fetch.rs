@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use crate::atlas::{ApiError, Client};
 use crate::model::{
-    DeclaredFamilies, Family, GroupId, LiveFamilies, LiveIntegrations, Project,
-    ProjectRef, Unreadable,
+    DeclaredFamilies, Family, GroupId, LiveFamilies, LiveIntegrations, Project, ProjectRef,
+    Unreadable,
 };
 
 /// Called once per project as its answer arrives (for a progress bar).

@@ -39,8 +39,7 @@ use crate::filter::Filter;
 use crate::import::Source;
 use crate::model::{
     Day, DesiredProject, Family, GroupId, Integration, IntegrationType, LiveFamilies,
-    LiveIntegrations, Project,
-    ProjectRef, Slot,
+    LiveIntegrations, Project, ProjectRef, Slot,
 };
 use crate::plan::saved::{self, SavedPlan};
 use crate::plan::{Operation, Plan, PlanOptions, ProjectPlan, plan_families, plan_project};
@@ -93,7 +92,9 @@ pub fn select(
 pub fn check_types(filter: &Filter) -> Result<(), Error> {
     match filter.unmatched_types().first() {
         Some(pattern) => {
-            let types = crate::filter::all_type_names().collect::<Vec<_>>().join(", ");
+            let types = crate::filter::all_type_names()
+                .collect::<Vec<_>>()
+                .join(", ");
             Err(Error::new(
                 format!("`--type {pattern}` matches no integration type"),
                 format!("the types are {types}; `*` and `?` are wildcards"),
@@ -138,7 +139,11 @@ pub fn file_secrets(projects: &[DesiredProject]) -> KnownSecrets {
         .flat_map(|project| project.integrations.values())
         .filter_map(Slot::present)
         .flat_map(Integration::secrets)
-        .chain(projects.iter().flat_map(|project| project.families.secrets()));
+        .chain(
+            projects
+                .iter()
+                .flat_map(|project| project.families.secrets()),
+        );
     KnownSecrets::new(values)
 }
 

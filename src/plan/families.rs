@@ -295,9 +295,10 @@ fn same_value(field: &EntryField, desired: &EntryValue, live: &LiveEntryValue) -
             want.iter().collect::<BTreeSet<_>>() == have.iter().collect::<BTreeSet<_>>()
         }
         // The values are write-only: only the names can be compared.
-        (EntryValue::Headers(want), LiveEntryValue::HeaderNames(have)) => {
-            want.iter().map(|h| h.name.as_str()).eq(have.iter().map(String::as_str))
-        }
+        (EntryValue::Headers(want), LiveEntryValue::HeaderNames(have)) => want
+            .iter()
+            .map(|h| h.name.as_str())
+            .eq(have.iter().map(String::as_str)),
         _ => false,
     }
 }
@@ -426,9 +427,10 @@ fn push_based(
 /// this plan creates without error, or a live one it does not delete.
 fn s3_kept_or_created(entry_items: &[Item], live: &LiveFamilies) -> bool {
     let is_s3 = |item: &&Item| item.subject.entry_kind() == Some(EntryKind::S3);
-    let created = entry_items.iter().filter(is_s3).any(|item| {
-        matches!(item.change, Change::Create { .. }) && item.errors.is_empty()
-    });
+    let created = entry_items
+        .iter()
+        .filter(is_s3)
+        .any(|item| matches!(item.change, Change::Create { .. }) && item.errors.is_empty());
     let deleted: BTreeSet<&str> = entry_items
         .iter()
         .filter(is_s3)

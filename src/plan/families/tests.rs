@@ -1,7 +1,7 @@
 use super::*;
 use crate::model::{GroupId, Header, LiveIntegrations, Unreadable};
-use crate::plan::diff::plan_project;
 use crate::plan::Verb;
+use crate::plan::diff::plan_project;
 
 fn options() -> PlanOptions {
     PlanOptions {
@@ -96,7 +96,12 @@ fn declaring(log: Vec<Entry>) -> DeclaredFamilies {
     }
 }
 
-fn planned(mode: Mode, declared: &DeclaredFamilies, live: &LiveFamilies, options: &PlanOptions) -> ProjectPlan {
+fn planned(
+    mode: Mode,
+    declared: &DeclaredFamilies,
+    live: &LiveFamilies,
+    options: &PlanOptions,
+) -> ProjectPlan {
     let desired = crate::model::DesiredProject {
         project: crate::model::ProjectRef::Id(group()),
         mode,
@@ -105,7 +110,13 @@ fn planned(mode: Mode, declared: &DeclaredFamilies, live: &LiveFamilies, options
         origin: Default::default(),
         selected_by: None,
     };
-    let mut plan = plan_project(&group(), Some("p"), &desired, &LiveIntegrations::default(), options);
+    let mut plan = plan_project(
+        &group(),
+        Some("p"),
+        &desired,
+        &LiveIntegrations::default(),
+        options,
+    );
     plan_families(&mut plan, declared, live, options);
     plan
 }
@@ -122,14 +133,24 @@ fn a_declaration_matches_by_what_it_points_at() {
     let want = s3("acme-logs", "payments/", &["MONGOD", "MONGOD_AUDIT"]);
     let same_in_other_order = s3("acme-logs", "payments/", &["MONGOD_AUDIT", "MONGOD"]);
     let live = logs(vec![live_of(&same_in_other_order, "a1")]);
-    let plan = planned(Mode::Authoritative, &declaring(vec![want.clone()]), &live, &options());
+    let plan = planned(
+        Mode::Authoritative,
+        &declaring(vec![want.clone()]),
+        &live,
+        &options(),
+    );
     assert_eq!(plan.items().len(), 1);
     assert!(!plan.has_changes(), "a set is compared as a set: {plan:#?}");
     assert!(entry_matches(&want, &live_of(&same_in_other_order, "a1")));
 
     let fewer = s3("acme-logs", "payments/", &["MONGOD"]);
     let live = logs(vec![live_of(&fewer, "a1")]);
-    let plan = planned(Mode::Authoritative, &declaring(vec![want]), &live, &options());
+    let plan = planned(
+        Mode::Authoritative,
+        &declaring(vec![want]),
+        &live,
+        &options(),
+    );
     let item = &plan.items()[0];
     let Change::Update { fields, .. } = &item.change else {
         panic!("{item:#?}")
@@ -151,12 +172,23 @@ fn an_entry_pointing_elsewhere_is_created_and_the_old_one_deleted_when_authorita
     let old = s3("acme-logs", "old/", &["MONGOD"]);
     let new = s3("acme-logs", "new/", &["MONGOD"]);
     let live = logs(vec![live_of(&old, "a1")]);
-    let plan = planned(Mode::Authoritative, &declaring(vec![new.clone()]), &live, &options());
+    let plan = planned(
+        Mode::Authoritative,
+        &declaring(vec![new.clone()]),
+        &live,
+        &options(),
+    );
     assert_eq!(
         actions(&plan),
         [
-            ("S3_LOG_EXPORT acme-logs/new/".to_owned(), crate::plan::ItemAction::Create),
-            ("S3_LOG_EXPORT acme-logs/old/ (a1)".to_owned(), crate::plan::ItemAction::Delete),
+            (
+                "S3_LOG_EXPORT acme-logs/new/".to_owned(),
+                crate::plan::ItemAction::Create
+            ),
+            (
+                "S3_LOG_EXPORT acme-logs/old/ (a1)".to_owned(),
+                crate::plan::ItemAction::Delete
+            ),
         ]
     );
     let additive = planned(Mode::Additive, &declaring(vec![new]), &live, &options());
@@ -170,7 +202,12 @@ fn a_pinned_entry_that_moves_is_replaced_create_first() {
     let mut moved = s3("acme-logs", "new/", &["MONGOD"]);
     moved.id = Some("a1".into());
     let live = logs(vec![live_of(&old, "a1")]);
-    let plan = planned(Mode::Authoritative, &declaring(vec![moved.clone()]), &live, &options());
+    let plan = planned(
+        Mode::Authoritative,
+        &declaring(vec![moved.clone()]),
+        &live,
+        &options(),
+    );
     let operations = plan.operations();
     assert_eq!(
         operations.iter().map(|op| op.verb()).collect::<Vec<_>>(),
@@ -187,7 +224,12 @@ fn a_pinned_entry_that_moves_is_replaced_create_first() {
 
     let mut lost = moved;
     lost.id = Some("gone".into());
-    let plan = planned(Mode::Authoritative, &declaring(vec![lost]), &live, &options());
+    let plan = planned(
+        Mode::Authoritative,
+        &declaring(vec![lost]),
+        &live,
+        &options(),
+    );
     assert!(plan.items().iter().any(|item| matches!(
         item.errors.as_slice(),
         [ItemError::PinnedIdNotFound { id }] if id == "gone"
@@ -203,19 +245,37 @@ fn a_pinned_entry_that_moves_is_replaced_create_first() {
 fn two_live_entries_for_one_declaration_are_an_error_and_neither_is_touched() {
     let want = s3("acme-logs", "p/", &["MONGOD"]);
     let live = logs(vec![live_of(&want, "a1"), live_of(&want, "a2")]);
-    let plan = planned(Mode::Authoritative, &declaring(vec![want]), &live, &options());
+    let plan = planned(
+        Mode::Authoritative,
+        &declaring(vec![want]),
+        &live,
+        &options(),
+    );
     assert!(plan.has_errors());
     assert!(plan.operations().is_empty(), "{:#?}", plan.operations());
     let message = plan.items()[0].errors[0].message(&plan.items()[0].subject);
-    assert!(message.contains("a1, a2") && message.contains("id:"), "{message}");
+    assert!(
+        message.contains("a1, a2") && message.contains("id:"),
+        "{message}"
+    );
 }
 
 #[test]
 fn an_empty_list_deletes_what_atlas_has_and_an_unmentioned_family_is_not_planned() {
     let live = logs(vec![live_of(&s3("b", "p/", &["MONGOD"]), "a1")]);
-    let plan = planned(Mode::Authoritative, &declaring(Vec::new()), &live, &options());
+    let plan = planned(
+        Mode::Authoritative,
+        &declaring(Vec::new()),
+        &live,
+        &options(),
+    );
     assert_eq!(plan.delete_count(), 1);
-    let plan = planned(Mode::Authoritative, &DeclaredFamilies::default(), &live, &options());
+    let plan = planned(
+        Mode::Authoritative,
+        &DeclaredFamilies::default(),
+        &live,
+        &options(),
+    );
     assert!(plan.items().is_empty());
 }
 
@@ -230,7 +290,12 @@ fn a_family_the_credentials_cannot_read_is_unread_not_planned() {
         })),
         ..LiveFamilies::default()
     };
-    let plan = planned(Mode::Authoritative, &declaring(Vec::new()), &live, &options());
+    let plan = planned(
+        Mode::Authoritative,
+        &declaring(Vec::new()),
+        &live,
+        &options(),
+    );
     assert!(plan.items().is_empty());
     let sections: Vec<_> = plan.unread.iter().map(|u| u.section).collect();
     assert_eq!(sections, ["log_integrations", "push_based_log_export"]);
@@ -248,19 +313,35 @@ fn secrets_compare_through_masks_and_header_values_are_not_verifiable() {
         ],
     );
     let live = logs(vec![live_of(&datadog, "d1")]);
-    let plan = planned(Mode::Authoritative, &declaring(vec![datadog.clone()]), &live, &options());
+    let plan = planned(
+        Mode::Authoritative,
+        &declaring(vec![datadog.clone()]),
+        &live,
+        &options(),
+    );
     assert!(!plan.has_changes(), "{plan:#?}");
     let rotate = PlanOptions {
         rotate_secrets: true,
         ..options()
     };
-    let plan = planned(Mode::Authoritative, &declaring(vec![datadog]), &live, &rotate);
-    let Change::Update { rotation, fields, .. } = &plan.items()[0].change else {
+    let plan = planned(
+        Mode::Authoritative,
+        &declaring(vec![datadog]),
+        &live,
+        &rotate,
+    );
+    let Change::Update {
+        rotation, fields, ..
+    } = &plan.items()[0].change
+    else {
         panic!("{plan:#?}")
     };
     assert!(*rotation);
     assert!(fields.iter().all(|f| f.rotated && f.sensitive));
-    assert!(!format!("{plan:?}").contains(key.expose()), "no secret in a plan");
+    assert!(
+        !format!("{plan:?}").contains(key.expose()),
+        "no secret in a plan"
+    );
 
     let metric = entry(
         EntryKind::Metric,
@@ -295,19 +376,31 @@ fn secrets_compare_through_masks_and_header_values_are_not_verifiable() {
         ..LiveFamilies::default()
     };
     let plan = planned(Mode::Authoritative, &declared, &live, &options());
-    assert!(!plan.has_changes(), "authType's only value may be left out: {plan:#?}");
-    assert_eq!(plan.items()[0].notes, [Note::NotVerifiable { field: "headers" }]);
+    assert!(
+        !plan.has_changes(),
+        "authType's only value may be left out: {plan:#?}"
+    );
+    assert_eq!(
+        plan.items()[0].notes,
+        [Note::NotVerifiable { field: "headers" }]
+    );
 }
 
 #[test]
 fn a_field_the_file_leaves_out_is_cleared_because_a_put_replaces_the_entry() {
     let want = s3("b", "p/", &["MONGOD"]);
     let mut with_key = want.clone();
-    with_key
-        .fields
-        .push((EntryKind::S3.field("kmsKey").unwrap(), text("arn:aws:kms:key")));
+    with_key.fields.push((
+        EntryKind::S3.field("kmsKey").unwrap(),
+        text("arn:aws:kms:key"),
+    ));
     let live = logs(vec![live_of(&with_key, "a1")]);
-    let plan = planned(Mode::Authoritative, &declaring(vec![want]), &live, &options());
+    let plan = planned(
+        Mode::Authoritative,
+        &declaring(vec![want]),
+        &live,
+        &options(),
+    );
     let Change::Update { fields, .. } = &plan.items()[0].change else {
         panic!("{plan:#?}")
     };
@@ -337,10 +430,17 @@ fn the_push_based_export_goes_only_after_an_s3_log_integration_takes_over() {
             .iter()
             .map(|op| (op.verb(), op.subject.type_name()))
             .collect::<Vec<_>>(),
-        [(Verb::Create, "S3_LOG_EXPORT"), (Verb::Delete, "PUSH_BASED_LOG_EXPORT")]
+        [
+            (Verb::Create, "S3_LOG_EXPORT"),
+            (Verb::Delete, "PUSH_BASED_LOG_EXPORT")
+        ]
     );
     assert_eq!(operations[1].waits_for, [operations[0].subject.clone()]);
-    let export = plan.items().iter().find(|i| i.subject == Subject::PushBased).unwrap();
+    let export = plan
+        .items()
+        .iter()
+        .find(|i| i.subject == Subject::PushBased)
+        .unwrap();
     assert!(export.notes.contains(&Note::LogsTwice {
         prefix: Some("legacy/".into())
     }));
@@ -356,7 +456,10 @@ fn the_push_based_export_goes_only_after_an_s3_log_integration_takes_over() {
     kept.push_based = Some(Ok(configured_export()));
     let plan = planned(Mode::Authoritative, &declared, &kept, &options());
     assert_eq!(
-        plan.operations().iter().map(|op| op.verb()).collect::<Vec<_>>(),
+        plan.operations()
+            .iter()
+            .map(|op| op.verb())
+            .collect::<Vec<_>>(),
         [Verb::Delete],
         "an S3 log integration already there: only the removal"
     );
@@ -366,7 +469,12 @@ fn the_push_based_export_goes_only_after_an_s3_log_integration_takes_over() {
 fn a_configured_push_based_export_is_shown_as_deprecated() {
     let mut live = logs(Vec::new());
     live.push_based = Some(Ok(configured_export()));
-    let plan = planned(Mode::Authoritative, &declaring(Vec::new()), &live, &options());
+    let plan = planned(
+        Mode::Authoritative,
+        &declaring(Vec::new()),
+        &live,
+        &options(),
+    );
     let export = &plan.items()[0];
     assert_eq!(export.subject, Subject::PushBased);
     assert!(!export.is_change());
