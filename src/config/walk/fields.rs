@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::{Place, Walker, pairs};
+use super::{Place, Walker, datadog_regions, pairs};
 use crate::config::interpolate::MAX_VALUE_BYTES;
 use crate::config::raw::{RawField, RawValue, Sp};
 use crate::config::suggest::{did_you_mean, guess_or, one_of};
@@ -105,7 +105,8 @@ impl Walker<'_> {
     ) -> Option<Sp<RawValue>> {
         let what = FieldName(kind, field.name);
         if field.kind == FieldKind::Bool {
-            return self.boolean(node, &what);
+            let b = self.boolean(node, &what)?;
+            return Some(Sp::new(RawValue::Bool(b), node.span.clone()));
         }
         let written = self.scalar_text(node, &what)?;
         // Refused for its length, a literal secret is still blanked from
@@ -137,8 +138,15 @@ impl Walker<'_> {
             ));
         }
         if !field.allowed.is_empty() && !field.allowed.contains(&value.as_str()) {
-            let help = guess_or(&value, field.allowed.iter().copied(), || {
-                format!("the values Atlas accepts are {}", one_of(field.allowed))
+            let vocabulary = (kind == IntegrationType::Datadog
+                && field.name == "region"
+                && !interpolated.from_env)
+                .then(|| datadog_regions::integration_hint(&value))
+                .flatten();
+            let help = vocabulary.unwrap_or_else(|| {
+                guess_or(&value, field.allowed.iter().copied(), || {
+                    format!("the values Atlas accepts are {}", one_of(field.allowed))
+                })
             });
             // A value from the environment is never shown, whatever the field.
             let found = if interpolated.from_env {
@@ -189,9 +197,9 @@ impl Walker<'_> {
         ))
     }
 
-    fn boolean(&mut self, node: &Node<'_>, what: &dyn fmt::Display) -> Option<Sp<RawValue>> {
+    pub(super) fn boolean(&mut self, node: &Node<'_>, what: &dyn fmt::Display) -> Option<bool> {
         if let NodeValue::Bool(b) = node.value {
-            return Some(Sp::new(RawValue::Bool(b), node.span.clone()));
+            return Some(b);
         }
         let found = node
             .value
