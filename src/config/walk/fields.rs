@@ -32,6 +32,14 @@ impl Walker<'_> {
         let type_spec = spec(kind);
         let mut fields = Vec::with_capacity(entries.len());
         let kept = self.first_of_each(pairs(entries), Place::Type(kind));
+        // A secret written again is reported as a repeat, not walked: its
+        // value is still kept out of the quoted lines.
+        for (key, value) in pairs(entries) {
+            let repeat = !kept.iter().any(|(_, first)| std::ptr::eq(*first, value));
+            if repeat && type_spec.field(&key.text).is_some_and(|f| f.sensitive) {
+                self.literal_secrets.push(value.span.clone());
+            }
+        }
         for &(key, value) in &kept {
             let Some(field) = type_spec.field(&key.text) else {
                 self.unknown_field(kind, key, value);
