@@ -30,6 +30,21 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<ExitStatus, Error> 
                 .count()
         })
         .sum();
+    let entries: usize = loaded
+        .desired
+        .projects
+        .iter()
+        .flat_map(|p| [p.families.log.as_deref(), p.families.metric.as_deref()])
+        .flatten()
+        .map(<[_]>::len)
+        .sum();
+    let entries = match entries {
+        0 => String::new(),
+        n => format!(
+            " and {}",
+            count(n, "log or metric integration", "log and metric integrations")
+        ),
+    };
     let warning_note = match loaded.warnings.count(Severity::Warning) {
         0 => String::new(),
         n => format!(" ({})", count(n, "warning", "warnings")),
@@ -39,7 +54,7 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<ExitStatus, Error> 
         n => format!(" and {}", count(n, "selector", "selectors")),
     };
     printer.result(&format!(
-        "{} is valid: {}{selectors}, {} declared{warning_note}",
+        "{} is valid: {}{selectors}, {}{entries} declared{warning_note}",
         crate::printable::path(file),
         count(projects, "project", "projects"),
         count(declared, "integration", "integrations"),
