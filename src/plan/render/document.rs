@@ -82,8 +82,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Mode;
 use crate::plan::types::{
-    Attribution, Change, FieldChange, Item, ItemError, Note, Plan, ProjectPlan, Shown, Subject,
-    Unmanaged,
+    Attribution, Change, Declared, FieldChange, Item, ItemError, Note, Plan, ProjectPlan, Shown,
+    Subject, Unmanaged,
 };
 use crate::plan::{DeleteReason, ItemAction, Refusal, ReportOnly, Summary};
 
@@ -271,6 +271,11 @@ pub struct EntryDocument {
     pub target: String,
     /// The live entry's id (an update or delete); null for a create.
     pub id: Option<String>,
+    /// A create whose declaration pins this live entry's id but points
+    /// elsewhere: it replaces that entry, whose delete (`delete_reason`
+    /// `replaced`) is sent only once the create has succeeded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
 }
 
 impl EntryDocument {
@@ -279,6 +284,7 @@ impl EntryDocument {
             Subject::Entry { key, id } => Some(EntryDocument {
                 target: key.parts.join("/"),
                 id: id.clone(),
+                replaces: None,
             }),
             Subject::Integration(_) | Subject::PushBased => None,
         }
@@ -340,7 +346,8 @@ pub enum NoteKind {
     /// `push_based_log_export`).
     Deprecated,
     /// The logs arrive twice while the push-based export and its S3 log
-    /// integration both exist; `live` is the old export's `prefixPath`.
+    /// integration both exist; `live` is the old export's `prefixPath`
+    /// (left out when it has none).
     LogsTwice,
 }
 
@@ -349,6 +356,10 @@ pub enum NoteKind {
 pub struct ItemErrorDocument {
     pub kind: ItemErrorKind,
     pub field: String,
+    /// The live entries that match one declaration (`ambiguous`), or the
+    /// id a declaration pins (`pinned_id_not_found`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<String>,
     pub message: String,
 }
 
@@ -412,6 +423,9 @@ fn project(project: &ProjectPlan) -> ProjectDocument {
             .iter()
             .map(|it| {
                 let mut document = item(it);
+                if let Some(entry) = &mut document.entry {
+                    entry.replaces = replaced_by(project, it);
+                }
                 document.alerts = it
                     .integration()
                     .map_or(&[][..], |kind| project.alert_refs(kind))
@@ -452,6 +466,34 @@ fn project(project: &ProjectPlan) -> ProjectDocument {
             })
             .collect(),
     }
+}
+
+/// The live id a create replaces: its declaration pins an entry that the
+/// project deletes as replaced.
+fn replaced_by(project: &ProjectPlan, create: &Item) -> Option<String> {
+    let Change::Create {
+        desired: Declared::Entry(declared),
+        ..
+    } = &create.change
+    else {
+        return None;
+    };
+    let pinned = declared.id.as_deref()?;
+    project
+        .items()
+        .iter()
+        .any(|item| {
+            item.subject.family() == create.subject.family()
+                && matches!(&item.subject, Subject::Entry { id: Some(id), .. } if id == pinned)
+                && matches!(
+                    item.change,
+                    Change::Delete {
+                        reason: DeleteReason::Replaced,
+                        ..
+                    }
+                )
+        })
+        .then(|| pinned.to_owned())
 }
 
 fn item(item: &Item) -> ItemDocument {
@@ -528,14 +570,11 @@ fn note(note: &Note) -> NoteDocument {
         Note::NotVerifiable { .. } => (NoteKind::NotVerifiable, None),
         Note::NotCleared { live, .. } => (NoteKind::NotCleared, Some(value(live))),
         Note::Deprecated => (NoteKind::Deprecated, None),
-        Note::LogsTwice { prefix } => (
-            NoteKind::LogsTwice,
-            Some(
-                prefix
-                    .clone()
-                    .map_or(ValueDocument::None, ValueDocument::Text),
-            ),
-        ),
+        // No `live` when the old export has no prefix: a `null` would read
+        // back as no `live` at all.
+        Note::LogsTwice { prefix } => {
+            (NoteKind::LogsTwice, prefix.clone().map(ValueDocument::Text))
+        }
     };
     NoteDocument {
         kind,
@@ -546,16 +585,25 @@ fn note(note: &Note) -> NoteDocument {
 }
 
 fn item_error(error: &ItemError, item: &Item) -> ItemErrorDocument {
-    let (kind, field) = match error {
-        ItemError::NeedsApiV2 { field } => (ItemErrorKind::NeedsApiV2, field),
-        ItemError::CannotWriteWithout { field } => (ItemErrorKind::CannotWriteWithout, field),
-        ItemError::Ambiguous { .. } => (ItemErrorKind::Ambiguous, &"id"),
-        ItemError::PinnedIdNotFound { .. } => (ItemErrorKind::PinnedIdNotFound, &"id"),
-        ItemError::MigrationWithoutS3 => (ItemErrorKind::MigrationWithoutS3, &"log_integrations"),
+    let (kind, field, ids) = match error {
+        ItemError::NeedsApiV2 { field } => (ItemErrorKind::NeedsApiV2, *field, Vec::new()),
+        ItemError::CannotWriteWithout { field } => {
+            (ItemErrorKind::CannotWriteWithout, *field, Vec::new())
+        }
+        ItemError::Ambiguous { ids } => (ItemErrorKind::Ambiguous, "id", ids.clone()),
+        ItemError::PinnedIdNotFound { id } => {
+            (ItemErrorKind::PinnedIdNotFound, "id", vec![id.clone()])
+        }
+        ItemError::MigrationWithoutS3 => (
+            ItemErrorKind::MigrationWithoutS3,
+            "log_integrations",
+            Vec::new(),
+        ),
     };
     ItemErrorDocument {
         kind,
-        field: (*field).to_owned(),
+        field: field.to_owned(),
+        ids,
         message: error.message(&item.subject),
     }
 }
@@ -617,6 +665,7 @@ impl ProjectDocument {
     pub fn is_noteworthy(&self) -> bool {
         self.failure().is_some()
             || !self.unmanaged.is_empty()
+            || !self.unread.is_empty()
             || self
                 .items
                 .iter()
