@@ -126,13 +126,17 @@ impl Planned {
 }
 
 /// Every secret the file gives `projects` (from `${NAME}`, and literal
-/// values of secret fields), to hide wherever outside text repeats one.
+/// values of secret fields, header values included), to hide wherever
+/// outside text repeats one.
 pub fn file_secrets(projects: &[DesiredProject]) -> KnownSecrets {
-    let values = projects
-        .iter()
-        .flat_map(|project| project.integrations.values())
-        .filter_map(Slot::present)
-        .flat_map(Integration::secrets);
+    let values = projects.iter().flat_map(|project| {
+        project
+            .integrations
+            .values()
+            .filter_map(Slot::present)
+            .flat_map(Integration::secrets)
+            .chain(project.families.secrets())
+    });
     KnownSecrets::new(values)
 }
 
