@@ -7,9 +7,12 @@
 //! One JSON object, described by `schemas/plan.schema.json` (generated from
 //! the types below). Field names are stable within a format version; new
 //! fields may be added, and anything else bumps `format_version`. No secret
-//! appears: sensitive values are Atlas-style masks. Version 2 named the
-//! project keys as the apply report and the saved plan do (`group_id`,
-//! `project`).
+//! appears: sensitive values are Atlas-style masks, and header values are
+//! never in it. Version 2 named the project keys as the apply report and
+//! the saved plan do (`group_id`, `project`); log and metric integrations
+//! and the push-based log export came within it, as the fields `section`,
+//! `entry`, `ids` and `unread` (a document without them is one of
+//! integrations only).
 //!
 //! ```text
 //! {
@@ -34,11 +37,19 @@
 //!     "deletes": n,             // deletes apply will send in this project
 //!     "deletes_last_paging": bool,
 //!     "items": [ {
-//!       "type": "PAGER_DUTY" | ...,
+//!       "type": "PAGER_DUTY" | ... | "S3_LOG_EXPORT" | ... | "OTEL" | "PUSH_BASED_LOG_EXPORT",
+//!       "section": "integrations" | "log_integrations" | "metric_integrations"
+//!                | "push_based_log_export",
+//!       "entry": {              // log and metric integrations only
+//!         "target": string,     // the identity fields joined by "/": bucket/prefix, endpoint...
+//!         "id": string | null,  // the live entry's (null for a create)
+//!         "replaces": string    // a create only: the pinned live entry it replaces
+//!       },
 //!       "action": "create" | "update" | "delete" | "unchanged",
 //!       "applies": bool,        // apply will make this change
 //!       "report_only": null | "observe_mode" | "additive_never_deletes",
-//!       "delete_reason": null | "not_declared" | "declared_absent",
+//!       "delete_reason": null | "not_declared" | "declared_absent"
+//!                      | "replaced",   // sent once the create that replaces it succeeded
 //!       "rotation": bool,       // an update asked for by --rotate-secrets
 //!       "fields": [ {           // create: every field set; update: the fields that differ;
 //!                               // delete: the live fields
@@ -47,12 +58,23 @@
 //!         "before": VALUE, "after": VALUE,
 //!         "rotated": bool       // unchanged, sent again by --rotate-secrets
 //!       } ],
-//!       "notes": [ { "kind": "not_verifiable" | "not_cleared", "field": name,
-//!                    "live": VALUE (not_cleared only), "message": string } ],
-//!       "errors": [ { "kind": "needs_api_v2" | "cannot_write_without", "field": name,
+//!       "notes": [ { "kind": "not_verifiable" | "not_cleared"
+//!                          | "deprecated" | "logs_twice",   // the push-based export's
+//!                    "field": name,     // `push_based_log_export` for its notes
+//!                    "live": VALUE,     // not_cleared: Atlas's value; logs_twice: the old prefix
+//!                    "message": string } ],
+//!       "errors": [ { "kind": "needs_api_v2" | "cannot_write_without"
+//!                           | "ambiguous" | "pinned_id_not_found"   // field `id`
+//!                           | "migration_without_s3",              // field `log_integrations`
+//!                     "field": name,
+//!                     "ids": [ string ],  // ambiguous: the live entries; pinned_id_not_found: the id
 //!                     "message": string } ]
 //!     } ],
-//!     "unmanaged": [ { "type": "HIP_CHAT", "known": bool } ],
+//!     "unmanaged": [ { "type": "HIP_CHAT", "known": bool,
+//!                      "entry": { "target", "id" } } ],   // a live log or metric integration
+//!     "unread": [ { "section": "log_integrations" | "metric_integrations"
+//!                              | "push_based_log_export",
+//!                   "reason": string } ],   // not read (Project Owner needed): left out of the plan
 //!     "attribution": null | {   // projects that differ from the file (unless --no-attribution)
 //!       "window_days": 30,
 //!       "events": [ { "created": "2026-12-02T06:20:02Z",   // newest first
@@ -71,7 +93,12 @@
 //! A delete item also lists `"alerts": [ { "id", "event_type", "enabled" } ]`:
 //! the alert configurations with a notification that uses the integration.
 //!
-//! A VALUE is `null` (no value), a string or a boolean for plain fields, and
+//! Items keep the plan's order; renderings group them by section. A header
+//! list (`headers`, `otelSuppliedHeaders`) is a plain field whose VALUE is
+//! the headers' names: their values are write-only, in no document.
+//!
+//! A VALUE is `null` (no value), a string, a boolean or a list of strings
+//! (a set such as `logTypes`, or header names) for plain fields, and
 //! for sensitive fields `{"mask": "****9c0d"}` (as Atlas masks it) or
 //! `{"write_only": true}` (a secret Atlas never returns, never shown).
 
