@@ -502,8 +502,9 @@ fn plan_with_lookups(
     let mut planned = engine::Planned {
         plan: planned.plan,
         lives: planned.lives,
-        live_families: Default::default(),
+        families: Default::default(),
         declared: Default::default(),
+        declared_families: Default::default(),
         options: PlanOptions {
             rotate_secrets: false,
             api: ApiVersion::V2,

@@ -42,7 +42,11 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<ExitStatus, Error> 
         0 => String::new(),
         n => format!(
             " and {}",
-            count(n, "log or metric integration", "log and metric integrations")
+            count(
+                n,
+                "log or metric integration",
+                "log and metric integrations"
+            )
         ),
     };
     let warning_note = match loaded.warnings.count(Severity::Warning) {

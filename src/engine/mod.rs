@@ -38,10 +38,10 @@ use crate::exit::ExitStatus;
 use crate::filter::Filter;
 use crate::import::Source;
 use crate::model::{
-    Day, DesiredProject, Family, GroupId, Integration, IntegrationType, LiveFamilies,
-    LiveIntegrations, Project, ProjectRef, Slot,
+    Day, DeclaredFamilies, DesiredProject, Family, GroupId, Integration, IntegrationType,
+    LiveFamilies, LiveIntegrations, Project, ProjectRef, Slot,
 };
-use crate::plan::saved::{self, SavedPlan};
+use crate::plan::saved::{self, Object, SavedPlan};
 use crate::plan::{Operation, Plan, PlanOptions, ProjectPlan, plan_families, plan_project};
 use crate::regular_file;
 use crate::secret::KnownSecrets;
@@ -109,12 +109,16 @@ pub struct Planned {
     pub plan: Plan,
     /// The live state each project was planned against (after `--type`).
     pub lives: BTreeMap<GroupId, LiveIntegrations>,
-    /// The families read in each project whose file mentions one (after
-    /// `--type`).
-    pub live_families: BTreeMap<GroupId, LiveFamilies>,
+    /// The log and metric integrations and the push-based export each
+    /// project was planned against, where the file manages them (what the
+    /// fetch of the families read).
+    pub families: BTreeMap<GroupId, LiveFamilies>,
     /// What the file declares present, by project and type (after
     /// `--type`): what a saved plan's operation is checked against.
     pub declared: BTreeMap<(GroupId, IntegrationType), Integration>,
+    /// What the file declares of the families, for the projects whose
+    /// file mentions one.
+    pub declared_families: BTreeMap<GroupId, DeclaredFamilies>,
     pub options: PlanOptions,
 }
 
@@ -123,7 +127,7 @@ impl Planned {
     pub fn save(&self, salt: String) -> SavedPlan {
         saved::save(
             &self.plan,
-            &self.lives,
+            (&self.lives, &self.families),
             self.options.api,
             self.options.rotate_secrets,
             salt,
@@ -132,18 +136,17 @@ impl Planned {
 }
 
 /// Every secret the file gives `projects` (from `${NAME}`, and literal
-/// values of secret fields), to hide wherever outside text repeats one.
+/// values of secret fields, header values included), to hide wherever
+/// outside text repeats one.
 pub fn file_secrets(projects: &[DesiredProject]) -> KnownSecrets {
-    let values = projects
-        .iter()
-        .flat_map(|project| project.integrations.values())
-        .filter_map(Slot::present)
-        .flat_map(Integration::secrets)
-        .chain(
-            projects
-                .iter()
-                .flat_map(|project| project.families.secrets()),
-        );
+    let values = projects.iter().flat_map(|project| {
+        project
+            .integrations
+            .values()
+            .filter_map(Slot::present)
+            .flat_map(Integration::secrets)
+            .chain(project.families.secrets())
+    });
     KnownSecrets::new(values)
 }
 
@@ -185,6 +188,7 @@ pub async fn plan(
     let mut lives = BTreeMap::new();
     let mut live_families = BTreeMap::new();
     let mut declared = BTreeMap::new();
+    let mut declared_families = BTreeMap::new();
     let mut plans = Vec::with_capacity(projects.len());
     for (desired, target) in projects.iter().zip(targets) {
         let project = match target {
@@ -208,6 +212,9 @@ pub async fn plan(
                             declared.insert((group.clone(), *kind), integration.clone());
                         }
                     }
+                    if !desired.families.is_empty() {
+                        declared_families.insert(group.clone(), desired.families.clone());
+                    }
                     lives.insert(group, live);
                     planned
                 }
@@ -225,8 +232,9 @@ pub async fn plan(
     Ok(Planned {
         plan: Plan::from(plans),
         lives,
-        live_families,
+        families: live_families,
         declared,
+        declared_families,
         options,
     })
 }
@@ -300,8 +308,9 @@ pub struct Approved {
     /// Changes a plan made now finds that the saved plan does not hold:
     /// left alone.
     pub left_alone: Vec<Operation>,
-    /// Each saved operation's place in the saved plan, by project and type.
-    order: BTreeMap<(GroupId, IntegrationType), usize>,
+    /// Each saved operation's place in the saved plan, by project and
+    /// object.
+    order: BTreeMap<(GroupId, Object), usize>,
 }
 
 impl Approved {
@@ -311,8 +320,9 @@ impl Approved {
         let mut operations = sent.operations;
         operations.extend(self.already_applied.iter().cloned());
         operations.sort_by_key(|op| {
-            let kind = op.subject.integration()?;
-            self.order.get(&(op.group.clone(), kind)).copied()
+            self.order
+                .get(&(op.group.clone(), Object::of(&op.subject)))
+                .copied()
         });
         Report {
             operations,
@@ -326,13 +336,13 @@ impl Approved {
 /// most what [`approve`] lets through, found without hashing anything, for
 /// the safety gates to weigh first.
 pub fn candidates(saved: &SavedPlan, plan: &Plan) -> Vec<Operation> {
-    let named: std::collections::BTreeSet<(&str, &str)> = saved
+    let named: std::collections::BTreeSet<(GroupId, Object)> = saved
         .operations
         .iter()
-        .map(|op| (op.group_id.as_str(), op.kind.as_str()))
+        .filter_map(|op| op.object().ok())
         .collect();
     let mut operations = plan.operations();
-    operations.retain(|op| named.contains(&(op.group.as_str(), op.subject.type_name())));
+    operations.retain(|op| named.contains(&(op.group.clone(), Object::of(&op.subject))));
     operations
 }
 
@@ -343,25 +353,27 @@ pub fn approve(saved: &SavedPlan, planned: &Planned) -> Result<Approved, Error> 
     let now = saved::Now {
         plan: &planned.plan,
         lives: &planned.lives,
+        families: &planned.families,
         declared: &planned.declared,
+        declared_families: &planned.declared_families,
         options: planned.options,
     };
     match saved::check(saved, &now) {
         Ok(checked) => {
             let (operations, left_alone) = planned.plan.operations().into_iter().partition(|op| {
-                op.subject
-                    .integration()
-                    .is_some_and(|kind| checked.send.contains(&(op.group.clone(), kind)))
+                checked
+                    .send
+                    .contains(&(op.group.clone(), Object::of(&op.subject)))
             });
             let already_applied = checked
                 .already_applied
                 .into_iter()
-                .map(|(index, group, kind)| {
+                .map(|(index, group, subject)| {
                     let op = &saved.operations[index];
                     OperationReport {
                         group,
                         project: op.project.clone(),
-                        subject: crate::plan::Subject::Integration(kind),
+                        subject,
                         verb: op.action,
                         outcome: Outcome::AlreadyApplied,
                     }
@@ -371,10 +383,7 @@ pub fn approve(saved: &SavedPlan, planned: &Planned) -> Result<Approved, Error> 
                 .operations
                 .iter()
                 .enumerate()
-                .filter_map(|(index, op)| {
-                    let object = (op.group_id.parse().ok()?, op.kind.parse().ok()?);
-                    Some((object, index))
-                })
+                .filter_map(|(index, op)| Some((op.object().ok()?, index)))
                 .collect();
             Ok(Approved {
                 operations,

@@ -16,6 +16,8 @@ mod types;
 mod verb;
 
 #[cfg(test)]
+mod family_fixture;
+#[cfg(test)]
 mod fixture;
 #[cfg(test)]
 mod proptests;

@@ -216,6 +216,7 @@ impl ProjectPlan {
     pub fn is_noteworthy(&self) -> bool {
         self.failure().is_some()
             || !self.unmanaged().is_empty()
+            || !self.unread.is_empty()
             || self
                 .items()
                 .iter()

@@ -3,16 +3,19 @@
 //! before `show` renders it or `apply` sends it: an edit could otherwise
 //! make what a reviewer reads disagree with what the plan holds.
 
+mod item;
+#[cfg(test)]
+mod tests;
+
 use std::collections::BTreeSet;
 
 use super::document::{
-    FORMAT_VERSION, ItemDocument, NoteKind, PlanDocument, ProjectDocument, ProjectStatus,
-    RefusalDocument,
+    FORMAT_VERSION, PlanDocument, ProjectDocument, ProjectStatus, RefusalDocument,
 };
-use crate::model::{GroupId, IntegrationType, Mode};
+use crate::model::{EntryKind, Family, GroupId, IntegrationType};
 use crate::plan::operation::leaves_no_paging;
-use crate::plan::types::{ItemError, Note, Shown};
-use crate::plan::{DeleteReason, ItemAction, ReportOnly, Summary};
+use crate::plan::{DeleteReason, ItemAction, Subject, Summary};
+use item::{Object, check_item, is_plain_id};
 
 impl PlanDocument {
     /// `Err` says the first part that does not follow from the items.
@@ -60,7 +63,11 @@ fn check_project(project: &ProjectDocument) -> Result<(), String> {
         ProjectStatus::Failed if project.error.is_none() => {
             return Err("a failed project says no error".to_owned());
         }
-        ProjectStatus::Failed if !(project.items.is_empty() && project.unmanaged.is_empty()) => {
+        ProjectStatus::Failed
+            if !(project.items.is_empty()
+                && project.unmanaged.is_empty()
+                && project.unread.is_empty()) =>
+        {
             return Err("a failed project has items".to_owned());
         }
         ProjectStatus::Planned if project.group_id.is_none() => {
@@ -82,14 +89,17 @@ fn check_project(project: &ProjectDocument) -> Result<(), String> {
     }
     let mut live = BTreeSet::new();
     let mut after = BTreeSet::new();
-    let mut types = BTreeSet::new();
+    let mut objects = BTreeSet::new();
     for item in &project.items {
-        let kind = check_item(item, project)?;
+        let object = check_item(item, project)?;
         // The check of values shown against values sent finds an item by
-        // its type: a second one of that type could show anything.
-        if !types.insert(kind) {
-            return Err(format!("`{kind}` has two items"));
+        // what it is about: a second one could show anything.
+        if !objects.insert(object.clone()) {
+            return Err(format!("{object} has two items"));
         }
+        let Object::Integration(kind) = object else {
+            continue;
+        };
         if item.action != ItemAction::Create {
             live.insert(kind);
         }
@@ -98,16 +108,39 @@ fn check_project(project: &ProjectDocument) -> Result<(), String> {
             after.insert(kind);
         }
     }
+    check_replacements(project)?;
     for unmanaged in &project.unmanaged {
-        if unmanaged.known {
-            let kind = unmanaged
-                .kind
-                .parse::<IntegrationType>()
-                .map_err(|_| format!("`{}` is not a type tether knows", unmanaged.kind))?;
-            live.insert(kind);
-            after.insert(kind);
+        match (&unmanaged.entry, unmanaged.known) {
+            (Some(entry), true) => {
+                unmanaged
+                    .kind
+                    .parse::<EntryKind>()
+                    .map_err(|_| format!("`{}` is not a type tether knows", unmanaged.kind))?;
+                if !entry.id.as_deref().is_some_and(is_plain_id) || entry.replaces.is_some() {
+                    return Err(format!(
+                        "an unmanaged `{}` is not known by the id Atlas assigned it",
+                        unmanaged.kind
+                    ));
+                }
+            }
+            (Some(_), false) => {
+                return Err(format!(
+                    "`{}` is unknown, yet names an entry",
+                    unmanaged.kind
+                ));
+            }
+            (None, true) => {
+                let kind = unmanaged
+                    .kind
+                    .parse::<IntegrationType>()
+                    .map_err(|_| format!("`{}` is not a type tether knows", unmanaged.kind))?;
+                live.insert(kind);
+                after.insert(kind);
+            }
+            (None, false) => {}
         }
     }
+    check_unread(project)?;
     let deletes = project
         .items
         .iter()
@@ -122,93 +155,65 @@ fn check_project(project: &ProjectDocument) -> Result<(), String> {
     Ok(())
 }
 
-/// The item's type, once its flags, field names and messages are those
-/// tether writes for it.
-fn check_item(item: &ItemDocument, project: &ProjectDocument) -> Result<IntegrationType, String> {
-    let kind: IntegrationType = item
-        .kind
-        .parse()
-        .map_err(|_| format!("unknown integration type `{}`", item.kind))?;
-    let field_name = |name: &str| -> Result<&'static str, String> {
-        crate::model::spec(kind)
-            .fields
-            .iter()
-            .find(|f| f.name == name)
-            .map(|f| f.name)
-            .ok_or_else(|| format!("`{kind}` has no field `{name}`"))
-    };
-    let wrong = |what: &str| Err(format!("{what} of `{kind}` is not tether's"));
-    for field in &item.fields {
-        let name = field_name(&field.field)?;
-        // A plain field marked sensitive would escape the check that the
-        // value shown is the value sent.
-        if field.sensitive
-            != crate::model::spec(kind)
-                .field(name)
-                .is_some_and(|f| f.sensitive)
-        {
-            return wrong(&format!("the sensitivity of `{name}`"));
+/// A replaced entry goes only once its replacement exists: every delete
+/// of a replaced entry has a create that replaces it, in its section, and
+/// every create that says it replaces an entry has that delete.
+fn check_replacements(project: &ProjectDocument) -> Result<(), String> {
+    let replaced: Vec<(&str, &str)> = project
+        .items
+        .iter()
+        .filter(|item| item.delete_reason == Some(DeleteReason::Replaced))
+        .filter_map(|item| Some((item.section.as_str(), item.entry.as_ref()?.id.as_deref()?)))
+        .collect();
+    let replacing: Vec<(&str, &str)> = project
+        .items
+        .iter()
+        .filter_map(|item| {
+            Some((
+                item.section.as_str(),
+                item.entry.as_ref()?.replaces.as_deref()?,
+            ))
+        })
+        .collect();
+    if let Some((_, id)) = replacing.iter().find(|r| !replaced.contains(r)) {
+        return Err(format!(
+            "a create replaces `{id}`, which the plan does not delete as replaced"
+        ));
+    }
+    if let Some((_, id)) = replaced.iter().find(|r| !replacing.contains(r)) {
+        return Err(format!(
+            "the replaced `{id}` has no create that replaces it"
+        ));
+    }
+    Ok(())
+}
+
+/// The sections the credentials could not read: each a family's, once,
+/// with nothing planned in it (the plan leaves it out).
+fn check_unread(project: &ProjectDocument) -> Result<(), String> {
+    let readable_apart = [
+        Family::Log.section(),
+        Family::Metric.section(),
+        Subject::PushBased.section(),
+    ];
+    let mut seen = BTreeSet::new();
+    for unread in &project.unread {
+        let section = unread.section.as_str();
+        if !readable_apart.contains(&section) {
+            return Err(format!("`{section}` is not a section that can go unread"));
+        }
+        if !seen.insert(section) {
+            return Err(format!("`{section}` is unread twice"));
+        }
+        let unmanaged_there = project.unmanaged.iter().any(|u| {
+            u.entry.is_some()
+                && u.kind
+                    .parse::<EntryKind>()
+                    .is_ok_and(|kind| kind.family().section() == section)
+        });
+        if unmanaged_there || project.items.iter().any(|item| item.section == section) {
+            return Err(format!("`{section}` was not read, yet has items"));
         }
     }
-    let applies = item.is_change() && item.report_only.is_none() && item.errors.is_empty();
-    if item.applies != applies {
-        return wrong("`applies`");
-    }
-    if item.delete_reason.is_some() != (item.action == ItemAction::Delete)
-        || (item.delete_reason == Some(DeleteReason::NotDeclared)
-            && project.mode != Mode::Authoritative)
-    {
-        return wrong("`delete_reason`");
-    }
-    // The mode decides what apply leaves alone: a title that says
-    // `observe` over a write apply sends would mislead its reviewer.
-    let report_only = match (project.mode, item.action) {
-        (_, ItemAction::Unchanged) | (Mode::Authoritative, _) => None,
-        (Mode::Observe, _) => Some(ReportOnly::ObserveMode),
-        (Mode::Additive, ItemAction::Delete) => Some(ReportOnly::AdditiveNeverDeletes),
-        (Mode::Additive, _) => None,
-    };
-    if item.report_only != report_only {
-        return wrong("`report_only` in its project's mode");
-    }
-    if item.rotation && item.action != ItemAction::Update {
-        return wrong("`rotation`");
-    }
-    let alerts_listed = project.alerts_checked && project.alerts_error.is_none();
-    if !item.alerts.is_empty() && !alerts_listed {
-        return wrong("the alert list");
-    }
-    for note in &item.notes {
-        let field = field_name(&note.field)?;
-        let message = match (note.kind, &note.live) {
-            (NoteKind::NotVerifiable, None) => Note::NotVerifiable { field }.message(),
-            (NoteKind::NotCleared, Some(_)) => Note::NotCleared {
-                field,
-                live: Shown::None,
-            }
-            .message(),
-            _ => return wrong("a note"),
-        };
-        if note.message != message {
-            return wrong("a note's message");
-        }
-    }
-    for error in &item.errors {
-        let field = field_name(&error.field)?;
-        let typed = match error.kind {
-            super::document::ItemErrorKind::NeedsApiV2 => ItemError::NeedsApiV2 { field },
-            super::document::ItemErrorKind::CannotWriteWithout => {
-                ItemError::CannotWriteWithout { field }
-            }
-            super::document::ItemErrorKind::Ambiguous
-            | super::document::ItemErrorKind::PinnedIdNotFound
-            | super::document::ItemErrorKind::MigrationWithoutS3 => {
-                return wrong("an error of a log or metric integration on an integration");
-            }
-        };
-        if error.message != typed.message(&crate::plan::Subject::Integration(kind)) {
-            return wrong("an error's message");
-        }
-    }
-    Ok(kind)
+    Ok(())
 }

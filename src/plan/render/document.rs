@@ -7,9 +7,12 @@
 //! One JSON object, described by `schemas/plan.schema.json` (generated from
 //! the types below). Field names are stable within a format version; new
 //! fields may be added, and anything else bumps `format_version`. No secret
-//! appears: sensitive values are Atlas-style masks. Version 2 named the
-//! project keys as the apply report and the saved plan do (`group_id`,
-//! `project`).
+//! appears: sensitive values are Atlas-style masks, and header values are
+//! never in it. Version 2 named the project keys as the apply report and
+//! the saved plan do (`group_id`, `project`); log and metric integrations
+//! and the push-based log export came within it, as the fields `section`,
+//! `entry`, `ids` and `unread` (a document without them is one of
+//! integrations only).
 //!
 //! ```text
 //! {
@@ -34,11 +37,19 @@
 //!     "deletes": n,             // deletes apply will send in this project
 //!     "deletes_last_paging": bool,
 //!     "items": [ {
-//!       "type": "PAGER_DUTY" | ...,
+//!       "type": "PAGER_DUTY" | ... | "S3_LOG_EXPORT" | ... | "OTEL" | "PUSH_BASED_LOG_EXPORT",
+//!       "section": "integrations" | "log_integrations" | "metric_integrations"
+//!                | "push_based_log_export",
+//!       "entry": {              // log and metric integrations only
+//!         "target": string,     // the identity fields joined by "/": bucket/prefix, endpoint...
+//!         "id": string | null,  // the live entry's (null for a create)
+//!         "replaces": string    // a create only: the pinned live entry it replaces
+//!       },
 //!       "action": "create" | "update" | "delete" | "unchanged",
 //!       "applies": bool,        // apply will make this change
 //!       "report_only": null | "observe_mode" | "additive_never_deletes",
-//!       "delete_reason": null | "not_declared" | "declared_absent",
+//!       "delete_reason": null | "not_declared" | "declared_absent"
+//!                      | "replaced",   // sent once the create that replaces it succeeded
 //!       "rotation": bool,       // an update asked for by --rotate-secrets
 //!       "fields": [ {           // create: every field set; update: the fields that differ;
 //!                               // delete: the live fields
@@ -47,12 +58,23 @@
 //!         "before": VALUE, "after": VALUE,
 //!         "rotated": bool       // unchanged, sent again by --rotate-secrets
 //!       } ],
-//!       "notes": [ { "kind": "not_verifiable" | "not_cleared", "field": name,
-//!                    "live": VALUE (not_cleared only), "message": string } ],
-//!       "errors": [ { "kind": "needs_api_v2" | "cannot_write_without", "field": name,
+//!       "notes": [ { "kind": "not_verifiable" | "not_cleared"
+//!                          | "deprecated" | "logs_twice",   // the push-based export's
+//!                    "field": name,     // `push_based_log_export` for its notes
+//!                    "live": VALUE,     // not_cleared: Atlas's value; logs_twice: the old prefix
+//!                    "message": string } ],
+//!       "errors": [ { "kind": "needs_api_v2" | "cannot_write_without"
+//!                           | "ambiguous" | "pinned_id_not_found"   // field `id`
+//!                           | "migration_without_s3",              // field `log_integrations`
+//!                     "field": name,
+//!                     "ids": [ string ],  // ambiguous: the live entries; pinned_id_not_found: the id
 //!                     "message": string } ]
 //!     } ],
-//!     "unmanaged": [ { "type": "HIP_CHAT", "known": bool } ],
+//!     "unmanaged": [ { "type": "HIP_CHAT", "known": bool,
+//!                      "entry": { "target", "id" } } ],   // a live log or metric integration
+//!     "unread": [ { "section": "log_integrations" | "metric_integrations"
+//!                              | "push_based_log_export",
+//!                   "reason": string } ],   // not read (Project Owner needed): left out of the plan
 //!     "attribution": null | {   // projects that differ from the file (unless --no-attribution)
 //!       "window_days": 30,
 //!       "events": [ { "created": "2026-12-02T06:20:02Z",   // newest first
@@ -71,7 +93,12 @@
 //! A delete item also lists `"alerts": [ { "id", "event_type", "enabled" } ]`:
 //! the alert configurations with a notification that uses the integration.
 //!
-//! A VALUE is `null` (no value), a string or a boolean for plain fields, and
+//! Items keep the plan's order; renderings group them by section. A header
+//! list (`headers`, `otelSuppliedHeaders`) is a plain field whose VALUE is
+//! the headers' names: their values are write-only, in no document.
+//!
+//! A VALUE is `null` (no value), a string, a boolean or a list of strings
+//! (a set such as `logTypes`, or header names) for plain fields, and
 //! for sensitive fields `{"mask": "****9c0d"}` (as Atlas masks it) or
 //! `{"write_only": true}` (a secret Atlas never returns, never shown).
 
@@ -82,8 +109,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Mode;
 use crate::plan::types::{
-    Attribution, Change, FieldChange, Item, ItemError, Note, Plan, ProjectPlan, Shown, Subject,
-    Unmanaged,
+    Attribution, Change, Declared, FieldChange, Item, ItemError, Note, Plan, ProjectPlan, Shown,
+    Subject, Unmanaged,
 };
 use crate::plan::{DeleteReason, ItemAction, Refusal, ReportOnly, Summary};
 
@@ -271,6 +298,11 @@ pub struct EntryDocument {
     pub target: String,
     /// The live entry's id (an update or delete); null for a create.
     pub id: Option<String>,
+    /// A create whose declaration pins this live entry's id but points
+    /// elsewhere: it replaces that entry, whose delete (`delete_reason`
+    /// `replaced`) is sent only once the create has succeeded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
 }
 
 impl EntryDocument {
@@ -279,6 +311,7 @@ impl EntryDocument {
             Subject::Entry { key, id } => Some(EntryDocument {
                 target: key.parts.join("/"),
                 id: id.clone(),
+                replaces: None,
             }),
             Subject::Integration(_) | Subject::PushBased => None,
         }
@@ -340,7 +373,8 @@ pub enum NoteKind {
     /// `push_based_log_export`).
     Deprecated,
     /// The logs arrive twice while the push-based export and its S3 log
-    /// integration both exist; `live` is the old export's `prefixPath`.
+    /// integration both exist; `live` is the old export's `prefixPath`
+    /// (left out when it has none).
     LogsTwice,
 }
 
@@ -349,6 +383,10 @@ pub enum NoteKind {
 pub struct ItemErrorDocument {
     pub kind: ItemErrorKind,
     pub field: String,
+    /// The live entries that match one declaration (`ambiguous`), or the
+    /// id a declaration pins (`pinned_id_not_found`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<String>,
     pub message: String,
 }
 
@@ -412,6 +450,9 @@ fn project(project: &ProjectPlan) -> ProjectDocument {
             .iter()
             .map(|it| {
                 let mut document = item(it);
+                if let Some(entry) = &mut document.entry {
+                    entry.replaces = replaced_by(project, it);
+                }
                 document.alerts = it
                     .integration()
                     .map_or(&[][..], |kind| project.alert_refs(kind))
@@ -452,6 +493,34 @@ fn project(project: &ProjectPlan) -> ProjectDocument {
             })
             .collect(),
     }
+}
+
+/// The live id a create replaces: its declaration pins an entry that the
+/// project deletes as replaced.
+fn replaced_by(project: &ProjectPlan, create: &Item) -> Option<String> {
+    let Change::Create {
+        desired: Declared::Entry(declared),
+        ..
+    } = &create.change
+    else {
+        return None;
+    };
+    let pinned = declared.id.as_deref()?;
+    project
+        .items()
+        .iter()
+        .any(|item| {
+            item.subject.family() == create.subject.family()
+                && matches!(&item.subject, Subject::Entry { id: Some(id), .. } if id == pinned)
+                && matches!(
+                    item.change,
+                    Change::Delete {
+                        reason: DeleteReason::Replaced,
+                        ..
+                    }
+                )
+        })
+        .then(|| pinned.to_owned())
 }
 
 fn item(item: &Item) -> ItemDocument {
@@ -528,14 +597,11 @@ fn note(note: &Note) -> NoteDocument {
         Note::NotVerifiable { .. } => (NoteKind::NotVerifiable, None),
         Note::NotCleared { live, .. } => (NoteKind::NotCleared, Some(value(live))),
         Note::Deprecated => (NoteKind::Deprecated, None),
-        Note::LogsTwice { prefix } => (
-            NoteKind::LogsTwice,
-            Some(
-                prefix
-                    .clone()
-                    .map_or(ValueDocument::None, ValueDocument::Text),
-            ),
-        ),
+        // No `live` when the old export has no prefix: a `null` would read
+        // back as no `live` at all.
+        Note::LogsTwice { prefix } => {
+            (NoteKind::LogsTwice, prefix.clone().map(ValueDocument::Text))
+        }
     };
     NoteDocument {
         kind,
@@ -546,16 +612,25 @@ fn note(note: &Note) -> NoteDocument {
 }
 
 fn item_error(error: &ItemError, item: &Item) -> ItemErrorDocument {
-    let (kind, field) = match error {
-        ItemError::NeedsApiV2 { field } => (ItemErrorKind::NeedsApiV2, field),
-        ItemError::CannotWriteWithout { field } => (ItemErrorKind::CannotWriteWithout, field),
-        ItemError::Ambiguous { .. } => (ItemErrorKind::Ambiguous, &"id"),
-        ItemError::PinnedIdNotFound { .. } => (ItemErrorKind::PinnedIdNotFound, &"id"),
-        ItemError::MigrationWithoutS3 => (ItemErrorKind::MigrationWithoutS3, &"log_integrations"),
+    let (kind, field, ids) = match error {
+        ItemError::NeedsApiV2 { field } => (ItemErrorKind::NeedsApiV2, *field, Vec::new()),
+        ItemError::CannotWriteWithout { field } => {
+            (ItemErrorKind::CannotWriteWithout, *field, Vec::new())
+        }
+        ItemError::Ambiguous { ids } => (ItemErrorKind::Ambiguous, "id", ids.clone()),
+        ItemError::PinnedIdNotFound { id } => {
+            (ItemErrorKind::PinnedIdNotFound, "id", vec![id.clone()])
+        }
+        ItemError::MigrationWithoutS3 => (
+            ItemErrorKind::MigrationWithoutS3,
+            "log_integrations",
+            Vec::new(),
+        ),
     };
     ItemErrorDocument {
         kind,
-        field: (*field).to_owned(),
+        field: field.to_owned(),
+        ids,
         message: error.message(&item.subject),
     }
 }
@@ -617,6 +692,7 @@ impl ProjectDocument {
     pub fn is_noteworthy(&self) -> bool {
         self.failure().is_some()
             || !self.unmanaged.is_empty()
+            || !self.unread.is_empty()
             || self
                 .items
                 .iter()

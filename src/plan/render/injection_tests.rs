@@ -130,6 +130,7 @@ fn hostile_plan() -> Plan {
         } else {
             AlertCheck::Unavailable(value.to_owned())
         });
+        with_families(&mut project, value);
         projects.push(project);
         let mut failed = ProjectPlan::failed(
             None,
@@ -157,6 +158,85 @@ fn hostile_plan() -> Plan {
         crate::plan::Refusal::AlertsUnchecked { projects: labels },
     ];
     plan
+}
+
+/// Log and metric integrations and a push-based export whose every value
+/// from Atlas is `value`: targets, ids, header names, set members, the old
+/// export's prefix, unknown kinds and why a family could not be read.
+fn with_families(project: &mut ProjectPlan, value: &str) {
+    use crate::model::{EntryKey, EntryKind};
+    use crate::plan::family_fixture::{create, field, item, list, s3, shown};
+    use crate::plan::types::{
+        Change, DeleteReason, Item, ItemError, Note, Outcome, Shown, Subject, Unmanaged, Unread,
+    };
+    let key = |kind| EntryKey {
+        kind,
+        parts: vec![value.to_owned(), value.to_owned()],
+    };
+    let entry = |kind, id: Option<&str>| Subject::Entry {
+        key: key(kind),
+        id: id.map(str::to_owned),
+    };
+    let pinned = crate::model::Entry {
+        id: Some(value.to_owned()),
+        ..s3(None, value, value)
+    };
+    let items = [
+        item(entry(EntryKind::S3, None), create(&pinned)),
+        item(
+            entry(EntryKind::S3, Some(value)),
+            Change::Delete {
+                reason: DeleteReason::Replaced,
+                fields: vec![field("prefixPath", shown(value), Shown::None)],
+            },
+        ),
+        Item {
+            errors: vec![ItemError::Ambiguous {
+                ids: vec![value.to_owned(), value.to_owned()],
+            }],
+            ..item(entry(EntryKind::Gcs, None), Change::Unchanged)
+        },
+        Item {
+            notes: vec![Note::NotVerifiable { field: "headers" }],
+            ..item(
+                entry(EntryKind::Metric, Some(value)),
+                Change::Delete {
+                    reason: DeleteReason::NotDeclared,
+                    fields: vec![
+                        field("headers", list(&[value, value]), Shown::None),
+                        field("metricSelection", list(&[value]), Shown::None),
+                    ],
+                },
+            )
+        },
+        Item {
+            notes: vec![Note::LogsTwice {
+                prefix: Some(value.to_owned()),
+            }],
+            ..item(
+                Subject::PushBased,
+                Change::Delete {
+                    reason: DeleteReason::DeclaredAbsent,
+                    fields: vec![field("prefixPath", shown(value), Shown::None)],
+                },
+            )
+        },
+    ];
+    if let Outcome::Planned {
+        items: planned,
+        unmanaged,
+    } = &mut project.outcome
+    {
+        planned.extend(items);
+        unmanaged.push(Unmanaged::Entry {
+            key: key(EntryKind::Datadog),
+            id: value.to_owned(),
+        });
+    }
+    project.unread = vec![Unread {
+        section: "metric_integrations",
+        reason: value.to_owned(),
+    }];
 }
 
 /// The HTML tags tether writes around a project.

@@ -4,9 +4,11 @@
 use similar::{ChangeTag, TextDiff};
 
 use super::document::{
-    FieldDocument, ItemDocument, NoteKind, PlanDocument, ProjectDocument, ValueDocument,
+    EntryDocument, FieldDocument, ItemDocument, NoteKind, PlanDocument, ProjectDocument,
+    UnmanagedDocument, ValueDocument,
 };
-use crate::model::Mode;
+use super::sections::grouped;
+use crate::model::{EntryKind, Mode};
 use crate::plan::{DeleteReason, ItemAction, ReportOnly};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,6 +104,7 @@ pub(crate) fn project_body(project: &ProjectDocument) -> Vec<Line> {
         ));
         return lines;
     }
+    unread_lines(project, &mut lines);
     if project.deletes_last_paging {
         lines.push(line(
             Tone::Error,
@@ -135,37 +138,42 @@ pub(crate) fn project_body(project: &ProjectDocument) -> Vec<Line> {
             ),
         ));
     }
-    let mut quiet_unchanged = Vec::new();
-    for item in &project.items {
-        if !item.is_change() && item.errors.is_empty() && item.notes.is_empty() {
-            quiet_unchanged.push(item.kind.as_str());
-            continue;
+    for (heading, items) in grouped(&project.items) {
+        if let Some(heading) = heading {
+            lines.push(line(Tone::Header, format!("{ITEM}{heading}:")));
         }
-        item_lines(item, &mut lines);
-        for alert in &item.alerts {
+        let mut quiet_unchanged = Vec::new();
+        for item in items {
+            if !item.is_change() && item.errors.is_empty() && item.notes.is_empty() {
+                quiet_unchanged.push(item_label(item));
+                continue;
+            }
+            item_lines(item, project, &mut lines);
+            for alert in &item.alerts {
+                lines.push(line(
+                    if alert.enabled {
+                        Tone::Error
+                    } else {
+                        Tone::Quiet
+                    },
+                    format!(
+                        "{FIELD}used by alert configuration {} ({}, {})",
+                        alert.id,
+                        alert.event_type,
+                        if alert.enabled { "enabled" } else { "disabled" }
+                    ),
+                ));
+            }
+        }
+        if !quiet_unchanged.is_empty() {
             lines.push(line(
-                if alert.enabled {
-                    Tone::Error
-                } else {
-                    Tone::Quiet
-                },
-                format!(
-                    "{FIELD}used by alert configuration {} ({}, {})",
-                    alert.id,
-                    alert.event_type,
-                    if alert.enabled { "enabled" } else { "disabled" }
-                ),
+                Tone::Quiet,
+                format!("{ITEM}= unchanged: {}", quiet_unchanged.join(", ")),
             ));
         }
     }
-    if !quiet_unchanged.is_empty() {
-        lines.push(line(
-            Tone::Quiet,
-            format!("{ITEM}= unchanged: {}", quiet_unchanged.join(", ")),
-        ));
-    }
     if !project.unmanaged.is_empty() {
-        let names: Vec<&str> = project.unmanaged.iter().map(|u| u.kind.as_str()).collect();
+        let names: Vec<String> = project.unmanaged.iter().map(unmanaged_label).collect();
         lines.push(line(
             Tone::Quiet,
             format!(
@@ -176,6 +184,56 @@ pub(crate) fn project_body(project: &ProjectDocument) -> Vec<Line> {
     }
     attribution_lines(project, &mut lines);
     lines
+}
+
+/// How lines name an item: its type, and for a log or metric integration
+/// what it points at, quoted (it may come from Atlas), and its live id.
+pub(crate) fn item_label(item: &ItemDocument) -> String {
+    match &item.entry {
+        Some(entry) => entry_label(&item.kind, entry),
+        None => item.kind.clone(),
+    }
+}
+
+fn entry_label(kind: &str, entry: &EntryDocument) -> String {
+    match &entry.id {
+        Some(id) => format!("{kind} {:?} ({id})", entry.target),
+        None => format!("{kind} {:?}", entry.target),
+    }
+}
+
+fn unmanaged_label(unmanaged: &UnmanagedDocument) -> String {
+    match &unmanaged.entry {
+        Some(entry) => entry_label(&unmanaged.kind, entry),
+        None => unmanaged.kind.clone(),
+    }
+}
+
+/// The sections of the file that the credentials could not read here, one
+/// line per reason Atlas gave.
+fn unread_lines(project: &ProjectDocument, lines: &mut Vec<Line>) {
+    let mut by_reason: Vec<(&str, Vec<String>)> = Vec::new();
+    for unread in &project.unread {
+        let section = format!("`{}`", unread.section);
+        match by_reason.iter_mut().find(|(r, _)| *r == unread.reason) {
+            Some((_, sections)) => sections.push(section),
+            None => by_reason.push((&unread.reason, vec![section])),
+        }
+    }
+    for (reason, sections) in by_reason {
+        let them = if sections.len() == 1 { "it" } else { "them" };
+        let names = match sections.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => sections.concat(),
+        };
+        lines.push(line(
+            Tone::Error,
+            format!(
+                "{ITEM}! {names} could not be read ({reason}): this plan leaves {them} out; \
+                 reading {them} needs credentials with Project Owner"
+            ),
+        ));
+    }
 }
 
 /// The project's last integration changes (Atlas's events), or why they
@@ -227,8 +285,8 @@ fn attribution_lines(project: &ProjectDocument, lines: &mut Vec<Line>) {
     }
 }
 
-fn item_lines(item: &ItemDocument, lines: &mut Vec<Line>) {
-    let kind = &item.kind;
+fn item_lines(item: &ItemDocument, project: &ProjectDocument, lines: &mut Vec<Line>) {
+    let kind = &item_label(item);
     let (tone, marker, verb) = match item.action {
         ItemAction::Create => (Tone::Add, '+', "created"),
         ItemAction::Update => (Tone::Change, '~', "updated"),
@@ -246,22 +304,25 @@ fn item_lines(item: &ItemDocument, lines: &mut Vec<Line>) {
     } else if !item.is_change() {
         line(tone, format!("{ITEM}{marker} {kind} unchanged"))
     } else {
-        let mut reasons = Vec::new();
+        let mut reasons: Vec<String> = Vec::new();
         match item.delete_reason {
-            Some(DeleteReason::NotDeclared) => reasons.push("not in the file"),
-            Some(DeleteReason::DeclaredAbsent) => reasons.push("declared `absent`"),
-            Some(DeleteReason::Replaced) => reasons.push("replaced by the create above"),
-            None if item.rotation => reasons.push("`--rotate-secrets`"),
+            Some(DeleteReason::NotDeclared) => reasons.push("not in the file".to_owned()),
+            Some(DeleteReason::DeclaredAbsent) => reasons.push("declared `absent`".to_owned()),
+            Some(DeleteReason::Replaced) => reasons.push(replaced_by(item, project)),
+            None if item.rotation => reasons.push("`--rotate-secrets`".to_owned()),
             None => {}
+        }
+        if let Some(replaced) = item.entry.as_ref().and_then(|e| e.replaces.as_ref()) {
+            reasons.push(format!("replaces {replaced}"));
         }
         let text = match item.report_only {
             None => format!("{ITEM}{marker} {kind} will be {verb}"),
             Some(ReportOnly::ObserveMode) => {
-                reasons.push("observe: not applied");
+                reasons.push("observe: not applied".to_owned());
                 format!("{ITEM}{marker} {kind} would be {verb}")
             }
             Some(ReportOnly::AdditiveNeverDeletes) => {
-                reasons.push("additive never deletes: not applied");
+                reasons.push("additive never deletes: not applied".to_owned());
                 format!("{ITEM}{marker} {kind} is live, would be {verb}")
             }
         };
@@ -279,9 +340,9 @@ fn item_lines(item: &ItemDocument, lines: &mut Vec<Line>) {
         ));
     }
     match item.action {
-        ItemAction::Create => field_lines(&item.fields, FieldSide::After, lines),
-        ItemAction::Delete => field_lines(&item.fields, FieldSide::Before, lines),
-        ItemAction::Update => update_lines(&item.fields, lines),
+        ItemAction::Create => field_lines(item, FieldSide::After, lines),
+        ItemAction::Delete => field_lines(item, FieldSide::Before, lines),
+        ItemAction::Update => update_lines(item, lines),
         ItemAction::Unchanged => {}
     }
     for note in &item.notes {
@@ -292,6 +353,34 @@ fn item_lines(item: &ItemDocument, lines: &mut Vec<Line>) {
         lines.push(line(Tone::Quiet, text));
     }
 }
+
+/// Why a replaced entry goes: the create that takes its place, named by
+/// what it points at.
+fn replaced_by(deleted: &ItemDocument, project: &ProjectDocument) -> String {
+    let id = deleted.entry.as_ref().and_then(|e| e.id.as_ref());
+    let replacement = project.items.iter().find_map(|item| {
+        let entry = item.entry.as_ref()?;
+        (entry.replaces.is_some() && entry.replaces.as_ref() == id).then_some(&entry.target)
+    });
+    match replacement {
+        Some(target) => format!("replaced by {target:?}: sent once that is created"),
+        None => "replaced: sent once its replacement is created".to_owned(),
+    }
+}
+
+/// Whether a field holds headers, whose values Atlas never returns and
+/// tether never shows: only their names are.
+fn holds_headers(item: &ItemDocument, field: &str) -> bool {
+    item.entry.is_some()
+        && item
+            .kind
+            .parse::<EntryKind>()
+            .ok()
+            .and_then(|kind| kind.field(field))
+            .is_some_and(|field| field.is_headers())
+}
+
+const HEADER_VALUES: &str = " (values write-only, never shown)";
 
 #[derive(Clone, Copy)]
 enum FieldSide {
@@ -308,7 +397,8 @@ fn width(fields: &[FieldDocument]) -> usize {
 }
 
 /// The fields of a create or a delete: one value each.
-fn field_lines(fields: &[FieldDocument], side: FieldSide, lines: &mut Vec<Line>) {
+fn field_lines(item: &ItemDocument, side: FieldSide, lines: &mut Vec<Line>) {
+    let fields = &item.fields;
     let width = width(fields);
     for field in fields {
         let shown = match side {
@@ -324,23 +414,32 @@ fn field_lines(fields: &[FieldDocument], side: FieldSide, lines: &mut Vec<Line>)
                 }
                 lines.push(line(Tone::Plain, format!("{FIELD}EOT")));
             }
-            _ => lines.push(line(
-                Tone::Plain,
-                format!("{FIELD}{name:width$} = {}", value(shown, field.sensitive)),
-            )),
+            _ => {
+                let mut text = format!("{FIELD}{name:width$} = {}", value(shown, field.sensitive));
+                if holds_headers(item, name) {
+                    text.push_str(HEADER_VALUES);
+                }
+                lines.push(line(Tone::Plain, text));
+            }
         }
     }
 }
 
-fn update_lines(fields: &[FieldDocument], lines: &mut Vec<Line>) {
+fn update_lines(item: &ItemDocument, lines: &mut Vec<Line>) {
+    let fields = &item.fields;
     let width = width(fields) + 1;
     for field in fields {
         let name = format!("{}:", field.field);
+        let headers = holds_headers(item, &field.field);
         if field.rotated {
             let text = match field.after {
                 ValueDocument::WriteOnly { .. } => {
                     format!("{FIELD}{name:width$} {SENSITIVE}(write-only; sent again to rotate it)")
                 }
+                _ if headers => format!(
+                    "{FIELD}{name:width$} {} (values write-only; sent again)",
+                    bare(&field.after)
+                ),
                 _ => format!(
                     "{FIELD}{name:width$} {} (unchanged; sent again to rotate it)",
                     value(&field.after, true)
@@ -363,6 +462,9 @@ fn update_lines(fields: &[FieldDocument], lines: &mut Vec<Line>) {
             // Masks can agree while values differ (a secret Atlas returns in
             // clear, changed away from its last four characters).
             after.push_str(" (the values differ)");
+        }
+        if headers {
+            after.push_str(HEADER_VALUES);
         }
         let label = if field.sensitive { SENSITIVE } else { "" };
         lines.push(line(

@@ -221,19 +221,24 @@ fn section(project: &ProjectDocument) -> String {
     out
 }
 
-/// ` — 1 to create, 2 to update`, or ` — failed`.
+/// ` — 1 to create, 2 to update`, ` — 2 sections not read`, or ` — failed`.
 fn project_counts(project: &ProjectDocument) -> String {
     if project.failure().is_some() {
         return " — failed".to_owned();
     }
     let summary = project.summary();
     let errors = noun(summary.errors, "error", "errors");
+    let unread = project.unread.len();
     let parts: Vec<String> = [
         (summary.create, "to create"),
         (summary.update, "to update"),
         (summary.delete, "to delete"),
         (summary.report_only, "report-only"),
         (summary.errors, errors),
+        (
+            unread,
+            noun(unread, "section not read", "sections not read"),
+        ),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)

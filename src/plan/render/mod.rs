@@ -6,6 +6,7 @@ mod derived;
 mod document;
 mod lines;
 mod markdown;
+mod sections;
 mod text;
 
 pub use document::{
@@ -88,17 +89,21 @@ pub fn json(plan: &impl AsDocument) -> String {
 }
 
 #[cfg(test)]
+mod family_tests;
+#[cfg(test)]
 mod injection_tests;
 #[cfg(test)]
 mod tests;
 
 /// The projects worth a look, in reading order: those that differ from the
-/// file, have errors or failed, in the order given, then those shown only for
+/// file, have errors, failed or could not be read whole, in the order given, then those shown only for
 /// information (live integrations the file leaves alone), then the quiet
 /// rest, which renderings sum up.
 pub(crate) fn reading_order(plan: &PlanDocument) -> (Vec<&ProjectDocument>, Vec<&ProjectDocument>) {
     let (mut noteworthy, quiet): (Vec<&ProjectDocument>, Vec<&ProjectDocument>) =
         plan.projects.iter().partition(|p| p.is_noteworthy());
-    noteworthy.sort_by_key(|p| !(p.has_changes() || p.has_errors() || p.failure().is_some()));
+    noteworthy.sort_by_key(|p| {
+        !(p.has_changes() || p.has_errors() || p.failure().is_some() || !p.unread.is_empty())
+    });
     (noteworthy, quiet)
 }

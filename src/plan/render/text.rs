@@ -4,10 +4,11 @@
 
 use owo_colors::{OwoColorize, Style};
 
-use super::document::{AsDocument, NoteKind, PlanDocument};
+use super::document::{AsDocument, ItemDocument, NoteDocument, NoteKind, PlanDocument};
 use super::lines::{
-    Line, REFUSED_HEADING, Tone, project_body, project_title, unmanaged_projects_line,
+    Line, REFUSED_HEADING, Tone, item_label, project_body, project_title, unmanaged_projects_line,
 };
+use super::sections::counted;
 use super::{Purpose, drift_line, summary_line};
 
 /// More unchanged projects than this are summed up in one line: at 300
@@ -84,14 +85,13 @@ fn rendering(plan: &PlanDocument, color: bool, purpose: Purpose) -> String {
         }
     }
     if quiet.len() > QUIET_LINES {
-        let integrations: usize = quiet.iter().map(|p| p.items.len()).sum();
         out.push('\n');
         out.push_str(&paint(
             Tone::Quiet,
             &format!(
                 "= {} unchanged ({})",
                 crate::plural::count(quiet.len(), "project", "projects"),
-                crate::plural::count(integrations, "integration", "integrations")
+                counted(quiet.iter().flat_map(|p| &p.items))
             ),
         ));
         out.push('\n');
@@ -101,17 +101,11 @@ fn rendering(plan: &PlanDocument, color: bool, purpose: Purpose) -> String {
             let mut summary = format!(
                 "= {}: {} unchanged",
                 project_title(project),
-                crate::plural::count(project.items.len(), "integration", "integrations")
+                counted(&project.items)
             );
             for item in &project.items {
                 for note in &item.notes {
-                    let what = match note.kind {
-                        NoteKind::NotVerifiable => "not verifiable",
-                        NoteKind::NotCleared => "kept, not in the file",
-                        NoteKind::Deprecated => "deprecated",
-                        NoteKind::LogsTwice => "logs twice",
-                    };
-                    summary.push_str(&format!("; {what}: {}.{}", item.kind, note.field));
+                    summary.push_str(&quiet_note(item, note));
                 }
             }
             out.push_str(&paint(Tone::Quiet, &summary));
@@ -129,4 +123,24 @@ fn rendering(plan: &PlanDocument, color: bool, purpose: Purpose) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `; not verifiable: PROMETHEUS.password`: a note of an unchanged project,
+/// in the line that sums it up.
+fn quiet_note(item: &ItemDocument, note: &NoteDocument) -> String {
+    let what = match note.kind {
+        NoteKind::NotVerifiable => "not verifiable",
+        NoteKind::NotCleared => "kept, not in the file",
+        NoteKind::Deprecated => "deprecated",
+        NoteKind::LogsTwice => "logs twice",
+    };
+    match (&item.entry, note.kind) {
+        (None, NoteKind::NotVerifiable | NoteKind::NotCleared)
+            if item.section == "integrations" =>
+        {
+            format!("; {what}: {}.{}", item.kind, note.field)
+        }
+        (Some(_), _) => format!("; {what}: `{}` of {}", note.field, item_label(item)),
+        (None, _) => format!("; {what}: {}", item.kind),
+    }
 }
