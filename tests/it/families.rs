@@ -292,3 +292,43 @@ projects:
     );
     assert_eq!(sim.counters().writes(), 0, "{:?}", sim.counters());
 }
+
+#[test]
+fn a_saved_plan_of_the_families_shows_applies_exactly_and_is_already_applied_after() {
+    let sim = Sim::builder().state_yaml(&state()).start();
+    let dir = crate::common::folder_with(&file());
+    let env = env();
+    let plan = tether_against(dir.path(), &sim, &["plan", "--out", "plan.json"], &env);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    let saved = std::fs::read_to_string(dir.path().join("plan.json")).expect("the saved plan");
+    assert_no_secret(&saved);
+    assert_no_secret(&plan.all_output());
+
+    let show = tether_against(dir.path(), &sim, &["show", "plan.json"], &env);
+    assert_eq!(show.code, 0, "{}", show.transcript());
+    assert!(show.stdout.contains("PUSH_BASED_LOG_EXPORT"), "{}", show.stdout);
+    assert_no_secret(&show.all_output());
+
+    sim.reset_counters();
+    let apply = tether_against(
+        dir.path(),
+        &sim,
+        &["apply", "plan.json", "--auto-approve"],
+        &env,
+    );
+    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    assert_eq!(sim.counters().writes(), 9, "{:?}", sim.counters());
+    assert_no_secret(&apply.all_output());
+
+    sim.reset_counters();
+    let again = tether_against(
+        dir.path(),
+        &sim,
+        &["apply", "plan.json", "--auto-approve", "--output", "json"],
+        &env,
+    );
+    assert_eq!(again.code, 0, "{}", again.transcript());
+    assert_eq!(sim.counters().writes(), 0, "{:?}", sim.counters());
+    let report: Value = serde_json::from_str(&again.stdout).expect("a JSON report");
+    assert_eq!(report["summary"]["already_applied"], 9, "{}", again.stdout);
+}
