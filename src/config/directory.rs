@@ -269,7 +269,7 @@ fn resolve_parts(parts: &mut [Part]) -> Desired {
         templates: raws
             .iter()
             .flat_map(|raw| raw.templates.iter().flat_map(|t| &t.0))
-            .map(|t| (t.name.value.as_str(), &t.integrations))
+            .map(|t| (t.name.value.as_str(), t))
             .collect(),
         defaults: raws.iter().find_map(|raw| raw.defaults.as_ref()),
         safety: raws.iter().find_map(|raw| raw.safety.as_ref()),

@@ -3,6 +3,7 @@
 
 mod directory;
 mod end_of_life;
+mod family_layers;
 mod interpolate;
 mod limits;
 mod lines;
@@ -28,7 +29,7 @@ pub use schema::json_schema;
 pub use secrets::{SECRETS_JSON, SecretSources, SourceError};
 pub use walk::suggested_variable;
 
-use crate::model::{Day, Desired, FieldValue, Integration, Slot};
+use crate::model::{Day, DeclaredFamilies, Desired, FieldValue, Integration, Slot};
 use crate::secret::Secret;
 
 /// A configuration that passed validation, and its warnings.
@@ -129,8 +130,15 @@ fn report(
 }
 
 /// A plain field whose value equals a secret of the file (a key pasted into
-/// a `routingKey` too) is kept as a secret: compared exactly, never shown.
+/// a `routingKey` too, or a log integration's key) is kept as a secret:
+/// compared exactly, never shown.
 pub(super) fn hide_reused_secrets(desired: &mut Desired) {
+    let families = desired
+        .projects
+        .iter()
+        .map(|p| &p.families)
+        .chain(desired.selectors.iter().map(|s| &s.families))
+        .flat_map(DeclaredFamilies::secrets);
     let secrets: HashSet<Secret> = desired
         .projects
         .iter()
@@ -139,6 +147,7 @@ pub(super) fn hide_reused_secrets(desired: &mut Desired) {
         .flat_map(|integrations| integrations.values())
         .filter_map(Slot::present)
         .flat_map(Integration::secrets)
+        .chain(families)
         .collect();
     if secrets.is_empty() {
         return;

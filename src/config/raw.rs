@@ -6,7 +6,9 @@ use schemars::JsonSchema;
 
 use super::limits::{FILE_VERSION, MAX_PERCENT, MAX_PROJECT_NAME_CHARS, id_or_variable_pattern};
 use super::tree::Span;
-use crate::model::{ApiVersion, FieldSpec, IntegrationType, Mode};
+use crate::model::{
+    ApiVersion, EntryField, EntryKind, EntryValue, Family, FieldSpec, IntegrationType, Mode,
+};
 use crate::secret::Secret;
 
 /// A value and where it was written.
@@ -69,6 +71,8 @@ pub struct RawDefaults {
     /// Integrations every project gets; a project's own entry for a type, or a
     /// template's, replaces it as a whole.
     pub integrations: Option<RawIntegrations>,
+    #[schemars(flatten)]
+    pub families: RawFamilies,
 }
 
 /// Template name to the integrations it brings.
@@ -79,6 +83,8 @@ pub struct RawTemplates(pub Vec<RawTemplate>);
 pub struct RawTemplate {
     pub name: Sp<String>,
     pub integrations: RawIntegrations,
+    /// Written in the template beside its integration types.
+    pub families: RawFamilies,
 }
 
 /// One Atlas project. Give its `id`, its `name`, or both.
@@ -107,6 +113,8 @@ pub struct RawProject {
     pub mode: Option<Sp<Mode>>,
     /// This project's own integrations; they win over templates and defaults.
     pub integrations: Option<RawIntegrations>,
+    #[schemars(flatten)]
+    pub families: RawFamilies,
     /// The whole entry, for messages about the project.
     #[schemars(skip)]
     pub span: Span,
@@ -162,6 +170,56 @@ pub enum RawValue {
     Text(String),
     Bool(bool),
     Secret(Secret),
+}
+
+/// What a layer (`defaults`, a template, a project or a `select` entry)
+/// says about the log and metric families and the push-based export. A
+/// family left out here is `None`: the layer does not mention it. Its JSON
+/// Schema is generated from the model's table (see `schema.rs`).
+#[derive(Debug, Default)]
+pub struct RawFamilies {
+    /// `log_integrations:`; `Some(vec![])` for `[]`.
+    pub log: Option<Vec<RawFamilyEntry>>,
+    pub metric: Option<Vec<RawFamilyEntry>>,
+    /// Where `push_based_log_export: absent` is written.
+    pub push_based_absent: Option<Span>,
+}
+
+impl RawFamilies {
+    pub fn list(&self, family: Family) -> Option<&[RawFamilyEntry]> {
+        match family {
+            Family::Log => self.log.as_deref(),
+            Family::Metric => self.metric.as_deref(),
+        }
+    }
+
+    pub fn list_mut(&mut self, family: Family) -> &mut Option<Vec<RawFamilyEntry>> {
+        match family {
+            Family::Log => &mut self.log,
+            Family::Metric => &mut self.metric,
+        }
+    }
+}
+
+/// One entry of a family's list, with the fields that passed the walk.
+#[derive(Debug)]
+pub struct RawFamilyEntry {
+    pub kind: EntryKind,
+    /// `id:`, which pins the entry to a live one.
+    pub id: Option<Sp<String>>,
+    pub fields: Vec<(&'static EntryField, Sp<EntryValue>)>,
+    /// Where messages about the whole entry point: its discriminator, or
+    /// its first key.
+    pub span: Span,
+}
+
+impl RawFamilyEntry {
+    pub fn get(&self, name: &str) -> Option<&Sp<EntryValue>> {
+        self.fields
+            .iter()
+            .find(|(field, _)| field.name == name)
+            .map(|(_, value)| value)
+    }
 }
 
 #[cfg(test)]

@@ -1,13 +1,17 @@
 //! From the raw file to the domain model: references, duplicates and
 //! layering. Layering is per integration type and replaces the whole object:
 //! `defaults`, then each template in `use` order, then the project's own entry.
+//! The log and metric families layer the same way, per family and as a
+//! whole list (`family_layers.rs`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::family_layers::layer_families;
 use super::lines::LineIndex;
 use super::problem::Problems;
 use super::raw::{
-    RawDefaults, RawFile, RawIntegrations, RawProject, RawSafety, RawSlot, RawValue, Sp,
+    RawDefaults, RawFamilies, RawFile, RawIntegrations, RawProject, RawSafety, RawSlot,
+    RawTemplate, RawValue, Sp,
 };
 use super::suggest::did_you_mean;
 use super::tree::Span;
@@ -19,7 +23,7 @@ use crate::model::{
 /// What every file of a configuration sees: the templates and the
 /// `defaults` and `safety` of all its files.
 pub struct Shared<'a> {
-    pub templates: HashMap<&'a str, &'a RawIntegrations>,
+    pub templates: HashMap<&'a str, &'a RawTemplate>,
     pub defaults: Option<&'a RawDefaults>,
     pub safety: Option<&'a RawSafety>,
     pub api: Option<&'a Sp<ApiVersion>>,
@@ -33,7 +37,7 @@ impl<'a> Shared<'a> {
                 .templates
                 .iter()
                 .flat_map(|t| &t.0)
-                .map(|t| (t.name.value.as_str(), &t.integrations))
+                .map(|t| (t.name.value.as_str(), t))
                 .collect(),
             defaults: raw.defaults.as_ref(),
             safety: raw.safety.as_ref(),
@@ -80,6 +84,7 @@ pub fn resolve_with(
         .and_then(|d| d.mode.as_ref())
         .map_or(Mode::default(), |m| m.value);
     let default_integrations = defaults.and_then(|d| d.integrations.as_ref());
+    let default_families = defaults.map(|d| &d.families);
 
     let lines = LineIndex::new(source);
     let mut seen = Seen::default();
@@ -95,16 +100,19 @@ pub fn resolve_with(
             reference
         };
         let mut layers: Vec<&RawIntegrations> = default_integrations.into_iter().collect();
+        let mut family_layers: Vec<&RawFamilies> = default_families.into_iter().collect();
         for name in project.use_templates.iter().flatten() {
             match templates.get(name.value.as_str()) {
                 Some(template) => {
-                    layers.push(template);
+                    layers.push(&template.integrations);
+                    family_layers.push(&template.families);
                     used_templates.insert(name.value.clone());
                 }
                 None => unknown_template(name, templates, problems),
             }
         }
         layers.extend(&project.integrations);
+        family_layers.push(&project.families);
         let mode = project.mode.as_ref().map_or(default_mode, |m| m.value);
         if let Some(select) = &project.select {
             if let Some(org) = &select.org {
@@ -125,7 +133,7 @@ pub fn resolve_with(
                         .collect(),
                     mode,
                     integrations: layer(&layers),
-                    families: Default::default(),
+                    families: layer_families(&family_layers),
                     origin: lines.origin(source, project.span.start),
                 });
             }
@@ -134,7 +142,7 @@ pub fn resolve_with(
                 project: project_ref,
                 mode: project.mode.as_ref().map_or(default_mode, |m| m.value),
                 integrations: layer(&layers),
-                families: Default::default(),
+                families: layer_families(&family_layers),
                 origin: lines.origin(source, project.span.start),
                 selected_by: None,
             });
@@ -320,7 +328,7 @@ fn ambiguous(problems: &mut Problems, finding: &Span, other: &Span, name: &str) 
 
 fn unknown_template(
     name: &Sp<String>,
-    templates: &HashMap<&str, &RawIntegrations>,
+    templates: &HashMap<&str, &RawTemplate>,
     problems: &mut Problems,
 ) {
     let problem = problems

@@ -1,5 +1,6 @@
 //! The JSON Schema of the file, generated from the raw types; the parts that
-//! describe integrations are generated from the model table.
+//! describe integrations and the log and metric families are generated from
+//! the model's tables.
 
 use std::borrow::Cow;
 
@@ -7,10 +8,10 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value, json};
 
 use super::limits::VARIABLE_REFERENCE;
-use super::raw::{RawFile, RawIntegrations, RawTags, RawTemplates, Sp};
+use super::raw::{RawFamilies, RawFile, RawIntegrations, RawTags, RawTemplates, Sp};
 use crate::model::{
-    ApiVersion, DefaultValue, FieldKind, FieldSpec, IntegrationType, Lifecycle, Mode, Required,
-    spec,
+    ApiVersion, DefaultValue, EntryField, EntryKind, Family, FieldKind, FieldSpec, GroupId,
+    IntegrationType, Lifecycle, MAX_HEADER_BYTES, Mode, Required, Shape, spec,
 };
 
 /// The schema as pretty JSON with a trailing newline, as committed in
@@ -112,11 +113,20 @@ impl JsonSchema for RawTemplates {
         "Templates".into()
     }
 
+    /// A template holds integration types and, beside them, the family
+    /// keys.
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let integrations = generator.subschema_for::<RawIntegrations>();
+        let mut properties = integration_properties();
+        properties.extend(family_properties(generator));
         json_schema!({
             "type": "object",
-            "additionalProperties": integrations,
+            "additionalProperties": {
+                "description": "Integration types, with their fields or `absent`, and the log \
+                                and metric families, that a project opts into with `use`.",
+                "type": "object",
+                "properties": properties,
+                "additionalProperties": false,
+            },
         })
     }
 }
@@ -140,18 +150,214 @@ impl JsonSchema for RawIntegrations {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let properties: Map<String, Value> = IntegrationType::ALL
-            .into_iter()
-            .map(|kind| (kind.as_str().to_owned(), integration_schema(kind)))
-            .collect();
         json_schema!({
             "description": "Integration type to its fields, or to `absent` (the type must not \
                             exist in the project).",
             "type": "object",
-            "properties": properties,
+            "properties": integration_properties(),
             "additionalProperties": false,
         })
     }
+}
+
+fn integration_properties() -> Map<String, Value> {
+    IntegrationType::ALL
+        .into_iter()
+        .map(|kind| (kind.as_str().to_owned(), integration_schema(kind)))
+        .collect()
+}
+
+/// The keys of a layer that speak of the families, flattened into the
+/// project's, `defaults`' and each template's keys.
+impl JsonSchema for RawFamilies {
+    fn schema_name() -> Cow<'static, str> {
+        "Families".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "properties": family_properties(generator),
+        })
+    }
+}
+
+/// The schema of `log_integrations`, one definition that every layer
+/// refers to.
+struct LogIntegrations;
+
+/// The schema of `metric_integrations`, likewise.
+struct MetricIntegrations;
+
+impl JsonSchema for LogIntegrations {
+    fn schema_name() -> Cow<'static, str> {
+        "LogIntegrations".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        family_schema(Family::Log)
+    }
+}
+
+impl JsonSchema for MetricIntegrations {
+    fn schema_name() -> Cow<'static, str> {
+        "MetricIntegrations".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        family_schema(Family::Metric)
+    }
+}
+
+fn family_properties(generator: &mut SchemaGenerator) -> Map<String, Value> {
+    let mut properties = Map::new();
+    for family in Family::ALL {
+        let list = match family {
+            Family::Log => generator.subschema_for::<LogIntegrations>(),
+            Family::Metric => generator.subschema_for::<MetricIntegrations>(),
+        };
+        properties.insert(family.section().to_owned(), list.to_value());
+    }
+    properties.insert(
+        "push_based_log_export".to_owned(),
+        json!({
+            "description": "`absent` removes the deprecated push-based log export, once an S3 \
+                            log integration of the project exists.",
+            "const": "absent",
+        }),
+    );
+    properties
+}
+
+fn family_schema(family: Family) -> Schema {
+    let (description, items) = match family {
+        Family::Log => (
+            "Log export (Atlas's `logIntegrations`): a list, several per project, each with its \
+             `type`. The most specific layer that has the list gives it whole; `[]` means none.",
+            json!({"oneOf": family.kinds().map(entry_schema).collect::<Vec<_>>()}),
+        ),
+        Family::Metric => (
+            "Metric export over OpenTelemetry (Atlas's `metricIntegrations`): a list, several \
+             per project. The most specific layer that has the list gives it whole; `[]` means \
+             none.",
+            entry_schema(EntryKind::Metric),
+        ),
+    };
+    json_schema!({
+        "description": description,
+        "type": "array",
+        "items": items,
+    })
+}
+
+fn entry_schema(kind: EntryKind) -> Value {
+    let family = kind.family();
+    let mut properties = Map::new();
+    let discriminator = match family {
+        Family::Log => json!({"const": kind.as_str()}),
+        Family::Metric => json!({
+            "const": kind.as_str(),
+            "description": "`OTEL`, its only value; may be left out.",
+        }),
+    };
+    properties.insert(family.discriminator().to_owned(), discriminator);
+    properties.insert(
+        "id".to_owned(),
+        json!({
+            "description": "Pins the entry to the live one with this id; without it, the entry \
+                            is matched by what it points at.",
+            "type": "string",
+            "pattern": format!("^([0-9a-f]{{{}}}|.*{VARIABLE_REFERENCE}.*)$", GroupId::LEN),
+        }),
+    );
+    for field in kind.fields() {
+        properties.insert(field.name.to_owned(), entry_field_schema(field));
+    }
+    let mut required: Vec<&str> = match family {
+        Family::Log => vec![family.discriminator()],
+        Family::Metric => Vec::new(),
+    };
+    required.extend(
+        kind.fields()
+            .iter()
+            .filter(|field| field.required && field.only_value.is_none())
+            .map(|field| field.name),
+    );
+    json!({
+        "description": kind.doc(),
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+    })
+}
+
+fn entry_field_schema(field: &EntryField) -> Value {
+    let variable = json!({"pattern": VARIABLE_REFERENCE});
+    let mut schema = match field.shape {
+        _ if field.is_secret() => json!({"type": "string", "pattern": VARIABLE_REFERENCE}),
+        Shape::Text if field.https => json!({
+            "type": "string",
+            "anyOf": [{"pattern": "^https://[^/]"}, variable],
+        }),
+        Shape::Text => json!({"type": "string", "minLength": 1}),
+        Shape::Bool => json!({"type": "boolean"}),
+        Shape::Enum(values) => json!({
+            "type": "string",
+            "anyOf": [{"enum": values}, variable],
+        }),
+        Shape::Hex24 => json!({
+            "type": "string",
+            "pattern": format!("^([a-fA-F0-9]{{24}}|.*{VARIABLE_REFERENCE}.*)$"),
+        }),
+        Shape::Set { values, min, max } => json!({
+            "type": "array",
+            "items": {"type": "string", "anyOf": [{"enum": values}, variable]},
+            "uniqueItems": true,
+            "minItems": min,
+            "maxItems": max,
+        }),
+        Shape::Headers { min, max } => json!({
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {
+                        "description": "The header's name, as written (no variable).",
+                        "type": "string",
+                        "pattern": "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",
+                    },
+                    "value": {
+                        "description": "Secret, never returned by Atlas: write it as \
+                                        `${VARIABLE}`.",
+                        "type": "string",
+                        "pattern": VARIABLE_REFERENCE,
+                    },
+                },
+                "required": ["name", "value"],
+                "additionalProperties": false,
+            },
+            "minItems": min,
+            "maxItems": max,
+        }),
+    };
+    if let Some(max) = field.max_length {
+        schema["maxLength"] = json!(max);
+    }
+    let mut description = field.doc.to_owned();
+    if field.is_secret() {
+        description.push_str(" Secret: write it as `${VARIABLE}`.");
+    }
+    if field.is_headers() {
+        description.push_str(&format!(
+            " Names and values together at most {MAX_HEADER_BYTES} bytes."
+        ));
+    }
+    if field.identity {
+        description.push_str(" Part of what the entry points at.");
+    }
+    schema["description"] = Value::String(description);
+    schema
 }
 
 fn integration_schema(kind: IntegrationType) -> Value {

@@ -560,6 +560,24 @@ async fn an_answer_that_is_not_json_and_quotes_the_token() {
     assert_no_secret(&message, &[TOKEN]);
 }
 
+#[tokio::test]
+async fn a_token_endpoint_that_answers_a_token_in_another_shape_is_not_quoted() {
+    let atlas = Server::start(|seen| {
+        if seen.target == "/api/oauth/token" {
+            return Reply::new("200 OK", format!("access_token={TOKEN}&expires_in=3600"));
+        }
+        Reply::new("200 OK", EMPTY_LIST)
+    });
+    let err = Client::new(config(&atlas.base, service_account()))
+        .expect("client")
+        .list_integrations(&group())
+        .await
+        .expect_err("not JSON");
+    let message = shown(&err);
+    crate::common::assert_contains(&message, "not JSON");
+    assert_no_secret(&message, &[TOKEN, &TOKEN[..8], CLIENT_SECRET]);
+}
+
 // --- Retry-After ---------------------------------------------------------
 
 #[tokio::test]

@@ -12,6 +12,7 @@ mod directory;
 mod docs;
 mod drift_output;
 mod end_of_life;
+mod families;
 mod family_facts;
 mod faults;
 mod file_inputs;

@@ -84,6 +84,7 @@ fn the_schema_accepts_the_examples_and_refuses_bad_shapes() {
         "examples/minimal.yaml",
         "examples/realistic.yaml",
         "examples/demo/tether.yaml",
+        "tests/it/fixtures/validate/families.yaml",
     ] {
         let instance = document(&repo_root().join(example));
         let errors: Vec<String> = validator
@@ -100,6 +101,12 @@ fn the_schema_accepts_the_examples_and_refuses_bad_shapes() {
         "wrong-enum.yaml",
         "missing-required.yaml",
         "bad-group-id.yaml",
+        "family-kinds.yaml",
+        "family-fields.yaml",
+        "family-sets.yaml",
+        "family-secrets.yaml",
+        "family-headers.yaml",
+        "family-sections.yaml",
     ] {
         let instance = document(&fixtures().join("validate/invalid").join(bad));
         assert!(!validator.is_valid(&instance), "{bad} passes the schema");

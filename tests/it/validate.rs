@@ -18,7 +18,30 @@ const ENV: &[(&str, &str)] = &[
     ("NR_LICENSE", "0123456789abcdef0123456789abcdef01234567"),
     ("NR_READ", "nr-read-token-secret-5d6e"),
     ("NR_WRITE", "nr-write-token-secret-7f80"),
+    ("DD_LOGS_API_KEY", "dd-logs-secret-key-3c4d"),
+    ("DD_AUDIT_API_KEY", "dd-audit-secret-key-5e6f"),
+    ("OTEL_LOGS_TOKEN", "otel-logs-secret-token-7a8b"),
+    ("SPLUNK_HEC_TOKEN", "splunk-hec-secret-token-9c0d"),
+    ("DYNATRACE_TOKEN", "dynatrace-secret-token-1e2f"),
+    (
+        "MULTILINE_TOKEN",
+        "multiline-secret-first\nmultiline-secret-second",
+    ),
 ];
+
+/// The values a fixture writes literally as `literal-…`: secrets written
+/// into the file, which no output may show either.
+fn literal_secrets(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).expect("a fixture");
+    text.match_indices("literal-")
+        .map(|(at, _)| {
+            text[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect()
+        })
+        .collect()
+}
 
 fn validate_in(dir: &Path, file: &str, env: &[(&str, &str)]) -> Run {
     let run = tether(dir, &["validate", "--color", "never", "-f", file], env);
@@ -57,8 +80,52 @@ fn every_invalid_file_is_refused_with_its_message() {
             .expect("a UTF-8 file name");
         let run = validate_in(path.parent().expect("its folder"), file, ENV);
         assert_eq!(run.code, 1, "{}", run.transcript());
+        for secret in literal_secrets(path) {
+            assert!(
+                !run.all_output().contains(&secret),
+                "`{secret}` was printed:\n{}",
+                run.transcript()
+            );
+        }
         insta::assert_snapshot!(run.transcript());
     });
+}
+
+/// All six log types, two metric integrations and the push-based
+/// migration, through `defaults` and a template too.
+#[test]
+fn the_log_and_metric_families_example_is_valid() {
+    let run = validate("families.yaml");
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_eq!(run.stderr, "", "families.yaml has warnings");
+}
+
+/// Headers hold at most 2 KB, names and values together: a value from a
+/// variable that takes them past it is refused without being shown, and so
+/// is a name too long for the whole budget.
+#[test]
+fn a_huge_header_is_refused_without_being_printed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = |name: &str| {
+        format!(
+            "version: 1\nprojects:\n  - name: p\n    metric_integrations:\n      - \
+             providerType: CUSTOM\n        endpoint: https://otlp.example.com\n        \
+             aggregationTemporality: DELTA\n        metricSelection: [MONGODB_METRICS]\n        \
+             headers:\n          - name: {name}\n            value: ${{HUGE_TOKEN}}\n"
+        )
+    };
+    std::fs::write(dir.path().join("value.yaml"), file("Authorization")).expect("write");
+    std::fs::write(dir.path().join("name.yaml"), file(&"X".repeat(3000))).expect("write");
+    let huge = "huge-secret-".repeat(200);
+    let env = [("HUGE_TOKEN", huge.as_str())];
+    let run = validate_in(dir.path(), "value.yaml", &env);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    crate::common::assert_contains(&run.stderr, "are longer than 2048 bytes");
+    assert!(!run.all_output().contains("huge-secret"));
+    insta::assert_snapshot!(run.transcript());
+    let run = validate_in(dir.path(), "name.yaml", &[("HUGE_TOKEN", "short")]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    crate::common::assert_contains(&run.stderr, "a header's `name` is longer than 2048 bytes");
 }
 
 #[test]

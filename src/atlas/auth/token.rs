@@ -191,7 +191,14 @@ impl ServiceAccountAuth {
                     .map_or_else(String::new, |d| format!(": {d}"))
             )));
         }
-        let body = answer.json()?;
+        // Not quoted when it is not JSON: what a token endpoint answers may
+        // be a token in another shape, which no redactor knows yet.
+        let body: Value = serde_json::from_slice(&answer.body).map_err(|_| {
+            self.refusal(format!(
+                "the answer is not JSON ({} bytes, not shown: it may hold a token)",
+                answer.body.len()
+            ))
+        })?;
         let token = body
             .get("access_token")
             .and_then(Value::as_str)

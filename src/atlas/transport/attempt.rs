@@ -166,6 +166,11 @@ impl Transport {
                 })
             })
             .transpose()?;
+        // Each wait above (the first Digest challenge, a token, pacing) can
+        // outlast a stop request: a write that was not sent yet is not sent.
+        if stop.is_some_and(CancellationToken::is_cancelled) {
+            return Err(not_started());
+        }
         Ok(Ready {
             _slot: slot,
             _first: first,

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::{Place, Walker, pairs};
+use super::{Place, Walker, datadog_regions, pairs};
 use crate::config::interpolate::MAX_VALUE_BYTES;
 use crate::config::raw::{RawField, RawValue, Sp};
 use crate::config::suggest::{did_you_mean, guess_or, one_of};
@@ -32,6 +32,14 @@ impl Walker<'_> {
         let type_spec = spec(kind);
         let mut fields = Vec::with_capacity(entries.len());
         let kept = self.first_of_each(pairs(entries), Place::Type(kind));
+        // A secret written again is reported as a repeat, not walked: its
+        // value is still kept out of the quoted lines.
+        for (key, value) in pairs(entries) {
+            let repeat = !kept.iter().any(|(_, first)| std::ptr::eq(*first, value));
+            if repeat && type_spec.field(&key.text).is_some_and(|f| f.sensitive) {
+                self.literal_secrets.push(value.span.clone());
+            }
+        }
         for &(key, value) in &kept {
             let Some(field) = type_spec.field(&key.text) else {
                 self.unknown_field(kind, key, value);
@@ -105,7 +113,8 @@ impl Walker<'_> {
     ) -> Option<Sp<RawValue>> {
         let what = FieldName(kind, field.name);
         if field.kind == FieldKind::Bool {
-            return self.boolean(node, &what);
+            let b = self.boolean(node, &what)?;
+            return Some(Sp::new(RawValue::Bool(b), node.span.clone()));
         }
         let written = self.scalar_text(node, &what)?;
         // Refused for its length, a literal secret is still blanked from
@@ -137,8 +146,15 @@ impl Walker<'_> {
             ));
         }
         if !field.allowed.is_empty() && !field.allowed.contains(&value.as_str()) {
-            let help = guess_or(&value, field.allowed.iter().copied(), || {
-                format!("the values Atlas accepts are {}", one_of(field.allowed))
+            let vocabulary = (kind == IntegrationType::Datadog
+                && field.name == "region"
+                && !interpolated.from_env)
+                .then(|| datadog_regions::integration_hint(&value))
+                .flatten();
+            let help = vocabulary.unwrap_or_else(|| {
+                guess_or(&value, field.allowed.iter().copied(), || {
+                    format!("the values Atlas accepts are {}", one_of(field.allowed))
+                })
             });
             // A value from the environment is never shown, whatever the field.
             let found = if interpolated.from_env {
@@ -189,9 +205,9 @@ impl Walker<'_> {
         ))
     }
 
-    fn boolean(&mut self, node: &Node<'_>, what: &dyn fmt::Display) -> Option<Sp<RawValue>> {
+    pub(super) fn boolean(&mut self, node: &Node<'_>, what: &dyn fmt::Display) -> Option<bool> {
         if let NodeValue::Bool(b) = node.value {
-            return Some(Sp::new(RawValue::Bool(b), node.span.clone()));
+            return Some(b);
         }
         let found = node
             .value

@@ -1,11 +1,13 @@
 //! The `integrations` of a layer (defaults, a template, a project): each
-//! type, written as its fields or as `absent`.
+//! type, written as its fields or as `absent`. A log or metric kind
+//! written here is pointed to its own section.
 
+use super::families::FamilyKey;
 use super::{Place, Walker, pairs};
 use crate::config::raw::{RawEntry, RawIntegrations, RawSlot, Sp};
 use crate::config::suggest::{did_you_mean, guess_or, one_of};
 use crate::config::tree::{Key, Node, NodeValue};
-use crate::model::{IntegrationType, Lifecycle, spec};
+use crate::model::{EntryKind, Family, IntegrationType, Lifecycle, spec};
 
 /// The word that requires a type not to exist in the project.
 const ABSENT: &str = "absent";
@@ -21,6 +23,16 @@ impl Walker<'_> {
             "`integrations`",
             "integration types such as `PAGER_DUTY:` with their fields below them",
         )?;
+        Some(self.integration_types(pairs(entries).collect(), place))
+    }
+
+    /// The types of a layer's integrations, in file order (a template's,
+    /// without its family keys).
+    pub(super) fn integration_types<'n>(
+        &mut self,
+        entries: Vec<(&'n Key<'n>, &'n Node<'n>)>,
+        place: Place<'_>,
+    ) -> RawIntegrations {
         let mut out = Vec::with_capacity(entries.len());
         // The types written beside with fields (not `absent`).
         let present: Vec<IntegrationType> = entries
@@ -28,11 +40,11 @@ impl Walker<'_> {
             .filter(|(_, value)| matches!(value.value, NodeValue::Map(_) | NodeValue::Null))
             .filter_map(|(key, _)| key.text.parse().ok())
             .collect();
-        for (key, value) in self.first_of_each(pairs(entries), place) {
-            if self.misplaced_field(key, value, &present) {
+        for (key, value) in self.first_of_each(entries, place) {
+            if self.family_key_too_deep(key, value) || self.misplaced_field(key, value, &present) {
                 continue;
             }
-            let Some(kind) = self.integration_type(key) else {
+            let Some(kind) = self.integration_type(key, place) else {
                 self.blank_secret_like_values(value);
                 continue;
             };
@@ -43,7 +55,30 @@ impl Walker<'_> {
                 });
             }
         }
-        Some(RawIntegrations(out))
+        RawIntegrations(out)
+    }
+
+    /// `log_integrations:` (or another family key) written under
+    /// `integrations:`, one level too deep.
+    fn family_key_too_deep(&mut self, key: &Key<'_>, value: &Node<'_>) -> bool {
+        if FamilyKey::of(&key.text).is_none() {
+            return false;
+        }
+        self.blank_secret_like_entry_values(value);
+        self.problems
+            .error(
+                key.span.clone(),
+                format!(
+                    "`{}` is not an integration type: it goes beside `integrations:`, not under it",
+                    key.text
+                ),
+            )
+            .label("one level too deep")
+            .help(format!(
+                "move `{}:` out one level, to the indentation of `integrations:`",
+                key.text
+            ));
+        true
     }
 
     /// A field of some integration type written among the types (indented
@@ -97,7 +132,7 @@ impl Walker<'_> {
         true
     }
 
-    fn integration_type(&mut self, key: &Key<'_>) -> Option<IntegrationType> {
+    fn integration_type(&mut self, key: &Key<'_>, place: Place<'_>) -> Option<IntegrationType> {
         if let Ok(kind) = key.text.parse::<IntegrationType>() {
             return Some(kind);
         }
@@ -110,11 +145,8 @@ impl Walker<'_> {
             )
             .label("unknown type");
         let folded = key.text.to_ascii_uppercase().replace('-', "_");
-        if folded.starts_with("DATADOG_LOG") || folded == "LOG_INTEGRATIONS" {
-            problem.help(
-                "Datadog log export is a log integration (Atlas's `logIntegrations` API), not a \
-                 third-party integration; tether manages only the types listed in the README",
-            );
+        if let Some(help) = other_family_hint(&key.text, &folded, place) {
+            problem.help(help);
         } else if folded == "HIP_CHAT" || folded == "HIPCHAT" {
             problem.help("HipChat was retired by Atlas and has no settings to manage");
         } else {
@@ -189,5 +221,80 @@ impl Walker<'_> {
         }
         let fields = self.fields(kind, key, entries);
         Some(RawSlot::Present(fields))
+    }
+}
+
+/// The help for a type under `integrations:` that is a log or metric
+/// integration (Atlas's `logIntegrations`, `metricIntegrations`), or looks
+/// like one: where to write it instead.
+fn other_family_hint(written: &str, folded: &str, place: Place<'_>) -> Option<String> {
+    let family = match written.parse::<EntryKind>() {
+        Ok(kind) => kind.family(),
+        Err(_) if folded.contains("LOG") => Family::Log,
+        Err(_)
+            if ["METRIC", "OTEL", "OTLP", "OPENTELEMETRY"]
+                .iter()
+                .any(|word| folded.contains(word)) =>
+        {
+            Family::Metric
+        }
+        Err(_) => return None,
+    };
+    let section = family.section();
+    let beside = match place {
+        Place::Template(_) => "in the template, beside its types",
+        _ => "beside `integrations:`",
+    };
+    let api = family.path();
+    Some(match family {
+        Family::Log => {
+            let log_types: Vec<&str> = Family::Log.kinds().map(EntryKind::as_str).collect();
+            let example = did_you_mean(folded, log_types.iter().copied())
+                .map_or_else(String::new, |kind| format!(", as `- type: {kind}`"));
+            format!(
+                "log export is a log integration (Atlas's `{api}`), not a third-party \
+                 integration: write it in `{section}:`, {beside}{example}"
+            )
+        }
+        Family::Metric => format!(
+            "OpenTelemetry metric export is a metric integration (Atlas's `{api}`), not a \
+             third-party integration: write it in `{section}:`, {beside}"
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::other_family_hint;
+    use crate::config::walk::Place;
+
+    fn hint(written: &str) -> Option<String> {
+        let folded = written.to_ascii_uppercase().replace('-', "_");
+        other_family_hint(written, &folded, Place::Project)
+    }
+
+    #[test]
+    fn log_and_metric_kinds_are_pointed_to_their_sections() {
+        for written in [
+            "S3_LOG_EXPORT",
+            "DATADOG_LOG_EXPORT",
+            "GCS_LOG_EXPORT",
+            "OTEL_LOG_EXPORT",
+            "SPLUNK_LOG_EXPORT",
+            "AZURE_LOG_EXPORT",
+        ] {
+            let help = hint(written).unwrap();
+            assert!(help.contains("`log_integrations:`"), "{help}");
+            assert!(help.ends_with(&format!("as `- type: {written}`")), "{help}");
+        }
+        assert!(
+            hint("DATADOG_LOGS")
+                .unwrap()
+                .ends_with("as `- type: DATADOG_LOG_EXPORT`")
+        );
+        for written in ["OTEL", "OTEL_METRICS", "metrics"] {
+            assert!(hint(written).unwrap().contains("`metric_integrations:`"));
+        }
+        assert_eq!(hint("PAGERDUTY"), None);
     }
 }

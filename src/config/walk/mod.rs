@@ -4,8 +4,11 @@
 //!
 //! By concept: the top of the file (`top`), a project and its selector
 //! (`project`), a layer's integrations (`integrations`) and their fields
-//! (`fields`). Here is what they share: the walker, mappings with known
-//! keys, and scalars.
+//! (`fields`); a layer's log and metric families (`families`), one entry
+//! of them (`entry`), its values (`entry_values`) and headers (`headers`),
+//! entries of one list that are one (`entry_identity`), and the two
+//! vocabularies of Datadog regions (`datadog_regions`). Here is what they
+//! share: the walker, mappings with known keys, and scalars.
 
 /// Declares the keys of a mapping: an enum the walk matches on
 /// exhaustively, and its `KEYS`, each key's name with its variant, in the
@@ -23,7 +26,13 @@ macro_rules! known_keys {
     };
 }
 
+mod datadog_regions;
+mod entry;
+mod entry_identity;
+mod entry_values;
+mod families;
 mod fields;
+mod headers;
 mod integrations;
 mod project;
 mod top;
@@ -35,7 +44,7 @@ use super::problem::{Alike, Problems};
 use super::raw::Sp;
 use super::suggest::{did_you_mean, one_of};
 use super::tree::{Key, Node, NodeValue, Span};
-use crate::model::IntegrationType;
+use crate::model::{Family, IntegrationType};
 
 pub use fields::suggested_variable;
 
@@ -50,6 +59,10 @@ enum Place<'p> {
     Safety,
     Select,
     Type(IntegrationType),
+    /// One entry of a family's list.
+    Entry(Family),
+    /// One `{name, value}` of an entry's headers.
+    Header,
 }
 
 impl fmt::Display for Place<'_> {
@@ -63,6 +76,8 @@ impl fmt::Display for Place<'_> {
             Place::Safety => f.write_str("in `safety`"),
             Place::Select => f.write_str("in `select`"),
             Place::Type(kind) => write!(f, "in `{kind}`"),
+            Place::Entry(family) => write!(f, "in this {}", family.noun()),
+            Place::Header => f.write_str("in this header"),
         }
     }
 }

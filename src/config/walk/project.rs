@@ -3,11 +3,12 @@
 
 use std::fmt;
 
+use super::families::FamilyKey;
 use super::{KnownMapping, Place, Walker, pairs};
 use crate::config::limits::MAX_PROJECT_NAME_CHARS;
-use crate::config::raw::{RawProject, RawSelect, RawTags, Sp};
+use crate::config::raw::{RawFamilies, RawProject, RawSelect, RawTags, Sp};
 use crate::config::tree::{Node, NodeValue};
-use crate::model::{GroupId, IdOf};
+use crate::model::{Family, GroupId, IdOf};
 
 known_keys!(ProjectKey {
     Id = "id",
@@ -16,6 +17,9 @@ known_keys!(ProjectKey {
     Use = "use",
     Mode = "mode",
     Integrations = "integrations",
+    LogIntegrations = "log_integrations",
+    MetricIntegrations = "metric_integrations",
+    PushBasedLogExport = "push_based_log_export",
 });
 
 const PROJECT: KnownMapping<'static, ProjectKey> = KnownMapping {
@@ -64,6 +68,7 @@ impl Walker<'_> {
             use_templates: None,
             mode: None,
             integrations: None,
+            families: RawFamilies::default(),
             span: node.span.clone(),
             id_unset: false,
         };
@@ -90,6 +95,17 @@ impl Walker<'_> {
                 ProjectKey::Mode => project.mode = self.mode(value),
                 ProjectKey::Integrations => {
                     project.integrations = self.integrations(value, Place::Project);
+                }
+                ProjectKey::LogIntegrations => {
+                    let which = FamilyKey::List(Family::Log);
+                    self.family_key(which, value, &mut project.families);
+                }
+                ProjectKey::MetricIntegrations => {
+                    let which = FamilyKey::List(Family::Metric);
+                    self.family_key(which, value, &mut project.families);
+                }
+                ProjectKey::PushBasedLogExport => {
+                    self.family_key(FamilyKey::PushBased, value, &mut project.families);
                 }
             }
         }

@@ -1,12 +1,15 @@
 //! The top of the file: `version`, `api`, `safety`, `defaults`, `templates`
 //! and the `mode` a layer sets; `projects` is in `project.rs`.
 
+use super::families::FamilyKey;
 use super::{KnownMapping, Place, Walker, pairs};
 use crate::config::limits::{FILE_VERSION, MAX_PERCENT};
-use crate::config::raw::{RawDefaults, RawFile, RawSafety, RawTemplate, RawTemplates, Sp};
+use crate::config::raw::{
+    RawDefaults, RawFamilies, RawFile, RawSafety, RawTemplate, RawTemplates, Sp,
+};
 use crate::config::suggest::{guess_or, one_of};
-use crate::config::tree::{Node, NodeValue};
-use crate::model::{ApiVersion, Mode};
+use crate::config::tree::{Key, Node, NodeValue};
+use crate::model::{ApiVersion, Family, Mode};
 
 known_keys!(TopKey {
     Version = "version",
@@ -33,6 +36,9 @@ const SAFETY: KnownMapping<'static, SafetyLimit> = KnownMapping {
 known_keys!(DefaultsKey {
     Mode = "mode",
     Integrations = "integrations",
+    LogIntegrations = "log_integrations",
+    MetricIntegrations = "metric_integrations",
+    PushBasedLogExport = "push_based_log_export",
 });
 
 const DEFAULTS: KnownMapping<'static, DefaultsKey> = KnownMapping {
@@ -181,6 +187,17 @@ impl Walker<'_> {
                 DefaultsKey::Integrations => {
                     defaults.integrations = self.integrations(value, Place::Defaults);
                 }
+                DefaultsKey::LogIntegrations => {
+                    let which = FamilyKey::List(Family::Log);
+                    self.family_key(which, value, &mut defaults.families);
+                }
+                DefaultsKey::MetricIntegrations => {
+                    let which = FamilyKey::List(Family::Metric);
+                    self.family_key(which, value, &mut defaults.families);
+                }
+                DefaultsKey::PushBasedLogExport => {
+                    self.family_key(FamilyKey::PushBased, value, &mut defaults.families);
+                }
             }
         }
         Some(defaults)
@@ -194,14 +211,35 @@ impl Walker<'_> {
         )?;
         let mut templates = Vec::with_capacity(entries.len());
         for (key, value) in self.first_of_each(pairs(entries), Place::Templates) {
-            if let Some(integrations) = self.integrations(value, Place::Template(&key.text)) {
-                templates.push(RawTemplate {
-                    name: Sp::new(key.text.to_string(), key.span.clone()),
-                    integrations,
-                });
+            if let Some(template) = self.template(key, value) {
+                templates.push(template);
             }
         }
         Some(RawTemplates(templates))
+    }
+
+    /// A template: integration types, and the family keys beside them.
+    fn template(&mut self, name: &Key<'_>, node: &Node<'_>) -> Option<RawTemplate> {
+        let entries = self.mapping(
+            node,
+            "`integrations`",
+            "integration types such as `PAGER_DUTY:` with their fields below them",
+        )?;
+        let place = Place::Template(&name.text);
+        let (family_keys, types): (Vec<_>, Vec<_>) =
+            pairs(entries).partition(|(key, _)| FamilyKey::of(&key.text).is_some());
+        let integrations = self.integration_types(types, place);
+        let mut families = RawFamilies::default();
+        for (key, value) in self.first_of_each(family_keys, place) {
+            if let Some(which) = FamilyKey::of(&key.text) {
+                self.family_key(which, value, &mut families);
+            }
+        }
+        Some(RawTemplate {
+            name: Sp::new(name.text.to_string(), name.span.clone()),
+            integrations,
+            families,
+        })
     }
 
     pub(super) fn mode(&mut self, node: &Node<'_>) -> Option<Sp<Mode>> {

@@ -1,0 +1,294 @@
+//! Log integrations, metric integrations and the move off the push-based log
+//! export, end to end against the simulator (issue 27): plan, apply with
+//! every write counted, a re-plan with nothing to do, drift; the requests a
+//! project that mentions no family saves; and what read-only credentials
+//! make of a plan.
+
+use serde_json::Value;
+use tether::sim::{Role, ServiceAccount};
+
+use crate::common::{Sim, tether_against};
+
+const GROUP: &str = "65f1a2b3c4d5e6f7a8b9c0d1";
+const LOGS: &str = "/api/atlas/v2/groups/{groupId}/logIntegrations";
+const LOG: &str = "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}";
+const METRICS: &str = "/api/atlas/v2/groups/{groupId}/metricIntegrations";
+const PUSH: &str = "/api/atlas/v2/groups/{groupId}/pushBasedLogExport";
+
+const DD_KEY: &str = "3b8d9e2f1a4c5b6d7e8f9a0b1c2da1b2";
+const SPLUNK_TOKEN: &str = "splunk-hec-token-0123456789abcdef";
+const OTEL_TOKEN: &str = "Bearer otel-logs-S3CRET-token-value";
+const DYNATRACE_TOKEN: &str = "Api-Token dt0c01.DYNATRACE-S3CRET";
+const SECRETS: [&str; 4] = [DD_KEY, SPLUNK_TOKEN, OTEL_TOKEN, DYNATRACE_TOKEN];
+
+/// Atlas before: a Datadog log export whose log types differ from the file,
+/// an S3 log integration the file does not declare, and an active
+/// push-based export.
+fn state() -> String {
+    format!(
+        "
+projects:
+  - id: {GROUP}
+    name: payments-prod
+    orgId: 6600000000000000000000aa
+    integrations: {{}}
+    logIntegrations:
+      - id: 6620a1b2c3d4e5f6a7b8c9d0
+        type: DATADOG_LOG_EXPORT
+        apiKey: {DD_KEY}
+        region: US1
+        logTypes: [MONGOD]
+      - id: 6620a1b2c3d4e5f6a7b8c9d1
+        type: S3_LOG_EXPORT
+        bucketName: forgotten-bucket
+        prefixPath: old/
+        iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa
+        logTypes: [MONGOD]
+    pushBasedLogExport:
+      bucketName: acme-atlas-logs
+      iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa
+      prefixPath: legacy/
+      state: ACTIVE
+"
+    )
+}
+
+/// Every log type, a metric integration, and the push-based export absent.
+fn file() -> String {
+    format!(
+        "version: 1
+projects:
+  - id: {GROUP}
+    log_integrations:
+      - type: S3_LOG_EXPORT
+        bucketName: acme-atlas-logs
+        prefixPath: payments-prod/
+        iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa
+        logTypes: [MONGOD, MONGOD_AUDIT]
+      - type: GCS_LOG_EXPORT
+        bucketName: acme-atlas-logs-gcs
+        prefixPath: payments-prod/
+        roleId: 65f1a2b3c4d5e6f7a8b9c0ab
+        logTypes: [MONGOD]
+      - type: AZURE_LOG_EXPORT
+        storageAccountName: acmeatlaslogs
+        storageContainerName: payments
+        prefixPath: prod/
+        roleId: 65f1a2b3c4d5e6f7a8b9c0ac
+        logTypes: [MONGOD_AUDIT]
+      - type: DATADOG_LOG_EXPORT
+        apiKey: ${{DD_LOGS_API_KEY}}
+        region: US1
+        logTypes: [MONGOD, MONGOS]
+      - type: SPLUNK_LOG_EXPORT
+        hecUrl: https://splunk.example.com:8088
+        hecToken: ${{SPLUNK_HEC_TOKEN}}
+        logTypes: [MONGOD]
+      - type: OTEL_LOG_EXPORT
+        otelEndpoint: https://otel.example.com/v1/logs
+        otelSuppliedHeaders:
+          - name: Authorization
+            value: ${{OTEL_TOKEN}}
+        logTypes: [MONGOD]
+    metric_integrations:
+      - providerType: DYNATRACE
+        endpoint: https://abc123.live.dynatrace.com/api/v2/otlp
+        aggregationTemporality: DELTA
+        metricSelection: [MONGODB_METRICS, HARDWARE_METRICS]
+        headers:
+          - name: Authorization
+            value: ${{DYNATRACE_TOKEN}}
+    push_based_log_export: absent
+"
+    )
+}
+
+fn env() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("DD_LOGS_API_KEY", DD_KEY),
+        ("SPLUNK_HEC_TOKEN", SPLUNK_TOKEN),
+        ("OTEL_TOKEN", OTEL_TOKEN),
+        ("DYNATRACE_TOKEN", DYNATRACE_TOKEN),
+    ]
+}
+
+fn assert_no_secret(output: &str) {
+    for secret in SECRETS {
+        assert!(!output.contains(secret), "a secret leaked:\n{output}");
+    }
+}
+
+fn actions(plan: &Value) -> Vec<(String, String, String)> {
+    plan["projects"][0]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| {
+            (
+                item["section"].as_str().unwrap_or_default().to_owned(),
+                item["type"].as_str().unwrap_or_default().to_owned(),
+                item["action"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_log_type_a_metric_integration_and_the_migration_plan_apply_and_stay_applied() {
+    let sim = Sim::builder().state_yaml(&state()).start();
+    let dir = crate::common::folder_with(&file());
+    let env = env();
+
+    let plan = tether_against(dir.path(), &sim, &["plan", "--output", "json"], &env);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    assert_no_secret(&plan.all_output());
+    let document: Value = serde_json::from_str(&plan.stdout).expect("a JSON plan");
+    let mut seen = actions(&document);
+    seen.sort();
+    let expected = [
+        ("log_integrations", "AZURE_LOG_EXPORT", "create"),
+        ("log_integrations", "DATADOG_LOG_EXPORT", "update"),
+        ("log_integrations", "GCS_LOG_EXPORT", "create"),
+        ("log_integrations", "OTEL_LOG_EXPORT", "create"),
+        ("log_integrations", "S3_LOG_EXPORT", "create"),
+        ("log_integrations", "S3_LOG_EXPORT", "delete"),
+        ("log_integrations", "SPLUNK_LOG_EXPORT", "create"),
+        ("metric_integrations", "OTEL", "create"),
+        ("push_based_log_export", "PUSH_BASED_LOG_EXPORT", "delete"),
+    ]
+    .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()));
+    assert_eq!(seen, expected, "{}", plan.stdout);
+    let reads = sim.counters();
+    assert_eq!(reads.get("GET", LOGS), 1, "{reads:?}");
+    assert_eq!(reads.get("GET", METRICS), 1, "{reads:?}");
+    assert_eq!(reads.get("GET", PUSH), 1, "{reads:?}");
+    assert_eq!(reads.writes(), 0);
+
+    sim.reset_counters();
+    let apply = tether_against(dir.path(), &sim, &["apply", "--auto-approve"], &env);
+    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    assert_no_secret(&apply.all_output());
+    let writes = sim.counters();
+    assert_eq!(writes.get("POST", LOGS), 5, "{writes:?}");
+    assert_eq!(writes.get("PUT", LOG), 1, "{writes:?}");
+    assert_eq!(writes.get("DELETE", LOG), 1, "{writes:?}");
+    assert_eq!(writes.get("POST", METRICS), 1, "{writes:?}");
+    assert_eq!(writes.get("DELETE", PUSH), 1, "{writes:?}");
+    assert_eq!(writes.writes(), 9, "exactly the plan's writes: {writes:?}");
+    let log = apply
+        .stdout
+        .find("create S3_LOG_EXPORT")
+        .expect("the S3 create");
+    let removal = apply
+        .stdout
+        .find("delete PUSH_BASED_LOG_EXPORT")
+        .expect("the removal");
+    assert!(log < removal, "the new export first:\n{}", apply.stdout);
+
+    sim.reset_counters();
+    let again = tether_against(dir.path(), &sim, &["plan", "--detailed-exitcode"], &env);
+    assert_eq!(again.code, 0, "nothing left to do:\n{}", again.transcript());
+    assert_eq!(sim.counters().writes(), 0);
+    let drift = tether_against(dir.path(), &sim, &["drift"], &env);
+    assert_eq!(drift.code, 0, "{}", drift.transcript());
+    assert_no_secret(&again.all_output());
+    assert_no_secret(&drift.all_output());
+}
+
+#[test]
+fn a_project_that_mentions_no_family_reads_none() {
+    let sim = Sim::builder().state_yaml(&state()).start();
+    let dir = crate::common::folder_with(&format!(
+        "version: 1\nprojects:\n  - id: {GROUP}\n    integrations:\n      WEBHOOK:\n        url: https://hooks.example.com/x\n"
+    ));
+    let plan = tether_against(dir.path(), &sim, &["plan"], &[]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    let counts = sim.counters();
+    for path in [LOGS, METRICS, PUSH] {
+        assert_eq!(counts.get("GET", path), 0, "{path}: {counts:?}");
+    }
+}
+
+const READ_ID: &str = "mdb_sa_id_families_read_only";
+const READ_SECRET: &str = "mdb_sa_sk_families_read_only_secret";
+
+#[test]
+fn a_plan_with_read_only_credentials_fails_unless_told_to_plan_what_it_can_read() {
+    let sim = Sim::builder()
+        .state_yaml(&state())
+        .auth_required()
+        .service_account(ServiceAccount {
+            client_id: READ_ID.to_owned(),
+            client_secret: READ_SECRET.to_owned(),
+            role: Role::ReadOnly,
+        })
+        .start();
+    let dir = crate::common::folder_with(&file());
+    let mut env = env();
+    env.extend([
+        ("MONGODB_ATLAS_CLIENT_ID", READ_ID),
+        ("MONGODB_ATLAS_CLIENT_SECRET", READ_SECRET),
+    ]);
+
+    let plan = tether_against(dir.path(), &sim, &["plan"], &env);
+    assert_eq!(plan.code, 1, "{}", plan.transcript());
+    for section in [
+        "log_integrations",
+        "metric_integrations",
+        "push_based_log_export",
+    ] {
+        assert!(plan.stderr.contains(section), "{section}:\n{}", plan.stderr);
+    }
+    assert!(plan.stderr.contains("Project Owner"), "{}", plan.stderr);
+    assert!(plan.stderr.contains("--skip-unreadable"), "{}", plan.stderr);
+    assert_eq!(
+        plan.stderr.matches("could not read").count(),
+        1,
+        "said once per run: {}",
+        plan.stderr
+    );
+
+    let skipped = tether_against(dir.path(), &sim, &["plan", "--skip-unreadable"], &env);
+    assert_eq!(skipped.code, 0, "{}", skipped.transcript());
+    assert!(
+        skipped.stderr.contains("left out of the plan"),
+        "{}",
+        skipped.stderr
+    );
+    assert_no_secret(&skipped.all_output());
+    assert!(!skipped.all_output().contains(READ_SECRET));
+    assert_eq!(
+        sim.counters().writes() - sim.counters().get("POST", "/api/oauth/token"),
+        0
+    );
+}
+
+#[test]
+fn two_live_entries_one_declaration_matches_are_an_error_and_nothing_is_written() {
+    let twice = format!(
+        "
+projects:
+  - id: {GROUP}
+    name: payments-prod
+    orgId: 6600000000000000000000aa
+    integrations: {{}}
+    logIntegrations:
+      - {{id: 6620a1b2c3d4e5f6a7b8c9d0, type: S3_LOG_EXPORT, bucketName: b, prefixPath: p/, iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa, logTypes: [MONGOD]}}
+      - {{id: 6620a1b2c3d4e5f6a7b8c9d1, type: S3_LOG_EXPORT, bucketName: b, prefixPath: p/, iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa, logTypes: [MONGOD_AUDIT]}}
+"
+    );
+    let sim = Sim::builder().state_yaml(&twice).start();
+    let dir = crate::common::folder_with(&format!(
+        "version: 1\nprojects:\n  - id: {GROUP}\n    log_integrations:\n      - type: S3_LOG_EXPORT\n        bucketName: b\n        prefixPath: p/\n        iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa\n        logTypes: [MONGOD]\n"
+    ));
+    let apply = tether_against(dir.path(), &sim, &["apply", "--auto-approve"], &[]);
+    assert_eq!(apply.code, 1, "{}", apply.transcript());
+    assert!(
+        apply
+            .all_output()
+            .contains("6620a1b2c3d4e5f6a7b8c9d0, 6620a1b2c3d4e5f6a7b8c9d1"),
+        "{}",
+        apply.transcript()
+    );
+    assert_eq!(sim.counters().writes(), 0, "{:?}", sim.counters());
+}
