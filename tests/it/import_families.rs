@@ -1,8 +1,9 @@
 //! `tether import` of log and metric integrations and the push-based log
 //! export, against the simulator: every family of a project is read and
 //! written (secrets and header values as variables, the push-based export
-//! as a comment), and a family the credentials cannot read fails the import
-//! unless `--skip-unreadable` leaves it out.
+//! as a comment), the file plans to nothing once its variables are set, and
+//! a family the credentials cannot read fails the import unless
+//! `--skip-unreadable` leaves it out.
 
 use std::path::Path;
 
@@ -47,7 +48,7 @@ const SECRETS: [(&str, &str); 6] = [
 /// A bucket name and a prefix YAML could misread (`#`, `: `, `${`, quotes,
 /// markdown), that Atlas takes.
 const BUCKET: &str = "acme-logs #1: ${HOME} \"q\" **b**";
-const PREFIX: &str = "payments-prod/$${X}/";
+const PREFIX: &str = "payments-prod/$${X}/# not: a comment";
 
 fn state() -> StateFile {
     let text = format!(
@@ -165,6 +166,25 @@ fn import(dir: &Path, sim: &SimHandle, key: (&str, &str), args: &[&str]) -> Run 
     run
 }
 
+/// `tether ARGS` in `dir` with the owner's key and every variable set to
+/// the secret the simulator holds.
+fn with_secrets(dir: &Path, sim: &SimHandle, args: &[&str]) -> Run {
+    let mut env: Vec<(&str, &str)> = SECRETS.to_vec();
+    env.extend([
+        ("MONGODB_ATLAS_PUBLIC_API_KEY", OWNER.0),
+        ("MONGODB_ATLAS_PRIVATE_API_KEY", OWNER.1),
+    ]);
+    let run = tether_against(dir, sim, args, &env);
+    let printed = run.all_output();
+    for (_, secret) in SECRETS.iter().chain([&OWNER]) {
+        assert!(
+            !printed.contains(secret),
+            "a secret was printed:\n{printed}"
+        );
+    }
+    run
+}
+
 fn projects_args() -> Vec<&'static str> {
     vec!["--project", PROD, "--project", SEARCH]
 }
@@ -266,6 +286,43 @@ fn import_writes_every_family_of_each_project() {
         crate::common::assert_contains(&run.stderr, &format!("  {name}  "));
         crate::common::assert_contains(&secrets, &format!("{name}: \"\""));
     }
+}
+
+/// The imported file, its variables set to the secrets Atlas holds, plans
+/// to nothing: no change, no write; the push-based export is shown, marked
+/// deprecated, and left alone.
+#[test]
+fn the_imported_families_plan_to_nothing() {
+    let sim = start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut args = projects_args();
+    args.extend(["-o", "tether.yaml"]);
+    let imported = import(dir.path(), &sim, OWNER, &args);
+    assert_eq!(imported.code, 0, "{}", imported.transcript());
+    let written = std::fs::read_to_string(dir.path().join("tether.yaml")).expect("written");
+    let validated = with_secrets(dir.path(), &sim, &["validate"]);
+    assert_eq!(validated.code, 0, "{}\n{written}", validated.transcript());
+    sim.reset_counters();
+    let plan = with_secrets(dir.path(), &sim, &["plan", "--detailed-exitcode"]);
+    crate::common::assert_no_change(&plan, &sim, &written);
+    crate::common::assert_contains(&plan.stdout, "deprecated");
+    let json = with_secrets(dir.path(), &sim, &["plan", "--output", "json"]);
+    assert_eq!(json.code, 0, "{}", json.transcript());
+    let plan: Value = serde_json::from_str(&json.stdout).expect("a JSON plan");
+    let items: Vec<&Value> = plan["projects"]
+        .as_array()
+        .expect("projects")
+        .iter()
+        .flat_map(|p| p["items"].as_array().into_iter().flatten())
+        .collect();
+    let sections: Vec<&str> = items
+        .iter()
+        .filter_map(|item| item["section"].as_str())
+        .filter(|section| *section != "integrations")
+        .collect();
+    // Seven log integrations, one metric integration, the push-based export.
+    assert_eq!(sections.len(), 9, "{}", json.stdout);
+    assert_eq!(sim.counters().writes(), 0);
 }
 
 #[test]
