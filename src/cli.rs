@@ -474,6 +474,14 @@ pub struct ImportArgs {
     /// the files import writes there) when they exist.
     #[arg(long)]
     pub force: bool,
+
+    /// Import only what the credentials can read. Every operation of log and
+    /// metric integrations, reads included, needs the Project Owner role;
+    /// without this flag a family Atlas refuses to list (401 or 403) fails
+    /// the import, and with it that family is left out of the file with a
+    /// warning (unmentioned, it is not managed there).
+    #[arg(long)]
+    pub skip_unreadable: bool,
 }
 
 /// `tether sim`: what the simulator serves, and the faults it injects.

@@ -87,13 +87,22 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let projects: Vec<_> = found.iter().flat_map(|f| f.projects.clone()).collect();
     let progress = printer.progress(projects.len(), "reading");
     let step = progress.clone();
+    // Every family, so that the file holds all that Atlas has.
+    let every_family = engine::FamilyReads {
+        log: true,
+        metric: true,
+        push_based: true,
+    };
     let sources = session.read(engine::read_for_import(
         Arc::clone(&client),
         projects,
+        every_family,
         Arc::new(move || step.step()),
     ));
     progress.finish();
-    let mut sources = sources??.into_iter();
+    let sources = sources??;
+    unreadable(&sources, args.skip_unreadable, printer)?;
+    let mut sources = sources.into_iter();
     let read: Vec<Organization> = found
         .into_iter()
         .map(|f| Organization {
@@ -183,6 +192,39 @@ pub fn run(args: &ImportArgs, printer: &Printer) -> Result<ExitStatus, Error> {
         ));
     }
     Ok(ExitStatus::Success)
+}
+
+/// Says which families the credentials could not read, and fails the
+/// import unless `--skip-unreadable` asked to leave them out of the file.
+fn unreadable(
+    sources: &[crate::import::Source],
+    skip: bool,
+    printer: &Printer,
+) -> Result<(), Error> {
+    let unread = crate::import::unreadable(sources);
+    if unread.is_empty() {
+        return Ok(());
+    }
+    let what: Vec<String> = unread.iter().map(|family| family.described()).collect();
+    let message = format!("the credentials could not read {}", what.join("; "));
+    let why = "log and metric integrations need the Project Owner role for every operation, \
+               reads included";
+    if skip {
+        printer.warnings(&format!(
+            "warning: {message}: left out of the file, so tether does not manage them there\n  \
+             hint: {why}; import again with Project Owner to manage them\n"
+        ));
+        Ok(())
+    } else {
+        Err(Error::new(
+            message,
+            format!(
+                "{why}: import with credentials that have Project Owner on these projects, or \
+                 pass `--skip-unreadable` to leave these families out of the file (then tether \
+                 does not manage them there); nothing was written"
+            ),
+        ))
+    }
 }
 
 /// The organizations to import, each checked as an id before it goes into

@@ -28,6 +28,7 @@ pub fn run(args: &PrometheusArgs, printer: &Printer) -> Result<ExitStatus, Error
     let sources = session.read(engine::read_for_import(
         Arc::clone(&client),
         projects,
+        engine::FamilyReads::default(),
         Arc::new(|| {}),
     ))??;
     let scraped: Vec<Scraped<'_>> = sources

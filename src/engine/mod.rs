@@ -440,19 +440,27 @@ pub async fn apply(
     apply::execute(client, operations, options, stop, on_done).await
 }
 
-/// What `import` reads: each project with its integrations. Fails on the
+/// What `import` reads: each project with its integrations and the
+/// families `families` names (a family the credentials cannot read is kept
+/// as unreadable, for the command to refuse or leave out). Fails on the
 /// first project that cannot be read: an import is whole or nothing.
 pub async fn read_for_import(
     client: Arc<Client>,
     projects: Vec<Project>,
+    families: FamilyReads,
     on_fetched: OnDone,
 ) -> Result<Vec<Source>, Error> {
-    let groups: Vec<GroupId> = projects.iter().map(|p| p.id.clone()).collect();
-    let reads = read_all(client, &groups, on_fetched).await;
+    let reads: Vec<(GroupId, FamilyReads)> =
+        projects.iter().map(|p| (p.id.clone(), families)).collect();
+    let answers = read_projects(client, &reads, on_fetched).await;
     let mut sources = Vec::with_capacity(projects.len());
-    for (project, read) in projects.into_iter().zip(reads) {
+    for (project, read) in projects.into_iter().zip(answers) {
         match read {
-            Ok(live) => sources.push(Source { project, live }),
+            Ok((live, families)) => sources.push(Source {
+                project,
+                live,
+                families,
+            }),
             Err(error) => {
                 return Err(Error::new(
                     format!("project {} ({}): {error}", project.name, project.id),

@@ -53,7 +53,8 @@ pub(super) fn homes(parts: &[Part<'_>], options: &ImportOptions, layout: Layout)
 }
 
 /// Whether every project, after factoring, has exactly what is shared by
-/// all of them (`defaults`, or templates every project uses): then one
+/// all of them (`defaults`, or templates every project uses), and nothing
+/// of the log and metric families (they are not factored): then one
 /// `select` entry can manage them all.
 pub(super) fn all_alike(sources: &[&Source], homes: &Homes) -> bool {
     let universal: BTreeSet<IntegrationType> = IntegrationType::ALL
@@ -67,6 +68,7 @@ pub(super) fn all_alike(sources: &[&Source], homes: &Homes) -> bool {
     !sources.is_empty()
         && sources.iter().all(|source| {
             source.live.unknown_types.is_empty()
+                && !source.has_families()
                 && source.live.known.keys().copied().collect::<BTreeSet<_>>() == universal
         })
 }

@@ -1,26 +1,49 @@
 //! From what Atlas has to a tether file: every project by id with its name,
-//! every secret as a `${VARIABLE}` with the mask Atlas returned beside it in
-//! a comment, and, with `--factor`, integrations shared by several projects
-//! moved to `defaults` or to templates. Pure: the command fetches.
+//! its integrations and its log and metric integrations, every secret as a
+//! `${VARIABLE}` with the mask Atlas returned beside it in a comment, and,
+//! with `--factor`, integrations shared by several projects moved to
+//! `defaults` or to templates. Pure: the command fetches.
 //!
 //! By concept: which projects go to which file (`parts`), what `--factor`
 //! moves out of the projects (`factor`), the names of templates and
-//! variables (`naming`), and the YAML written (`yaml`).
+//! variables (`naming`), the families the credentials could not read
+//! (`unreadable`), and the YAML written (`yaml`, its families in
+//! `yaml/families`).
 
 mod factor;
 mod naming;
 mod parts;
+mod unreadable;
 mod yaml;
 
+pub use unreadable::{UnreadFamily, unreadable};
+
 use crate::model::{
-    ApiVersion, FieldSpec, GroupId, LiveIntegration, LiveIntegrations, LiveValue, Project,
-    Required, spec,
+    ApiVersion, Family, FieldSpec, GroupId, LiveFamilies, LiveIntegration, LiveIntegrations,
+    LiveValue, Project, Required, spec,
 };
 
 /// One project as read from Atlas.
 pub struct Source {
     pub project: Project,
     pub live: LiveIntegrations,
+    /// Its log and metric integrations and push-based log export; a family
+    /// not read, or that the credentials could not read, is not written.
+    pub families: LiveFamilies,
+}
+
+impl Source {
+    /// Whether the file says anything of the project's families: entries,
+    /// kinds tether does not model, or a configured push-based log export.
+    fn has_families(&self) -> bool {
+        let entries = Family::ALL.into_iter().any(|family| {
+            matches!(self.families.entries(family), Some(Ok(live))
+                if !live.entries.is_empty() || !live.unknown_types.is_empty())
+        });
+        let push_based =
+            matches!(&self.families.push_based, Some(Ok(export)) if export.is_configured());
+        entries || push_based
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -157,6 +180,7 @@ mod tests {
                 tags: Vec::new(),
             },
             live,
+            families: LiveFamilies::default(),
         }
     }
 

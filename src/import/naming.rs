@@ -1,10 +1,13 @@
 //! The names import makes up: of templates (`datadog-eu`) and of the
-//! variables that stand for secrets (`PAYMENTS_PAGER_DUTY_SERVICE_KEY`).
+//! variables that stand for secrets (`PAYMENTS_PAGER_DUTY_SERVICE_KEY`,
+//! `PAYMENTS_DATADOG_LOG_EXPORT_API_KEY`, `PAYMENTS_DYNATRACE_METRICS_AUTHORIZATION`).
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::{ImportOptions, written_fields};
-use crate::model::{LiveIntegration, LiveValue, screaming_snake, spec};
+use crate::model::{
+    EntryKind, LiveEntry, LiveEntryValue, LiveIntegration, LiveValue, screaming_snake, spec,
+};
 
 /// `payments-prod` → `PAYMENTS_PROD`: letters and digits kept, the rest `_`.
 pub(super) fn variable_part(text: &str) -> String {
@@ -27,6 +30,49 @@ pub(super) fn variable_part(text: &str) -> String {
     } else {
         out
     }
+}
+
+/// `Api-Key ${X}` → `API_KEY_X`: letters and digits kept, the rest one
+/// `_`, at most `max` characters; `None` when nothing is left.
+fn name_word(text: &str, max: usize) -> Option<String> {
+    let mut out = String::new();
+    for c in text.chars() {
+        if out.len() >= max {
+            break;
+        }
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_uppercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_end_matches('_');
+    (!out.is_empty()).then(|| out.to_owned())
+}
+
+/// What the variables of one log or metric integration start with: the
+/// project and the type (`PAYMENTS_PROD_DATADOG_LOG_EXPORT`), or for a
+/// metric integration its provider (`PAYMENTS_PROD_DYNATRACE_METRICS`).
+pub(super) fn entry_prefix(project: &str, entry: &LiveEntry) -> String {
+    let project = variable_part(project);
+    match entry.kind {
+        EntryKind::Metric => match entry.get("providerType") {
+            Some(LiveEntryValue::Text(provider)) => match name_word(provider, 24) {
+                Some(provider) => format!("{project}_{provider}_METRICS"),
+                None => format!("{project}_METRICS"),
+            },
+            _ => format!("{project}_METRICS"),
+        },
+        kind => format!("{project}_{kind}"),
+    }
+}
+
+/// The variable of one header's value: the entry's prefix and the header's
+/// name (`..._AUTHORIZATION`), at most 32 characters of it; `..._HEADER`
+/// for a name without a letter or digit.
+pub(super) fn header_variable(prefix: &str, header: &str) -> String {
+    let word = name_word(header, 32).unwrap_or_else(|| "HEADER".to_owned());
+    format!("{prefix}_{word}")
 }
 
 /// `team ${X}/EU!` → `team-x-eu`: lowercase letters and digits, the rest
@@ -277,6 +323,50 @@ mod tests {
             "MICROSOFT_TEAMS_WEBHOOK_URL"
         );
         assert_eq!(variable_name("SLACK", "apiToken"), "SLACK_API_TOKEN");
+    }
+
+    #[test]
+    fn entry_variables_say_the_project_the_type_and_the_header() {
+        let entry = |kind: EntryKind, provider: Option<&str>| LiveEntry {
+            kind,
+            id: "6620a1b2c3d4e5f6a7b8c9d0".into(),
+            fields: provider
+                .map(|p| {
+                    let field = kind.field("providerType").expect("providerType");
+                    (field, LiveEntryValue::Text(p.to_owned()))
+                })
+                .into_iter()
+                .collect(),
+            unmodelled: Vec::new(),
+        };
+        let datadog = entry_prefix("payments-prod", &entry(EntryKind::Datadog, None));
+        assert_eq!(datadog, "PAYMENTS_PROD_DATADOG_LOG_EXPORT");
+        assert_eq!(
+            variable_name(&datadog, "apiKey"),
+            "PAYMENTS_PROD_DATADOG_LOG_EXPORT_API_KEY"
+        );
+        let dynatrace = entry_prefix(
+            "payments-prod",
+            &entry(EntryKind::Metric, Some("DYNATRACE")),
+        );
+        assert_eq!(dynatrace, "PAYMENTS_PROD_DYNATRACE_METRICS");
+        assert_eq!(
+            header_variable(&dynatrace, "Authorization"),
+            "PAYMENTS_PROD_DYNATRACE_METRICS_AUTHORIZATION"
+        );
+        // What Atlas sends is never more than letters, digits and `_`.
+        let odd = entry_prefix("p", &entry(EntryKind::Metric, Some("\n${X}: #")));
+        assert_eq!(odd, "P_X_METRICS");
+        assert_eq!(header_variable("P", "api-key\n${X}"), "P_API_KEY_X");
+        assert_eq!(header_variable("P", "--: #"), "P_HEADER");
+        assert_eq!(
+            header_variable("P", &"x".repeat(5000)),
+            format!("P_{}", "X".repeat(32))
+        );
+        assert_eq!(
+            entry_prefix("p", &entry(EntryKind::Metric, Some("$$"))),
+            "P_METRICS"
+        );
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! The YAML import writes: the modeline, `version`, `defaults`,
-//! `templates` and `projects`, every value as a scalar tether reads back
-//! as Atlas sent it, and every secret as a `${VARIABLE}`.
+//! `templates` and `projects` (their log and metric integrations in
+//! `families`), every value as a scalar tether reads back as Atlas sent it,
+//! and every secret as a `${VARIABLE}`.
+
+mod families;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
@@ -42,6 +45,40 @@ fn scalar(text: &str) -> String {
         }
     }
     out
+}
+
+/// An id Atlas assigns (24 hexadecimal digits) as a plain scalar where no
+/// YAML reader could take it for a number (`650000000000000000000000`,
+/// `65e1...` of digits only are floats to YAML 1.2), else as [`scalar`].
+fn id_scalar(text: &str) -> String {
+    let hex = text.len() == 24 && text.chars().all(|c| c.is_ascii_hexdigit());
+    let numeric = text
+        .split(['e', 'E'])
+        .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
+        && text.chars().filter(|c| matches!(c, 'e' | 'E')).count() <= 1;
+    if hex && !numeric {
+        text.to_owned()
+    } else {
+        scalar(text)
+    }
+}
+
+/// What the comment beside a secret's variable says of what Atlas returned:
+/// its mask, masked again as output shows it (Atlas's URL mask may keep the
+/// credentials of the URL), or that it came in clear (and is not copied).
+/// One line, so that it stays in its comment.
+fn secret_hint(returned: &str, url: bool) -> String {
+    let hint = if crate::secret::looks_masked(returned) {
+        let shown = if url {
+            crate::secret::url_mask(returned)
+        } else {
+            crate::secret::shown_mask(returned)
+        };
+        format!("Atlas shows {shown}")
+    } else {
+        "Atlas returns it in clear; it is not written here".to_owned()
+    };
+    one_line(&hint).into_owned()
 }
 
 /// Writes the files, naming each variable once across them all.
@@ -134,20 +171,7 @@ impl Writer<'_> {
                     LiveValue::Bool(b) => b.to_string(),
                 };
                 let base = variable_name(prefix, field.name);
-                let comment = match &masked {
-                    // Masked again as output shows it: Atlas's URL mask may
-                    // keep the credentials of the URL.
-                    mask if crate::secret::looks_masked(mask) => {
-                        let shown = match field.read_back {
-                            ReadBack::UrlMasked => crate::secret::url_mask(mask),
-                            _ => crate::secret::shown_mask(mask),
-                        };
-                        format!("Atlas shows {shown}")
-                    }
-                    _ => "Atlas returns it in clear; it is not written here".to_owned(),
-                };
-                // A mask ends with what Atlas returned: it stays in its comment.
-                let comment = one_line(&comment).into_owned();
+                let comment = secret_hint(&masked, field.read_back == ReadBack::UrlMasked);
                 let name = self.variable(
                     &base,
                     format!("{} {kind}.{}", one_line(used_by), field.name),
@@ -173,6 +197,13 @@ fn schema_url() -> String {
         .strip_prefix("https://github.com/")
         .unwrap_or(repository);
     format!("https://raw.githubusercontent.com/{owner_name}/main/schemas/tether.schema.json")
+}
+
+/// A page of the manual as the repository keeps it on `main`, for the
+/// comments that point at it.
+fn manual_url(page: &str) -> String {
+    let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    format!("{repository}/blob/main/docs/{page}")
 }
 
 /// Writes one file into `writer.out`.
@@ -279,20 +310,19 @@ fn write_part(writer: &mut Writer<'_>, part: &Part<'_>, homes: &Homes) {
                 one_line(&source.live.unknown_types.join(", "))
             );
         }
-        if own.is_empty() && defaults_not_live.is_empty() {
-            if source.live.known.is_empty() {
-                writer.out.push_str("    # no integrations in Atlas\n");
+        if !own.is_empty() || !defaults_not_live.is_empty() {
+            writer.out.push_str("    integrations:\n");
+            for integration in own {
+                let prefix = format!("{}_{}", variable_part(&project.name), integration.kind);
+                writer.integration(integration, "      ", &prefix, &project.name);
             }
-            continue;
+            for kind in defaults_not_live {
+                let _ = writeln!(writer.out, "      {kind}: absent");
+            }
+        } else if source.live.known.is_empty() && !source.has_families() {
+            writer.out.push_str("    # no integrations in Atlas\n");
         }
-        writer.out.push_str("    integrations:\n");
-        for integration in own {
-            let prefix = format!("{}_{}", variable_part(&project.name), integration.kind);
-            writer.integration(integration, "      ", &prefix, &project.name);
-        }
-        for kind in defaults_not_live {
-            let _ = writeln!(writer.out, "      {kind}: absent");
-        }
+        writer.families(&project.name, &source.families);
     }
 }
 

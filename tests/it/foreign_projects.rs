@@ -51,6 +51,9 @@ fn atlas(listed: Vec<String>) -> Server {
             let to = (from + 500).min(listed.len());
             return Reply::new("200 OK", page(&listed[from..to]));
         }
+        if path.ends_with("/pushBasedLogExport") {
+            return Reply::new("200 OK", br#"{"state":"UNCONFIGURED"}"#.to_vec());
+        }
         if path.ends_with("/integrations") {
             return Reply::new(
                 "200 OK",

@@ -22,6 +22,7 @@ mod gitlab_recipe_runs;
 mod gitops;
 mod hostile;
 mod import;
+mod import_families;
 mod import_orgs;
 mod install_script;
 mod man_pages;
