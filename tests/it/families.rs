@@ -306,7 +306,11 @@ fn a_saved_plan_of_the_families_shows_applies_exactly_and_is_already_applied_aft
 
     let show = tether_against(dir.path(), &sim, &["show", "plan.json"], &env);
     assert_eq!(show.code, 0, "{}", show.transcript());
-    assert!(show.stdout.contains("PUSH_BASED_LOG_EXPORT"), "{}", show.stdout);
+    assert!(
+        show.stdout.contains("PUSH_BASED_LOG_EXPORT"),
+        "{}",
+        show.stdout
+    );
     assert_no_secret(&show.all_output());
 
     sim.reset_counters();

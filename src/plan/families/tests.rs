@@ -445,9 +445,11 @@ fn the_push_based_export_goes_only_after_an_s3_log_integration_takes_over() {
         prefix: Some("legacy/".into())
     }));
 
-    let mut without_s3 = DeclaredFamilies::default();
-    without_s3.log = Some(Vec::new());
-    without_s3.push_based_absent = true;
+    let without_s3 = DeclaredFamilies {
+        log: Some(Vec::new()),
+        push_based_absent: true,
+        ..DeclaredFamilies::default()
+    };
     let plan = planned(Mode::Authoritative, &without_s3, &live, &options());
     assert!(plan.operations().is_empty(), "{:#?}", plan.operations());
     assert!(plan.has_errors());
