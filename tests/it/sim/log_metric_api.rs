@@ -714,33 +714,54 @@ fn hostile_bodies_are_refused_and_change_nothing() {
 
 #[test]
 fn a_person_in_the_ui_changes_the_families_and_the_events_name_them() {
+    use tether::sim::EntryFamily::{LogIntegrations, MetricIntegrations};
     let facts = facts();
     let sim = open();
     let mut http = Http::new(&sim);
     let s3 = Value::Object(log_body(&facts, &variants(&facts)[0]));
     let id = sim
-        .change_log_integration_as_user(SANDBOX, None, Some(&s3), "dana@example.com")
+        .change_entry_as_user(
+            LogIntegrations,
+            SANDBOX,
+            (None, Some(&s3)),
+            "dana@example.com",
+        )
         .expect("a person may create one");
     assert_eq!(http.get(&format!("{}/{id}", logs(SANDBOX))).status, 200);
     let mut moved = s3.clone();
     moved["prefixPath"] = json!("elsewhere/");
-    sim.change_log_integration_as_user(SANDBOX, Some(&id), Some(&moved), "dana@example.com")
-        .expect("and change it");
+    sim.change_entry_as_user(
+        LogIntegrations,
+        SANDBOX,
+        (Some(&id), Some(&moved)),
+        "dana@example.com",
+    )
+    .expect("and change it");
     assert_eq!(
         http.get(&format!("{}/{id}", logs(SANDBOX))).json()["prefixPath"],
         "elsewhere/"
     );
-    sim.change_log_integration_as_user(SANDBOX, Some(&id), None, "dana@example.com")
-        .expect("and remove it");
+    sim.change_entry_as_user(
+        LogIntegrations,
+        SANDBOX,
+        (Some(&id), None),
+        "dana@example.com",
+    )
+    .expect("and remove it");
     let metric = Value::Object(metric_body(&facts));
     let id = sim
-        .change_metric_integration_as_user(SANDBOX, None, Some(&metric), "eli@example.com")
+        .change_entry_as_user(
+            MetricIntegrations,
+            SANDBOX,
+            (None, Some(&metric)),
+            "eli@example.com",
+        )
         .expect("a metric integration too");
     assert_eq!(count(&mut http, &metrics(SANDBOX)), 1);
-    let refused = sim.change_metric_integration_as_user(
+    let refused = sim.change_entry_as_user(
+        MetricIntegrations,
         SANDBOX,
-        Some(&id),
-        Some(&json!({})),
+        (Some(&id), Some(&json!({}))),
         "eli@example.com",
     );
     assert!(
