@@ -195,10 +195,26 @@ pub fn assert_starts_with(text: &str, start: &str) {
     assert!(text.starts_with(start), "{text}");
 }
 
+/// Checks that `text` ends with `end`, showing `text` when it does not.
+#[track_caller]
+pub fn assert_ends_with(text: &str, end: &str) {
+    assert!(text.ends_with(end), "{text}");
+}
+
 /// Checks that `text` does not hold `part`, showing `text` when it does.
 #[track_caller]
 pub fn assert_lacks(text: &str, part: &str) {
     assert!(!text.contains(part), "{text}");
+}
+
+/// Checks that `run` ended with `code` and said each of `parts` on stderr,
+/// showing all it printed when not.
+#[track_caller]
+pub fn assert_exit_saying(run: &Run, code: i32, parts: &[&str]) {
+    assert_eq!(run.code, code, "{}", run.transcript());
+    for part in parts {
+        assert!(run.stderr.contains(part), "{part}: {}", run.transcript());
+    }
 }
 
 /// Checks that apply refused (exit 4) saying `why`, and that the simulator
