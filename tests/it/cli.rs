@@ -35,12 +35,9 @@ fn help_and_version_exit_0() {
     let version = tether(&repo_root(), &["--version"], &[]);
     assert_eq!(version.code, 0, "{}", version.transcript());
     crate::common::assert_starts_with(&version.stdout, "tether ");
-    assert!(
-        version
-            .stdout
-            .starts_with(concat!("tether ", env!("CARGO_PKG_VERSION"), " (commit ")),
-        "{}",
-        version.stdout
+    crate::common::assert_starts_with(
+        &version.stdout,
+        concat!("tether ", env!("CARGO_PKG_VERSION"), " (commit "),
     );
 }
 

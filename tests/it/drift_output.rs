@@ -59,12 +59,9 @@ fn drift_has_its_own_heading_and_last_line() {
         &[],
     );
     crate::common::assert_starts_with(&markdown.stdout, "### tether drift\n");
-    assert!(
-        markdown
-            .stdout
-            .contains("**Drift: 3 differences in 3 projects (exit 2)**"),
-        "{}",
-        markdown.stdout
+    crate::common::assert_contains(
+        &markdown.stdout,
+        "**Drift: 3 differences in 3 projects (exit 2)**",
     );
     assert!(!markdown.all_output().contains(other));
 }
@@ -74,13 +71,7 @@ fn many_unchanged_projects_are_one_line() {
     let (sim, work) = world(12);
     let drift = run(&sim, work.path(), &["drift"], KEY, &[]);
     assert_eq!(drift.code, 0, "{}", drift.transcript());
-    assert!(
-        drift
-            .stdout
-            .contains("= 12 projects unchanged (12 integrations)"),
-        "{}",
-        drift.stdout
-    );
+    crate::common::assert_contains(&drift.stdout, "= 12 projects unchanged (12 integrations)");
     assert!(drift.stdout.lines().count() < 8, "{}", drift.stdout);
 }
 
@@ -181,12 +172,9 @@ fn show_renders_a_saved_plan_offline_and_apply_prints_it() {
         &[],
     );
     assert_eq!(filtered.code, 1, "{}", filtered.transcript());
-    assert!(
-        filtered
-            .stderr
-            .contains("a saved plan is applied whole: `--project` and `--type` cannot narrow it"),
-        "{}",
-        filtered.stderr
+    crate::common::assert_contains(
+        &filtered.stderr,
+        "a saved plan is applied whole: `--project` and `--type` cannot narrow it",
     );
     let bad = tether(work.path(), &["show", "tether.yaml"], &[]);
     assert_eq!(bad.code, 1, "{}", bad.transcript());

@@ -58,11 +58,7 @@ projects:
     .expect("write");
     let env = [("PD_KEY", PD_KEY)];
     let planned = tether_against(work.path(), &sim, &["plan"], &env);
-    assert!(
-        planned.stdout.contains("10 to update"),
-        "{}",
-        planned.transcript()
-    );
+    crate::common::assert_contains(&planned.stdout, "10 to update");
     sim.reset_counters();
     let refused = tether_against(
         work.path(),

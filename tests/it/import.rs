@@ -169,13 +169,7 @@ fn import_needs_projects_or_an_organization() {
         &[],
     );
     assert_eq!(missing.code, 1);
-    assert!(
-        missing
-            .stderr
-            .contains("no project named `no-such-project`"),
-        "{}",
-        missing.stderr
-    );
+    crate::common::assert_contains(&missing.stderr, "no project named `no-such-project`");
 }
 
 /// The Quickstart of docs/adopting.md, followed as written against the
@@ -359,12 +353,9 @@ fn an_organization_of_alike_projects_imports_as_one_selector() {
         "the new project already has it: {}",
         drift.transcript()
     );
-    assert!(
-        drift
-            .stdout
-            .contains("team-3 (65f1a2b3c4d5e6f7a8b90003) · authoritative · selected by"),
-        "{}",
-        drift.stdout
+    crate::common::assert_contains(
+        &drift.stdout,
+        "team-3 (65f1a2b3c4d5e6f7a8b90003) · authoritative · selected by",
     );
 }
 

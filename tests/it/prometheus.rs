@@ -74,15 +74,13 @@ fn the_host_is_the_base_url_s_and_a_base_url_with_credentials_is_refused() {
 fn a_project_without_prometheus_is_named_and_none_at_all_fails() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let run = prometheus(&sim, &["payments-prod", "payments-staging", "--api", "v1"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    crate::common::assert_contains(&run.stderr, "payments-prod");
+    crate::common::assert_exit_saying(&run, 0, &["payments-prod"]);
     assert_eq!(
         parsed(&run)["scrape_configs"].as_array().map(Vec::len),
         Some(1)
     );
     let none = prometheus(&sim, &["payments-prod", "--api", "v1"]);
-    assert_eq!(none.code, 1, "{}", none.transcript());
-    crate::common::assert_contains(&none.stderr, "`PROMETHEUS`");
+    crate::common::assert_exit_saying(&none, 1, &["`PROMETHEUS`"]);
 }
 
 #[test]

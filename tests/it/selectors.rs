@@ -161,8 +161,7 @@ projects:
         &["plan", "--api", "v1"],
         &[("PD_KEY", KEY)],
     );
-    assert_eq!(v1.code, 1, "{}", v1.transcript());
-    crate::common::assert_contains(&v1.stderr, "which the v1.0 API does not list");
+    crate::common::assert_exit_saying(&v1, 1, &["which the v1.0 API does not list"]);
     assert_eq!(sim.counters().total(), 0);
 }
 

@@ -60,13 +60,8 @@ fn a_base_url_with_credentials_is_refused_not_shown() {
         ],
         &[],
     );
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    crate::common::assert_contains(&run.stderr, "must not hold credentials");
-    assert!(
-        !run.all_output().contains("hunter2-base"),
-        "{}",
-        run.transcript()
-    );
+    crate::common::assert_exit_saying(&run, 1, &["must not hold credentials"]);
+    crate::common::assert_lacks(&run.all_output(), "hunter2-base");
 }
 
 /// With a service account, a project Atlas does not show is one the
@@ -93,11 +88,7 @@ fn a_project_not_found_names_the_service_account_not_an_api_key() {
     );
     assert_eq!(run.code, 1, "{}", run.transcript());
     let output = run.all_output();
-    assert!(
-        output.contains("or the service account cannot see it"),
-        "{}",
-        run.transcript()
-    );
+    crate::common::assert_contains(&output, "or the service account cannot see it");
     assert!(!output.contains("API key"), "{}", run.transcript());
     assert!(!output.contains("the key"), "{}", run.transcript());
     assert!(!output.contains(SECRET));
