@@ -37,11 +37,8 @@ fn observed_integrations_do_not_dilute_the_update_share() {
         ),
     );
     let sim = Sim::builder().state_yaml(&state).start();
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        work.path().join("tether.yaml"),
-        format!(
-            "version: 1
+    let work = crate::common::folder_with(&format!(
+        "version: 1
 defaults:
   integrations:
     PAGER_DUTY:
@@ -53,9 +50,7 @@ projects:
       org: {WATCHED_ORG}
     mode: observe
 "
-        ),
-    )
-    .expect("write");
+    ));
     let env = [("PD_KEY", PD_KEY)];
     let planned = tether_against(work.path(), &sim, &["plan"], &env);
     crate::common::assert_contains(&planned.stdout, "10 to update");

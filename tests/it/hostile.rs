@@ -34,12 +34,9 @@ fn serve(status: &'static str, content_type: &'static str, body: Vec<u8>) -> Str
 }
 
 fn plan_against(base: &str) -> crate::common::Run {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("tether.yaml"),
+    let dir = crate::common::folder_with(
         "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    integrations:\n      PAGER_DUTY:\n        serviceKey: ${PD_KEY}\n",
-    )
-    .expect("write");
+    );
     tether(
         dir.path(),
         &[

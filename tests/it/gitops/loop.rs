@@ -303,12 +303,7 @@ fn safety_gates_refuse_with_exit_4_and_write_nothing() {
     );
     crate::common::assert_contains(&too_many.stderr, "more than `--max-deletes` allows (0)");
 
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        work.path().join("tether.yaml"),
-        "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: payments-prod\n    mode: authoritative\n",
-    )
-    .expect("write");
+    let work = crate::common::folder_with("version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: payments-prod\n    mode: authoritative\n");
     let last_paging = loop_run_in(work.path(), &sim, &["apply", "--auto-approve", "--max-deletes", "10"]);
     crate::common::assert_refused(&last_paging, &sim, "last paging integration");
 
@@ -426,12 +421,7 @@ fn rerun_after_the_fault_clears_converges() {
 #[test]
 fn a_project_that_cannot_be_fetched_fails_alone() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        work.path().join("tether.yaml"),
-        "version: 1\nprojects:\n  - name: payments-prod\n  - name: no-such-project\n",
-    )
-    .expect("write");
+    let work = crate::common::folder_with("version: 1\nprojects:\n  - name: payments-prod\n  - name: no-such-project\n");
     let run = loop_run_in(work.path(), &sim, &["plan"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(run.stdout.contains("no-such-project"));
