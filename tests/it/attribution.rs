@@ -195,8 +195,7 @@ fn drift_names_the_person_who_changed_an_integration_in_the_ui() {
         &sim,
         &["drift", "--api", "v2", "--output", "json"],
     );
-    assert_eq!(json.code, 2, "{}", json.transcript());
-    let document: Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let document = crate::common::json_output(&json, 2);
     let attribution = &document["projects"][0]["attribution"];
     assert_eq!(attribution["window_days"], 30);
     assert_eq!(attribution["error"], Value::Null);
@@ -279,8 +278,7 @@ fn events_that_cannot_be_read_are_a_note_not_a_failure() {
             "--detailed-exitcode",
         ],
     );
-    assert_eq!(json.code, 2, "{}", json.transcript());
-    let document: Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let document = crate::common::json_output(&json, 2);
     let error = document["projects"][0]["attribution"]["error"]
         .as_str()
         .expect("the reason");

@@ -183,6 +183,13 @@ pub fn plan_item<'a>(project: &'a serde_json::Value, kind: &str) -> &'a serde_js
         .unwrap_or_else(|| panic!("the {kind} item"))
 }
 
+/// What `run` printed on stdout, as JSON, once it ended with `code`.
+#[track_caller]
+pub fn json_output(run: &Run, code: i32) -> serde_json::Value {
+    assert_eq!(run.code, code, "{}", run.transcript());
+    serde_json::from_str(&run.stdout).expect("JSON on stdout")
+}
+
 /// Checks that `text` holds `part`, showing `text` when it does not.
 #[track_caller]
 pub fn assert_contains(text: &str, part: &str) {

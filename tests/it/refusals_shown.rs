@@ -63,13 +63,14 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
         .split(&format!("\n{PROJECT}"))
         .next()
         .expect("the top");
-    assert!(
-        top.contains("tether apply would refuse this plan (exit 4, nothing written):")
-            && top.contains(HEADLINE)
-            && top.contains("passes with: --max-deletes 5 or --force"),
-        "the refusal at the top of the text plan:\n{}",
-        text.stdout
-    );
+    // The refusal stands at the top of the text plan.
+    for part in [
+        "tether apply would refuse this plan (exit 4, nothing written):",
+        HEADLINE,
+        "passes with: --max-deletes 5 or --force",
+    ] {
+        crate::common::assert_contains(top, part);
+    }
 
     let markdown = tether(&[
         "plan",
@@ -81,13 +82,14 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
     ]);
     assert_eq!(markdown.code, 4, "{}", markdown.transcript());
     let before_details = markdown.stdout.split("<details>").next().expect("the top");
-    assert!(
-        before_details.contains("> [!CAUTION]")
-            && before_details.contains(HEADLINE)
-            && before_details.contains("Passes with `--max-deletes 5` or `--force`."),
-        "the refusal before the details:\n{}",
-        markdown.stdout
-    );
+    // And before the details of the markdown plan.
+    for part in [
+        "> [!CAUTION]",
+        HEADLINE,
+        "Passes with `--max-deletes 5` or `--force`.",
+    ] {
+        crate::common::assert_contains(before_details, part);
+    }
     assert!(
         markdown.stdout.contains("DATADOG will be deleted"),
         "the refusal does not hide the plan:\n{}",
@@ -103,8 +105,7 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
         "--out",
         "plan.json",
     ]);
-    assert_eq!(json.code, 0, "{}", json.transcript());
-    let document: Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let document = crate::common::json_output(&json, 0);
     assert_eq!(
         document["refusals"],
         serde_json::json!([{
@@ -133,8 +134,7 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
         "json",
         "--detailed-exitcode",
     ]);
-    assert_eq!(allowed.code, 2, "{}", allowed.transcript());
-    let document: Value = serde_json::from_str(&allowed.stdout).expect("JSON");
+    let document = crate::common::json_output(&allowed, 2);
     assert_eq!(document["refusals"], serde_json::json!([]));
 }
 

@@ -144,8 +144,7 @@ projects:
 ";
     let work = work(file);
     let planned = run(&sim, work.path(), &["plan", "--output", "json"]);
-    assert_eq!(planned.code, 0, "{}", planned.transcript());
-    let plan: serde_json::Value = serde_json::from_str(&planned.stdout).expect("JSON");
+    let plan = crate::common::json_output(&planned, 0);
     assert_eq!(plan["projects"].as_array().map(Vec::len), Some(1));
     assert_eq!(plan["projects"][0]["name"], "a");
     assert_eq!(plan["projects"][0]["selected_by"], "tether.yaml:3:5");

@@ -94,8 +94,7 @@ fn plan_shows_every_kind_of_change_in_one_get_per_project() {
 fn plan_as_json_and_markdown() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let json = loop_run(&sim, &["plan", "--output", "json"]);
-    assert_eq!(json.code, 0, "{}", json.transcript());
-    let document: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let document = crate::common::json_output(&json, 0);
     assert_eq!(document["format_version"], 2);
     let markdown = loop_run(&sim, &["plan", "--output", "markdown"]);
     assert_eq!(markdown.code, 0);
@@ -125,8 +124,7 @@ fn json_outputs_match_their_schemas_and_share_their_keys() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let work = copy_of_the_loop_file();
     let json = loop_run_in(work.path(), &sim, &["plan", "--output", "json"]);
-    assert_eq!(json.code, 0, "{}", json.transcript());
-    let plan: serde_json::Value = serde_json::from_str(&json.stdout).expect("plan JSON");
+    let plan = crate::common::json_output(&json, 0);
     assert_matches_schema("plan", &plan);
     let project = &plan["projects"][0];
     for key in ["group_id", "name", "project", "mode", "items"] {
@@ -145,8 +143,7 @@ fn json_outputs_match_their_schemas_and_share_their_keys() {
     );
 
     let applied = loop_run_in(work.path(), &sim, &["apply", "plan.json", "--auto-approve", "--output", "json"]);
-    assert_eq!(applied.code, 0, "{}", applied.transcript());
-    let report: serde_json::Value = serde_json::from_str(&applied.stdout).expect("report JSON");
+    let report = crate::common::json_output(&applied, 0);
     assert_matches_schema("apply-report", &report);
 
     let saved_ops = saved["operations"].as_array().expect("operations");
