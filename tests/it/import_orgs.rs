@@ -62,41 +62,22 @@ fn dd(n: usize, region: &str) -> String {
 /// Datadog EU key, a third has a key of its own; in B two share another
 /// PagerDuty key and Datadog US; in C every project is alike (a third key).
 fn fleet() -> StateFile {
+    // Ids `65f1a2b3c4d5e6f7a8b9` and the last four digits given here.
     let projects: [(&str, &str, &str, String); 9] = [
-        (
-            "65f1a2b3c4d5e6f7a8b9a001",
-            "a-api",
-            ORG_A,
-            pd(0) + &dd(4, "EU"),
-        ),
-        (
-            "65f1a2b3c4d5e6f7a8b9a002",
-            "a-web",
-            ORG_A,
-            pd(0) + &dd(4, "EU"),
-        ),
-        ("65f1a2b3c4d5e6f7a8b9a003", "a-jobs", ORG_A, pd(1)),
-        (
-            "65f1a2b3c4d5e6f7a8b9b001",
-            "b-api",
-            ORG_B,
-            pd(2) + &dd(5, "US"),
-        ),
-        (
-            "65f1a2b3c4d5e6f7a8b9b002",
-            "b-web",
-            ORG_B,
-            pd(2) + &dd(5, "US"),
-        ),
-        ("65f1a2b3c4d5e6f7a8b9b003", "b-batch", ORG_B, dd(6, "EU")),
-        ("65f1a2b3c4d5e6f7a8b9c001", "c-api", ORG_C, pd(3)),
-        ("65f1a2b3c4d5e6f7a8b9c002", "c-web", ORG_C, pd(3)),
-        ("65f1a2b3c4d5e6f7a8b9c003", "c-ml", ORG_C, pd(3)),
+        ("a001", "a-api", ORG_A, pd(0) + &dd(4, "EU")),
+        ("a002", "a-web", ORG_A, pd(0) + &dd(4, "EU")),
+        ("a003", "a-jobs", ORG_A, pd(1)),
+        ("b001", "b-api", ORG_B, pd(2) + &dd(5, "US")),
+        ("b002", "b-web", ORG_B, pd(2) + &dd(5, "US")),
+        ("b003", "b-batch", ORG_B, dd(6, "EU")),
+        ("c001", "c-api", ORG_C, pd(3)),
+        ("c002", "c-web", ORG_C, pd(3)),
+        ("c003", "c-ml", ORG_C, pd(3)),
     ];
     let mut text = String::from("projects:\n");
     for (id, name, org, integrations) in projects {
         text.push_str(&format!(
-            "  - id: {id}\n    name: {name}\n    orgId: {org}\n    integrations:\n{integrations}"
+            "  - id: 65f1a2b3c4d5e6f7a8b9{id}\n    name: {name}\n    orgId: {org}\n    integrations:\n{integrations}"
         ));
     }
     StateFile::parse(&text).expect("state")
