@@ -103,12 +103,8 @@ fn a_today_that_is_not_a_day_is_an_error() {
 fn plan_shows_the_warnings_and_keeps_its_exit_code() {
     let state = StateFile::load(&fixtures().join("loop/state.yaml")).expect("state loads");
     let sim = Sim::builder().state(state).start();
-    let run = tether_against(
-        &dir(),
-        &sim,
-        &["plan", "--api", "v1", "--project", "payments-staging"],
-        ENV,
-    );
+    let tether_here = |args: &[&str]| tether_against(&dir(), &sim, args, ENV);
+    let run = tether_here(&["plan", "--api", "v1", "--project", "payments-staging"]);
     assert_no_secret(&run);
     // The plan shows the URL's mask (scheme and host) as it always does;
     // the warning names the host's suffix only.
@@ -122,12 +118,7 @@ fn plan_shows_the_warnings_and_keeps_its_exit_code() {
         ],
     );
     crate::common::assert_starts_with(&run.stdout, "Plan: ");
-    let detailed = tether_against(
-        &dir(),
-        &sim,
-        &["plan", "--api", "v2", "--detailed-exitcode", "-q"],
-        ENV,
-    );
+    let detailed = tether_here(&["plan", "--api", "v2", "--detailed-exitcode", "-q"]);
     assert_eq!(
         detailed.code,
         2,

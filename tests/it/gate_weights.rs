@@ -52,15 +52,11 @@ projects:
 "
     ));
     let env = [("PD_KEY", PD_KEY)];
-    let planned = tether_against(work.path(), &sim, &["plan"], &env);
+    let tether = |args: &[&str]| tether_against(work.path(), &sim, args, &env);
+    let planned = tether(&["plan"]);
     crate::common::assert_contains(&planned.stdout, "10 to update");
     sim.reset_counters();
-    let refused = tether_against(
-        work.path(),
-        &sim,
-        &["apply", "--auto-approve", "--no-progress"],
-        &env,
-    );
+    let refused = tether(&["apply", "--auto-approve", "--no-progress"]);
     assert_refused(
         &refused,
         &sim,

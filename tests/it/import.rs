@@ -159,15 +159,11 @@ fn an_organization_over_several_pages() {
 #[test]
 fn import_needs_projects_or_an_organization() {
     let sim = Sim::builder().state(loop_state()).start();
-    let none = run(Path::new("."), &sim, &["import"], &[]);
+    let tether = |args: &[&str]| run(Path::new("."), &sim, args, &[]);
+    let none = tether(&["import"]);
     assert_eq!(none.code, 1);
     assert!(none.stderr.contains("`--project ID|NAME`"));
-    let missing = run(
-        Path::new("."),
-        &sim,
-        &["import", "--project", "no-such-project"],
-        &[],
-    );
+    let missing = tether(&["import", "--project", "no-such-project"]);
     assert_eq!(missing.code, 1);
     crate::common::assert_contains(&missing.stderr, "no project named `no-such-project`");
 }
@@ -275,26 +271,17 @@ fn secrets_out_is_a_secrets_file_to_fill_in() {
     }
     std::fs::write(&path, filled).expect("fill in");
     sim.reset_counters();
-    let plan = run(
-        work.path(),
-        &sim,
-        &["plan", "--detailed-exitcode", "--secrets", "secrets.yaml"],
-        &[],
-    );
+    let tether = |args: &[&str]| run(work.path(), &sim, args, &[]);
+    let plan = tether(&["plan", "--detailed-exitcode", "--secrets", "secrets.yaml"]);
     assert_eq!(plan.code, 0, "{}", plan.transcript());
     assert_eq!(sim.counters().writes(), 0);
-    let again = run(
-        work.path(),
-        &sim,
-        &[
-            "import",
-            "--org",
-            "6600000000000000000000aa",
-            "--secrets-out",
-            "secrets.yaml",
-        ],
-        &[],
-    );
+    let again = tether(&[
+        "import",
+        "--org",
+        "6600000000000000000000aa",
+        "--secrets-out",
+        "secrets.yaml",
+    ]);
     assert_eq!(
         again.code,
         1,

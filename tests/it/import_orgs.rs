@@ -207,15 +207,11 @@ fn three_organizations_import_into_a_directory_that_plans_to_zero() {
 
     let env = variables(&imported.stderr);
     assert_eq!(env.len(), masks.len(), "{}", imported.stderr);
-    let validated = run(work.path(), &sim, &["validate", "-f", "orgs"], &env);
+    let tether = |args: &[&str]| run(work.path(), &sim, args, &env);
+    let validated = tether(&["validate", "-f", "orgs"]);
     assert_eq!(validated.code, 0, "{}\n{all}", validated.transcript());
     sim.reset_counters();
-    let plan = run(
-        work.path(),
-        &sim,
-        &["plan", "-f", "orgs", "--detailed-exitcode"],
-        &env,
-    );
+    let plan = tether(&["plan", "-f", "orgs", "--detailed-exitcode"]);
     assert_no_change(&plan, &sim, &all);
 }
 
@@ -325,7 +321,8 @@ fn org_is_repeatable() {
 #[test]
 fn all_orgs_imports_every_organization_the_credentials_can_see() {
     let sim = crate::common::Sim::builder().state(fleet()).start();
-    let imported = run(Path::new("."), &sim, &["import", "--all-orgs"], &[]);
+    let tether = |args: &[&str]| run(Path::new("."), &sim, args, &[]);
+    let imported = tether(&["import", "--all-orgs"]);
     assert_eq!(imported.code, 0, "{}", imported.transcript());
     assert_eq!(imported.stdout.matches("  - id: ").count(), 9);
     assert_eq!(sim.counters().get("GET", "/api/atlas/v2/orgs"), 1);
@@ -334,12 +331,7 @@ fn all_orgs_imports_every_organization_the_credentials_can_see() {
             .get("GET", "/api/atlas/v2/orgs/{orgId}/groups"),
         3
     );
-    let both = run(
-        Path::new("."),
-        &sim,
-        &["import", "--all-orgs", "--org", ORG_A],
-        &[],
-    );
+    let both = tether(&["import", "--all-orgs", "--org", ORG_A]);
     assert_eq!(both.code, 1, "{}", both.transcript());
     drop(sim);
     let empty = crate::common::Sim::builder()
@@ -366,30 +358,16 @@ fn output_directory_files_are_not_replaced_without_force() {
     std::fs::create_dir(&dir).expect("mkdir");
     let kept = dir.join(format!("{ORG_B}.yaml"));
     std::fs::write(&kept, "# mine\n").expect("write");
-    let refused = run(
-        work.path(),
-        &sim,
-        &["import", "--all-orgs", "-o", "orgs"],
-        &[],
-    );
+    let tether = |args: &[&str]| run(work.path(), &sim, args, &[]);
+    let refused = tether(&["import", "--all-orgs", "-o", "orgs"]);
     crate::common::assert_exit_saying(&refused, 1, &["exists", "--force"]);
     assert_eq!(std::fs::read_to_string(&kept).expect("kept"), "# mine\n");
     assert_eq!(yaml_files(&dir).len(), 1, "nothing else was written");
     crate::common::assert_lacks(&refused.stderr, "also holds");
-    let by_org = run(
-        work.path(),
-        &sim,
-        &["import", "--org", ORG_B, "-o", "orgs"],
-        &[],
-    );
+    let by_org = tether(&["import", "--org", ORG_B, "-o", "orgs"]);
     assert_eq!(by_org.code, 1, "{}", by_org.transcript());
     std::fs::write(dir.join("team.yaml"), "version: 1\n").expect("write");
-    let forced = run(
-        work.path(),
-        &sim,
-        &["import", "--all-orgs", "-o", "orgs", "--force"],
-        &[],
-    );
+    let forced = tether(&["import", "--all-orgs", "-o", "orgs", "--force"]);
     assert_eq!(forced.code, 0, "{}", forced.transcript());
     assert_eq!(yaml_files(&dir).len(), 4);
     // A file import did not write is read with the others: said once.

@@ -87,20 +87,16 @@ fn a_project_without_prometheus_is_named_and_none_at_all_fails() {
 fn import_prints_it_for_the_prometheus_integrations_it_imports() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let work = tempfile::tempdir().expect("tempdir");
-    let run = tether_against(
-        work.path(),
-        &sim,
-        &[
-            "import",
-            "--api",
-            "v1",
-            "--project",
-            "payments-staging",
-            "--project",
-            "payments-prod",
-        ],
-        &[],
-    );
+    let tether = |args: &[&str]| tether_against(work.path(), &sim, args, &[]);
+    let run = tether(&[
+        "import",
+        "--api",
+        "v1",
+        "--project",
+        "payments-staging",
+        "--project",
+        "payments-prod",
+    ]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(!run.all_output().contains(PASSWORD));
     let (_, config) = run
@@ -109,18 +105,13 @@ fn import_prints_it_for_the_prometheus_integrations_it_imports() {
         .unwrap_or_else(|| panic!("{}", run.stderr));
     let parsed: serde_json::Value = serde_saphyr::from_str(config).expect(config);
     assert_eq!(parsed["scrape_configs"].as_array().map(Vec::len), Some(1));
-    let quiet = tether_against(
-        work.path(),
-        &sim,
-        &[
-            "import",
-            "-q",
-            "--api",
-            "v1",
-            "--project",
-            "payments-staging",
-        ],
-        &[],
-    );
+    let quiet = tether(&[
+        "import",
+        "-q",
+        "--api",
+        "v1",
+        "--project",
+        "payments-staging",
+    ]);
     crate::common::assert_lacks(&quiet.stderr, "scrape_configs");
 }
