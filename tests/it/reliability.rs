@@ -726,12 +726,8 @@ projects:
         ("PD_KEY", "from-env-pd-key-000000000000001"),
         ("TETHER_SECRETS_JSON", json),
     ];
-    let applied = run(
-        work.path(),
-        &sim,
-        &["apply", "--auto-approve", "--secrets", "secrets.yaml"],
-        &env,
-    );
+    let apply = ["apply", "--auto-approve", "--secrets", "secrets.yaml"];
+    let applied = run(work.path(), &sim, &apply, &env);
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     let output = applied.all_output();
     for value in [
