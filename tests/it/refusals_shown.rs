@@ -50,8 +50,11 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
     let sim = Sim::builder().state(state()).start();
     let dir = work();
     let tether = |args: &[&str]| run(dir.path(), &sim, args);
+    let plan = |max_deletes: &str, more: &[&str]| {
+        tether(&[&["plan", "--max-deletes", max_deletes][..], more].concat())
+    };
 
-    let text = tether(&["plan", "--max-deletes", "2"]);
+    let text = plan("2", &[]);
     assert_eq!(
         text.code,
         0,
@@ -72,14 +75,7 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
         crate::common::assert_contains(top, part);
     }
 
-    let markdown = tether(&[
-        "plan",
-        "--max-deletes",
-        "2",
-        "--output",
-        "markdown",
-        "--detailed-exitcode",
-    ]);
+    let markdown = plan("2", &["--output", "markdown", "--detailed-exitcode"]);
     assert_eq!(markdown.code, 4, "{}", markdown.transcript());
     let before_details = markdown.stdout.split("<details>").next().expect("the top");
     // And before the details of the markdown plan.
@@ -96,15 +92,7 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
         markdown.stdout
     );
 
-    let json = tether(&[
-        "plan",
-        "--max-deletes",
-        "2",
-        "--output",
-        "json",
-        "--out",
-        "plan.json",
-    ]);
+    let json = plan("2", &["--output", "json", "--out", "plan.json"]);
     let document = crate::common::json_output(&json, 0);
     assert_eq!(
         document["refusals"],
@@ -126,14 +114,7 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
     assert_eq!(merge.code, 4, "the merge does what the plan said");
     assert_eq!(sim.counters().writes(), 0);
 
-    let allowed = tether(&[
-        "plan",
-        "--max-deletes",
-        "5",
-        "--output",
-        "json",
-        "--detailed-exitcode",
-    ]);
+    let allowed = plan("5", &["--output", "json", "--detailed-exitcode"]);
     let document = crate::common::json_output(&allowed, 2);
     assert_eq!(document["refusals"], serde_json::json!([]));
 }
