@@ -224,6 +224,14 @@ pub fn assert_exit_saying(run: &Run, code: i32, parts: &[&str]) {
     }
 }
 
+/// Checks that `text` holds none of `parts`, showing the one it holds.
+#[track_caller]
+pub fn assert_lacks_any(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(!text.contains(part), "{part} shown: {text}");
+    }
+}
+
 /// Checks that apply refused (exit 4) saying `why`, and that the simulator
 /// saw no write.
 pub fn assert_refused(run: &Run, sim: &SimHandle, why: &str) {

@@ -729,16 +729,16 @@ projects:
     let apply = ["apply", "--auto-approve", "--secrets", "secrets.yaml"];
     let applied = run(work.path(), &sim, &apply, &env);
     assert_eq!(applied.code, 0, "{}", applied.transcript());
-    let output = applied.all_output();
-    for value in [
-        "from-env-pd",
-        "0123456789abcdef0123456789ab0002",
-        "from-json-og",
-        "from-file-",
-        "0123456789abcdef0123456789ab0003",
-    ] {
-        assert!(!output.contains(value), "{value} shown: {output}");
-    }
+    crate::common::assert_lacks_any(
+        &applied.all_output(),
+        &[
+            "from-env-pd",
+            "0123456789abcdef0123456789ab0002",
+            "from-json-og",
+            "from-file-",
+            "0123456789abcdef0123456789ab0003",
+        ],
+    );
     let state = sim.snapshot();
     let id = "65f1a2b3c4d5e6f7a8b9c0a9";
     assert_eq!(
@@ -783,17 +783,13 @@ projects:
 fn a_malformed_secrets_source_is_named_and_never_quoted() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let work = work_with("version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n");
-    std::fs::write(work.path().join("list.yaml"), "- quoted-secret-value-1\n").expect("write");
-    std::fs::write(
-        work.path().join("nested.yaml"),
-        "PD_KEY:\n  inner: quoted-secret-value-2\n",
-    )
-    .expect("write");
-    std::fs::write(
-        work.path().join("broken.json"),
-        "{\"PD_KEY\": \"quoted-secret-value-3",
-    )
-    .expect("write");
+    for (name, text) in [
+        ("list.yaml", "- quoted-secret-value-1\n"),
+        ("nested.yaml", "PD_KEY:\n  inner: quoted-secret-value-2\n"),
+        ("broken.json", "{\"PD_KEY\": \"quoted-secret-value-3"),
+    ] {
+        std::fs::write(work.path().join(name), text).expect("write");
+    }
     for (args, env, expected) in [
         (
             vec!["plan", "--secrets", "list.yaml"],
