@@ -8,7 +8,7 @@
 use serde_json::{Map, Value, json};
 use tether::sim::{Assumptions, AuthMode, StateFile, V2_MEDIA_TYPE};
 
-use super::helpers::{OWNER, PROD, READ_ONLY, SANDBOX, assert_error, example, open};
+use super::helpers::{OWNER, PROD, READ_ONLY, SANDBOX, assert_error, example, open, strings};
 use super::log_metric_support::*;
 
 /// The path of an operation of the facts for one project, with `ids` for
@@ -319,12 +319,7 @@ fn writes_record_the_documented_event_types() {
         "/api/atlas/v2/groups/{SANDBOX}/events?eventType=GCP_LOG_STREAMING_ENABLED&eventType=OTEL_METRIC_INTEGRATION_DISABLED"
     );
     let listed = http.send("GET", &path, V2_MEDIA_TYPE, None).json();
-    let names: Vec<&str> = listed["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .filter_map(|e| e["eventTypeName"].as_str())
-        .collect();
+    let names: Vec<&str> = strings(&listed["results"], "eventTypeName");
     assert_eq!(
         names,
         [
@@ -355,12 +350,7 @@ fn lists_page_and_filter_like_every_other_listing() {
             .get(&format!("{}?itemsPerPage=2&pageNum={page}", logs(SANDBOX)))
             .json();
         assert_eq!(body["totalCount"], 7);
-        let rels: Vec<&str> = body["links"]
-            .as_array()
-            .expect("links")
-            .iter()
-            .filter_map(|l| l["rel"].as_str())
-            .collect();
+        let rels: Vec<&str> = strings(&body["links"], "rel");
         assert_eq!(rels.contains(&"next"), page < 4, "page {page}: {rels:?}");
         seen.extend(
             body["results"]

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::helpers::{PROD, SANDBOX, open};
+use super::helpers::{PROD, SANDBOX, open, strings};
 use super::log_metric_support::*;
 use crate::common::{fixtures, repo_root};
 
@@ -120,12 +120,7 @@ fn every_log_type_in_the_facts_is_created_read_and_listed() {
         }
     }
     let list = http.get(&logs(PROD)).json();
-    let listed: Vec<&str> = list["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .filter_map(|e| e["type"].as_str())
-        .collect();
+    let listed: Vec<&str> = strings(&list["results"], "type");
     assert_eq!(listed, kinds, "creation order");
 }
 
