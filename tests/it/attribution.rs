@@ -12,8 +12,6 @@ use tether::sim::{AlertConfig, ApiKey, Faults, Role, Scalar, SimHandle, StateFil
 use crate::common::{Run, Sim, SimBuilder, assert_refused, tether_against};
 
 const PROJECT: &str = "65f1a2b3c4d5e6f7a8b9c0e1";
-const PD_ID: &str = "6610a1b2c3d4e5f6a7b8c9e1";
-const HOOK_ID: &str = "6610a1b2c3d4e5f6a7b8c9e2";
 const PD_KEY: &str = "attribution-pd-key-0000000000c0de";
 const HOOK_URL: &str = "https://hooks.example.com/attribution/secret-path-0042";
 /// A credential of an alert's own notification: never shown by anything.
@@ -59,8 +57,8 @@ fn state_text() -> String {
     name: checkout
     orgId: 6600000000000000000000aa
     integrations:
-      PAGER_DUTY: {{id: {PD_ID}, serviceKey: {PD_KEY}}}
-      WEBHOOK: {{id: {HOOK_ID}, url: \"{HOOK_URL}\"}}
+      PAGER_DUTY: {{id: 6610a1b2c3d4e5f6a7b8c9e1, serviceKey: {PD_KEY}}}
+      WEBHOOK: {{id: 6610a1b2c3d4e5f6a7b8c9e2, url: \"{HOOK_URL}\"}}
 "
     )
 }

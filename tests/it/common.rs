@@ -14,6 +14,9 @@ use tether::sim::{
 /// no output depends on the clock.
 pub const TODAY: &str = "2026-12-02";
 
+/// The organization the tests' projects belong to.
+pub const ORG: &str = "6600000000000000000000aa";
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures")
 }

@@ -3,9 +3,8 @@
 //! listing that names a project more than once is refused in one message.
 
 use crate::client_hostile::{Reply, Seen, Server};
-use crate::common::{Run, tether};
+use crate::common::{ORG, Run, tether};
 
-const ORG: &str = "6600000000000000000000aa";
 const OTHER_ORG: &str = "6600000000000000000000bb";
 const OURS: &str = "65f1a2b3c4d5e6f7a8b90a01";
 const THEIRS: &str = "65f1a2b3c4d5e6f7a8b90b02";

@@ -1,9 +1,8 @@
 //! The share gates weigh only what apply may write: integrations that an
 //! `observe` entry looks at do not dilute a fleet-wide update.
 
-use crate::common::{Sim, assert_refused, tether_against};
+use crate::common::{ORG, Sim, assert_refused, tether_against};
 
-const ORG: &str = "6600000000000000000000aa";
 const WATCHED_ORG: &str = "6600000000000000000000bb";
 const PD_KEY: &str = "gate-weights-pd-key-000000000001";
 

@@ -9,13 +9,12 @@ use tether::atlas::keyring::{KeyringFailure, MemoryKeyring};
 use tether::atlas::{Access, AccessRequest, CredentialSource, SecretOrigin};
 use tether::sim::{SimHandle, StateFile};
 
-use crate::common::{Run, Sim, tether};
+use crate::common::{ORG, Run, Sim, tether};
 
 const PUBLIC: &str = "profilepub1";
 const PRIVATE: &str = "3f2a9c1e-profile-private-key-0001";
 const CLIENT_ID: &str = "mdb_sa_id_profile";
 const CLIENT_SECRET: &str = "mdb_sa_sk_profile_secret_value_0002";
-const ORG: &str = "6600000000000000000000aa";
 const PD_KEY: &str = "profile-pd-key-0123456789abcdef0042";
 /// Every value a run must never print.
 const SECRETS: [&str; 3] = [PRIVATE, CLIENT_SECRET, PD_KEY];

@@ -2,9 +2,8 @@
 //! counters judge the cost: one organization listing, then one GET-all per
 //! selected project.
 
-use crate::common::{Run, Sim, tether, tether_against};
+use crate::common::{ORG, Run, Sim, tether, tether_against};
 
-const ORG: &str = "6600000000000000000000aa";
 const OTHER_ORG: &str = "6600000000000000000000bb";
 const KEY: &str = "selector-pd-key-0000000000000001";
 const LIST_ORG: &str = "/api/atlas/v2/orgs/{orgId}/groups";
