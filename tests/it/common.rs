@@ -381,6 +381,20 @@ pub fn env_file(path: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The address `tether sim` gives on the first line of its `stdout`.
+pub fn sim_address(stdout: impl Read) -> String {
+    use std::io::BufRead;
+    let mut first_line = String::new();
+    io::BufReader::new(stdout)
+        .read_line(&mut first_line)
+        .expect("tether sim says where it listens");
+    first_line
+        .trim()
+        .strip_prefix("tether sim listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first_line:?}"))
+        .to_owned()
+}
+
 /// Reads a running child's output until `marker` has appeared (or it ends).
 pub fn read_until(output: &mut impl Read, marker: &str) -> String {
     let mut seen = Vec::new();
