@@ -47,6 +47,14 @@ pub fn open_with_client() -> (SimHandle, Client) {
     (sim, client)
 }
 
+/// What the example state, no credentials required, answers a GET of
+/// `path`, checked to be a 200.
+pub fn open_get(path: &str) -> Reply {
+    let reply = Client::new(&open()).get(path);
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply
+}
+
 /// The example state, credentials required.
 pub fn guarded() -> SimHandle {
     example().auth_required().start()

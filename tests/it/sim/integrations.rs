@@ -44,9 +44,7 @@ fn v1_get_all_is_the_envelope_in_enum_order_with_secrets_masked() {
 
 #[test]
 fn v2_get_all_has_newer_fields_false_booleans_and_documented_nulls() {
-    let sim = open();
-    let reply = Client::new(&sim).get(&v2(&format!("/groups/{PROD}/integrations")));
-    assert_eq!(reply.status, 200);
+    let reply = open_get(&v2(&format!("/groups/{PROD}/integrations")));
     assert_eq!(
         reply.content_type(),
         "application/vnd.atlas.2023-01-01+json"
@@ -76,9 +74,7 @@ fn v2_get_all_has_newer_fields_false_booleans_and_documented_nulls() {
 
 #[test]
 fn get_one_is_a_bare_object() {
-    let sim = open();
-    let reply = Client::new(&sim).get(&v1(&format!("/groups/{PROD}/integrations/PAGER_DUTY")));
-    assert_eq!(reply.status, 200);
+    let reply = open_get(&v1(&format!("/groups/{PROD}/integrations/PAGER_DUTY")));
     assert_eq!(
         reply.json(),
         json!({"id": "6610a1b2c3d4e5f6a7b8c9d0", "type": "PAGER_DUTY",
@@ -89,22 +85,15 @@ fn get_one_is_a_bare_object() {
 #[test]
 fn prometheus_password_is_never_returned_and_clear_fields_are() {
     let (_sim, mut client) = open_with_client();
-    let v1_reply = client.get(&v1(&format!("/groups/{STAGING}/integrations/PROMETHEUS")));
+    let one = format!("/groups/{STAGING}/integrations/PROMETHEUS");
+    let v1_reply = client.get(&v1(&one));
     let id = v1_reply.json()["id"].clone();
     assert!(is_atlas_id(&id));
-    assert_eq!(
-        v1_reply.json(),
-        json!({"id": id, "type": "PROMETHEUS", "username": "prom",
-               "serviceDiscovery": "http", "enabled": true,
-               "sendUserProvidedResourceTagsEnabled": false})
-    );
-    let v2_reply = client.get(&v2(&format!("/groups/{STAGING}/integrations/PROMETHEUS")));
-    assert_eq!(
-        v2_reply.json(),
-        json!({"id": id, "type": "PROMETHEUS", "username": "prom",
-               "serviceDiscovery": "http", "enabled": true,
-               "sendUserProvidedResourceTagsEnabled": false})
-    );
+    let shown = json!({"id": id, "type": "PROMETHEUS", "username": "prom",
+                       "serviceDiscovery": "http", "enabled": true,
+                       "sendUserProvidedResourceTagsEnabled": false});
+    assert_eq!(v1_reply.json(), shown);
+    assert_eq!(client.get(&v2(&one)).json(), shown);
     let all = client.get(&v2(&format!("/groups/{STAGING}/integrations")));
     assert!(!all.text.contains("Sup3r"));
     assert!(pick(&all.json(), "PROMETHEUS").is_some_and(|p| p.get("password").is_none()));
