@@ -250,9 +250,6 @@ const MERGE_REQUEST: &[(&str, &str)] = &[
     ("CI_MERGE_REQUEST_SOURCE_PROJECT_ID", "1217"),
 ];
 
-/// Drift on a schedule: an issue opened while Atlas differs (and the job
-/// fails), then, once in sync, a note and the issue closed.
-
 /// The calls the stubs recorded: each command line and the body it sent.
 type Calls = Vec<(String, Option<String>)>;
 
@@ -260,6 +257,9 @@ type Calls = Vec<(String, Option<String>)>;
 fn commands(calls: &[(String, Option<String>)]) -> Vec<&str> {
     calls.iter().map(|(command, _)| command.as_str()).collect()
 }
+
+/// Drift on a schedule: an issue opened while Atlas differs (and the job
+/// fails), then, once in sync, a note and the issue closed.
 #[test]
 fn gitlab_drift_opens_then_closes_one_issue() {
     let Some(runner) = gitlab_ci_local() else {

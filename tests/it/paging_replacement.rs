@@ -38,11 +38,10 @@ fn replaced_by(replacement: &str) -> tempfile::TempDir {
         "VICTOR_OPS" => "VICTOR_OPS:\n        apiKey: ${VO_KEY}\n        routingKey: pager",
         _ => "PAGER_DUTY:\n        serviceKey: ${PD_KEY}",
     };
-    let work = crate::common::folder_with(&format!(
+    crate::common::folder_with(&format!(
         "version: 1\nprojects:\n  - id: {GROUP}\n    name: paging\n    integrations:\n      \
-             {declared}\n"
-    ));
-    work
+         {declared}\n"
+    ))
 }
 
 fn apply(sim: &SimHandle, work: &tempfile::TempDir, output: &str) -> Run {
