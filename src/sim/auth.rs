@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::assumptions::NcPolicy;
-use super::errors::ApiError;
+use super::errors::{ApiError, json_response};
 
 pub const REALM: &str = "MMS Public API";
 
@@ -364,16 +364,10 @@ impl Authenticator {
         rng: &Mutex<fastrand::Rng>,
     ) -> Response {
         let oauth_error = |status: StatusCode, error: &str, description: &str| {
-            let mut response = (
+            json_response(
                 status,
-                json!({"error": error, "error_description": description}).to_string(),
+                &json!({"error": error, "error_description": description}),
             )
-                .into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            response
         };
         let form = String::from_utf8_lossy(body);
         let grant = form
@@ -432,13 +426,8 @@ impl Authenticator {
             "expires_in": self.token_lifetime.as_secs(),
             "token_type": "Bearer",
         });
-        let mut response = (StatusCode::OK, body.to_string()).into_response();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        headers.insert(
+        let mut response = json_response(StatusCode::OK, &body);
+        response.headers_mut().insert(
             HeaderName::from_static("cache-control"),
             HeaderValue::from_static("no-store"),
         );

@@ -240,15 +240,21 @@ impl ApiError {
     }
 }
 
+/// `body` as `application/json`, with `status`: how errors and the token
+/// endpoint answer.
+pub fn json_response(status: StatusCode, body: &serde_json::Value) -> Response {
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = self.body().to_string();
-        let mut response = (self.status, body).into_response();
+        let mut response = json_response(self.status, &self.body());
         let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
         headers.insert(
             HeaderName::from_static("x-error-code"),
             HeaderValue::from_static(self.code),

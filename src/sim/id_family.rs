@@ -4,13 +4,11 @@
 //! (reads included), each write recorded as an event. Each family says what
 //! differs in a [`Family`].
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use serde_json::{Map, Value, json};
@@ -21,12 +19,12 @@ use super::Sim;
 use super::assumptions::Assumptions;
 use super::assumptions::events::UI_REMOTE_ADDRESS;
 use super::assumptions::log_metric::REDACTED_HEADER_VALUE;
-use super::auth::Role;
 use super::errors::ApiError;
 use super::family_fields::{ReadBack, Rule};
+use super::family_request::FamilyRequest;
 use super::family_validate::{Fields, object};
 use super::media::{self, Presentation};
-use super::project::{Caller_, Who, group, group_mut, record};
+use super::project::{Who, group, group_mut, record};
 use super::state::{Entry, Project};
 use super::wire::{Page, base_url};
 
@@ -75,8 +73,8 @@ pub struct Limit {
     pub code: &'static str,
 }
 
-type Shared = State<Arc<Sim>>;
-type Query_ = Query<HashMap<String, String>>;
+/// A request naming one entry: the project's id, then the entry's.
+type Ids = FamilyRequest<(String, String)>;
 
 pub fn routes(router: Router<Arc<Sim>>, family: &'static Family) -> Router<Arc<Sim>> {
     let collection = format!("/api/atlas/v2/groups/{{groupId}}/{}", family.collection);
@@ -84,80 +82,16 @@ pub fn routes(router: Router<Arc<Sim>>, family: &'static Family) -> Router<Arc<S
     router
         .route(
             &collection,
-            get(
-                move |State(sim): Shared,
-                      Path(group_id): Path<String>,
-                      Query(query): Query_,
-                      headers: HeaderMap,
-                      caller: Caller_| {
-                    list(family, sim, group_id, query, headers, caller)
-                },
-            )
-            .post(
-                move |State(sim): Shared,
-                      Path(group_id): Path<String>,
-                      Query(query): Query_,
-                      headers: HeaderMap,
-                      caller: Caller_,
-                      body: Bytes| {
-                    create(family, sim, group_id, query, headers, caller, body)
-                },
+            get(move |request: FamilyRequest<String>| list(family, request)).post(
+                move |request: FamilyRequest<String>, body: Bytes| create(family, request, body),
             ),
         )
         .route(
             &one,
-            get(
-                move |State(sim): Shared,
-                      Path(ids): Path<(String, String)>,
-                      Query(query): Query_,
-                      headers: HeaderMap,
-                      caller: Caller_| {
-                    get_one(family, sim, ids, query, headers, caller)
-                },
-            )
-            .put(
-                move |State(sim): Shared,
-                      Path(ids): Path<(String, String)>,
-                      Query(query): Query_,
-                      headers: HeaderMap,
-                      caller: Caller_,
-                      body: Bytes| {
-                    update(family, sim, ids, query, headers, caller, body)
-                },
-            )
-            .delete(
-                move |State(sim): Shared,
-                      Path(ids): Path<(String, String)>,
-                      headers: HeaderMap,
-                      caller: Caller_| {
-                    delete(family, sim, ids, headers, caller)
-                },
-            ),
+            get(move |request: Ids| get_one(family, request))
+                .put(move |request: Ids, body: Bytes| update(family, request, body))
+                .delete(move |request: Ids| delete(family, request)),
         )
-}
-
-/// Every operation of these families needs Project Owner, reads included.
-pub fn require_owner(caller: &Caller_) -> Result<(), ApiError> {
-    match caller {
-        Some(axum::Extension(caller)) if caller.role == Role::ReadOnly => {
-            Err(ApiError::forbidden())
-        }
-        _ => Ok(()),
-    }
-}
-
-/// What the caller asked for and may do, checked in Atlas's order: the
-/// media type, the role, then the presentation.
-pub fn admit(
-    sim: &Sim,
-    offered: &[&'static str],
-    headers: &HeaderMap,
-    query: &HashMap<String, String>,
-    caller: &Caller_,
-) -> Result<(&'static str, Presentation), ApiError> {
-    let media = media::negotiate(headers, offered, &sim.assumptions)?;
-    require_owner(caller)?;
-    Ok((media, Presentation::from_query(query)?))
 }
 
 /// An entry as every read answers it: secrets masked, write-only values
@@ -215,17 +149,13 @@ fn position(family: &Family, project: &Project, id: &str) -> Result<usize, ApiEr
 
 async fn list(
     family: &'static Family,
-    sim: Arc<Sim>,
-    group_id: String,
-    query: HashMap<String, String>,
-    headers: HeaderMap,
-    caller: Caller_,
+    request: FamilyRequest<String>,
 ) -> Result<Response, ApiError> {
-    let media = media::negotiate(&headers, family.media, &sim.assumptions)?;
-    require_owner(&caller)?;
-    let page = Page::from_query(&query, &sim.assumptions)?;
+    let media = request.negotiate(family.media)?;
+    let (sim, group_id, query) = (&request.sim, &request.path, &request.query);
+    let page = Page::from_query(query, &sim.assumptions)?;
     let state = sim.read();
-    let project = group(&state, &group_id)?;
+    let project = group(&state, group_id)?;
     let keep = |entry: &&Entry| {
         family.filters.iter().all(|(param, field)| {
             query.get(*param).is_none_or(|wanted| {
@@ -240,7 +170,7 @@ async fn list(
         .collect();
     let url = format!(
         "{}/api/atlas/v2/groups/{group_id}/{}",
-        base_url(&headers),
+        base_url(&request.headers),
         family.collection
     );
     let body = page.envelope(all, &url, &sim.assumptions);
@@ -251,19 +181,15 @@ async fn list(
     Ok(media::answer(media, StatusCode::OK, body, presentation))
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn create(
     family: &'static Family,
-    sim: Arc<Sim>,
-    group_id: String,
-    query: HashMap<String, String>,
-    headers: HeaderMap,
-    caller: Caller_,
+    request: FamilyRequest<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (media, presentation) = admit(&sim, family.media, &headers, &query, &caller)?;
+    let (media, presentation) = request.admit(family.media)?;
+    let sim = &request.sim;
     let mut state = sim.write();
-    let project = group_mut(&mut state, &group_id)?;
+    let project = group_mut(&mut state, &request.path)?;
     let fields = (family.validate)(&object(&body)?, None)?;
     if let Some(Limit { of, code }) = family.limit
         && (family.entries)(project).len() >= of(&sim.assumptions)
@@ -283,7 +209,7 @@ async fn create(
     let event = (family.event)(&entry.fields, Write::Create);
     let answer = read_back(family, &entry);
     (family.entries_mut)(project).push(entry);
-    record(&sim, project, &event, Who::of(caller));
+    record(sim, project, &event, Who::of(request.caller));
     Ok(media::answer(
         media,
         StatusCode::CREATED,
@@ -292,39 +218,25 @@ async fn create(
     ))
 }
 
-async fn get_one(
-    family: &'static Family,
-    sim: Arc<Sim>,
-    (group_id, id): (String, String),
-    query: HashMap<String, String>,
-    headers: HeaderMap,
-    caller: Caller_,
-) -> Result<Response, ApiError> {
-    let (media, presentation) = admit(&sim, family.media, &headers, &query, &caller)?;
-    let state = sim.read();
-    let project = group(&state, &group_id)?;
-    let at = position(family, project, &id)?;
+async fn get_one(family: &'static Family, request: Ids) -> Result<Response, ApiError> {
+    let (media, presentation) = request.admit(family.media)?;
+    let (group_id, id) = &request.path;
+    let state = request.sim.read();
+    let project = group(&state, group_id)?;
+    let at = position(family, project, id)?;
     let answer = read_back(family, &(family.entries)(project)[at]);
     Ok(media::answer(media, StatusCode::OK, answer, presentation))
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn update(
-    family: &'static Family,
-    sim: Arc<Sim>,
-    (group_id, id): (String, String),
-    query: HashMap<String, String>,
-    headers: HeaderMap,
-    caller: Caller_,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let (media, presentation) = admit(&sim, family.media, &headers, &query, &caller)?;
-    let mut state = sim.write();
-    let project = group_mut(&mut state, &group_id)?;
-    let at = position(family, project, &id)?;
+async fn update(family: &'static Family, request: Ids, body: Bytes) -> Result<Response, ApiError> {
+    let (media, presentation) = request.admit(family.media)?;
+    let (group_id, id) = &request.path;
+    let mut state = request.sim.write();
+    let project = group_mut(&mut state, group_id)?;
+    let at = position(family, project, id)?;
     let body = object(&body)?;
     match body.get(family.id_field) {
-        Some(Value::String(sent)) if *sent == id => {}
+        Some(Value::String(sent)) if sent == id => {}
         None => {}
         Some(_) => {
             return Err(ApiError::invalid_attribute_because(
@@ -338,25 +250,19 @@ async fn update(
     entry.fields = fields;
     let event = (family.event)(&entry.fields, Write::Update);
     let answer = read_back(family, entry);
-    record(&sim, project, &event, Who::of(caller));
+    record(&request.sim, project, &event, Who::of(request.caller));
     Ok(media::answer(media, StatusCode::OK, answer, presentation))
 }
 
-async fn delete(
-    family: &'static Family,
-    sim: Arc<Sim>,
-    (group_id, id): (String, String),
-    headers: HeaderMap,
-    caller: Caller_,
-) -> Result<Response, ApiError> {
-    let media = media::negotiate(&headers, family.media, &sim.assumptions)?;
-    require_owner(&caller)?;
-    let mut state = sim.write();
-    let project = group_mut(&mut state, &group_id)?;
-    let at = position(family, project, &id)?;
+async fn delete(family: &'static Family, request: Ids) -> Result<Response, ApiError> {
+    let media = request.negotiate(family.media)?;
+    let (group_id, id) = &request.path;
+    let mut state = request.sim.write();
+    let project = group_mut(&mut state, group_id)?;
+    let at = position(family, project, id)?;
     let entry = (family.entries_mut)(project).remove(at);
     let event = (family.event)(&entry.fields, Write::Delete);
-    record(&sim, project, &event, Who::of(caller));
+    record(&request.sim, project, &event, Who::of(request.caller));
     Ok(media::no_content(media))
 }
 

@@ -11,6 +11,7 @@ mod auth;
 mod counters;
 mod errors;
 mod family_fields;
+mod family_request;
 mod family_validate;
 mod faults;
 mod id_family;
@@ -20,6 +21,7 @@ mod metric_integrations;
 mod project;
 mod push_based;
 mod query;
+mod request;
 mod routes;
 mod scalar;
 mod schema;
@@ -47,6 +49,16 @@ pub use schema::{AtlasField, Version, fields};
 pub use state::{AlertConfig, Event};
 pub use state_file::{EntryFile, ProjectFile, StateError, StateFile, TagFile};
 pub use wire::{DEFAULT_ITEMS_PER_PAGE, MAX_ITEMS_PER_PAGE, V2_MEDIA_TYPE};
+
+/// The families whose entries Atlas keys by an id of their own (see
+/// [`SimHandle::change_entry_as_user`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryFamily {
+    /// `/groups/{groupId}/logIntegrations`.
+    LogIntegrations,
+    /// `/groups/{groupId}/metricIntegrations`.
+    MetricIntegrations,
+}
 
 /// How to run a simulator.
 #[derive(Clone, Debug)]
@@ -251,33 +263,22 @@ impl SimHandle {
     }
 
     /// Creates (`id` `None`), replaces (`id` and `settings`) or removes
-    /// (`settings` `None`) one log integration "as a person in the Atlas
-    /// UI": validated like an API write, recorded as the same
-    /// `*_LOG_STREAMING_*` event with `username`. `settings` is the entry's
-    /// JSON as the API takes it. Returns its id; `Err` holds Atlas's error
-    /// text.
-    pub fn change_log_integration_as_user(
+    /// (`settings` `None`) one entry of `family` "as a person in the Atlas
+    /// UI": validated like an API write, recorded as the same event
+    /// (`*_LOG_STREAMING_*`, `OTEL_METRIC_INTEGRATION_*`) with `username`.
+    /// `settings` is the entry's JSON as the API takes it. Returns its id;
+    /// `Err` holds Atlas's error text.
+    pub fn change_entry_as_user(
         &self,
+        family: EntryFamily,
         group_id: &str,
-        id: Option<&str>,
-        settings: Option<&serde_json::Value>,
+        (id, settings): (Option<&str>, Option<&serde_json::Value>),
         username: &str,
     ) -> Result<String, String> {
-        let family = &log_integrations::LOG_INTEGRATIONS;
-        id_family::ui_change(&self.sim, family, group_id, id, settings, username)
-            .map_err(|e| e.detail)
-    }
-
-    /// [`SimHandle::change_log_integration_as_user`] for metric
-    /// integrations (`OTEL_METRIC_INTEGRATION_*` events).
-    pub fn change_metric_integration_as_user(
-        &self,
-        group_id: &str,
-        id: Option<&str>,
-        settings: Option<&serde_json::Value>,
-        username: &str,
-    ) -> Result<String, String> {
-        let family = &metric_integrations::METRIC_INTEGRATIONS;
+        let family = match family {
+            EntryFamily::LogIntegrations => &log_integrations::LOG_INTEGRATIONS,
+            EntryFamily::MetricIntegrations => &metric_integrations::METRIC_INTEGRATIONS,
+        };
         id_family::ui_change(&self.sim, family, group_id, id, settings, username)
             .map_err(|e| e.detail)
     }

@@ -4,13 +4,11 @@
 //! 200; every operation needs Project Owner. No write records an event:
 //! the document names none for it.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use serde_json::{Map, Value, json};
@@ -20,10 +18,10 @@ use super::assumptions::codes;
 use super::assumptions::log_metric::{PUSH_BASED_PATCH_MERGES, PUSH_BASED_STATE_AFTER_CREATE};
 use super::errors::ApiError;
 use super::family_fields::{PUSH_BASED_CREATE, PUSH_BASED_STATES, PUSH_BASED_UPDATE};
+use super::family_request::FamilyRequest;
 use super::family_validate::{check, object};
-use super::id_family::admit;
 use super::media::{self, Presentation};
-use super::project::{Caller_, group, group_mut};
+use super::project::{group, group_mut};
 use super::state::PushExport;
 use super::wire::{V2_MEDIA_TYPE, base_url};
 
@@ -31,9 +29,6 @@ const PATH: &str = "/api/atlas/v2/groups/{groupId}/pushBasedLogExport";
 const MEDIA: &[&str] = &[V2_MEDIA_TYPE];
 /// Read-only fields of `PushBasedLogExportProject`, ignored in a PATCH.
 const READ_ONLY: &[&str] = &["createDate", "links", "state"];
-
-type Shared = State<Arc<Sim>>;
-type Query_ = Query<HashMap<String, String>>;
 
 pub fn routes(router: Router<Arc<Sim>>) -> Router<Arc<Sim>> {
     router.route(PATH, get(read).post(create).patch(update).delete(remove))
@@ -52,18 +47,13 @@ fn written(media: &'static str, presentation: Presentation) -> Response {
     media::answer(media, StatusCode::OK, json!({}), presentation)
 }
 
-async fn read(
-    State(sim): Shared,
-    Path(group_id): Path<String>,
-    Query(query): Query_,
-    headers: HeaderMap,
-    caller: Caller_,
-) -> Result<Response, ApiError> {
-    let (media, presentation) = admit(&sim, MEDIA, &headers, &query, &caller)?;
+async fn read(request: FamilyRequest<String>) -> Result<Response, ApiError> {
+    let (media, presentation) = request.admit(MEDIA)?;
+    let (sim, group_id) = (&request.sim, &request.path);
     let state = sim.read();
-    let project = group(&state, &group_id)?;
+    let project = group(&state, group_id)?;
     let link = json!([{
-        "href": format!("{}/api/atlas/v2/groups/{group_id}/pushBasedLogExport", base_url(&headers)),
+        "href": format!("{}/api/atlas/v2/groups/{group_id}/pushBasedLogExport", base_url(&request.headers)),
         "rel": "self",
     }]);
     let mut body = Map::new();
@@ -86,17 +76,11 @@ async fn read(
     ))
 }
 
-async fn create(
-    State(sim): Shared,
-    Path(group_id): Path<String>,
-    Query(query): Query_,
-    headers: HeaderMap,
-    caller: Caller_,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let (media, presentation) = admit(&sim, MEDIA, &headers, &query, &caller)?;
+async fn create(request: FamilyRequest<String>, body: Bytes) -> Result<Response, ApiError> {
+    let (media, presentation) = request.admit(MEDIA)?;
+    let (sim, group_id) = (&request.sim, &request.path);
     let mut state = sim.write();
-    let project = group_mut(&mut state, &group_id)?;
+    let project = group_mut(&mut state, group_id)?;
     if project.push_based_log_export.is_some() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -113,17 +97,11 @@ async fn create(
     Ok(written(media, presentation))
 }
 
-async fn update(
-    State(sim): Shared,
-    Path(group_id): Path<String>,
-    Query(query): Query_,
-    headers: HeaderMap,
-    caller: Caller_,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let (media, presentation) = admit(&sim, MEDIA, &headers, &query, &caller)?;
+async fn update(request: FamilyRequest<String>, body: Bytes) -> Result<Response, ApiError> {
+    let (media, presentation) = request.admit(MEDIA)?;
+    let (sim, group_id) = (&request.sim, &request.path);
     let mut state = sim.write();
-    let project = group_mut(&mut state, &group_id)?;
+    let project = group_mut(&mut state, group_id)?;
     let Some(export) = project.push_based_log_export.as_mut() else {
         return Err(not_configured());
     };
@@ -136,16 +114,11 @@ async fn update(
     Ok(written(media, presentation))
 }
 
-async fn remove(
-    State(sim): Shared,
-    Path(group_id): Path<String>,
-    Query(query): Query_,
-    headers: HeaderMap,
-    caller: Caller_,
-) -> Result<Response, ApiError> {
-    let (media, presentation) = admit(&sim, MEDIA, &headers, &query, &caller)?;
+async fn remove(request: FamilyRequest<String>) -> Result<Response, ApiError> {
+    let (media, presentation) = request.admit(MEDIA)?;
+    let (sim, group_id) = (&request.sim, &request.path);
     let mut state = sim.write();
-    let project = group_mut(&mut state, &group_id)?;
+    let project = group_mut(&mut state, group_id)?;
     if project.push_based_log_export.take().is_none() {
         return Err(not_configured());
     }

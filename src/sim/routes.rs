@@ -6,9 +6,8 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequestParts, MatchedPath, Path, Query, Request, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::extract::{MatchedPath, Path, Query, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -24,10 +23,11 @@ use super::counters::WRITE_METHODS;
 use super::errors::ApiError;
 use super::faults::Verdict;
 use super::project::{Caller_, Who, group, group_mut, record};
+use super::request::{Answer, Listing};
 use super::schema::{Version, has_no_schema, in_enum};
 use super::state::{Event, Project, Stored};
 use super::validate::validate;
-use super::wire::{self, Page, V2_MEDIA_TYPE, base_url};
+use super::wire::{self, Page, base_url};
 
 /// Marks a response whose connection must be closed without answering.
 #[derive(Clone, Copy, Debug)]
@@ -56,8 +56,8 @@ pub fn router(sim: Arc<Sim>) -> Router {
             .route(
                 &format!("{p}/groups/{{groupId}}/integrations/{{integrationType}}"),
                 get(get_integration)
-                    .post(create_integration)
-                    .put(upsert_integration)
+                    .post(write_integration)
+                    .put(write_integration)
                     .delete(delete_integration),
             )
             .route(&format!("{p}/groups/{{groupId}}/events"), get(list_events))
@@ -157,28 +157,6 @@ async fn gate(State(sim): Shared, request: Request, next: Next) -> Response {
     response
 }
 
-impl FromRequestParts<Arc<Sim>> for Version {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, sim: &Arc<Sim>) -> Result<Self, ApiError> {
-        if !parts.uri.path().starts_with("/api/atlas/v2/") {
-            return Ok(Version::V1);
-        }
-        let require = sim.assumptions.require_versioned_accept;
-        let accepted = parts
-            .headers
-            .get_all(header::ACCEPT)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .any(|v| v.split(';').next().unwrap_or("").trim() == V2_MEDIA_TYPE);
-        if require && !accepted {
-            return Err(ApiError::invalid_version());
-        }
-        Ok(Version::V2)
-    }
-}
-
 /// The type named in the path, when the version's enum has it.
 fn path_type(sim: &Sim, raw: &str) -> Result<IntegrationType, ApiError> {
     match raw.parse::<IntegrationType>() {
@@ -221,23 +199,17 @@ fn envelope_response(
     wire::ok(version, StatusCode::OK, body, Some(page))
 }
 
-async fn list_integrations(
-    version: Version,
-    State(sim): Shared,
-    Path(group_id): Path<String>,
-    Query(query): Query_,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let page = Page::from_query(&query, &sim.assumptions)?;
-    let state = sim.read();
-    let project = group(&state, &group_id)?;
+async fn list_integrations(list: Listing<Path<String>>) -> Result<Response, ApiError> {
+    let (Path(group_id), answer) = (&list.path, &list.answer);
+    let state = answer.sim.read();
+    let project = group(&state, group_id)?;
     let now = std::time::Instant::now();
-    let url = integrations_url(&headers, version, &group_id);
+    let url = answer.url(&format!("/groups/{group_id}/integrations"));
     Ok(envelope_response(
-        &sim,
-        version,
+        &answer.sim,
+        answer.version,
         &project.visible(now),
-        &page,
+        &list.page,
         &url,
     ))
 }
@@ -263,53 +235,25 @@ fn parse_body(body: &Bytes) -> Result<Value, ApiError> {
     serde_json::from_slice(body).map_err(|_| ApiError::invalid_json())
 }
 
-async fn create_integration(
-    version: Version,
-    State(sim): Shared,
-    Path((group_id, raw_type)): Path<(String, String)>,
-    Query(query): Query_,
-    caller: Caller_,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let who = Who::of(caller);
-    write_integration(
-        &sim, version, &group_id, &raw_type, &query, &headers, &body, true, who,
-    )
-}
-
-async fn upsert_integration(
-    version: Version,
-    State(sim): Shared,
-    Path((group_id, raw_type)): Path<(String, String)>,
-    Query(query): Query_,
-    caller: Caller_,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let who = Who::of(caller);
-    write_integration(
-        &sim, version, &group_id, &raw_type, &query, &headers, &body, false, who,
-    )
-}
-
+/// POST creates (and refuses a type already configured); PUT upserts.
 #[allow(clippy::too_many_arguments)]
-fn write_integration(
-    sim: &Sim,
+async fn write_integration(
+    method: Method,
     version: Version,
-    group_id: &str,
-    raw_type: &str,
-    query: &HashMap<String, String>,
-    headers: &HeaderMap,
-    body: &Bytes,
-    create: bool,
-    who: Who,
+    State(sim): Shared,
+    Path((group_id, raw_type)): Path<(String, String)>,
+    Query(query): Query_,
+    caller: Caller_,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Result<Response, ApiError> {
-    let kind = writable_type(sim, raw_type)?;
-    let page = Page::from_query(query, &sim.assumptions)?;
+    let create = method == Method::POST;
+    let (sim, group_id, who) = (sim.as_ref(), group_id.as_str(), Who::of(caller));
+    let kind = writable_type(sim, &raw_type)?;
+    let page = Page::from_query(&query, &sim.assumptions)?;
     let mut state = sim.write();
     let project = group_mut(&mut state, group_id)?;
-    let body = parse_body(body)?;
+    let body = parse_body(&body)?;
     let existing = project.integrations.get(&kind);
     match existing {
         Some(_) if create => return Err(ApiError::already_configured(kind.as_str())),
@@ -326,7 +270,7 @@ fn write_integration(
     }
     store(sim, project, kind, version, &body)?;
     record(sim, project, event_facts::CONFIGURED, who);
-    let url = integrations_url(headers, version, group_id);
+    let url = integrations_url(&headers, version, group_id);
     Ok(envelope_response(
         sim,
         version,
@@ -483,157 +427,80 @@ fn date_param(query: &HashMap<String, String>, name: &str) -> Result<Option<u64>
         .transpose()
 }
 
-async fn list_events(
-    version: Version,
-    State(sim): Shared,
-    Path(group_id): Path<String>,
-    Query(pairs): Query<Vec<(String, String)>>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let query: HashMap<String, String> = pairs.iter().cloned().collect();
-    let page = Page::from_query(&query, &sim.assumptions)?;
-    let types: Vec<&str> = pairs
+async fn list_events(list: Listing<Path<String>>) -> Result<Response, ApiError> {
+    let (Path(group_id), answer) = (&list.path, &list.answer);
+    let types: Vec<&str> = list
+        .pairs
         .iter()
         .filter(|(name, _)| name == "eventType")
         .map(|(_, value)| value.as_str())
         .collect();
     let (min, max) = (
-        date_param(&query, "minDate")?,
-        date_param(&query, "maxDate")?,
+        date_param(&list.query, "minDate")?,
+        date_param(&list.query, "maxDate")?,
     );
-    let state = sim.read();
-    let project = group(&state, &group_id)?;
-    let base = base_url(&headers);
-    let keep = |event: &&Event| {
-        let at = crate::clock::parse_utc(&event.created).unwrap_or(0);
-        (types.is_empty() || types.contains(&event.event_type_name.as_str()))
-            && min.is_none_or(|min| at >= min)
-            && max.is_none_or(|max| at <= max)
-    };
-    let mut events: Vec<&Event> = project.events.iter().filter(keep).collect();
-    if event_facts::NEWEST_FIRST {
-        events.reverse();
-    }
-    let all = events
-        .into_iter()
-        .map(|event| wire::event(event, project, version, &base))
-        .collect();
-    Ok(project_list(
-        &sim,
-        version,
-        &page,
-        all,
-        (&base, &group_id, "events"),
-    ))
+    list.of_project(group_id, "events", |project| {
+        let keep = |event: &&Event| {
+            let at = crate::clock::parse_utc(&event.created).unwrap_or(0);
+            (types.is_empty() || types.contains(&event.event_type_name.as_str()))
+                && min.is_none_or(|min| at >= min)
+                && max.is_none_or(|max| at <= max)
+        };
+        let mut events: Vec<&Event> = project.events.iter().filter(keep).collect();
+        if event_facts::NEWEST_FIRST {
+            events.reverse();
+        }
+        events
+            .into_iter()
+            .map(|event| wire::event(event, project, answer.version, &answer.base))
+            .collect()
+    })
 }
 
-/// One page of a project's list at `/groups/{id}/{resource}`.
-fn project_list(
-    sim: &Sim,
-    version: Version,
-    page: &Page,
-    all: Vec<Value>,
-    (base, group_id, resource): (&str, &str, &str),
-) -> Response {
-    let url = format!(
-        "{base}/api/atlas/{}/groups/{group_id}/{resource}",
-        version.path()
-    );
-    listing(sim, version, page, all, &url)
+async fn list_alert_configs(list: Listing<Path<String>>) -> Result<Response, ApiError> {
+    let (Path(group_id), answer) = (&list.path, &list.answer);
+    list.of_project(group_id, "alertConfigs", |project| {
+        project
+            .alert_configs
+            .iter()
+            .map(|alert| wire::alert_config(alert, project, answer.version, &answer.base))
+            .collect()
+    })
 }
 
-/// One page of `all`, in the envelope whose self link is `url`.
-fn listing(sim: &Sim, version: Version, page: &Page, all: Vec<Value>, url: &str) -> Response {
-    let body = page.envelope(all, url, &sim.assumptions);
-    wire::ok(version, StatusCode::OK, body, Some(page))
-}
-
-async fn list_alert_configs(
-    version: Version,
-    State(sim): Shared,
-    Path(group_id): Path<String>,
-    Query(query): Query_,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let page = Page::from_query(&query, &sim.assumptions)?;
-    let state = sim.read();
-    let project = group(&state, &group_id)?;
-    let base = base_url(&headers);
-    let all = project
-        .alert_configs
-        .iter()
-        .map(|alert| wire::alert_config(alert, project, version, &base))
-        .collect();
-    Ok(project_list(
-        &sim,
-        version,
-        &page,
-        all,
-        (&base, &group_id, "alertConfigs"),
-    ))
-}
-
-fn projects_response(
-    sim: &Sim,
-    version: Version,
-    headers: &HeaderMap,
-    page: &Page,
-    projects: &[&Project],
-    self_path: &str,
-) -> Response {
-    let base = base_url(headers);
+/// One page of `projects`, at `self_path`.
+fn projects_page<P>(list: &Listing<P>, projects: &[&Project], self_path: &str) -> Response {
+    let answer = &list.answer;
     let all = projects
         .iter()
-        .map(|p| wire::project(p, version, &base))
+        .map(|p| wire::project(p, answer.version, &answer.base))
         .collect();
-    let url = format!("{base}/api/atlas/{}{self_path}", version.path());
-    listing(sim, version, page, all, &url)
+    list.page_of(all, self_path)
 }
 
-async fn list_projects(
-    version: Version,
-    State(sim): Shared,
-    Query(query): Query_,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let page = Page::from_query(&query, &sim.assumptions)?;
-    let state = sim.read();
+async fn list_projects(list: Listing) -> Result<Response, ApiError> {
+    let state = list.answer.sim.read();
     let projects: Vec<&Project> = state.projects().iter().collect();
-    Ok(projects_response(
-        &sim, version, &headers, &page, &projects, "/groups",
-    ))
+    Ok(projects_page(&list, &projects, "/groups"))
 }
 
 /// `GET /orgs`: every organization the caller can see (the simulator's
 /// credentials see them all), in id order. The simulator keeps no names:
 /// each is named after its id, as Atlas requires a name.
-async fn list_orgs(
-    version: Version,
-    State(sim): Shared,
-    Query(query): Query_,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let page = Page::from_query(&query, &sim.assumptions)?;
-    let state = sim.read();
+async fn list_orgs(list: Listing) -> Result<Response, ApiError> {
+    let answer = &list.answer;
+    let state = answer.sim.read();
     let mut ids: Vec<&String> = state.orgs().collect();
     ids.sort();
-    let base = base_url(&headers);
     let all = ids
         .into_iter()
-        .map(|id| wire::organization(id, version, &base))
+        .map(|id| wire::organization(id, answer.version, &answer.base))
         .collect();
-    let url = format!("{base}/api/atlas/{}/orgs", version.path());
-    Ok(listing(&sim, version, &page, all, &url))
+    Ok(list.page_of(all, "/orgs"))
 }
 
-async fn org_projects(
-    version: Version,
-    State(sim): Shared,
-    Path(org_id): Path<String>,
-    Query(query): Query_,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let page = Page::from_query(&query, &sim.assumptions)?;
+async fn org_projects(list: Listing<Path<String>>) -> Result<Response, ApiError> {
+    let Path(org_id) = &list.path;
     if org_id.parse::<GroupId>().is_err() {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -642,51 +509,38 @@ async fn org_projects(
         )
         .params([org_id.as_str()]));
     }
-    let state = sim.read();
-    if !state.org_exists(&org_id) {
-        return Err(ApiError::org_not_found(&org_id));
+    let state = list.answer.sim.read();
+    if !state.org_exists(org_id) {
+        return Err(ApiError::org_not_found(org_id));
     }
     // The `name` prefix filter exists on v2 only; v1.0 ignores it.
-    let prefix = match version {
-        Version::V2 => query.get("name").map(String::as_str),
+    let prefix = match list.answer.version {
+        Version::V2 => list.query.get("name").map(String::as_str),
         Version::V1 => None,
     };
     let projects: Vec<&Project> = state
         .projects()
         .iter()
-        .filter(|p| p.org_id == org_id)
+        .filter(|p| p.org_id == *org_id)
         .filter(|p| prefix.is_none_or(|prefix| p.name.starts_with(prefix)))
         .collect();
-    let path = format!("/orgs/{org_id}/groups");
-    Ok(projects_response(
-        &sim, version, &headers, &page, &projects, &path,
+    Ok(projects_page(
+        &list,
+        &projects,
+        &format!("/orgs/{org_id}/groups"),
     ))
 }
 
-async fn get_project(
-    version: Version,
-    State(sim): Shared,
-    Path(group_id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let state = sim.read();
-    let project = group(&state, &group_id)?;
-    let body = wire::project(project, version, &base_url(&headers));
-    Ok(wire::ok(version, StatusCode::OK, body, None))
+async fn get_project(answer: Answer, Path(group_id): Path<String>) -> Result<Response, ApiError> {
+    answer.project(|state| group(state, &group_id))
 }
 
-async fn project_by_name(
-    version: Version,
-    State(sim): Shared,
-    Path(name): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let state = sim.read();
-    let project = state
-        .by_name(&name)
-        .ok_or_else(|| ApiError::not_in_group(&name))?;
-    let body = wire::project(project, version, &base_url(&headers));
-    Ok(wire::ok(version, StatusCode::OK, body, None))
+async fn project_by_name(answer: Answer, Path(name): Path<String>) -> Result<Response, ApiError> {
+    answer.project(|state| {
+        state
+            .by_name(&name)
+            .ok_or_else(|| ApiError::not_in_group(&name))
+    })
 }
 
 async fn token(State(sim): Shared, headers: HeaderMap, body: Bytes) -> Response {

@@ -12,8 +12,6 @@ use tether::sim::{AlertConfig, ApiKey, Faults, Role, Scalar, SimHandle, StateFil
 use crate::common::{Run, Sim, SimBuilder, assert_refused, tether_against};
 
 const PROJECT: &str = "65f1a2b3c4d5e6f7a8b9c0e1";
-const PD_ID: &str = "6610a1b2c3d4e5f6a7b8c9e1";
-const HOOK_ID: &str = "6610a1b2c3d4e5f6a7b8c9e2";
 const PD_KEY: &str = "attribution-pd-key-0000000000c0de";
 const HOOK_URL: &str = "https://hooks.example.com/attribution/secret-path-0042";
 /// A credential of an alert's own notification: never shown by anything.
@@ -59,8 +57,8 @@ fn state_text() -> String {
     name: checkout
     orgId: 6600000000000000000000aa
     integrations:
-      PAGER_DUTY: {{id: {PD_ID}, serviceKey: {PD_KEY}}}
-      WEBHOOK: {{id: {HOOK_ID}, url: \"{HOOK_URL}\"}}
+      PAGER_DUTY: {{id: 6610a1b2c3d4e5f6a7b8c9e1, serviceKey: {PD_KEY}}}
+      WEBHOOK: {{id: 6610a1b2c3d4e5f6a7b8c9e2, url: \"{HOOK_URL}\"}}
 "
     )
 }
@@ -129,7 +127,8 @@ fn hook(url: &str) -> Value {
 fn drift_names_the_person_who_changed_an_integration_in_the_ui() {
     let sim = requiring_the_key().state(state(false)).start();
     let dir = file(true);
-    let in_sync = run(dir.path(), &sim, &["drift", "--api", "v2"]);
+    let tether = |args: &[&str]| run(dir.path(), &sim, args);
+    let in_sync = tether(&["drift", "--api", "v2"]);
     assert_eq!(in_sync.code, 0, "{}", in_sync.transcript());
     assert_eq!(
         sim.counters().get("GET", EVENTS),
@@ -140,11 +139,7 @@ fn drift_names_the_person_who_changed_an_integration_in_the_ui() {
     // Dana changes the webhook in the UI; tether puts it back (an API
     // write with the key); then Lee changes it again in the UI.
     dana_changes_the_webhook(&sim);
-    let applied = run(
-        dir.path(),
-        &sim,
-        &["apply", "--api", "v2", "--auto-approve"],
-    );
+    let applied = tether(&["apply", "--api", "v2", "--auto-approve"]);
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     sim.change_as_user(
         PROJECT,
@@ -155,7 +150,7 @@ fn drift_names_the_person_who_changed_an_integration_in_the_ui() {
     .expect("a UI change");
 
     sim.reset_counters();
-    let drift = run(dir.path(), &sim, &["drift", "--api", "v2"]);
+    let drift = tether(&["drift", "--api", "v2"]);
     assert_eq!(drift.code, 2, "{}", drift.transcript());
     let lines: Vec<&str> = drift
         .stdout
@@ -190,13 +185,8 @@ fn drift_names_the_person_who_changed_an_integration_in_the_ui() {
     assert_eq!(counts.writes(), 0);
 
     // JSON and markdown say the same.
-    let json = run(
-        dir.path(),
-        &sim,
-        &["drift", "--api", "v2", "--output", "json"],
-    );
-    assert_eq!(json.code, 2, "{}", json.transcript());
-    let document: Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let json = tether(&["drift", "--api", "v2", "--output", "json"]);
+    let document = crate::common::json_output(&json, 2);
     let attribution = &document["projects"][0]["attribution"];
     assert_eq!(attribution["window_days"], 30);
     assert_eq!(attribution["error"], Value::Null);
@@ -204,23 +194,13 @@ fn drift_names_the_person_who_changed_an_integration_in_the_ui() {
     assert_eq!(attribution["events"][0]["remote_address"], "127.0.0.1");
     assert_eq!(attribution["events"][1]["public_key"], KEY.0);
     assert_eq!(attribution["events"][1]["username"], Value::Null);
-    let markdown = run(
-        dir.path(),
-        &sim,
-        &["drift", "--api", "v2", "--output", "markdown"],
-    );
-    assert!(
-        markdown
-            .stdout
-            .contains("by lee@example.com (Atlas UI user)"),
-        "{}",
-        markdown.stdout
-    );
+    let markdown = tether(&["drift", "--api", "v2", "--output", "markdown"]);
+    crate::common::assert_contains(&markdown.stdout, "by lee@example.com (Atlas UI user)");
 
     // With `--api v1` the integrations are read through v1.0, the events
     // still through v2 (the simulator refuses v2 without its media type).
     sim.reset_counters();
-    let v1 = run(dir.path(), &sim, &["drift", "--api", "v1"]);
+    let v1 = tether(&["drift", "--api", "v1"]);
     assert_eq!(v1.code, 2, "{}", v1.transcript());
     crate::common::assert_contains(&v1.stdout, "by lee@example.com");
     let counts = sim.counters();
@@ -233,14 +213,14 @@ fn drift_names_the_person_who_changed_an_integration_in_the_ui() {
     assert_eq!(counts.status(406), 0);
 
     // `plan` shows it too; `--no-attribution` skips the call.
-    let plan = run(dir.path(), &sim, &["plan", "--api", "v2"]);
+    let plan = tether(&["plan", "--api", "v2"]);
     crate::common::assert_contains(&plan.stdout, "by lee@example.com");
     sim.reset_counters();
     for args in [
         &["drift", "--api", "v2", "--no-attribution"][..],
         &["plan", "--api", "v2", "--no-attribution"][..],
     ] {
-        let quiet = run(dir.path(), &sim, args);
+        let quiet = tether(args);
         assert!(
             !quiet.stdout.contains("last integration changes"),
             "{args:?}: {}",
@@ -261,7 +241,8 @@ fn events_that_cannot_be_read_are_a_note_not_a_failure() {
         .start();
     let dir = file(true);
     dana_changes_the_webhook(&sim);
-    let drift = run(dir.path(), &sim, &["drift", "--api", "v2"]);
+    let tether = |args: &[&str]| run(dir.path(), &sim, args);
+    let drift = tether(&["drift", "--api", "v2"]);
     assert_eq!(drift.code, 2, "drift, not an error: {}", drift.transcript());
     crate::common::assert_contains(
         &drift.stdout,
@@ -273,20 +254,15 @@ fn events_that_cannot_be_read_are_a_note_not_a_failure() {
         drift.stdout.lines().last(),
         Some("Drift: 1 difference in 1 project (exit 2)")
     );
-    let json = run(
-        dir.path(),
-        &sim,
-        &[
-            "plan",
-            "--api",
-            "v2",
-            "--output",
-            "json",
-            "--detailed-exitcode",
-        ],
-    );
-    assert_eq!(json.code, 2, "{}", json.transcript());
-    let document: Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let json = tether(&[
+        "plan",
+        "--api",
+        "v2",
+        "--output",
+        "json",
+        "--detailed-exitcode",
+    ]);
+    let document = crate::common::json_output(&json, 2);
     let error = document["projects"][0]["attribution"]["error"]
         .as_str()
         .expect("the reason");
@@ -300,11 +276,8 @@ fn deleting_an_integration_an_enabled_alert_uses_is_refused_then_allowed() {
         let sim = requiring_the_key().state(state(true)).start();
         let dir = file(false);
 
-        let plan = run(
-            dir.path(),
-            &sim,
-            &["plan", "--api", "v2", "--no-attribution"],
-        );
+        let tether = |args: &[&str]| run(dir.path(), &sim, args);
+        let plan = tether(&["plan", "--api", "v2", "--no-attribution"]);
         assert_eq!(plan.code, 0, "{}", plan.transcript());
         for expected in [
             "! deleting WEBHOOK leaves 1 enabled alert configuration without this destination: \
@@ -332,11 +305,7 @@ fn deleting_an_integration_an_enabled_alert_uses_is_refused_then_allowed() {
         let counts = sim.counters();
         assert_eq!(counts.get("GET", ALERTS), 1, "one listing: {counts:?}");
 
-        let json = run(
-            dir.path(),
-            &sim,
-            &["plan", "--api", "v2", "--output", "json"],
-        );
+        let json = tether(&["plan", "--api", "v2", "--output", "json"]);
         let document: Value = serde_json::from_str(&json.stdout).expect("JSON");
         let project = &document["projects"][0];
         assert_eq!(project["alerts_checked"], true);
@@ -350,11 +319,7 @@ fn deleting_an_integration_an_enabled_alert_uses_is_refused_then_allowed() {
         );
 
         sim.reset_counters();
-        let refused = run(
-            dir.path(),
-            &sim,
-            &["apply", "--api", "v2", "--auto-approve"],
-        );
+        let refused = tether(&["apply", "--api", "v2", "--auto-approve"]);
         assert_refused(&refused, &sim, "`--allow-orphaned-alerts`");
         crate::common::assert_contains(
             &refused.stderr,
@@ -371,11 +336,7 @@ fn deleting_an_integration_an_enabled_alert_uses_is_refused_then_allowed() {
         assert_eq!(counts.get("GET", ALERTS), 1, "{counts:?}");
         assert_eq!(counts.get("GET", EVENTS), 0, "apply does not attribute");
 
-        let allowed = run(
-            dir.path(),
-            &sim,
-            &["apply", "--api", "v2", "--auto-approve", pass],
-        );
+        let allowed = tether(&["apply", "--api", "v2", "--auto-approve", pass]);
         assert_eq!(allowed.code, 0, "{pass}: {}", allowed.transcript());
         assert_eq!(sim.counters().get("DELETE", DELETE_V2), 1);
         assert_eq!(sim.counters().writes(), 1);
@@ -416,11 +377,8 @@ fn a_saved_plan_is_gated_on_the_alerts_of_the_moment_it_is_applied() {
         .retain(|a| a.id != "6620000000000000000000a1");
     let sim = requiring_the_key().state(quiet).start();
     let dir = file(false);
-    let planned = run(
-        dir.path(),
-        &sim,
-        &["plan", "--api", "v2", "--out", "plan.json"],
-    );
+    let tether = |args: &[&str]| run(dir.path(), &sim, args);
+    let planned = tether(&["plan", "--api", "v2", "--out", "plan.json"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
     crate::common::assert_lacks(&planned.stderr, "would refuse");
     let saved = std::fs::read_to_string(dir.path().join("plan.json")).expect("saved");
@@ -444,24 +402,16 @@ fn a_saved_plan_is_gated_on_the_alerts_of_the_moment_it_is_applied() {
     )
     .expect("added");
     sim.reset_counters();
-    let refused = run(
-        dir.path(),
-        &sim,
-        &["apply", "--api", "v2", "plan.json", "--auto-approve"],
-    );
+    let refused = tether(&["apply", "--api", "v2", "plan.json", "--auto-approve"]);
     assert_refused(&refused, &sim, "NO_PRIMARY");
-    let allowed = run(
-        dir.path(),
-        &sim,
-        &[
-            "apply",
-            "--api",
-            "v2",
-            "plan.json",
-            "--auto-approve",
-            "--allow-orphaned-alerts",
-        ],
-    );
+    let allowed = tether(&[
+        "apply",
+        "--api",
+        "v2",
+        "plan.json",
+        "--auto-approve",
+        "--allow-orphaned-alerts",
+    ]);
     assert_eq!(allowed.code, 0, "{}", allowed.transcript());
     assert_eq!(sim.counters().writes(), 1);
 }

@@ -35,12 +35,9 @@ fn help_and_version_exit_0() {
     let version = tether(&repo_root(), &["--version"], &[]);
     assert_eq!(version.code, 0, "{}", version.transcript());
     crate::common::assert_starts_with(&version.stdout, "tether ");
-    assert!(
-        version
-            .stdout
-            .starts_with(concat!("tether ", env!("CARGO_PKG_VERSION"), " (commit ")),
-        "{}",
-        version.stdout
+    crate::common::assert_starts_with(
+        &version.stdout,
+        concat!("tether ", env!("CARGO_PKG_VERSION"), " (commit "),
     );
 }
 
@@ -98,12 +95,8 @@ fn each_subcommand_shows_only_its_own_options() {
 /// to write instead; nothing is sent anywhere.
 #[test]
 fn a_base_url_without_a_scheme_names_its_setting_and_suggests_the_url() {
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        work.path().join("tether.yaml"),
-        "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n",
-    )
-    .expect("write");
+    let work =
+        crate::common::folder_with("version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n");
     let flag = tether(
         work.path(),
         &["plan", "--color", "never", "--base-url", "127.0.0.1:18080"],

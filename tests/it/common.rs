@@ -14,6 +14,9 @@ use tether::sim::{
 /// no output depends on the clock.
 pub const TODAY: &str = "2026-12-02";
 
+/// The organization the tests' projects belong to.
+pub const ORG: &str = "6600000000000000000000aa";
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures")
 }
@@ -183,6 +186,13 @@ pub fn plan_item<'a>(project: &'a serde_json::Value, kind: &str) -> &'a serde_js
         .unwrap_or_else(|| panic!("the {kind} item"))
 }
 
+/// What `run` printed on stdout, as JSON, once it ended with `code`.
+#[track_caller]
+pub fn json_output(run: &Run, code: i32) -> serde_json::Value {
+    assert_eq!(run.code, code, "{}", run.transcript());
+    serde_json::from_str(&run.stdout).expect("JSON on stdout")
+}
+
 /// Checks that `text` holds `part`, showing `text` when it does not.
 #[track_caller]
 pub fn assert_contains(text: &str, part: &str) {
@@ -195,10 +205,34 @@ pub fn assert_starts_with(text: &str, start: &str) {
     assert!(text.starts_with(start), "{text}");
 }
 
+/// Checks that `text` ends with `end`, showing `text` when it does not.
+#[track_caller]
+pub fn assert_ends_with(text: &str, end: &str) {
+    assert!(text.ends_with(end), "{text}");
+}
+
 /// Checks that `text` does not hold `part`, showing `text` when it does.
 #[track_caller]
 pub fn assert_lacks(text: &str, part: &str) {
     assert!(!text.contains(part), "{text}");
+}
+
+/// Checks that `run` ended with `code` and said each of `parts` on stderr,
+/// showing all it printed when not.
+#[track_caller]
+pub fn assert_exit_saying(run: &Run, code: i32, parts: &[&str]) {
+    assert_eq!(run.code, code, "{}", run.transcript());
+    for part in parts {
+        assert!(run.stderr.contains(part), "{part}: {}", run.transcript());
+    }
+}
+
+/// Checks that `text` holds none of `parts`, showing the one it holds.
+#[track_caller]
+pub fn assert_lacks_any(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(!text.contains(part), "{part} shown: {text}");
+    }
 }
 
 /// Checks that apply refused (exit 4) saying `why`, and that the simulator
@@ -345,6 +379,20 @@ pub fn env_file(path: &Path) -> Vec<(String, String)> {
             (k.to_owned(), v.trim_matches('\'').to_owned())
         })
         .collect()
+}
+
+/// The address `tether sim` gives on the first line of its `stdout`.
+pub fn sim_address(stdout: impl Read) -> String {
+    use std::io::BufRead;
+    let mut first_line = String::new();
+    io::BufReader::new(stdout)
+        .read_line(&mut first_line)
+        .expect("tether sim says where it listens");
+    first_line
+        .trim()
+        .strip_prefix("tether sim listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first_line:?}"))
+        .to_owned()
 }
 
 /// Reads a running child's output until `marker` has appeared (or it ends).

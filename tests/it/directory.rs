@@ -3,8 +3,35 @@
 
 use std::path::Path;
 
-use crate::common::{fixtures, tether, tether_against};
+use tempfile::TempDir;
+use tether::sim::SimHandle;
+
+use crate::common::{Run, fixtures, tether, tether_against};
 use crate::gitops::ENV;
+
+/// `validate -f .` in `dir`, with no variables.
+fn validate_dir(dir: &Path) -> Run {
+    tether(dir, &["validate", "--color", "never", "-f", "."], &[])
+}
+
+/// A new folder holding each `(name, text)` of `files`.
+fn folder_of(files: &[(&str, &str)]) -> TempDir {
+    let work = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        std::fs::write(work.path().join(name), text).expect("write");
+    }
+    work
+}
+
+/// The simulator of the loop fixture, and its file [`split`] in a folder.
+fn loop_split() -> (SimHandle, TempDir) {
+    let sim = crate::common::Sim::builder()
+        .state_fixture("loop/state.yaml")
+        .start();
+    let work = tempfile::tempdir().expect("tempdir");
+    split(work.path());
+    (sim, work)
+}
 
 /// The loop fixture's file, split: defaults in one file, each half of the
 /// projects in another.
@@ -29,11 +56,7 @@ fn split(dir: &Path) {
 
 #[test]
 fn a_directory_plans_as_the_same_single_file() {
-    let sim = crate::common::Sim::builder()
-        .state_fixture("loop/state.yaml")
-        .start();
-    let work = tempfile::tempdir().expect("tempdir");
-    split(work.path());
+    let (sim, work) = loop_split();
     let single = tether_against(
         &fixtures().join("loop"),
         &sim,
@@ -62,51 +85,41 @@ fn a_directory_plans_as_the_same_single_file() {
 
 #[test]
 fn problems_name_their_file_and_duplicates_point_at_both() {
-    let work = tempfile::tempdir().expect("tempdir");
-    let write = |name: &str, text: &str| {
-        std::fs::write(work.path().join(name), text).expect("write");
-    };
-    write(
-        "a.yaml",
-        "version: 1\napi: v1\ndefaults:\n  mode: additive\ntemplates:\n  paging:\n    PAGER_DUTY: absent\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    use: [paging]\n",
+    let work = folder_of(&[
+        (
+            "a.yaml",
+            "version: 1\napi: v1\ndefaults:\n  mode: additive\ntemplates:\n  paging:\n    PAGER_DUTY: absent\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    use: [paging]\n",
+        ),
+        (
+            "b.yaml",
+            "version: 1\napi: v2\ndefaults:\n  mode: observe\ntemplates:\n  paging:\n    OPS_GENIE: absent\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    bogus: 1\n",
+        ),
+    ]);
+    let run = validate_dir(work.path());
+    crate::common::assert_exit_saying(
+        &run,
+        1,
+        &[
+            "`defaults` is also in `./a.yaml`",
+            "`api` is also in `./a.yaml`",
+            "template `paging` is also defined at ./a.yaml:6:3",
+            "project `65f1a2b3c4d5e6f7a8b9c0d1` is also declared at ./a.yaml:9:5",
+            "[./b.yaml:10:5]",
+            "./b.yaml",
+        ],
     );
-    write(
-        "b.yaml",
-        "version: 1\napi: v2\ndefaults:\n  mode: observe\ntemplates:\n  paging:\n    OPS_GENIE: absent\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    bogus: 1\n",
-    );
-    let run = tether(
-        work.path(),
-        &["validate", "--color", "never", "-f", "."],
-        &[],
-    );
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    for expected in [
-        "`defaults` is also in `./a.yaml`",
-        "`api` is also in `./a.yaml`",
-        "template `paging` is also defined at ./a.yaml:6:3",
-        "project `65f1a2b3c4d5e6f7a8b9c0d1` is also declared at ./a.yaml:9:5",
-        "[./b.yaml:10:5]",
-    ] {
-        assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
-    }
-    crate::common::assert_contains(&run.stderr, "./b.yaml");
 }
 
 #[test]
 fn an_output_in_the_configuration_directory_is_refused() {
-    let sim = crate::common::Sim::builder()
-        .state_fixture("loop/state.yaml")
-        .start();
-    let work = tempfile::tempdir().expect("tempdir");
-    split(work.path());
+    let (sim, work) = loop_split();
     let refused = tether_against(
         work.path(),
         &sim,
         &["plan", "-f", ".", "--out", "plan.yaml"],
         ENV,
     );
-    assert_eq!(refused.code, 1, "{}", refused.transcript());
-    crate::common::assert_contains(&refused.stderr, "is in the directory tether reads");
+    crate::common::assert_exit_saying(&refused, 1, &["is in the directory tether reads"]);
     assert_eq!(sim.counters().total(), 0);
 }
 
@@ -185,11 +198,7 @@ fn an_entry_named_like_a_configuration_that_cannot_be_read_is_an_error_never_ski
         .expect("write");
         std::fs::write(work.path().join("notes.md"), "not a configuration").expect("write");
         make(&work.path().join(name));
-        let run = tether(
-            work.path(),
-            &["validate", "--color", "never", "-f", "."],
-            &[],
-        );
+        let run = validate_dir(work.path());
         assert_eq!(run.code, 1, "{name}: {}", run.transcript());
         assert!(
             run.stderr.contains(&format!("./{name}: {message}")),
@@ -210,19 +219,13 @@ fn an_entry_named_like_a_configuration_that_cannot_be_read_is_an_error_never_ski
 /// configurations.
 #[test]
 fn hidden_files_are_read_and_backups_are_not_configurations() {
-    let work = tempfile::tempdir().expect("tempdir");
-    let write = |name: &str, text: &str| {
-        std::fs::write(work.path().join(name), text).expect("write");
-    };
-    write("a.yaml", "version: 1\nprojects: []\n");
-    write(".b.yaml", "version: 1\nbogus: 1\n");
-    write("a.yaml~", "not: [yaml");
-    write("a.yaml.swp", "\u{0}binary");
-    let run = tether(
-        work.path(),
-        &["validate", "--color", "never", "-f", "."],
-        &[],
-    );
+    let work = folder_of(&[
+        ("a.yaml", "version: 1\nprojects: []\n"),
+        (".b.yaml", "version: 1\nbogus: 1\n"),
+        ("a.yaml~", "not: [yaml"),
+        ("a.yaml.swp", "\u{0}binary"),
+    ]);
+    let run = validate_dir(work.path());
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(run.stderr.contains("./.b.yaml"), "{}", run.transcript());
     assert!(!run.stderr.contains("a.yaml~"), "{}", run.transcript());
@@ -234,31 +237,22 @@ fn hidden_files_are_read_and_backups_are_not_configurations() {
 /// file also has cannot tell which it means.
 #[test]
 fn one_name_in_two_files_is_ambiguous_only_where_it_finds_the_project() {
-    let work = tempfile::tempdir().expect("tempdir");
-    let write = |name: &str, text: &str| {
-        std::fs::write(work.path().join(name), text).expect("write");
-    };
-    write(
-        "org-a.yaml",
-        "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: api-prod\n",
+    let api_prod = |id: &str| format!("version: 1\nprojects:\n  - id: {id}\n    name: api-prod\n");
+    let (a, b) = (
+        api_prod("65f1a2b3c4d5e6f7a8b9c0d1"),
+        api_prod("65f1a2b3c4d5e6f7a8b9c0d2"),
     );
-    write(
-        "org-b.yaml",
-        "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d2\n    name: api-prod\n",
-    );
-    let validate = || {
-        tether(
-            work.path(),
-            &["validate", "--color", "never", "-f", "."],
-            &[],
-        )
-    };
-    let run = validate();
+    let work = folder_of(&[("org-a.yaml", &a), ("org-b.yaml", &b)]);
+    let run = validate_dir(work.path());
     assert_eq!(run.code, 0, "{}", run.transcript());
     crate::common::assert_contains(&run.stdout, "2 projects");
 
-    write("org-c.yaml", "version: 1\nprojects:\n  - name: api-prod\n");
-    let run = validate();
+    std::fs::write(
+        work.path().join("org-c.yaml"),
+        "version: 1\nprojects:\n  - name: api-prod\n",
+    )
+    .expect("write");
+    let run = validate_dir(work.path());
     assert_eq!(run.code, 1, "{}", run.transcript());
     crate::common::assert_contains(
         &run.stderr,
@@ -284,11 +278,7 @@ fn unset_variables_of_a_directory_are_one_line_each() {
         )
         .expect("write");
     }
-    let run = tether(
-        work.path(),
-        &["validate", "--color", "never", "-f", "."],
-        &[],
-    );
+    let run = validate_dir(work.path());
     assert_eq!(run.code, 1, "{}", run.transcript());
     for name in ["`PD_KEY`", "`DD_KEY`"] {
         let lines: Vec<&str> = run.stderr.lines().filter(|l| l.contains(name)).collect();

@@ -45,26 +45,18 @@ fn drift_has_its_own_heading_and_last_line() {
     assert_eq!(in_sync.stdout.lines().last(), Some("No drift (exit 0)"));
 
     let other = "drift-output-pd-key-111111111111";
-    let drifted = run(&sim, work.path(), &["drift"], other, &[]);
+    let tether_here = |args: &[&str]| run(&sim, work.path(), args, other, &[]);
+    let drifted = tether_here(&["drift"]);
     assert_eq!(drifted.code, 2, "{}", drifted.transcript());
     assert_eq!(
         drifted.stdout.lines().last(),
         Some("Drift: 3 differences in 3 projects (exit 2)")
     );
-    let markdown = run(
-        &sim,
-        work.path(),
-        &["drift", "--output", "markdown"],
-        other,
-        &[],
-    );
+    let markdown = tether_here(&["drift", "--output", "markdown"]);
     crate::common::assert_starts_with(&markdown.stdout, "### tether drift\n");
-    assert!(
-        markdown
-            .stdout
-            .contains("**Drift: 3 differences in 3 projects (exit 2)**"),
-        "{}",
-        markdown.stdout
+    crate::common::assert_contains(
+        &markdown.stdout,
+        "**Drift: 3 differences in 3 projects (exit 2)**",
     );
     assert!(!markdown.all_output().contains(other));
 }
@@ -74,13 +66,7 @@ fn many_unchanged_projects_are_one_line() {
     let (sim, work) = world(12);
     let drift = run(&sim, work.path(), &["drift"], KEY, &[]);
     assert_eq!(drift.code, 0, "{}", drift.transcript());
-    assert!(
-        drift
-            .stdout
-            .contains("= 12 projects unchanged (12 integrations)"),
-        "{}",
-        drift.stdout
-    );
+    crate::common::assert_contains(&drift.stdout, "= 12 projects unchanged (12 integrations)");
     assert!(drift.stdout.lines().count() < 8, "{}", drift.stdout);
 }
 
@@ -90,17 +76,12 @@ fn under_github_actions_plan_apply_and_drift_fill_the_job_summary() {
     let summary = work.path().join("summary.md");
     let summary_env = [("GITHUB_STEP_SUMMARY", summary.to_str().expect("utf-8"))];
     let other = "drift-output-pd-key-222222222222";
-    let plan = run(&sim, work.path(), &["plan"], other, &summary_env);
+    let tether_here = |args: &[&str]| run(&sim, work.path(), args, other, &summary_env);
+    let plan = tether_here(&["plan"]);
     assert_eq!(plan.code, 0, "{}", plan.transcript());
-    let apply = run(
-        &sim,
-        work.path(),
-        &["apply", "--auto-approve"],
-        other,
-        &summary_env,
-    );
+    let apply = tether_here(&["apply", "--auto-approve"]);
     assert_eq!(apply.code, 0, "{}", apply.transcript());
-    let drift = run(&sim, work.path(), &["drift"], other, &summary_env);
+    let drift = tether_here(&["drift"]);
     assert_eq!(drift.code, 0, "{}", drift.transcript());
     let text = std::fs::read_to_string(&summary).expect("the summary was written");
     let headings: Vec<&str> = text.lines().filter(|l| l.starts_with("### ")).collect();
@@ -120,13 +101,9 @@ fn under_github_actions_plan_apply_and_drift_fill_the_job_summary() {
 fn show_renders_a_saved_plan_offline_and_apply_prints_it() {
     let (sim, work) = world(2);
     let other = "drift-output-pd-key-333333333333";
-    let planned = run(
-        &sim,
-        work.path(),
-        &["plan", "--out", "plan.json"],
-        other,
-        &[],
-    );
+    let against =
+        |sim: &tether::sim::SimHandle, args: &[&str]| run(sim, work.path(), args, other, &[]);
+    let planned = against(&sim, &["plan", "--out", "plan.json"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
     let printed_plan = planned
         .stdout
@@ -158,18 +135,11 @@ fn show_renders_a_saved_plan_offline_and_apply_prints_it() {
     }
 
     let (sim, _) = world(2);
-    let applied = run(
-        &sim,
-        work.path(),
-        &["apply", "plan.json", "--auto-approve"],
-        other,
-        &[],
-    );
+    let applied = against(&sim, &["apply", "plan.json", "--auto-approve"]);
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     crate::common::assert_starts_with(&applied.stdout, &printed_plan);
-    let filtered = run(
+    let filtered = against(
         &sim,
-        work.path(),
         &[
             "apply",
             "plan.json",
@@ -177,16 +147,11 @@ fn show_renders_a_saved_plan_offline_and_apply_prints_it() {
             "--project",
             "team-0",
         ],
-        other,
-        &[],
     );
     assert_eq!(filtered.code, 1, "{}", filtered.transcript());
-    assert!(
-        filtered
-            .stderr
-            .contains("a saved plan is applied whole: `--project` and `--type` cannot narrow it"),
-        "{}",
-        filtered.stderr
+    crate::common::assert_contains(
+        &filtered.stderr,
+        "a saved plan is applied whole: `--project` and `--type` cannot narrow it",
     );
     let bad = tether(work.path(), &["show", "tether.yaml"], &[]);
     assert_eq!(bad.code, 1, "{}", bad.transcript());

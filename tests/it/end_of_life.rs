@@ -96,37 +96,29 @@ fn quiet_silences_the_warnings() {
 #[test]
 fn a_today_that_is_not_a_day_is_an_error() {
     let run = validate(&[], &[ENV, &[("TETHER_TODAY", "next tuesday")]].concat());
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    crate::common::assert_contains(&run.stderr, "`TETHER_TODAY` is not a day");
+    crate::common::assert_exit_saying(&run, 1, &["`TETHER_TODAY` is not a day"]);
 }
 
 #[test]
 fn plan_shows_the_warnings_and_keeps_its_exit_code() {
     let state = StateFile::load(&fixtures().join("loop/state.yaml")).expect("state loads");
     let sim = Sim::builder().state(state).start();
-    let run = tether_against(
-        &dir(),
-        &sim,
-        &["plan", "--api", "v1", "--project", "payments-staging"],
-        ENV,
-    );
+    let tether_here = |args: &[&str]| tether_against(&dir(), &sim, args, ENV);
+    let run = tether_here(&["plan", "--api", "v1", "--project", "payments-staging"]);
     assert_no_secret(&run);
     // The plan shows the URL's mask (scheme and host) as it always does;
     // the warning names the host's suffix only.
     crate::common::assert_lacks(&run.stderr, "contoso");
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    crate::common::assert_contains(&run.stderr, "[tether.yaml:11:7]");
-    assert!(
-        run.stderr
-            .contains("Opsgenie ends on 2027-04-05 (in 124 days)")
+    crate::common::assert_exit_saying(
+        &run,
+        0,
+        &[
+            "[tether.yaml:11:7]",
+            "Opsgenie ends on 2027-04-05 (in 124 days)",
+        ],
     );
     crate::common::assert_starts_with(&run.stdout, "Plan: ");
-    let detailed = tether_against(
-        &dir(),
-        &sim,
-        &["plan", "--api", "v2", "--detailed-exitcode", "-q"],
-        ENV,
-    );
+    let detailed = tether_here(&["plan", "--api", "v2", "--detailed-exitcode", "-q"]);
     assert_eq!(
         detailed.code,
         2,

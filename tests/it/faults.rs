@@ -81,8 +81,7 @@ fn apply_converges_under_errors_throttling_drops_and_jitter() {
     apply.extend(["--auto-approve", "--max-deletes", "0", "--output", "json"]);
     let run = tether(dir.path(), &apply, ENV);
     no_secret(&run.all_output());
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    let report = crate::common::json_output(&run, 0);
     assert_eq!(
         report["operations"].as_array().map(Vec::len),
         Some(2 * projects)

@@ -138,17 +138,32 @@ fn assert_refused_fast(run: &Run, elapsed: Duration, path: &Path, expected: &str
 
 const KINDS: [&str; 4] = ["device", "zero", "fifo", "large"];
 
-#[test]
-fn a_secrets_file_that_is_a_device_a_fifo_or_too_large_is_refused_at_once() {
+/// In a folder holding `FILE`, a hostile file of each of [`KINDS`] named
+/// `{stem}-{kind}.{extension}`: each of the runs `tether` makes on it (the
+/// folder and the file's path given) is refused at once, saying what it is
+/// (past `cap`, shown as `cap_shown`).
+fn assert_hostile_files_refused(
+    (stem, extension): (&str, &str),
+    (cap, cap_shown): (u64, &str),
+    tether: impl Fn(&Path, &str) -> Vec<(Run, Duration)>,
+) {
     let dir = crate::common::folder_with(FILE);
     for kind in KINDS {
-        let path = hostile(dir.path(), &format!("secrets-{kind}.yaml"), kind, 16 << 20);
-        let shown = path.to_str().expect("utf-8");
-        let (run, elapsed) = bounded(dir.path(), &["validate", "--secrets", shown], &[]);
-        assert_refused_fast(&run, elapsed, &path, &said(kind, "16 MiB"));
-        let (run, elapsed) = bounded(dir.path(), &["validate"], &[("TETHER_SECRETS_FILE", shown)]);
-        assert_refused_fast(&run, elapsed, &path, &said(kind, "16 MiB"));
+        let path = hostile(dir.path(), &format!("{stem}-{kind}.{extension}"), kind, cap);
+        for (run, elapsed) in tether(dir.path(), path.to_str().expect("utf-8")) {
+            assert_refused_fast(&run, elapsed, &path, &said(kind, cap_shown));
+        }
     }
+}
+
+#[test]
+fn a_secrets_file_that_is_a_device_a_fifo_or_too_large_is_refused_at_once() {
+    assert_hostile_files_refused(("secrets", "yaml"), (16 << 20, "16 MiB"), |dir, shown| {
+        vec![
+            bounded(dir, &["validate", "--secrets", shown], &[]),
+            bounded(dir, &["validate"], &[("TETHER_SECRETS_FILE", shown)]),
+        ]
+    });
 }
 
 #[test]
@@ -176,15 +191,11 @@ fn an_atlas_cli_config_that_is_a_device_a_fifo_or_too_large_is_refused_at_once()
 
 #[test]
 fn a_saved_plan_that_is_a_device_a_fifo_or_too_large_is_refused_at_once() {
-    let dir = crate::common::folder_with(FILE);
-    for kind in KINDS {
-        let path = hostile(dir.path(), &format!("plan-{kind}.json"), kind, 64 << 20);
-        let shown = path.to_str().expect("utf-8");
-        for command in ["show", "apply"] {
-            let (run, elapsed) = bounded(dir.path(), &[command, shown], &[("PD_KEY", PD_KEY)]);
-            assert_refused_fast(&run, elapsed, &path, &said(kind, "64 MiB"));
-        }
-    }
+    assert_hostile_files_refused(("plan", "json"), (64 << 20, "64 MiB"), |dir, shown| {
+        ["show", "apply"]
+            .map(|command| bounded(dir, &[command, shown], &[("PD_KEY", PD_KEY)]))
+            .into()
+    });
 }
 
 #[test]

@@ -3,9 +3,8 @@
 //! listing that names a project more than once is refused in one message.
 
 use crate::client_hostile::{Reply, Seen, Server};
-use crate::common::{Run, tether};
+use crate::common::{ORG, Run, tether};
 
-const ORG: &str = "6600000000000000000000aa";
 const OTHER_ORG: &str = "6600000000000000000000bb";
 const OURS: &str = "65f1a2b3c4d5e6f7a8b90a01";
 const THEIRS: &str = "65f1a2b3c4d5e6f7a8b90b02";
@@ -89,14 +88,13 @@ fn a_listed_project_of_another_organization_is_never_selected_nor_written() {
     ]);
     let planned = run(&server, &["plan"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
-    assert!(
-        planned.stderr.contains(&format!(
+    crate::common::assert_contains(
+        &planned.stderr,
+        &format!(
             "warning: Atlas listed the project `theirs\\u{{a}}✓ update PAGER_DUTY in x: done` \
              ({THEIRS}) in organization {ORG}, but the project says it belongs to organization \
              {OTHER_ORG}: no selector manages it, and nothing is written to it"
-        )),
-        "{}",
-        planned.stderr
+        ),
     );
     assert!(
         !planned.all_output().lines().any(|l| l.starts_with('✓')),
@@ -133,13 +131,7 @@ fn a_listing_without_an_organization_id_selects_nothing() {
         serde_json::json!({"id": THEIRS, "name": "theirs"}).to_string(),
     ]);
     let applied = run(&server, &["apply", "--auto-approve"]);
-    assert!(
-        applied
-            .stderr
-            .contains("says it belongs to no organization"),
-        "{}",
-        applied.transcript()
-    );
+    crate::common::assert_contains(&applied.stderr, "says it belongs to no organization");
     assert!(
         server.seen().iter().all(|s| !s.target.contains(THEIRS)),
         "never read nor written"
@@ -189,13 +181,12 @@ fn import_of_an_organization_leaves_out_a_listed_project_of_another() {
     assert_eq!(run.code, 0, "{}", run.transcript());
     crate::common::assert_contains(&run.stdout, OURS);
     crate::common::assert_lacks(&run.stdout, THEIRS);
-    assert!(
-        run.stderr.contains(&format!(
+    crate::common::assert_contains(
+        &run.stderr,
+        &format!(
             "Atlas listed the project `theirs\\u{{a}}✓ forged` ({THEIRS}) in organization {ORG}, \
              but the project says it belongs to organization {OTHER_ORG}: it is not imported"
-        )),
-        "{}",
-        run.stderr
+        ),
     );
     let seen = server.seen();
     assert!(

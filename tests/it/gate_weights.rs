@@ -1,9 +1,8 @@
 //! The share gates weigh only what apply may write: integrations that an
 //! `observe` entry looks at do not dilute a fleet-wide update.
 
-use crate::common::{Sim, assert_refused, tether_against};
+use crate::common::{ORG, Sim, assert_refused, tether_against};
 
-const ORG: &str = "6600000000000000000000aa";
 const WATCHED_ORG: &str = "6600000000000000000000bb";
 const PD_KEY: &str = "gate-weights-pd-key-000000000001";
 
@@ -37,11 +36,8 @@ fn observed_integrations_do_not_dilute_the_update_share() {
         ),
     );
     let sim = Sim::builder().state_yaml(&state).start();
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        work.path().join("tether.yaml"),
-        format!(
-            "version: 1
+    let work = crate::common::folder_with(&format!(
+        "version: 1
 defaults:
   integrations:
     PAGER_DUTY:
@@ -53,23 +49,13 @@ projects:
       org: {WATCHED_ORG}
     mode: observe
 "
-        ),
-    )
-    .expect("write");
+    ));
     let env = [("PD_KEY", PD_KEY)];
-    let planned = tether_against(work.path(), &sim, &["plan"], &env);
-    assert!(
-        planned.stdout.contains("10 to update"),
-        "{}",
-        planned.transcript()
-    );
+    let tether = |args: &[&str]| tether_against(work.path(), &sim, args, &env);
+    let planned = tether(&["plan"]);
+    crate::common::assert_contains(&planned.stdout, "10 to update");
     sim.reset_counters();
-    let refused = tether_against(
-        work.path(),
-        &sim,
-        &["apply", "--auto-approve", "--no-progress"],
-        &env,
-    );
+    let refused = tether(&["apply", "--auto-approve", "--no-progress"]);
     assert_refused(
         &refused,
         &sim,

@@ -157,18 +157,19 @@ impl World {
         Stub(self.stub.path()).calls()
     }
 
+    /// [`World::run_job`], checked to succeed, and the calls it made.
+    fn run_passing_job(&self, job: &str, pipeline: &[(&str, &str)]) -> (JobRun, Calls) {
+        let run = self.run_job(job, pipeline);
+        assert!(run.success, "{}", run.log);
+        (run, self.calls())
+    }
+
     /// Runs one job as GitLab would for `pipeline` (predefined variables),
     /// with the project's CI/CD variables.
     fn run_job(&self, job: &str, pipeline: &[(&str, &str)]) -> JobRun {
-        let tether_dir = assert_cmd::cargo::cargo_bin("tether")
-            .parent()
-            .expect("target dir")
-            .to_path_buf();
-        let path = format!(
-            "{}:{}:{}",
-            self.stub.path().join("bin").display(),
-            tether_dir.display(),
-            std::env::var("PATH").unwrap_or_default()
+        let path = crate::recipe_runs::job_path(
+            self.stub.path(),
+            &std::env::var("PATH").unwrap_or_default(),
         );
         let base = self.sim.base_url();
         // The file's secrets as the recipe advises: a File variable, which
@@ -249,6 +250,14 @@ const MERGE_REQUEST: &[(&str, &str)] = &[
     ("CI_MERGE_REQUEST_SOURCE_PROJECT_ID", "1217"),
 ];
 
+/// The calls the stubs recorded: each command line and the body it sent.
+type Calls = Vec<(String, Option<String>)>;
+
+/// The command line of each call the stubs recorded.
+fn commands(calls: &[(String, Option<String>)]) -> Vec<&str> {
+    calls.iter().map(|(command, _)| command.as_str()).collect()
+}
+
 /// Drift on a schedule: an issue opened while Atlas differs (and the job
 /// fails), then, once in sync, a note and the issue closed.
 #[test]
@@ -260,7 +269,7 @@ fn gitlab_drift_opens_then_closes_one_issue() {
     let first = world.run_job("tether-drift", SCHEDULE);
     assert!(!first.success, "drift fails the job:\n{}", first.log);
     let calls = world.calls();
-    let names: Vec<&str> = calls.iter().map(|(c, _)| c.as_str()).collect();
+    let names = commands(&calls);
     assert_eq!(names.len(), 2, "{names:#?}\n{}", first.log);
     assert_eq!(
         names[0],
@@ -283,10 +292,8 @@ fn gitlab_drift_opens_then_closes_one_issue() {
         "issues?labels=tether-drift",
         r#"[{"id":501,"iid":12,"title":"x"}]"#,
     )]);
-    let in_sync = world.run_job("tether-drift", SCHEDULE);
-    assert!(in_sync.success, "{}", in_sync.log);
-    let calls = world.calls();
-    let names: Vec<&str> = calls.iter().map(|(c, _)| c.as_str()).collect();
+    let (in_sync, calls) = world.run_passing_job("tether-drift", SCHEDULE);
+    let names = commands(&calls);
     assert_eq!(
         names[1..],
         [
@@ -309,10 +316,8 @@ fn gitlab_plan_posts_then_updates_one_note() {
     let world = World::new(runner);
     let merge_request = MERGE_REQUEST;
     world.respond(&[("/user", r#"{"id":3,"username":"project_1217_bot"}"#)]);
-    let first = world.run_job("tether-plan", merge_request);
-    assert!(first.success, "{}", first.log);
-    let calls = world.calls();
-    let names: Vec<&str> = calls.iter().map(|(c, _)| c.as_str()).collect();
+    let (first, calls) = world.run_passing_job("tether-plan", merge_request);
+    let names = commands(&calls);
     let notes = "https://gitlab.example.com/api/v4/projects/1217/merge_requests/7/notes";
     assert_eq!(
         names,
@@ -335,9 +340,7 @@ fn gitlab_plan_posts_then_updates_one_note() {
             r#"[{"id":88,"type":null,"body":"<!-- tether-plan -->\nold","author":{"id":3,"username":"project_1217_bot"}}]"#,
         ),
     ]);
-    let again = world.run_job("tether-plan", merge_request);
-    assert!(again.success, "{}", again.log);
-    let calls = world.calls();
+    let (_, calls) = world.run_passing_job("tether-plan", merge_request);
     assert_eq!(
         calls.last().map(|c| c.0.as_str()),
         Some(&*format!("PUT {notes}/88"))
@@ -369,10 +372,8 @@ fn gitlab_plan_finds_its_note_past_the_first_page() {
         ),
         ("&page=1", &first_page),
     ]);
-    let run = world.run_job("tether-plan", MERGE_REQUEST);
-    assert!(run.success, "{}", run.log);
-    let calls = world.calls();
-    let names: Vec<&str> = calls.iter().map(|(c, _)| c.as_str()).collect();
+    let (run, calls) = world.run_passing_job("tether-plan", MERGE_REQUEST);
+    let names = commands(&calls);
     assert_eq!(
         names[1..],
         [
@@ -395,16 +396,11 @@ fn gitlab_apply_takes_the_plan_of_a_merged_results_pipeline() {
         return;
     };
     let world = World::new(runner);
-    let planned = crate::common::tether(
+    let planned = crate::recipe_runs::tether_as(
         world.repo.path(),
+        &world.sim,
+        (READ_ID, READ_SECRET),
         &["plan", "--no-progress", "--out", "reviewed.json"],
-        &[
-            ("MONGODB_ATLAS_BASE_URL", &world.sim.base_url()),
-            ("MONGODB_ATLAS_CLIENT_ID", READ_ID),
-            ("MONGODB_ATLAS_CLIENT_SECRET", READ_SECRET),
-            ("PD_SERVICE_KEY", PD_SERVICE_KEY),
-            ("DD_API_KEY", DD_API_KEY),
-        ],
     );
     assert_eq!(planned.code, 0, "{}", planned.transcript());
     let saved = std::fs::read_to_string(world.repo.path().join("reviewed.json")).expect("plan");
@@ -424,10 +420,8 @@ fn gitlab_apply_takes_the_plan_of_a_merged_results_pipeline() {
         ("CI_COMMIT_BRANCH", "main"),
         ("CI_DEFAULT_BRANCH", "main"),
     ];
-    let run = world.run_job("tether-apply", push);
-    assert!(run.success, "{}", run.log);
-    let calls = world.calls();
-    let names: Vec<&str> = calls.iter().map(|(c, _)| c.as_str()).collect();
+    let (run, calls) = world.run_passing_job("tether-apply", push);
+    let names = commands(&calls);
     assert!(
         names.contains(&&*format!("GET {api}/merge_requests/7/pipelines"))
             && names.contains(&&*format!(

@@ -34,12 +34,9 @@ fn serve(status: &'static str, content_type: &'static str, body: Vec<u8>) -> Str
 }
 
 fn plan_against(base: &str) -> crate::common::Run {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("tether.yaml"),
+    let dir = crate::common::folder_with(
         "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    integrations:\n      PAGER_DUTY:\n        serviceKey: ${PD_KEY}\n",
-    )
-    .expect("write");
+    );
     tether(
         dir.path(),
         &[
@@ -56,11 +53,7 @@ fn plan_against(base: &str) -> crate::common::Run {
 
 fn assert_clear_failure(run: &crate::common::Run, expected: &str) {
     assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        !run.all_output().contains("panicked"),
-        "{}",
-        run.transcript()
-    );
+    crate::common::assert_lacks(&run.all_output(), "panicked");
     assert!(run.stdout.contains(expected), "{}", run.transcript());
     assert!(!run.all_output().contains("hostile-test-secret-0022"));
 }
@@ -194,10 +187,5 @@ fn a_redirect_to_another_host_is_not_followed() {
     });
     let run = plan_against(&base);
     assert_clear_failure(&run, "a redirect to");
-    assert!(
-        run.stdout
-            .contains("follows a redirect of a read only within"),
-        "{}",
-        run.transcript()
-    );
+    crate::common::assert_contains(&run.stdout, "follows a redirect of a read only within");
 }

@@ -11,15 +11,16 @@ fn loop_state() -> StateFile {
     StateFile::load(&fixtures().join("loop/state.yaml")).expect("state loads")
 }
 
-/// `import -o tether.yaml ARGS` in `dir`, checked to succeed, and the file
-/// it wrote.
-fn import_into_file(dir: &Path, sim: &SimHandle, args: &[&str]) -> (Run, String) {
+/// `import -o tether.yaml ARGS` in a new folder, checked to succeed: the
+/// folder, what import printed, and the file it wrote.
+fn import_into_file(sim: &SimHandle, args: &[&str]) -> (tempfile::TempDir, Run, String) {
+    let work = tempfile::tempdir().expect("tempdir");
     let mut all = vec!["import", "-o", "tether.yaml"];
     all.extend_from_slice(args);
-    let imported = run(dir, sim, &all, &[]);
+    let imported = run(work.path(), sim, &all, &[]);
     assert_eq!(imported.code, 0, "{}", imported.transcript());
-    let written = std::fs::read_to_string(dir.join("tether.yaml")).expect("written");
-    (imported, written)
+    let written = std::fs::read_to_string(work.path().join("tether.yaml")).expect("written");
+    (work, imported, written)
 }
 
 /// The variables import asked for, each set to the real secret the
@@ -64,8 +65,7 @@ fn variables(stderr: &str, state: &StateFile) -> Vec<(String, String)> {
 
 fn import_then_plan(state: StateFile, import_args: &[&str]) -> (String, String) {
     let sim = Sim::builder().state(state).start();
-    let work = tempfile::tempdir().expect("tempdir");
-    let (imported, written) = import_into_file(work.path(), &sim, import_args);
+    let (work, imported, written) = import_into_file(&sim, import_args);
     let snapshot = sim.snapshot();
     let env = variables(&imported.stderr, &snapshot);
     for (_, secret) in &env {
@@ -159,23 +159,13 @@ fn an_organization_over_several_pages() {
 #[test]
 fn import_needs_projects_or_an_organization() {
     let sim = Sim::builder().state(loop_state()).start();
-    let none = run(Path::new("."), &sim, &["import"], &[]);
+    let tether = |args: &[&str]| run(Path::new("."), &sim, args, &[]);
+    let none = tether(&["import"]);
     assert_eq!(none.code, 1);
     assert!(none.stderr.contains("`--project ID|NAME`"));
-    let missing = run(
-        Path::new("."),
-        &sim,
-        &["import", "--project", "no-such-project"],
-        &[],
-    );
+    let missing = tether(&["import", "--project", "no-such-project"]);
     assert_eq!(missing.code, 1);
-    assert!(
-        missing
-            .stderr
-            .contains("no project named `no-such-project`"),
-        "{}",
-        missing.stderr
-    );
+    crate::common::assert_contains(&missing.stderr, "no project named `no-such-project`");
 }
 
 /// The Quickstart of docs/adopting.md, followed as written against the
@@ -243,9 +233,7 @@ fn the_atlas_quickstart_works_as_written() {
 #[test]
 fn secrets_out_is_a_secrets_file_to_fill_in() {
     let sim = Sim::builder().state(loop_state()).start();
-    let work = tempfile::tempdir().expect("tempdir");
-    let (imported, _) = import_into_file(
-        work.path(),
+    let (work, imported, _) = import_into_file(
         &sim,
         &[
             "--org",
@@ -281,26 +269,17 @@ fn secrets_out_is_a_secrets_file_to_fill_in() {
     }
     std::fs::write(&path, filled).expect("fill in");
     sim.reset_counters();
-    let plan = run(
-        work.path(),
-        &sim,
-        &["plan", "--detailed-exitcode", "--secrets", "secrets.yaml"],
-        &[],
-    );
+    let tether = |args: &[&str]| run(work.path(), &sim, args, &[]);
+    let plan = tether(&["plan", "--detailed-exitcode", "--secrets", "secrets.yaml"]);
     assert_eq!(plan.code, 0, "{}", plan.transcript());
     assert_eq!(sim.counters().writes(), 0);
-    let again = run(
-        work.path(),
-        &sim,
-        &[
-            "import",
-            "--org",
-            "6600000000000000000000aa",
-            "--secrets-out",
-            "secrets.yaml",
-        ],
-        &[],
-    );
+    let again = tether(&[
+        "import",
+        "--org",
+        "6600000000000000000000aa",
+        "--secrets-out",
+        "secrets.yaml",
+    ]);
     assert_eq!(
         again.code,
         1,
@@ -325,9 +304,7 @@ fn an_organization_of_alike_projects_imports_as_one_selector() {
         StateFile::parse(&text).expect("state")
     };
     let sim = Sim::builder().state(state(3)).start();
-    let work = tempfile::tempdir().expect("tempdir");
-    let (_, written) = import_into_file(
-        work.path(),
+    let (work, _, written) = import_into_file(
         &sim,
         &[
             "--api",
@@ -343,12 +320,8 @@ fn an_organization_of_alike_projects_imports_as_one_selector() {
     );
     crate::common::assert_lacks(&written, "- id:");
     let env = vec![("PAGER_DUTY_SERVICE_KEY".to_owned(), key.to_owned())];
-    let plan = run(
-        work.path(),
-        &sim,
-        &["plan", "--api", "v2", "--detailed-exitcode"],
-        &env,
-    );
+    let args = ["plan", "--api", "v2", "--detailed-exitcode"];
+    let plan = run(work.path(), &sim, &args, &env);
     assert_eq!(plan.code, 0, "{}\n{written}", plan.transcript());
     drop(sim);
     let later = Sim::builder().state(state(4)).start();
@@ -359,12 +332,9 @@ fn an_organization_of_alike_projects_imports_as_one_selector() {
         "the new project already has it: {}",
         drift.transcript()
     );
-    assert!(
-        drift
-            .stdout
-            .contains("team-3 (65f1a2b3c4d5e6f7a8b90003) · authoritative · selected by"),
-        "{}",
-        drift.stdout
+    crate::common::assert_contains(
+        &drift.stdout,
+        "team-3 (65f1a2b3c4d5e6f7a8b90003) · authoritative · selected by",
     );
 }
 
@@ -386,9 +356,7 @@ fn atlas_text_with_variable_references_is_imported_as_literal_text() {
     .expect("state");
     let leaked = "value-of-the-ci-deploy-token-0042";
     let sim = Sim::builder().state(state).start();
-    let work = tempfile::tempdir().expect("tempdir");
-    let (imported, written) =
-        import_into_file(work.path(), &sim, &["--org", "6600000000000000000000aa"]);
+    let (work, imported, written) = import_into_file(&sim, &["--org", "6600000000000000000000aa"]);
     assert!(
         !written.contains("\"team ${CI_DEPLOY_TOKEN}\""),
         "a reference was copied as is:\n{written}"
@@ -450,9 +418,7 @@ fn hostile_names_and_masks_cannot_add_keys_to_the_written_files() {
     ))
     .expect("state");
     let sim = Sim::builder().state(state).start();
-    let work = tempfile::tempdir().expect("tempdir");
-    let (imported, written) = import_into_file(
-        work.path(),
+    let (work, imported, written) = import_into_file(
         &sim,
         &[
             "--project",

@@ -45,12 +45,17 @@ fn world(projects: usize, faults: Faults) -> SimHandle {
         .start()
 }
 
-fn bucket(capacity: u32, refill_per_second: u32) -> Option<RateLimit> {
-    Some(RateLimit {
-        capacity,
-        refill: refill_per_second,
-        period: Duration::from_secs(1),
-    })
+/// A token bucket of `capacity` that gains `refill_per_second` tokens a
+/// second, and no other fault.
+fn bucket(capacity: u32, refill_per_second: u32) -> Faults {
+    Faults {
+        rate_limit: Some(RateLimit {
+            capacity,
+            refill: refill_per_second,
+            period: Duration::from_secs(1),
+        }),
+        ..Faults::default()
+    }
 }
 
 fn client(sim: &SimHandle, pacing: bool) -> Arc<Client> {
@@ -112,8 +117,7 @@ fn a_small_bucket_throttles_a_paced_plan_less_and_the_plan_is_the_same() {
             PROJECTS,
             Faults {
                 latency: Duration::from_millis(20),
-                rate_limit: bucket(30, 30),
-                ..Faults::default()
+                ..bucket(30, 30)
             },
         );
         let client = client(&sim, pacing);
@@ -153,9 +157,8 @@ fn without_the_headers_nothing_is_paced() {
     let sim = world(
         PROJECTS,
         Faults {
-            rate_limit: bucket(20, 40),
             omit_rate_limit_headers: true,
-            ..Faults::default()
+            ..bucket(20, 40)
         },
     );
     let client = client(&sim, true);
@@ -170,13 +173,7 @@ fn without_the_headers_nothing_is_paced() {
 #[test]
 fn a_bucket_far_from_empty_paces_nothing() {
     const PROJECTS: usize = 200;
-    let sim = world(
-        PROJECTS,
-        Faults {
-            rate_limit: bucket(1000, 10),
-            ..Faults::default()
-        },
-    );
+    let sim = world(PROJECTS, bucket(1000, 10));
     let client = client(&sim, true);
     let planned = plan(&client, PROJECTS);
     assert_eq!(planned.plan.summary(), expected(PROJECTS));
@@ -193,8 +190,7 @@ fn a_stop_ends_a_paced_write_before_it_is_sent() {
         1,
         Faults {
             latency: Duration::from_millis(300),
-            rate_limit: bucket(4, 1),
-            ..Faults::default()
+            ..bucket(4, 1)
         },
     );
     let stop = CancellationToken::new();

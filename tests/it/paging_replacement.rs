@@ -38,16 +38,10 @@ fn replaced_by(replacement: &str) -> tempfile::TempDir {
         "VICTOR_OPS" => "VICTOR_OPS:\n        apiKey: ${VO_KEY}\n        routingKey: pager",
         _ => "PAGER_DUTY:\n        serviceKey: ${PD_KEY}",
     };
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        work.path().join("tether.yaml"),
-        format!(
-            "version: 1\nprojects:\n  - id: {GROUP}\n    name: paging\n    integrations:\n      \
-             {declared}\n"
-        ),
-    )
-    .expect("write");
-    work
+    crate::common::folder_with(&format!(
+        "version: 1\nprojects:\n  - id: {GROUP}\n    name: paging\n    integrations:\n      \
+         {declared}\n"
+    ))
 }
 
 fn apply(sim: &SimHandle, work: &tempfile::TempDir, output: &str) -> Run {

@@ -9,13 +9,12 @@ use tether::atlas::keyring::{KeyringFailure, MemoryKeyring};
 use tether::atlas::{Access, AccessRequest, CredentialSource, SecretOrigin};
 use tether::sim::{SimHandle, StateFile};
 
-use crate::common::{Run, Sim, tether};
+use crate::common::{ORG, Run, Sim, tether};
 
 const PUBLIC: &str = "profilepub1";
 const PRIVATE: &str = "3f2a9c1e-profile-private-key-0001";
 const CLIENT_ID: &str = "mdb_sa_id_profile";
 const CLIENT_SECRET: &str = "mdb_sa_sk_profile_secret_value_0002";
-const ORG: &str = "6600000000000000000000aa";
 const PD_KEY: &str = "profile-pd-key-0123456789abcdef0042";
 /// Every value a run must never print.
 const SECRETS: [&str; 3] = [PRIVATE, CLIENT_SECRET, PD_KEY];
@@ -97,11 +96,7 @@ fn a_plan_with_only_an_api_key_profile_works() {
     let dir = workspace(Some(&api_key_profile("default", &sim)));
     let planned = run(dir.path(), &["plan"], &[]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
-    assert!(
-        planned.stdout.contains("+ PAGER_DUTY will be created"),
-        "{}",
-        planned.transcript()
-    );
+    crate::common::assert_contains(&planned.stdout, "+ PAGER_DUTY will be created");
     let applied = run(dir.path(), &["apply", "--auto-approve"], &[]);
     assert_eq!(applied.code, 0, "{}", applied.transcript());
     assert_eq!(sim.counters().writes(), 1, "the owner key wrote");
@@ -109,27 +104,20 @@ fn a_plan_with_only_an_api_key_profile_works() {
     let whoami = run(dir.path(), &["whoami"], &[]);
     assert_eq!(whoami.code, 0, "{}", whoami.transcript());
     let file = config_file(dir.path());
-    assert!(
-        whoami.stdout.contains(&format!(
+    crate::common::assert_contains(
+        &whoami.stdout,
+        &format!(
             "Credentials: a programmatic API key (HTTP Digest), from Atlas CLI profile \
              `default` in `{file}` (the secret from the file)"
-        )),
-        "{}",
-        whoami.stdout
+        ),
     );
-    assert!(
-        whoami
-            .stdout
-            .contains("(from `ops_manager_url` of profile `default`)"),
-        "{}",
-        whoami.stdout
+    crate::common::assert_contains(
+        &whoami.stdout,
+        "(from `ops_manager_url` of profile `default`)",
     );
-    assert!(
-        whoami.stdout.contains(&format!(
-            "Org:         {ORG} (`org_id` of profile `default`)"
-        )),
-        "{}",
-        whoami.stdout
+    crate::common::assert_contains(
+        &whoami.stdout,
+        &format!("Org:         {ORG} (`org_id` of profile `default`)"),
     );
 }
 
@@ -147,12 +135,9 @@ fn a_plan_with_only_a_service_account_profile_works() {
     assert!(by_flag.stdout.contains("+ PAGER_DUTY will be created"));
     let by_variable = run(dir.path(), &["whoami"], &[("MONGODB_ATLAS_PROFILE", "ci")]);
     assert_eq!(by_variable.code, 0, "{}", by_variable.transcript());
-    assert!(
-        by_variable
-            .stdout
-            .contains("Credentials: a service account, from Atlas CLI profile `ci`"),
-        "{}",
-        by_variable.stdout
+    crate::common::assert_contains(
+        &by_variable.stdout,
+        "Credentials: a service account, from Atlas CLI profile `ci`",
     );
     crate::common::assert_contains(&by_variable.stdout, "Accepted:    yes; 1 project");
 }
@@ -198,11 +183,7 @@ fn import_takes_the_organization_from_the_flag_then_the_variable_then_the_profil
         &[("MONGODB_ATLAS_ORG_ID", "6600000000000000000000bb")],
     );
     assert_eq!(from_variable.code, 0, "{}", from_variable.transcript());
-    assert!(
-        !from_variable.stdout.contains("65f1a2b3c4d5e6f7a8b9c0e1"),
-        "{}",
-        from_variable.transcript()
-    );
+    crate::common::assert_lacks(&from_variable.stdout, "65f1a2b3c4d5e6f7a8b9c0e1");
     let from_flag = run(
         dir.path(),
         &["import", "--org", ORG],
@@ -290,13 +271,12 @@ fn bad_profiles_are_clear_errors_and_send_nothing() {
     let no_file = workspace(None);
     let failed = run(no_file.path(), &["whoami", "--profile", "prod"], &[]);
     assert_eq!(failed.code, 1, "{}", failed.transcript());
-    assert!(
-        failed.stderr.contains(&format!(
+    crate::common::assert_contains(
+        &failed.stderr,
+        &format!(
             "no Atlas CLI configuration at `{}`",
             config_file(no_file.path())
-        )),
-        "{}",
-        failed.stderr
+        ),
     );
     crate::common::assert_contains(&failed.stderr, "`--profile prod`");
     assert_eq!(sim.counters().total(), 0, "nothing sent");

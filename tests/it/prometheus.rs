@@ -74,35 +74,29 @@ fn the_host_is_the_base_url_s_and_a_base_url_with_credentials_is_refused() {
 fn a_project_without_prometheus_is_named_and_none_at_all_fails() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let run = prometheus(&sim, &["payments-prod", "payments-staging", "--api", "v1"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    crate::common::assert_contains(&run.stderr, "payments-prod");
+    crate::common::assert_exit_saying(&run, 0, &["payments-prod"]);
     assert_eq!(
         parsed(&run)["scrape_configs"].as_array().map(Vec::len),
         Some(1)
     );
     let none = prometheus(&sim, &["payments-prod", "--api", "v1"]);
-    assert_eq!(none.code, 1, "{}", none.transcript());
-    crate::common::assert_contains(&none.stderr, "`PROMETHEUS`");
+    crate::common::assert_exit_saying(&none, 1, &["`PROMETHEUS`"]);
 }
 
 #[test]
 fn import_prints_it_for_the_prometheus_integrations_it_imports() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let work = tempfile::tempdir().expect("tempdir");
-    let run = tether_against(
-        work.path(),
-        &sim,
-        &[
-            "import",
-            "--api",
-            "v1",
-            "--project",
-            "payments-staging",
-            "--project",
-            "payments-prod",
-        ],
-        &[],
-    );
+    let tether = |args: &[&str]| tether_against(work.path(), &sim, args, &[]);
+    let run = tether(&[
+        "import",
+        "--api",
+        "v1",
+        "--project",
+        "payments-staging",
+        "--project",
+        "payments-prod",
+    ]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(!run.all_output().contains(PASSWORD));
     let (_, config) = run
@@ -111,18 +105,13 @@ fn import_prints_it_for_the_prometheus_integrations_it_imports() {
         .unwrap_or_else(|| panic!("{}", run.stderr));
     let parsed: serde_json::Value = serde_saphyr::from_str(config).expect(config);
     assert_eq!(parsed["scrape_configs"].as_array().map(Vec::len), Some(1));
-    let quiet = tether_against(
-        work.path(),
-        &sim,
-        &[
-            "import",
-            "-q",
-            "--api",
-            "v1",
-            "--project",
-            "payments-staging",
-        ],
-        &[],
-    );
+    let quiet = tether(&[
+        "import",
+        "-q",
+        "--api",
+        "v1",
+        "--project",
+        "payments-staging",
+    ]);
     crate::common::assert_lacks(&quiet.stderr, "scrape_configs");
 }

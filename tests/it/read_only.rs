@@ -79,11 +79,9 @@ fn read_only_credentials_fail_one_write_of_a_project_and_start_no_other_there() 
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout
-            .contains("The credentials cannot write to some projects (Atlas answered 403"),
-        "{}",
-        run.stdout
+    crate::common::assert_contains(
+        &run.stdout,
+        "The credentials cannot write to some projects (Atlas answered 403",
     );
     crate::common::assert_lacks(&run.stdout, "Run `tether apply` again to finish");
 }

@@ -263,7 +263,6 @@ impl Drop for Serving {
 #[cfg(unix)]
 #[test]
 fn the_readme_sim_quickstart_works_as_written() {
-    use std::io::{BufRead, BufReader};
     use std::process::Stdio;
 
     const WRITTEN_ADDRESS: &str = "127.0.0.1:7700";
@@ -297,15 +296,7 @@ fn the_readme_sim_quickstart_works_as_written() {
         .spawn()
         .expect("tether sim starts");
     let mut serving = Serving(child);
-    let mut first_line = String::new();
-    BufReader::new(serving.0.stdout.take().expect("stdout"))
-        .read_line(&mut first_line)
-        .expect("the simulator says where it listens");
-    let base = first_line
-        .trim()
-        .strip_prefix("tether sim listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {first_line:?}"))
-        .to_owned();
+    let base = crate::common::sim_address(serving.0.stdout.take().expect("stdout"));
 
     let written = block("README.md", "sim-loop");
     let script = written.replace(&format!("http://{WRITTEN_ADDRESS}"), &base);

@@ -200,15 +200,7 @@ impl World {
                 env.insert(k.clone(), value);
             }
         }
-        let tether_dir = assert_cmd::cargo::cargo_bin("tether")
-            .parent()
-            .expect("bin dir")
-            .to_owned();
-        let path_var = format!(
-            "{}:{}:/usr/local/bin:/usr/bin:/bin",
-            self.stub.path().join("bin").display(),
-            tether_dir.display()
-        );
+        let path_var = job_path(self.stub.path(), "/usr/local/bin:/usr/bin:/bin");
 
         let mut success = true;
         let mut steps = Vec::new();
@@ -679,13 +671,7 @@ fn apply_refuses_a_plan_that_no_longer_matches_and_says_to_replan() {
     let apply = world.run_job("tether-apply.yml", "apply", &push_to_main());
     assert!(!apply.success, "{}", apply.log);
     assert!(apply.log.contains("(exit Some(4))"), "{}", apply.log);
-    assert!(
-        apply
-            .log
-            .contains("Run this workflow by hand to plan main again"),
-        "{}",
-        apply.log
-    );
+    crate::common::assert_contains(&apply.log, "Run this workflow by hand to plan main again");
     assert!(!apply.ran("Check that main is applied"));
     assert_eq!(integration_writes(&world), writes, "nothing written");
 }
@@ -706,17 +692,8 @@ fn the_plan_job_holds_only_read_only_credentials() {
         work.path().join("tether.yaml"),
     )
     .expect("copy");
-    let run = crate::common::tether(
-        work.path(),
-        &["apply", "--auto-approve", "--no-progress"],
-        &[
-            ("MONGODB_ATLAS_BASE_URL", &world.sim.base_url()),
-            ("MONGODB_ATLAS_CLIENT_ID", READ_ID),
-            ("MONGODB_ATLAS_CLIENT_SECRET", READ_SECRET),
-            ("PD_SERVICE_KEY", PD_SERVICE_KEY),
-            ("DD_API_KEY", DD_API_KEY),
-        ],
-    );
+    let apply = ["apply", "--auto-approve", "--no-progress"];
+    let run = tether_as(work.path(), &world.sim, (READ_ID, READ_SECRET), &apply);
     assert_ne!(run.code, 0, "{}", run.transcript());
     assert!(!has_datadog(&world));
 }
@@ -767,15 +744,41 @@ fn drift_opens_updates_then_closes_one_issue() {
     );
 }
 
+/// `PATH` for a job: the stubs under `stubs`, the folder of the tether
+/// binary under test, then `rest`.
+pub(crate) fn job_path(stubs: &Path, rest: &str) -> String {
+    let tether_dir = assert_cmd::cargo::cargo_bin("tether")
+        .parent()
+        .expect("bin dir")
+        .to_owned();
+    format!(
+        "{}:{}:{rest}",
+        stubs.join("bin").display(),
+        tether_dir.display()
+    )
+}
+
 /// Someone with the Owner credentials applies the recipes' file in `dir`.
 pub(crate) fn apply_as_owner(dir: &Path, sim: &SimHandle) -> crate::common::Run {
+    let apply = ["apply", "--auto-approve", "--no-progress"];
+    tether_as(dir, sim, (OWNER_ID, OWNER_SECRET), &apply)
+}
+
+/// `tether ARGS` in `dir` against `sim`, as the service account
+/// `(client id, secret)`, with the secrets of the recipes' file.
+pub(crate) fn tether_as(
+    dir: &Path,
+    sim: &SimHandle,
+    (id, secret): (&str, &str),
+    args: &[&str],
+) -> crate::common::Run {
     crate::common::tether(
         dir,
-        &["apply", "--auto-approve", "--no-progress"],
+        args,
         &[
             ("MONGODB_ATLAS_BASE_URL", &sim.base_url()),
-            ("MONGODB_ATLAS_CLIENT_ID", OWNER_ID),
-            ("MONGODB_ATLAS_CLIENT_SECRET", OWNER_SECRET),
+            ("MONGODB_ATLAS_CLIENT_ID", id),
+            ("MONGODB_ATLAS_CLIENT_SECRET", secret),
             ("PD_SERVICE_KEY", PD_SERVICE_KEY),
             ("DD_API_KEY", DD_API_KEY),
         ],

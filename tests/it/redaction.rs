@@ -218,11 +218,7 @@ fn ids_that_share_digits_with_the_client_id_are_shown_whole_and_still_gate_a_del
 
     let plan = run_with_service_account(dir.path(), &sim, &["plan", "--output", "json"]);
     assert_eq!(plan.code, 0, "{}", plan.transcript());
-    assert!(
-        !plan.all_output().contains("[redacted]"),
-        "{}",
-        plan.transcript()
-    );
+    crate::common::assert_lacks(&plan.all_output(), "[redacted]");
     let document: serde_json::Value = serde_json::from_str(&plan.stdout).expect("JSON");
     let project = &document["projects"][0];
     assert_eq!(project["group_id"], PROJECT);

@@ -50,8 +50,11 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
     let sim = Sim::builder().state(state()).start();
     let dir = work();
     let tether = |args: &[&str]| run(dir.path(), &sim, args);
+    let plan = |max_deletes: &str, more: &[&str]| {
+        tether(&[&["plan", "--max-deletes", max_deletes][..], more].concat())
+    };
 
-    let text = tether(&["plan", "--max-deletes", "2"]);
+    let text = plan("2", &[]);
     assert_eq!(
         text.code,
         0,
@@ -63,48 +66,34 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
         .split(&format!("\n{PROJECT}"))
         .next()
         .expect("the top");
-    assert!(
-        top.contains("tether apply would refuse this plan (exit 4, nothing written):")
-            && top.contains(HEADLINE)
-            && top.contains("passes with: --max-deletes 5 or --force"),
-        "the refusal at the top of the text plan:\n{}",
-        text.stdout
-    );
+    // The refusal stands at the top of the text plan.
+    for part in [
+        "tether apply would refuse this plan (exit 4, nothing written):",
+        HEADLINE,
+        "passes with: --max-deletes 5 or --force",
+    ] {
+        crate::common::assert_contains(top, part);
+    }
 
-    let markdown = tether(&[
-        "plan",
-        "--max-deletes",
-        "2",
-        "--output",
-        "markdown",
-        "--detailed-exitcode",
-    ]);
+    let markdown = plan("2", &["--output", "markdown", "--detailed-exitcode"]);
     assert_eq!(markdown.code, 4, "{}", markdown.transcript());
     let before_details = markdown.stdout.split("<details>").next().expect("the top");
-    assert!(
-        before_details.contains("> [!CAUTION]")
-            && before_details.contains(HEADLINE)
-            && before_details.contains("Passes with `--max-deletes 5` or `--force`."),
-        "the refusal before the details:\n{}",
-        markdown.stdout
-    );
+    // And before the details of the markdown plan.
+    for part in [
+        "> [!CAUTION]",
+        HEADLINE,
+        "Passes with `--max-deletes 5` or `--force`.",
+    ] {
+        crate::common::assert_contains(before_details, part);
+    }
     assert!(
         markdown.stdout.contains("DATADOG will be deleted"),
         "the refusal does not hide the plan:\n{}",
         markdown.stdout
     );
 
-    let json = tether(&[
-        "plan",
-        "--max-deletes",
-        "2",
-        "--output",
-        "json",
-        "--out",
-        "plan.json",
-    ]);
-    assert_eq!(json.code, 0, "{}", json.transcript());
-    let document: Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let json = plan("2", &["--output", "json", "--out", "plan.json"]);
+    let document = crate::common::json_output(&json, 0);
     assert_eq!(
         document["refusals"],
         serde_json::json!([{
@@ -125,16 +114,8 @@ fn a_plan_apply_would_refuse_says_so_in_every_output_and_exits_4_for_ci() {
     assert_eq!(merge.code, 4, "the merge does what the plan said");
     assert_eq!(sim.counters().writes(), 0);
 
-    let allowed = tether(&[
-        "plan",
-        "--max-deletes",
-        "5",
-        "--output",
-        "json",
-        "--detailed-exitcode",
-    ]);
-    assert_eq!(allowed.code, 2, "{}", allowed.transcript());
-    let document: Value = serde_json::from_str(&allowed.stdout).expect("JSON");
+    let allowed = plan("5", &["--output", "json", "--detailed-exitcode"]);
+    let document = crate::common::json_output(&allowed, 2);
     assert_eq!(document["refusals"], serde_json::json!([]));
 }
 

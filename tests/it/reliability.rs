@@ -369,14 +369,12 @@ fn outputs_do_not_overwrite_inputs_or_existing_files() {
     let current = || std::fs::read_to_string(work.path().join("tether.yaml")).expect("read");
     let before = current();
     let over_input = run(work.path(), &sim, &["plan", "--out", "tether.yaml"], &[]);
-    assert_eq!(over_input.code, 1, "{}", over_input.transcript());
-    crate::common::assert_contains(&over_input.stderr, "is the file tether reads");
+    crate::common::assert_exit_saying(&over_input, 1, &["is the file tether reads"]);
     assert_eq!(current(), before);
 
     let import = ["import", "--project", "payments-prod", "-o", "tether.yaml"];
     let refused = run(work.path(), &sim, &import, &[]);
-    assert_eq!(refused.code, 1, "{}", refused.transcript());
-    crate::common::assert_contains(&refused.stderr, "`tether.yaml` exists");
+    crate::common::assert_exit_saying(&refused, 1, &["`tether.yaml` exists"]);
     assert_eq!(current(), before);
     assert_eq!(sim.counters().total(), 0, "refused before any request");
 
@@ -450,14 +448,7 @@ projects:
         ("OG_REGION", "MARS"),
     ];
     let invalid = run(work.path(), &sim, &["validate"], &env);
-    assert_eq!(invalid.code, 1, "{}", invalid.transcript());
-    assert!(
-        invalid
-            .stderr
-            .contains("cannot be the value of its variable"),
-        "{}",
-        invalid.stderr
-    );
+    crate::common::assert_exit_saying(&invalid, 1, &["cannot be the value of its variable"]);
     crate::common::assert_lacks(&invalid.stderr, "MARS");
     let applied = run(work.path(), &sim, &["apply", "--auto-approve"], &env[..1]);
     assert_eq!(
@@ -535,34 +526,30 @@ fn validate_small_contracts() {
     let empty = check(
         "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    integrations:\n      PAGER_DUTY:\n        serviceKey: \"\"\n",
     );
-    assert_eq!(empty.code, 1, "{}", empty.transcript());
-    crate::common::assert_contains(&empty.stderr, "`PAGER_DUTY.serviceKey` is empty");
+    crate::common::assert_exit_saying(&empty, 1, &["`PAGER_DUTY.serviceKey` is empty"]);
 
     for name in [".", ".."] {
         let dots = check(&format!("version: 1\nprojects:\n  - name: \"{name}\"\n"));
-        assert_eq!(dots.code, 1, "{}", dots.transcript());
-        crate::common::assert_contains(&dots.stderr, &format!("`{name}` cannot be a project name"));
+        crate::common::assert_exit_saying(
+            &dots,
+            1,
+            &[&format!("`{name}` cannot be a project name")],
+        );
     }
 
     // A Cyrillic `а` in place of the Latin `a`.
     let homoglyph = check("version: 1\nprojects:\n  - name: p\u{430}yments\n");
     assert_eq!(homoglyph.code, 0, "{}", homoglyph.transcript());
-    assert!(
-        homoglyph
-            .stderr
-            .contains("non-ASCII letters (`\u{430}`, U+0430, character 2)"),
-        "{}",
-        homoglyph.stderr
+    crate::common::assert_contains(
+        &homoglyph.stderr,
+        "non-ASCII letters (`\u{430}`, U+0430, character 2)",
     );
     // A right-to-left override is named by its escape, never printed as
     // itself, where it would reorder the rest of the line.
     let reordering = check("version: 1\nprojects:\n  - name: pay\u{202e}ments\n");
-    assert!(
-        reordering
-            .stderr
-            .contains("non-ASCII letters (`\\u{202e}`, U+202E, character 4)"),
-        "{}",
-        reordering.stderr
+    crate::common::assert_contains(
+        &reordering.stderr,
+        "non-ASCII letters (`\\u{202e}`, U+202E, character 4)",
     );
 
     let after_block = check(
@@ -578,8 +565,7 @@ projects:
         bogus: 1
 ",
     );
-    assert_eq!(after_block.code, 1, "{}", after_block.transcript());
-    crate::common::assert_contains(&after_block.stderr, "tether.yaml:10:9");
+    crate::common::assert_exit_saying(&after_block, 1, &["tether.yaml:10:9"]);
     crate::common::assert_lacks(&after_block.stderr, "block-secret");
 }
 
@@ -740,23 +726,19 @@ projects:
         ("PD_KEY", "from-env-pd-key-000000000000001"),
         ("TETHER_SECRETS_JSON", json),
     ];
-    let applied = run(
-        work.path(),
-        &sim,
-        &["apply", "--auto-approve", "--secrets", "secrets.yaml"],
-        &env,
-    );
+    let apply = ["apply", "--auto-approve", "--secrets", "secrets.yaml"];
+    let applied = run(work.path(), &sim, &apply, &env);
     assert_eq!(applied.code, 0, "{}", applied.transcript());
-    let output = applied.all_output();
-    for value in [
-        "from-env-pd",
-        "0123456789abcdef0123456789ab0002",
-        "from-json-og",
-        "from-file-",
-        "0123456789abcdef0123456789ab0003",
-    ] {
-        assert!(!output.contains(value), "{value} shown: {output}");
-    }
+    crate::common::assert_lacks_any(
+        &applied.all_output(),
+        &[
+            "from-env-pd",
+            "0123456789abcdef0123456789ab0002",
+            "from-json-og",
+            "from-file-",
+            "0123456789abcdef0123456789ab0003",
+        ],
+    );
     let state = sim.snapshot();
     let id = "65f1a2b3c4d5e6f7a8b9c0a9";
     assert_eq!(
@@ -785,21 +767,14 @@ projects:
         only_file.transcript()
     );
     assert!(!only_file.all_output().contains("from-file-"));
-    assert!(
-        !only_file
-            .all_output()
-            .contains("0123456789abcdef0123456789ab0003")
-    );
+    crate::common::assert_lacks(&only_file.all_output(), "0123456789abcdef0123456789ab0003");
     // A name in no source is still an error at its line; nothing is sent.
     sim.reset_counters();
     let missing = run(work.path(), &sim, &["plan"], &[("PD_KEY", "x")]);
     assert_eq!(missing.code, 1, "{}", missing.transcript());
-    assert!(
-        missing
-            .stderr
-            .contains("`TETHER_SECRETS_JSON` or a `--secrets` file"),
-        "{}",
-        missing.stderr
+    crate::common::assert_contains(
+        &missing.stderr,
+        "`TETHER_SECRETS_JSON` or a `--secrets` file",
     );
     assert_eq!(sim.counters().total(), 0);
 }
@@ -808,17 +783,13 @@ projects:
 fn a_malformed_secrets_source_is_named_and_never_quoted() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let work = work_with("version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n");
-    std::fs::write(work.path().join("list.yaml"), "- quoted-secret-value-1\n").expect("write");
-    std::fs::write(
-        work.path().join("nested.yaml"),
-        "PD_KEY:\n  inner: quoted-secret-value-2\n",
-    )
-    .expect("write");
-    std::fs::write(
-        work.path().join("broken.json"),
-        "{\"PD_KEY\": \"quoted-secret-value-3",
-    )
-    .expect("write");
+    for (name, text) in [
+        ("list.yaml", "- quoted-secret-value-1\n"),
+        ("nested.yaml", "PD_KEY:\n  inner: quoted-secret-value-2\n"),
+        ("broken.json", "{\"PD_KEY\": \"quoted-secret-value-3"),
+    ] {
+        std::fs::write(work.path().join(name), text).expect("write");
+    }
     for (args, env, expected) in [
         (
             vec!["plan", "--secrets", "list.yaml"],
@@ -875,8 +846,7 @@ fn a_secrets_file_others_can_read_gets_a_warning() {
         &["validate", "--color", "never", "--secrets", "secrets.yaml"],
         &[],
     );
-    assert_eq!(run.code, 0, "{}", run.transcript());
-    crate::common::assert_contains(&run.stderr, "can be read by group or others (mode 644)");
+    crate::common::assert_exit_saying(&run, 0, &["can be read by group or others (mode 644)"]);
 }
 
 /// Ctrl-C during the writes stops starting operations at once: at most the

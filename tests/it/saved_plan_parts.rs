@@ -30,15 +30,10 @@ fn assert_edit_refused(edit: impl Fn(&mut Value), why: &str) {
 "
         ))
         .start();
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        work.path().join("tether.yaml"),
-        format!(
-            "version: 1\nprojects:\n  - id: {GROUP}\n    name: parts\n    integrations:\n      \
+    let work = crate::common::folder_with(&format!(
+        "version: 1\nprojects:\n  - id: {GROUP}\n    name: parts\n    integrations:\n      \
              PAGER_DUTY:\n        serviceKey: ${{PD_KEY}}\n"
-        ),
-    )
-    .expect("write");
+    ));
     let planned = run(&work, &sim, &["plan", "--out", "plan.json"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
     let path = work.path().join("plan.json");

@@ -140,13 +140,7 @@ fn a_partly_failed_saved_plan_resumes_with_only_what_is_left() {
     assert_eq!(plan.code, 0, "{}", plan.transcript());
     let partial = run(&work, &broken, APPLY);
     assert_eq!(partial.code, 3, "{}", partial.transcript());
-    assert!(
-        partial
-            .stdout
-            .contains("Apply: 2 done, 1 failed, 0 not started"),
-        "{}",
-        partial.stdout
-    );
+    crate::common::assert_contains(&partial.stdout, "Apply: 2 done, 1 failed, 0 not started");
     let state = broken.snapshot();
     drop(broken);
 
@@ -165,12 +159,9 @@ fn a_partly_failed_saved_plan_resumes_with_only_what_is_left() {
         "{}",
         rerun.stdout
     );
-    assert!(
-        rerun
-            .stdout
-            .contains("Apply: 1 done, 0 failed, 0 not started; 2 already applied"),
-        "{}",
-        rerun.stdout
+    crate::common::assert_contains(
+        &rerun.stdout,
+        "Apply: 1 done, 0 failed, 0 not started; 2 already applied",
     );
 
     healed.reset_counters();
@@ -195,12 +186,9 @@ fn reapplying_a_fully_applied_saved_plan_writes_nothing() {
     let again = run(&work, &sim, APPLY);
     assert_eq!(again.code, 0, "{}", again.transcript());
     assert_eq!(sim.counters().writes(), 0);
-    assert!(
-        again
-            .stdout
-            .contains("Apply: 0 done, 0 failed, 0 not started; 3 already applied"),
-        "{}",
-        again.stdout
+    crate::common::assert_contains(
+        &again.stdout,
+        "Apply: 0 done, 0 failed, 0 not started; 3 already applied",
     );
 }
 

@@ -2,9 +2,8 @@
 //! counters judge the cost: one organization listing, then one GET-all per
 //! selected project.
 
-use crate::common::{Run, Sim, tether, tether_against};
+use crate::common::{ORG, Run, Sim, tether, tether_against};
 
-const ORG: &str = "6600000000000000000000aa";
 const OTHER_ORG: &str = "6600000000000000000000bb";
 const KEY: &str = "selector-pd-key-0000000000000001";
 const LIST_ORG: &str = "/api/atlas/v2/orgs/{orgId}/groups";
@@ -16,6 +15,18 @@ fn project(id: u32, name: &str, org: &str, tags: &str) -> String {
 
 fn state(projects: &[String]) -> tether::sim::StateFile {
     tether::sim::StateFile::parse(&format!("projects:\n{}", projects.concat())).expect("state")
+}
+
+fn sim_of(projects: &[String]) -> tether::sim::SimHandle {
+    Sim::builder().state(state(projects)).start()
+}
+
+/// `payments-prod` and `search-prod`, both of `ORG`.
+fn two_prod_projects() -> tether::sim::SimHandle {
+    sim_of(&[
+        project(1, "payments-prod", ORG, ""),
+        project(2, "search-prod", ORG, ""),
+    ])
 }
 
 const FILE: &str = "version: 1
@@ -53,7 +64,7 @@ fn selectors_pick_up_new_projects_and_explicit_entries_win() {
         project(4, "legacy-prod", ORG, ""),
         project(5, "elsewhere-prod", OTHER_ORG, ""),
     ];
-    let sim = Sim::builder().state(state(&today)).start();
+    let sim = sim_of(&today);
     let work = work(FILE);
     let planned = run(&sim, work.path(), &["plan"]);
     assert_eq!(planned.code, 0, "{}", planned.transcript());
@@ -120,12 +131,7 @@ fn selectors_pick_up_new_projects_and_explicit_entries_win() {
 #[test]
 fn tags_select_on_v2_and_are_refused_on_v1_before_any_request() {
     let tagged = "    tags:\n      - key: env\n        value: prod\n";
-    let sim = Sim::builder()
-        .state(state(&[
-            project(1, "a", ORG, tagged),
-            project(2, "b", ORG, ""),
-        ]))
-        .start();
+    let sim = sim_of(&[project(1, "a", ORG, tagged), project(2, "b", ORG, "")]);
     let file = "version: 1
 projects:
   - select:
@@ -137,8 +143,7 @@ projects:
 ";
     let work = work(file);
     let planned = run(&sim, work.path(), &["plan", "--output", "json"]);
-    assert_eq!(planned.code, 0, "{}", planned.transcript());
-    let plan: serde_json::Value = serde_json::from_str(&planned.stdout).expect("JSON");
+    let plan = crate::common::json_output(&planned, 0);
     assert_eq!(plan["projects"].as_array().map(Vec::len), Some(1));
     assert_eq!(plan["projects"][0]["name"], "a");
     assert_eq!(plan["projects"][0]["selected_by"], "tether.yaml:3:5");
@@ -154,37 +159,30 @@ projects:
         &["plan", "--api", "v1"],
         &[("PD_KEY", KEY)],
     );
-    assert_eq!(v1.code, 1, "{}", v1.transcript());
-    crate::common::assert_contains(&v1.stderr, "which the v1.0 API does not list");
+    crate::common::assert_exit_saying(&v1, 1, &["which the v1.0 API does not list"]);
     assert_eq!(sim.counters().total(), 0);
 }
 
 #[test]
 fn an_organization_that_cannot_be_listed_fails_and_an_empty_selector_warns() {
-    let sim = Sim::builder()
-        .state(state(&[project(1, "a-dev", ORG, "")]))
-        .start();
+    let sim = sim_of(&[project(1, "a-dev", ORG, "")]);
     let unknown = work("version: 1\nprojects:\n  - select:\n      org: 6600000000000000000000cc\n");
     let failed = run(&sim, unknown.path(), &["plan"]);
-    assert_eq!(failed.code, 1, "{}", failed.transcript());
-    assert!(
-        failed
-            .stderr
-            .contains("the organization 6600000000000000000000cc of the selector at tether.yaml:3:5 cannot be listed"),
-        "{}",
-        failed.stderr
+    crate::common::assert_exit_saying(
+        &failed,
+        1,
+        &[
+            "the organization 6600000000000000000000cc of the selector at tether.yaml:3:5 cannot be listed",
+        ],
     );
     let empty = work(
         "version: 1\nprojects:\n  - select:\n      org: 6600000000000000000000aa\n      name: \"*-prod\"\n",
     );
     let warned = run(&sim, empty.path(), &["plan"]);
-    assert_eq!(warned.code, 0, "{}", warned.transcript());
-    assert!(
-        warned
-            .stderr
-            .contains("the selector at tether.yaml:3:5 matches no project"),
-        "{}",
-        warned.stderr
+    crate::common::assert_exit_saying(
+        &warned,
+        0,
+        &["the selector at tether.yaml:3:5 matches no project"],
     );
     crate::common::assert_lacks(&warned.stderr, "did you mean");
 }
@@ -193,12 +191,7 @@ fn an_organization_that_cannot_be_listed_fails_and_an_empty_selector_warns() {
 /// which one it likely meant, from the listing already fetched.
 #[test]
 fn a_selector_that_matches_nothing_suggests_the_name_it_likely_meant() {
-    let sim = Sim::builder()
-        .state(state(&[
-            project(1, "payments-prod", ORG, ""),
-            project(2, "search-prod", ORG, ""),
-        ]))
-        .start();
+    let sim = two_prod_projects();
     for glob in ["paymnets-*", "paymnets-prod"] {
         let typo = work(&format!(
             "version: 1\nprojects:\n  - select:\n      org: {ORG}\n      name: \"{glob}\"\n"
@@ -220,12 +213,7 @@ fn a_selector_that_matches_nothing_suggests_the_name_it_likely_meant() {
 /// organization a selector already fetched.
 #[test]
 fn a_misspelled_project_name_suggests_one_a_selector_listed() {
-    let sim = Sim::builder()
-        .state(state(&[
-            project(1, "payments-prod", ORG, ""),
-            project(2, "search-prod", ORG, ""),
-        ]))
-        .start();
+    let sim = two_prod_projects();
     let typo = work(&format!(
         "version: 1\nprojects:\n  - name: paymnets-prod\n  - select:\n      org: {ORG}\n      \
          name: \"search-*\"\n"
@@ -255,17 +243,18 @@ projects:
 ",
     );
     let run = tether(work.path(), &["validate", "--color", "never"], &[]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    for expected in [
-        "`select` has no `org`",
-        "`select.name` has `[`, which tether's globs do not use",
-        "the tag `env` must be a string, not a list",
-        "`select.exclude` must be a list of globs",
-        "`select.org` is not an organization id",
-        "an entry names a project or selects projects, not both",
-    ] {
-        assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
-    }
+    crate::common::assert_exit_saying(
+        &run,
+        1,
+        &[
+            "`select` has no `org`",
+            "`select.name` has `[`, which tether's globs do not use",
+            "the tag `env` must be a string, not a list",
+            "`select.exclude` must be a list of globs",
+            "`select.org` is not an organization id",
+            "an entry names a project or selects projects, not both",
+        ],
+    );
     let fine = tether(
         crate::common::repo_root().as_path(),
         &["validate", "-f", "/dev/null"],
@@ -279,12 +268,10 @@ projects:
 /// project of the same name there.
 #[test]
 fn an_entry_with_an_id_does_not_claim_a_project_of_the_same_name_in_another_organization() {
-    let sim = Sim::builder()
-        .state(state(&[
-            project(1, "api-prod", ORG, ""),
-            project(7, "api-prod", OTHER_ORG, ""),
-        ]))
-        .start();
+    let sim = sim_of(&[
+        project(1, "api-prod", ORG, ""),
+        project(7, "api-prod", OTHER_ORG, ""),
+    ]);
     let file = "version: 1
 projects:
   - id: 65f1a2b3c4d5e6f7a8b90001

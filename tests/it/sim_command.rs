@@ -1,7 +1,6 @@
 //! `tether sim` as a user runs it: it prints the address it bound, serves,
 //! stops on SIGTERM and writes its state back.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use crate::common::repo_root;
@@ -40,15 +39,7 @@ fn serves_prints_its_address_and_writes_state_back() {
         .expect("tether sim starts");
     let stdout = child.stdout.take().expect("stdout");
     let mut running = Running(Some(child));
-    let mut first_line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut first_line)
-        .expect("reads the address");
-    let base = first_line
-        .trim()
-        .strip_prefix("tether sim listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {first_line:?}"))
-        .to_owned();
+    let base = crate::common::sim_address(stdout);
     let http = reqwest::blocking::Client::new();
     let put = http
         .put(format!(

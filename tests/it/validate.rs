@@ -65,6 +65,36 @@ fn validate(file: &str) -> Run {
     validate_in(&fixtures().join("validate"), file, ENV)
 }
 
+/// [`validate_in`] on `contents`, written as `file` in a new folder.
+fn validate_written(file: &str, contents: impl AsRef<[u8]>, env: &[(&str, &str)]) -> Run {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(file), contents).expect("write");
+    validate_in(dir.path(), file, env)
+}
+
+/// A file of `count` projects (ids 0, 1, ...), each declaring PAGER_DUTY
+/// with the field lines `fields` gives for its number.
+fn pager_duty_fleet(count: usize, fields: impl Fn(usize) -> String) -> String {
+    let mut text = String::from("version: 1\nprojects:\n");
+    for n in 0..count {
+        text.push_str(&format!(
+            "  - id: {n:024x}\n    integrations:\n      PAGER_DUTY:\n{}",
+            fields(n)
+        ));
+    }
+    text
+}
+
+/// Checks that `run` was refused (exit 1), then its transcript against the
+/// test's snapshot.
+macro_rules! assert_refused_as_snapshot {
+    ($run:expr) => {{
+        let run: &Run = &$run;
+        assert_eq!(run.code, 1, "{}", run.transcript());
+        insta::assert_snapshot!(run.transcript());
+    }};
+}
+
 /// Every file in `fixtures/validate/invalid/` is refused with one clear
 /// message at the right place, one snapshot per file: adding a file adds
 /// its case. Among them, `specification.yaml` holds the official
@@ -79,15 +109,15 @@ fn every_invalid_file_is_refused_with_its_message() {
             .and_then(|name| name.to_str())
             .expect("a UTF-8 file name");
         let run = validate_in(path.parent().expect("its folder"), file, ENV);
-        assert_eq!(run.code, 1, "{}", run.transcript());
         for secret in literal_secrets(path) {
             assert!(
                 !run.all_output().contains(&secret),
-                "`{secret}` was printed:\n{}",
+                "`{secret}` was printed:
+{}",
                 run.transcript()
             );
         }
-        insta::assert_snapshot!(run.transcript());
+        assert_refused_as_snapshot!(run);
     });
 }
 
@@ -131,12 +161,8 @@ fn a_huge_header_is_refused_without_being_printed() {
 #[test]
 fn unset_variable_is_named_and_no_value_is_printed() {
     let run = validate("unset-var.yaml");
-    assert_eq!(run.code, 1);
-    assert!(
-        run.stderr
-            .contains("environment variable `HOOK_PATH` is not set")
-    );
-    insta::assert_snapshot!(run.transcript());
+    crate::common::assert_contains(&run.stderr, "environment variable `HOOK_PATH` is not set");
+    assert_refused_as_snapshot!(run);
 }
 
 #[test]
@@ -162,8 +188,7 @@ fn ignore_unset_accepts_empty_variables() {
     let empty: Vec<(&str, &str)> = names.iter().map(|name| (*name, "")).collect();
     let args = ["validate", "--color", "never", "-f", "unset-var.yaml"];
     let strict = tether(&dir, &args, &empty);
-    assert_eq!(strict.code, 1, "{}", strict.transcript());
-    crate::common::assert_contains(&strict.stderr, "are set but empty");
+    crate::common::assert_exit_saying(&strict, 1, &["are set but empty"]);
     let lenient = tether(&dir, &[&args[..], &["--ignore-unset"]].concat(), &empty);
     assert_eq!(lenient.code, 0, "{}", lenient.transcript());
 }
@@ -179,55 +204,36 @@ fn literal_secret_is_a_warning_and_is_never_shown() {
 
 #[test]
 fn many_problems_alike_are_shown_three_times_then_summarised() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut text = String::from("version: 1\nprojects:\n");
-    for n in 0..6 {
-        text.push_str(&format!(
-            "  - id: {n:024x}\n    integrations:\n      PAGER_DUTY:\n        \
-             serviceKey: literal-pd-key-4f1d9c0e5a7b\n        region: MARS\n"
-        ));
-    }
-    std::fs::write(dir.path().join("alike.yaml"), text).expect("write");
-    let run = validate_in(dir.path(), "alike.yaml", ENV);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let text = pager_duty_fleet(6, |_| {
+        "        serviceKey: literal-pd-key-4f1d9c0e5a7b\n        region: MARS\n".to_owned()
+    });
+    let run = validate_written("alike.yaml", text, ENV);
     assert!(!run.all_output().contains("4f1d9c0e5a7b"));
-    assert!(
-        run.stderr
-            .ends_with("alike.yaml: 6 errors and 6 warnings\n")
-    );
-    insta::assert_snapshot!(run.transcript());
+    crate::common::assert_ends_with(&run.stderr, "alike.yaml: 6 errors and 6 warnings\n");
+    assert_refused_as_snapshot!(run);
 }
 
 #[test]
 fn missing_file() {
-    let run = validate("no-such-file.yaml");
-    assert_eq!(run.code, 1);
-    insta::assert_snapshot!(run.transcript());
+    assert_refused_as_snapshot!(validate("no-such-file.yaml"));
 }
 
 #[test]
 fn directory_instead_of_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("configs")).expect("mkdir");
-    let run = validate_in(dir.path(), "configs", ENV);
-    assert_eq!(run.code, 1);
-    insta::assert_snapshot!(run.transcript());
+    assert_refused_as_snapshot!(validate_in(dir.path(), "configs", ENV));
 }
 
 #[test]
 fn non_utf8_file() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let mut bytes = b"version: 1\nprojects:\n  - name: caf".to_vec();
     bytes.extend([0xe9, b'\n']);
-    std::fs::write(dir.path().join("latin1.yaml"), bytes).expect("write");
-    let run = validate_in(dir.path(), "latin1.yaml", ENV);
-    assert_eq!(run.code, 1);
-    insta::assert_snapshot!(run.transcript());
+    assert_refused_as_snapshot!(validate_written("latin1.yaml", bytes, ENV));
 }
 
 #[test]
 fn alias_bomb_is_refused_quickly() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let mut text = String::from(
         "version: 1\nbomb:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
     );
@@ -236,10 +242,7 @@ fn alias_bomb_is_refused_quickly() {
         text.push_str(&format!("  l{level}: &l{level} [{refs}]\n"));
     }
     text.push_str("projects: []\n");
-    std::fs::write(dir.path().join("bomb.yaml"), text).expect("write");
-    let run = validate_in(dir.path(), "bomb.yaml", ENV);
-    assert_eq!(run.code, 1);
-    insta::assert_snapshot!(run.transcript());
+    assert_refused_as_snapshot!(validate_written("bomb.yaml", text, ENV));
 }
 
 #[test]
@@ -343,7 +346,7 @@ fn documented_file_examples_are_valid() {
         );
         // Notes say which variables had no value; nothing else is printed.
         assert!(
-            !run.stderr.contains('⚠') && !run.stderr.contains('×'),
+            !run.stderr.contains(['⚠', '×']),
             "documented block {n} has warnings:\n{}",
             run.stderr
         );
@@ -443,16 +446,8 @@ fn a_value_longer_than_the_cap_is_refused_where_it_stands_without_being_printed(
             "{name}: {}",
             run.transcript()
         );
-        assert!(
-            !run.all_output().contains("abab"),
-            "{name}: {}",
-            run.transcript()
-        );
-        assert!(
-            !run.all_output().contains("cccc"),
-            "{name}: {}",
-            run.transcript()
-        );
+        crate::common::assert_lacks(&run.all_output(), "abab");
+        crate::common::assert_lacks(&run.all_output(), "cccc");
     }
 }
 
@@ -496,20 +491,17 @@ fn ignore_unset_still_refuses_what_is_written_wrong() {
         - select:\n      org: not-an-org\n      name: \"[ab]-*\"\n";
     std::fs::write(dir.path().join("bad.yaml"), text).expect("write");
     let run = validate_ignoring_unset(dir.path(), "bad.yaml");
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    for said in [
-        "`65F1A2B3C4D5E6F7A8B9C0D1` is not an Atlas project id",
-        "`${PROJECT_ID}` is not an Atlas project id",
-        "`select.org` is not an organization id",
-        "`select.name` has `[`",
-    ] {
-        assert!(run.stderr.contains(said), "{said}: {}", run.transcript());
-    }
-    assert!(
-        run.stderr.ends_with("bad.yaml: 4 errors\n"),
-        "{}",
-        run.stderr
+    crate::common::assert_exit_saying(
+        &run,
+        1,
+        &[
+            "`65F1A2B3C4D5E6F7A8B9C0D1` is not an Atlas project id",
+            "`${PROJECT_ID}` is not an Atlas project id",
+            "`select.org` is not an organization id",
+            "`select.name` has `[`",
+        ],
     );
+    crate::common::assert_ends_with(&run.stderr, "bad.yaml: 4 errors\n");
 }
 
 /// Twenty variables unset, each used three times: one block with one line
@@ -517,18 +509,10 @@ fn ignore_unset_still_refuses_what_is_written_wrong() {
 /// lines of the others, instead of sixty framed errors.
 #[test]
 fn unset_variables_are_one_block_with_one_line_per_variable() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut text = String::from("version: 1\nprojects:\n");
-    for n in 0..60 {
-        text.push_str(&format!(
-            "  - id: {n:024x}\n    integrations:\n      PAGER_DUTY:\n        \
-             serviceKey: ${{TEAM_{}_PD_KEY}}\n",
-            n % 20
-        ));
-    }
-    std::fs::write(dir.path().join("fleet.yaml"), text).expect("write");
-    let run = validate_in(dir.path(), "fleet.yaml", &[]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let text = pager_duty_fleet(60, |n| {
+        format!("        serviceKey: ${{TEAM_{}_PD_KEY}}\n", n % 20)
+    });
+    let run = validate_written("fleet.yaml", text, &[]);
     for n in 0..20 {
         let name = format!("`TEAM_{n}_PD_KEY`");
         let lines: Vec<&str> = run
@@ -550,12 +534,8 @@ fn unset_variables_are_one_block_with_one_line_per_variable() {
         run.stderr.lines().count(),
         run.stderr
     );
-    assert!(
-        run.stderr.ends_with("fleet.yaml: 60 errors\n"),
-        "{}",
-        run.stderr
-    );
-    insta::assert_snapshot!(run.transcript());
+    crate::common::assert_ends_with(&run.stderr, "fleet.yaml: 60 errors\n");
+    assert_refused_as_snapshot!(run);
 }
 
 /// Atlas allows one project name in several organizations: two entries
@@ -601,11 +581,7 @@ fn one_name_is_ambiguous_only_where_it_finds_the_project() {
             "{file}: {}",
             run.transcript()
         );
-        assert!(
-            run.stderr.ends_with(&format!("{file}: 1 error\n")),
-            "{file}: {}",
-            run.stderr
-        );
+        crate::common::assert_ends_with(&run.stderr, &format!("{file}: 1 error\n"));
     }
 }
 
@@ -614,43 +590,31 @@ fn one_name_is_ambiguous_only_where_it_finds_the_project() {
 /// its value, a secret, is never quoted.
 #[test]
 fn a_mis_indented_field_is_named_with_the_type_to_indent_it_under() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let text = "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    integrations:\n      \
         PAGER_DUTY:\n        region: EU\n      serviceKey: literal-pd-key-4f1d9c0e5a7b\n";
-    std::fs::write(dir.path().join("indent.yaml"), text).expect("write");
-    let run = validate_in(dir.path(), "indent.yaml", &[]);
+    let run = validate_written("indent.yaml", text, &[]);
     assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        !run.all_output().contains("4f1d9c0e5a7b"),
-        "{}",
-        run.transcript()
-    );
+    crate::common::assert_lacks(&run.all_output(), "4f1d9c0e5a7b");
     let flat = run.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(
-        flat.contains("`serviceKey` is a field of `PAGER_DUTY`, not an integration type"),
-        "{}",
-        run.stderr
+    crate::common::assert_contains(
+        &flat,
+        "`serviceKey` is a field of `PAGER_DUTY`, not an integration type",
     );
-    assert!(
-        flat.contains("indent it under `PAGER_DUTY:`"),
-        "{}",
-        run.stderr
-    );
+    crate::common::assert_contains(&flat, "indent it under `PAGER_DUTY:`");
 }
 
 /// An id in uppercase is refused, with the lowercase id to write instead.
 #[test]
 fn an_uppercase_project_or_organization_id_suggests_the_lowercase_one() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let text = "version: 1\nprojects:\n  - id: 65F1A2B3C4D5E6F7A8B9C0D1\n  - select:\n      \
         org: 6600000000000000000000AA\n";
-    std::fs::write(dir.path().join("upper.yaml"), text).expect("write");
-    let run = validate_in(dir.path(), "upper.yaml", &[]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    for hint in [
-        "did you mean `65f1a2b3c4d5e6f7a8b9c0d1`?",
-        "did you mean `6600000000000000000000aa`?",
-    ] {
-        assert!(run.stderr.contains(hint), "{hint}: {}", run.stderr);
-    }
+    let run = validate_written("upper.yaml", text, &[]);
+    crate::common::assert_exit_saying(
+        &run,
+        1,
+        &[
+            "did you mean `65f1a2b3c4d5e6f7a8b9c0d1`?",
+            "did you mean `6600000000000000000000aa`?",
+        ],
+    );
 }

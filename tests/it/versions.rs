@@ -109,11 +109,9 @@ fn the_changelogs_first_version_is_the_crates_and_dated_once_released() {
 fn tether_says_the_crates_version() {
     let run = tether(&repo_root(), &["--version"], &[]);
     assert_eq!(run.code, 0, "{}", run.transcript());
-    assert!(
-        run.stdout
-            .starts_with(&format!("tether {}", env!("CARGO_PKG_VERSION"))),
-        "{}",
-        run.stdout
+    crate::common::assert_starts_with(
+        &run.stdout,
+        &format!("tether {}", env!("CARGO_PKG_VERSION")),
     );
 }
 

@@ -94,8 +94,7 @@ fn plan_shows_every_kind_of_change_in_one_get_per_project() {
 fn plan_as_json_and_markdown() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let json = loop_run(&sim, &["plan", "--output", "json"]);
-    assert_eq!(json.code, 0, "{}", json.transcript());
-    let document: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let document = crate::common::json_output(&json, 0);
     assert_eq!(document["format_version"], 2);
     let markdown = loop_run(&sim, &["plan", "--output", "markdown"]);
     assert_eq!(markdown.code, 0);
@@ -125,8 +124,7 @@ fn json_outputs_match_their_schemas_and_share_their_keys() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let work = copy_of_the_loop_file();
     let json = loop_run_in(work.path(), &sim, &["plan", "--output", "json"]);
-    assert_eq!(json.code, 0, "{}", json.transcript());
-    let plan: serde_json::Value = serde_json::from_str(&json.stdout).expect("plan JSON");
+    let plan = crate::common::json_output(&json, 0);
     assert_matches_schema("plan", &plan);
     let project = &plan["projects"][0];
     for key in ["group_id", "name", "project", "mode", "items"] {
@@ -145,8 +143,7 @@ fn json_outputs_match_their_schemas_and_share_their_keys() {
     );
 
     let applied = loop_run_in(work.path(), &sim, &["apply", "plan.json", "--auto-approve", "--output", "json"]);
-    assert_eq!(applied.code, 0, "{}", applied.transcript());
-    let report: serde_json::Value = serde_json::from_str(&applied.stdout).expect("report JSON");
+    let report = crate::common::json_output(&applied, 0);
     assert_matches_schema("apply-report", &report);
 
     let saved_ops = saved["operations"].as_array().expect("operations");
@@ -220,13 +217,7 @@ fn apply_sends_exactly_the_needed_writes_then_nothing() {
     assert_eq!(second.code, 0);
     crate::common::assert_contains(&second.stdout, "Nothing to apply");
     // search-prod is observed and still differs: Atlas does not match.
-    assert!(
-        second
-            .stdout
-            .contains("Nothing to apply: the differences above are report-only"),
-        "{}",
-        second.stdout
-    );
+    crate::common::assert_contains(&second.stdout, "Nothing to apply: the differences above are report-only");
     assert_eq!(sim.counters().writes(), 0);
 
     // The observe project still differs: drift reports it, apply never fixes it.
@@ -268,12 +259,7 @@ fn saved_plan_is_applied_exactly_or_refused_when_stale() {
         &["apply", "plan.json", "--auto-approve"],
         &other_key,
     );
-    assert_eq!(refused.code, 4, "{}", refused.transcript());
-    assert!(
-        refused
-            .stderr
-            .contains("the secret `apiKey` of `DATADOG` in payments-prod")
-    );
+    crate::common::assert_exit_saying(&refused, 4, &["the secret `apiKey` of `DATADOG` in payments-prod"]);
     assert_eq!(sim.counters().writes(), 0);
 
     // Atlas changed by hand since the plan: refused, naming it.
@@ -291,8 +277,7 @@ fn saved_plan_is_applied_exactly_or_refused_when_stale() {
     assert_eq!(by_hand.status(), 200);
     sim.reset_counters();
     let stale = loop_run_in(work.path(), &sim, &["apply", "plan.json", "--auto-approve"]);
-    assert_eq!(stale.code, 4, "{}", stale.transcript());
-    crate::common::assert_contains(&stale.stderr, "`WEBHOOK` in payments-prod (65f1a2b3c4d5e6f7a8b9c0d1) changed in Atlas since the plan was made");
+    crate::common::assert_exit_saying(&stale, 4, &["`WEBHOOK` in payments-prod (65f1a2b3c4d5e6f7a8b9c0d1) changed in Atlas since the plan was made"]);
     assert_eq!(sim.counters().writes(), 0);
 
     // A fresh plan applies exactly.
@@ -313,18 +298,9 @@ fn safety_gates_refuse_with_exit_4_and_write_nothing() {
         too_many.stdout.starts_with("Plan:"),
         "the full plan is shown first"
     );
-    assert!(
-        too_many
-            .stderr
-            .contains("more than `--max-deletes` allows (0)")
-    );
+    crate::common::assert_contains(&too_many.stderr, "more than `--max-deletes` allows (0)");
 
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        work.path().join("tether.yaml"),
-        "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: payments-prod\n    mode: authoritative\n",
-    )
-    .expect("write");
+    let work = crate::common::folder_with("version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    name: payments-prod\n    mode: authoritative\n");
     let last_paging = loop_run_in(work.path(), &sim, &["apply", "--auto-approve", "--max-deletes", "10"]);
     crate::common::assert_refused(&last_paging, &sim, "last paging integration");
 
@@ -391,8 +367,7 @@ fn projects_atlas_does_not_know_fail_alone_and_apply_writes_nothing() {
     assert_snapshot!(stable(&plan, &sim));
 
     let apply = loop_run_in(work.path(), &sim, &["apply", "--auto-approve"]);
-    assert_eq!(apply.code, 1, "{}", apply.transcript());
-    crate::common::assert_contains(&apply.stderr, "nothing was written");
+    crate::common::assert_exit_saying(&apply, 1, &["nothing was written"]);
     assert_eq!(sim.counters().writes(), 0);
 }
 
@@ -404,13 +379,7 @@ fn a_broken_project_fails_alone_and_a_rerun_finishes() {
     }).start();
     let partial = loop_run(&sim, &["apply", "--retries", "1", "--auto-approve"]);
     assert_eq!(partial.code, 3, "{}", partial.transcript());
-    assert!(
-        partial
-            .stdout
-            .contains("Apply: 4 done, 2 failed, 0 not started"),
-        "{}",
-        partial.stdout
-    );
+    crate::common::assert_contains(&partial.stdout, "Apply: 4 done, 2 failed, 0 not started");
     let json = loop_run(&sim, &[
             "apply",
             "--retries",
@@ -449,19 +418,11 @@ fn rerun_after_the_fault_clears_converges() {
 #[test]
 fn a_project_that_cannot_be_fetched_fails_alone() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let work = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        work.path().join("tether.yaml"),
-        "version: 1\nprojects:\n  - name: payments-prod\n  - name: no-such-project\n",
-    )
-    .expect("write");
+    let work = crate::common::folder_with("version: 1\nprojects:\n  - name: payments-prod\n  - name: no-such-project\n");
     let run = loop_run_in(work.path(), &sim, &["plan"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(run.stdout.contains("no-such-project"));
-    assert!(
-        run.stdout
-            .contains("payments-prod (65f1a2b3c4d5e6f7a8b9c0d1)")
-    );
+    crate::common::assert_contains(&run.stdout, "payments-prod (65f1a2b3c4d5e6f7a8b9c0d1)");
 }
 
 #[test]
@@ -506,11 +467,7 @@ fn ctrl_c_stops_new_writes_reports_and_exits_130() {
 fn a_type_filter_that_matches_nothing_is_an_error() {
     let sim = Sim::builder().state_fixture("loop/state.yaml").start();
     let run = loop_run(&sim, &["plan", "--type", "PAGERDUTY"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
-    assert!(
-        run.stderr
-            .contains("`--type PAGERDUTY` matches no integration type")
-    );
+    crate::common::assert_exit_saying(&run, 1, &["`--type PAGERDUTY` matches no integration type"]);
     assert!(run.stderr.contains("PAGER_DUTY, SLACK"));
     assert_eq!(sim.counters().total(), 0);
 }

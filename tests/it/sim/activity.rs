@@ -80,8 +80,7 @@ fn a_service_account_write_records_its_client_id() {
 
 #[test]
 fn events_filter_by_type_and_date_and_paginate() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (_sim, mut client) = open_with_client();
     // The example state holds one UI change of 2026-11-30 in payments-prod.
     let path = v2(&format!("/groups/{PROD}/integrations/DATADOG"));
     for region in ["US", "EU", "US3"] {
@@ -123,8 +122,7 @@ fn events_filter_by_type_and_date_and_paginate() {
 
 #[test]
 fn alert_configurations_mask_credentials_and_name_the_integration() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (_sim, mut client) = open_with_client();
     let reply = client.get(&v2(&format!("/groups/{PROD}/alertConfigs?itemsPerPage=1")));
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert!(!reply.text.contains("0d4c8f10022e5b1d4c8fa9f3c2a7e5b1"));

@@ -7,8 +7,7 @@ use super::helpers::*;
 
 #[test]
 fn counts_by_method_and_template_and_tells_writes_apart() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (sim, mut client) = open_with_client();
     client.get(&v1(&format!("/groups/{PROD}/integrations")));
     client.get(&v1(&format!("/groups/{STAGING}/integrations")));
     client.put(

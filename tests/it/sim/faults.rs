@@ -12,20 +12,26 @@ fn with_faults(faults: Faults) -> tether::sim::SimHandle {
     example().faults(faults).start()
 }
 
+/// A token bucket of `capacity` that gains `refill` tokens each `period`,
+/// and no other fault.
+fn bucket(capacity: u32, refill: u32, period: Duration) -> Faults {
+    Faults {
+        rate_limit: Some(RateLimit {
+            capacity,
+            refill,
+            period,
+        }),
+        ..Faults::default()
+    }
+}
+
 fn integrations() -> String {
     v1(&format!("/groups/{PROD}/integrations"))
 }
 
 #[test]
 fn token_bucket_answers_429_with_retry_after_and_atlas_body() {
-    let sim = with_faults(Faults {
-        rate_limit: Some(RateLimit {
-            capacity: 2,
-            refill: 5,
-            period: Duration::from_secs(60),
-        }),
-        ..Faults::default()
-    });
+    let sim = with_faults(bucket(2, 5, Duration::from_secs(60)));
     let mut client = Client::new(&sim);
     let first = client.get(&integrations());
     assert_eq!(first.status, 200);
@@ -51,14 +57,7 @@ fn token_bucket_answers_429_with_retry_after_and_atlas_body() {
 
 #[test]
 fn a_429_says_the_bucket_is_empty() {
-    let sim = with_faults(Faults {
-        rate_limit: Some(RateLimit {
-            capacity: 1,
-            refill: 1,
-            period: Duration::from_secs(3600),
-        }),
-        ..Faults::default()
-    });
+    let sim = with_faults(bucket(1, 1, Duration::from_secs(3600)));
     let mut client = Client::new(&sim);
     assert_eq!(
         client.get(&integrations()).header("ratelimit-remaining"),
@@ -76,12 +75,7 @@ fn remaining_is_counted_when_the_request_takes_its_token() {
     // the count its own token left, not the count when it is answered.
     let sim = with_faults(Faults {
         latency: Duration::from_millis(300),
-        rate_limit: Some(RateLimit {
-            capacity: 3,
-            refill: 1,
-            period: Duration::from_secs(3600),
-        }),
-        ..Faults::default()
+        ..bucket(3, 1, Duration::from_secs(3600))
     });
     let mut remaining: Vec<String> = std::thread::scope(|scope| {
         let requests: Vec<_> = (0..3)
@@ -105,13 +99,8 @@ fn remaining_is_counted_when_the_request_takes_its_token() {
 #[test]
 fn the_bucket_can_limit_without_headers() {
     let sim = with_faults(Faults {
-        rate_limit: Some(RateLimit {
-            capacity: 1,
-            refill: 1,
-            period: Duration::from_secs(3600),
-        }),
         omit_rate_limit_headers: true,
-        ..Faults::default()
+        ..bucket(1, 1, Duration::from_secs(3600))
     });
     let mut client = Client::new(&sim);
     let served = client.get(&integrations());
@@ -127,14 +116,7 @@ fn the_bucket_can_limit_without_headers() {
 
 #[test]
 fn the_bucket_refills() {
-    let sim = with_faults(Faults {
-        rate_limit: Some(RateLimit {
-            capacity: 1,
-            refill: 10,
-            period: Duration::from_secs(1),
-        }),
-        ..Faults::default()
-    });
+    let sim = with_faults(bucket(1, 10, Duration::from_secs(1)));
     let mut client = Client::new(&sim);
     assert_eq!(client.get(&integrations()).status, 200);
     let limited = client.get(&integrations());

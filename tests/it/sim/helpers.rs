@@ -40,6 +40,21 @@ pub fn open() -> SimHandle {
     example().start()
 }
 
+/// [`open`], and a client for it.
+pub fn open_with_client() -> (SimHandle, Client) {
+    let sim = open();
+    let client = Client::new(&sim);
+    (sim, client)
+}
+
+/// What the example state, no credentials required, answers a GET of
+/// `path`, checked to be a 200.
+pub fn open_get(path: &str) -> Reply {
+    let reply = Client::new(&open()).get(path);
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply
+}
+
 /// The example state, credentials required.
 pub fn guarded() -> SimHandle {
     example().auth_required().start()
@@ -283,6 +298,21 @@ impl Client {
     pub fn delete(&mut self, path: &str) -> Reply {
         self.call("DELETE", path, None)
     }
+
+    /// The v1.0 list of the project `group`'s integrations, as JSON.
+    pub fn integrations_v1(&mut self, group: &str) -> Value {
+        self.get(&v1(&format!("/groups/{group}/integrations")))
+            .json()
+    }
+}
+
+/// The `key` of each item of the array `list` that has it as a string.
+pub fn strings<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .expect("an array")
+        .iter()
+        .filter_map(|item| item[key].as_str())
+        .collect()
 }
 
 /// The integration of `type` in a list envelope.

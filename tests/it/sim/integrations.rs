@@ -44,9 +44,7 @@ fn v1_get_all_is_the_envelope_in_enum_order_with_secrets_masked() {
 
 #[test]
 fn v2_get_all_has_newer_fields_false_booleans_and_documented_nulls() {
-    let sim = open();
-    let reply = Client::new(&sim).get(&v2(&format!("/groups/{PROD}/integrations")));
-    assert_eq!(reply.status, 200);
+    let reply = open_get(&v2(&format!("/groups/{PROD}/integrations")));
     assert_eq!(
         reply.content_type(),
         "application/vnd.atlas.2023-01-01+json"
@@ -76,9 +74,7 @@ fn v2_get_all_has_newer_fields_false_booleans_and_documented_nulls() {
 
 #[test]
 fn get_one_is_a_bare_object() {
-    let sim = open();
-    let reply = Client::new(&sim).get(&v1(&format!("/groups/{PROD}/integrations/PAGER_DUTY")));
-    assert_eq!(reply.status, 200);
+    let reply = open_get(&v1(&format!("/groups/{PROD}/integrations/PAGER_DUTY")));
     assert_eq!(
         reply.json(),
         json!({"id": "6610a1b2c3d4e5f6a7b8c9d0", "type": "PAGER_DUTY",
@@ -88,24 +84,16 @@ fn get_one_is_a_bare_object() {
 
 #[test]
 fn prometheus_password_is_never_returned_and_clear_fields_are() {
-    let sim = open();
-    let mut client = Client::new(&sim);
-    let v1_reply = client.get(&v1(&format!("/groups/{STAGING}/integrations/PROMETHEUS")));
+    let (_sim, mut client) = open_with_client();
+    let one = format!("/groups/{STAGING}/integrations/PROMETHEUS");
+    let v1_reply = client.get(&v1(&one));
     let id = v1_reply.json()["id"].clone();
     assert!(is_atlas_id(&id));
-    assert_eq!(
-        v1_reply.json(),
-        json!({"id": id, "type": "PROMETHEUS", "username": "prom",
-               "serviceDiscovery": "http", "enabled": true,
-               "sendUserProvidedResourceTagsEnabled": false})
-    );
-    let v2_reply = client.get(&v2(&format!("/groups/{STAGING}/integrations/PROMETHEUS")));
-    assert_eq!(
-        v2_reply.json(),
-        json!({"id": id, "type": "PROMETHEUS", "username": "prom",
-               "serviceDiscovery": "http", "enabled": true,
-               "sendUserProvidedResourceTagsEnabled": false})
-    );
+    let shown = json!({"id": id, "type": "PROMETHEUS", "username": "prom",
+                       "serviceDiscovery": "http", "enabled": true,
+                       "sendUserProvidedResourceTagsEnabled": false});
+    assert_eq!(v1_reply.json(), shown);
+    assert_eq!(client.get(&v2(&one)).json(), shown);
     let all = client.get(&v2(&format!("/groups/{STAGING}/integrations")));
     assert!(!all.text.contains("Sup3r"));
     assert!(pick(&all.json(), "PROMETHEUS").is_some_and(|p| p.get("password").is_none()));
@@ -113,11 +101,8 @@ fn prometheus_password_is_never_returned_and_clear_fields_are() {
 
 #[test]
 fn masks_of_slack_opsgenie_teams_and_victorops_and_clear_new_relic() {
-    let sim = open();
-    let mut client = Client::new(&sim);
-    let staging = client
-        .get(&v1(&format!("/groups/{STAGING}/integrations")))
-        .json();
+    let (_sim, mut client) = open_with_client();
+    let staging = client.integrations_v1(STAGING);
     assert_eq!(types(&staging), ["SLACK", "OPS_GENIE", "PROMETHEUS"]);
     let slack = pick(&staging, "SLACK").expect("slack");
     assert_eq!(slack["apiToken"], format!("{}UvWx", stars(47)));
@@ -152,8 +137,7 @@ fn masks_of_slack_opsgenie_teams_and_victorops_and_clear_new_relic() {
 
 #[test]
 fn short_secrets_are_fully_masked() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (_sim, mut client) = open_with_client();
     let body = json!({"type": "PAGER_DUTY", "serviceKey": "abcd"});
     let reply = client.put(
         &v1(&format!("/groups/{SANDBOX}/integrations/PAGER_DUTY")),
@@ -167,8 +151,7 @@ fn short_secrets_are_fully_masked() {
 
 #[test]
 fn post_creates_and_answers_the_whole_envelope_masked() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (sim, mut client) = open_with_client();
     let path = v1(&format!("/groups/{PROD}/integrations/OPS_GENIE"));
     let body = json!({"type": "OPS_GENIE", "apiKey": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeee9999"});
     let reply = client.post(&path, &body);
@@ -229,8 +212,7 @@ fn v1_put_upserts_an_absent_type() {
 
 #[test]
 fn put_replaces_fields_sent_keeps_the_id_and_keeps_fields_left_out() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (_sim, mut client) = open_with_client();
     let path = v2(&format!("/groups/{PROD}/integrations/DATADOG"));
     let body = json!({"type": "DATADOG", "region": "US5", "sendQueryStatsMetrics": true});
     let reply = client.put(&path, &body);
@@ -259,8 +241,7 @@ fn put_replaces_fields_sent_keeps_the_id_and_keeps_fields_left_out() {
 
 #[test]
 fn v2_put_of_an_absent_type_is_not_configured_by_default() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (_sim, mut client) = open_with_client();
     let path = v2(&format!("/groups/{SANDBOX}/integrations/PAGER_DUTY"));
     let body = json!({"type": "PAGER_DUTY", "serviceKey": "0123456789abcdef0123456789abcdef"});
     assert_error(
@@ -292,8 +273,7 @@ fn v2_put_can_be_configured_to_create() {
 
 #[test]
 fn delete_answers_204_without_body_then_the_type_is_not_configured() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (_sim, mut client) = open_with_client();
     let path = v1(&format!("/groups/{PROD}/integrations/WEBHOOK"));
     let reply = client.delete(&path);
     assert_eq!(reply.status, 204);
@@ -311,9 +291,7 @@ fn delete_answers_204_without_body_then_the_type_is_not_configured() {
         "INTEGRATION_NOT_CONFIGURED",
         not_configured,
     );
-    let all = client
-        .get(&v1(&format!("/groups/{PROD}/integrations")))
-        .json();
+    let all = client.integrations_v1(PROD);
     assert_eq!(types(&all), ["PAGER_DUTY", "DATADOG"]);
     assert_eq!(all["totalCount"], 2);
     // v2 DELETE is 204 too.
@@ -323,8 +301,7 @@ fn delete_answers_204_without_body_then_the_type_is_not_configured() {
 
 #[test]
 fn defaults_are_stored_when_not_sent() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (_sim, mut client) = open_with_client();
     let reply = client.post(
         &v2(&format!("/groups/{SANDBOX}/integrations/DATADOG")),
         &json!({"type": "DATADOG", "apiKey": "0123456789abcdef0123456789abcdef"}),
@@ -354,8 +331,7 @@ fn defaults_are_stored_when_not_sent() {
 
 #[test]
 fn webhook_templates_round_trip_on_v2() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (_sim, mut client) = open_with_client();
     let body = json!({"type": "WEBHOOK", "url": "https://h.example.com/a/b/0001",
                       "bodyTemplate": "{\"text\": \"{{alert}}\"}",
                       "headersTemplate": "{\"X-Team\": \"db\"}"});
@@ -376,8 +352,7 @@ fn webhook_templates_round_trip_on_v2() {
 
 #[test]
 fn victor_ops_without_routing_key_is_accepted_but_missing_from_lists() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (_sim, mut client) = open_with_client();
     let path = v1(&format!("/groups/{SANDBOX}/integrations/VICTOR_OPS"));
     let reply = client.post(
         &path,
@@ -387,9 +362,7 @@ fn victor_ops_without_routing_key_is_accepted_but_missing_from_lists() {
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.json()["results"], json!([]));
     assert_eq!(reply.json()["totalCount"], 0);
-    let all = client
-        .get(&v1(&format!("/groups/{SANDBOX}/integrations")))
-        .json();
+    let all = client.integrations_v1(SANDBOX);
     assert_eq!(all["results"], json!([]));
     let one = client.get(&path);
     assert_eq!(one.status, 200);
@@ -483,8 +456,7 @@ fn unknown_type_in_the_path_is_400_or_configured_404() {
 
 #[test]
 fn unknown_and_malformed_groups() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (_sim, mut client) = open_with_client();
     let missing = "111111111111111111111111";
     for path in [
         v1(&format!("/groups/{missing}/integrations")),
@@ -513,8 +485,7 @@ fn unknown_and_malformed_groups() {
 
 #[test]
 fn pagination_walks_pages_and_follows_links() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (sim, mut client) = open_with_client();
     let base = sim.base_url();
     let url = format!("{base}/api/atlas/v1.0/groups/{PROD}/integrations");
     let page2 = client
@@ -568,8 +539,7 @@ fn pagination_walks_pages_and_follows_links() {
 
 #[test]
 fn pretty_and_envelope_query_parameters() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (_sim, mut client) = open_with_client();
     let pretty = client.get(&v1(&format!(
         "/groups/{PROD}/integrations/PAGER_DUTY?pretty=true"
     )));

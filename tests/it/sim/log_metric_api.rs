@@ -8,7 +8,7 @@
 use serde_json::{Map, Value, json};
 use tether::sim::{Assumptions, AuthMode, StateFile, V2_MEDIA_TYPE};
 
-use super::helpers::{OWNER, PROD, READ_ONLY, SANDBOX, assert_error, example, open};
+use super::helpers::{OWNER, PROD, READ_ONLY, SANDBOX, assert_error, example, strings};
 use super::log_metric_support::*;
 
 /// The path of an operation of the facts for one project, with `ids` for
@@ -70,8 +70,7 @@ fn body_for(facts: &Value, path: &str, method: &str) -> Option<Map<String, Value
 #[test]
 fn every_operation_answers_its_documented_status_in_its_media_type() {
     let facts = facts();
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (_sim, mut http) = Http::open();
     let (mut log_id, mut metric_id) = (String::new(), String::new());
     for (method, template, op) in operations(&facts) {
         assert_eq!(op["roles"], json!(["Project Owner"]), "{method} {template}");
@@ -319,12 +318,7 @@ fn writes_record_the_documented_event_types() {
         "/api/atlas/v2/groups/{SANDBOX}/events?eventType=GCP_LOG_STREAMING_ENABLED&eventType=OTEL_METRIC_INTEGRATION_DISABLED"
     );
     let listed = http.send("GET", &path, V2_MEDIA_TYPE, None).json();
-    let names: Vec<&str> = listed["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .filter_map(|e| e["eventTypeName"].as_str())
-        .collect();
+    let names: Vec<&str> = strings(&listed["results"], "eventTypeName");
     assert_eq!(
         names,
         [
@@ -340,8 +334,7 @@ fn writes_record_the_documented_event_types() {
 #[test]
 fn lists_page_and_filter_like_every_other_listing() {
     let facts = facts();
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (_sim, mut http) = Http::open();
     let all = variants(&facts);
     let mut ids = Vec::new();
     for variant in all.iter().chain(all.iter().take(1)) {
@@ -355,12 +348,7 @@ fn lists_page_and_filter_like_every_other_listing() {
             .get(&format!("{}?itemsPerPage=2&pageNum={page}", logs(SANDBOX)))
             .json();
         assert_eq!(body["totalCount"], 7);
-        let rels: Vec<&str> = body["links"]
-            .as_array()
-            .expect("links")
-            .iter()
-            .filter_map(|l| l["rel"].as_str())
-            .collect();
+        let rels: Vec<&str> = strings(&body["links"], "rel");
         assert_eq!(rels.contains(&"next"), page < 4, "page {page}: {rels:?}");
         seen.extend(
             body["results"]
@@ -411,8 +399,7 @@ fn lists_page_and_filter_like_every_other_listing() {
 fn a_project_holds_two_metric_integrations_as_the_simulator_assumes() {
     let facts = facts();
     let body = metric_body(&facts);
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (_sim, mut http) = Http::open();
     created_id(&http.post(&metrics(SANDBOX), &body));
     created_id(&http.post(&metrics(SANDBOX), &body));
     let third = http.post(&metrics(SANDBOX), &body);
@@ -437,8 +424,7 @@ fn a_project_holds_two_metric_integrations_as_the_simulator_assumes() {
 #[test]
 fn a_put_replaces_the_whole_entry_and_cannot_change_its_type() {
     let facts = facts();
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (_sim, mut http) = Http::open();
     let body = metric_body(&facts);
     let id = created_id(&http.post(&metrics(SANDBOX), &body));
     let one = format!("{}/{id}", metrics(SANDBOX));
@@ -500,8 +486,7 @@ fn a_put_replaces_the_whole_entry_and_cannot_change_its_type() {
 #[test]
 fn the_push_based_export_reads_unconfigured_then_is_created_patched_and_deleted() {
     let facts = facts();
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (sim, mut http) = Http::open();
     let unconfigured = http.get(&push(SANDBOX));
     assert_eq!(
         (unconfigured.status, unconfigured.content_type()),
@@ -550,8 +535,7 @@ fn the_push_based_export_reads_unconfigured_then_is_created_patched_and_deleted(
 
 #[test]
 fn a_204_carries_its_media_type_and_no_body() {
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (_sim, mut http) = Http::open();
     for (path, media) in [
         (
             format!("/api/atlas/v2/groups/{PROD}/integrations/PAGER_DUTY"),
@@ -573,8 +557,7 @@ fn a_204_carries_its_media_type_and_no_body() {
 #[test]
 fn envelope_adds_status_to_lists_and_wraps_single_objects() {
     let facts = facts();
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (_sim, mut http) = Http::open();
     let id = created_id(&http.post(
         &format!("{}?envelope=false", logs(SANDBOX)),
         &log_body(&facts, &variants(&facts)[0]),
@@ -612,8 +595,7 @@ fn envelope_adds_status_to_lists_and_wraps_single_objects() {
 
 #[test]
 fn an_accept_without_the_operations_version_is_refused_with_406() {
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (_sim, mut http) = Http::open();
     for path in [
         logs(PROD),
         metrics(PROD),
@@ -668,8 +650,7 @@ fn an_accept_without_the_operations_version_is_refused_with_406() {
 #[test]
 fn hostile_bodies_are_refused_and_change_nothing() {
     let facts = facts();
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (sim, mut http) = Http::open();
     let huge = vec![b'['; 3 * 1024 * 1024];
     let injected = json!({"type": "S3_LOG_EXPORT\n# heading", "logTypes": ["${HOME}"], "bucketName": "`rm -rf`"});
     let mut with_key = log_body(&facts, &variants(&facts)[0]);
@@ -714,33 +695,53 @@ fn hostile_bodies_are_refused_and_change_nothing() {
 
 #[test]
 fn a_person_in_the_ui_changes_the_families_and_the_events_name_them() {
+    use tether::sim::EntryFamily::{LogIntegrations, MetricIntegrations};
     let facts = facts();
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (sim, mut http) = Http::open();
     let s3 = Value::Object(log_body(&facts, &variants(&facts)[0]));
     let id = sim
-        .change_log_integration_as_user(SANDBOX, None, Some(&s3), "dana@example.com")
+        .change_entry_as_user(
+            LogIntegrations,
+            SANDBOX,
+            (None, Some(&s3)),
+            "dana@example.com",
+        )
         .expect("a person may create one");
     assert_eq!(http.get(&format!("{}/{id}", logs(SANDBOX))).status, 200);
     let mut moved = s3.clone();
     moved["prefixPath"] = json!("elsewhere/");
-    sim.change_log_integration_as_user(SANDBOX, Some(&id), Some(&moved), "dana@example.com")
-        .expect("and change it");
+    sim.change_entry_as_user(
+        LogIntegrations,
+        SANDBOX,
+        (Some(&id), Some(&moved)),
+        "dana@example.com",
+    )
+    .expect("and change it");
     assert_eq!(
         http.get(&format!("{}/{id}", logs(SANDBOX))).json()["prefixPath"],
         "elsewhere/"
     );
-    sim.change_log_integration_as_user(SANDBOX, Some(&id), None, "dana@example.com")
-        .expect("and remove it");
+    sim.change_entry_as_user(
+        LogIntegrations,
+        SANDBOX,
+        (Some(&id), None),
+        "dana@example.com",
+    )
+    .expect("and remove it");
     let metric = Value::Object(metric_body(&facts));
     let id = sim
-        .change_metric_integration_as_user(SANDBOX, None, Some(&metric), "eli@example.com")
+        .change_entry_as_user(
+            MetricIntegrations,
+            SANDBOX,
+            (None, Some(&metric)),
+            "eli@example.com",
+        )
         .expect("a metric integration too");
     assert_eq!(count(&mut http, &metrics(SANDBOX)), 1);
-    let refused = sim.change_metric_integration_as_user(
+    let refused = sim.change_entry_as_user(
+        MetricIntegrations,
         SANDBOX,
-        Some(&id),
-        Some(&json!({})),
+        (Some(&id), Some(&json!({}))),
         "eli@example.com",
     );
     assert!(

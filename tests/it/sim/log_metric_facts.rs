@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::helpers::{PROD, SANDBOX, open};
+use super::helpers::{PROD, SANDBOX, strings};
 use super::log_metric_support::*;
 use crate::common::{fixtures, repo_root};
 
@@ -88,8 +88,7 @@ fn refused(http: &mut Http, target: &Target, body: &Map<String, Value>, why: &st
 #[test]
 fn every_log_type_in_the_facts_is_created_read_and_listed() {
     let facts = facts();
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (_sim, mut http) = Http::open();
     let kinds: Vec<String> = variants(&facts).into_iter().map(|v| v.kind).collect();
     assert_eq!(kinds.len(), 6);
     for variant in variants(&facts) {
@@ -120,20 +119,14 @@ fn every_log_type_in_the_facts_is_created_read_and_listed() {
         }
     }
     let list = http.get(&logs(PROD)).json();
-    let listed: Vec<&str> = list["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .filter_map(|e| e["type"].as_str())
-        .collect();
+    let listed: Vec<&str> = strings(&list["results"], "type");
     assert_eq!(listed, kinds, "creation order");
 }
 
 #[test]
 fn a_create_without_a_required_field_is_refused_and_changes_nothing() {
     let facts = facts();
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (_sim, mut http) = Http::open();
     for target in targets(&facts) {
         accepted(&mut http, &target, &target.body, "complete");
         for schema in &target.schemas {
@@ -186,8 +179,7 @@ fn enums(target: &Target) -> Vec<(String, Vec<Value>, bool)> {
 #[test]
 fn every_enum_value_is_accepted_and_any_other_refused() {
     let facts = facts();
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (_sim, mut http) = Http::open();
     for target in targets(&facts) {
         for (name, values, in_array) in enums(&target) {
             let wrap = |v: Value| if in_array { json!([v]) } else { v };
@@ -240,8 +232,7 @@ fn secret_fields(schema: &Value) -> Vec<(String, bool)> {
 #[test]
 fn write_only_and_password_values_never_come_back_in_clear() {
     let facts = facts();
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (_sim, mut http) = Http::open();
     for target in targets(&facts) {
         let secrets: Vec<(String, bool)> = target.schemas.iter().flat_map(secret_fields).collect();
         if secrets.is_empty() {
@@ -295,8 +286,7 @@ fn write_only_and_password_values_never_come_back_in_clear() {
 #[test]
 fn metric_answers_carry_the_response_schemas_fields_instead_of_headers() {
     let facts = facts();
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (_sim, mut http) = Http::open();
     let reply = http.post(&metrics(PROD), &metric_body(&facts));
     let id = created_id(&reply);
     let body = reply.json();
@@ -341,8 +331,7 @@ fn counted_arrays(target: &Target) -> Vec<(String, u64, u64, Value)> {
 #[test]
 fn item_counts_and_lengths_hold_at_the_boundary() {
     let facts = facts();
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (_sim, mut http) = Http::open();
     for target in targets(&facts) {
         for (name, min, max, items) in counted_arrays(&target) {
             let at = |n: u64| -> Value {
@@ -427,8 +416,7 @@ fn the_limits_from_descriptions_hold_at_the_boundary() {
     const ENDPOINT_MAX: usize = 2048;
     const HEADERS_MAX_BYTES: usize = 2048;
     let facts = facts();
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (_sim, mut http) = Http::open();
     let mut all = targets(&facts);
     let otel = all
         .iter()
@@ -503,8 +491,7 @@ fn the_limits_from_descriptions_hold_at_the_boundary() {
 #[test]
 fn a_null_is_kept_where_the_facts_say_nullable_and_is_missing_elsewhere() {
     let facts = facts();
-    let sim = open();
-    let mut http = Http::new(&sim);
+    let (_sim, mut http) = Http::open();
     for target in targets(&facts) {
         for schema in &target.schemas {
             for (name, property) in fields(schema) {

@@ -143,6 +143,13 @@ impl Http {
         Http(Client::new(sim))
     }
 
+    /// The example state, no credentials required, and an `Http` to it.
+    pub fn open() -> (SimHandle, Self) {
+        let sim = super::helpers::open();
+        let http = Http::new(&sim);
+        (sim, http)
+    }
+
     pub fn with_key(sim: &SimHandle, key: (&str, &str)) -> Self {
         Http(Client::digest(sim, key))
     }

@@ -49,8 +49,7 @@ fn v2_projects_carry_tags() {
 
 #[test]
 fn by_name_finds_or_answers_not_in_group() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (_sim, mut client) = open_with_client();
     let found = client.get(&v1("/groups/byName/payments-staging"));
     assert_eq!(found.status, 200);
     assert_eq!(found.json()["id"], STAGING);
@@ -64,8 +63,7 @@ fn by_name_finds_or_answers_not_in_group() {
 
 #[test]
 fn projects_of_an_organization_with_v2_name_prefix() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (_sim, mut client) = open_with_client();
     let names = |body: serde_json::Value| -> Vec<String> {
         body["results"]
             .as_array()

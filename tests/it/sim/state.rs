@@ -25,9 +25,7 @@ fn snapshot_and_write_back_keep_real_secrets_and_round_trip() {
         &json!({"type": "PAGER_DUTY", "serviceKey": "0000111122223333"}),
     );
     let snapshot = sim.snapshot();
-    let before = client
-        .get(&v1(&format!("/groups/{SANDBOX}/integrations")))
-        .json();
+    let before = client.integrations_v1(SANDBOX);
     sim.shutdown().expect("state written back");
 
     let saved = StateFile::load(&path).expect("the written state loads");

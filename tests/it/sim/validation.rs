@@ -85,8 +85,7 @@ fn required_fields_per_type() {
             "licenseKey",
         ),
     ];
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (_sim, mut client) = open_with_client();
     for (kind, mut body, missing) in cases {
         body["type"] = json!(kind);
         let reply = client.post(&sandbox(kind), &body);
@@ -96,8 +95,7 @@ fn required_fields_per_type() {
 
 #[test]
 fn enums_and_formats() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (_sim, mut client) = open_with_client();
     let cases = [
         (
             json!({"type": "PAGER_DUTY", "serviceKey": "k", "region": "APAC"}),
@@ -178,8 +176,7 @@ fn body_type_must_match_the_path() {
 
 #[test]
 fn unknown_fields_and_v2_fields_on_v1_are_rejected() {
-    let sim = open();
-    let mut client = Client::new(&sim);
+    let (_sim, mut client) = open_with_client();
     let mut post = |version: fn(&str) -> String, body: Value| {
         let kind = body["type"].as_str().expect("a type").to_owned();
         client.post(
@@ -229,20 +226,12 @@ fn malformed_json_is_400() {
 
 #[test]
 fn a_refused_write_changes_nothing() {
-    let sim = open();
-    let mut client = Client::new(&sim);
-    let before = client
-        .get(&v1(&format!("/groups/{PROD}/integrations")))
-        .json();
+    let (_sim, mut client) = open_with_client();
+    let before = client.integrations_v1(PROD);
     let reply = client.put(
         &v1(&format!("/groups/{PROD}/integrations/PAGER_DUTY")),
         &json!({"type": "PAGER_DUTY", "region": "MARS"}),
     );
     assert_eq!(reply.status, 400);
-    assert_eq!(
-        client
-            .get(&v1(&format!("/groups/{PROD}/integrations")))
-            .json(),
-        before
-    );
+    assert_eq!(client.integrations_v1(PROD), before);
 }
