@@ -20,6 +20,9 @@ pub struct Args {
     pub lookup_reps: usize,
     pub lookups_only: bool,
     pub memory_only: bool,
+    /// Projects that also manage log and metric integrations (part 9).
+    pub family_projects: usize,
+    pub families_only: bool,
 }
 
 impl Args {
@@ -40,6 +43,8 @@ impl Args {
             lookup_reps: 3,
             lookups_only: false,
             memory_only: false,
+            family_projects: 1000,
+            families_only: false,
         };
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
@@ -53,6 +58,10 @@ impl Args {
             }
             if flag == "--memory-only" {
                 args.memory_only = true;
+                continue;
+            }
+            if flag == "--families-only" {
+                args.families_only = true;
                 continue;
             }
             if flag == "--help" || flag == "-h" {
@@ -77,6 +86,7 @@ impl Args {
                 "--reps" => args.reps = n,
                 "--literal-projects" => args.literal_projects = n,
                 "--lookup-reps" => args.lookup_reps = n.max(1),
+                "--family-projects" => args.family_projects = n,
                 _ => return Err(format!("unknown flag `{flag}`\n{USAGE}").into()),
             }
         }
@@ -88,10 +98,12 @@ impl Args {
         args.auth_projects = args.auth_projects.clamp(1, args.projects);
         args.named = args.named.min(args.auth_projects);
         args.literal_projects = args.literal_projects.min(args.projects);
+        args.family_projects = args.family_projects.min(args.projects);
         Ok(args)
     }
 }
 
 const USAGE: &str = "usage: scale [--projects N] [--latency-ms L] [--jitter-ms J] [--concurrency C] \
 [--changes K] [--baseline-projects S] [--auth-projects A] [--named M] [--planning-projects P] \
-[--reps R] [--literal-projects W] [--lookup-reps R] [--lookups-only] [--memory-only] [--skip-binary]";
+[--reps R] [--literal-projects W] [--lookup-reps R] [--family-projects F] [--lookups-only] \
+[--memory-only] [--families-only] [--skip-binary]";

@@ -18,8 +18,10 @@
 //! a file whose first W projects write their webhook URL out, one warning
 //! each; 0 skips it), `--lookup-reps R` [3] (part 7: the plan with and
 //! without attribution and alert references, alternated R times),
-//! `--lookups-only` (parts 1 and 7 only), `--memory-only` (part 6 only;
-//! `TETHER_SCALE_BIN` runs another binary), `--skip-binary`.
+//! `--family-projects F` [1000] (part 9: the plan when F of the N projects
+//! also manage log and metric integrations), `--lookups-only` (parts 1 and 7
+//! only), `--memory-only` (part 6 only; `TETHER_SCALE_BIN` runs another
+//! binary), `--families-only` (parts 1 and 9 only), `--skip-binary`.
 //!
 //! No timed assertions: the machine is shared, so the report gives ratios
 //! measured in the same run. Request and write counts are asserted exactly.
@@ -36,6 +38,7 @@ mod args;
 mod baselines;
 mod digest;
 mod endpoints;
+mod families;
 mod in_process;
 mod lookups;
 mod memory;
@@ -112,6 +115,11 @@ fn main() -> Res<()> {
     }
 
     let (planned, plan_wall) = plan::measure(&bench, &mut table)?;
+    if bench.args.families_only {
+        families::measure(&bench, plan_wall, &mut table)?;
+        summary(&table);
+        return Ok(());
+    }
     lookups::measure(&bench, &mut table)?;
     if bench.args.lookups_only {
         summary(&table);
@@ -122,6 +130,7 @@ fn main() -> Res<()> {
     // 6. Peak RSS of the real binary (before apply, so its plan has K changes).
     memory::binary_memory(&bench, &mut table)?;
     apply::measure(&bench, &planned, &mut table)?;
+    families::measure(&bench, plan_wall, &mut table)?;
     drop(bench.sim);
     planning::measure(&bench.args, &mut table)?;
     summary(&table);
