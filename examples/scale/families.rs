@@ -65,7 +65,9 @@ fn entry_file(value: serde_json::Value) -> EntryFile {
 fn file_with_families(n: usize, f: usize) -> String {
     let has = with_families(n, f);
     let text = desired_yaml(n, 0, false);
-    let (head, projects) = text.split_once("projects:\n").expect("the workload's projects");
+    let (head, projects) = text
+        .split_once("projects:\n")
+        .expect("the workload's projects");
     let mut out = format!("{head}projects:\n");
     for (i, project) in project_entries(projects).into_iter().enumerate() {
         out.push_str(project);
@@ -88,14 +90,22 @@ fn file_with_families(n: usize, f: usize) -> String {
 /// The projects of the workload's file (written by id), one `  - id:`
 /// entry each.
 fn project_entries(projects: &str) -> Vec<&str> {
-    let mut starts: Vec<usize> = projects.match_indices("  - id: ").map(|(at, _)| at).collect();
+    let mut starts: Vec<usize> = projects
+        .match_indices("  - id: ")
+        .map(|(at, _)| at)
+        .collect();
     starts.push(projects.len());
     starts.windows(2).map(|w| &projects[w[0]..w[1]]).collect()
 }
 
 pub fn measure(bench: &Bench, plan_wall: Duration, table: &mut Table) -> Res<()> {
     let args = &bench.args;
-    let (n, c, l, f) = (args.projects, args.concurrency, args.latency, args.family_projects);
+    let (n, c, l, f) = (
+        args.projects,
+        args.concurrency,
+        args.latency,
+        args.family_projects,
+    );
     println!(
         "\n[9] plan of {n} projects, {f} of them with a log and a metric integration (issue 27)"
     );
@@ -153,9 +163,17 @@ pub fn measure(bench: &Bench, plan_wall: Duration, table: &mut Table) -> Res<()>
         counts.get("GET", PUSH),
         counts.total()
     );
-    assert_eq!(counts.get("GET", INTEGRATIONS), n as u64, "one GET-all per project");
+    assert_eq!(
+        counts.get("GET", INTEGRATIONS),
+        n as u64,
+        "one GET-all per project"
+    );
     for path in [LOGS, METRICS, PUSH] {
-        assert_eq!(counts.get("GET", path), f as u64, "{path}: one per family project");
+        assert_eq!(
+            counts.get("GET", path),
+            f as u64,
+            "{path}: one per family project"
+        );
     }
     assert_eq!(counts.total(), requests as u64, "nothing else");
     let summary = planned.plan.summary();

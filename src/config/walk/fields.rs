@@ -135,13 +135,12 @@ impl Walker<'_> {
         if literal_secret {
             self.literal_secrets.push(node.span.clone());
         }
+        // Some of the value is kept as written (`--ignore-unset`); the rest
+        // may be a variable's value: kept like a secret whatever the field,
+        // as every value from the environment is (below).
         if !interpolated.kept.is_empty() {
             return Some(Sp::new(
-                if field.sensitive {
-                    RawValue::Secret(Secret::new(value))
-                } else {
-                    RawValue::Text(value)
-                },
+                RawValue::Secret(Secret::new(value)),
                 node.span.clone(),
             ));
         }

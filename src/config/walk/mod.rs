@@ -327,6 +327,30 @@ mod tests {
     }
 
     #[test]
+    fn a_value_partly_kept_as_written_is_a_secret_whatever_the_field() {
+        let text = "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0aa\n    integrations:\n      \
+                    WEBHOOK:\n        url: ${HOOK_BASE}${HOOK_PATH}\n";
+        let env = HashMap::from([(
+            "HOOK_BASE".to_owned(),
+            "https://hooks.example.com/s3cret-token".to_owned(),
+        )]);
+        let loaded = load_str("t.yaml", text, (&env, Unset::Keep)).expect("valid");
+        let integration = loaded.desired.projects[0]
+            .integrations
+            .values()
+            .find_map(crate::model::Slot::present)
+            .expect("the webhook");
+        assert!(
+            matches!(
+                integration.get("url"),
+                Some(crate::model::FieldValue::Secret(_))
+            ),
+            "{integration:?}"
+        );
+        assert!(!format!("{:?}", loaded.desired).contains("s3cret-token"));
+    }
+
+    #[test]
     fn repeated_keys_are_reported_once_each_at_every_level() {
         let text = "\
 version: 1
