@@ -129,10 +129,13 @@ fn name_words(
         .iter()
         .filter(|(f, _)| f.sensitive)
         .filter_map(|(f, value)| match value {
+            // What output shows of the mask, never more: a short secret's
+            // mask is stars only there, and names none of its characters.
             LiveValue::Text(t) if crate::secret::looks_masked(t) => {
-                let tail: String = t.chars().filter(char::is_ascii_alphanumeric).collect();
+                let shown = crate::secret::shown_mask(t);
+                let tail: String = shown.chars().filter(char::is_ascii_alphanumeric).collect();
                 let tail = &tail[tail.len().saturating_sub(4)..];
-                Some((f.name, slug(tail)))
+                (!tail.is_empty()).then(|| (f.name, slug(tail)))
             }
             _ => None,
         })
@@ -289,6 +292,13 @@ mod tests {
             ]),
             ["pager-duty-us-8237", "pager-duty-us-51cd", "pager-duty-eu"]
         );
+        // A short secret's mask shows only stars in output: its name says
+        // none of the characters Atlas's mask let through.
+        let short = names(&[
+            live(PagerDuty, &[("serviceKey", "****8237")]),
+            live(PagerDuty, &[("serviceKey", &key("51cd"))]),
+        ]);
+        assert!(short.iter().all(|name| !name.contains("8237")), "{short:?}");
         // Only the plain field that differs is said, made safe to write.
         assert_eq!(
             names(&[
