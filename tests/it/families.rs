@@ -336,3 +336,46 @@ fn a_saved_plan_of_the_families_shows_applies_exactly_and_is_already_applied_aft
     let report: Value = serde_json::from_str(&again.stdout).expect("a JSON report");
     assert_eq!(report["summary"]["already_applied"], 9, "{}", again.stdout);
 }
+
+#[test]
+fn drift_in_a_log_integration_names_who_changed_it_from_the_families_events() {
+    let sim = Sim::builder().state_yaml(&state()).start();
+    let dir = crate::common::folder_with(&file());
+    let env = env();
+    let apply = tether_against(dir.path(), &sim, &["apply", "--auto-approve"], &env);
+    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    let datadog = sim
+        .change_entry_as_user(
+            tether::sim::EntryFamily::LogIntegrations,
+            GROUP,
+            (
+                Some("6620a1b2c3d4e5f6a7b8c9d0"),
+                Some(&serde_json::json!({
+                    "type": "DATADOG_LOG_EXPORT",
+                    "apiKey": DD_KEY,
+                    "region": "US1",
+                    "logTypes": ["MONGOD_AUDIT"],
+                })),
+            ),
+            "oncall@example.com",
+        )
+        .expect("a change in the UI");
+    assert_eq!(datadog, "6620a1b2c3d4e5f6a7b8c9d0");
+    sim.reset_counters();
+    let drift = tether_against(dir.path(), &sim, &["drift", "--output", "json"], &env);
+    assert_eq!(drift.code, 2, "{}", drift.transcript());
+    let document: Value = serde_json::from_str(&drift.stdout).expect("JSON");
+    let events = &document["projects"][0]["attribution"]["events"];
+    assert_eq!(
+        events[0]["username"], "oncall@example.com",
+        "{}",
+        drift.stdout
+    );
+    assert_eq!(
+        events[0]["event_type"], "DATADOG_LOG_STREAMING_CONFIGURATION_UPDATED",
+        "{}",
+        drift.stdout
+    );
+    assert_eq!(sim.counters().writes(), 0);
+    assert_no_secret(&drift.all_output());
+}
