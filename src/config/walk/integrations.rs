@@ -137,13 +137,8 @@ impl Walker<'_> {
             return Some(kind);
         }
         let names = IntegrationType::ALL.map(IntegrationType::as_str);
-        let problem = self
-            .problems
-            .error(
-                key.span.clone(),
-                format!("unknown integration type `{}`", key.text),
-            )
-            .label("unknown type");
+        let message = format!("unknown integration type `{}`", key.text);
+        let problem = self.unknown(key, message, "type");
         let folded = key.text.to_ascii_uppercase().replace('-', "_");
         if let Some(help) = other_family_hint(&key.text, &folded, place) {
             problem.help(help);

@@ -3,12 +3,11 @@
 
 use std::fmt;
 
-use super::families::FamilyKey;
 use super::{KnownMapping, Place, Walker, pairs};
 use crate::config::limits::MAX_PROJECT_NAME_CHARS;
 use crate::config::raw::{RawFamilies, RawProject, RawSelect, RawTags, Sp};
 use crate::config::tree::{Node, NodeValue};
-use crate::model::{Family, GroupId, IdOf};
+use crate::model::{GroupId, IdOf};
 
 known_keys!(ProjectKey {
     Id = "id",
@@ -17,10 +16,7 @@ known_keys!(ProjectKey {
     Use = "use",
     Mode = "mode",
     Integrations = "integrations",
-    LogIntegrations = "log_integrations",
-    MetricIntegrations = "metric_integrations",
-    PushBasedLogExport = "push_based_log_export",
-});
+} + families);
 
 const PROJECT: KnownMapping<'static, ProjectKey> = KnownMapping {
     what: "a project",
@@ -96,17 +92,7 @@ impl Walker<'_> {
                 ProjectKey::Integrations => {
                     project.integrations = self.integrations(value, Place::Project);
                 }
-                ProjectKey::LogIntegrations => {
-                    let which = FamilyKey::List(Family::Log);
-                    self.family_key(which, value, &mut project.families);
-                }
-                ProjectKey::MetricIntegrations => {
-                    let which = FamilyKey::List(Family::Metric);
-                    self.family_key(which, value, &mut project.families);
-                }
-                ProjectKey::PushBasedLogExport => {
-                    self.family_key(FamilyKey::PushBased, value, &mut project.families);
-                }
+                ProjectKey::Family(which) => self.family_key(which, value, &mut project.families),
             }
         }
         if let Some(span) = select_key {

@@ -9,7 +9,7 @@ use crate::config::raw::{
 };
 use crate::config::suggest::{guess_or, one_of};
 use crate::config::tree::{Key, Node, NodeValue};
-use crate::model::{ApiVersion, Family, Mode};
+use crate::model::{ApiVersion, Mode};
 
 known_keys!(TopKey {
     Version = "version",
@@ -36,10 +36,7 @@ const SAFETY: KnownMapping<'static, SafetyLimit> = KnownMapping {
 known_keys!(DefaultsKey {
     Mode = "mode",
     Integrations = "integrations",
-    LogIntegrations = "log_integrations",
-    MetricIntegrations = "metric_integrations",
-    PushBasedLogExport = "push_based_log_export",
-});
+} + families);
 
 const DEFAULTS: KnownMapping<'static, DefaultsKey> = KnownMapping {
     what: "`defaults`",
@@ -187,17 +184,7 @@ impl Walker<'_> {
                 DefaultsKey::Integrations => {
                     defaults.integrations = self.integrations(value, Place::Defaults);
                 }
-                DefaultsKey::LogIntegrations => {
-                    let which = FamilyKey::List(Family::Log);
-                    self.family_key(which, value, &mut defaults.families);
-                }
-                DefaultsKey::MetricIntegrations => {
-                    let which = FamilyKey::List(Family::Metric);
-                    self.family_key(which, value, &mut defaults.families);
-                }
-                DefaultsKey::PushBasedLogExport => {
-                    self.family_key(FamilyKey::PushBased, value, &mut defaults.families);
-                }
+                DefaultsKey::Family(which) => self.family_key(which, value, &mut defaults.families),
             }
         }
         Some(defaults)
