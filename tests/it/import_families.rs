@@ -74,17 +74,7 @@ projects:
         prefixPath: {prefix}
         iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa
         logTypes: [MONGOS]
-      - type: GCS_LOG_EXPORT
-        bucketName: acme-atlas-logs-gcs
-        prefixPath: payments-prod/
-        roleId: 65f1a2b3c4d5e6f7a8b9c0ab
-        logTypes: [MONGOD]
-      - type: AZURE_LOG_EXPORT
-        storageAccountName: acmeatlaslogs
-        storageContainerName: payments
-        prefixPath: prod/
-        roleId: 65f1a2b3c4d5e6f7a8b9c0ac
-        logTypes: [MONGOD_AUDIT]
+{gcs_and_azure}
       - type: DATADOG_LOG_EXPORT
         apiKey: {datadog}
         region: US1
@@ -128,6 +118,7 @@ apiKeys:
 "#,
         bucket = serde_json::to_string(BUCKET).expect("json"),
         prefix = serde_json::to_string(PREFIX).expect("json"),
+        gcs_and_azure = crate::families::GCS_AND_AZURE_LOGS,
         datadog = SECRETS[0].1,
         splunk = SECRETS[1].1,
         otel_auth = SECRETS[2].1,
