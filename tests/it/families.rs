@@ -11,17 +11,21 @@ use tether::sim::{Role, SimHandle};
 
 use crate::common::{Run, Sim, tether_against};
 
+const DD_KEY: &str = "3b8d9e2f1a4c5b6d7e8f9a0b1c2da1b2";
+
+/// The file's variables, each a secret, with their values.
+const VARIABLES: [(&str, &str); 4] = [
+    ("DD_LOGS_API_KEY", DD_KEY),
+    ("SPLUNK_HEC_TOKEN", "splunk-hec-token-0123456789abcdef"),
+    ("OTEL_TOKEN", "Bearer otel-logs-S3CRET-token-value"),
+    ("DYNATRACE_TOKEN", "Api-Token dt0c01.DYNATRACE-S3CRET"),
+];
+
 const GROUP: &str = "65f1a2b3c4d5e6f7a8b9c0d1";
 const LOGS: &str = "/api/atlas/v2/groups/{groupId}/logIntegrations";
 const LOG: &str = "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}";
 const METRICS: &str = "/api/atlas/v2/groups/{groupId}/metricIntegrations";
 const PUSH: &str = "/api/atlas/v2/groups/{groupId}/pushBasedLogExport";
-
-const DD_KEY: &str = "3b8d9e2f1a4c5b6d7e8f9a0b1c2da1b2";
-const SPLUNK_TOKEN: &str = "splunk-hec-token-0123456789abcdef";
-const OTEL_TOKEN: &str = "Bearer otel-logs-S3CRET-token-value";
-const DYNATRACE_TOKEN: &str = "Api-Token dt0c01.DYNATRACE-S3CRET";
-const SECRETS: [&str; 4] = [DD_KEY, SPLUNK_TOKEN, OTEL_TOKEN, DYNATRACE_TOKEN];
 
 /// Atlas before: a Datadog log export whose log types differ from the file,
 /// an S3 log integration the file does not declare, and an active
@@ -119,16 +123,11 @@ pub(crate) const GCS_AND_AZURE_LOGS: &str = "      - type: GCS_LOG_EXPORT
         logTypes: [MONGOD_AUDIT]";
 
 fn env() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("DD_LOGS_API_KEY", DD_KEY),
-        ("SPLUNK_HEC_TOKEN", SPLUNK_TOKEN),
-        ("OTEL_TOKEN", OTEL_TOKEN),
-        ("DYNATRACE_TOKEN", DYNATRACE_TOKEN),
-    ]
+    VARIABLES.to_vec()
 }
 
 fn assert_no_secret(output: &str) {
-    for secret in SECRETS {
+    for (_, secret) in VARIABLES {
         assert!(!output.contains(secret), "a secret leaked:\n{output}");
     }
 }
