@@ -88,7 +88,7 @@ pub struct RawTemplate {
 }
 
 /// One Atlas project. Give its `id`, its `name`, or both.
-#[derive(Debug, JsonSchema)]
+#[derive(Debug, Default, JsonSchema)]
 #[schemars(
     rename = "Project",
     deny_unknown_fields,
@@ -125,7 +125,7 @@ pub struct RawProject {
 }
 
 /// Which projects of an organization an entry manages.
-#[derive(Debug, JsonSchema)]
+#[derive(Debug, Default, JsonSchema)]
 #[schemars(rename = "Select", deny_unknown_fields)]
 pub struct RawSelect {
     /// The organization's id (24 hexadecimal characters), or `${VARIABLE}`.

@@ -48,6 +48,25 @@ macro_rules! known_keys {
     };
 }
 
+/// Declares a mapping with known keys and its keys (as `known_keys!`): the
+/// `KnownMapping` `$mapping`, which stands at `$place`, is called `$what` in
+/// messages and holds `$example`.
+macro_rules! known_mapping {
+    (
+        $mapping:ident: $name:ident, $place:expr, $what:literal, $example:literal,
+        { $($keys:tt)* } $(+ $families:ident)?
+    ) => {
+        known_keys!($name { $($keys)* } $(+ $families)?);
+
+        const $mapping: KnownMapping<'static, $name> = KnownMapping {
+            what: $what,
+            example: $example,
+            place: $place,
+            keys: $name::KEYS,
+        };
+    };
+}
+
 mod datadog_regions;
 mod entry;
 mod entry_identity;

@@ -12,38 +12,23 @@ use crate::config::tree::{Key, Node, NodeValue};
 use crate::model::{ApiVersion, Mode};
 
 known_keys!(TopKey {
-    Version = "version",
-    Api = "api",
-    Defaults = "defaults",
-    Templates = "templates",
-    Projects = "projects",
-    Safety = "safety",
+    Version = "version", Api = "api", Defaults = "defaults",
+    Templates = "templates", Projects = "projects", Safety = "safety",
 });
 
-known_keys!(SafetyLimit {
-    Deletes = "max_deletes",
-    UpdatePercent = "max_update_percent",
-    DeletePercent = "max_delete_percent",
-});
+known_mapping! {
+    SAFETY: SafetyLimit, Place::Safety,
+    "`safety`", "`max_deletes:`, `max_update_percent:` or `max_delete_percent:` below it",
+    {
+        Deletes = "max_deletes", UpdatePercent = "max_update_percent",
+        DeletePercent = "max_delete_percent",
+    }
+}
 
-const SAFETY: KnownMapping<'static, SafetyLimit> = KnownMapping {
-    what: "`safety`",
-    example: "`max_deletes:`, `max_update_percent:` or `max_delete_percent:` below it",
-    place: Place::Safety,
-    keys: SafetyLimit::KEYS,
-};
-
-known_keys!(DefaultsKey {
-    Mode = "mode",
-    Integrations = "integrations",
-} + families);
-
-const DEFAULTS: KnownMapping<'static, DefaultsKey> = KnownMapping {
-    what: "`defaults`",
-    example: "`mode:` and `integrations:` below it",
-    place: Place::Defaults,
-    keys: DefaultsKey::KEYS,
-};
+known_mapping! {
+    DEFAULTS: DefaultsKey, Place::Defaults, "`defaults`", "`mode:` and `integrations:` below it",
+    { Mode = "mode", Integrations = "integrations" } + families
+}
 
 impl Walker<'_> {
     pub fn file(mut self, root: &Node<'_>) -> RawFile {
