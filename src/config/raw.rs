@@ -187,17 +187,11 @@ pub struct RawFamilies {
 
 impl RawFamilies {
     pub fn list(&self, family: Family) -> Option<&[RawFamilyEntry]> {
-        match family {
-            Family::Log => self.log.as_deref(),
-            Family::Metric => self.metric.as_deref(),
-        }
+        family.pick(&self.log, &self.metric).as_deref()
     }
 
     pub fn list_mut(&mut self, family: Family) -> &mut Option<Vec<RawFamilyEntry>> {
-        match family {
-            Family::Log => &mut self.log,
-            Family::Metric => &mut self.metric,
-        }
+        family.pick(&mut self.log, &mut self.metric)
     }
 }
 

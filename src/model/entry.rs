@@ -187,17 +187,11 @@ pub struct DeclaredFamilies {
 
 impl DeclaredFamilies {
     pub fn entries(&self, family: Family) -> Option<&[Entry]> {
-        match family {
-            Family::Log => self.log.as_deref(),
-            Family::Metric => self.metric.as_deref(),
-        }
+        family.pick(&self.log, &self.metric).as_deref()
     }
 
     pub fn entries_mut(&mut self, family: Family) -> &mut Option<Vec<Entry>> {
-        match family {
-            Family::Log => &mut self.log,
-            Family::Metric => &mut self.metric,
-        }
+        family.pick(&mut self.log, &mut self.metric)
     }
 
     /// Whether the file mentions any family here: only then is any read.
@@ -238,17 +232,11 @@ pub struct LiveFamilies {
 
 impl LiveFamilies {
     pub fn entries(&self, family: Family) -> Option<&Result<LiveEntries, Unreadable>> {
-        match family {
-            Family::Log => self.log.as_ref(),
-            Family::Metric => self.metric.as_ref(),
-        }
+        family.pick(&self.log, &self.metric).as_ref()
     }
 
     pub fn entries_mut(&mut self, family: Family) -> &mut Option<Result<LiveEntries, Unreadable>> {
-        match family {
-            Family::Log => &mut self.log,
-            Family::Metric => &mut self.metric,
-        }
+        family.pick(&mut self.log, &mut self.metric)
     }
 }
 

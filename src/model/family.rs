@@ -62,6 +62,14 @@ impl Family {
         }
     }
 
+    /// `log` or `metric`: the one that belongs to this family.
+    pub fn pick<T>(self, log: T, metric: T) -> T {
+        match self {
+            Family::Log => log,
+            Family::Metric => metric,
+        }
+    }
+
     pub fn kinds(self) -> impl Iterator<Item = EntryKind> {
         EntryKind::ALL
             .into_iter()
