@@ -27,6 +27,7 @@ pub enum EntryValue {
 }
 
 impl EntryValue {
+    /// The text of a `Text` value.
     pub fn text(&self) -> Option<&str> {
         match self {
             EntryValue::Text(text) => Some(text),

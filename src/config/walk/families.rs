@@ -23,7 +23,8 @@ pub(super) enum FamilyKey {
     PushBased,
 }
 
-/// The family keys a layer may hold, in the order messages list them.
+/// The family keys a layer may hold, in the order messages list them
+/// (`known_keys!` takes each of the three by its place).
 pub(super) const FAMILY_KEYS: [(&str, FamilyKey); 3] = [
     (Family::Log.section(), FamilyKey::List(Family::Log)),
     (Family::Metric.section(), FamilyKey::List(Family::Metric)),
