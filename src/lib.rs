@@ -76,10 +76,8 @@ pub mod engine;
 mod error;
 mod exit;
 mod filter;
-#[doc(hidden)]
-pub mod import;
-#[doc(hidden)]
-pub mod json;
+mod import;
+mod json;
 #[doc(hidden)]
 pub mod model;
 mod output;
@@ -87,8 +85,7 @@ mod output;
 pub mod plan;
 mod plural;
 mod printable;
-#[doc(hidden)]
-pub mod prometheus;
+mod prometheus;
 mod regular_file;
 #[doc(hidden)]
 pub mod schemas;

@@ -220,22 +220,25 @@ mod tests {
 
     #[test]
     fn reads_cli_terraform_and_service_account_names() {
-        let cli = env(&[
-            ("MONGODB_ATLAS_PUBLIC_API_KEY", "pub"),
-            ("MONGODB_ATLAS_PRIVATE_API_KEY", "priv"),
-        ]);
-        assert!(matches!(
-            Credentials::from_env(cli).unwrap(),
-            Credentials::ApiKey { public, .. } if public == "pub"
-        ));
-        let terraform = env(&[
-            ("MONGODB_ATLAS_PUBLIC_KEY", "tf"),
-            ("MONGODB_ATLAS_PRIVATE_KEY", "priv"),
-        ]);
-        assert!(matches!(
-            Credentials::from_env(terraform).unwrap(),
-            Credentials::ApiKey { public, .. } if public == "tf"
-        ));
+        // The Atlas CLI's names, then Terraform's.
+        for (public_name, private_name, value) in [
+            (
+                "MONGODB_ATLAS_PUBLIC_API_KEY",
+                "MONGODB_ATLAS_PRIVATE_API_KEY",
+                "pub",
+            ),
+            (
+                "MONGODB_ATLAS_PUBLIC_KEY",
+                "MONGODB_ATLAS_PRIVATE_KEY",
+                "tf",
+            ),
+        ] {
+            let read = Credentials::from_env(env(&[(public_name, value), (private_name, "priv")]));
+            assert!(matches!(
+                read.unwrap(),
+                Credentials::ApiKey { public, .. } if public == value
+            ));
+        }
         let both = env(&[
             ("MONGODB_ATLAS_PUBLIC_KEY", "tf"),
             ("MONGODB_ATLAS_PRIVATE_KEY", "priv"),

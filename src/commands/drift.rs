@@ -16,13 +16,7 @@ pub fn run(args: &DriftArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     };
     let planned = super::plan(&args.inputs, false, lookups, printer)?.planned;
     let document = render::PlanDocument::from(&planned.plan);
-    printer.data(&super::render(
-        &document,
-        args.output,
-        Purpose::Drift,
-        printer,
-    ));
-    super::step_summary(|| render::drift_markdown(&document), printer);
+    super::print_plan(&document, args.output, Purpose::Drift, printer);
     Ok(super::plan_status(
         &planned.plan,
         planned.plan.has_changes(),

@@ -420,6 +420,16 @@ fn render(
     }
 }
 
+/// Prints `plan` in `format` for `purpose`, and its markdown to the job
+/// summary under GitHub Actions.
+fn print_plan(plan: &impl AsDocument, format: OutputFormat, purpose: Purpose, printer: &Printer) {
+    printer.data(&render(plan, format, purpose, printer));
+    step_summary(
+        || render(plan, OutputFormat::Markdown, purpose, printer),
+        printer,
+    );
+}
+
 /// Under GitHub Actions (`GITHUB_STEP_SUMMARY` names a file), appends
 /// the markdown `summary` renders to the job's summary page; elsewhere it is
 /// not rendered at all. A summary that cannot be written is a warning: the

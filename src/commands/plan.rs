@@ -32,13 +32,7 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> Result<ExitStatus, Error> {
     let plan = &planned.plan;
     // One document for every rendering of this run.
     let document = render::PlanDocument::from(plan);
-    printer.data(&super::render(
-        &document,
-        args.output,
-        Purpose::Plan,
-        printer,
-    ));
-    super::step_summary(|| render::markdown(&document), printer);
+    super::print_plan(&document, args.output, Purpose::Plan, printer);
     // The plan shows them at its top; the log says them again last, with
     // what to do, after a plan that may be long (and goes to a file or a
     // comment when it is JSON or markdown).

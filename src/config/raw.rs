@@ -88,7 +88,7 @@ pub struct RawTemplate {
 }
 
 /// One Atlas project. Give its `id`, its `name`, or both.
-#[derive(Debug, JsonSchema)]
+#[derive(Debug, Default, JsonSchema)]
 #[schemars(
     rename = "Project",
     deny_unknown_fields,
@@ -125,7 +125,7 @@ pub struct RawProject {
 }
 
 /// Which projects of an organization an entry manages.
-#[derive(Debug, JsonSchema)]
+#[derive(Debug, Default, JsonSchema)]
 #[schemars(rename = "Select", deny_unknown_fields)]
 pub struct RawSelect {
     /// The organization's id (24 hexadecimal characters), or `${VARIABLE}`.
@@ -187,17 +187,11 @@ pub struct RawFamilies {
 
 impl RawFamilies {
     pub fn list(&self, family: Family) -> Option<&[RawFamilyEntry]> {
-        match family {
-            Family::Log => self.log.as_deref(),
-            Family::Metric => self.metric.as_deref(),
-        }
+        family.pick(&self.log, &self.metric).as_deref()
     }
 
     pub fn list_mut(&mut self, family: Family) -> &mut Option<Vec<RawFamilyEntry>> {
-        match family {
-            Family::Log => &mut self.log,
-            Family::Metric => &mut self.metric,
-        }
+        family.pick(&mut self.log, &mut self.metric)
     }
 }
 

@@ -122,10 +122,7 @@ impl From<&DeclaredFamilies> for FamilyReads {
 
 impl FamilyReads {
     fn of(self, family: Family) -> bool {
-        match family {
-            Family::Log => self.log,
-            Family::Metric => self.metric,
-        }
+        family.pick(self.log, self.metric)
     }
 }
 

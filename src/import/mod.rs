@@ -16,7 +16,7 @@ mod parts;
 mod unreadable;
 mod yaml;
 
-pub use unreadable::{UnreadFamily, unreadable};
+pub use unreadable::unreadable;
 
 use crate::model::{
     ApiVersion, Family, FieldSpec, GroupId, LiveFamilies, LiveIntegration, LiveIntegrations,

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::by_name::value_named;
 use super::family::{EntryField, EntryKind, Family};
 use crate::secret::Secret;
 
@@ -25,6 +26,16 @@ pub enum EntryValue {
     Headers(Vec<Header>),
 }
 
+impl EntryValue {
+    /// The text of a `Text` value.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            EntryValue::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
 /// One declared entry: its kind, an optional `id:` that pins it to a live
 /// entry, and the fields written, in the table's order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,18 +47,12 @@ pub struct Entry {
 
 impl Entry {
     pub fn get(&self, name: &str) -> Option<&EntryValue> {
-        self.fields
-            .iter()
-            .find(|(field, _)| field.name == name)
-            .map(|(_, value)| value)
+        value_named(&self.fields, name)
     }
 
     /// What the entry points at, from its identity fields.
     pub fn key(&self) -> EntryKey {
-        EntryKey::new(self.kind, |name| match self.get(name) {
-            Some(EntryValue::Text(text)) => Some(text.clone()),
-            _ => None,
-        })
+        EntryKey::new(self.kind, |name| self.get(name).and_then(EntryValue::text))
     }
 
     /// The secrets it declares: its secret values and every header value.
@@ -84,12 +89,14 @@ pub struct EntryKey {
 }
 
 impl EntryKey {
-    pub fn new(kind: EntryKind, mut value_of: impl FnMut(&str) -> Option<String>) -> Self {
+    /// The key of an entry of `kind` whose identity field `name` holds the
+    /// text `text_of(name)`.
+    pub fn new<'t>(kind: EntryKind, text_of: impl Fn(&str) -> Option<&'t str>) -> Self {
         EntryKey {
             kind,
             parts: kind
                 .identity()
-                .map(|field| value_of(field.name).unwrap_or_default())
+                .map(|field| text_of(field.name).unwrap_or_default().to_owned())
                 .collect(),
         }
     }
@@ -127,15 +134,12 @@ pub struct LiveEntry {
 
 impl LiveEntry {
     pub fn get(&self, name: &str) -> Option<&LiveEntryValue> {
-        self.fields
-            .iter()
-            .find(|(field, _)| field.name == name)
-            .map(|(_, value)| value)
+        value_named(&self.fields, name)
     }
 
     pub fn key(&self) -> EntryKey {
         EntryKey::new(self.kind, |name| match self.get(name) {
-            Some(LiveEntryValue::Text(text)) => Some(text.clone()),
+            Some(LiveEntryValue::Text(text)) => Some(text),
             _ => None,
         })
     }
@@ -184,17 +188,11 @@ pub struct DeclaredFamilies {
 
 impl DeclaredFamilies {
     pub fn entries(&self, family: Family) -> Option<&[Entry]> {
-        match family {
-            Family::Log => self.log.as_deref(),
-            Family::Metric => self.metric.as_deref(),
-        }
+        family.pick(&self.log, &self.metric).as_deref()
     }
 
     pub fn entries_mut(&mut self, family: Family) -> &mut Option<Vec<Entry>> {
-        match family {
-            Family::Log => &mut self.log,
-            Family::Metric => &mut self.metric,
-        }
+        family.pick(&mut self.log, &mut self.metric)
     }
 
     /// Whether the file mentions any family here: only then is any read.
@@ -235,17 +233,11 @@ pub struct LiveFamilies {
 
 impl LiveFamilies {
     pub fn entries(&self, family: Family) -> Option<&Result<LiveEntries, Unreadable>> {
-        match family {
-            Family::Log => self.log.as_ref(),
-            Family::Metric => self.metric.as_ref(),
-        }
+        family.pick(&self.log, &self.metric).as_ref()
     }
 
     pub fn entries_mut(&mut self, family: Family) -> &mut Option<Result<LiveEntries, Unreadable>> {
-        match family {
-            Family::Log => &mut self.log,
-            Family::Metric => &mut self.metric,
-        }
+        family.pick(&mut self.log, &mut self.metric)
     }
 }
 

@@ -1,5 +1,4 @@
-use std::fmt;
-use std::str::FromStr;
+use super::names::atlas_names;
 
 /// The kinds of third-party integration a project can hold, in Atlas's enum
 /// order, which is also the order Atlas lists them in `results`.
@@ -60,37 +59,11 @@ impl IntegrationType {
     }
 }
 
-impl fmt::Display for IntegrationType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownIntegrationType;
-
-impl FromStr for IntegrationType {
-    type Err = UnknownIntegrationType;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        IntegrationType::ALL
-            .into_iter()
-            .find(|t| t.as_str() == s)
-            .ok_or(UnknownIntegrationType)
-    }
-}
+atlas_names!(IntegrationType, UnknownIntegrationType);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_round_trip() {
-        for t in IntegrationType::ALL {
-            assert_eq!(t.as_str().parse::<IntegrationType>(), Ok(t));
-        }
-        assert!("DATADOG_LOGS".parse::<IntegrationType>().is_err());
-    }
 
     #[test]
     fn all_is_in_atlas_enum_order() {

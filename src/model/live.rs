@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::by_name::value_named;
 use super::{FieldSpec, GroupId, IntegrationType};
 
 /// A field's value as Atlas returned it; secrets arrive masked.
@@ -29,10 +30,7 @@ pub struct LiveIntegration {
 
 impl LiveIntegration {
     pub fn get(&self, name: &str) -> Option<&LiveValue> {
-        self.fields
-            .iter()
-            .find(|(spec, _)| spec.name == name)
-            .map(|(_, value)| value)
+        value_named(&self.fields, name)
     }
 }
 

@@ -2,6 +2,7 @@
 //! YAML. Nothing here depends on the rest of the crate but `secret`.
 
 mod activity;
+mod by_name;
 mod day;
 mod end_of_life;
 mod entry;
@@ -9,6 +10,7 @@ mod family;
 mod group_id;
 mod integration_type;
 mod live;
+mod names;
 mod safety;
 mod spec;
 
@@ -38,6 +40,9 @@ pub use safety::{DEFAULT_MAX_DELETES, DEFAULT_MAX_PERCENT, MAX_PERCENT, SHARE_FR
 pub use spec::{
     DefaultValue, FieldKind, FieldSpec, Format, Lifecycle, ReadBack, Required, TypeSpec, spec,
 };
+
+use by_name::value_named;
+use names::atlas_names;
 
 use crate::secret::Secret;
 
@@ -99,17 +104,8 @@ impl Mode {
     }
 }
 
-impl fmt::Display for ApiVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Display for Mode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+atlas_names!(ApiVersion);
+atlas_names!(Mode);
 
 /// One field's value. Sensitive fields always hold a `Secret`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -183,10 +179,7 @@ impl Integration {
     }
 
     pub fn get(&self, name: &str) -> Option<&FieldValue> {
-        self.fields
-            .iter()
-            .find(|(spec, _)| spec.name == name)
-            .map(|(_, value)| value)
+        value_named(&self.fields, name)
     }
 
     /// The same integration with every field Atlas defaults filled in, so that

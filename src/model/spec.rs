@@ -3,6 +3,7 @@
 //! format and the simulator all read it; nothing else lists fields.
 
 use super::IntegrationType;
+use crate::secret::{mask, url_mask};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldKind {
@@ -31,6 +32,19 @@ pub enum ReadBack {
     UrlMasked,
     /// Never returned at all (Prometheus `password`).
     Never,
+}
+
+impl ReadBack {
+    /// What Atlas answers on a read for `value` written to a field it reads
+    /// back this way; `None` when it never returns it.
+    pub fn answered(self, value: &str) -> Option<String> {
+        match self {
+            ReadBack::Clear => Some(value.to_owned()),
+            ReadBack::Masked => Some(mask(value)),
+            ReadBack::UrlMasked => Some(url_mask(value)),
+            ReadBack::Never => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,14 +10,20 @@ use super::types::{
 use crate::model::{Entry, EntryKind, EntryValue, GroupId, Header, IntegrationType, Mode};
 use crate::secret::{Secret, mask};
 
+/// The fixture's two projects, `payments-prod` and `analytics-dev`.
+pub(crate) const PAYMENTS: &str = "5f1e3b2c9d8e7f6a5b4c3d2e";
+pub(crate) const ANALYTICS: &str = "6a7b8c9d0e1f2a3b4c5d6e7f";
+
+/// The Datadog key the file declares, and the one Atlas has.
+pub(crate) const DD_DESIRED: &str = "dd-logs-api-key-desired-00000000c0de";
+pub(crate) const DD_LIVE: &str = "dd-logs-api-key-live-0000000000000b0b";
+/// The Dynatrace token of the metric integration's header.
+pub(crate) const DT_TOKEN: &str = "Api-Token dt0c01.DYNATRACE-TOKEN-000000000001";
+const OTEL_TOKEN: &str = "Bearer otel-collector-token-000000000002";
+
 /// Every secret value the fixture declares. None may appear in any
 /// rendering.
-pub(crate) const FAMILY_SECRETS: &[&str] = &[
-    "dd-logs-api-key-desired-00000000c0de",
-    "dd-logs-api-key-live-0000000000000b0b",
-    "Api-Token dt0c01.DYNATRACE-TOKEN-000000000001",
-    "Bearer otel-collector-token-000000000002",
-];
+pub(crate) const FAMILY_SECRETS: &[&str] = &[DD_DESIRED, DD_LIVE, DT_TOKEN, OTEL_TOKEN];
 
 pub(crate) const S3_OLD: &str = "65f1a2b3c4d5e6f7a8b9c0a1";
 pub(crate) const DATADOG_ID: &str = "65f1a2b3c4d5e6f7a8b9c0a2";
@@ -184,13 +190,13 @@ pub(crate) fn create(entry: &Entry) -> Change {
 fn payments() -> ProjectPlan {
     let new_s3 = s3(Some(S3_OLD), "acme-atlas-logs", "payments-prod/");
     let old_s3 = s3(None, "acme-atlas-logs", "payments/");
-    let dd = datadog("dd-logs-api-key-desired-00000000c0de");
+    let dd = datadog(DD_DESIRED);
     let splunk = entry(
         EntryKind::Splunk,
         None,
         vec![("hecUrl", text("https://splunk.example.com:8088"))],
     );
-    let dynatrace = metric("Api-Token dt0c01.DYNATRACE-TOKEN-000000000001");
+    let dynatrace = metric(DT_TOKEN);
     let items = vec![
         item(
             Subject::Integration(IntegrationType::PagerDuty),
@@ -217,8 +223,8 @@ fn payments() -> ProjectPlan {
                         sensitive: true,
                         ..field(
                             "apiKey",
-                            Shown::Masked(mask("dd-logs-api-key-live-0000000000000b0b")),
-                            Shown::Masked(mask("dd-logs-api-key-desired-00000000c0de")),
+                            Shown::Masked(mask(DD_LIVE)),
+                            Shown::Masked(mask(DD_DESIRED)),
                         )
                     },
                     field("logTypes", list(&["MONGOD"]), list(&["MONGOD", "MONGOS"])),
@@ -270,7 +276,7 @@ fn payments() -> ProjectPlan {
         },
     ];
     ProjectPlan::planned(
-        group("5f1e3b2c9d8e7f6a5b4c3d2e"),
+        group(PAYMENTS),
         Some("payments-prod"),
         Mode::Authoritative,
         items,
@@ -294,7 +300,7 @@ fn analytics() -> ProjectPlan {
     );
     let pinned = Entry {
         id: Some("66aa000000000000000000ff".into()),
-        ..metric("Bearer otel-collector-token-000000000002")
+        ..metric(OTEL_TOKEN)
     };
     let otel = entry(
         EntryKind::Otel,
@@ -303,7 +309,7 @@ fn analytics() -> ProjectPlan {
             ("otelEndpoint", text("https://otel.example.com/v1/logs")),
             (
                 "otelSuppliedHeaders",
-                headers(&[("Authorization", "Bearer otel-collector-token-000000000002")]),
+                headers(&[("Authorization", OTEL_TOKEN)]),
             ),
             ("logTypes", set(&["MONGOD_AUDIT"])),
         ],
@@ -339,7 +345,7 @@ fn analytics() -> ProjectPlan {
     ];
     let left_alone = s3(None, "acme-atlas-logs", "analytics-archive/");
     ProjectPlan::planned(
-        group("6a7b8c9d0e1f2a3b4c5d6e7f"),
+        group(ANALYTICS),
         Some("analytics-dev"),
         Mode::Additive,
         items,
@@ -399,7 +405,7 @@ fn legacy() -> ProjectPlan {
 
 /// An observe project whose metric integration would be created.
 fn observed() -> ProjectPlan {
-    let dynatrace = metric("Api-Token dt0c01.DYNATRACE-TOKEN-000000000001");
+    let dynatrace = metric(DT_TOKEN);
     ProjectPlan::planned(
         group("9e0f1a2b3c4d5e6f7a8b9c0d"),
         Some("metrics-observed"),

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use super::operation::{Action, Operation};
 use crate::model::{
     DesiredProject, FieldValue, GroupId, Integration, IntegrationType, LiveIntegration,
-    LiveIntegrations, LiveValue, Mode, Origin, ProjectRef, ReadBack, Slot, spec,
+    LiveIntegrations, LiveValue, Mode, Origin, ProjectRef, Slot, spec,
 };
-use crate::secret::{Secret, mask, url_mask};
+use crate::secret::Secret;
 
 pub(crate) fn group(hex_digit: char) -> GroupId {
     hex_digit
@@ -73,12 +73,7 @@ pub(crate) fn atlas_view(stored: &Integration, api: ApiVersion) -> LiveIntegrati
                 FieldValue::Text(text) => text.as_str(),
                 FieldValue::Secret(secret) => secret.expose(),
             };
-            let shown = match field.read_back {
-                ReadBack::Clear => text.to_owned(),
-                ReadBack::Masked => mask(text),
-                ReadBack::UrlMasked => url_mask(text),
-                ReadBack::Never => return None,
-            };
+            let shown = field.read_back.answered(text)?;
             Some((field, LiveValue::Text(shown)))
         })
         .collect();

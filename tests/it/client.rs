@@ -10,7 +10,7 @@ use tether::atlas::{
 };
 use tether::model::{FieldValue, GroupId, Integration, IntegrationType, LiveValue, spec};
 use tether::secret::Secret;
-use tether::sim::{self, ApiKey, Faults, RateLimit, Role, ServiceAccount, SimHandle, StateFile};
+use tether::sim::{self, ApiKey, Faults, RateLimit, Role, SimHandle, StateFile};
 
 use crate::common::{Sim, SimBuilder};
 
@@ -57,11 +57,7 @@ fn guarded() -> SimBuilder {
         .state(state())
         .auth_required()
         .api_key(api_key(Role::Owner))
-        .service_account(ServiceAccount {
-            client_id: "mdb_sa_id_01".into(),
-            client_secret: SA_SECRET.into(),
-            role: Role::Owner,
-        })
+        .service_account("mdb_sa_id_01", SA_SECRET, Role::Owner)
 }
 
 fn key_credentials(private: &str) -> Credentials {

@@ -166,6 +166,17 @@ fn client(base: &str) -> Client {
     Client::new(config(base, Credentials::None)).expect("the client builds")
 }
 
+/// What the client says when its listing of the project's integrations
+/// from `atlas` with `credentials` fails, as `expected` says it must.
+async fn listing_refused(atlas: &Server, credentials: Credentials, expected: &str) -> String {
+    let err = Client::new(config(&atlas.base, credentials))
+        .expect("the client builds")
+        .list_integrations(&group())
+        .await
+        .expect_err(expected);
+    shown(&err)
+}
+
 use crate::client::{pager_duty, shown};
 
 // --- Redirects ---------------------------------------------------------
@@ -221,12 +232,7 @@ async fn a_read_redirected_to_another_origin_is_refused() {
         public: "pubkey01".into(),
         private: Secret::new("private-key-0000-secret-7f3a"),
     };
-    let err = Client::new(config(&atlas.base, credentials))
-        .expect("client")
-        .list_integrations(&group())
-        .await
-        .expect_err("another origin");
-    let message = shown(&err);
+    let message = listing_refused(&atlas, credentials, "another origin").await;
     crate::common::assert_contains(&message, "answered 302");
     assert!(
         message.contains(&format!("to {}", other.base)),
@@ -265,11 +271,7 @@ async fn a_redirect_loop_on_a_read_ends() {
         };
         Reply::new("302 Found", "").header("Location", next)
     });
-    let err = client(&atlas.base)
-        .list_integrations(&group())
-        .await
-        .expect_err("a loop");
-    let message = shown(&err);
+    let message = listing_refused(&atlas, Credentials::None, "a loop").await;
     crate::common::assert_contains(&message, "redirect");
     assert!(atlas.seen().len() <= 11, "{}", atlas.seen().len());
 }
@@ -317,11 +319,7 @@ async fn an_error_of_megabytes_is_cut_and_control_characters_are_escaped() {
 #[tokio::test]
 async fn an_answer_that_is_not_json_is_quoted_escaped() {
     let atlas = Server::start(|_| Reply::new("200 OK", "\u{1b}[31m<html>\0 proxy login</html>"));
-    let err = client(&atlas.base)
-        .list_integrations(&group())
-        .await
-        .expect_err("not JSON");
-    let message = shown(&err);
+    let message = listing_refused(&atlas, Credentials::None, "not JSON").await;
     assert!(printable(&message), "{message:?}");
     crate::common::assert_contains(&message, "it begins `\\u{1b}[31m<html>\\u{0} proxy");
 }
@@ -329,11 +327,7 @@ async fn an_answer_that_is_not_json_is_quoted_escaped() {
 #[tokio::test]
 async fn an_answer_over_the_size_cap_is_said_so_not_blamed_on_the_network() {
     let atlas = Server::start(|_| Reply::new("200 OK", vec![b' '; 17 << 20]));
-    let err = client(&atlas.base)
-        .list_integrations(&group())
-        .await
-        .expect_err("too large");
-    let message = shown(&err);
+    let message = listing_refused(&atlas, Credentials::None, "too large").await;
     crate::common::assert_contains(&message, "larger than 16 MiB");
     crate::common::assert_lacks(&message, "connection");
     crate::common::assert_lacks(&message, "network");
@@ -502,23 +496,15 @@ async fn secrets_echoed_in_an_error_are_redacted_in_every_form() {
 #[tokio::test]
 async fn credentials_echoed_to_a_read_are_redacted() {
     let atlas = echoing("403 Forbidden", SA_SECRETS);
-    let err = Client::new(config(&atlas.base, service_account()))
-        .expect("client")
-        .list_integrations(&group())
-        .await
-        .expect_err("refused");
-    assert_no_secret(&shown(&err), &[CLIENT_SECRET, TOKEN, &basic()]);
+    let message = listing_refused(&atlas, service_account(), "refused").await;
+    assert_no_secret(&message, &[CLIENT_SECRET, TOKEN, &basic()]);
     let atlas = echoing("403 Forbidden", &[PRIVATE_KEY]);
     let key = Credentials::ApiKey {
         public: "pubkey01".into(),
         private: Secret::new(PRIVATE_KEY),
     };
-    let err = Client::new(config(&atlas.base, key))
-        .expect("client")
-        .list_integrations(&group())
-        .await
-        .expect_err("refused");
-    assert_no_secret(&shown(&err), &[PRIVATE_KEY]);
+    let message = listing_refused(&atlas, key, "refused").await;
+    assert_no_secret(&message, &[PRIVATE_KEY]);
 }
 
 #[tokio::test]
@@ -529,12 +515,7 @@ async fn a_token_endpoint_that_echoes_the_basic_credentials() {
             serde_json::json!({"detail": echoes(seen, &[CLIENT_SECRET])}).to_string(),
         )
     });
-    let err = Client::new(config(&atlas.base, service_account()))
-        .expect("client")
-        .list_integrations(&group())
-        .await
-        .expect_err("refused");
-    let message = shown(&err);
+    let message = listing_refused(&atlas, service_account(), "refused").await;
     crate::common::assert_contains(&message, "token request failed");
     assert_no_secret(&message, &[CLIENT_SECRET, &basic()]);
 }
@@ -550,12 +531,7 @@ async fn an_answer_that_is_not_json_and_quotes_the_token() {
         }
         Reply::new("200 OK", format!("<p>{TOKEN}</p>"))
     });
-    let err = Client::new(config(&atlas.base, service_account()))
-        .expect("client")
-        .list_integrations(&group())
-        .await
-        .expect_err("not JSON");
-    let message = shown(&err);
+    let message = listing_refused(&atlas, service_account(), "not JSON").await;
     crate::common::assert_contains(&message, "it begins `<p>[redacted]");
     assert_no_secret(&message, &[TOKEN]);
 }
@@ -568,12 +544,7 @@ async fn a_token_endpoint_that_answers_a_token_in_another_shape_is_not_quoted() 
         }
         Reply::new("200 OK", EMPTY_LIST)
     });
-    let err = Client::new(config(&atlas.base, service_account()))
-        .expect("client")
-        .list_integrations(&group())
-        .await
-        .expect_err("not JSON");
-    let message = shown(&err);
+    let message = listing_refused(&atlas, service_account(), "not JSON").await;
     crate::common::assert_contains(&message, "not JSON");
     assert_no_secret(&message, &[TOKEN, &TOKEN[..8], CLIENT_SECRET]);
 }
@@ -701,12 +672,7 @@ async fn a_token_that_cannot_go_in_a_header_is_a_token_error() {
             r#"{"access_token":"tok\nen-value-0123456789","expires_in":3600}"#,
         )
     });
-    let err = Client::new(config(&atlas.base, service_account()))
-        .expect("client")
-        .list_integrations(&group())
-        .await
-        .expect_err("unusable token");
-    let message = shown(&err);
+    let message = listing_refused(&atlas, service_account(), "unusable token").await;
     crate::common::assert_contains(&message, "token request failed");
     crate::common::assert_contains(&message, "HTTP header");
     crate::common::assert_lacks(&message, "connection");
@@ -948,6 +914,28 @@ fn paging_forever(item: serde_json::Value) -> Server {
     Server::start(move |_| Reply::new("200 OK", page.clone()))
 }
 
+/// Checks that `listing` fails well before a minute is out, naming the
+/// listing (`GET path`) and its cap (`more than {cap}`).
+async fn stopped_at_cap<T: std::fmt::Debug>(
+    listing: impl Future<Output = Result<T, ApiError>>,
+    path: &str,
+    cap: &str,
+) {
+    let err = tokio::time::timeout(Duration::from_secs(60), listing)
+        .await
+        .expect("ends well before a minute")
+        .expect_err("a listing past the cap");
+    let message = shown(&err);
+    assert!(
+        message.contains(&format!("`GET {path}`")),
+        "names the listing: {message}"
+    );
+    crate::common::assert_contains(
+        &message,
+        &format!("more than {cap}, the most tether takes from one listing"),
+    );
+}
+
 #[tokio::test]
 async fn an_organization_that_pages_projects_without_end_stops_at_the_item_cap() {
     let org = "6600000000000000000000aa";
@@ -955,22 +943,9 @@ async fn an_organization_that_pages_projects_without_end_stops_at_the_item_cap()
         "id": PROD, "name": "payments-prod", "orgId": org,
     }));
     let started = Instant::now();
-    let err = tokio::time::timeout(
-        Duration::from_secs(60),
-        client(&atlas.base).org_projects(org),
-    )
-    .await
-    .expect("ends well before a minute")
-    .expect_err("a listing past the cap");
-    let message = shown(&err);
-    assert!(
-        message.contains(&format!("`GET /orgs/{org}/groups`")),
-        "names the listing: {message}"
-    );
-    crate::common::assert_contains(
-        &message,
-        "more than 100000 items, the most tether takes from one listing",
-    );
+    let client = client(&atlas.base);
+    let path = format!("/orgs/{org}/groups");
+    stopped_at_cap(client.org_projects(org), &path, "100000 items").await;
     let pages = atlas.seen().len();
     assert!(pages <= 201, "{pages} pages read");
     assert!(
@@ -987,22 +962,9 @@ async fn alert_configurations_that_page_without_end_stop_at_the_byte_cap() {
         "eventTypeName": "OUTSIDE_METRIC_THRESHOLD",
         "padding": "x".repeat(20_000),
     }));
-    let err = tokio::time::timeout(
-        Duration::from_secs(60),
-        client(&atlas.base).alert_configs(&group()),
-    )
-    .await
-    .expect("ends well before a minute")
-    .expect_err("a listing past the cap");
-    let message = shown(&err);
-    assert!(
-        message.contains(&format!("`GET /groups/{PROD}/alertConfigs`")),
-        "names the listing: {message}"
-    );
-    crate::common::assert_contains(
-        &message,
-        "more than 64 MiB, the most tether takes from one listing",
-    );
+    let (client, group) = (client(&atlas.base), group());
+    let path = format!("/groups/{PROD}/alertConfigs");
+    stopped_at_cap(client.alert_configs(&group), &path, "64 MiB").await;
     let pages = atlas.seen().len();
     assert!(pages <= 8, "{pages} pages of 10 MB read");
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use tether::sim::{
-    ApiKey, Assumptions, AuthMode, Faults, ServiceAccount, SimConfig, SimHandle, StateFile,
+    ApiKey, Assumptions, AuthMode, Faults, Role, ServiceAccount, SimConfig, SimHandle, StateFile,
 };
 
 /// The day every run counts end-of-life dates from (`TETHER_TODAY`), so that
@@ -89,9 +89,14 @@ impl SimBuilder {
         self
     }
 
-    /// A service account besides those of the state.
-    pub fn service_account(mut self, account: ServiceAccount) -> Self {
-        self.0.service_accounts.push(account);
+    /// A service account besides those of the state: `client_id` with
+    /// `client_secret`, holding `role`.
+    pub fn service_account(mut self, client_id: &str, client_secret: &str, role: Role) -> Self {
+        self.0.service_accounts.push(ServiceAccount {
+            client_id: client_id.to_owned(),
+            client_secret: client_secret.to_owned(),
+            role,
+        });
         self
     }
 

@@ -23,6 +23,14 @@ fn world(n: usize) -> (tether::sim::SimHandle, tempfile::TempDir) {
     (sim, work)
 }
 
+/// `n` projects that hold the file's key, and what `drift` says of them.
+fn in_sync(n: usize) -> (tether::sim::SimHandle, tempfile::TempDir, Run) {
+    let (sim, work) = world(n);
+    let drift = run(&sim, work.path(), &["drift"], KEY, &[]);
+    assert_eq!(drift.code, 0, "{}", drift.transcript());
+    (sim, work, drift)
+}
+
 fn run(
     sim: &tether::sim::SimHandle,
     dir: &std::path::Path,
@@ -37,9 +45,7 @@ fn run(
 
 #[test]
 fn drift_has_its_own_heading_and_last_line() {
-    let (sim, work) = world(3);
-    let in_sync = run(&sim, work.path(), &["drift"], KEY, &[]);
-    assert_eq!(in_sync.code, 0, "{}", in_sync.transcript());
+    let (sim, work, in_sync) = in_sync(3);
     crate::common::assert_starts_with(&in_sync.stdout, "tether drift: ");
     crate::common::assert_lacks(&in_sync.stdout, "Plan:");
     assert_eq!(in_sync.stdout.lines().last(), Some("No drift (exit 0)"));
@@ -58,14 +64,12 @@ fn drift_has_its_own_heading_and_last_line() {
         &markdown.stdout,
         "**Drift: 3 differences in 3 projects (exit 2)**",
     );
-    assert!(!markdown.all_output().contains(other));
+    crate::common::assert_lacks(&markdown.all_output(), other);
 }
 
 #[test]
 fn many_unchanged_projects_are_one_line() {
-    let (sim, work) = world(12);
-    let drift = run(&sim, work.path(), &["drift"], KEY, &[]);
-    assert_eq!(drift.code, 0, "{}", drift.transcript());
+    let (_sim, _work, drift) = in_sync(12);
     crate::common::assert_contains(&drift.stdout, "= 12 projects unchanged (12 integrations)");
     assert!(drift.stdout.lines().count() < 8, "{}", drift.stdout);
 }

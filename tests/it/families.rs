@@ -4,10 +4,22 @@
 //! project that mentions no family saves; and what read-only credentials
 //! make of a plan.
 
-use serde_json::Value;
-use tether::sim::{Role, ServiceAccount};
+use std::path::Path;
 
-use crate::common::{Sim, tether_against};
+use serde_json::Value;
+use tether::sim::{Role, SimHandle};
+
+use crate::common::{Run, Sim, tether_against};
+
+const DD_KEY: &str = "3b8d9e2f1a4c5b6d7e8f9a0b1c2da1b2";
+
+/// The file's variables, each a secret, with their values.
+const VARIABLES: [(&str, &str); 4] = [
+    ("DD_LOGS_API_KEY", DD_KEY),
+    ("SPLUNK_HEC_TOKEN", "splunk-hec-token-0123456789abcdef"),
+    ("OTEL_TOKEN", "Bearer otel-logs-S3CRET-token-value"),
+    ("DYNATRACE_TOKEN", "Api-Token dt0c01.DYNATRACE-S3CRET"),
+];
 
 const GROUP: &str = "65f1a2b3c4d5e6f7a8b9c0d1";
 const LOGS: &str = "/api/atlas/v2/groups/{groupId}/logIntegrations";
@@ -15,25 +27,12 @@ const LOG: &str = "/api/atlas/v2/groups/{groupId}/logIntegrations/{id}";
 const METRICS: &str = "/api/atlas/v2/groups/{groupId}/metricIntegrations";
 const PUSH: &str = "/api/atlas/v2/groups/{groupId}/pushBasedLogExport";
 
-const DD_KEY: &str = "3b8d9e2f1a4c5b6d7e8f9a0b1c2da1b2";
-const SPLUNK_TOKEN: &str = "splunk-hec-token-0123456789abcdef";
-const OTEL_TOKEN: &str = "Bearer otel-logs-S3CRET-token-value";
-const DYNATRACE_TOKEN: &str = "Api-Token dt0c01.DYNATRACE-S3CRET";
-const SECRETS: [&str; 4] = [DD_KEY, SPLUNK_TOKEN, OTEL_TOKEN, DYNATRACE_TOKEN];
-
 /// Atlas before: a Datadog log export whose log types differ from the file,
 /// an S3 log integration the file does not declare, and an active
 /// push-based export.
 fn state() -> String {
-    format!(
-        "
-projects:
-  - id: {GROUP}
-    name: payments-prod
-    orgId: 6600000000000000000000aa
-    integrations: {{}}
-    logIntegrations:
-      - id: 6620a1b2c3d4e5f6a7b8c9d0
+    atlas_with_logs(&format!(
+        "      - id: 6620a1b2c3d4e5f6a7b8c9d0
         type: DATADOG_LOG_EXPORT
         apiKey: {DD_KEY}
         region: US1
@@ -50,6 +49,21 @@ projects:
       prefixPath: legacy/
       state: ACTIVE
 "
+    ))
+}
+
+/// Atlas's state: the project, with no third-party integration, and the log
+/// integrations `entries`, followed by what else it has.
+fn atlas_with_logs(entries: &str) -> String {
+    format!(
+        "
+projects:
+  - id: {GROUP}
+    name: payments-prod
+    orgId: 6600000000000000000000aa
+    integrations: {{}}
+    logIntegrations:
+{entries}"
     )
 }
 
@@ -65,17 +79,7 @@ projects:
         prefixPath: payments-prod/
         iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa
         logTypes: [MONGOD, MONGOD_AUDIT]
-      - type: GCS_LOG_EXPORT
-        bucketName: acme-atlas-logs-gcs
-        prefixPath: payments-prod/
-        roleId: 65f1a2b3c4d5e6f7a8b9c0ab
-        logTypes: [MONGOD]
-      - type: AZURE_LOG_EXPORT
-        storageAccountName: acmeatlaslogs
-        storageContainerName: payments
-        prefixPath: prod/
-        roleId: 65f1a2b3c4d5e6f7a8b9c0ac
-        logTypes: [MONGOD_AUDIT]
+{GCS_AND_AZURE_LOGS}
       - type: DATADOG_LOG_EXPORT
         apiKey: ${{DD_LOGS_API_KEY}}
         region: US1
@@ -103,19 +107,44 @@ projects:
     )
 }
 
+/// A Cloud Storage and an Azure log export as items of a project's list,
+/// written alike in a file (`log_integrations:`) and in the simulator's
+/// state (`logIntegrations:`).
+pub(crate) const GCS_AND_AZURE_LOGS: &str = "      - type: GCS_LOG_EXPORT
+        bucketName: acme-atlas-logs-gcs
+        prefixPath: payments-prod/
+        roleId: 65f1a2b3c4d5e6f7a8b9c0ab
+        logTypes: [MONGOD]
+      - type: AZURE_LOG_EXPORT
+        storageAccountName: acmeatlaslogs
+        storageContainerName: payments
+        prefixPath: prod/
+        roleId: 65f1a2b3c4d5e6f7a8b9c0ac
+        logTypes: [MONGOD_AUDIT]";
+
 fn env() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("DD_LOGS_API_KEY", DD_KEY),
-        ("SPLUNK_HEC_TOKEN", SPLUNK_TOKEN),
-        ("OTEL_TOKEN", OTEL_TOKEN),
-        ("DYNATRACE_TOKEN", DYNATRACE_TOKEN),
-    ]
+    VARIABLES.to_vec()
 }
 
 fn assert_no_secret(output: &str) {
-    for secret in SECRETS {
+    for (_, secret) in VARIABLES {
         assert!(!output.contains(secret), "a secret leaked:\n{output}");
     }
+}
+
+/// The simulator with `state()`, and a folder with `file()`.
+fn started() -> (SimHandle, tempfile::TempDir) {
+    let sim = Sim::builder().state_yaml(&state()).start();
+    (sim, crate::common::folder_with(&file()))
+}
+
+/// Runs `args` in `dir` against `sim` with the file's variables set;
+/// checks that it ends with 0 and shows no secret.
+fn succeeds(dir: &Path, sim: &SimHandle, args: &[&str]) -> Run {
+    let run = tether_against(dir, sim, args, &env());
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_no_secret(&run.all_output());
+    run
 }
 
 fn actions(plan: &Value) -> Vec<(String, String, String)> {
@@ -135,13 +164,8 @@ fn actions(plan: &Value) -> Vec<(String, String, String)> {
 
 #[test]
 fn every_log_type_a_metric_integration_and_the_migration_plan_apply_and_stay_applied() {
-    let sim = Sim::builder().state_yaml(&state()).start();
-    let dir = crate::common::folder_with(&file());
-    let env = env();
-
-    let plan = tether_against(dir.path(), &sim, &["plan", "--output", "json"], &env);
-    assert_eq!(plan.code, 0, "{}", plan.transcript());
-    assert_no_secret(&plan.all_output());
+    let (sim, dir) = started();
+    let plan = succeeds(dir.path(), &sim, &["plan", "--output", "json"]);
     let document: Value = serde_json::from_str(&plan.stdout).expect("a JSON plan");
     let mut seen = actions(&document);
     seen.sort();
@@ -165,9 +189,7 @@ fn every_log_type_a_metric_integration_and_the_migration_plan_apply_and_stay_app
     assert_eq!(reads.writes(), 0);
 
     sim.reset_counters();
-    let apply = tether_against(dir.path(), &sim, &["apply", "--auto-approve"], &env);
-    assert_eq!(apply.code, 0, "{}", apply.transcript());
-    assert_no_secret(&apply.all_output());
+    let apply = succeeds(dir.path(), &sim, &["apply", "--auto-approve"]);
     let writes = sim.counters();
     assert_eq!(writes.get("POST", LOGS), 5, "{writes:?}");
     assert_eq!(writes.get("PUT", LOG), 1, "{writes:?}");
@@ -186,13 +208,11 @@ fn every_log_type_a_metric_integration_and_the_migration_plan_apply_and_stay_app
     assert!(log < removal, "the new export first:\n{}", apply.stdout);
 
     sim.reset_counters();
-    let again = tether_against(dir.path(), &sim, &["plan", "--detailed-exitcode"], &env);
+    let again = tether_against(dir.path(), &sim, &["plan", "--detailed-exitcode"], &env());
     assert_eq!(again.code, 0, "nothing left to do:\n{}", again.transcript());
     assert_eq!(sim.counters().writes(), 0);
-    let drift = tether_against(dir.path(), &sim, &["drift"], &env);
-    assert_eq!(drift.code, 0, "{}", drift.transcript());
+    succeeds(dir.path(), &sim, &["drift"]);
     assert_no_secret(&again.all_output());
-    assert_no_secret(&drift.all_output());
 }
 
 #[test]
@@ -217,11 +237,7 @@ fn a_plan_with_read_only_credentials_fails_unless_told_to_plan_what_it_can_read(
     let sim = Sim::builder()
         .state_yaml(&state())
         .auth_required()
-        .service_account(ServiceAccount {
-            client_id: READ_ID.to_owned(),
-            client_secret: READ_SECRET.to_owned(),
-            role: Role::ReadOnly,
-        })
+        .service_account(READ_ID, READ_SECRET, Role::ReadOnly)
         .start();
     let dir = crate::common::folder_with(&file());
     let mut env = env();
@@ -231,16 +247,17 @@ fn a_plan_with_read_only_credentials_fails_unless_told_to_plan_what_it_can_read(
     ]);
 
     let plan = tether_against(dir.path(), &sim, &["plan"], &env);
-    assert_eq!(plan.code, 1, "{}", plan.transcript());
-    for section in [
-        "log_integrations",
-        "metric_integrations",
-        "push_based_log_export",
-    ] {
-        assert!(plan.stderr.contains(section), "{section}:\n{}", plan.stderr);
-    }
-    assert!(plan.stderr.contains("Project Owner"), "{}", plan.stderr);
-    assert!(plan.stderr.contains("--skip-unreadable"), "{}", plan.stderr);
+    crate::common::assert_exit_saying(
+        &plan,
+        1,
+        &[
+            "log_integrations",
+            "metric_integrations",
+            "push_based_log_export",
+            "Project Owner",
+            "--skip-unreadable",
+        ],
+    );
     assert_eq!(
         plan.stderr.matches("could not read").count(),
         1,
@@ -265,17 +282,10 @@ fn a_plan_with_read_only_credentials_fails_unless_told_to_plan_what_it_can_read(
 
 #[test]
 fn two_live_entries_one_declaration_matches_are_an_error_and_nothing_is_written() {
-    let twice = format!(
-        "
-projects:
-  - id: {GROUP}
-    name: payments-prod
-    orgId: 6600000000000000000000aa
-    integrations: {{}}
-    logIntegrations:
-      - {{id: 6620a1b2c3d4e5f6a7b8c9d0, type: S3_LOG_EXPORT, bucketName: b, prefixPath: p/, iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa, logTypes: [MONGOD]}}
-      - {{id: 6620a1b2c3d4e5f6a7b8c9d1, type: S3_LOG_EXPORT, bucketName: b, prefixPath: p/, iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa, logTypes: [MONGOD_AUDIT]}}
-"
+    let twice = atlas_with_logs(
+        "      - {id: 6620a1b2c3d4e5f6a7b8c9d0, type: S3_LOG_EXPORT, bucketName: b, prefixPath: p/, iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa, logTypes: [MONGOD]}
+      - {id: 6620a1b2c3d4e5f6a7b8c9d1, type: S3_LOG_EXPORT, bucketName: b, prefixPath: p/, iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa, logTypes: [MONGOD_AUDIT]}
+",
     );
     let sim = Sim::builder().state_yaml(&twice).start();
     let dir = crate::common::folder_with(&format!(
@@ -295,41 +305,28 @@ projects:
 
 #[test]
 fn a_saved_plan_of_the_families_shows_applies_exactly_and_is_already_applied_after() {
-    let sim = Sim::builder().state_yaml(&state()).start();
-    let dir = crate::common::folder_with(&file());
-    let env = env();
-    let plan = tether_against(dir.path(), &sim, &["plan", "--out", "plan.json"], &env);
-    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    let (sim, dir) = started();
+    succeeds(dir.path(), &sim, &["plan", "--out", "plan.json"]);
     let saved = std::fs::read_to_string(dir.path().join("plan.json")).expect("the saved plan");
     assert_no_secret(&saved);
-    assert_no_secret(&plan.all_output());
 
-    let show = tether_against(dir.path(), &sim, &["show", "plan.json"], &env);
-    assert_eq!(show.code, 0, "{}", show.transcript());
+    let show = succeeds(dir.path(), &sim, &["show", "plan.json"]);
     assert!(
         show.stdout.contains("PUSH_BASED_LOG_EXPORT"),
         "{}",
         show.stdout
     );
-    assert_no_secret(&show.all_output());
 
     sim.reset_counters();
-    let apply = tether_against(
-        dir.path(),
-        &sim,
-        &["apply", "plan.json", "--auto-approve"],
-        &env,
-    );
-    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    succeeds(dir.path(), &sim, &["apply", "plan.json", "--auto-approve"]);
     assert_eq!(sim.counters().writes(), 9, "{:?}", sim.counters());
-    assert_no_secret(&apply.all_output());
 
     sim.reset_counters();
     let again = tether_against(
         dir.path(),
         &sim,
         &["apply", "plan.json", "--auto-approve", "--output", "json"],
-        &env,
+        &env(),
     );
     assert_eq!(again.code, 0, "{}", again.transcript());
     assert_eq!(sim.counters().writes(), 0, "{:?}", sim.counters());

@@ -74,17 +74,7 @@ projects:
         prefixPath: {prefix}
         iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa
         logTypes: [MONGOS]
-      - type: GCS_LOG_EXPORT
-        bucketName: acme-atlas-logs-gcs
-        prefixPath: payments-prod/
-        roleId: 65f1a2b3c4d5e6f7a8b9c0ab
-        logTypes: [MONGOD]
-      - type: AZURE_LOG_EXPORT
-        storageAccountName: acmeatlaslogs
-        storageContainerName: payments
-        prefixPath: prod/
-        roleId: 65f1a2b3c4d5e6f7a8b9c0ac
-        logTypes: [MONGOD_AUDIT]
+{gcs_and_azure}
       - type: DATADOG_LOG_EXPORT
         apiKey: {datadog}
         region: US1
@@ -128,6 +118,7 @@ apiKeys:
 "#,
         bucket = serde_json::to_string(BUCKET).expect("json"),
         prefix = serde_json::to_string(PREFIX).expect("json"),
+        gcs_and_azure = crate::families::GCS_AND_AZURE_LOGS,
         datadog = SECRETS[0].1,
         splunk = SECRETS[1].1,
         otel_auth = SECRETS[2].1,
@@ -185,17 +176,20 @@ fn with_secrets(dir: &Path, sim: &SimHandle, args: &[&str]) -> Run {
     run
 }
 
-fn projects_args() -> Vec<&'static str> {
-    vec!["--project", PROD, "--project", SEARCH]
+/// Starts the simulator and imports both projects into a new folder's
+/// `tether.yaml`, with the key `key` and the arguments `more`.
+fn import_both(key: (&str, &str), more: &[&str]) -> (SimHandle, tempfile::TempDir, Run) {
+    let sim = start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut args = vec!["--project", PROD, "--project", SEARCH, "-o", "tether.yaml"];
+    args.extend_from_slice(more);
+    let run = import(dir.path(), &sim, key, &args);
+    (sim, dir, run)
 }
 
 #[test]
 fn import_writes_every_family_of_each_project() {
-    let sim = start();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut args = projects_args();
-    args.extend(["-o", "tether.yaml", "--secrets-out", "secrets.yaml"]);
-    let run = import(dir.path(), &sim, OWNER, &args);
+    let (sim, dir, run) = import_both(OWNER, &["--secrets-out", "secrets.yaml"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let written = std::fs::read_to_string(dir.path().join("tether.yaml")).expect("written");
     for (_, secret) in SECRETS {
@@ -293,11 +287,7 @@ fn import_writes_every_family_of_each_project() {
 /// deprecated, and left alone.
 #[test]
 fn the_imported_families_plan_to_nothing() {
-    let sim = start();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut args = projects_args();
-    args.extend(["-o", "tether.yaml"]);
-    let imported = import(dir.path(), &sim, OWNER, &args);
+    let (sim, dir, imported) = import_both(OWNER, &[]);
     assert_eq!(imported.code, 0, "{}", imported.transcript());
     let written = std::fs::read_to_string(dir.path().join("tether.yaml")).expect("written");
     let validated = with_secrets(dir.path(), &sim, &["validate"]);
@@ -327,11 +317,7 @@ fn the_imported_families_plan_to_nothing() {
 
 #[test]
 fn read_only_credentials_fail_the_import_naming_each_family() {
-    let sim = start();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut args = projects_args();
-    args.extend(["-o", "tether.yaml"]);
-    let run = import(dir.path(), &sim, READ_ONLY, &args);
+    let (_sim, dir, run) = import_both(READ_ONLY, &[]);
     assert_eq!(run.code, 1, "{}", run.transcript());
     assert!(!dir.path().join("tether.yaml").exists(), "nothing written");
     let stderr = &run.stderr;
@@ -352,11 +338,7 @@ fn read_only_credentials_fail_the_import_naming_each_family() {
 
 #[test]
 fn skip_unreadable_leaves_the_families_out_with_a_warning() {
-    let sim = start();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut args = projects_args();
-    args.extend(["-o", "tether.yaml", "--skip-unreadable"]);
-    let run = import(dir.path(), &sim, READ_ONLY, &args);
+    let (_sim, dir, run) = import_both(READ_ONLY, &["--skip-unreadable"]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     crate::common::assert_contains(
         &run.stderr,

@@ -4,7 +4,7 @@
 //! credentials cannot write, and does not suggest running again as if the
 //! failure would pass.
 
-use tether::sim::{Role, ServiceAccount};
+use tether::sim::Role;
 
 use crate::common::{Sim, tether_against};
 
@@ -26,11 +26,7 @@ fn read_only_credentials_fail_one_write_of_a_project_and_start_no_other_there() 
     let sim = Sim::builder()
         .state_yaml(&state)
         .auth_required()
-        .service_account(ServiceAccount {
-            client_id: READ_ID.to_owned(),
-            client_secret: READ_SECRET.to_owned(),
-            role: Role::ReadOnly,
-        })
+        .service_account(READ_ID, READ_SECRET, Role::ReadOnly)
         .start();
     let dir = tempfile::tempdir().expect("a temp dir");
     let mut file = String::from(

@@ -141,6 +141,11 @@ impl World {
         self.run_job_on(Checkout::File, workflow, job, context)
     }
 
+    /// The plan job on a pull request from the repository itself.
+    fn plan_pull_request(&self, checkout: Checkout) -> JobRun {
+        self.run_job_on(checkout, "tether-plan.yml", "plan", &pull_request(false))
+    }
+
     fn run_job_on(
         &self,
         checkout: Checkout,
@@ -411,6 +416,16 @@ fn evaluate(condition: &str, ctx: &BTreeMap<&str, String>, job_ok: bool) -> bool
 }
 
 /// What a pull request's plan run, then the merge's apply run, read.
+/// Whether the recipes take the run for one from a fork (the condition
+/// they write).
+fn from_a_fork(ctx: &BTreeMap<&str, String>) -> bool {
+    evaluate(
+        "github.event.pull_request.head.repo.full_name != github.repository",
+        ctx,
+        true,
+    )
+}
+
 fn pull_request(from_fork: bool) -> BTreeMap<&'static str, String> {
     let head_repo = if from_fork { "someone/infra" } else { REPO };
     let mut ctx = BTreeMap::from([
@@ -462,9 +477,11 @@ fn secrets_json(values: &[(&str, &str)]) -> String {
     Value::Object(object).to_string()
 }
 
-fn push_to_main() -> BTreeMap<&'static str, String> {
+/// A run on main, started by `event` (`push`, `schedule`,
+/// `workflow_dispatch`).
+fn on_main(event: &str) -> BTreeMap<&'static str, String> {
     let mut ctx = BTreeMap::from([
-        ("github.event_name", "push".to_owned()),
+        ("github.event_name", event.to_owned()),
         ("github.repository", REPO.to_owned()),
         ("github.sha", MERGE_SHA.to_owned()),
         ("github.token", "ghs_stub_token".to_owned()),
@@ -497,11 +514,7 @@ fn has_datadog(world: &World) -> bool {
 fn plan_posts_then_updates_one_comment_and_keeps_the_plan() {
     let world = World::new();
     let ctx = pull_request(false);
-    assert!(!evaluate(
-        "github.event.pull_request.head.repo.full_name != github.repository",
-        &ctx,
-        true
-    ));
+    assert!(!from_a_fork(&ctx));
     let run = world.run_job("tether-plan.yml", "plan", &ctx);
     assert!(run.success, "{}", run.log);
     assert_eq!(
@@ -580,11 +593,7 @@ fn a_failed_plan_is_commented_with_its_error_and_fails_the_job() {
 fn a_fork_pull_request_only_validates() {
     let world = World::new();
     let ctx = pull_request(true);
-    assert!(evaluate(
-        "github.event.pull_request.head.repo.full_name != github.repository",
-        &ctx,
-        true
-    ));
+    assert!(from_a_fork(&ctx));
     assert!(!evaluate(
         "github.event.pull_request.head.repo.full_name == github.repository",
         &ctx,
@@ -602,7 +611,7 @@ fn a_fork_pull_request_only_validates() {
 #[test]
 fn apply_applies_the_reviewed_plan_of_the_merged_pull_request() {
     let world = World::new();
-    let plan = world.run_job("tether-plan.yml", "plan", &pull_request(false));
+    let plan = world.plan_pull_request(Checkout::File);
     assert!(plan.success, "{}", plan.log);
     world.calls();
     assert!(!has_datadog(&world));
@@ -614,7 +623,7 @@ fn apply_applies_the_reviewed_plan_of_the_merged_pull_request() {
             "4242",
         ),
     ]);
-    let ctx = push_to_main();
+    let ctx = on_main("push");
     let found = world.run_job("tether-apply.yml", "reviewed-plan", &ctx);
     assert!(found.success, "{}", found.log);
     assert!(!found.ran("Plan main for review"));
@@ -645,7 +654,7 @@ fn apply_applies_the_reviewed_plan_of_the_merged_pull_request() {
 #[test]
 fn apply_refuses_a_plan_that_no_longer_matches_and_says_to_replan() {
     let world = World::new();
-    let plan = world.run_job("tether-plan.yml", "plan", &pull_request(false));
+    let plan = world.plan_pull_request(Checkout::File);
     assert!(plan.success, "{}", plan.log);
     std::fs::create_dir_all(world.artifact("tether-reviewed-plan")).expect("store");
     std::fs::copy(
@@ -668,7 +677,7 @@ fn apply_refuses_a_plan_that_no_longer_matches_and_says_to_replan() {
     assert_eq!(other.code, 0, "{}", other.transcript());
     let writes = integration_writes(&world);
 
-    let apply = world.run_job("tether-apply.yml", "apply", &push_to_main());
+    let apply = world.run_job("tether-apply.yml", "apply", &on_main("push"));
     assert!(!apply.success, "{}", apply.log);
     assert!(apply.log.contains("(exit Some(4))"), "{}", apply.log);
     crate::common::assert_contains(&apply.log, "Run this workflow by hand to plan main again");
@@ -703,8 +712,7 @@ fn the_plan_job_holds_only_read_only_credentials() {
 #[test]
 fn drift_opens_updates_then_closes_one_issue() {
     let world = World::new();
-    let mut ctx = push_to_main();
-    ctx.insert("github.event_name", "schedule".to_owned());
+    let ctx = on_main("schedule");
 
     let first = world.run_job("tether-drift.yml", "drift", &ctx);
     assert!(!first.success, "drift fails the job: {}", first.log);
@@ -791,12 +799,7 @@ pub(crate) fn tether_as(
 #[test]
 fn the_loop_runs_on_a_directory_of_team_files() {
     let world = World::new();
-    let plan = world.run_job_on(
-        Checkout::Directory,
-        "tether-plan.yml",
-        "plan",
-        &pull_request(false),
-    );
+    let plan = world.plan_pull_request(Checkout::Directory);
     assert!(plan.success, "{}", plan.log);
     let calls = world.calls();
     let body = calls[1].1.as_deref().expect("a comment");
@@ -812,7 +815,7 @@ fn the_loop_runs_on_a_directory_of_team_files() {
             "4242",
         ),
     ]);
-    let ctx = push_to_main();
+    let ctx = on_main("push");
     let found = world.run_job_on(
         Checkout::Directory,
         "tether-apply.yml",
@@ -824,8 +827,7 @@ fn the_loop_runs_on_a_directory_of_team_files() {
     assert!(apply.success, "{}", apply.log);
     assert!(has_datadog(&world), "the reviewed create was applied");
 
-    let mut nightly = push_to_main();
-    nightly.insert("github.event_name", "schedule".to_owned());
+    let nightly = on_main("schedule");
     let drift = world.run_job_on(Checkout::Directory, "tether-drift.yml", "drift", &nightly);
     assert!(drift.success, "in sync after the apply: {}", drift.log);
 }
@@ -836,8 +838,7 @@ fn the_loop_runs_on_a_directory_of_team_files() {
 #[test]
 fn a_manual_apply_run_shows_its_plan_in_the_summary_once() {
     let world = World::new();
-    let mut ctx = push_to_main();
-    ctx.insert("github.event_name", "workflow_dispatch".to_owned());
+    let ctx = on_main("workflow_dispatch");
     let run = world.run_job("tether-apply.yml", "reviewed-plan", &ctx);
     assert!(run.success, "{}", run.log);
     assert!(run.ran("Plan main for review"));
@@ -862,12 +863,7 @@ fn a_manual_apply_run_shows_its_plan_in_the_summary_once() {
 #[test]
 fn a_plan_apply_would_refuse_turns_the_check_red_with_the_plan_in_the_comment() {
     let world = World::new();
-    let run = world.run_job_on(
-        Checkout::WithoutPager,
-        "tether-plan.yml",
-        "plan",
-        &pull_request(false),
-    );
+    let run = world.plan_pull_request(Checkout::WithoutPager);
     assert!(!run.success, "{}", run.log);
     assert!(run.ran("Comment the plan") && run.ran("Fail on a plan apply would refuse"));
     assert!(!run.ran("Fail on a plan error"));

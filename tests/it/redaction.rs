@@ -185,11 +185,7 @@ fn ids_sim() -> tether::sim::SimHandle {
     crate::common::Sim::builder()
         .state(state)
         .auth_required()
-        .service_account(tether::sim::ServiceAccount {
-            client_id: SA_ID.to_owned(),
-            client_secret: SA_SECRET.to_owned(),
-            role: tether::sim::Role::Owner,
-        })
+        .service_account(SA_ID, SA_SECRET, tether::sim::Role::Owner)
         .start()
 }
 

@@ -120,9 +120,8 @@ fn key(entry: &RawFamilyEntry) -> Option<EntryKey> {
             .is_some_and(|value| matches!(value.value, EntryValue::Text(_)))
     });
     complete.then(|| {
-        EntryKey::new(entry.kind, |name| match entry.get(name).map(|v| &v.value) {
-            Some(EntryValue::Text(text)) => Some(text.clone()),
-            _ => None,
+        EntryKey::new(entry.kind, |name| {
+            entry.get(name).and_then(|value| value.value.text())
         })
     })
 }

@@ -17,15 +17,17 @@ use crate::model::{
 use crate::printable::{is_unsafe, one_line};
 use crate::secret::Secret;
 
-/// A field of an entry, named as in messages: `S3_LOG_EXPORT.bucketName`,
-/// `metric_integrations.endpoint`.
-pub(super) struct EntryFieldName(pub EntryKind, pub &'static str);
+/// A field of an entry of a kind, named as in messages:
+/// `S3_LOG_EXPORT.bucketName`, `metric_integrations.endpoint`.
+#[derive(Clone, Copy)]
+pub(super) struct EntryFieldName(pub EntryKind, pub &'static EntryField);
 
 impl fmt::Display for EntryFieldName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.family() {
-            Family::Log => write!(f, "`{}.{}`", self.0, self.1),
-            Family::Metric => write!(f, "`{}.{}`", Family::Metric.section(), self.1),
+        let EntryFieldName(kind, field) = self;
+        match kind.family() {
+            Family::Log => write!(f, "`{kind}.{}`", field.name),
+            Family::Metric => write!(f, "`{}.{}`", Family::Metric.section(), field.name),
         }
     }
 }
@@ -57,16 +59,16 @@ impl Walker<'_> {
         field: &'static EntryField,
         node: &Node<'_>,
     ) -> Option<Sp<EntryValue>> {
-        let what = EntryFieldName(kind, field.name);
+        let what = EntryFieldName(kind, field);
         let value = match field.shape {
             Shape::Bool => EntryValue::Bool(self.boolean(node, &what)?),
             Shape::Set { values, min, max } => self.entry_set(&what, node, values, (min, max))?,
-            Shape::Headers { min, max } => self.headers(kind, &what, node, (min, max))?,
+            Shape::Headers { min, max } => self.headers(&what, node, (min, max))?,
             Shape::Text | Shape::Enum(_) | Shape::Hex24 if field.is_secret() => {
-                EntryValue::Secret(self.entry_secret(kind, field, &what, node)?)
+                EntryValue::Secret(self.entry_secret(&what, node)?)
             }
             Shape::Text | Shape::Enum(_) | Shape::Hex24 => {
-                EntryValue::Text(self.entry_text(kind, field, &what, node)?)
+                EntryValue::Text(self.entry_text(&what, node)?)
             }
         };
         Some(Sp::new(value, node.span.clone()))
@@ -74,13 +76,8 @@ impl Walker<'_> {
 
     /// A secret: from `${NAME}` (the environment, `TETHER_SECRETS_JSON` or
     /// a `--secrets` file), never written into the file.
-    fn entry_secret(
-        &mut self,
-        kind: EntryKind,
-        field: &EntryField,
-        what: &EntryFieldName,
-        node: &Node<'_>,
-    ) -> Option<Secret> {
+    fn entry_secret(&mut self, what: &EntryFieldName, node: &Node<'_>) -> Option<Secret> {
+        let EntryFieldName(kind, field) = *what;
         let written = self.scalar_text(node, what)?;
         // Refused for its length, a literal secret is still blanked from
         // the lines quoted around other problems.
@@ -117,13 +114,8 @@ impl Walker<'_> {
             ));
     }
 
-    fn entry_text(
-        &mut self,
-        kind: EntryKind,
-        field: &EntryField,
-        what: &EntryFieldName,
-        node: &Node<'_>,
-    ) -> Option<String> {
+    fn entry_text(&mut self, what: &EntryFieldName, node: &Node<'_>) -> Option<String> {
+        let EntryFieldName(kind, field) = *what;
         let written = self.scalar_text(node, what)?;
         let interpolated = self.interpolate(written, node)?;
         let from_env = interpolated.from_env;

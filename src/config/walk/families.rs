@@ -23,15 +23,20 @@ pub(super) enum FamilyKey {
     PushBased,
 }
 
+/// The family keys a layer may hold, in the order messages list them
+/// (`known_keys!` takes each of the three by its place).
+pub(super) const FAMILY_KEYS: [(&str, FamilyKey); 3] = [
+    (Family::Log.section(), FamilyKey::List(Family::Log)),
+    (Family::Metric.section(), FamilyKey::List(Family::Metric)),
+    (PUSH_BASED, FamilyKey::PushBased),
+];
+
 impl FamilyKey {
     pub(super) fn of(key: &str) -> Option<FamilyKey> {
-        if key == PUSH_BASED {
-            return Some(FamilyKey::PushBased);
-        }
-        Family::ALL
+        FAMILY_KEYS
             .into_iter()
-            .find(|family| family.section() == key)
-            .map(FamilyKey::List)
+            .find(|(name, _)| *name == key)
+            .map(|(_, which)| which)
     }
 }
 

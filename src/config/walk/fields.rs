@@ -89,13 +89,8 @@ impl Walker<'_> {
         if guessed_secret {
             self.literal_secrets.push(value.span.clone());
         }
-        let problem = self
-            .problems
-            .error(
-                key.span.clone(),
-                format!("unknown field `{}` in `{kind}`", key.text),
-            )
-            .label("unknown field");
+        let message = format!("unknown field `{}` in `{kind}`", key.text);
+        let problem = self.unknown(key, message, "field");
         match guess {
             _ if key.text == "type" => problem.help(format!(
                 "the type is the key above (`{kind}:`); remove this line"

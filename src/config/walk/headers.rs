@@ -10,17 +10,10 @@ use crate::model::{EntryKind, EntryValue, Header, MAX_HEADER_BYTES};
 use crate::printable::one_line;
 use crate::secret::Secret;
 
-known_keys!(HeaderKey {
-    Name = "name",
-    Value = "value",
-});
-
-const HEADER: KnownMapping<'static, HeaderKey> = KnownMapping {
-    what: "a header",
-    example: "`name:` and `value:` below it",
-    place: Place::Header,
-    keys: HeaderKey::KEYS,
-};
+known_mapping! {
+    HEADER: HeaderKey, Place::Header, "a header", "`name:` and `value:` below it",
+    { Name = "name", Value = "value" }
+}
 
 /// A header and the bytes of it that are known (a value kept as written
 /// by `--ignore-unset` is not).
@@ -32,11 +25,11 @@ struct Walked {
 impl Walker<'_> {
     pub(super) fn headers(
         &mut self,
-        kind: EntryKind,
         what: &EntryFieldName,
         node: &Node<'_>,
         (min, max): (usize, usize),
     ) -> Option<EntryValue> {
+        let EntryFieldName(kind, _) = *what;
         let NodeValue::Seq(items) = &node.value else {
             self.blank_header_values(node);
             self.problems

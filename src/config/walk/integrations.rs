@@ -137,13 +137,8 @@ impl Walker<'_> {
             return Some(kind);
         }
         let names = IntegrationType::ALL.map(IntegrationType::as_str);
-        let problem = self
-            .problems
-            .error(
-                key.span.clone(),
-                format!("unknown integration type `{}`", key.text),
-            )
-            .label("unknown type");
+        let message = format!("unknown integration type `{}`", key.text);
+        let problem = self.unknown(key, message, "type");
         let folded = key.text.to_ascii_uppercase().replace('-', "_");
         if let Some(help) = other_family_hint(&key.text, &folded, place) {
             problem.help(help);
@@ -267,6 +262,7 @@ fn other_family_hint(written: &str, folded: &str, place: Place<'_>) -> Option<St
 mod tests {
     use super::other_family_hint;
     use crate::config::walk::Place;
+    use crate::model::Family;
 
     fn hint(written: &str) -> Option<String> {
         let folded = written.to_ascii_uppercase().replace('-', "_");
@@ -275,14 +271,7 @@ mod tests {
 
     #[test]
     fn log_and_metric_kinds_are_pointed_to_their_sections() {
-        for written in [
-            "S3_LOG_EXPORT",
-            "DATADOG_LOG_EXPORT",
-            "GCS_LOG_EXPORT",
-            "OTEL_LOG_EXPORT",
-            "SPLUNK_LOG_EXPORT",
-            "AZURE_LOG_EXPORT",
-        ] {
+        for written in Family::Log.kinds().map(|kind| kind.as_str()) {
             let help = hint(written).unwrap();
             assert!(help.contains("`log_integrations:`"), "{help}");
             assert!(help.ends_with(&format!("as `- type: {written}`")), "{help}");

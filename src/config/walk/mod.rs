@@ -12,7 +12,8 @@
 
 /// Declares the keys of a mapping: an enum the walk matches on
 /// exhaustively, and its `KEYS`, each key's name with its variant, in the
-/// order messages list them.
+/// order messages list them. A layer's mapping ends with `+ families`: the
+/// keys of the log and metric families follow, as one variant `Family`.
 macro_rules! known_keys {
     ($name:ident { $($variant:ident = $key:literal),+ $(,)? }) => {
         #[derive(Clone, Copy, PartialEq, Eq)]
@@ -23,6 +24,46 @@ macro_rules! known_keys {
         impl $name {
             const KEYS: &'static [(&'static str, $name)] = &[$(($key, $name::$variant)),+];
         }
+    };
+    ($name:ident { $($variant:ident = $key:literal),+ $(,)? } + families) => {
+        #[derive(Clone, Copy, PartialEq, Eq)]
+        enum $name {
+            $($variant,)+
+            Family(super::families::FamilyKey),
+        }
+
+        impl $name {
+            const KEYS: &'static [(&'static str, $name)] = &[
+                $(($key, $name::$variant),)+
+                $name::family_key(0),
+                $name::family_key(1),
+                $name::family_key(2),
+            ];
+
+            const fn family_key(at: usize) -> (&'static str, $name) {
+                let (key, which) = super::families::FAMILY_KEYS[at];
+                (key, $name::Family(which))
+            }
+        }
+    };
+}
+
+/// Declares a mapping with known keys and its keys (as `known_keys!`): the
+/// `KnownMapping` `$mapping`, which stands at `$place`, is called `$what` in
+/// messages and holds `$example`.
+macro_rules! known_mapping {
+    (
+        $mapping:ident: $name:ident, $place:expr, $what:literal, $example:literal,
+        { $($keys:tt)* } $(+ $families:ident)?
+    ) => {
+        known_keys!($name { $($keys)* } $(+ $families)?);
+
+        const $mapping: KnownMapping<'static, $name> = KnownMapping {
+            what: $what,
+            example: $example,
+            place: $place,
+            keys: $name::KEYS,
+        };
     };
 }
 
@@ -40,7 +81,7 @@ mod top;
 use std::fmt;
 
 use super::interpolate::{Env, Interpolated, Unset, interpolate};
-use super::problem::{Alike, Problems};
+use super::problem::{Alike, Problem, Problems};
 use super::raw::Sp;
 use super::suggest::{did_you_mean, one_of};
 use super::tree::{Key, Node, NodeValue, Span};
@@ -185,18 +226,11 @@ impl<'a> Walker<'a> {
                 continue;
             }
             let allowed: Vec<&'static str> = keys.iter().map(|(name, _)| *name).collect();
-            let problem = self
-                .problems
-                .error(
-                    key.span.clone(),
-                    format!("unknown key `{}` {place}", key.text),
-                )
-                .label("unknown key");
-            match did_you_mean(&key.text, allowed.iter().copied()) {
-                Some(guess) => {
-                    self.suggested.push(guess);
-                    problem.help(format!("did you mean `{guess}`?"))
-                }
+            let guess = did_you_mean(&key.text, allowed.iter().copied());
+            self.suggested.extend(guess);
+            let problem = self.unknown(key, format!("unknown key `{}` {place}", key.text), "key");
+            match guess {
+                Some(guess) => problem.help(format!("did you mean `{guess}`?")),
                 None => problem.help(format!("the keys allowed here are {}", one_of(&allowed))),
             };
         }
@@ -204,6 +238,14 @@ impl<'a> Walker<'a> {
             .into_iter()
             .map(|(key, (which, value))| (which, key, value))
             .collect()
+    }
+
+    /// An error at a key that is not one of those allowed where it is
+    /// written, labelled `unknown {label}`; the caller adds what to do.
+    fn unknown(&mut self, key: &Key<'_>, message: String, label: &str) -> &mut Problem {
+        self.problems
+            .error(key.span.clone(), message)
+            .label(format!("unknown {label}"))
     }
 
     /// The entries in file order with every repeat of a key left out; each

@@ -3,45 +3,25 @@
 
 use std::fmt;
 
-use super::families::FamilyKey;
 use super::{KnownMapping, Place, Walker, pairs};
 use crate::config::limits::MAX_PROJECT_NAME_CHARS;
-use crate::config::raw::{RawFamilies, RawProject, RawSelect, RawTags, Sp};
+use crate::config::raw::{RawProject, RawSelect, RawTags, Sp};
 use crate::config::tree::{Node, NodeValue};
-use crate::model::{Family, GroupId, IdOf};
+use crate::model::{GroupId, IdOf};
 
-known_keys!(ProjectKey {
-    Id = "id",
-    Name = "name",
-    Select = "select",
-    Use = "use",
-    Mode = "mode",
-    Integrations = "integrations",
-    LogIntegrations = "log_integrations",
-    MetricIntegrations = "metric_integrations",
-    PushBasedLogExport = "push_based_log_export",
-});
+known_mapping! {
+    PROJECT: ProjectKey, Place::Project, "a project", "`id:` or `name:`, and its `integrations:`",
+    {
+        Id = "id", Name = "name", Select = "select", Use = "use", Mode = "mode",
+        Integrations = "integrations",
+    } + families
+}
 
-const PROJECT: KnownMapping<'static, ProjectKey> = KnownMapping {
-    what: "a project",
-    example: "`id:` or `name:`, and its `integrations:`",
-    place: Place::Project,
-    keys: ProjectKey::KEYS,
-};
-
-known_keys!(SelectKey {
-    Org = "org",
-    Name = "name",
-    Tags = "tags",
-    Exclude = "exclude",
-});
-
-const SELECT: KnownMapping<'static, SelectKey> = KnownMapping {
-    what: "`select`",
-    example: "`org:`, and `name:`, `tags:` or `exclude:` below it",
-    place: Place::Select,
-    keys: SelectKey::KEYS,
-};
+known_mapping! {
+    SELECT: SelectKey, Place::Select,
+    "`select`", "`org:`, and `name:`, `tags:` or `exclude:` below it",
+    { Org = "org", Name = "name", Tags = "tags", Exclude = "exclude" }
+}
 
 impl Walker<'_> {
     pub(super) fn projects(&mut self, node: &Node<'_>) -> Vec<RawProject> {
@@ -62,15 +42,8 @@ impl Walker<'_> {
     fn project(&mut self, node: &Node<'_>) -> Option<RawProject> {
         let (_, known) = self.known_mapping(node, &PROJECT)?;
         let mut project = RawProject {
-            id: None,
-            name: None,
-            select: None,
-            use_templates: None,
-            mode: None,
-            integrations: None,
-            families: RawFamilies::default(),
             span: node.span.clone(),
-            id_unset: false,
+            ..RawProject::default()
         };
         let mut select_key = None;
         let mut named = false;
@@ -96,17 +69,7 @@ impl Walker<'_> {
                 ProjectKey::Integrations => {
                     project.integrations = self.integrations(value, Place::Project);
                 }
-                ProjectKey::LogIntegrations => {
-                    let which = FamilyKey::List(Family::Log);
-                    self.family_key(which, value, &mut project.families);
-                }
-                ProjectKey::MetricIntegrations => {
-                    let which = FamilyKey::List(Family::Metric);
-                    self.family_key(which, value, &mut project.families);
-                }
-                ProjectKey::PushBasedLogExport => {
-                    self.family_key(FamilyKey::PushBased, value, &mut project.families);
-                }
+                ProjectKey::Family(which) => self.family_key(which, value, &mut project.families),
             }
         }
         if let Some(span) = select_key {
@@ -139,12 +102,7 @@ impl Walker<'_> {
 
     fn select(&mut self, node: &Node<'_>) -> Option<RawSelect> {
         let (_, known) = self.known_mapping(node, &SELECT)?;
-        let mut select = RawSelect {
-            org: None,
-            name: None,
-            tags: None,
-            exclude: None,
-        };
+        let mut select = RawSelect::default();
         let has_org = known.iter().any(|(which, _, _)| *which == SelectKey::Org);
         for (which, _, value) in known {
             match which {

@@ -9,44 +9,26 @@ use crate::config::raw::{
 };
 use crate::config::suggest::{guess_or, one_of};
 use crate::config::tree::{Key, Node, NodeValue};
-use crate::model::{ApiVersion, Family, Mode};
+use crate::model::{ApiVersion, Mode};
 
 known_keys!(TopKey {
-    Version = "version",
-    Api = "api",
-    Defaults = "defaults",
-    Templates = "templates",
-    Projects = "projects",
-    Safety = "safety",
+    Version = "version", Api = "api", Defaults = "defaults",
+    Templates = "templates", Projects = "projects", Safety = "safety",
 });
 
-known_keys!(SafetyLimit {
-    Deletes = "max_deletes",
-    UpdatePercent = "max_update_percent",
-    DeletePercent = "max_delete_percent",
-});
+known_mapping! {
+    SAFETY: SafetyLimit, Place::Safety,
+    "`safety`", "`max_deletes:`, `max_update_percent:` or `max_delete_percent:` below it",
+    {
+        Deletes = "max_deletes", UpdatePercent = "max_update_percent",
+        DeletePercent = "max_delete_percent",
+    }
+}
 
-const SAFETY: KnownMapping<'static, SafetyLimit> = KnownMapping {
-    what: "`safety`",
-    example: "`max_deletes:`, `max_update_percent:` or `max_delete_percent:` below it",
-    place: Place::Safety,
-    keys: SafetyLimit::KEYS,
-};
-
-known_keys!(DefaultsKey {
-    Mode = "mode",
-    Integrations = "integrations",
-    LogIntegrations = "log_integrations",
-    MetricIntegrations = "metric_integrations",
-    PushBasedLogExport = "push_based_log_export",
-});
-
-const DEFAULTS: KnownMapping<'static, DefaultsKey> = KnownMapping {
-    what: "`defaults`",
-    example: "`mode:` and `integrations:` below it",
-    place: Place::Defaults,
-    keys: DefaultsKey::KEYS,
-};
+known_mapping! {
+    DEFAULTS: DefaultsKey, Place::Defaults, "`defaults`", "`mode:` and `integrations:` below it",
+    { Mode = "mode", Integrations = "integrations" } + families
+}
 
 impl Walker<'_> {
     pub fn file(mut self, root: &Node<'_>) -> RawFile {
@@ -187,17 +169,7 @@ impl Walker<'_> {
                 DefaultsKey::Integrations => {
                     defaults.integrations = self.integrations(value, Place::Defaults);
                 }
-                DefaultsKey::LogIntegrations => {
-                    let which = FamilyKey::List(Family::Log);
-                    self.family_key(which, value, &mut defaults.families);
-                }
-                DefaultsKey::MetricIntegrations => {
-                    let which = FamilyKey::List(Family::Metric);
-                    self.family_key(which, value, &mut defaults.families);
-                }
-                DefaultsKey::PushBasedLogExport => {
-                    self.family_key(FamilyKey::PushBased, value, &mut defaults.families);
-                }
+                DefaultsKey::Family(which) => self.family_key(which, value, &mut defaults.families),
             }
         }
         Some(defaults)

@@ -121,6 +121,12 @@ fn planned(
     plan
 }
 
+/// The plan of an authoritative project that declares the log integrations
+/// `log`, against `live`.
+fn authoritative(log: Vec<Entry>, live: &LiveFamilies) -> ProjectPlan {
+    planned(Mode::Authoritative, &declaring(log), live, &options())
+}
+
 fn actions(plan: &ProjectPlan) -> Vec<(String, crate::plan::ItemAction)> {
     plan.items()
         .iter()
@@ -133,24 +139,14 @@ fn a_declaration_matches_by_what_it_points_at() {
     let want = s3("acme-logs", "payments/", &["MONGOD", "MONGOD_AUDIT"]);
     let same_in_other_order = s3("acme-logs", "payments/", &["MONGOD_AUDIT", "MONGOD"]);
     let live = logs(vec![live_of(&same_in_other_order, "a1")]);
-    let plan = planned(
-        Mode::Authoritative,
-        &declaring(vec![want.clone()]),
-        &live,
-        &options(),
-    );
+    let plan = authoritative(vec![want.clone()], &live);
     assert_eq!(plan.items().len(), 1);
     assert!(!plan.has_changes(), "a set is compared as a set: {plan:#?}");
     assert!(entry_matches(&want, &live_of(&same_in_other_order, "a1")));
 
     let fewer = s3("acme-logs", "payments/", &["MONGOD"]);
     let live = logs(vec![live_of(&fewer, "a1")]);
-    let plan = planned(
-        Mode::Authoritative,
-        &declaring(vec![want]),
-        &live,
-        &options(),
-    );
+    let plan = authoritative(vec![want], &live);
     let item = &plan.items()[0];
     let Change::Update { fields, .. } = &item.change else {
         panic!("{item:#?}")
@@ -172,12 +168,7 @@ fn an_entry_pointing_elsewhere_is_created_and_the_old_one_deleted_when_authorita
     let old = s3("acme-logs", "old/", &["MONGOD"]);
     let new = s3("acme-logs", "new/", &["MONGOD"]);
     let live = logs(vec![live_of(&old, "a1")]);
-    let plan = planned(
-        Mode::Authoritative,
-        &declaring(vec![new.clone()]),
-        &live,
-        &options(),
-    );
+    let plan = authoritative(vec![new.clone()], &live);
     assert_eq!(
         actions(&plan),
         [
@@ -202,12 +193,7 @@ fn a_pinned_entry_that_moves_is_replaced_create_first() {
     let mut moved = s3("acme-logs", "new/", &["MONGOD"]);
     moved.id = Some("a1".into());
     let live = logs(vec![live_of(&old, "a1")]);
-    let plan = planned(
-        Mode::Authoritative,
-        &declaring(vec![moved.clone()]),
-        &live,
-        &options(),
-    );
+    let plan = authoritative(vec![moved.clone()], &live);
     let operations = plan.operations();
     assert_eq!(
         operations.iter().map(|op| op.verb()).collect::<Vec<_>>(),
@@ -224,12 +210,7 @@ fn a_pinned_entry_that_moves_is_replaced_create_first() {
 
     let mut lost = moved;
     lost.id = Some("gone".into());
-    let plan = planned(
-        Mode::Authoritative,
-        &declaring(vec![lost]),
-        &live,
-        &options(),
-    );
+    let plan = authoritative(vec![lost], &live);
     assert!(plan.items().iter().any(|item| matches!(
         item.errors.as_slice(),
         [ItemError::PinnedIdNotFound { id }] if id == "gone"
@@ -245,12 +226,7 @@ fn a_pinned_entry_that_moves_is_replaced_create_first() {
 fn two_live_entries_for_one_declaration_are_an_error_and_neither_is_touched() {
     let want = s3("acme-logs", "p/", &["MONGOD"]);
     let live = logs(vec![live_of(&want, "a1"), live_of(&want, "a2")]);
-    let plan = planned(
-        Mode::Authoritative,
-        &declaring(vec![want]),
-        &live,
-        &options(),
-    );
+    let plan = authoritative(vec![want], &live);
     assert!(plan.has_errors());
     assert!(plan.operations().is_empty(), "{:#?}", plan.operations());
     let message = plan.items()[0].errors[0].message(&plan.items()[0].subject);
@@ -263,12 +239,7 @@ fn two_live_entries_for_one_declaration_are_an_error_and_neither_is_touched() {
 #[test]
 fn an_empty_list_deletes_what_atlas_has_and_an_unmentioned_family_is_not_planned() {
     let live = logs(vec![live_of(&s3("b", "p/", &["MONGOD"]), "a1")]);
-    let plan = planned(
-        Mode::Authoritative,
-        &declaring(Vec::new()),
-        &live,
-        &options(),
-    );
+    let plan = authoritative(Vec::new(), &live);
     assert_eq!(plan.delete_count(), 1);
     let plan = planned(
         Mode::Authoritative,
@@ -290,12 +261,7 @@ fn a_family_the_credentials_cannot_read_is_unread_not_planned() {
         })),
         ..LiveFamilies::default()
     };
-    let plan = planned(
-        Mode::Authoritative,
-        &declaring(Vec::new()),
-        &live,
-        &options(),
-    );
+    let plan = authoritative(Vec::new(), &live);
     assert!(plan.items().is_empty());
     let sections: Vec<_> = plan.unread.iter().map(|u| u.section).collect();
     assert_eq!(sections, ["log_integrations", "push_based_log_export"]);
@@ -313,12 +279,7 @@ fn secrets_compare_through_masks_and_header_values_are_not_verifiable() {
         ],
     );
     let live = logs(vec![live_of(&datadog, "d1")]);
-    let plan = planned(
-        Mode::Authoritative,
-        &declaring(vec![datadog.clone()]),
-        &live,
-        &options(),
-    );
+    let plan = authoritative(vec![datadog.clone()], &live);
     assert!(!plan.has_changes(), "{plan:#?}");
     let rotate = PlanOptions {
         rotate_secrets: true,
@@ -395,12 +356,7 @@ fn a_field_the_file_leaves_out_is_cleared_because_a_put_replaces_the_entry() {
         text("arn:aws:kms:key"),
     ));
     let live = logs(vec![live_of(&with_key, "a1")]);
-    let plan = planned(
-        Mode::Authoritative,
-        &declaring(vec![want]),
-        &live,
-        &options(),
-    );
+    let plan = authoritative(vec![want], &live);
     let Change::Update { fields, .. } = &plan.items()[0].change else {
         panic!("{plan:#?}")
     };
@@ -471,12 +427,7 @@ fn the_push_based_export_goes_only_after_an_s3_log_integration_takes_over() {
 fn a_configured_push_based_export_is_shown_as_deprecated() {
     let mut live = logs(Vec::new());
     live.push_based = Some(Ok(configured_export()));
-    let plan = planned(
-        Mode::Authoritative,
-        &declaring(Vec::new()),
-        &live,
-        &options(),
-    );
+    let plan = authoritative(Vec::new(), &live);
     let export = &plan.items()[0];
     assert_eq!(export.subject, Subject::PushBased);
     assert!(!export.is_change());

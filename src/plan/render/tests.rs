@@ -58,18 +58,33 @@ fn json_is_versioned_and_parses() {
     assert_eq!(value["summary"]["failed_projects"], 1);
 }
 
+/// Every way a plan is shown, each with what it is.
+pub(super) fn renderings(plan: &Plan) -> Vec<(&'static str, String)> {
+    vec![
+        ("text", text(plan, false)),
+        ("text in colour", text(plan, true)),
+        ("json", json(plan)),
+        ("markdown", markdown(plan)),
+        ("debug", format!("{plan:?} {:?}", plan.operations())),
+        ("pretty debug", format!("{plan:#?}")),
+    ]
+}
+
+/// Checks that `plan`'s document read back from its JSON holds derived
+/// parts that follow from its items and renders as the plan did: what
+/// `tether show` and `apply PLAN` rely on.
+pub(super) fn assert_read_back_renders_the_same(plan: &Plan) {
+    let again: super::PlanDocument = serde_json::from_str(&json(plan)).expect("reads back");
+    assert_eq!(again.check_derived(), Ok(()));
+    assert_eq!(text(&again, false), text(plan, false));
+    assert_eq!(markdown(&again), markdown(plan));
+    assert_eq!(json(&again), json(plan));
+}
+
 #[test]
 fn no_rendering_shows_a_secret() {
     let plan = fixture_plan();
-    let renderings = [
-        ("text", text(&plan, false)),
-        ("text in colour", text(&plan, true)),
-        ("json", json(&plan)),
-        ("markdown", markdown(&plan)),
-        ("debug", format!("{plan:?} {:?}", plan.operations())),
-        ("pretty debug", format!("{plan:#?}")),
-    ];
-    for (what, rendered) in &renderings {
+    for (what, rendered) in &renderings(&plan) {
         for secret in SECRETS {
             assert!(!rendered.contains(secret), "{what} shows {secret}");
             // JSON escapes quotes; look for the escaped form too.
@@ -160,17 +175,9 @@ fn a_rotated_write_only_password_is_not_called_unchanged() {
     assert!(!json(&plan).contains("rotate-me-please"));
 }
 
-/// A plan's document read back from its JSON renders as the plan did, and
-/// its derived parts follow from its items: what `tether show` and `apply
-/// PLAN` rely on.
 #[test]
 fn a_plan_read_back_from_its_document_renders_the_same() {
-    let plan = fixture_plan();
-    let again: super::PlanDocument = serde_json::from_str(&json(&plan)).expect("reads back");
-    assert_eq!(again.check_derived(), Ok(()));
-    assert_eq!(text(&again, false), text(&plan, false));
-    assert_eq!(markdown(&again), markdown(&plan));
-    assert_eq!(json(&again), json(&plan));
+    assert_read_back_renders_the_same(&fixture_plan());
 }
 
 /// What differs comes first and what is only for information last, whatever

@@ -12,19 +12,14 @@ use crate::model::{
     LiveEntryValue, LiveFamilies, PushBasedExport, Unreadable,
 };
 use crate::plan::family_fixture::{
-    DATADOG_ID, FAMILY_SECRETS, METRIC_ID, S3_OLD, SPLUNK_ID, datadog, family_plan, group, headers,
-    metric, s3, set,
+    ANALYTICS, DATADOG_ID, DD_DESIRED, DD_LIVE, DT_TOKEN, FAMILY_SECRETS, METRIC_ID, PAYMENTS,
+    S3_OLD, SPLUNK_ID, datadog, family_plan, group, headers, metric, s3, set,
 };
 use crate::plan::types::{Change, Declared, DeleteReason, Item, Outcome, Plan};
 use crate::plan::{PlanOptions, Verb};
 use crate::secret::mask;
 
 const SALT: &str = "0123456789abcdef0123456789abcdef";
-const PAYMENTS: &str = "5f1e3b2c9d8e7f6a5b4c3d2e";
-const ANALYTICS: &str = "6a7b8c9d0e1f2a3b4c5d6e7f";
-const DD_LIVE: &str = "dd-logs-api-key-live-0000000000000b0b";
-const DD_DESIRED: &str = "dd-logs-api-key-desired-00000000c0de";
-const DT_TOKEN: &str = "Api-Token dt0c01.DYNATRACE-TOKEN-000000000001";
 
 fn live(kind: EntryKind, id: &str, fields: Vec<(&str, LiveEntryValue)>) -> LiveEntry {
     LiveEntry {

@@ -39,10 +39,40 @@ fn loop_run_in(dir: &Path, sim: &SimHandle, args: &[&str]) -> Run {
     run_in(dir, sim, args, ENV)
 }
 
+/// The simulator with the loop's state.
+fn loop_sim() -> SimHandle {
+    Sim::builder().state_fixture("loop/state.yaml").start()
+}
+
+/// The loop's state, where every write to the sandbox project fails.
+fn broken_loop_sim() -> SimHandle {
+    Sim::builder().state_fixture("loop/state.yaml").faults(Faults {
+        failing_projects: vec![SANDBOX.to_owned()],
+        ..Faults::default()
+    }).start()
+}
+
+/// The simulator with the loop's state, and `tether ARGS` against it,
+/// which ends with `code`.
+fn loop_started(args: &[&str], code: i32) -> (SimHandle, Run) {
+    let sim = loop_sim();
+    let run = loop_run(&sim, args);
+    assert_eq!(run.code, code, "{}", run.transcript());
+    (sim, run)
+}
+
 /// A new folder holding a copy of the loop's `tether.yaml`.
 fn copy_of_the_loop_file() -> tempfile::TempDir {
     let work = tempfile::tempdir().expect("tempdir");
     std::fs::copy(dir().join("tether.yaml"), work.path().join("tether.yaml")).expect("copy");
+    work
+}
+
+/// A copy of the loop's file, planned against `sim` into its `plan.json`.
+fn planned_copy(sim: &SimHandle) -> tempfile::TempDir {
+    let work = copy_of_the_loop_file();
+    let planned = loop_run_in(work.path(), sim, &["plan", "--out", "plan.json"]);
+    assert_eq!(planned.code, 0, "{}", planned.transcript());
     work
 }
 
@@ -65,9 +95,7 @@ macro_rules! assert_snapshot {
 
 #[test]
 fn plan_shows_every_kind_of_change_in_one_get_per_project() {
-    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let run = loop_run(&sim, &["plan", "--detailed-exitcode"]);
-    assert_eq!(run.code, 2, "{}", run.transcript());
+    let (sim, run) = loop_started(&["plan", "--detailed-exitcode"], 2);
     let counts = sim.counters();
     assert_eq!(counts.get("GET", &integrations()), 4, "{counts:?}");
     assert_eq!(
@@ -92,7 +120,7 @@ fn plan_shows_every_kind_of_change_in_one_get_per_project() {
 
 #[test]
 fn plan_as_json_and_markdown() {
-    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
+    let sim = loop_sim();
     let json = loop_run(&sim, &["plan", "--output", "json"]);
     let document = crate::common::json_output(&json, 0);
     assert_eq!(document["format_version"], 2);
@@ -121,7 +149,7 @@ fn assert_matches_schema(which: &str, document: &serde_json::Value) {
 /// json` prints it, and all three name things with the same keys.
 #[test]
 fn json_outputs_match_their_schemas_and_share_their_keys() {
-    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
+    let sim = loop_sim();
     let work = copy_of_the_loop_file();
     let json = loop_run_in(work.path(), &sim, &["plan", "--output", "json"]);
     let plan = crate::common::json_output(&json, 0);
@@ -160,12 +188,7 @@ fn json_outputs_match_their_schemas_and_share_their_keys() {
             .find(|p| p["group_id"] == saved_op["group_id"])
             .expect("the operation's project is in the plan");
         assert_eq!(in_plan["project"], saved_op["project"]);
-        let item = in_plan["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|i| i["type"] == saved_op["type"])
-            .expect("the operation's item is in the plan");
+        let item = crate::common::plan_item(in_plan, saved_op["type"].as_str().expect("a type"));
         assert_eq!(item["action"], saved_op["action"], "one verb throughout");
     }
 }
@@ -174,7 +197,7 @@ fn json_outputs_match_their_schemas_and_share_their_keys() {
 /// the output a command exists for: the plan itself is printed.
 #[test]
 fn quiet_keeps_the_plan_and_drops_the_talk() {
-    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
+    let sim = loop_sim();
     let work = copy_of_the_loop_file();
     let quiet = loop_run_in(work.path(), &sim, &["-q", "plan", "--out", "plan.json"]);
     assert_eq!(quiet.code, 0, "{}", quiet.transcript());
@@ -188,9 +211,7 @@ fn quiet_keeps_the_plan_and_drops_the_talk() {
 /// `-q --auto-approve` prints the report alone.
 #[test]
 fn quiet_apply_prints_its_report_and_not_the_plan() {
-    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let quiet = loop_run(&sim, &["-q", "apply", "--auto-approve"]);
-    assert_eq!(quiet.code, 0, "{}", quiet.transcript());
+    let (_sim, quiet) = loop_started(&["-q", "apply", "--auto-approve"], 0);
     crate::common::assert_lacks(&quiet.stdout, "Plan: ");
     crate::common::assert_lacks(&quiet.stdout, "will be created");
     crate::common::assert_contains(&quiet.stdout, "\nApply: 6 done, 0 failed");
@@ -199,9 +220,7 @@ fn quiet_apply_prints_its_report_and_not_the_plan() {
 
 #[test]
 fn apply_sends_exactly_the_needed_writes_then_nothing() {
-    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let applied = loop_run(&sim, &["apply", "--auto-approve"]);
-    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    let (sim, applied) = loop_started(&["apply", "--auto-approve"], 0);
     let counts = sim.counters();
     // Creates are POSTs and updates PUTs, as both generations document.
     assert_eq!(counts.get("POST", &one_integration()), 3, "{counts:?}");
@@ -235,18 +254,14 @@ fn apply_sends_exactly_the_needed_writes_then_nothing() {
 
 #[test]
 fn drift_exits_2_until_applied() {
-    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let drift = loop_run(&sim, &["drift"]);
-    assert_eq!(drift.code, 2, "{}", drift.transcript());
+    let (sim, _drift) = loop_started(&["drift"], 2);
     assert_eq!(sim.counters().writes(), 0);
 }
 
 #[test]
 fn saved_plan_is_applied_exactly_or_refused_when_stale() {
-    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let work = copy_of_the_loop_file();
-    let planned = loop_run_in(work.path(), &sim, &["plan", "--out", "plan.json"]);
-    assert_eq!(planned.code, 0, "{}", planned.transcript());
+    let sim = loop_sim();
+    let work = planned_copy(&sim);
     let saved = std::fs::read_to_string(work.path().join("plan.json")).expect("saved");
     assert_no_secret(&saved, ENV);
 
@@ -291,9 +306,7 @@ fn saved_plan_is_applied_exactly_or_refused_when_stale() {
 
 #[test]
 fn safety_gates_refuse_with_exit_4_and_write_nothing() {
-    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let too_many = loop_run(&sim, &["apply", "--auto-approve", "--max-deletes", "0"]);
-    assert_eq!(too_many.code, 4, "{}", too_many.transcript());
+    let (sim, too_many) = loop_started(&["apply", "--auto-approve", "--max-deletes", "0"], 4);
     assert!(
         too_many.stdout.starts_with("Plan:"),
         "the full plan is shown first"
@@ -311,9 +324,7 @@ fn safety_gates_refuse_with_exit_4_and_write_nothing() {
 
 #[test]
 fn apply_without_a_terminal_needs_auto_approve() {
-    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let run = loop_run(&sim, &["apply"]);
-    assert_eq!(run.code, 1, "{}", run.transcript());
+    let (sim, run) = loop_started(&["apply"], 1);
     assert!(run.stderr.contains("`--auto-approve`"));
     assert_eq!(sim.counters().writes(), 0);
 }
@@ -323,7 +334,7 @@ fn apply_without_a_terminal_needs_auto_approve() {
 fn apply_at_a_terminal_asks_and_writes_only_after_yes() {
     use crate::common::tether_at_a_terminal;
 
-    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
+    let sim = loop_sim();
     let base = sim.base_url();
     let args = with_api(&[
         "--color",
@@ -355,7 +366,7 @@ fn apply_at_a_terminal_asks_and_writes_only_after_yes() {
 
 #[test]
 fn projects_atlas_does_not_know_fail_alone_and_apply_writes_nothing() {
-    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
+    let sim = loop_sim();
     let work = tempfile::tempdir().expect("tempdir");
     let mut text = std::fs::read_to_string(dir().join("tether.yaml")).expect("fixture");
     text.push_str("\n  - name: no-such-project\n\n  - id: 65f1a2b3c4d5e6f7a8b9c0ff\n");
@@ -373,10 +384,7 @@ fn projects_atlas_does_not_know_fail_alone_and_apply_writes_nothing() {
 
 #[test]
 fn a_broken_project_fails_alone_and_a_rerun_finishes() {
-    let sim = Sim::builder().state_fixture("loop/state.yaml").faults(Faults {
-        failing_projects: vec![SANDBOX.to_owned()],
-        ..Faults::default()
-    }).start();
+    let sim = broken_loop_sim();
     let partial = loop_run(&sim, &["apply", "--retries", "1", "--auto-approve"]);
     assert_eq!(partial.code, 3, "{}", partial.transcript());
     crate::common::assert_contains(&partial.stdout, "Apply: 4 done, 2 failed, 0 not started");
@@ -399,10 +407,7 @@ fn a_broken_project_fails_alone_and_a_rerun_finishes() {
 
 #[test]
 fn rerun_after_the_fault_clears_converges() {
-    let broken = Sim::builder().state_fixture("loop/state.yaml").faults(Faults {
-        failing_projects: vec![SANDBOX.to_owned()],
-        ..Faults::default()
-    }).start();
+    let broken = broken_loop_sim();
     let partial = loop_run(&broken, &["apply", "--retries", "0", "--auto-approve"]);
     assert_eq!(partial.code, 3);
     let state = broken.snapshot();
@@ -417,7 +422,7 @@ fn rerun_after_the_fault_clears_converges() {
 
 #[test]
 fn a_project_that_cannot_be_fetched_fails_alone() {
-    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
+    let sim = loop_sim();
     let work = crate::common::folder_with("version: 1\nprojects:\n  - name: payments-prod\n  - name: no-such-project\n");
     let run = loop_run_in(work.path(), &sim, &["plan"]);
     assert_eq!(run.code, 1, "{}", run.transcript());
@@ -465,7 +470,7 @@ fn ctrl_c_stops_new_writes_reports_and_exits_130() {
 
 #[test]
 fn a_type_filter_that_matches_nothing_is_an_error() {
-    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
+    let sim = loop_sim();
     let run = loop_run(&sim, &["plan", "--type", "PAGERDUTY"]);
     crate::common::assert_exit_saying(&run, 1, &["`--type PAGERDUTY` matches no integration type"]);
     assert!(run.stderr.contains("PAGER_DUTY, SLACK"));
@@ -474,9 +479,7 @@ fn a_type_filter_that_matches_nothing_is_an_error() {
 
 #[test]
 fn filters_limit_what_is_read_and_planned() {
-    let sim = Sim::builder().state_fixture("loop/state.yaml").start();
-    let run = loop_run(&sim, &["plan", "--project", "payments-*", "--type", "DATADOG"]);
-    assert_eq!(run.code, 0, "{}", run.transcript());
+    let (sim, run) = loop_started(&["plan", "--project", "payments-*", "--type", "DATADOG"], 0);
     crate::common::assert_starts_with(&run.stdout, "Plan: 0 to create, 1 to update, 0 to delete");
     assert!(
         !run.stdout.contains("WEBHOOK"),
@@ -488,13 +491,8 @@ fn filters_limit_what_is_read_and_planned() {
 
 #[test]
 fn a_partly_failed_saved_plan_resumes_then_applies_as_nothing() {
-    let broken = Sim::builder().state_fixture("loop/state.yaml").faults(Faults {
-        failing_projects: vec![SANDBOX.to_owned()],
-        ..Faults::default()
-    }).start();
-    let work = copy_of_the_loop_file();
-    let planned = loop_run_in(work.path(), &broken, &["plan", "--out", "plan.json"]);
-    assert_eq!(planned.code, 0, "{}", planned.transcript());
+    let broken = broken_loop_sim();
+    let work = planned_copy(&broken);
     let apply = ["apply", "plan.json", "--auto-approve", "--retries", "0"];
     let partial = loop_run_in(work.path(), &broken, &apply);
     assert_eq!(partial.code, 3, "{}", partial.transcript());
