@@ -336,3 +336,81 @@ fn a_saved_plan_of_the_families_shows_applies_exactly_and_is_already_applied_aft
     let report: Value = serde_json::from_str(&again.stdout).expect("a JSON report");
     assert_eq!(report["summary"]["already_applied"], 9, "{}", again.stdout);
 }
+
+/// Two pinned metric integrations moved to one endpoint: the two creates
+/// look alike, but each delete waits for its own. Atlas takes one more
+/// metric integration, not two, so the second replacement is not created
+/// and the entry it would replace stays.
+#[test]
+fn a_replaced_entry_waits_for_its_own_replacement_not_one_that_looks_alike() {
+    let metric = |id: &str, endpoint: &str, selection: &str| {
+        format!(
+            "
+      - metricIntegrationId: {id}
+        integrationType: OTEL
+        providerType: CUSTOM
+        authType: HEADER
+        aggregationTemporality: DELTA
+        endpoint: {endpoint}
+        metricSelection: [{selection}]"
+        )
+    };
+    let state = format!(
+        "
+projects:
+  - id: {GROUP}
+    name: payments-prod
+    orgId: 6600000000000000000000aa
+    integrations: {{}}
+    metricIntegrations:{}{}
+",
+        metric(
+            "6620a1b2c3d4e5f6a7b8c9e1",
+            "https://one.example.com",
+            "MONGODB_METRICS"
+        ),
+        metric(
+            "6620a1b2c3d4e5f6a7b8c9e2",
+            "https://two.example.com",
+            "HARDWARE_METRICS"
+        ),
+    );
+    let sim = Sim::builder()
+        .state_yaml(&state)
+        .assumptions(tether::sim::Assumptions {
+            max_metric_integrations: 3,
+            ..tether::sim::Assumptions::default()
+        })
+        .start();
+    let pinned = |id: &str, selection: &str| {
+        format!(
+            "
+      - id: {id}
+        providerType: CUSTOM
+        endpoint: https://three.example.com
+        aggregationTemporality: DELTA
+        metricSelection: [{selection}]"
+        )
+    };
+    let dir = crate::common::folder_with(&format!(
+        "version: 1\nprojects:\n  - id: {GROUP}\n    metric_integrations:{}{}\n",
+        pinned("6620a1b2c3d4e5f6a7b8c9e1", "MONGODB_METRICS"),
+        pinned("6620a1b2c3d4e5f6a7b8c9e2", "HARDWARE_METRICS"),
+    ));
+    let apply = tether_against(dir.path(), &sim, &["apply", "--auto-approve"], &[]);
+    assert_eq!(apply.code, 3, "{}", apply.transcript());
+    let counts = sim.counters();
+    assert_eq!(counts.get("POST", METRICS), 2, "{counts:?}");
+    assert_eq!(
+        counts.get("DELETE", &format!("{METRICS}/{{metricIntegrationId}}")),
+        1,
+        "only the entry whose replacement exists is deleted: {}",
+        apply.transcript()
+    );
+    let kept = apply
+        .stdout
+        .lines()
+        .find(|line| line.contains("delete OTEL https://two.example.com"))
+        .expect("the second delete is reported");
+    assert!(!kept.contains(": done"), "{}", apply.stdout);
+}
