@@ -414,3 +414,72 @@ projects:
         .expect("the second delete is reported");
     assert!(!kept.contains(": done"), "{}", apply.stdout);
 }
+
+/// `push_based_log_export: absent` where Atlas already has an S3 log
+/// integration removes the old export, whether the file manages the log
+/// integrations there or not, and whether `--type` selects them or not:
+/// the S3 log integration is read to know that it exists, and is not
+/// written.
+#[test]
+fn the_push_based_export_goes_when_an_s3_log_integration_is_live_though_not_selected() {
+    let sim = Sim::builder().state_yaml(&state()).start();
+    let only_absent = crate::common::folder_with(&format!(
+        "version: 1\nprojects:\n  - id: {GROUP}\n    push_based_log_export: absent\n"
+    ));
+    let plan = tether_against(only_absent.path(), &sim, &["plan", "--output", "json"], &[]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    let document: Value = serde_json::from_str(&plan.stdout).expect("a JSON plan");
+    assert_eq!(
+        actions(&document),
+        [(
+            "push_based_log_export".to_owned(),
+            "PUSH_BASED_LOG_EXPORT".to_owned(),
+            "delete".to_owned()
+        )],
+        "{}",
+        plan.stdout
+    );
+
+    let dir = crate::common::folder_with(&file());
+    let env = env();
+    let plan = tether_against(
+        dir.path(),
+        &sim,
+        &[
+            "plan",
+            "--type",
+            "PUSH_BASED_LOG_EXPORT",
+            "--output",
+            "json",
+        ],
+        &env,
+    );
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    let document: Value = serde_json::from_str(&plan.stdout).expect("a JSON plan");
+    assert_eq!(
+        actions(&document),
+        [(
+            "push_based_log_export".to_owned(),
+            "PUSH_BASED_LOG_EXPORT".to_owned(),
+            "delete".to_owned()
+        )],
+        "{}",
+        plan.stdout
+    );
+
+    sim.reset_counters();
+    let apply = tether_against(
+        dir.path(),
+        &sim,
+        &["apply", "--type", "PUSH_BASED_LOG_EXPORT", "--auto-approve"],
+        &env,
+    );
+    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    let writes = sim.counters();
+    assert_eq!(writes.get("DELETE", PUSH), 1, "{writes:?}");
+    assert_eq!(
+        writes.writes(),
+        1,
+        "the log integrations are not written: {writes:?}"
+    );
+}
