@@ -265,8 +265,11 @@ fn differences(entry: &Entry, live: &LiveEntry) -> (Vec<FieldChange>, Vec<Note>)
         }
         let same = match (desired, current) {
             (None, None) => true,
-            (None, Some(LiveEntryValue::Text(text))) => field.only_value == Some(text.as_str()),
-            (None, Some(_)) | (Some(_), None) => false,
+            (None, Some(LiveEntryValue::Text(text))) if field.only_value == Some(text.as_str()) => {
+                true
+            }
+            (None, Some(have)) => !field.required && is_empty(have),
+            (Some(_), None) => false,
             (Some(want), Some(have)) => same_value(field, want, have),
         };
         if !same {
@@ -280,6 +283,16 @@ fn differences(entry: &Entry, live: &LiveEntry) -> (Vec<FieldChange>, Vec<Note>)
         }
     }
     (fields, notes)
+}
+
+/// A value Atlas may answer for an optional field written without one:
+/// what a write that leaves the field out sets.
+fn is_empty(live: &LiveEntryValue) -> bool {
+    match live {
+        LiveEntryValue::Text(text) => text.is_empty(),
+        LiveEntryValue::Bool(b) => !b,
+        LiveEntryValue::Set(values) | LiveEntryValue::HeaderNames(values) => values.is_empty(),
+    }
 }
 
 fn same_value(field: &EntryField, desired: &EntryValue, live: &LiveEntryValue) -> bool {

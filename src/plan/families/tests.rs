@@ -482,3 +482,50 @@ fn a_configured_push_based_export_is_shown_as_deprecated() {
     assert!(!export.is_change());
     assert_eq!(export.notes, [Note::Deprecated]);
 }
+
+/// Atlas may answer an optional field the entry was written without as its
+/// empty value (`false`, `""`, `[]`) rather than leave it out: that is what
+/// the file says too, or every plan would write the entry again.
+#[test]
+fn an_optional_field_left_out_matches_its_empty_answer() {
+    let want = s3("b", "p/", &["MONGOD"]);
+    let mut answered = live_of(&want, "a1");
+    answered.fields.extend([
+        (
+            EntryKind::S3.field("kmsKey").unwrap(),
+            LiveEntryValue::Text(String::new()),
+        ),
+        (
+            EntryKind::S3.field("useLegacyPathStructure").unwrap(),
+            LiveEntryValue::Bool(false),
+        ),
+    ]);
+    assert!(entry_matches(&want, &answered), "{answered:#?}");
+
+    let metric = entry(
+        EntryKind::Metric,
+        &[
+            ("endpoint", text("https://otlp.example.com")),
+            ("providerType", text("CUSTOM")),
+            ("aggregationTemporality", text("DELTA")),
+            ("metricSelection", set(&["MONGODB_METRICS"])),
+            ("authType", text("HEADER")),
+        ],
+    );
+    let mut answered = live_of(&metric, "m1");
+    answered.fields.push((
+        EntryKind::Metric.field("headers").unwrap(),
+        LiveEntryValue::HeaderNames(Vec::new()),
+    ));
+    assert!(entry_matches(&metric, &answered), "{answered:#?}");
+
+    let mut legacy = live_of(&want, "a1");
+    legacy.fields.push((
+        EntryKind::S3.field("useLegacyPathStructure").unwrap(),
+        LiveEntryValue::Bool(true),
+    ));
+    assert!(
+        !entry_matches(&want, &legacy),
+        "a value set is still cleared"
+    );
+}
