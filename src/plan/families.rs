@@ -307,13 +307,20 @@ fn same_value(field: &EntryField, desired: &EntryValue, live: &LiveEntryValue) -
         (EntryValue::Set(want), LiveEntryValue::Set(have)) => {
             want.iter().collect::<BTreeSet<_>>() == have.iter().collect::<BTreeSet<_>>()
         }
-        // The values are write-only: only the names can be compared.
-        (EntryValue::Headers(want), LiveEntryValue::HeaderNames(have)) => want
-            .iter()
-            .map(|h| h.name.as_str())
-            .eq(have.iter().map(String::as_str)),
+        // The values are write-only: only the names can be compared, as
+        // HTTP reads them (in any case; their order means nothing).
+        (EntryValue::Headers(want), LiveEntryValue::HeaderNames(have)) => {
+            header_names(want.iter().map(|h| h.name.as_str()))
+                == header_names(have.iter().map(String::as_str))
+        }
         _ => false,
     }
+}
+
+fn header_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut names: Vec<String> = names.map(str::to_ascii_lowercase).collect();
+    names.sort_unstable();
+    names
 }
 
 /// A secret compares through Atlas's mask. How Atlas masks these fields is

@@ -529,3 +529,34 @@ fn an_optional_field_left_out_matches_its_empty_answer() {
         "a value set is still cleared"
     );
 }
+
+/// Header names are compared as HTTP reads them: in any case, in any order
+/// (Atlas may answer them sorted, or as its HTTP stack spells them).
+#[test]
+fn header_names_match_in_any_case_and_order() {
+    let header = |name: &str| Header {
+        name: name.to_owned(),
+        value: crate::secret::Secret::new("v"),
+    };
+    let otel = entry(
+        EntryKind::Otel,
+        &[
+            ("otelEndpoint", text("https://otel.example.com")),
+            (
+                "otelSuppliedHeaders",
+                EntryValue::Headers(vec![header("X-Tenant"), header("api-key")]),
+            ),
+            ("logTypes", set(&["MONGOD"])),
+        ],
+    );
+    let mut answered = live_of(&otel, "o1");
+    answered.fields[1].1 = LiveEntryValue::HeaderNames(vec!["Api-Key".into(), "x-tenant".into()]);
+    assert!(entry_matches(&otel, &answered), "{answered:#?}");
+    answered.fields[1].1 = LiveEntryValue::HeaderNames(vec!["Api-Key".into(), "Api-Key".into()]);
+    assert!(!entry_matches(&otel, &answered), "another name is a change");
+    answered.fields[1].1 = LiveEntryValue::HeaderNames(vec!["Api-Key".into()]);
+    assert!(
+        !entry_matches(&otel, &answered),
+        "a missing header is a change"
+    );
+}
