@@ -483,3 +483,50 @@ fn the_push_based_export_goes_when_an_s3_log_integration_is_live_though_not_sele
         "the log integrations are not written: {writes:?}"
     );
 }
+
+/// An additive project never deletes, so a pinned entry that moves keeps
+/// its old entry beside the new one: the next apply finds the new one live
+/// and creates no other.
+#[test]
+fn a_pinned_entry_moved_in_an_additive_project_is_created_once() {
+    let state = format!(
+        "
+projects:
+  - id: {GROUP}
+    name: payments-prod
+    orgId: 6600000000000000000000aa
+    integrations: {{}}
+    logIntegrations:
+      - id: 6620a1b2c3d4e5f6a7b8c9d1
+        type: S3_LOG_EXPORT
+        bucketName: acme-atlas-logs
+        prefixPath: old/
+        iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa
+        logTypes: [MONGOD]
+"
+    );
+    let sim = Sim::builder().state_yaml(&state).start();
+    let dir = crate::common::folder_with(&format!(
+        "version: 1
+projects:
+  - id: {GROUP}
+    mode: additive
+    log_integrations:
+      - id: 6620a1b2c3d4e5f6a7b8c9d1
+        type: S3_LOG_EXPORT
+        bucketName: acme-atlas-logs
+        prefixPath: new/
+        iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa
+        logTypes: [MONGOD]
+"
+    ));
+    let first = tether_against(dir.path(), &sim, &["apply", "--auto-approve"], &[]);
+    assert_eq!(first.code, 0, "{}", first.transcript());
+    assert_eq!(sim.counters().get("POST", LOGS), 1);
+    sim.reset_counters();
+    let again = tether_against(dir.path(), &sim, &["plan", "--detailed-exitcode"], &[]);
+    assert_eq!(again.code, 0, "nothing left to do:\n{}", again.transcript());
+    let second = tether_against(dir.path(), &sim, &["apply", "--auto-approve"], &[]);
+    assert_eq!(second.code, 0, "{}", second.transcript());
+    assert_eq!(sim.counters().writes(), 0, "{:?}", sim.counters());
+}

@@ -560,3 +560,30 @@ fn header_names_match_in_any_case_and_order() {
         "a missing header is a change"
     );
 }
+
+/// A replacement created by an apply whose delete of the old entry failed
+/// is not created again: the declaration is the replacement, and the old
+/// entry goes as one the file no longer declares, with nothing to wait for.
+#[test]
+fn a_replacement_already_live_is_the_declaration_and_the_old_entry_goes() {
+    let old = s3("acme-logs", "old/", &["MONGOD"]);
+    let mut moved = s3("acme-logs", "new/", &["MONGOD"]);
+    moved.id = Some("a1".into());
+    let live = logs(vec![live_of(&old, "a1"), live_of(&moved, "n1")]);
+    let plan = planned(
+        Mode::Authoritative,
+        &declaring(vec![moved]),
+        &live,
+        &options(),
+    );
+    let operations = plan.operations();
+    assert_eq!(
+        operations
+            .iter()
+            .map(|op| (op.verb(), op.subject.to_string()))
+            .collect::<Vec<_>>(),
+        [(Verb::Delete, "S3_LOG_EXPORT acme-logs/old/ (a1)".to_owned())],
+        "{plan:#?}"
+    );
+    assert!(operations[0].waits_for.is_empty());
+}
