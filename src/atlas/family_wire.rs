@@ -2,6 +2,8 @@
 //! export: write bodies built from the model's table, and answers read into
 //! the model, checked as hostile input.
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value, json};
 
 use super::redact::Redactor;
@@ -67,6 +69,7 @@ pub fn entry_secrets(entry: &Entry) -> Redactor {
 /// The entries of a family, from the `results` of its listing.
 pub fn live_entries(family: Family, results: &[Value]) -> Result<LiveEntries, String> {
     let mut live = LiveEntries::default();
+    let mut ids = HashSet::with_capacity(results.len());
     for item in results {
         let object = item
             .as_object()
@@ -74,7 +77,7 @@ pub fn live_entries(family: Family, results: &[Value]) -> Result<LiveEntries, St
         match live_entry_kind(family, object)? {
             Ok(kind) => {
                 let entry = live_entry(kind, object)?;
-                if live.entries.iter().any(|seen| seen.id == entry.id) {
+                if !ids.insert(entry.id.clone()) {
                     return Err(format!(
                         "`{}` lists the id `{}` twice",
                         family.path(),

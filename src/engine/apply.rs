@@ -9,10 +9,10 @@ use tokio_util::sync::CancellationToken;
 use super::report::{OperationReport, Outcome, Report};
 use crate::atlas::{ApiError, Client, Deletion};
 use crate::model::{
-    DesiredProject, Entry, GroupId, Integration, LiveEntry, LiveIntegrations, Mode, Origin,
+    DesiredProject, Entry, Family, GroupId, Integration, LiveEntry, LiveIntegrations, Mode, Origin,
     ProjectRef, Slot,
 };
-use crate::plan::{Action, Declared, Operation, PlanOptions, Subject, Verb, plan_project};
+use crate::plan::{Action, Declared, Operation, PlanOptions, Subject, plan_project};
 use crate::printable::one_line;
 
 /// Sends the operations: projects in parallel under the client's limit,
@@ -44,7 +44,7 @@ pub async fn execute(
         let on_done = Arc::clone(&on_done);
         async move {
             let mut reports = Vec::with_capacity(project_operations.len());
-            let mut created = BTreeSet::new();
+            let mut created = Created::default();
             let mut refused = false;
             for operation in project_operations {
                 let outcome = if stop.is_cancelled() {
@@ -71,8 +71,8 @@ pub async fn execute(
                     on_done();
                     outcome
                 };
-                if operation.verb() == Verb::Create && outcome == Outcome::Done {
-                    created.insert(operation.subject.clone());
+                if outcome == Outcome::Done {
+                    created.record(&operation);
                 }
                 reports.push(OperationReport {
                     verb: operation.verb(),
@@ -98,10 +98,48 @@ pub async fn execute(
     }
 }
 
+/// The creates of one project done so far.
+#[derive(Default)]
+struct Created {
+    subjects: BTreeSet<Subject>,
+    /// The live entries whose replacement (the create of the declaration
+    /// pinned to them) is done, by family and id.
+    replaced: BTreeSet<(Family, String)>,
+}
+
+impl Created {
+    fn record(&mut self, operation: &Operation) {
+        let Action::Create(desired) = &operation.action else {
+            return;
+        };
+        if let Declared::Entry(entry) = desired
+            && let Some(pin) = &entry.id
+        {
+            self.replaced.insert((entry.kind.family(), pin.clone()));
+        }
+        self.subjects.insert(operation.subject.clone());
+    }
+
+    /// Whether what the delete waits for is done. A replaced entry waits
+    /// for its own replacement: two pinned entries moved to one target have
+    /// creates that look alike.
+    fn allows(&self, delete: &Operation) -> bool {
+        match &delete.subject {
+            Subject::Entry { key, id: Some(id) } => {
+                self.replaced.contains(&(key.kind.family(), id.clone()))
+            }
+            _ => delete
+                .waits_for
+                .iter()
+                .any(|subject| self.subjects.contains(subject)),
+        }
+    }
+}
+
 /// Why a delete that waits for a replacement is not sent: none of the
 /// creates it waits for (this project's, sent before it) is done.
-fn withheld(operation: &Operation, created: &BTreeSet<Subject>) -> Option<String> {
-    if operation.waits_for.is_empty() || operation.waits_for.iter().any(|k| created.contains(k)) {
+fn withheld(operation: &Operation, created: &Created) -> Option<String> {
+    if operation.waits_for.is_empty() || created.allows(operation) {
         return None;
     }
     let replacements: Vec<String> = operation

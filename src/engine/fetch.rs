@@ -113,7 +113,9 @@ pub struct FamilyReads {
 impl From<&DeclaredFamilies> for FamilyReads {
     fn from(declared: &DeclaredFamilies) -> Self {
         FamilyReads {
-            log: declared.log.is_some(),
+            // Removing the push-based export needs to know whether an S3
+            // log integration exists, managed here or not.
+            log: declared.log.is_some() || declared.push_based_absent,
             metric: declared.metric.is_some(),
             push_based: declared.reads_push_based(),
         }

@@ -195,7 +195,13 @@ pub async fn plan(
             Target::Found { group, name, .. } => match reads.next() {
                 Some(Ok((mut live, mut families))) => {
                     filter.restrict_live(&mut live);
+                    // A family read only for the push-based export's
+                    // removal is not planned: its S3 log integrations count
+                    // whatever `--type` selects.
                     for family in Family::ALL {
+                        if desired.families.entries(family).is_none() {
+                            continue;
+                        }
                         if let Some(Ok(entries)) = families.entries_mut(family) {
                             filter.restrict_live_entries(entries);
                         }

@@ -6,7 +6,10 @@
 //! identity fields), or by the `id:` that pins it:
 //! - A pinned declaration whose live entry now points elsewhere, or is of
 //!   another kind, is a replacement: a create, then the delete of the old
-//!   entry once the create succeeded (`DeleteReason::Replaced`).
+//!   entry once the create succeeded (`DeleteReason::Replaced`); unless
+//!   the replacement is live already (an apply before created it and kept
+//!   the old entry): then the declaration is that entry, and the old one is
+//!   no longer declared.
 //! - An unpinned declaration that matches two live entries is an error, and
 //!   neither entry is written or deleted.
 //! - Live entries no declaration matches are deleted in an authoritative
@@ -121,6 +124,10 @@ fn plan_family(
     // unpinned declaration points at.
     let pinned = entries.iter().filter(|entry| entry.id.is_some());
     let unpinned = entries.iter().filter(|entry| entry.id.is_none());
+    let pins: BTreeSet<&str> = entries
+        .iter()
+        .filter_map(|entry| entry.id.as_deref())
+        .collect();
     for entry in pinned {
         let id = entry.id.as_deref().unwrap_or_default();
         match live.entries.iter().find(|candidate| candidate.id == id) {
@@ -128,15 +135,25 @@ fn plan_family(
                 errors: vec![ItemError::PinnedIdNotFound { id: id.to_owned() }],
                 ..create(entry)
             }),
-            Some(current) => {
+            Some(current) if current.kind == entry.kind && current.key() == entry.key() => {
                 taken.insert(&current.id);
-                if current.kind == entry.kind && current.key() == entry.key() {
-                    items.push(update(entry, current, mode, options));
-                } else {
+                items.push(update(entry, current, mode, options));
+            }
+            Some(current) => match moved_to(entry, live, &taken, &pins) {
+                // An apply before created the replacement and left the
+                // pinned entry (an additive project, a delete that
+                // failed): the declaration is the replacement now, and
+                // the pinned entry is one the file no longer declares.
+                Some(replacement) => {
+                    taken.insert(&replacement.id);
+                    items.push(update(entry, replacement, mode, options));
+                }
+                None => {
+                    taken.insert(&current.id);
                     items.push(create(entry));
                     items.push(delete(current, DeleteReason::Replaced, mode));
                 }
-            }
+            },
         }
     }
     for entry in unpinned {
@@ -178,6 +195,24 @@ fn plan_family(
     unmanaged.extend(live.unknown_types.iter().cloned().map(Unmanaged::Unknown));
     items.sort_by(|a, b| a.subject.cmp(&b.subject));
     Planned { items, unmanaged }
+}
+
+/// The one live entry, no pin's and not yet matched, that points where a
+/// moved pinned declaration now does.
+fn moved_to<'a>(
+    entry: &Entry,
+    live: &'a LiveEntries,
+    taken: &BTreeSet<&str>,
+    pins: &BTreeSet<&str>,
+) -> Option<&'a LiveEntry> {
+    let key = entry.key();
+    let mut found = live.entries.iter().filter(|candidate| {
+        !taken.contains(candidate.id.as_str())
+            && !pins.contains(candidate.id.as_str())
+            && candidate.key() == key
+    });
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
 }
 
 fn create(entry: &Entry) -> Item {
@@ -265,8 +300,11 @@ fn differences(entry: &Entry, live: &LiveEntry) -> (Vec<FieldChange>, Vec<Note>)
         }
         let same = match (desired, current) {
             (None, None) => true,
-            (None, Some(LiveEntryValue::Text(text))) => field.only_value == Some(text.as_str()),
-            (None, Some(_)) | (Some(_), None) => false,
+            (None, Some(LiveEntryValue::Text(text))) if field.only_value == Some(text.as_str()) => {
+                true
+            }
+            (None, Some(have)) => !field.required && is_empty(have),
+            (Some(_), None) => false,
             (Some(want), Some(have)) => same_value(field, want, have),
         };
         if !same {
@@ -282,6 +320,16 @@ fn differences(entry: &Entry, live: &LiveEntry) -> (Vec<FieldChange>, Vec<Note>)
     (fields, notes)
 }
 
+/// A value Atlas may answer for an optional field written without one:
+/// what a write that leaves the field out sets.
+fn is_empty(live: &LiveEntryValue) -> bool {
+    match live {
+        LiveEntryValue::Text(text) => text.is_empty(),
+        LiveEntryValue::Bool(b) => !b,
+        LiveEntryValue::Set(values) | LiveEntryValue::HeaderNames(values) => values.is_empty(),
+    }
+}
+
 fn same_value(field: &EntryField, desired: &EntryValue, live: &LiveEntryValue) -> bool {
     match (desired, live) {
         (EntryValue::Text(want), LiveEntryValue::Text(have)) => match field.shape {
@@ -294,13 +342,20 @@ fn same_value(field: &EntryField, desired: &EntryValue, live: &LiveEntryValue) -
         (EntryValue::Set(want), LiveEntryValue::Set(have)) => {
             want.iter().collect::<BTreeSet<_>>() == have.iter().collect::<BTreeSet<_>>()
         }
-        // The values are write-only: only the names can be compared.
-        (EntryValue::Headers(want), LiveEntryValue::HeaderNames(have)) => want
-            .iter()
-            .map(|h| h.name.as_str())
-            .eq(have.iter().map(String::as_str)),
+        // The values are write-only: only the names can be compared, as
+        // HTTP reads them (in any case; their order means nothing).
+        (EntryValue::Headers(want), LiveEntryValue::HeaderNames(have)) => {
+            header_names(want.iter().map(|h| h.name.as_str()))
+                == header_names(have.iter().map(String::as_str))
+        }
         _ => false,
     }
+}
+
+fn header_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut names: Vec<String> = names.map(str::to_ascii_lowercase).collect();
+    names.sort_unstable();
+    names
 }
 
 /// A secret compares through Atlas's mask. How Atlas masks these fields is

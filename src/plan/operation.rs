@@ -109,6 +109,7 @@ impl ProjectPlan {
             })
             .map(|op| op.subject.clone())
             .collect();
+        let replaced = self.replaced();
         for operation in &mut operations {
             if operation.verb() != Verb::Delete {
                 continue;
@@ -117,7 +118,7 @@ impl ProjectPlan {
                 Subject::Integration(kind) if kind.is_paging() => {
                     operation.waits_for.clone_from(&replacements);
                 }
-                Subject::Entry { .. } if self.is_replaced(&operation.subject) => {
+                Subject::Entry { .. } if replaced.contains(&operation.subject) => {
                     operation.waits_for = self.replacements_of(&operation.subject);
                 }
                 Subject::PushBased => operation.waits_for.clone_from(&s3_creates),
@@ -127,17 +128,22 @@ impl ProjectPlan {
         operations
     }
 
-    fn is_replaced(&self, subject: &Subject) -> bool {
-        self.items().iter().any(|item| {
-            &item.subject == subject
-                && matches!(
+    /// The entries this plan deletes as replaced, found once: a project
+    /// may have thousands of deletes.
+    fn replaced(&self) -> BTreeSet<&Subject> {
+        self.items()
+            .iter()
+            .filter(|item| {
+                matches!(
                     item.change,
                     Change::Delete {
                         reason: DeleteReason::Replaced,
                         ..
                     }
                 )
-        })
+            })
+            .map(|item| &item.subject)
+            .collect()
     }
 
     /// The creates that replace a pinned entry: the create of the same

@@ -376,3 +376,197 @@ fn drift_in_a_log_integration_names_who_changed_it_from_the_families_events() {
     assert_eq!(sim.counters().writes(), 0);
     assert_no_secret(&drift.all_output());
 }
+
+/// Two pinned metric integrations moved to one endpoint: the two creates
+/// look alike, but each delete waits for its own. Atlas takes one more
+/// metric integration, not two, so the second replacement is not created
+/// and the entry it would replace stays.
+#[test]
+fn a_replaced_entry_waits_for_its_own_replacement_not_one_that_looks_alike() {
+    let metric = |id: &str, endpoint: &str, selection: &str| {
+        format!(
+            "
+      - metricIntegrationId: {id}
+        integrationType: OTEL
+        providerType: CUSTOM
+        authType: HEADER
+        aggregationTemporality: DELTA
+        endpoint: {endpoint}
+        metricSelection: [{selection}]"
+        )
+    };
+    let state = format!(
+        "
+projects:
+  - id: {GROUP}
+    name: payments-prod
+    orgId: 6600000000000000000000aa
+    integrations: {{}}
+    metricIntegrations:{}{}
+",
+        metric(
+            "6620a1b2c3d4e5f6a7b8c9e1",
+            "https://one.example.com",
+            "MONGODB_METRICS"
+        ),
+        metric(
+            "6620a1b2c3d4e5f6a7b8c9e2",
+            "https://two.example.com",
+            "HARDWARE_METRICS"
+        ),
+    );
+    let sim = Sim::builder()
+        .state_yaml(&state)
+        .assumptions(tether::sim::Assumptions {
+            max_metric_integrations: 3,
+            ..tether::sim::Assumptions::default()
+        })
+        .start();
+    let pinned = |id: &str, selection: &str| {
+        format!(
+            "
+      - id: {id}
+        providerType: CUSTOM
+        endpoint: https://three.example.com
+        aggregationTemporality: DELTA
+        metricSelection: [{selection}]"
+        )
+    };
+    let dir = crate::common::folder_with(&format!(
+        "version: 1\nprojects:\n  - id: {GROUP}\n    metric_integrations:{}{}\n",
+        pinned("6620a1b2c3d4e5f6a7b8c9e1", "MONGODB_METRICS"),
+        pinned("6620a1b2c3d4e5f6a7b8c9e2", "HARDWARE_METRICS"),
+    ));
+    let apply = tether_against(dir.path(), &sim, &["apply", "--auto-approve"], &[]);
+    assert_eq!(apply.code, 3, "{}", apply.transcript());
+    let counts = sim.counters();
+    assert_eq!(counts.get("POST", METRICS), 2, "{counts:?}");
+    assert_eq!(
+        counts.get("DELETE", &format!("{METRICS}/{{metricIntegrationId}}")),
+        1,
+        "only the entry whose replacement exists is deleted: {}",
+        apply.transcript()
+    );
+    let kept = apply
+        .stdout
+        .lines()
+        .find(|line| line.contains("delete OTEL https://two.example.com"))
+        .expect("the second delete is reported");
+    assert!(!kept.contains(": done"), "{}", apply.stdout);
+}
+
+/// `push_based_log_export: absent` where Atlas already has an S3 log
+/// integration removes the old export, whether the file manages the log
+/// integrations there or not, and whether `--type` selects them or not:
+/// the S3 log integration is read to know that it exists, and is not
+/// written.
+#[test]
+fn the_push_based_export_goes_when_an_s3_log_integration_is_live_though_not_selected() {
+    let sim = Sim::builder().state_yaml(&state()).start();
+    let only_absent = crate::common::folder_with(&format!(
+        "version: 1\nprojects:\n  - id: {GROUP}\n    push_based_log_export: absent\n"
+    ));
+    let plan = tether_against(only_absent.path(), &sim, &["plan", "--output", "json"], &[]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    let document: Value = serde_json::from_str(&plan.stdout).expect("a JSON plan");
+    assert_eq!(
+        actions(&document),
+        [(
+            "push_based_log_export".to_owned(),
+            "PUSH_BASED_LOG_EXPORT".to_owned(),
+            "delete".to_owned()
+        )],
+        "{}",
+        plan.stdout
+    );
+
+    let dir = crate::common::folder_with(&file());
+    let env = env();
+    let plan = tether_against(
+        dir.path(),
+        &sim,
+        &[
+            "plan",
+            "--type",
+            "PUSH_BASED_LOG_EXPORT",
+            "--output",
+            "json",
+        ],
+        &env,
+    );
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    let document: Value = serde_json::from_str(&plan.stdout).expect("a JSON plan");
+    assert_eq!(
+        actions(&document),
+        [(
+            "push_based_log_export".to_owned(),
+            "PUSH_BASED_LOG_EXPORT".to_owned(),
+            "delete".to_owned()
+        )],
+        "{}",
+        plan.stdout
+    );
+
+    sim.reset_counters();
+    let apply = tether_against(
+        dir.path(),
+        &sim,
+        &["apply", "--type", "PUSH_BASED_LOG_EXPORT", "--auto-approve"],
+        &env,
+    );
+    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    let writes = sim.counters();
+    assert_eq!(writes.get("DELETE", PUSH), 1, "{writes:?}");
+    assert_eq!(
+        writes.writes(),
+        1,
+        "the log integrations are not written: {writes:?}"
+    );
+}
+
+/// An additive project never deletes, so a pinned entry that moves keeps
+/// its old entry beside the new one: the next apply finds the new one live
+/// and creates no other.
+#[test]
+fn a_pinned_entry_moved_in_an_additive_project_is_created_once() {
+    let state = format!(
+        "
+projects:
+  - id: {GROUP}
+    name: payments-prod
+    orgId: 6600000000000000000000aa
+    integrations: {{}}
+    logIntegrations:
+      - id: 6620a1b2c3d4e5f6a7b8c9d1
+        type: S3_LOG_EXPORT
+        bucketName: acme-atlas-logs
+        prefixPath: old/
+        iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa
+        logTypes: [MONGOD]
+"
+    );
+    let sim = Sim::builder().state_yaml(&state).start();
+    let dir = crate::common::folder_with(&format!(
+        "version: 1
+projects:
+  - id: {GROUP}
+    mode: additive
+    log_integrations:
+      - id: 6620a1b2c3d4e5f6a7b8c9d1
+        type: S3_LOG_EXPORT
+        bucketName: acme-atlas-logs
+        prefixPath: new/
+        iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa
+        logTypes: [MONGOD]
+"
+    ));
+    let first = tether_against(dir.path(), &sim, &["apply", "--auto-approve"], &[]);
+    assert_eq!(first.code, 0, "{}", first.transcript());
+    assert_eq!(sim.counters().get("POST", LOGS), 1);
+    sim.reset_counters();
+    let again = tether_against(dir.path(), &sim, &["plan", "--detailed-exitcode"], &[]);
+    assert_eq!(again.code, 0, "nothing left to do:\n{}", again.transcript());
+    let second = tether_against(dir.path(), &sim, &["apply", "--auto-approve"], &[]);
+    assert_eq!(second.code, 0, "{}", second.transcript());
+    assert_eq!(sim.counters().writes(), 0, "{:?}", sim.counters());
+}

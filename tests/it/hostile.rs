@@ -189,3 +189,70 @@ fn a_redirect_to_another_host_is_not_followed() {
     assert_clear_failure(&run, "a redirect to");
     crate::common::assert_contains(&run.stdout, "follows a redirect of a read only within");
 }
+
+/// A server that lists as many log integrations as one listing may hold
+/// (200 full pages), all of them for an authoritative project to delete:
+/// reading, planning and rendering them is linear, not a hang.
+#[test]
+fn a_listing_of_a_hundred_thousand_log_integrations_plans_in_time() {
+    use crate::client_hostile::{Reply, Server};
+    const PAGES: usize = 200;
+    let server = Server::start(|seen| {
+        let path = seen.target.split('?').next().unwrap_or_default();
+        let page: usize = seen
+            .target
+            .split("pageNum=")
+            .nth(1)
+            .and_then(|rest| rest.split('&').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1);
+        if path.ends_with("/logIntegrations") {
+            let count = if page <= PAGES { 500 } else { 0 };
+            let entries: Vec<String> = (0..count)
+                .map(|i| {
+                    let n = page * 1000 + i;
+                    format!(
+                        r#"{{"id":"{n:024x}","type":"S3_LOG_EXPORT","bucketName":"b","prefixPath":"p{n}/","iamRoleId":"65f1a2b3c4d5e6f7a8b9c0aa","logTypes":["MONGOD"]}}"#
+                    )
+                })
+                .collect();
+            Reply::new(
+                "200 OK",
+                format!(r#"{{"results":[{}]}}"#, entries.join(",")),
+            )
+        } else if path.ends_with("/pushBasedLogExport") {
+            Reply::new("200 OK", r#"{"state":"UNCONFIGURED"}"#)
+        } else {
+            Reply::new("200 OK", r#"{"results":[],"totalCount":0}"#)
+        }
+    });
+    let dir = crate::common::folder_with(
+        "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0d1\n    log_integrations: []\n",
+    );
+    let started = std::time::Instant::now();
+    let run = tether(
+        dir.path(),
+        &[
+            "plan",
+            "--no-progress",
+            "--no-attribution",
+            "--retries",
+            "0",
+            "--base-url",
+            &server.base,
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("Plan: 0 to create, 0 to update, 100000 to delete"),
+        "{}",
+        &run.stdout[..run.stdout.len().min(300)]
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -433,3 +433,108 @@ fn a_configured_push_based_export_is_shown_as_deprecated() {
     assert!(!export.is_change());
     assert_eq!(export.notes, [Note::Deprecated]);
 }
+
+/// Atlas may answer an optional field the entry was written without as its
+/// empty value (`false`, `""`, `[]`) rather than leave it out: that is what
+/// the file says too, or every plan would write the entry again.
+#[test]
+fn an_optional_field_left_out_matches_its_empty_answer() {
+    let want = s3("b", "p/", &["MONGOD"]);
+    let mut answered = live_of(&want, "a1");
+    answered.fields.extend([
+        (
+            EntryKind::S3.field("kmsKey").unwrap(),
+            LiveEntryValue::Text(String::new()),
+        ),
+        (
+            EntryKind::S3.field("useLegacyPathStructure").unwrap(),
+            LiveEntryValue::Bool(false),
+        ),
+    ]);
+    assert!(entry_matches(&want, &answered), "{answered:#?}");
+
+    let metric = entry(
+        EntryKind::Metric,
+        &[
+            ("endpoint", text("https://otlp.example.com")),
+            ("providerType", text("CUSTOM")),
+            ("aggregationTemporality", text("DELTA")),
+            ("metricSelection", set(&["MONGODB_METRICS"])),
+            ("authType", text("HEADER")),
+        ],
+    );
+    let mut answered = live_of(&metric, "m1");
+    answered.fields.push((
+        EntryKind::Metric.field("headers").unwrap(),
+        LiveEntryValue::HeaderNames(Vec::new()),
+    ));
+    assert!(entry_matches(&metric, &answered), "{answered:#?}");
+
+    let mut legacy = live_of(&want, "a1");
+    legacy.fields.push((
+        EntryKind::S3.field("useLegacyPathStructure").unwrap(),
+        LiveEntryValue::Bool(true),
+    ));
+    assert!(
+        !entry_matches(&want, &legacy),
+        "a value set is still cleared"
+    );
+}
+
+/// Header names are compared as HTTP reads them: in any case, in any order
+/// (Atlas may answer them sorted, or as its HTTP stack spells them).
+#[test]
+fn header_names_match_in_any_case_and_order() {
+    let header = |name: &str| Header {
+        name: name.to_owned(),
+        value: crate::secret::Secret::new("v"),
+    };
+    let otel = entry(
+        EntryKind::Otel,
+        &[
+            ("otelEndpoint", text("https://otel.example.com")),
+            (
+                "otelSuppliedHeaders",
+                EntryValue::Headers(vec![header("X-Tenant"), header("api-key")]),
+            ),
+            ("logTypes", set(&["MONGOD"])),
+        ],
+    );
+    let mut answered = live_of(&otel, "o1");
+    answered.fields[1].1 = LiveEntryValue::HeaderNames(vec!["Api-Key".into(), "x-tenant".into()]);
+    assert!(entry_matches(&otel, &answered), "{answered:#?}");
+    answered.fields[1].1 = LiveEntryValue::HeaderNames(vec!["Api-Key".into(), "Api-Key".into()]);
+    assert!(!entry_matches(&otel, &answered), "another name is a change");
+    answered.fields[1].1 = LiveEntryValue::HeaderNames(vec!["Api-Key".into()]);
+    assert!(
+        !entry_matches(&otel, &answered),
+        "a missing header is a change"
+    );
+}
+
+/// A replacement created by an apply whose delete of the old entry failed
+/// is not created again: the declaration is the replacement, and the old
+/// entry goes as one the file no longer declares, with nothing to wait for.
+#[test]
+fn a_replacement_already_live_is_the_declaration_and_the_old_entry_goes() {
+    let old = s3("acme-logs", "old/", &["MONGOD"]);
+    let mut moved = s3("acme-logs", "new/", &["MONGOD"]);
+    moved.id = Some("a1".into());
+    let live = logs(vec![live_of(&old, "a1"), live_of(&moved, "n1")]);
+    let plan = planned(
+        Mode::Authoritative,
+        &declaring(vec![moved]),
+        &live,
+        &options(),
+    );
+    let operations = plan.operations();
+    assert_eq!(
+        operations
+            .iter()
+            .map(|op| (op.verb(), op.subject.to_string()))
+            .collect::<Vec<_>>(),
+        [(Verb::Delete, "S3_LOG_EXPORT acme-logs/old/ (a1)".to_owned())],
+        "{plan:#?}"
+    );
+    assert!(operations[0].waits_for.is_empty());
+}
