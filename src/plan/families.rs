@@ -131,10 +131,36 @@ fn plan_family(
     for entry in pinned {
         let id = entry.id.as_deref().unwrap_or_default();
         match live.entries.iter().find(|candidate| candidate.id == id) {
-            None => items.push(Item {
-                errors: vec![ItemError::PinnedIdNotFound { id: id.to_owned() }],
-                ..create(entry)
-            }),
+            None => match moved_to(entry, live, &taken, &pins) {
+                // The pinned entry was replaced by an apply: its
+                // replacement is the one live entry that points here.
+                Some(replacement) => {
+                    taken.insert(&replacement.id);
+                    let mut item = update(entry, replacement, mode, options);
+                    item.notes.push(Note::PinMoved {
+                        pinned: id.to_owned(),
+                        now: replacement.id.clone(),
+                    });
+                    items.push(item);
+                }
+                None => {
+                    // Nothing is written for an erring declaration, and
+                    // what it points at is not deleted for it either.
+                    let key = entry.key();
+                    taken.extend(
+                        live.entries
+                            .iter()
+                            .filter(|candidate| {
+                                !pins.contains(candidate.id.as_str()) && candidate.key() == key
+                            })
+                            .map(|candidate| candidate.id.as_str()),
+                    );
+                    items.push(Item {
+                        errors: vec![ItemError::PinnedIdNotFound { id: id.to_owned() }],
+                        ..create(entry)
+                    });
+                }
+            },
             Some(current) if current.kind == entry.kind && current.key() == entry.key() => {
                 taken.insert(&current.id);
                 items.push(update(entry, current, mode, options));

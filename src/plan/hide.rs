@@ -48,7 +48,9 @@ pub fn hide_secrets(plan: &mut Plan, known: &KnownSecrets) {
                             Note::LogsTwice {
                                 prefix: Some(prefix),
                             } => known.hide_in(prefix),
+                            // Ids are Atlas's, checked plain, never a secret.
                             Note::NotVerifiable { .. }
+                            | Note::PinMoved { .. }
                             | Note::Deprecated
                             | Note::LogsTwice { prefix: None } => {}
                         }

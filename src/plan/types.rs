@@ -451,6 +451,10 @@ pub enum Note {
     /// Atlas's PUT only writes the fields it is sent, so tether cannot clear
     /// it: it stays as it is.
     NotCleared { field: &'static str, live: Shown },
+    /// The declaration's `id:` names an entry that is gone, and one live
+    /// entry points where the declaration does: an apply replaced the pinned
+    /// entry. The plan goes on with that one; the file should pin it.
+    PinMoved { pinned: String, now: String },
     /// The push-based log export is deprecated: log integrations replace it.
     Deprecated,
     /// The push-based log export goes once an S3 log integration takes
@@ -466,6 +470,7 @@ impl Note {
     pub fn field(&self) -> &'static str {
         match self {
             Note::NotVerifiable { field } | Note::NotCleared { field, .. } => field,
+            Note::PinMoved { .. } => "id",
             Note::Deprecated | Note::LogsTwice { .. } => "push_based_log_export",
         }
     }
@@ -477,6 +482,11 @@ impl Note {
             }
             Note::NotCleared { field, .. } => format!(
                 "`{field}` is set in Atlas but not in the file; tether cannot clear it, so it stays"
+            ),
+            Note::PinMoved { pinned, now } => format!(
+                "the pinned `id: {pinned}` is gone, and `{now}` points where this declaration \
+                 does (an apply replaced it): the plan goes on with `{now}`; write `id: {now}` \
+                 in the file"
             ),
             Note::Deprecated => "the push-based log export is deprecated, and log integrations \
                  replace it: declare an `S3_LOG_EXPORT` under `log_integrations` and \

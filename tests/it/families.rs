@@ -570,3 +570,35 @@ projects:
     assert_eq!(second.code, 0, "{}", second.transcript());
     assert_eq!(sim.counters().writes(), 0, "{:?}", sim.counters());
 }
+
+/// A pinned S3 log integration moved to a new prefix: apply creates the new
+/// one, then deletes the old; the next plan finds the pin gone, goes on with
+/// the replacement and says which id to pin, in every output, a saved plan's
+/// `show` included.
+#[test]
+fn after_a_pinned_replacement_the_plan_goes_on_and_names_the_new_id() {
+    let sim = Sim::builder()
+        .state_yaml(&atlas_with_logs(
+            "      - {id: 6620a1b2c3d4e5f6a7b8c9d0, type: S3_LOG_EXPORT, bucketName: b, prefixPath: old/, iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa, logTypes: [MONGOD]}\n",
+        ))
+        .start();
+    let dir = crate::common::folder_with(&format!(
+        "version: 1\nprojects:\n  - id: {GROUP}\n    log_integrations:\n      - type: S3_LOG_EXPORT\n        id: 6620a1b2c3d4e5f6a7b8c9d0\n        bucketName: b\n        prefixPath: new/\n        iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa\n        logTypes: [MONGOD]\n"
+    ));
+    sim.reset_counters();
+    succeeds(dir.path(), &sim, &["apply", "--auto-approve"]);
+    assert_eq!(sim.counters().get("POST", LOGS), 1);
+    assert_eq!(sim.counters().get("DELETE", LOG), 1);
+    sim.reset_counters();
+    let again = succeeds(
+        dir.path(),
+        &sim,
+        &["plan", "--detailed-exitcode", "--out", "plan.json"],
+    );
+    assert!(again.stdout.contains("pin moved"), "{}", again.stdout);
+    let show = succeeds(dir.path(), &sim, &["show", "plan.json"]);
+    assert!(show.stdout.contains("pin moved"), "{}", show.stdout);
+    let json = succeeds(dir.path(), &sim, &["plan", "--output", "json"]);
+    assert!(json.stdout.contains("write `id: "), "{}", json.stdout);
+    assert_eq!(sim.counters().writes(), 0);
+}

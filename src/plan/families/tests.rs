@@ -538,3 +538,42 @@ fn a_replacement_already_live_is_the_declaration_and_the_old_entry_goes() {
     );
     assert!(operations[0].waits_for.is_empty());
 }
+
+#[test]
+fn a_pin_whose_entry_was_replaced_goes_on_with_its_replacement_and_says_to_pin_it() {
+    let mut moved = s3("acme-logs", "new/", &["MONGOD"]);
+    moved.id = Some("a1".into());
+    // The apply that replaced `a1` created `b2` and deleted `a1`.
+    let live = logs(vec![live_of(&s3("acme-logs", "new/", &["MONGOD"]), "b2")]);
+    let plan = authoritative(vec![moved.clone()], &live);
+    assert!(!plan.has_errors(), "{plan:#?}");
+    assert!(!plan.has_changes(), "{plan:#?}");
+    assert_eq!(
+        plan.items()[0].notes,
+        [Note::PinMoved {
+            pinned: "a1".into(),
+            now: "b2".into()
+        }]
+    );
+    assert!(
+        plan.items()[0].notes[0]
+            .message()
+            .contains("write `id: b2`")
+    );
+
+    // Two live entries point there: no guess, the pin's error stands.
+    let live = logs(vec![
+        live_of(&s3("acme-logs", "new/", &["MONGOD"]), "b2"),
+        live_of(&s3("acme-logs", "new/", &["MONGOD"]), "c3"),
+    ]);
+    let plan = authoritative(vec![moved], &live);
+    assert!(plan.items().iter().any(|item| matches!(
+        item.errors.as_slice(),
+        [ItemError::PinnedIdNotFound { id }] if id == "a1"
+    )));
+    assert!(
+        plan.operations().is_empty(),
+        "what the erring pin points at is not deleted for it: {:#?}",
+        plan.operations()
+    );
+}

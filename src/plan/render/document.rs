@@ -369,6 +369,10 @@ pub struct NoteDocument {
 pub enum NoteKind {
     NotVerifiable,
     NotCleared,
+    /// The pinned id is gone and the entry it was replaced by is planned
+    /// instead (`field` is `id`; `live` lists the pinned id, then the live
+    /// one to pin).
+    PinMoved,
     /// The push-based log export is deprecated (`field` is
     /// `push_based_log_export`).
     Deprecated,
@@ -596,6 +600,10 @@ fn note(note: &Note) -> NoteDocument {
     let (kind, live) = match note {
         Note::NotVerifiable { .. } => (NoteKind::NotVerifiable, None),
         Note::NotCleared { live, .. } => (NoteKind::NotCleared, Some(value(live))),
+        Note::PinMoved { pinned, now } => (
+            NoteKind::PinMoved,
+            Some(ValueDocument::List(vec![pinned.clone(), now.clone()])),
+        ),
         Note::Deprecated => (NoteKind::Deprecated, None),
         // No `live` when the old export has no prefix: a `null` would read
         // back as no `live` at all.

@@ -133,6 +133,7 @@ fn quiet_note(item: &ItemDocument, note: &NoteDocument) -> String {
         NoteKind::NotCleared => "kept, not in the file",
         NoteKind::Deprecated => "deprecated",
         NoteKind::LogsTwice => "logs twice",
+        NoteKind::PinMoved => "pin moved",
     };
     match (&item.entry, note.kind) {
         (None, NoteKind::NotVerifiable | NoteKind::NotCleared)

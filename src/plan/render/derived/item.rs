@@ -199,6 +199,14 @@ pub(super) fn check_item(item: &ItemDocument, project: &ProjectDocument) -> Resu
                     live: Shown::None,
                 }
             }
+            (About::Entry(_), NoteKind::PinMoved, Some(ValueDocument::List(ids)))
+                if ids.len() == 2 && ids.iter().all(|id| is_plain_id(id)) =>
+            {
+                Note::PinMoved {
+                    pinned: ids[0].clone(),
+                    now: ids[1].clone(),
+                }
+            }
             (About::PushBased, NoteKind::Deprecated, None) => Note::Deprecated,
             (About::PushBased, NoteKind::LogsTwice, None) => Note::LogsTwice { prefix: None },
             (About::PushBased, NoteKind::LogsTwice, Some(ValueDocument::Text(prefix))) => {
