@@ -239,6 +239,9 @@ pub struct EntryField {
     /// The field's only value, which the file may leave out
     /// (`authType: HEADER`).
     pub only_value: Option<&'static str>,
+    /// `""` is a value (a prefix at the root of the bucket): the document
+    /// sets no `minLength`, and Atlas may answer one.
+    pub may_be_empty: bool,
     pub doc: &'static str,
 }
 
@@ -253,8 +256,15 @@ impl EntryField {
             answered: Answered::Clear,
             identity: false,
             only_value: None,
+            may_be_empty: false,
             doc,
         }
+    }
+
+    const fn prefix(mut self) -> Self {
+        self.identity = true;
+        self.may_be_empty = true;
+        self
     }
 
     const fn optional(mut self) -> Self {
@@ -328,9 +338,9 @@ const HEADERS: Shape = Shape::Headers { min: 1, max: 10 };
 const BUCKET_PREFIX_PATH: EntryField = EntryField::new(
     "prefixPath",
     Shape::Text,
-    "The path under the bucket the logs go to.",
+    "The path under the bucket the logs go to; `\"\"` for its root.",
 )
-.identity();
+.prefix();
 
 const S3: &[EntryField] = &[
     EntryField::new("bucketName", Shape::Text, "The S3 bucket.").identity(),
@@ -420,9 +430,9 @@ const AZURE: &[EntryField] = &[
     EntryField::new(
         "prefixPath",
         Shape::Text,
-        "The path under the container the logs go to.",
+        "The path under the container the logs go to; `\"\"` for its root.",
     )
-    .identity(),
+    .prefix(),
     EntryField::new(
         "roleId",
         Shape::Hex24,

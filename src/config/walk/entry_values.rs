@@ -126,6 +126,9 @@ impl Walker<'_> {
         };
         let value = interpolated.value;
         let span = node.span.clone();
+        if value.is_empty() && field.may_be_empty {
+            return Some(value);
+        }
         if value.trim().is_empty() {
             self.problems
                 .error(span, format!("{what} is empty"))
@@ -367,5 +370,27 @@ projects:
             panic!("headers");
         };
         assert_eq!(headers[0].value.expose(), "Bearer ${OTEL_TOKEN}");
+    }
+
+    #[test]
+    fn a_prefix_may_be_the_root_but_a_bucket_may_not_be_empty() {
+        let file = |bucket: &str| {
+            format!(
+                "version: 1\nprojects:\n  - id: 65f1a2b3c4d5e6f7a8b9c0aa\n    log_integrations:\n      \
+                 - type: S3_LOG_EXPORT\n        bucketName: \"{bucket}\"\n        prefixPath: \"\"\n        \
+                 iamRoleId: 65f1a2b3c4d5e6f7a8b9c0ab\n        logTypes: [MONGOD]\n"
+            )
+        };
+        let loaded = load_str("t.yaml", &file("acme"), (&HashMap::new(), Unset::Error))
+            .unwrap_or_else(|reports| panic!("{}", reports.render(false)));
+        let entries = loaded.desired.projects[0]
+            .families
+            .entries(Family::Log)
+            .expect("declared");
+        assert_eq!(
+            entries[0].get("prefixPath"),
+            Some(&EntryValue::Text(String::new()))
+        );
+        assert!(load_str("t.yaml", &file(""), (&HashMap::new(), Unset::Error)).is_err());
     }
 }
