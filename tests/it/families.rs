@@ -455,6 +455,23 @@ projects:
     assert!(!kept.contains(": done"), "{}", apply.stdout);
 }
 
+/// A JSON plan that succeeded with the push-based export's delete as its
+/// only item.
+fn assert_only_the_push_based_delete(plan: Run) {
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    let document: Value = serde_json::from_str(&plan.stdout).expect("a JSON plan");
+    assert_eq!(
+        actions(&document),
+        [(
+            "push_based_log_export".to_owned(),
+            "PUSH_BASED_LOG_EXPORT".to_owned(),
+            "delete".to_owned()
+        )],
+        "{}",
+        plan.stdout
+    );
+}
+
 /// `push_based_log_export: absent` where Atlas already has an S3 log
 /// integration removes the old export, whether the file manages the log
 /// integrations there or not, and whether `--type` selects them or not:
@@ -466,23 +483,16 @@ fn the_push_based_export_goes_when_an_s3_log_integration_is_live_though_not_sele
     let only_absent = crate::common::folder_with(&format!(
         "version: 1\nprojects:\n  - id: {GROUP}\n    push_based_log_export: absent\n"
     ));
-    let plan = tether_against(only_absent.path(), &sim, &["plan", "--output", "json"], &[]);
-    assert_eq!(plan.code, 0, "{}", plan.transcript());
-    let document: Value = serde_json::from_str(&plan.stdout).expect("a JSON plan");
-    assert_eq!(
-        actions(&document),
-        [(
-            "push_based_log_export".to_owned(),
-            "PUSH_BASED_LOG_EXPORT".to_owned(),
-            "delete".to_owned()
-        )],
-        "{}",
-        plan.stdout
-    );
+    assert_only_the_push_based_delete(tether_against(
+        only_absent.path(),
+        &sim,
+        &["plan", "--output", "json"],
+        &[],
+    ));
 
     let dir = crate::common::folder_with(&file());
     let env = env();
-    let plan = tether_against(
+    assert_only_the_push_based_delete(tether_against(
         dir.path(),
         &sim,
         &[
@@ -493,19 +503,7 @@ fn the_push_based_export_goes_when_an_s3_log_integration_is_live_though_not_sele
             "json",
         ],
         &env,
-    );
-    assert_eq!(plan.code, 0, "{}", plan.transcript());
-    let document: Value = serde_json::from_str(&plan.stdout).expect("a JSON plan");
-    assert_eq!(
-        actions(&document),
-        [(
-            "push_based_log_export".to_owned(),
-            "PUSH_BASED_LOG_EXPORT".to_owned(),
-            "delete".to_owned()
-        )],
-        "{}",
-        plan.stdout
-    );
+    ));
 
     sim.reset_counters();
     let apply = tether_against(
