@@ -217,10 +217,12 @@ impl ProjectPlan {
         self.failure().is_some()
             || !self.unmanaged().is_empty()
             || !self.unread.is_empty()
-            || self
-                .items()
-                .iter()
-                .any(|item| item.is_change() || !item.errors.is_empty())
+            || self.items().iter().any(|item| {
+                item.is_change()
+                    || !item.errors.is_empty()
+                    // The file should pin another id: something to do.
+                    || item.notes.iter().any(|note| matches!(note, Note::PinMoved { .. }))
+            })
     }
 }
 

@@ -593,9 +593,13 @@ fn after_a_pinned_replacement_the_plan_goes_on_and_names_the_new_id() {
         &sim,
         &["plan", "--detailed-exitcode", "--out", "plan.json"],
     );
-    assert!(again.stdout.contains("pin moved"), "{}", again.stdout);
+    assert!(
+        again.stdout.contains("write `id: "),
+        "in full: {}",
+        again.stdout
+    );
     let show = succeeds(dir.path(), &sim, &["show", "plan.json"]);
-    assert!(show.stdout.contains("pin moved"), "{}", show.stdout);
+    assert!(show.stdout.contains("write `id: "), "{}", show.stdout);
     let json = succeeds(dir.path(), &sim, &["plan", "--output", "json"]);
     assert!(json.stdout.contains("write `id: "), "{}", json.stdout);
     assert_eq!(sim.counters().writes(), 0);

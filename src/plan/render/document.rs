@@ -701,10 +701,12 @@ impl ProjectDocument {
         self.failure().is_some()
             || !self.unmanaged.is_empty()
             || !self.unread.is_empty()
-            || self
-                .items
-                .iter()
-                .any(|item| item.is_change() || !item.errors.is_empty())
+            || self.items.iter().any(|item| {
+                item.is_change()
+                    || !item.errors.is_empty()
+                    // The file should pin another id: something to do.
+                    || item.notes.iter().any(|note| note.kind == NoteKind::PinMoved)
+            })
     }
 
     /// Counts over this project.
