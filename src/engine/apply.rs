@@ -47,6 +47,7 @@ pub async fn execute(
             let mut created = Created::default();
             let mut refused = false;
             for operation in project_operations {
+                let mut created_id = None;
                 let outcome = if stop.is_cancelled() {
                     Outcome::NotStarted
                 } else if refused {
@@ -66,7 +67,10 @@ pub async fn execute(
                             failed(err)
                         }
                         Err(err) => failed(err),
-                        Ok(outcome) => outcome,
+                        Ok((outcome, id)) => {
+                            created_id = id;
+                            outcome
+                        }
                     };
                     on_done();
                     outcome
@@ -80,6 +84,7 @@ pub async fn execute(
                     project: operation.project,
                     subject: operation.subject,
                     outcome,
+                    created_id,
                 });
             }
             (reports, refused)
@@ -164,16 +169,17 @@ fn withheld(operation: &Operation, created: &Created) -> Option<String> {
     })
 }
 
-/// One write and its outcome; Atlas's refusal as the error.
+/// One write and its outcome, with the id Atlas gave an entry it created;
+/// Atlas's refusal as the error.
 async fn write(
     client: &Client,
     operation: &Operation,
     options: &PlanOptions,
-) -> Result<Outcome, ApiError> {
+) -> Result<(Outcome, Option<String>), ApiError> {
     let group = &operation.group;
     let deleted = |deletion| match deletion {
-        Deletion::Deleted => Outcome::Done,
-        Deletion::AlreadyAbsent => Outcome::AlreadyAbsent,
+        Deletion::Deleted => (Outcome::Done, None),
+        Deletion::AlreadyAbsent => (Outcome::AlreadyAbsent, None),
     };
     Ok(match (&operation.action, &operation.subject) {
         (Action::Delete, Subject::Integration(kind)) => {
@@ -187,27 +193,30 @@ async fn write(
         }
         (Action::Create(Declared::Integration(desired)), _) => {
             let after = client.create_integration(group, desired).await?;
-            verify(group, desired, &after, options)
+            (verify(group, desired, &after, options), None)
         }
         (Action::Update(Declared::Integration(desired)), _) => {
             let after = client.put_integration(group, desired).await?;
-            verify(group, desired, &after, options)
+            (verify(group, desired, &after, options), None)
         }
         (Action::Create(Declared::Entry(desired)), _) => {
             let after = client.create_entry(group, desired).await?;
-            verify_entry(desired, &after)
+            (verify_entry(desired, &after), Some(after.id))
         }
         (Action::Update(Declared::Entry(desired)), Subject::Entry { id: Some(id), .. }) => {
             let after = client.put_entry(group, id, desired).await?;
-            verify_entry(desired, &after)
+            (verify_entry(desired, &after), None)
         }
         // The planner gives every update and delete of an entry the live
         // entry's id; an operation without one is not sent.
         (Action::Delete, Subject::Entry { id: None, .. })
-        | (Action::Update(Declared::Entry(_)), _) => Outcome::Failed(format!(
-            "`{}` has no live id to write to; nothing was sent",
-            one_line(&operation.subject.to_string())
-        )),
+        | (Action::Update(Declared::Entry(_)), _) => (
+            Outcome::Failed(format!(
+                "`{}` has no live id to write to; nothing was sent",
+                one_line(&operation.subject.to_string())
+            )),
+            None,
+        ),
     })
 }
 

@@ -382,6 +382,7 @@ pub fn approve(saved: &SavedPlan, planned: &Planned) -> Result<Approved, Error> 
                         subject,
                         verb: op.action,
                         outcome: Outcome::AlreadyApplied,
+                        created_id: None,
                     }
                 })
                 .collect();

@@ -49,6 +49,9 @@ pub struct OperationReport {
     pub subject: Subject,
     pub verb: Verb,
     pub outcome: Outcome,
+    /// The id Atlas gave the log or metric integration this create made:
+    /// what a file pins with `id:`.
+    pub created_id: Option<String>,
 }
 
 /// A write a plan made now calls for that the saved plan being applied
@@ -220,7 +223,10 @@ impl From<&Report> for ReportDocument {
                     project: op.project.clone(),
                     group_id: op.group.to_string(),
                     kind: op.subject.type_name().to_owned(),
-                    entry: EntryDocument::of(&op.subject),
+                    entry: EntryDocument::of(&op.subject).map(|entry| EntryDocument {
+                        id: entry.id.or_else(|| op.created_id.clone()),
+                        ..entry
+                    }),
                     action: op.verb,
                     result,
                     detail,
@@ -301,8 +307,13 @@ fn operation_lines(report: &Report) -> Vec<String> {
             // The project's name and the failure can come from Atlas: one
             // line each, so that no text of theirs can forge another
             // operation's line.
+            let created = op
+                .created_id
+                .as_deref()
+                .map(|id| format!(" (id {})", one_line(id)))
+                .unwrap_or_default();
             format!(
-                "{mark} {} {} in {}: {}",
+                "{mark} {} {}{created} in {}: {}",
                 op.verb,
                 one_line(&op.subject.to_string()),
                 one_line(&op.project),

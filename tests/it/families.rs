@@ -584,7 +584,14 @@ fn after_a_pinned_replacement_the_plan_goes_on_and_names_the_new_id() {
         "version: 1\nprojects:\n  - id: {GROUP}\n    log_integrations:\n      - type: S3_LOG_EXPORT\n        id: 6620a1b2c3d4e5f6a7b8c9d0\n        bucketName: b\n        prefixPath: new/\n        iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa\n        logTypes: [MONGOD]\n"
     ));
     sim.reset_counters();
-    succeeds(dir.path(), &sim, &["apply", "--auto-approve"]);
+    let apply = succeeds(dir.path(), &sim, &["apply", "--auto-approve"]);
+    // The report names the id Atlas gave the new entry: what to pin.
+    let new_id = apply
+        .stdout
+        .split_once("create S3_LOG_EXPORT b/new/ (id ")
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(id, _)| id.to_owned())
+        .unwrap_or_else(|| panic!("the created id: {}", apply.stdout));
     assert_eq!(sim.counters().get("POST", LOGS), 1);
     assert_eq!(sim.counters().get("DELETE", LOG), 1);
     sim.reset_counters();
@@ -601,6 +608,10 @@ fn after_a_pinned_replacement_the_plan_goes_on_and_names_the_new_id() {
     let show = succeeds(dir.path(), &sim, &["show", "plan.json"]);
     assert!(show.stdout.contains("write `id: "), "{}", show.stdout);
     let json = succeeds(dir.path(), &sim, &["plan", "--output", "json"]);
-    assert!(json.stdout.contains("write `id: "), "{}", json.stdout);
+    assert!(
+        json.stdout.contains(&format!("write `id: {new_id}`")),
+        "{}",
+        json.stdout
+    );
     assert_eq!(sim.counters().writes(), 0);
 }
