@@ -61,19 +61,18 @@ impl Filter {
     }
 
     pub fn kind(&self, kind: IntegrationType) -> bool {
-        self.types.is_empty() || self.types.iter().any(|p| glob_match(p, kind.as_str()))
+        self.names(kind.as_str())
     }
 
     /// Leaves in a project's live state only the types `--type` selects, so
     /// that the others are neither compared nor deleted.
     pub fn restrict_live(&self, live: &mut LiveIntegrations) {
         live.known.retain(|kind, _| self.kind(*kind));
-        if !self.types.is_empty() {
-            live.unknown_types
-                .retain(|name| self.types.iter().any(|p| glob_match(p, name)));
-        }
+        live.unknown_types.retain(|name| self.names(name));
     }
 
+    /// Whether `--type` selects the type named `name` (every type without
+    /// `--type`).
     fn names(&self, name: &str) -> bool {
         self.types.is_empty() || self.types.iter().any(|p| glob_match(p, name))
     }

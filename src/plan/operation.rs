@@ -57,8 +57,8 @@ impl Action {
 
 impl Plan {
     /// Every write apply must send, project by project in plan order; within
-    /// a project creates and updates first, then deletes, each in
-    /// `IntegrationType` order. Observe projects, report-only items, items
+    /// a project creates and updates first, then deletes, each in the
+    /// order of their subjects (integrations by type, then the entries). Observe projects, report-only items, items
     /// with errors and failed projects yield none.
     pub fn operations(&self) -> Vec<Operation> {
         self.projects
