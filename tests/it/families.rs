@@ -55,6 +55,12 @@ fn state() -> String {
 /// Atlas's state: the project, with no third-party integration, and the log
 /// integrations `entries`, followed by what else it has.
 fn atlas_with_logs(entries: &str) -> String {
+    atlas_with("logIntegrations", entries)
+}
+
+/// Atlas's state: the project, with no third-party integration, and its
+/// `section` (`logIntegrations`, `metricIntegrations`) holding `entries`.
+fn atlas_with(section: &str, entries: &str) -> String {
     format!(
         "
 projects:
@@ -62,7 +68,7 @@ projects:
     name: payments-prod
     orgId: 6600000000000000000000aa
     integrations: {{}}
-    logIntegrations:
+    {section}:
 {entries}"
     )
 }
@@ -395,24 +401,20 @@ fn a_replaced_entry_waits_for_its_own_replacement_not_one_that_looks_alike() {
         metricSelection: [{selection}]"
         )
     };
-    let state = format!(
-        "
-projects:
-  - id: {GROUP}
-    name: payments-prod
-    orgId: 6600000000000000000000aa
-    integrations: {{}}
-    metricIntegrations:{}{}
-",
-        metric(
-            "6620a1b2c3d4e5f6a7b8c9e1",
-            "https://one.example.com",
-            "MONGODB_METRICS"
-        ),
-        metric(
-            "6620a1b2c3d4e5f6a7b8c9e2",
-            "https://two.example.com",
-            "HARDWARE_METRICS"
+    let state = atlas_with(
+        "metricIntegrations",
+        &format!(
+            "{}{}\n",
+            metric(
+                "6620a1b2c3d4e5f6a7b8c9e1",
+                "https://one.example.com",
+                "MONGODB_METRICS"
+            ),
+            metric(
+                "6620a1b2c3d4e5f6a7b8c9e2",
+                "https://two.example.com",
+                "HARDWARE_METRICS"
+            ),
         ),
     );
     let sim = Sim::builder()
@@ -527,21 +529,14 @@ fn the_push_based_export_goes_when_an_s3_log_integration_is_live_though_not_sele
 /// and creates no other.
 #[test]
 fn a_pinned_entry_moved_in_an_additive_project_is_created_once() {
-    let state = format!(
-        "
-projects:
-  - id: {GROUP}
-    name: payments-prod
-    orgId: 6600000000000000000000aa
-    integrations: {{}}
-    logIntegrations:
-      - id: 6620a1b2c3d4e5f6a7b8c9d1
+    let state = atlas_with_logs(
+        "      - id: 6620a1b2c3d4e5f6a7b8c9d1
         type: S3_LOG_EXPORT
         bucketName: acme-atlas-logs
         prefixPath: old/
         iamRoleId: 65f1a2b3c4d5e6f7a8b9c0aa
         logTypes: [MONGOD]
-"
+",
     );
     let sim = Sim::builder().state_yaml(&state).start();
     let dir = crate::common::folder_with(&format!(
