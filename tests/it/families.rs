@@ -610,3 +610,30 @@ fn after_a_pinned_replacement_the_plan_goes_on_and_names_the_new_id() {
     );
     assert_eq!(sim.counters().writes(), 0);
 }
+
+/// A plain field written as `${NAME}` is kept like a secret, as an
+/// integration's is: sent and compared, never shown. What the entry points
+/// at stays its name.
+#[test]
+fn a_plain_field_from_the_environment_is_never_shown() {
+    const ROLE: &str = "65f1a2b3c4d5e6f7a8b9c0fe";
+    let sim = Sim::builder().state_yaml(&atlas_with_logs("      []\n")).start();
+    let dir = crate::common::folder_with(&format!(
+        "version: 1\nprojects:\n  - id: {GROUP}\n    log_integrations:\n      - type: S3_LOG_EXPORT\n        bucketName: b\n        prefixPath: p/\n        iamRoleId: ${{ROLE_ID}}\n        logTypes: [MONGOD]\n"
+    ));
+    let env = [("ROLE_ID", ROLE)];
+    for args in [
+        &["plan"][..],
+        &["plan", "--output", "json"],
+        &["plan", "--output", "markdown"],
+    ] {
+        let plan = tether_against(dir.path(), &sim, args, &env);
+        assert_eq!(plan.code, 0, "{}", plan.transcript());
+        assert!(!plan.all_output().contains(ROLE), "{}", plan.transcript());
+    }
+    let apply = tether_against(dir.path(), &sim, &["apply", "--auto-approve"], &env);
+    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    assert!(!apply.all_output().contains(ROLE), "{}", apply.transcript());
+    let again = tether_against(dir.path(), &sim, &["plan", "--detailed-exitcode"], &env);
+    assert_eq!(again.code, 0, "sent and compared: {}", again.transcript());
+}

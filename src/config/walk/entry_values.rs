@@ -68,7 +68,16 @@ impl Walker<'_> {
                 EntryValue::Secret(self.entry_secret(&what, node)?)
             }
             Shape::Text | Shape::Enum(_) | Shape::Hex24 => {
-                EntryValue::Text(self.entry_text(&what, node)?)
+                let (text, from_env) = self.entry_text(&what, node)?;
+                // A value from the environment is kept like a secret even in
+                // a field that is not one, as integrations' are: compared
+                // exactly, never shown. What an entry points at stays text:
+                // it names the entry in every plan.
+                if from_env && !field.identity {
+                    EntryValue::Secret(Secret::new(text))
+                } else {
+                    EntryValue::Text(text)
+                }
             }
         };
         Some(Sp::new(value, node.span.clone()))
@@ -114,7 +123,9 @@ impl Walker<'_> {
             ));
     }
 
-    fn entry_text(&mut self, what: &EntryFieldName, node: &Node<'_>) -> Option<String> {
+    /// The text of a plain field, and whether any of it comes from the
+    /// environment (or is kept as written there, under `--ignore-unset`).
+    fn entry_text(&mut self, what: &EntryFieldName, node: &Node<'_>) -> Option<(String, bool)> {
         let EntryFieldName(kind, field) = *what;
         let written = self.scalar_text(node, what)?;
         let interpolated = self.interpolate(written, node)?;
@@ -127,7 +138,7 @@ impl Walker<'_> {
         let value = interpolated.value;
         let span = node.span.clone();
         if value.is_empty() && field.may_be_empty {
-            return Some(value);
+            return Some((value, from_env));
         }
         if value.trim().is_empty() {
             self.problems
@@ -155,7 +166,7 @@ impl Walker<'_> {
             return None;
         }
         if !interpolated.kept.is_empty() {
-            return Some(value);
+            return Some((value, from_env));
         }
         if let Shape::Enum(values) = field.shape
             && !values.contains(&value.as_str())
@@ -220,7 +231,7 @@ impl Walker<'_> {
                 ));
             return None;
         }
-        Some(value)
+        Some((value, from_env))
     }
 
     /// A set: a list of the allowed values, each once, between `min` and

@@ -134,6 +134,12 @@ impl Walker<'_> {
     /// A header's name, as written: no variable, a name HTTP allows.
     fn header_name(&mut self, node: &Node<'_>) -> Option<String> {
         let written = self.scalar_text(node, &"a header's `name`")?;
+        // Written as `Authorization: Bearer …`, the name holds its value:
+        // blanked from the lines quoted around every problem. A `${NAME}`
+        // in it is no value: the error below shows it.
+        if !without_references(written).bytes().all(is_token_byte) {
+            self.literal_secrets.push(node.span.clone());
+        }
         if written.contains("${") {
             self.problems
                 .error(
@@ -167,8 +173,6 @@ impl Walker<'_> {
             return None;
         }
         if !written.bytes().all(is_token_byte) {
-            // Written as `Authorization: Bearer …`, the name holds its value.
-            self.literal_secrets.push(node.span.clone());
             self.problems
                 .error(
                     node.span.clone(),
@@ -269,6 +273,23 @@ fn is_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
+/// `text` without its `${NAME}` references.
+fn without_references(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => rest = &rest[start + end + 1..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::{is_token_byte, variable_part};
@@ -283,5 +304,15 @@ mod tests {
         assert!(!token("${NAME}"));
         assert_eq!(variable_part(Some("X-Api-Key")), "X_API_KEY");
         assert_eq!(variable_part(None), "HEADER");
+    }
+
+    #[test]
+    fn references_are_not_what_a_name_holds() {
+        assert_eq!(super::without_references("${NAME}"), "");
+        assert_eq!(
+            super::without_references("Authorization: Bearer sk123${X}"),
+            "Authorization: Bearer sk123"
+        );
+        assert_eq!(super::without_references("a${b"), "a");
     }
 }
