@@ -10,7 +10,7 @@ use super::redact::Redactor;
 use super::wire::{identifier, json_kind};
 use crate::model::{
     Answered, Entry, EntryKind, EntryValue, Family, LiveEntries, LiveEntry, LiveEntryValue,
-    PushBasedExport, Shape,
+    PushBasedExport, Shape, is_plain_id,
 };
 
 /// The media type of every operation of the log and metric families.
@@ -18,11 +18,6 @@ pub const FAMILY_MEDIA_TYPE: &str = "application/vnd.atlas.2025-03-12+json";
 
 /// The media type of the push-based log export (deprecated).
 pub const PUSH_BASED_MEDIA_TYPE: &str = "application/vnd.atlas.2023-01-01+json";
-
-/// Ids Atlas assigns are 24 hexadecimal digits; anything that is not a
-/// short run of letters and digits is refused before it reaches a path or a
-/// plan.
-const MAX_ID_LENGTH: usize = 64;
 
 /// The POST and PUT body of an entry: the discriminator, every declared
 /// field, and the only value of a field the file may leave out.
@@ -193,10 +188,6 @@ fn live_entry(kind: EntryKind, object: &Map<String, Value>) -> Result<LiveEntry,
         fields,
         unmodelled,
     })
-}
-
-fn is_plain_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= MAX_ID_LENGTH && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 fn expected(shape: Shape) -> &'static str {

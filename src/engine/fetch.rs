@@ -90,16 +90,15 @@ pub async fn read_all(
     groups: &[GroupId],
     on_done: OnDone,
 ) -> Vec<Result<LiveIntegrations, ApiError>> {
-    crate::tasks::in_order(groups.iter().cloned().map(|group| {
-        let client = Arc::clone(&client);
-        let on_done = Arc::clone(&on_done);
-        async move {
-            let live = client.list_integrations(&group).await;
-            on_done();
-            live
-        }
-    }))
-    .await
+    let reads: Vec<(GroupId, FamilyReads)> = groups
+        .iter()
+        .map(|group| (group.clone(), FamilyReads::default()))
+        .collect();
+    read_projects(client, &reads, on_done)
+        .await
+        .into_iter()
+        .map(|read| read.map(|(integrations, _)| integrations))
+        .collect()
 }
 
 /// Which families to read in one project: those its file mentions.

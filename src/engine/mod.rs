@@ -211,15 +211,13 @@ pub async fn plan(
                     plan_families(&mut planned, &desired.families, &families, &options);
                     if !desired.families.is_empty() {
                         live_families.insert(group.clone(), families);
+                        declared_families.insert(group.clone(), desired.families.clone());
                     }
                     planned.selected_by = desired.selected_by.as_ref().map(ToString::to_string);
                     for (kind, slot) in &desired.integrations {
                         if let Slot::Present(integration) = slot {
                             declared.insert((group.clone(), *kind), integration.clone());
                         }
-                    }
-                    if !desired.families.is_empty() {
-                        declared_families.insert(group.clone(), desired.families.clone());
                     }
                     lives.insert(group, live);
                     planned

@@ -59,11 +59,16 @@ impl Entry {
     pub fn secrets(&self) -> impl Iterator<Item = Secret> + '_ {
         self.fields
             .iter()
-            .flat_map(|(_, value)| -> Box<dyn Iterator<Item = Secret> + '_> {
+            .flat_map(|(field, value)| -> Box<dyn Iterator<Item = Secret> + '_> {
                 match value {
                     EntryValue::Secret(secret) => Box::new(std::iter::once(secret.clone())),
                     EntryValue::Headers(headers) => {
                         Box::new(headers.iter().map(|header| header.value.clone()))
+                    }
+                    // A secret field an entry built by hand holds as text
+                    // (the file's never does), as `Integration::secrets`.
+                    EntryValue::Text(text) if field.is_secret() => {
+                        Box::new(std::iter::once(Secret::new(text.as_str())))
                     }
                     EntryValue::Text(_) | EntryValue::Bool(_) | EntryValue::Set(_) => {
                         Box::new(std::iter::empty())
@@ -78,6 +83,14 @@ impl Entry {
             .iter()
             .any(|(field, _)| field.is_secret() || field.is_headers())
     }
+}
+
+/// Ids Atlas assigns are 24 hexadecimal digits; anything that is not a
+/// short run of letters and digits is refused before it reaches a path or a
+/// plan (the client's answers, a saved plan's document).
+pub fn is_plain_id(id: &str) -> bool {
+    const MAX_ID_LENGTH: usize = 64;
+    !id.is_empty() && id.len() <= MAX_ID_LENGTH && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// What an entry points at: its kind and the values of its identity fields,

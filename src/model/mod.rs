@@ -27,7 +27,7 @@ pub use end_of_life::{
 };
 pub use entry::{
     DeclaredFamilies, Entry, EntryKey, EntryValue, Header, LiveEntries, LiveEntry, LiveEntryValue,
-    LiveFamilies, PUSH_BASED_TYPE, PushBasedExport, Unreadable,
+    LiveFamilies, PUSH_BASED_TYPE, PushBasedExport, Unreadable, is_plain_id,
 };
 pub use family::{
     Answered, DATADOG_LOG_REGIONS, EntryField, EntryKind, Family, LOG_TYPES, MAX_ENDPOINT_LENGTH,

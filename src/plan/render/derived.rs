@@ -12,10 +12,11 @@ use std::collections::BTreeSet;
 use super::document::{
     FORMAT_VERSION, PlanDocument, ProjectDocument, ProjectStatus, RefusalDocument,
 };
+use crate::model::is_plain_id;
 use crate::model::{EntryKind, Family, GroupId, IntegrationType};
 use crate::plan::operation::leaves_no_paging;
 use crate::plan::{DeleteReason, ItemAction, Subject, Summary};
-use item::{Object, check_item, is_plain_id};
+use item::{Object, check_item};
 
 impl PlanDocument {
     /// `Err` says the first part that does not follow from the items.

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::model::{EntryKey, EntryKind, Family, IntegrationType, Mode};
+use crate::model::{EntryKey, EntryKind, Family, IntegrationType, Mode, is_plain_id};
 use crate::plan::render::document::{
     EntryDocument, ItemDocument, ItemErrorKind, NoteKind, ProjectDocument, ValueDocument,
 };
@@ -84,12 +84,6 @@ impl About {
 
 /// The push-based log export's fields, as Atlas names them: none secret.
 const PUSH_BASED_FIELDS: &[&str] = &["bucketName", "prefixPath", "iamRoleId", "state"];
-
-/// Ids Atlas assigns, as the client accepts them: a short run of letters
-/// and digits. Anything else in a document was written by hand.
-pub(super) fn is_plain_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric())
-}
 
 fn about(item: &ItemDocument) -> Result<About, String> {
     match (item.section.as_str(), &item.entry) {
