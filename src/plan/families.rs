@@ -26,16 +26,14 @@ use std::collections::BTreeSet;
 
 use super::PlanOptions;
 use super::types::{
-    Change, Declared, DeleteReason, FieldChange, Item, ItemError, Note, ProjectPlan, ReportOnly,
-    Shown, Subject, Unmanaged, Unread,
+    Change, Declared, DeleteReason, FieldChange, Item, ItemError, Note, PUSH_BASED_SECTION,
+    ProjectPlan, ReportOnly, Shown, Subject, Unmanaged, Unread,
 };
 use crate::model::{
     DeclaredFamilies, Entry, EntryField, EntryKind, EntryValue, Family, LiveEntries, LiveEntry,
     LiveEntryValue, LiveFamilies, Mode, PushBasedExport, Shape,
 };
 use crate::secret::Secret;
-
-const PUSH_BASED_SECTION: &str = "push_based_log_export";
 
 /// Adds the items of the families a project's file mentions to its plan.
 /// A failed project is left as it is.

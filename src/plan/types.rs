@@ -267,9 +267,9 @@ impl Subject {
     /// The file's section the item belongs to.
     pub fn section(&self) -> &'static str {
         match self {
-            Subject::Integration(_) => "integrations",
+            Subject::Integration(_) => INTEGRATIONS_SECTION,
             Subject::Entry { key, .. } => key.kind.family().section(),
-            Subject::PushBased => "push_based_log_export",
+            Subject::PushBased => PUSH_BASED_SECTION,
         }
     }
 
@@ -293,6 +293,12 @@ impl std::fmt::Display for Subject {
 }
 
 pub use crate::model::PUSH_BASED_TYPE;
+
+/// The file's section of the integrations of `/integrations`.
+pub const INTEGRATIONS_SECTION: &str = "integrations";
+
+/// The file's section of the push-based log export.
+pub const PUSH_BASED_SECTION: &str = "push_based_log_export";
 
 /// What a create or update writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -473,7 +479,7 @@ impl Note {
         match self {
             Note::NotVerifiable { field } | Note::NotCleared { field, .. } => field,
             Note::PinMoved { .. } => "id",
-            Note::Deprecated | Note::LogsTwice { .. } => "push_based_log_export",
+            Note::Deprecated | Note::LogsTwice { .. } => PUSH_BASED_SECTION,
         }
     }
 

@@ -617,7 +617,9 @@ fn after_a_pinned_replacement_the_plan_goes_on_and_names_the_new_id() {
 #[test]
 fn a_plain_field_from_the_environment_is_never_shown() {
     const ROLE: &str = "65f1a2b3c4d5e6f7a8b9c0fe";
-    let sim = Sim::builder().state_yaml(&atlas_with_logs("      []\n")).start();
+    let sim = Sim::builder()
+        .state_yaml(&atlas_with_logs("      []\n"))
+        .start();
     let dir = crate::common::folder_with(&format!(
         "version: 1\nprojects:\n  - id: {GROUP}\n    log_integrations:\n      - type: S3_LOG_EXPORT\n        bucketName: b\n        prefixPath: p/\n        iamRoleId: ${{ROLE_ID}}\n        logTypes: [MONGOD]\n"
     ));

@@ -283,7 +283,7 @@ pub struct ItemDocument {
 }
 
 fn integrations_section() -> String {
-    "integrations".to_owned()
+    crate::plan::types::INTEGRATIONS_SECTION.to_owned()
 }
 
 /// Which log or metric integration an item is about: entries have no name,

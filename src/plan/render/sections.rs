@@ -19,7 +19,7 @@ pub(crate) struct Section {
 pub(crate) fn sections() -> [Section; 4] {
     [
         Section {
-            name: "integrations",
+            name: crate::plan::types::INTEGRATIONS_SECTION,
             heading: None,
             one: "integration",
             many: "integrations",

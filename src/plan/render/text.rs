@@ -137,7 +137,7 @@ fn quiet_note(item: &ItemDocument, note: &NoteDocument) -> String {
     };
     match (&item.entry, note.kind) {
         (None, NoteKind::NotVerifiable | NoteKind::NotCleared)
-            if item.section == "integrations" =>
+            if item.section == crate::plan::types::INTEGRATIONS_SECTION =>
         {
             format!("; {what}: {}.{}", item.kind, note.field)
         }

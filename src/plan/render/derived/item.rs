@@ -8,6 +8,7 @@ use crate::model::{EntryKey, EntryKind, Family, IntegrationType, Mode, is_plain_
 use crate::plan::render::document::{
     EntryDocument, ItemDocument, ItemErrorKind, NoteKind, ProjectDocument, ValueDocument,
 };
+use crate::plan::types::INTEGRATIONS_SECTION;
 use crate::plan::types::{ItemError, Note, PUSH_BASED_TYPE, Shown, Subject};
 use crate::plan::{DeleteReason, ItemAction, ReportOnly};
 
@@ -87,7 +88,7 @@ const PUSH_BASED_FIELDS: &[&str] = &["bucketName", "prefixPath", "iamRoleId", "s
 
 fn about(item: &ItemDocument) -> Result<About, String> {
     match (item.section.as_str(), &item.entry) {
-        ("integrations", None) => item
+        (INTEGRATIONS_SECTION, None) => item
             .kind
             .parse()
             .map(About::Integration)
